@@ -1,0 +1,11 @@
+// The build group is shared by the kustomize engine and the OCI engine: each
+// subcommand lives in its own file under commands/build/.
+import type { Command } from "commander";
+import { register as registerArtifact } from "./build/artifact.js";
+import { register as registerKustomization } from "./build/kustomization.js";
+
+export function register(program: Command): void {
+  const group = program.command("build").description("Build a flux resource");
+  registerArtifact(group);
+  registerKustomization(group);
+}

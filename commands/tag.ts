@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+import { notBuilt } from "../src/cli/action.js";
+
+export function register(program: Command): void {
+  const group = program.command("tag").description("Tag subcommands");
+  notBuilt(group.command("artifact").description("Tag artifact"));
+}

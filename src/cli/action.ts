@@ -1,0 +1,31 @@
+// Binds a commander command to a run function that is loaded only when the command
+// runs, so start-up never pays for the engine (or @kubernetes/client-node).
+import type { Command } from "commander";
+import { NotBuiltError } from "../errors.js";
+import { contextFrom, type CommandContext } from "./context.js";
+
+export type Run = (args: string[], opts: Record<string, unknown>, ctx: CommandContext) => Promise<void>;
+
+export function lazyAction(cmd: Command, load: () => Promise<Run>): Command {
+  return cmd.action(async (...params: unknown[]) => {
+    const self = params[params.length - 1] as Command;
+    const args = self.args;
+    const opts = self.opts();
+    const run = await load();
+    await run(args, opts, contextFrom(self));
+  });
+}
+
+/** For commands whose engine has not been built yet: a clear error, exit 1. */
+export function notBuilt(cmd: Command): Command {
+  return cmd.action((...params: unknown[]) => {
+    const self = params[params.length - 1] as Command;
+    throw new NotBuiltError(commandPath(self));
+  });
+}
+
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}

@@ -1,0 +1,110 @@
+// Flag helpers that give commander pflag's semantics: Go durations, `--flag=false`
+// for booleans, comma-separated string slices, and enum values with upstream's wording.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DurationError, parseDurationNs } from "../util/duration.js";
+
+/** Names of boolean flags (without dashes), so `--name=false` can be rewritten before parsing. */
+export const booleanFlags = new Set<string>();
+
+export function durationArg(value: string): string {
+  try {
+    parseDurationNs(value);
+  } catch (err) {
+    if (err instanceof DurationError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+  return value;
+}
+
+function splitLongName(flags: string): string {
+  const m = /--([a-z0-9-]+)/.exec(flags);
+  if (!m) throw new Error(`flag without a long name: ${flags}`);
+  return m[1]!;
+}
+
+/** A boolean flag that also accepts `--name=true|false` (pflag style). */
+export function boolFlag(cmd: Command, flags: string, description: string, defaultValue = false): Command {
+  const name = splitLongName(flags);
+  booleanFlags.add(name);
+  cmd.addOption(new Option(flags, description).default(defaultValue));
+  cmd.addOption(new Option(`--no-${name}`).hideHelp());
+  return cmd;
+}
+
+export function durationFlag(cmd: Command, flags: string, description: string, defaultValue?: string): Command {
+  const opt = new Option(flags, description).argParser(durationArg);
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
+/** pflag StringSlice: repeatable and comma separated. */
+export function collectSlice(value: string, previous: string[] | undefined): string[] {
+  const parts = value === "" ? [] : value.split(",");
+  return [...(previous ?? []), ...parts];
+}
+
+/** pflag StringArray: repeatable, no splitting. */
+export function collectArray(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function sliceFlag(cmd: Command, flags: string, description: string): Command {
+  return cmd.addOption(new Option(flags, description).argParser(collectSlice));
+}
+
+export function arrayFlag(cmd: Command, flags: string, description: string): Command {
+  return cmd.addOption(new Option(flags, description).argParser(collectArray));
+}
+
+/** An enum flag; invalid values get upstream's "must be one of" wording. */
+export function enumFlag(
+  cmd: Command,
+  flags: string,
+  description: string,
+  allowed: readonly string[],
+  defaultValue?: string,
+): Command {
+  const opt = new Option(flags, `${description}, available options are: (${allowed.join(", ")})`).argParser(
+    (value: string) => {
+      if (!allowed.includes(value)) {
+        throw new InvalidArgumentError(`unsupported value '${value}', must be one of: ${allowed.join(", ")}`);
+      }
+      return value;
+    },
+  );
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
+const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+export class BoolFlagError extends Error {}
+
+/**
+ * Rewrites pflag-style `--flag=true|false` for boolean flags into commander's
+ * `--flag` / `--no-flag`. Stops at `--`.
+ */
+export function normalizeBoolArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const m = /^--([a-z0-9-]+)=(.*)$/s.exec(arg);
+    if (m && booleanFlags.has(m[1]!)) {
+      const [, name, value] = m;
+      if (TRUE_WORDS.has(value!)) out.push(`--${name}`);
+      else if (FALSE_WORDS.has(value!)) out.push(`--no-${name}`);
+      else
+        throw new BoolFlagError(
+          `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+        );
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+// The program entry: parses argv, runs the command, and is the one place that prints
+// `✗ <message>` and decides the exit code.
+import { CommanderError } from "commander";
+import { CliError, errorMessage } from "../errors.js";
+import { createLogger } from "../output/logger.js";
+import { BoolFlagError, normalizeBoolArgs } from "./flags.js";
+import { buildProgram } from "./program.js";
+
+/** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
+export function cobraMessage(err: CommanderError): string {
+  const msg = err.message.replace(/^error: /, "");
+  let m: RegExpExecArray | null;
+  switch (err.code) {
+    case "commander.unknownOption":
+      if ((m = /unknown option '(--[^'=]+)/.exec(msg))) return `unknown flag: ${m[1]}`;
+      if ((m = /unknown option '-([^'-])([^']*)'/.exec(msg))) return `unknown shorthand flag: '${m[1]}' in -${m[1]}${m[2]}`;
+      return msg;
+    case "commander.optionMissingArgument":
+      if ((m = /option '(?:-\w, )?(--[\w-]+)/.exec(msg))) return `flag needs an argument: ${m[1]}`;
+      return msg;
+    case "commander.invalidArgument":
+      if ((m = /option '((?:-\w, )?--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(msg)))
+        return `invalid argument "${m[2]}" for "${m[1]}" flag: ${m[3]}`;
+      if ((m = /command-argument value '(.*)' is invalid for argument '[^']*'\. (.*)$/s.exec(msg))) return m[2]!;
+      return msg;
+    case "commander.unknownCommand":
+      if ((m = /unknown command '([^']*)'/.exec(msg))) return `unknown command "${m[1]}" for "flux"`;
+      return msg;
+    case "commander.excessArguments":
+      return msg.replace(/\. Expected .*$/s, "").replace(/^too many arguments.*$/s, "accepts no arguments, too many arguments given");
+    default:
+      return msg;
+  }
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const logger = createLogger({ stream: process.stderr });
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ outputError: () => {} });
+  for (const sub of program.commands) propagate(sub);
+  try {
+    const args = normalizeBoolArgs(argv);
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+        return 0;
+      }
+      logger.failure(cobraMessage(err));
+      return 1;
+    }
+    if (err instanceof BoolFlagError) {
+      logger.failure(err.message);
+      return 1;
+    }
+    if (err instanceof CliError) {
+      if (err.message !== "") logger.failure(err.message);
+      return err.exitCode;
+    }
+    logger.failure(errorMessage(err));
+    if (process.env.TSFLUX_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+function propagate(cmd: import("commander").Command): void {
+  cmd.exitOverride();
+  cmd.configureOutput({ outputError: () => {} });
+  for (const sub of cmd.commands) propagate(sub);
+}

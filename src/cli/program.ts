@@ -1,0 +1,63 @@
+// The root command: upstream flux's global flags, cobra-like error wording, and the
+// whole command tree. Declaring flags is cheap; engines load when a command runs.
+import { Command, Option } from "commander";
+import { registerAll } from "../../commands/index.js";
+import { CLI_VERSION } from "../version.js";
+import { DEFAULT_NAMESPACE } from "./context.js";
+import { arrayFlag, boolFlag, durationFlag } from "./flags.js";
+
+export function buildProgram(): Command {
+  const program = new Command("flux");
+  program
+    .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
+    .version(`flux version ${CLI_VERSION}`, "--version", "version for flux")
+    .helpOption("-h, --help", "help for flux")
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false);
+
+  program.option("--kubeconfig <string>", "Path to the kubeconfig file to use for CLI requests.");
+  program.option("--context <string>", "The name of the kubeconfig context to use");
+  program.option("--cluster <string>", "The name of the kubeconfig cluster to use");
+  program.option("--user <string>", "The name of the kubeconfig user to use");
+  program.option("--server <string>", "The address and port of the Kubernetes API server");
+  program.option("--token <string>", "Bearer token for authentication to the API server");
+  program.option(
+    "--as <string>",
+    "Username to impersonate for the operation. User could be a regular user or a service account in a namespace.",
+  );
+  arrayFlag(
+    program,
+    "--as-group <stringArray>",
+    "Group to impersonate for the operation, this flag can be repeated to specify multiple groups.",
+  );
+  program.option("--certificate-authority <string>", "Path to a cert file for the certificate authority");
+  boolFlag(
+    program,
+    "--insecure-skip-tls-verify",
+    "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure",
+  );
+  program.addOption(
+    new Option("-n, --namespace <string>", "If present, the namespace scope for this CLI request")
+      .default(DEFAULT_NAMESPACE)
+      .env("FLUX_SYSTEM_NAMESPACE"),
+  );
+  durationFlag(program, "--timeout <duration>", "timeout for this operation", "5m0s");
+  boolFlag(program, "--verbose", "print generated objects");
+  boolFlag(
+    program,
+    "--ns-follows-kube-context",
+    "If set to true, the namespace will be taken from the current kubeconfig context instead of defaulting to flux-system",
+  );
+
+  registerAll(program);
+  applyToTree(program, (cmd) => {
+    cmd.showSuggestionAfterError(false);
+    if (cmd !== program) cmd.helpOption("-h, --help", `help for ${cmd.name()}`);
+  });
+  return program;
+}
+
+export function applyToTree(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyToTree(sub, fn);
+}
