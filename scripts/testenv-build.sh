@@ -272,9 +272,15 @@ ensure_crds() {
   with_lock "flux-crds-v$FLUX_VERSION" fetch_crds_locked
 }
 
-case "$mode" in
-  all) ensure_binaries; ensure_crds; echo "$ASSET_DIR" ;;
-  env) ensure_binaries; ensure_crds; echo "KUBEBUILDER_ASSETS=$ASSET_DIR"; echo "TSFLUX_FLUX_CRDS=$CRD_DIR" ;;
-  binaries) ensure_binaries; echo "$ASSET_DIR" ;;
-  crds) ensure_crds; echo "$CRD_DIR" ;;
-esac
+main() {
+  case "$mode" in
+    all) ensure_binaries; ensure_crds; echo "$ASSET_DIR" ;;
+    env) ensure_binaries; ensure_crds; echo "KUBEBUILDER_ASSETS=$ASSET_DIR"; echo "TSFLUX_FLUX_CRDS=$CRD_DIR" ;;
+    binaries) ensure_binaries; echo "$ASSET_DIR" ;;
+    crds) ensure_crds; echo "$CRD_DIR" ;;
+  esac
+}
+
+# Everything above only defines functions, so editing this file while it runs is harmless.
+main
+exit $?

@@ -1,0 +1,123 @@
+// Locates (and on first use builds) the binaries and CRDs of the test
+// environment through scripts/testenv-build.sh, the single source of truth for
+// versions, cache layout and locking.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface TestEnvAssets {
+  /** Directory containing kube-apiserver and etcd (KUBEBUILDER_ASSETS layout). */
+  binDir: string;
+  /** Directory containing the Flux CRD yaml files. */
+  crdDir: string;
+}
+
+export interface TestEnvVersions {
+  kubernetes: string;
+  etcd: string;
+  flux: string;
+  controllerGen: string;
+}
+
+const BUILD_SCRIPT = 'scripts/testenv-build.sh';
+
+/** The repository root (the directory holding scripts/testenv-build.sh). */
+export function repoRoot(): string {
+  const candidates = [
+    process.env.TSFLUX_REPO_ROOT,
+    (() => {
+      try {
+        return fileURLToPath(new URL('../..', import.meta.url));
+      } catch {
+        return undefined;
+      }
+    })(),
+    process.cwd(),
+  ];
+  for (const c of candidates) {
+    if (c && existsSync(path.join(c, BUILD_SCRIPT))) return path.resolve(c);
+  }
+  throw new Error(`cannot find ${BUILD_SCRIPT}; run from the tsflux repository or set TSFLUX_REPO_ROOT`);
+}
+
+/** Versions pinned in scripts/testenv-versions.sh. */
+export function testEnvVersions(): TestEnvVersions {
+  const text = readFileSync(path.join(repoRoot(), 'scripts/testenv-versions.sh'), 'utf8');
+  const get = (key: string): string => {
+    const m = new RegExp(`^${key}=(\\S+)`, 'm').exec(text);
+    if (!m) throw new Error(`${key} missing in scripts/testenv-versions.sh`);
+    return m[1]!;
+  };
+  return {
+    kubernetes: get('TESTENV_K8S_VERSION'),
+    etcd: get('TESTENV_ETCD_VERSION'),
+    flux: get('TESTENV_FLUX_VERSION'),
+    controllerGen: get('TESTENV_CONTROLLER_GEN_VERSION'),
+  };
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    return statSync(p).isFile() && (statSync(p).mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+let pending: Promise<TestEnvAssets> | undefined;
+
+/**
+ * Resolves the assets. Honours KUBEBUILDER_ASSETS and TSFLUX_FLUX_CRDS; anything
+ * not provided is built/downloaded (once, cached, locked) by scripts/testenv-build.sh.
+ */
+export function resolveAssets(log: (msg: string) => void = () => {}): Promise<TestEnvAssets> {
+  pending ??= doResolve(log).catch((err: unknown) => {
+    pending = undefined;
+    throw err;
+  });
+  return pending;
+}
+
+async function doResolve(log: (msg: string) => void): Promise<TestEnvAssets> {
+  const bin = process.env.KUBEBUILDER_ASSETS;
+  const crds = process.env.TSFLUX_FLUX_CRDS;
+  if (bin && crds) {
+    for (const b of ['kube-apiserver', 'etcd']) {
+      if (!isExecutable(path.join(bin, b))) {
+        throw new Error(`KUBEBUILDER_ASSETS=${bin} does not contain an executable ${b}`);
+      }
+    }
+    return { binDir: bin, crdDir: crds };
+  }
+  const script = path.join(repoRoot(), BUILD_SCRIPT);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [script, '--env'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim()) log(line);
+    });
+    child.on('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else {
+        const lastErr = stderr.split('\n').filter((l) => l.includes('ERROR')).join('\n');
+        reject(new Error(`${BUILD_SCRIPT} failed (exit ${code})\n${lastErr || stderr.slice(-4000)}`));
+      }
+    });
+  });
+  const kv = Object.fromEntries(
+    out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  ) as Record<string, string>;
+  const binDir = kv.KUBEBUILDER_ASSETS;
+  const crdDir = kv.TSFLUX_FLUX_CRDS;
+  if (!binDir || !crdDir) throw new Error(`unexpected output from ${BUILD_SCRIPT} --env: ${out}`);
+  return { binDir, crdDir };
+}
