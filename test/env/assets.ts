@@ -1,10 +1,10 @@
 // Locates (and on first use builds) the binaries and CRDs of the test
 // environment through scripts/testenv-build.sh, the single source of truth for
 // versions, cache layout and locking.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface TestEnvAssets {
   /** Directory containing kube-apiserver and etcd (KUBEBUILDER_ASSETS layout). */
@@ -20,7 +20,7 @@ export interface TestEnvVersions {
   controllerGen: string;
 }
 
-const BUILD_SCRIPT = 'scripts/testenv-build.sh';
+const BUILD_SCRIPT = "scripts/testenv-build.sh";
 
 /** The repository root (the directory holding scripts/testenv-build.sh). */
 export function repoRoot(): string {
@@ -28,7 +28,7 @@ export function repoRoot(): string {
     process.env.TSFLUX_REPO_ROOT,
     (() => {
       try {
-        return fileURLToPath(new URL('../..', import.meta.url));
+        return fileURLToPath(new URL("../..", import.meta.url));
       } catch {
         return undefined;
       }
@@ -43,17 +43,17 @@ export function repoRoot(): string {
 
 /** Versions pinned in scripts/testenv-versions.sh. */
 export function testEnvVersions(): TestEnvVersions {
-  const text = readFileSync(path.join(repoRoot(), 'scripts/testenv-versions.sh'), 'utf8');
+  const text = readFileSync(path.join(repoRoot(), "scripts/testenv-versions.sh"), "utf8");
   const get = (key: string): string => {
-    const m = new RegExp(`^${key}=(\\S+)`, 'm').exec(text);
+    const m = new RegExp(`^${key}=(\\S+)`, "m").exec(text);
     if (!m) throw new Error(`${key} missing in scripts/testenv-versions.sh`);
     return m[1]!;
   };
   return {
-    kubernetes: get('TESTENV_K8S_VERSION'),
-    etcd: get('TESTENV_ETCD_VERSION'),
-    flux: get('TESTENV_FLUX_VERSION'),
-    controllerGen: get('TESTENV_CONTROLLER_GEN_VERSION'),
+    kubernetes: get("TESTENV_K8S_VERSION"),
+    etcd: get("TESTENV_ETCD_VERSION"),
+    flux: get("TESTENV_FLUX_VERSION"),
+    controllerGen: get("TESTENV_CONTROLLER_GEN_VERSION"),
   };
 }
 
@@ -83,7 +83,7 @@ async function doResolve(log: (msg: string) => void): Promise<TestEnvAssets> {
   const bin = process.env.KUBEBUILDER_ASSETS;
   const crds = process.env.TSFLUX_FLUX_CRDS;
   if (bin && crds) {
-    for (const b of ['kube-apiserver', 'etcd']) {
+    for (const b of ["kube-apiserver", "etcd"]) {
       if (!isExecutable(path.join(bin, b))) {
         throw new Error(`KUBEBUILDER_ASSETS=${bin} does not contain an executable ${b}`);
       }
@@ -92,29 +92,32 @@ async function doResolve(log: (msg: string) => void): Promise<TestEnvAssets> {
   }
   const script = path.join(repoRoot(), BUILD_SCRIPT);
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', [script, '--env'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
+    const child = spawn("bash", [script, "--env"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      for (const line of d.toString().split('\n')) if (line.trim()) log(line);
+      for (const line of d.toString().split("\n")) if (line.trim()) log(line);
     });
-    child.on('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
-    child.on('close', (code) => {
+    child.on("error", (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
+    child.on("close", (code) => {
       if (code === 0) resolve(stdout);
       else {
-        const lastErr = stderr.split('\n').filter((l) => l.includes('ERROR')).join('\n');
+        const lastErr = stderr
+          .split("\n")
+          .filter((l) => l.includes("ERROR"))
+          .join("\n");
         reject(new Error(`${BUILD_SCRIPT} failed (exit ${code})\n${lastErr || stderr.slice(-4000)}`));
       }
     });
   });
   const kv = Object.fromEntries(
     out
-      .split('\n')
+      .split("\n")
       .map((l) => l.trim())
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   ) as Record<string, string>;
   const binDir = kv.KUBEBUILDER_ASSETS;
   const crdDir = kv.TSFLUX_FLUX_CRDS;

@@ -7,10 +7,10 @@
 //
 // If TSFLUX_TEST_KUBECONFIG is already set (e.g. to the KUBECONFIG printed by
 // `npm run env:up`), that environment is reused and nothing is started.
-import type { TestProject } from 'vitest/node';
-import { startTestEnv, type TestEnv } from './testenv.js';
+import type { TestProject } from "vitest/node";
+import { startTestEnv, type TestEnv } from "./testenv.js";
 
-declare module 'vitest' {
+declare module "vitest" {
   export interface ProvidedContext {
     /** Absolute path of the test environment's admin kubeconfig. */
     kubeconfig: string;
@@ -21,11 +21,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.TSFLUX_TEST_KUBECONFIG;
   if (external) {
     process.stderr.write(`[testenv] reusing the environment of TSFLUX_TEST_KUBECONFIG=${external}\n`);
-    project.provide('kubeconfig', external);
+    project.provide("kubeconfig", external);
     return async () => {};
   }
   let env: TestEnv | undefined = await startTestEnv();
-  project.provide('kubeconfig', env.kubeconfigPath);
+  project.provide("kubeconfig", env.kubeconfigPath);
   process.env.TSFLUX_TEST_KUBECONFIG = env.kubeconfigPath;
   return async () => {
     const e = env;

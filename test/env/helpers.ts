@@ -3,12 +3,12 @@
 // There are no Flux controllers in the test environment; tests use the
 // "controller stand-ins" below to write what a controller would write, always
 // through the status subresource (so the CRD's status schema applies).
-import { randomBytes, createHash } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
-import { ContentType, discoverResource, isStatus, kubeRequest, resourcePath } from './kube.js';
+import { randomBytes, createHash } from "node:crypto";
+import { KubeConfig } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { ContentType, discoverResource, isStatus, kubeRequest, resourcePath } from "./kube.js";
 
-export { kubeRequest, KubeRequestError, ContentType, isStatus, discoverResource, resourcePath } from './kube.js';
+export { kubeRequest, KubeRequestError, ContentType, isStatus, discoverResource, resourcePath } from "./kube.js";
 
 /** Identifies one object of a (custom) resource. namespace is omitted for cluster-scoped resources. */
 export interface ResourceRef {
@@ -39,7 +39,7 @@ export interface KubeObject {
 
 export interface Condition {
   type: string;
-  status: 'True' | 'False' | 'Unknown';
+  status: "True" | "False" | "Unknown";
   reason: string;
   message: string;
   observedGeneration?: number;
@@ -55,16 +55,16 @@ export interface Condition {
  */
 export async function testKubeconfigPath(): Promise<string> {
   try {
-    const { inject } = await import('vitest');
-    const p = (inject as (key: string) => unknown)('kubeconfig');
-    if (typeof p === 'string' && p) return p;
+    const { inject } = await import("vitest");
+    const p = (inject as (key: string) => unknown)("kubeconfig");
+    if (typeof p === "string" && p) return p;
   } catch {
     /* not inside a vitest worker */
   }
   const p = process.env.TSFLUX_TEST_KUBECONFIG;
   if (!p) {
     throw new Error(
-      'no test environment: run vitest with globalSetup test/env/global-setup.ts, or start one with `npm run env:up` and set TSFLUX_TEST_KUBECONFIG',
+      "no test environment: run vitest with globalSetup test/env/global-setup.ts, or start one with `npm run env:up` and set TSFLUX_TEST_KUBECONFIG",
     );
   }
   return p;
@@ -81,14 +81,14 @@ export async function testKubeConfig(): Promise<KubeConfig> {
 // Names and namespaces
 
 /** A DNS-1123 label like `<prefix>-k3x9a2`, unique per call. */
-export function uniqueName(prefix = 'test'): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`.toLowerCase().slice(0, 63);
+export function uniqueName(prefix = "test"): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`.toLowerCase().slice(0, 63);
 }
 
 /** Creates a namespace; without a name a unique `tsflux-test-xxxxxxxx` is used. Returns its name. */
-export async function createNamespace(kc: KubeConfig, name: string = uniqueName('tsflux-test')): Promise<string> {
-  await kubeRequest(kc, 'POST', '/api/v1/namespaces', {
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+export async function createNamespace(kc: KubeConfig, name: string = uniqueName("tsflux-test")): Promise<string> {
+  await kubeRequest(kc, "POST", "/api/v1/namespaces", {
+    body: { apiVersion: "v1", kind: "Namespace", metadata: { name } },
   });
   return name;
 }
@@ -100,7 +100,7 @@ export async function createNamespace(kc: KubeConfig, name: string = uniqueName(
  */
 export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
   try {
-    await kubeRequest(kc, 'DELETE', `/api/v1/namespaces/${name}`);
+    await kubeRequest(kc, "DELETE", `/api/v1/namespaces/${name}`);
   } catch (err) {
     if (!isStatus(err, 404)) throw err;
   }
@@ -111,21 +111,21 @@ export async function deleteNamespace(kc: KubeConfig, name: string): Promise<voi
 
 /** Group/version/plural of the Flux kinds (storage versions of Flux v2.9). */
 export const FluxResources = {
-  GitRepository: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories' },
-  HelmRepository: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmrepositories' },
-  HelmChart: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmcharts' },
-  Bucket: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'buckets' },
-  OCIRepository: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'ocirepositories' },
-  ExternalArtifact: { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'externalartifacts' },
-  ArtifactGenerator: { group: 'source.extensions.fluxcd.io', version: 'v1beta1', plural: 'artifactgenerators' },
-  Kustomization: { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' },
-  HelmRelease: { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' },
-  Alert: { group: 'notification.toolkit.fluxcd.io', version: 'v1beta3', plural: 'alerts' },
-  Provider: { group: 'notification.toolkit.fluxcd.io', version: 'v1beta3', plural: 'providers' },
-  Receiver: { group: 'notification.toolkit.fluxcd.io', version: 'v1', plural: 'receivers' },
-  ImageRepository: { group: 'image.toolkit.fluxcd.io', version: 'v1', plural: 'imagerepositories' },
-  ImagePolicy: { group: 'image.toolkit.fluxcd.io', version: 'v1', plural: 'imagepolicies' },
-  ImageUpdateAutomation: { group: 'image.toolkit.fluxcd.io', version: 'v1', plural: 'imageupdateautomations' },
+  GitRepository: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "gitrepositories" },
+  HelmRepository: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories" },
+  HelmChart: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmcharts" },
+  Bucket: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "buckets" },
+  OCIRepository: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "ocirepositories" },
+  ExternalArtifact: { group: "source.toolkit.fluxcd.io", version: "v1", plural: "externalartifacts" },
+  ArtifactGenerator: { group: "source.extensions.fluxcd.io", version: "v1beta1", plural: "artifactgenerators" },
+  Kustomization: { group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations" },
+  HelmRelease: { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases" },
+  Alert: { group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "alerts" },
+  Provider: { group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "providers" },
+  Receiver: { group: "notification.toolkit.fluxcd.io", version: "v1", plural: "receivers" },
+  ImageRepository: { group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagerepositories" },
+  ImagePolicy: { group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagepolicies" },
+  ImageUpdateAutomation: { group: "image.toolkit.fluxcd.io", version: "v1", plural: "imageupdateautomations" },
 } as const;
 
 export type FluxKind = keyof typeof FluxResources;
@@ -137,13 +137,13 @@ export function fluxRef(kind: FluxKind, namespace: string, name: string): Resour
 
 /** A ref for any object (resolves its plural through discovery). */
 export async function refFor(kc: KubeConfig, obj: KubeObject, namespace?: string): Promise<ResourceRef> {
-  if (!obj.apiVersion || !obj.kind) throw new Error('object needs apiVersion and kind');
+  if (!obj.apiVersion || !obj.kind) throw new Error("object needs apiVersion and kind");
   const info = await discoverResource(kc, obj.apiVersion, obj.kind);
   return {
     group: info.group,
     version: info.version,
     plural: info.plural,
-    namespace: info.namespaced ? (obj.metadata.namespace ?? namespace ?? 'default') : undefined,
+    namespace: info.namespaced ? (obj.metadata.namespace ?? namespace ?? "default") : undefined,
     name: obj.metadata.name,
   };
 }
@@ -152,11 +152,14 @@ export async function refFor(kc: KubeConfig, obj: KubeObject, namespace?: string
 // Reading and applying
 
 export async function getObject<T extends KubeObject = KubeObject>(kc: KubeConfig, ref: ResourceRef): Promise<T> {
-  return await kubeRequest<T>(kc, 'GET', resourcePath(ref));
+  return await kubeRequest<T>(kc, "GET", resourcePath(ref));
 }
 
 /** Like getObject but undefined on 404. */
-export async function tryGetObject<T extends KubeObject = KubeObject>(kc: KubeConfig, ref: ResourceRef): Promise<T | undefined> {
+export async function tryGetObject<T extends KubeObject = KubeObject>(
+  kc: KubeConfig,
+  ref: ResourceRef,
+): Promise<T | undefined> {
   try {
     return await getObject<T>(kc, ref);
   } catch (err) {
@@ -165,7 +168,7 @@ export async function tryGetObject<T extends KubeObject = KubeObject>(kc: KubeCo
   }
 }
 
-export const FIELD_MANAGER = 'tsflux-test';
+export const FIELD_MANAGER = "tsflux-test";
 
 /**
  * Server-side applies every document of a (multi-document) yaml string or a
@@ -178,13 +181,13 @@ export async function applyYaml(
   namespace?: string,
 ): Promise<KubeObject[]> {
   const objs =
-    typeof yamlText === 'string'
+    typeof yamlText === "string"
       ? parseAllDocuments(yamlText)
           .map((d) => {
             if (d.errors.length > 0) throw new Error(`invalid yaml: ${d.errors[0]!.message}`);
             return d.toJS() as KubeObject | null;
           })
-          .filter((o): o is KubeObject => o !== null && typeof o === 'object')
+          .filter((o): o is KubeObject => o !== null && typeof o === "object")
       : yamlText;
   const out: KubeObject[] = [];
   for (const obj of objs) {
@@ -193,7 +196,7 @@ export async function applyYaml(
     if (ref.namespace) body.metadata.namespace = ref.namespace;
     else delete body.metadata.namespace;
     out.push(
-      await kubeRequest<KubeObject>(kc, 'PATCH', resourcePath(ref), {
+      await kubeRequest<KubeObject>(kc, "PATCH", resourcePath(ref), {
         body,
         contentType: ContentType.ApplyPatch,
         query: { fieldManager: FIELD_MANAGER, force: true },
@@ -207,8 +210,12 @@ export async function applyYaml(
 // Controller stand-ins (status subresource)
 
 /** Merge-patches `status` through the /status subresource. Returns the updated object. */
-export async function setStatus(kc: KubeConfig, ref: ResourceRef, status: Record<string, unknown>): Promise<KubeObject> {
-  return await kubeRequest<KubeObject>(kc, 'PATCH', resourcePath({ ...ref, subresource: 'status' }), {
+export async function setStatus(
+  kc: KubeConfig,
+  ref: ResourceRef,
+  status: Record<string, unknown>,
+): Promise<KubeObject> {
+  return await kubeRequest<KubeObject>(kc, "PATCH", resourcePath({ ...ref, subresource: "status" }), {
     body: { status },
     contentType: ContentType.MergePatch,
   });
@@ -227,7 +234,7 @@ export async function updateStatus(
     const obj = await getObject(kc, ref);
     const status = mutate(structuredClone(obj));
     try {
-      return await kubeRequest<KubeObject>(kc, 'PATCH', resourcePath({ ...ref, subresource: 'status' }), {
+      return await kubeRequest<KubeObject>(kc, "PATCH", resourcePath({ ...ref, subresource: "status" }), {
         // resourceVersion makes the merge patch conditional (409 on conflict).
         body: { metadata: { resourceVersion: obj.metadata.resourceVersion }, status },
         contentType: ContentType.MergePatch,
@@ -241,11 +248,11 @@ export async function updateStatus(
 /** Returns conditions with `cond` set like meta.SetStatusCondition (lastTransitionTime kept if status unchanged). */
 export function withCondition(
   conditions: Condition[] | undefined,
-  cond: Omit<Condition, 'lastTransitionTime'> & { lastTransitionTime?: string },
+  cond: Omit<Condition, "lastTransitionTime"> & { lastTransitionTime?: string },
 ): Condition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === cond.type);
-  const now = cond.lastTransitionTime ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = cond.lastTransitionTime ?? new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const prev = i >= 0 ? list[i] : undefined;
   const next: Condition = {
     ...cond,
@@ -269,17 +276,17 @@ export interface ConditionOptions {
 export async function setReadyCondition(
   kc: KubeConfig,
   ref: ResourceRef,
-  status: Condition['status'] | boolean,
+  status: Condition["status"] | boolean,
   reason: string,
   message: string,
   opts: ConditionOptions = {},
 ): Promise<KubeObject> {
-  const st: Condition['status'] = typeof status === 'boolean' ? (status ? 'True' : 'False') : status;
+  const st: Condition["status"] = typeof status === "boolean" ? (status ? "True" : "False") : status;
   return await updateStatus(kc, ref, (obj) => {
     const gen = opts.observedGeneration ?? obj.metadata.generation ?? 1;
     const s = { ...(obj.status ?? {}) };
     s.conditions = withCondition(s.conditions as Condition[] | undefined, {
-      type: opts.type ?? 'Ready',
+      type: opts.type ?? "Ready",
       status: st,
       reason,
       message,
@@ -310,14 +317,14 @@ export async function markReconciled(
 ): Promise<KubeObject> {
   return await updateStatus(kc, ref, (obj) => {
     const gen = obj.metadata.generation ?? 1;
-    const handled = requestedAt ?? obj.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
+    const handled = requestedAt ?? obj.metadata.annotations?.["reconcile.fluxcd.io/requestedAt"];
     const s: Record<string, unknown> = { ...(obj.status ?? {}), ...(opts.status ?? {}), observedGeneration: gen };
     if (handled) s.lastHandledReconcileAt = handled;
     s.conditions = withCondition(s.conditions as Condition[] | undefined, {
-      type: 'Ready',
-      status: 'True',
-      reason: opts.reason ?? 'ReconciliationSucceeded',
-      message: opts.message ?? 'Reconciliation finished',
+      type: "Ready",
+      status: "True",
+      reason: opts.reason ?? "ReconciliationSucceeded",
+      message: opts.message ?? "Reconciliation finished",
       observedGeneration: gen,
     });
     return s;
@@ -342,14 +349,16 @@ export async function setArtifact(
   revision: string,
   opts: ArtifactOptions = {},
 ): Promise<KubeObject> {
-  const kind = ref.plural.replace(/ies$/, 'y').replace(/s$/, '');
-  const p = opts.path ?? `${kind}/${ref.namespace ?? '_'}/${ref.name}/${createHash('sha256').update(revision).digest('hex').slice(0, 16)}.tar.gz`;
+  const kind = ref.plural.replace(/ies$/, "y").replace(/s$/, "");
+  const p =
+    opts.path ??
+    `${kind}/${ref.namespace ?? "_"}/${ref.name}/${createHash("sha256").update(revision).digest("hex").slice(0, 16)}.tar.gz`;
   const artifact: Record<string, unknown> = {
     path: p,
     url: opts.url ?? `http://source-controller.flux-system.svc.cluster.local./${p}`,
     revision,
-    digest: opts.digest ?? `sha256:${createHash('sha256').update(revision).digest('hex')}`,
-    lastUpdateTime: opts.lastUpdateTime ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    digest: opts.digest ?? `sha256:${createHash("sha256").update(revision).digest("hex")}`,
+    lastUpdateTime: opts.lastUpdateTime ?? new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   };
   if (opts.size !== undefined) artifact.size = opts.size;
   return await setStatus(kc, ref, { artifact });
@@ -357,22 +366,25 @@ export async function setArtifact(
 
 /** An inventory entry: either Flux's raw form or an object description. */
 export type InventoryEntry =
-  | { id: string; v: string }
-  | { namespace?: string; name: string; group?: string; kind: string; version?: string };
+  { id: string; v: string } | { namespace?: string; name: string; group?: string; kind: string; version?: string };
 
 /** Flux's object-metadata id: `<namespace>_<name>_<group>_<kind>`. */
 export function inventoryId(e: { namespace?: string; name: string; group?: string; kind: string }): string {
-  return `${e.namespace ?? ''}_${e.name}_${e.group ?? ''}_${e.kind}`;
+  return `${e.namespace ?? ""}_${e.name}_${e.group ?? ""}_${e.kind}`;
 }
 
 /** Sets status.inventory (Kustomization / HelmRelease) like kustomize-controller does. */
 export async function setInventory(kc: KubeConfig, ref: ResourceRef, entries: InventoryEntry[]): Promise<KubeObject> {
-  const list = entries.map((e) => ('id' in e ? e : { id: inventoryId(e), v: e.version ?? 'v1' }));
+  const list = entries.map((e) => ("id" in e ? e : { id: inventoryId(e), v: e.version ?? "v1" }));
   return await setStatus(kc, ref, { inventory: { entries: list } });
 }
 
 /** Polls `fn` until it returns a truthy value (default 10s timeout). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false | null>, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false | null>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -382,7 +394,8 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false | nu
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms${lastErr ? `: ${String(lastErr)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs}ms${lastErr ? `: ${String(lastErr)}` : ""}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -3,18 +3,28 @@
 // client-certificate kubeconfig, and the real Flux CRDs installed and
 // Established. No controllers run: tests (or the helpers in ./helpers.ts)
 // play the controllers' part by writing status through the status subresource.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
-import { resolveAssets, type TestEnvAssets } from './assets.js';
-import { ADMIN_USER, generateCerts } from './certs.js';
-import { ContentType, kubeRequest } from './kube.js';
+import { spawn, type ChildProcess } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { resolveAssets, type TestEnvAssets } from "./assets.js";
+import { ADMIN_USER, generateCerts } from "./certs.js";
+import { ContentType, kubeRequest } from "./kube.js";
 
 export interface TestEnvOptions {
   /** Install the Flux CRDs (default true). */
@@ -55,10 +65,10 @@ export interface TestEnv {
   stop(): Promise<void>;
 }
 
-const TMP_PREFIX = 'tsflux-testenv-';
+const TMP_PREFIX = "tsflux-testenv-";
 
 function defaultLog(msg: string): void {
-  if (process.env.TSFLUX_TESTENV_QUIET !== '1') process.stderr.write(`[testenv] ${msg}\n`);
+  if (process.env.TSFLUX_TESTENV_QUIET !== "1") process.stderr.write(`[testenv] ${msg}\n`);
 }
 
 // ---------------------------------------------------------------------------
@@ -90,19 +100,19 @@ function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
 function cleanupSync(r: Running): void {
   if (r.stopped) return;
   r.stopped = true;
-  for (const p of r.procs) killGroup(p.pid, 'SIGKILL');
-  if (r.watchdog?.pid) killGroup(r.watchdog.pid, 'SIGKILL');
-  if (process.env.TSFLUX_TESTENV_KEEP !== '1') rmSync(r.dir, { recursive: true, force: true });
+  for (const p of r.procs) killGroup(p.pid, "SIGKILL");
+  if (r.watchdog?.pid) killGroup(r.watchdog.pid, "SIGKILL");
+  if (process.env.TSFLUX_TESTENV_KEEP !== "1") rmSync(r.dir, { recursive: true, force: true });
   running.delete(r);
 }
 
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.on('exit', () => {
+  process.on("exit", () => {
     for (const r of [...running]) cleanupSync(r);
   });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const handler = () => {
       for (const r of [...running]) cleanupSync(r);
       process.removeListener(sig, handler);
@@ -123,13 +133,13 @@ function startWatchdog(dir: string): ChildProcess {
     'while kill -0 "$p" 2>/dev/null; do sleep 1; done',
     'g=$(cat "$d"/*.pgid 2>/dev/null)',
     'for x in $g; do kill -TERM -- "-$x" 2>/dev/null; done',
-    'sleep 2',
+    "sleep 2",
     'for x in $g; do kill -KILL -- "-$x" 2>/dev/null; done',
     '[ "$TSFLUX_TESTENV_KEEP" = 1 ] || rm -rf "$d"',
-  ].join('\n');
-  const w = spawn('sh', ['-c', script, 'tsflux-testenv-watchdog', String(process.pid), dir], {
+  ].join("\n");
+  const w = spawn("sh", ["-c", script, "tsflux-testenv-watchdog", String(process.pid), dir], {
     detached: true,
-    stdio: 'ignore',
+    stdio: "ignore",
   });
   w.unref();
   return w;
@@ -147,13 +157,13 @@ function pruneStaleDirs(): void {
   for (const e of entries) {
     const dir = path.join(tmp, e);
     try {
-      const owner = Number(readFileSync(path.join(dir, 'owner.pid'), 'utf8').trim());
+      const owner = Number(readFileSync(path.join(dir, "owner.pid"), "utf8").trim());
       if (!owner) continue;
       try {
         process.kill(owner, 0);
         continue; // still alive
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+        if ((err as NodeJS.ErrnoException).code !== "ESRCH") continue;
       }
       rmSync(dir, { recursive: true, force: true });
     } catch {
@@ -169,10 +179,10 @@ export async function getFreePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
     });
   });
 }
@@ -181,18 +191,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tail(file: string, lines = 40): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
   } catch {
-    return '(no log)';
+    return "(no log)";
   }
 }
 
 function startProcess(dir: string, name: string, bin: string, args: string[]): ChildProcess {
   const logFile = path.join(dir, `${name}.log`);
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, "a");
   try {
-    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], cwd: dir });
-    child.on('error', () => {}); // reported through the exit checks below
+    const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: dir });
+    child.on("error", () => {}); // reported through the exit checks below
     if (child.pid) writeFileSync(path.join(dir, `${name}.pgid`), String(child.pid));
     return child;
   } finally {
@@ -209,7 +219,7 @@ async function waitFor(
   deadline: number,
   probe: () => Promise<boolean>,
 ): Promise<void> {
-  let lastErr = '';
+  let lastErr = "";
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new ProcessExitedError(
@@ -229,29 +239,29 @@ async function waitFor(
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.setTimeout(2000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
+    req.setTimeout(2000, () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
   });
 }
 
 function writeKubeconfig(file: string, server: string, ca: string, cert: string, key: string): void {
-  const b64 = (f: string) => readFileSync(f).toString('base64');
-  const name = 'tsflux-testenv';
+  const b64 = (f: string) => readFileSync(f).toString("base64");
+  const name = "tsflux-testenv";
   const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name, cluster: { server, 'certificate-authority-data': b64(ca) } }],
-    users: [{ name: ADMIN_USER, user: { 'client-certificate-data': b64(cert), 'client-key-data': b64(key) } }],
-    contexts: [{ name, context: { cluster: name, user: ADMIN_USER, namespace: 'default' } }],
-    'current-context': name,
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster: { server, "certificate-authority-data": b64(ca) } }],
+    users: [{ name: ADMIN_USER, user: { "client-certificate-data": b64(cert), "client-key-data": b64(key) } }],
+    contexts: [{ name, context: { cluster: name, user: ADMIN_USER, namespace: "default" } }],
+    "current-context": name,
     preferences: {},
   };
   // JSON is valid YAML; kubectl, client-go and @kubernetes/client-node all accept it.
-  writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
 }
 
 interface CRDDoc {
@@ -264,20 +274,20 @@ interface CRDDoc {
 async function loadCRDs(paths: string[]): Promise<CRDDoc[]> {
   const files: string[] = [];
   for (const p of paths) {
-    if (p.endsWith('.yaml') || p.endsWith('.yml')) files.push(p);
+    if (p.endsWith(".yaml") || p.endsWith(".yml")) files.push(p);
     else
       files.push(
         ...(await readdir(p))
-          .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+          .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
           .sort()
           .map((f) => path.join(p, f)),
       );
   }
   const crds: CRDDoc[] = [];
   for (const f of files) {
-    for (const doc of parseAllDocuments(await readFile(f, 'utf8'))) {
+    for (const doc of parseAllDocuments(await readFile(f, "utf8"))) {
       const obj = doc.toJS() as CRDDoc | null;
-      if (obj?.kind === 'CustomResourceDefinition') crds.push(obj);
+      if (obj?.kind === "CustomResourceDefinition") crds.push(obj);
     }
   }
   return crds;
@@ -291,22 +301,26 @@ interface CRDStatus {
 export async function installCRDs(kc: KubeConfig, crds: CRDDoc[], deadline: number): Promise<void> {
   await Promise.all(
     crds.map((crd) =>
-      kubeRequest(kc, 'PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, {
+      kubeRequest(kc, "PATCH", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, {
         body: crd,
         contentType: ContentType.ApplyPatch,
-        query: { fieldManager: 'tsflux-testenv', force: true },
+        query: { fieldManager: "tsflux-testenv", force: true },
       }),
     ),
   );
   const pendingCRDs = new Set(crds.map((c) => c.metadata.name));
-  let last = '';
+  let last = "";
   while (pendingCRDs.size > 0) {
-    if (Date.now() > deadline) throw new Error(`CRDs not Established in time: ${[...pendingCRDs].join(', ')} ${last}`);
+    if (Date.now() > deadline) throw new Error(`CRDs not Established in time: ${[...pendingCRDs].join(", ")} ${last}`);
     await Promise.all(
       [...pendingCRDs].map(async (name) => {
-        const got = await kubeRequest<CRDStatus>(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
-        const cond = (t: string) => got.status?.conditions?.find((c) => c.type === t)?.status === 'True';
-        if (cond('Established') && cond('NamesAccepted')) pendingCRDs.delete(name);
+        const got = await kubeRequest<CRDStatus>(
+          kc,
+          "GET",
+          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+        );
+        const cond = (t: string) => got.status?.conditions?.find((c) => c.type === t)?.status === "True";
+        if (cond("Established") && cond("NamesAccepted")) pendingCRDs.delete(name);
         else last = JSON.stringify(got.status?.conditions ?? []);
       }),
     );
@@ -324,13 +338,13 @@ export async function installCRDs(kc: KubeConfig, crds: CRDDoc[], deadline: numb
   for (const [gv, plurals] of byGV) {
     for (;;) {
       try {
-        const list = await kubeRequest<{ resources: { name: string }[] }>(kc, 'GET', gv);
+        const list = await kubeRequest<{ resources: { name: string }[] }>(kc, "GET", gv);
         const names = new Set(list.resources.map((r) => r.name));
         if ([...plurals].every((p) => names.has(p))) break;
       } catch {
         /* 404 until the group version is served */
       }
-      if (Date.now() > deadline) throw new Error(`discovery does not serve ${gv} (${[...plurals].join(', ')}) in time`);
+      if (Date.now() > deadline) throw new Error(`discovery does not serve ${gv} (${[...plurals].join(", ")}) in time`);
       await sleep(100);
     }
   }
@@ -342,8 +356,7 @@ export async function installCRDs(kc: KubeConfig, crds: CRDDoc[], deadline: numb
 /** Starts etcd + kube-apiserver, writes a kubeconfig and installs the Flux CRDs. */
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const log = opts.log ?? defaultLog;
-  const timeoutMs =
-    opts.startTimeoutMs ?? (Number(process.env.TSFLUX_TESTENV_START_TIMEOUT) * 1000 || 120_000);
+  const timeoutMs = opts.startTimeoutMs ?? (Number(process.env.TSFLUX_TESTENV_START_TIMEOUT) * 1000 || 120_000);
   const t0 = Date.now();
   installHandlers();
   pruneStaleDirs();
@@ -378,7 +391,7 @@ async function startOnce(
   deadline: number,
 ): Promise<TestEnv> {
   const dir = mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
-  writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
+  writeFileSync(path.join(dir, "owner.pid"), String(process.pid));
   const r: Running = { dir, procs: [], stopped: false };
   running.add(r);
   r.watchdog = startWatchdog(dir);
@@ -388,75 +401,75 @@ async function startOnce(
     // Graceful first (apiserver before etcd), then SIGKILL whatever is left.
     for (const p of [...r.procs].reverse()) {
       if (p.exitCode !== null || p.signalCode !== null) continue;
-      const exited = new Promise<void>((res) => p.once('exit', () => res()));
-      killGroup(p.pid, 'SIGTERM');
+      const exited = new Promise<void>((res) => p.once("exit", () => res()));
+      killGroup(p.pid, "SIGTERM");
       await Promise.race([exited, sleep(5000)]);
     }
     cleanupSync(r);
   };
 
   try {
-    const certDir = path.join(dir, 'pki');
+    const certDir = path.join(dir, "pki");
     mkdirSync(certDir);
     const certs = await generateCerts(certDir);
     const tCerts = Date.now();
 
     const [etcdClient, etcdPeer, securePort] = await Promise.all([getFreePort(), getFreePort(), getFreePort()]);
     const etcdURL = `http://127.0.0.1:${etcdClient}`;
-    const etcd = startProcess(dir, 'etcd', path.join(assets.binDir, 'etcd'), [
-      '--name=testenv',
-      `--data-dir=${path.join(dir, 'etcd-data')}`,
+    const etcd = startProcess(dir, "etcd", path.join(assets.binDir, "etcd"), [
+      "--name=testenv",
+      `--data-dir=${path.join(dir, "etcd-data")}`,
       `--listen-client-urls=${etcdURL}`,
       `--advertise-client-urls=${etcdURL}`,
       `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
       `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
       `--initial-cluster=testenv=http://127.0.0.1:${etcdPeer}`,
-      '--unsafe-no-fsync=true',
-      '--log-level=warn',
+      "--unsafe-no-fsync=true",
+      "--log-level=warn",
     ]);
     r.procs.push(etcd);
-    await waitFor('etcd', etcd, path.join(dir, 'etcd.log'), deadline, async () => {
+    await waitFor("etcd", etcd, path.join(dir, "etcd.log"), deadline, async () => {
       const res = await httpGet(`${etcdURL}/health`);
-      return res.status === 200 && res.body.includes('true');
+      return res.status === 200 && res.body.includes("true");
     });
     const tEtcd = Date.now();
 
     const server = `https://127.0.0.1:${securePort}`;
-    const apiserver = startProcess(dir, 'kube-apiserver', path.join(assets.binDir, 'kube-apiserver'), [
+    const apiserver = startProcess(dir, "kube-apiserver", path.join(assets.binDir, "kube-apiserver"), [
       `--etcd-servers=${etcdURL}`,
       `--cert-dir=${certDir}`,
       `--tls-cert-file=${certs.servingCert}`,
       `--tls-private-key-file=${certs.servingKey}`,
       `--client-ca-file=${certs.caCert}`,
       `--secure-port=${securePort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      '--service-cluster-ip-range=10.0.0.0/24',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
       `--service-account-key-file=${certs.saPub}`,
       `--service-account-signing-key-file=${certs.saKey}`,
-      '--authorization-mode=RBAC',
-      '--disable-admission-plugins=ServiceAccount',
-      '--allow-privileged=true',
+      "--authorization-mode=RBAC",
+      "--disable-admission-plugins=ServiceAccount",
+      "--allow-privileged=true",
       // No kube-controller-manager runs; keep the apiserver from publishing
       // loopback endpoints for the kubernetes Service (rejected as invalid).
-      '--endpoint-reconciler-type=none',
+      "--endpoint-reconciler-type=none",
       ...(opts.apiServerArgs ?? []),
     ]);
     r.procs.push(apiserver);
 
-    const kubeconfigPath = path.join(dir, 'kubeconfig');
+    const kubeconfigPath = path.join(dir, "kubeconfig");
     writeKubeconfig(kubeconfigPath, server, certs.caCert, certs.adminCert, certs.adminKey);
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
-    await waitFor('kube-apiserver', apiserver, path.join(dir, 'kube-apiserver.log'), deadline, async () => {
-      const body = await kubeRequest<string>(kc, 'GET', '/readyz', { timeoutMs: 5000 });
-      return String(body).trim() === 'ok';
+    await waitFor("kube-apiserver", apiserver, path.join(dir, "kube-apiserver.log"), deadline, async () => {
+      const body = await kubeRequest<string>(kc, "GET", "/readyz", { timeoutMs: 5000 });
+      return String(body).trim() === "ok";
     });
     // The bootstrap controller creates "default" shortly after /readyz.
     for (;;) {
       try {
-        await kubeRequest(kc, 'GET', '/api/v1/namespaces/default');
+        await kubeRequest(kc, "GET", "/api/v1/namespaces/default");
         break;
       } catch (err) {
         if (Date.now() > deadline) throw err;

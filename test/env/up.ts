@@ -2,7 +2,7 @@
 //   npm run env:up            (node scripts/testenv-up.mjs)
 // Prints exactly one line `KUBECONFIG=<absolute path>` on stdout when ready
 // (progress goes to stderr) and runs until SIGINT/SIGTERM, then cleans up.
-import { startTestEnv } from './testenv.js';
+import { startTestEnv } from "./testenv.js";
 
 async function main(): Promise<void> {
   const env = await startTestEnv();
@@ -19,9 +19,9 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGHUP", () => shutdown("SIGHUP"));
   process.stdout.write(`KUBECONFIG=${env.kubeconfigPath}\n`);
   process.stderr.write(
     `[testenv] API server ${env.server} is up (${env.crds.length} Flux CRDs). Try:\n` +
