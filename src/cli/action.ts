@@ -2,7 +2,7 @@
 // runs, so start-up never pays for the engine (or @kubernetes/client-node).
 import type { Command } from "commander";
 import { NotBuiltError } from "../errors.js";
-import { contextFrom, type CommandContext } from "./context.js";
+import { contextFrom, processIO, type CommandContext, type IO } from "./context.js";
 
 export type Run = (args: string[], opts: Record<string, unknown>, ctx: CommandContext) => Promise<void>;
 
@@ -12,7 +12,7 @@ export function lazyAction(cmd: Command, load: () => Promise<Run>): Command {
     const args = self.args;
     const opts = self.opts();
     const run = await load();
-    await run(args, opts, contextFrom(self));
+    await run(args, opts, contextFrom(self, ioOf(self)));
   });
 }
 
@@ -28,4 +28,18 @@ export function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
+}
+
+// The streams a program was built with; commands find them through their root so
+// tests can run the whole CLI in-process and capture its output.
+const programIO = new WeakMap<Command, IO>();
+
+export function setCommandIO(program: Command, io: IO): void {
+  programIO.set(program, io);
+}
+
+function ioOf(cmd: Command): IO {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return programIO.get(root) ?? processIO();
 }

@@ -1,8 +1,9 @@
 // The program entry: parses argv, runs the command, and is the one place that prints
 // `✗ <message>` and decides the exit code.
-import { CommanderError } from "commander";
+import { CommanderError, type Command } from "commander";
 import { CliError, errorMessage } from "../errors.js";
 import { createLogger } from "../output/logger.js";
+import { processIO, type IO } from "./context.js";
 import { BoolFlagError, normalizeBoolArgs } from "./flags.js";
 import { buildProgram } from "./program.js";
 
@@ -33,12 +34,20 @@ export function cobraMessage(err: CommanderError): string {
   }
 }
 
-export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  const logger = createLogger({ stream: process.stderr });
-  const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ outputError: () => {} });
-  for (const sub of program.commands) propagate(sub);
+export async function main(argv: string[] = process.argv.slice(2), io: IO = processIO()): Promise<number> {
+  const logger = createLogger({ stream: io.stderr });
+  const program = buildProgram(io);
+  const output = {
+    writeOut: (s: string) => void io.stdout.write(s),
+    writeErr: (s: string) => void io.stderr.write(s),
+    outputError: () => {},
+  };
+  const configure = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.configureOutput(output);
+    for (const sub of cmd.commands) configure(sub);
+  };
+  configure(program);
   try {
     const args = normalizeBoolArgs(argv);
     await program.parseAsync(args, { from: "user" });
@@ -63,10 +72,4 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     if (process.env.TSFLUX_DEBUG) console.error(err);
     return 1;
   }
-}
-
-function propagate(cmd: import("commander").Command): void {
-  cmd.exitOverride();
-  cmd.configureOutput({ outputError: () => {} });
-  for (const sub of cmd.commands) propagate(sub);
 }

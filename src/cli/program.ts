@@ -3,10 +3,11 @@
 import { Command, Option } from "commander";
 import { registerAll } from "../../commands/index.js";
 import { CLI_VERSION } from "../version.js";
-import { DEFAULT_NAMESPACE } from "./context.js";
+import { DEFAULT_NAMESPACE, type IO } from "./context.js";
+import { setCommandIO } from "./action.js";
 import { arrayFlag, boolFlag, durationFlag } from "./flags.js";
 
-export function buildProgram(): Command {
+export function buildProgram(io?: IO): Command {
   const program = new Command("flux");
   program
     .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
     "If set to true, the namespace will be taken from the current kubeconfig context instead of defaulting to flux-system",
   );
 
+  if (io) setCommandIO(program, io);
   registerAll(program);
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);

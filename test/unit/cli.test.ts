@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import type { Command } from "commander";
+import { buildProgram } from "../../src/cli/program.js";
+import { runCli } from "../helpers/cli.js";
+
+function allCommands(cmd: Command, prefix: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const sub of cmd.commands) {
+    if ((sub as unknown as { _hidden?: boolean })._hidden) continue;
+    const path = [...prefix, sub.name()];
+    out.push(path, ...allCommands(sub, path));
+  }
+  return out;
+}
+
+describe("command tree", () => {
+  const paths = allCommands(buildProgram());
+
+  it("registers every upstream verb", () => {
+    const top = new Set(paths.filter((p) => p.length === 1).map((p) => p[0]));
+    for (const verb of [
+      "bootstrap",
+      "build",
+      "check",
+      "completion",
+      "create",
+      "delete",
+      "diff",
+      "envsubst",
+      "events",
+      "export",
+      "get",
+      "install",
+      "logs",
+      "reconcile",
+      "resume",
+      "suspend",
+      "trace",
+      "tree",
+      "uninstall",
+      "version",
+    ]) {
+      expect(top, verb).toContain(verb);
+    }
+  });
+
+  it("answers --help for every command on stdout with exit 0", async () => {
+    expect(paths.length).toBeGreaterThan(40);
+    for (const path of paths) {
+      const res = await runCli([...path, "--help"]);
+      expect(res.code, path.join(" ")).toBe(0);
+      expect(res.stdout, path.join(" ")).toContain(`Usage: flux ${path.join(" ")}`);
+    }
+  });
+});
+
+describe("flag errors use upstream's wording and exit 1", () => {
+  it("unknown flag", async () => {
+    const res = await runCli(["version", "--client", "--bogus"]);
+    expect(res).toMatchObject({ code: 1, stdout: "" });
+    expect(res.stderr).toBe("✗ unknown flag: --bogus\n");
+  });
+
+  it("unknown shorthand flag", async () => {
+    const res = await runCli(["version", "--client", "-z"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe("✗ unknown shorthand flag: 'z' in -z\n");
+  });
+
+  it("bad duration", async () => {
+    const res = await runCli(["version", "--client", "--timeout", "5 minutes"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      '✗ invalid argument "5 minutes" for "--timeout" flag: time: unknown unit " minutes" in duration "5 minutes"\n',
+    );
+  });
+
+  it("missing unit in duration", async () => {
+    const res = await runCli(["version", "--client", "--timeout=10"]);
+    expect(res.stderr).toBe('✗ invalid argument "10" for "--timeout" flag: time: missing unit in duration "10"\n');
+  });
+
+  it("bad boolean", async () => {
+    const res = await runCli(["version", "--client=maybe"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      '✗ invalid argument "maybe" for "--client" flag: strconv.ParseBool: parsing "maybe": invalid syntax\n',
+    );
+  });
+
+  it("flag without its value", async () => {
+    const res = await runCli(["version", "--client", "--namespace"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe("✗ flag needs an argument: --namespace\n");
+  });
+
+  it("unknown command", async () => {
+    const res = await runCli(["frobnicate"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('✗ unknown command "frobnicate" for "flux"\n');
+  });
+});
+
+describe("version", () => {
+  it("prints the client version as YAML and JSON", async () => {
+    const yaml = await runCli(["version", "--client"]);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toMatch(/^flux: v2\.9\.\d+\+tsflux\.[\d.]+\n$/);
+    const json = await runCli(["version", "--client", "-o", "json"]);
+    expect(JSON.parse(json.stdout)).toEqual({ flux: expect.stringMatching(/^v2\.9\./) });
+  });
+
+  it("accepts pflag-style --client=true and rejects unknown output formats", async () => {
+    expect((await runCli(["version", "--client=true"])).code).toBe(0);
+    const bad = await runCli(["version", "--client", "-o", "xml"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"xml"');
+  });
+});
