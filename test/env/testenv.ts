@@ -132,9 +132,9 @@ function startWatchdog(dir: string): ChildProcess {
     'p="$1"; d="$2"',
     'while kill -0 "$p" 2>/dev/null; do sleep 1; done',
     'g=$(cat "$d"/*.pgid 2>/dev/null)',
-    'for x in $g; do kill -TERM -- "-$x" 2>/dev/null; done',
+    'for x in $g; do kill -TERM "-$x" 2>/dev/null; done',
     "sleep 2",
-    'for x in $g; do kill -KILL -- "-$x" 2>/dev/null; done',
+    'for x in $g; do kill -KILL "-$x" 2>/dev/null; done',
     '[ "$TSFLUX_TESTENV_KEEP" = 1 ] || rm -rf "$d"',
   ].join("\n");
   const w = spawn("sh", ["-c", script, "tsflux-testenv-watchdog", String(process.pid), dir], {
@@ -203,7 +203,7 @@ function startProcess(dir: string, name: string, bin: string, args: string[]): C
   try {
     const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: dir });
     child.on("error", () => {}); // reported through the exit checks below
-    if (child.pid) writeFileSync(path.join(dir, `${name}.pgid`), String(child.pid));
+    if (child.pid) writeFileSync(path.join(dir, `${name}.pgid`), `${child.pid}\n`);
     return child;
   } finally {
     closeSync(fd);
