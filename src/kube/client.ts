@@ -33,6 +33,8 @@ export interface KubeClient {
   objects: k8s.KubernetesObjectApi;
   custom: k8s.CustomObjectsApi;
   core: k8s.CoreV1Api;
+  /** --as / --as-group, sent as Impersonate-* headers by src/kube/rest.ts. */
+  impersonate?: { user?: string; groups?: string[] };
 }
 
 export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<k8s.KubeConfig> {
@@ -127,11 +129,15 @@ export async function createKubeClient(opts: Partial<KubeOptions>): Promise<Kube
     objects: lib.KubernetesObjectApi.makeApiClient(config),
     custom: config.makeApiClient(lib.CustomObjectsApi),
     core: config.makeApiClient(lib.CoreV1Api),
+    impersonate: opts.as || opts.asGroup?.length ? { user: opts.as, groups: opts.asGroup } : undefined,
   };
 }
 
 /** Turns client-node errors into one actionable line (no stack, no response dump). */
 export function kubeErrorMessage(err: unknown): string {
+  if (err instanceof Error && (err.name === "KubeApiError" || err.name === "KubeConnectionError" || err instanceof CliError)) {
+    return err.message.split("\n")[0]!;
+  }
   const e = err as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
   const causeCode = e.cause?.code ?? (typeof e.code === "string" ? e.code : undefined);
   if (causeCode === "ECONNREFUSED" || causeCode === "ENOTFOUND" || causeCode === "EHOSTUNREACH" || causeCode === "ETIMEDOUT") {

@@ -1,0 +1,310 @@
+// Raw Kubernetes REST access over node:https, authenticated through client-node's
+// KubeConfig (TLS, tokens, exec plugins). It gives full control over paths,
+// subresources, patch content types and watch streams, which the generic verbs need.
+import http from "node:http";
+import https from "node:https";
+import type * as k8s from "@kubernetes/client-node";
+
+export const ContentType = {
+  JSON: "application/json",
+  MergePatch: "application/merge-patch+json",
+  JsonPatch: "application/json-patch+json",
+  ApplyPatch: "application/apply-patch+yaml",
+} as const;
+
+/** A Kubernetes API error: HTTP status plus the server's Status message. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly reason?: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = "KubeApiError";
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.statusCode === 404;
+}
+
+export function isConflict(err: unknown): boolean {
+  return err instanceof KubeApiError && err.statusCode === 409;
+}
+
+/** A connection-level failure (refused, DNS, TLS): not an API answer. */
+export class KubeConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "KubeConnectionError";
+  }
+}
+
+export interface RestOptions {
+  body?: unknown;
+  contentType?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Identity to impersonate (--as, --as-group). */
+export interface Impersonation {
+  user?: string;
+  groups?: string[];
+}
+
+/** What REST calls need: a kubeconfig and optional impersonation. */
+export interface RestTarget {
+  config: k8s.KubeConfig;
+  impersonate?: Impersonation;
+}
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  /** Defaults to true. */
+  namespaced?: boolean;
+}
+
+export function apiVersionOf(t: { group: string; version: string }): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+/** Path of a collection or object; namespace "" or undefined means all namespaces / cluster scope. */
+export function resourcePath(
+  t: { group: string; version: string; plural: string },
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
+  let p = t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
+  if (namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${t.plural}`;
+  if (name) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+async function prepare(
+  target: RestTarget,
+  method: string,
+  path: string,
+  opts: RestOptions,
+): Promise<{ url: URL; reqOpts: https.RequestOptions; payload?: string }> {
+  const cluster = target.config.getCurrentCluster();
+  if (!cluster) throw new KubeConnectionError("no current cluster in the kubeconfig");
+  const url = new URL(cluster.server.replace(/\/$/, "") + path);
+  for (const [k, v] of Object.entries(opts.query ?? {})) {
+    if (v !== undefined) url.searchParams.set(k, String(v));
+  }
+  const headers: Record<string, string | string[]> = { Accept: "application/json" };
+  const reqOpts: https.RequestOptions = { method, headers };
+  await target.config.applyToHTTPSOptions(reqOpts);
+  const h = (reqOpts.headers ?? {}) as Record<string, string | string[]>;
+  if (target.impersonate?.user) h["Impersonate-User"] = target.impersonate.user;
+  if (target.impersonate?.groups?.length) h["Impersonate-Group"] = target.impersonate.groups;
+  let payload: string | undefined;
+  if (opts.body !== undefined) {
+    payload = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    h["Content-Type"] = opts.contentType ?? ContentType.JSON;
+    h["Content-Length"] = String(Buffer.byteLength(payload));
+  }
+  reqOpts.headers = h;
+  if (opts.signal) reqOpts.signal = opts.signal;
+  return { url, reqOpts, payload };
+}
+
+function apiError(code: number, text: string): KubeApiError {
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  if (body && typeof body === "object" && "message" in body) {
+    const b = body as { message: string; reason?: string };
+    return new KubeApiError(code, b.message, b.reason, body);
+  }
+  const reason = http.STATUS_CODES[code] ?? "error";
+  return new KubeApiError(code, `the server responded with ${code} ${reason}${text ? `: ${text.trim().slice(0, 200)}` : ""}`, undefined, body);
+}
+
+function connectionError(err: NodeJS.ErrnoException, url: URL): KubeConnectionError {
+  const code = err.code;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT" || code === "ECONNRESET" || code === "EAI_AGAIN") {
+    return new KubeConnectionError(
+      `unable to connect to the Kubernetes API server at ${url.origin} (${code}): check that the cluster is running and --kubeconfig/--context point at it`,
+      code,
+    );
+  }
+  return new KubeConnectionError(`request to the Kubernetes API server at ${url.origin} failed: ${err.message.split("\n")[0]}`, code);
+}
+
+/** One request; resolves with the parsed JSON body, rejects with KubeApiError/KubeConnectionError. */
+export async function kubeRest<T = unknown>(target: RestTarget, method: string, path: string, opts: RestOptions = {}): Promise<T> {
+  const { url, reqOpts, payload } = await prepare(target, method, path, opts);
+  const mod = url.protocol === "http:" ? http : https;
+  return await new Promise<T>((resolve, reject) => {
+    const req = mod.request(url, reqOpts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", (e) => reject(connectionError(e, url)));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const code = res.statusCode ?? 0;
+        if (code < 200 || code >= 300) return reject(apiError(code, text));
+        if (!text) return resolve(undefined as T);
+        try {
+          resolve(JSON.parse(text) as T);
+        } catch {
+          resolve(text as T);
+        }
+      });
+    });
+    req.setTimeout(opts.timeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.name === "AbortError") reject(e);
+      else reject(connectionError(e, url));
+    });
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** Opens a streaming GET and hands each line of the body to onLine; resolves when the stream ends. */
+export async function kubeStream(
+  target: RestTarget,
+  path: string,
+  opts: RestOptions & { onLine: (line: string) => void },
+): Promise<void> {
+  const { url, reqOpts } = await prepare(target, "GET", path, opts);
+  const mod = url.protocol === "http:" ? http : https;
+  await new Promise<void>((resolve, reject) => {
+    const req = mod.request(url, reqOpts, (res) => {
+      const code = res.statusCode ?? 0;
+      if (code < 200 || code >= 300) {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => reject(apiError(code, Buffer.concat(chunks).toString("utf8"))));
+        res.on("error", (e) => reject(connectionError(e, url)));
+        return;
+      }
+      let buf = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line.trim()) opts.onLine(line);
+        }
+      });
+      res.on("end", () => {
+        if (buf.trim()) opts.onLine(buf);
+        resolve();
+      });
+      res.on("error", (e: NodeJS.ErrnoException) => (e.name === "AbortError" ? resolve() : reject(connectionError(e, url))));
+      res.on("close", () => resolve());
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.name === "AbortError") resolve();
+      else reject(connectionError(e, url));
+    });
+    req.end();
+  });
+}
+
+export interface WatchEvent<T = KubeObject> {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: T;
+}
+
+/** The generic shape of a Kubernetes object. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    managedFields?: unknown[];
+    [k: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export interface KubeList<T = KubeObject> {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+/**
+ * Watches a collection from resourceVersion; each event goes to onEvent. Resolves
+ * when the server closes the stream (callers re-watch from the last resourceVersion).
+ * A watch ERROR event (e.g. 410 Gone) rejects with a KubeApiError.
+ */
+export async function watchCollection(
+  target: RestTarget,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  onEvent: (ev: WatchEvent) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  let failure: KubeApiError | undefined;
+  await kubeStream(target, path, {
+    query: { ...query, watch: true, allowWatchBookmarks: true },
+    signal,
+    timeoutMs: 0,
+    onLine: (line) => {
+      let ev: WatchEvent;
+      try {
+        ev = JSON.parse(line) as WatchEvent;
+      } catch {
+        return;
+      }
+      if (ev.type === "ERROR") {
+        const st = ev.object as unknown as { code?: number; message?: string; reason?: string };
+        failure = new KubeApiError(st.code ?? 500, st.message ?? "watch error", st.reason, st);
+        return;
+      }
+      if (!failure) onEvent(ev);
+    },
+  });
+  if (failure) throw failure;
+}
+
+/** Lists all pages of a collection. */
+export async function listAll<T = KubeObject>(
+  target: RestTarget,
+  path: string,
+  query: Record<string, string | number | boolean | undefined> = {},
+): Promise<KubeList<T>> {
+  let cont: string | undefined;
+  let result: KubeList<T> | undefined;
+  do {
+    const page = await kubeRest<KubeList<T>>(target, "GET", path, { query: { ...query, limit: 500, continue: cont } });
+    if (!result) result = page;
+    else result.items.push(...page.items);
+    result.metadata = page.metadata;
+    cont = page.metadata?.continue || undefined;
+  } while (cont);
+  return result!;
+}
