@@ -18,3 +18,13 @@ const common = {
 };
 await build({ ...common, entryPoints: { entry: "src/cli/entry.ts" }, outdir: "dist/cli", chunkNames: "chunks/[name]-[hash]" });
 await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib", chunkNames: "chunks/[name]-[hash]" });
+
+// Type declarations for library users (the package's "types"). A type error here
+// is reported but does not stop the CLI bundle from being usable.
+import { spawnSync } from "node:child_process";
+if (!process.env.TSFLUX_SKIP_TYPES) {
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) console.error("warning: type declarations were emitted with errors (see above)");
+}

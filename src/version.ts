@@ -1,7 +1,7 @@
 // tsflux follows the flags and output of this upstream flux release, and installs
 // this Flux distribution by default. The CLI's own version carries it as semver
 // build metadata, so version comparisons in scripts treat tsflux as that release.
-export const FLUX_VERSION = "2.9.0";
+export const FLUX_VERSION = "2.9.5";
 export const TSFLUX_VERSION = "0.1.0";
 export const CLI_VERSION = `${FLUX_VERSION}+tsflux.${TSFLUX_VERSION}`;
 export const DEFAULT_DISTRIBUTION_VERSION = `v${FLUX_VERSION}`;

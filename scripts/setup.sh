@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One-step set-up of a fresh machine for tsflux: system packages, npm dependencies
+# (which also builds dist/), kustomize, and the test environment's binaries
+# (kube-apiserver, etcd, Flux CRDs, built once from the Go module proxy and cached).
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { echo "[setup] $*" >&2; }
+
+apt_missing=()
+command -v git >/dev/null 2>&1 || apt_missing+=(git)
+command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
+[ -x /usr/lib/git-core/git-http-backend ] || apt_missing+=(git)
+command -v docker-registry >/dev/null 2>&1 || apt_missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || apt_missing+=(apache2-utils)
+command -v ssh-keyscan >/dev/null 2>&1 || apt_missing+=(openssh-client)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing system packages: ${apt_missing[*]}; install them with: sudo apt-get install -y ${apt_missing[*]}"
+    exit 1
+  fi
+  log "installing system packages: ${apt_missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >&2
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies (npm ci) and building dist/"
+  npm ci --no-audit --no-fund >&2
+else
+  log "npm dependencies are up to date; building dist/"
+  npm run --silent build >&2
+fi
+
+# kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
+if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
+  log "installing kustomize from the Go module proxy"
+  GOBIN=/usr/local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1 >&2
+fi
+
+log "preparing the test environment (kube-apiserver, etcd, Flux CRDs)"
+bash scripts/testenv-build.sh >/dev/null
+log "done"

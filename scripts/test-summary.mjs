@@ -1,0 +1,20 @@
+// Prints the closing line CI reads, `N passed, N failed`, from vitest's JSON report.
+import { existsSync, readFileSync } from "node:fs";
+
+const file = process.argv[2] ?? "test-results.json";
+if (!existsSync(file)) {
+  console.log("0 passed, 1 failed");
+  console.error(`no test report at ${file}: the test run did not finish`);
+  process.exit(1);
+}
+const r = JSON.parse(readFileSync(file, "utf8"));
+const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(r);
+console.log(`${r.numPassedTests} passed, ${failed} failed`);
+process.exit(failed > 0 || !r.success ? 1 : 0);
+
+// A suite that failed to load has no failed tests of its own: count it once.
+function countSuitesWithFailedTests(report) {
+  return (report.testResults ?? []).filter(
+    (s) => s.status === "failed" && (s.assertionResults ?? []).some((t) => t.status === "failed"),
+  ).length;
+}
