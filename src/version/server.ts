@@ -1,1 +1,54 @@
-export async function serverVersions(_g: unknown): Promise<Record<string, string>> { throw new Error("cluster version lookup is not available yet; use --client"); }
+// The server half of `flux version`: the distribution (part-of + version labels of the
+// GitRepository CRD, like upstream; the flux namespace's app.kubernetes.io/version label
+// when the CRD is absent) and, for each container of the Flux Deployments in the
+// namespace, image name -> tag.
+import type { GlobalOptions } from "../cli/context.js";
+import { CliError } from "../errors.js";
+
+/** Splits an image reference into its last path element and its tag (upstream's splitImageStr). */
+export function splitImage(image: string): { name: string; tag: string } {
+  const first = image.split("/")[0]!;
+  const hasRegistry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  const repo = hasRegistry ? image.slice(first.length) : image;
+  const parts = repo.split(":");
+  if (parts.length < 2) throw new CliError(`missing image tag in image ${image}`);
+  const n = parts[0]!;
+  const tag = repo.slice(n.length + 1);
+  const segs = n.split("/");
+  return { name: segs[segs.length - 1]!, tag };
+}
+
+export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<string, string>> {
+  const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
+  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL, isNotFound } = await import(
+    "../install/cluster.js"
+  );
+  const kube = await createKubeClient(g);
+  const out: Record<string, string> = {};
+  try {
+    const info = await getFluxClusterInfo(kube);
+    let dist = distribution(info);
+    if (!info.installed) {
+      try {
+        const ns = await kube.core.readNamespace({ name: kube.namespace });
+        dist = ns.metadata?.labels?.[VERSION_LABEL] ?? "";
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    if (dist !== "") out.distribution = dist;
+    const apps = kube.config.makeApiClient(kube.k8s.AppsV1Api);
+    const list = await apps.listNamespacedDeployment({ namespace: kube.namespace, labelSelector: FLUX_SELECTOR });
+    if (list.items.length === 0) throw new CliError(`no deployments found in ${kube.namespace} namespace`);
+    for (const d of list.items) {
+      for (const c of d.spec?.template?.spec?.containers ?? []) {
+        const { name, tag } = splitImage(c.image ?? "");
+        out[name] = tag;
+      }
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(kubeErrorMessage(err));
+  }
+  return out;
+}
