@@ -1,0 +1,73 @@
+// Picks the git client for a URL and runs the commit-and-push loop that never
+// forces: when the remote moved, clone again, rebuild the commit on top, retry.
+import { CliError } from "../errors.js";
+import type { Logger } from "../output/logger.js";
+import { IsoGitClient } from "./isogit.js";
+import { SystemGitClient } from "./systemgit.js";
+import { RemoteMovedError, type GitClient, type HttpAuth, type Signature, type SshAuth } from "./types.js";
+
+export * from "./types.js";
+export { IsoGitClient, safeJoin } from "./isogit.js";
+export { SystemGitClient, shellQuote } from "./systemgit.js";
+
+export type Transport = "http" | "ssh";
+
+/** http(s) URLs use isomorphic-git; ssh:// and scp-like URLs (git@host:path) use the system git client. */
+export function transportOf(url: string): Transport {
+  if (/^https?:\/\//i.test(url)) return "http";
+  if (/^ssh:\/\//i.test(url) || /^[^/:@\s]+@[^/:\s]+:/.test(url)) return "ssh";
+  throw new CliError(`unsupported Git URL scheme in "${url.replace(/\/\/[^/@]*@/, "//***@")}": use https://, http:// or ssh://`);
+}
+
+export interface GitClientOptions {
+  url: string;
+  branch: string;
+  dir: string;
+  http?: HttpAuth;
+  ssh?: SshAuth;
+  /** Use the system git client even for http(s) (for testing the SSH code path's git handling). */
+  forceSystemGit?: boolean;
+  now?: () => Date;
+}
+
+export function createGitClient(opts: GitClientOptions): GitClient {
+  if (opts.forceSystemGit || transportOf(opts.url) === "ssh") {
+    return new SystemGitClient({ url: opts.url, branch: opts.branch, dir: opts.dir, ssh: opts.ssh ?? {}, http: opts.http, now: opts.now });
+  }
+  return new IsoGitClient({ url: opts.url, branch: opts.branch, dir: opts.dir, auth: opts.http, now: opts.now });
+}
+
+export interface CommitAndPushOptions {
+  /** Produces the files to write; called again after a re-clone so they are rebuilt on the new head. */
+  files: (git: GitClient) => Promise<Record<string, string>> | Record<string, string>;
+  message: string;
+  author: Signature;
+  /** How many times to rebuild on a moved remote (default 5). */
+  maxAttempts?: number;
+  logger?: Logger;
+}
+
+export interface CommitAndPushResult {
+  /** The commit that was pushed, or undefined when nothing changed. */
+  commit?: string;
+  /** HEAD after the operation. */
+  head?: string;
+  attempts: number;
+}
+
+export async function commitAndPush(git: GitClient, opts: CommitAndPushOptions): Promise<CommitAndPushResult> {
+  const max = opts.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const files = await opts.files(git);
+    const commit = await git.commitFiles(files, opts.message, opts.author);
+    if (!commit) return { head: await git.head(), attempts: attempt };
+    try {
+      await git.push();
+      return { commit, head: commit, attempts: attempt };
+    } catch (err) {
+      if (!(err instanceof RemoteMovedError) || attempt >= max) throw err;
+      opts.logger?.waiting("git conflict detected, retrying with a fresh clone");
+      await git.reclone();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+// GitClient over http(s) with isomorphic-git. Credentials go through onAuth only,
+// never into a URL, a config file or an error message.
+import fs from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { redactUrls } from "../errors.js";
+import {
+  GitAuthError,
+  GitError,
+  RemoteMovedError,
+  type CloneResult,
+  type GitClient,
+  type HttpAuth,
+  type Signature,
+} from "./types.js";
+
+export interface IsoGitOptions {
+  url: string;
+  branch: string;
+  dir: string;
+  auth?: HttpAuth;
+  /** Extra headers for every request (e.g. a User-Agent). */
+  headers?: Record<string, string>;
+  /** Clock for commit timestamps (seconds); defaults to now. */
+  now?: () => Date;
+}
+
+type Iso = typeof import("isomorphic-git");
+
+export function displayUrl(url: string): string {
+  return redactUrls(url);
+}
+
+export class IsoGitClient implements GitClient {
+  readonly dir: string;
+  readonly url: string;
+  readonly branch: string;
+  private readonly opts: IsoGitOptions;
+  private lib?: { git: Iso; http: typeof import("isomorphic-git/http/node").default };
+
+  constructor(opts: IsoGitOptions) {
+    this.opts = opts;
+    this.dir = opts.dir;
+    this.url = opts.url;
+    this.branch = opts.branch;
+  }
+
+  private async load() {
+    if (!this.lib) {
+      const git = (await import("isomorphic-git")).default as unknown as Iso;
+      const http = (await import("isomorphic-git/http/node")).default;
+      this.lib = { git, http };
+    }
+    return this.lib;
+  }
+
+  private authCallbacks() {
+    const auth = this.opts.auth;
+    return {
+      onAuth: () => (auth ? { username: auth.username, password: auth.password } : { cancel: true }),
+      onAuthFailure: () => ({ cancel: true }),
+    };
+  }
+
+  private translate(err: unknown, op: string): Error {
+    const e = err as { code?: string; data?: { statusCode?: number; reason?: string }; message?: string };
+    if (e.code === "UserCanceledError" || (e.code === "HttpError" && (e.data?.statusCode === 401 || e.data?.statusCode === 403))) {
+      return new GitAuthError(displayUrl(this.url));
+    }
+    if (e.code === "PushRejectedError") return new RemoteMovedError(this.branch);
+    if (e.code === "HttpError" && e.data?.statusCode === 404) {
+      return new GitError(`repository ${displayUrl(this.url)} not found (HTTP 404)`);
+    }
+    return new GitError(`${op} ${displayUrl(this.url)}: ${redactUrls(e.message ?? String(err))}`);
+  }
+
+  async clone(): Promise<CloneResult> {
+    const { git, http } = await this.load();
+    await mkdir(this.dir, { recursive: true });
+    let refs: { ref: string; oid: string }[];
+    try {
+      refs = await git.listServerRefs({ http, url: this.url, headers: this.opts.headers, ...this.authCallbacks() });
+    } catch (err) {
+      throw this.translate(err, "failed to list references of");
+    }
+    const emptyRemote = refs.filter((r) => r.ref.startsWith("refs/heads/")).length === 0;
+    const hasBranch = refs.some((r) => r.ref === `refs/heads/${this.branch}`);
+    if (!hasBranch) {
+      await git.init({ fs, dir: this.dir, defaultBranch: this.branch });
+      await git.addRemote({ fs, dir: this.dir, remote: "origin", url: this.url, force: true });
+      return { newBranch: true, emptyRemote };
+    }
+    try {
+      await git.clone({
+        fs,
+        http,
+        dir: this.dir,
+        url: this.url,
+        ref: this.branch,
+        singleBranch: true,
+        headers: this.opts.headers,
+        ...this.authCallbacks(),
+      });
+    } catch (err) {
+      throw this.translate(err, "failed to clone");
+    }
+    return { newBranch: false, emptyRemote };
+  }
+
+  async head(): Promise<string | undefined> {
+    const { git } = await this.load();
+    try {
+      return await git.resolveRef({ fs, dir: this.dir, ref: "HEAD" });
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readFile(file: string): Promise<string | undefined> {
+    try {
+      return await readFile(safeJoin(this.dir, file), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  async commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined> {
+    const { git } = await this.load();
+    const paths = Object.keys(files).sort();
+    for (const p of paths) {
+      const full = safeJoin(this.dir, p);
+      await mkdir(path.dirname(full), { recursive: true });
+      await writeFile(full, files[p]!);
+      await git.add({ fs, dir: this.dir, filepath: p });
+    }
+    const matrix = await git.statusMatrix({ fs, dir: this.dir, filepaths: paths });
+    // [file, HEAD, WORKDIR, STAGE]: 1,1,1 is unmodified.
+    const changed = matrix.some(([, h, w, s]) => !(h === 1 && w === 1 && s === 1));
+    if (!changed) return undefined;
+    const when = this.opts.now?.() ?? new Date();
+    return git.commit({
+      fs,
+      dir: this.dir,
+      message,
+      author: { name: author.name, email: author.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 },
+    });
+  }
+
+  async push(): Promise<void> {
+    const { git, http } = await this.load();
+    let result;
+    try {
+      result = await git.push({
+        fs,
+        http,
+        dir: this.dir,
+        remote: "origin",
+        ref: this.branch,
+        remoteRef: `refs/heads/${this.branch}`,
+        force: false,
+        headers: this.opts.headers,
+        ...this.authCallbacks(),
+      });
+    } catch (err) {
+      const e = err as { code?: string; data?: { result?: { refs?: Record<string, { ok: boolean; error?: string }> } } };
+      if (e.code === "GitPushError") {
+        const detail = Object.values(e.data?.result?.refs ?? {})
+          .map((r) => r.error ?? "")
+          .join(" ");
+        if (/fast-forward|fetch first|failed to (update|lock)|stale|cannot lock/i.test(detail)) {
+          throw new RemoteMovedError(this.branch);
+        }
+        throw new GitError(`failed to push to ${displayUrl(this.url)}: ${redactUrls(detail)}`);
+      }
+      throw this.translate(err, "failed to push to");
+    }
+    if (!result.ok) {
+      const detail = Object.values(result.refs)
+        .map((r) => (r as { error?: string }).error ?? "")
+        .join(" ");
+      if (/fast-forward|fetch first|failed to update|stale/i.test(detail)) throw new RemoteMovedError(this.branch);
+      throw new GitError(`failed to push to ${displayUrl(this.url)}: ${redactUrls(result.error ?? detail)}`);
+    }
+  }
+
+  async reclone(): Promise<CloneResult> {
+    await rm(this.dir, { recursive: true, force: true });
+    return this.clone();
+  }
+
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Joins a repository-relative path, refusing paths that escape the working tree or enter .git. */
+export function safeJoin(dir: string, file: string): string {
+  const full = path.resolve(dir, file);
+  const rel = path.relative(path.resolve(dir), full);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) || rel.split(path.sep)[0] === ".git") {
+    throw new GitError(`refusing to write outside the repository working tree: ${file}`);
+  }
+  return full;
+}

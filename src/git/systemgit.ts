@@ -1,0 +1,219 @@
+// GitClient driving the system git client. Used for ssh:// (and scp-like) URLs,
+// which isomorphic-git cannot speak: the private key is written to a 0600 file in a
+// 0700 temporary directory, handed to ssh through GIT_SSH_COMMAND, and removed by
+// close(). HTTP credentials, when used, travel in GIT_CONFIG_* environment
+// variables (an http.extraHeader), never in argv or a URL.
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { redactUrls } from "../errors.js";
+import { safeJoin } from "./isogit.js";
+import {
+  GitAuthError,
+  GitError,
+  RemoteMovedError,
+  type CloneResult,
+  type GitClient,
+  type HttpAuth,
+  type Signature,
+  type SshAuth,
+} from "./types.js";
+
+export interface SystemGitOptions {
+  url: string;
+  branch: string;
+  dir: string;
+  ssh?: SshAuth;
+  http?: HttpAuth;
+  /** git executable (default "git"). */
+  gitPath?: string;
+  now?: () => Date;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Quotes one argument for the POSIX shell git runs GIT_SSH_COMMAND with. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export class SystemGitClient implements GitClient {
+  readonly dir: string;
+  readonly url: string;
+  readonly branch: string;
+  private readonly opts: SystemGitOptions;
+  private keyDir?: string;
+  private env?: NodeJS.ProcessEnv;
+
+  constructor(opts: SystemGitOptions) {
+    this.opts = opts;
+    this.dir = opts.dir;
+    this.url = opts.url;
+    this.branch = opts.branch;
+  }
+
+  /** The environment for git: no prompts, no user/system config, ssh with our key. */
+  async environment(): Promise<NodeJS.ProcessEnv> {
+    if (this.env) return this.env;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME ?? os.homedir(),
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      LANG: "C",
+      LC_ALL: "C",
+    };
+    if (process.env.SSH_AUTH_SOCK) env.SSH_AUTH_SOCK = process.env.SSH_AUTH_SOCK;
+    const ssh = this.opts.ssh;
+    if (ssh) {
+      const parts = [ssh.sshCommand ?? "ssh", "-o", "BatchMode=yes"];
+      if (ssh.privateKey || ssh.knownHosts) {
+        this.keyDir = await mkdtemp(path.join(os.tmpdir(), "tsflux-ssh-"));
+        await chmod(this.keyDir, 0o700);
+      }
+      if (ssh.privateKey) {
+        const keyFile = path.join(this.keyDir!, "identity");
+        const text = ssh.privateKey.endsWith("\n") ? ssh.privateKey : `${ssh.privateKey}\n`;
+        await writeFile(keyFile, text, { mode: 0o600 });
+        parts.push("-i", keyFile, "-o", "IdentitiesOnly=yes");
+      }
+      if (ssh.knownHosts) {
+        const kh = path.join(this.keyDir!, "known_hosts");
+        await writeFile(kh, ssh.knownHosts.endsWith("\n") ? ssh.knownHosts : `${ssh.knownHosts}\n`, { mode: 0o600 });
+        parts.push("-o", `UserKnownHostsFile=${kh}`, "-o", "StrictHostKeyChecking=yes");
+      } else {
+        parts.push("-o", "StrictHostKeyChecking=accept-new");
+      }
+      env.GIT_SSH_COMMAND = parts.map((p, i) => (i === 0 ? p : shellQuote(p))).join(" ");
+    }
+    if (this.opts.http) {
+      const basic = Buffer.from(`${this.opts.http.username}:${this.opts.http.password}`).toString("base64");
+      env.GIT_CONFIG_COUNT = "1";
+      env.GIT_CONFIG_KEY_0 = "http.extraHeader";
+      env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
+    }
+    this.env = env;
+    return env;
+  }
+
+  private async run(args: string[], cwd: string = this.dir, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    const env = { ...(await this.environment()), ...extraEnv };
+    return new Promise((resolve) => {
+      execFile(this.opts.gitPath ?? "git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+    });
+  }
+
+  private failure(op: string, r: RunResult): Error {
+    const text = redactUrls(r.stderr.trim() || r.stdout.trim());
+    if (/Authentication failed|Permission denied|could not read Username|403|401|Host key verification failed/i.test(text)) {
+      if (/Host key verification failed/i.test(text)) {
+        return new GitError(`${op} ${redactUrls(this.url)}: the SSH host key of the git server is not in known_hosts`);
+      }
+      return new GitAuthError(redactUrls(this.url));
+    }
+    return new GitError(`${op} ${redactUrls(this.url)}: ${text.split("\n").slice(-3).join(" ")}`);
+  }
+
+  async clone(): Promise<CloneResult> {
+    await mkdir(this.dir, { recursive: true });
+    const ls = await this.run(["ls-remote", "--heads", "--", this.url], this.dir);
+    if (ls.code !== 0) throw this.failure("failed to list references of", ls);
+    const heads = ls.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\t")[1]);
+    const emptyRemote = heads.length === 0;
+    if (!heads.includes(`refs/heads/${this.branch}`)) {
+      for (const args of [
+        ["init", "--quiet", `--initial-branch=${this.branch}`, "."],
+        ["remote", "add", "origin", this.url],
+      ]) {
+        const r = await this.run(args);
+        if (r.code !== 0) throw this.failure("failed to initialise a repository for", r);
+      }
+      return { newBranch: true, emptyRemote };
+    }
+    const r = await this.run(
+      ["clone", "--quiet", "--single-branch", "--branch", this.branch, "--", this.url, this.dir],
+      path.dirname(this.dir),
+    );
+    if (r.code !== 0) throw this.failure("failed to clone", r);
+    return { newBranch: false, emptyRemote };
+  }
+
+  async head(): Promise<string | undefined> {
+    const r = await this.run(["rev-parse", "--verify", "--quiet", "HEAD"]);
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  async readFile(file: string): Promise<string | undefined> {
+    try {
+      return await readFile(safeJoin(this.dir, file), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  async commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined> {
+    const paths = Object.keys(files).sort();
+    for (const p of paths) {
+      const full = safeJoin(this.dir, p);
+      await mkdir(path.dirname(full), { recursive: true });
+      await writeFile(full, files[p]!);
+    }
+    const add = await this.run(["add", "--", ...paths]);
+    if (add.code !== 0) throw this.failure("failed to stage files in", add);
+    const hasHead = (await this.head()) !== undefined;
+    if (hasHead) {
+      const diff = await this.run(["diff", "--cached", "--quiet", "--", ...paths]);
+      if (diff.code === 0) return undefined;
+    }
+    const when = this.opts.now?.() ?? new Date();
+    const date = `${Math.floor(when.getTime() / 1000)} +0000`;
+    const c = await this.run(
+      ["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message, "--", ...paths],
+      this.dir,
+      {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
+    );
+    if (c.code !== 0) throw this.failure("failed to commit in", c);
+    return this.head();
+  }
+
+  async push(): Promise<void> {
+    const r = await this.run(["push", "--porcelain", "origin", `HEAD:refs/heads/${this.branch}`]);
+    if (r.code === 0) return;
+    const text = `${r.stdout}\n${r.stderr}`;
+    if (/\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref/i.test(text)) {
+      throw new RemoteMovedError(this.branch);
+    }
+    throw this.failure("failed to push to", r);
+  }
+
+  async reclone(): Promise<CloneResult> {
+    await rm(this.dir, { recursive: true, force: true });
+    return this.clone();
+  }
+
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+    if (this.keyDir) await rm(this.keyDir, { recursive: true, force: true });
+    this.keyDir = undefined;
+    this.env = undefined;
+  }
+}

@@ -1,0 +1,78 @@
+// The git client the bootstrap engine works with. Two implementations:
+// isomorphic-git for http(s) URLs (src/git/isogit.ts) and the system git client
+// for ssh:// URLs, which isomorphic-git cannot speak (src/git/systemgit.ts).
+
+export interface Signature {
+  name: string;
+  email: string;
+}
+
+/** HTTP Basic credentials (a token is the password; the username is ignored by most hosts). */
+export interface HttpAuth {
+  username: string;
+  password: string;
+}
+
+export interface SshAuth {
+  /** OpenSSH private key (PEM/OpenSSH format). Written to a 0600 file only for the ssh process, then removed. */
+  privateKey?: string;
+  /** known_hosts lines; when unset, the host key is accepted on first use. */
+  knownHosts?: string;
+  /** Overrides the ssh program (GIT_SSH_COMMAND base, default "ssh"). */
+  sshCommand?: string;
+}
+
+export interface CloneResult {
+  /** True when the remote had no commit on the branch (a new orphan branch is prepared locally). */
+  newBranch: boolean;
+  /** True when the remote repository had no refs at all. */
+  emptyRemote: boolean;
+}
+
+export interface GitClient {
+  /** The working tree directory. */
+  readonly dir: string;
+  readonly url: string;
+  readonly branch: string;
+  /** Clones the branch; a missing branch or an empty repository gives a local orphan branch. */
+  clone(): Promise<CloneResult>;
+  /** Commit id of HEAD, or undefined before the first commit. */
+  head(): Promise<string | undefined>;
+  /**
+   * Writes the files (paths relative to the repository root), stages only those and
+   * commits when one of them changed. Returns the new commit id, or undefined when
+   * nothing changed. No other file is touched.
+   */
+  commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined>;
+  /** Pushes the branch without force. Throws RemoteMovedError when the remote is not an ancestor. */
+  push(): Promise<void>;
+  /** Discards local state and clones the remote branch again. */
+  reclone(): Promise<CloneResult>;
+  /** Reads a file from the working tree, or undefined. */
+  readFile(file: string): Promise<string | undefined>;
+  /** Removes the working tree and any key material. */
+  close(): Promise<void>;
+}
+
+export class GitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GitError";
+  }
+}
+
+/** The push was rejected because the remote branch moved (non-fast-forward). */
+export class RemoteMovedError extends GitError {
+  constructor(branch: string) {
+    super(`push to branch "${branch}" was rejected: the remote branch has new commits (non-fast-forward)`);
+    this.name = "RemoteMovedError";
+  }
+}
+
+/** The server refused the credentials. */
+export class GitAuthError extends GitError {
+  constructor(url: string) {
+    super(`authentication failed for ${url}: check the token or credentials and their access to the repository`);
+    this.name = "GitAuthError";
+  }
+}
