@@ -34,6 +34,10 @@ CRD_DIR="$CACHE_ROOT/flux-crds-v$FLUX_VERSION"
 BIN_STAMP="k8s=v$K8S_VERSION etcd=v$ETCD_VERSION"
 CRD_STAMP="flux=v$FLUX_VERSION controller-gen=v$CONTROLLER_GEN_VERSION"
 
+# Run the EXIT traps (temp dir removal) on Ctrl-C / kill as well.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 log() { echo "[testenv-build] $*" >&2; }
 die() { echo "[testenv-build] ERROR: $*" >&2; exit 1; }
 
@@ -50,7 +54,7 @@ esac
 require_go() {
   local what="$1"
   if ! command -v go >/dev/null 2>&1; then
-    die "the Go toolchain (go >= 1.24, https://go.dev/dl/) is required to $what, but 'go' is not on PATH.
+    die "the Go toolchain (go >= 1.21; the builds need go 1.26, which go >= 1.21 fetches automatically from the module proxy unless GOTOOLCHAIN=local) is required to $what, but 'go' is not on PATH.
   Either install Go (e.g. 'apt-get install golang-go' if new enough, or unpack https://go.dev/dl/go1.26.x.linux-amd64.tar.gz and add its bin/ to PATH),
   or point the test environment at prebuilt assets:
     KUBEBUILDER_ASSETS=<dir containing kube-apiserver and etcd>   (e.g. from 'setup-envtest use -p path ${K8S_VERSION}')
@@ -129,12 +133,14 @@ build_binaries_locked() {
     return 0 # someone else finished while we waited
   fi
   require_go "build kube-apiserver v$K8S_VERSION and etcd v$ETCD_VERSION"
+  # We hold the lock, so any temp build dir is a leftover of a killed build.
+  rm -rf "$CACHE_ROOT"/.build-k8s-"$K8S_VERSION".* 2>/dev/null || true
   local start; start="$(date +%s)"
   local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.build-k8s-$K8S_VERSION.XXXXXX")"
   # shellcheck disable=SC2064
   trap "rm -rf '$tmp'" EXIT
   mkdir -p "$tmp/out" "$tmp/apiserver" "$tmp/etcd"
-  export GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
+  export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
 
   # --- kube-apiserver -------------------------------------------------------
   log "resolving k8s.io/kubernetes v$K8S_VERSION ..."
@@ -215,7 +221,8 @@ fetch_crds_locked() {
     return 0
   fi
   require_go "download the Flux v$FLUX_VERSION CRDs from the Go module proxy"
-  export GOTOOLCHAIN=local GOWORK=off GOFLAGS="-mod=mod"
+  rm -rf "$CACHE_ROOT"/.fetch-flux-crds-v"$FLUX_VERSION".* 2>/dev/null || true
+  export GOWORK=off GOFLAGS="-mod=mod"
   local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.fetch-flux-crds-v$FLUX_VERSION.XXXXXX")"
   # shellcheck disable=SC2064
   trap "rm -rf '$tmp'" EXIT
