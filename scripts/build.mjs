@@ -2,7 +2,14 @@
 // tree; each engine is a chunk loaded only by the command that runs it.
 // Dependencies stay external and load from node_modules on demand.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+
+function externalsExcept(bundled) {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter((name) => !bundled.includes(name))
+    .flatMap((name) => [name, `${name}/*`]);
+}
 
 rmSync("dist", { recursive: true, force: true });
 const common = {
@@ -13,10 +20,22 @@ const common = {
   packages: "external",
   splitting: true,
   sourcemap: false,
+  minify: true,
+  keepNames: false,
   legalComments: "none",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: { entry: "src/cli/entry.ts" }, outdir: "dist/cli", chunkNames: "chunks/[name]-[hash]" });
+// commander is bundled into the entry: resolving and loading it from node_modules
+// as CommonJS costs more at start-up than parsing it inline.
+await build({
+  ...common,
+  packages: undefined,
+  external: externalsExcept(["commander"]),
+  entryPoints: { entry: "src/cli/entry.ts" },
+  outdir: "dist/cli",
+  chunkNames: "chunks/[name]-[hash]",
+  banner: { js: 'import { createRequire as __tsfluxCreateRequire } from "node:module"; const require = __tsfluxCreateRequire(import.meta.url);' },
+});
 await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib", chunkNames: "chunks/[name]-[hash]" });
 
 // Type declarations for library users (the package's "types"). A type error here
