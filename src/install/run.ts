@@ -1,0 +1,221 @@
+// `flux install`: render the selected, customised Flux distribution from its release
+// bundle with kustomize, then (unless --export) server-side apply it in two phases
+// and wait for the controllers' Deployments to roll out.
+import type { CommandContext, IO } from "../cli/context.js";
+import { CliError } from "../errors.js";
+import type { KubeClient } from "../kube/client.js";
+import type { KubeObject } from "../kube/rest.js";
+import type { Logger } from "../output/logger.js";
+import { resolveBundle, type BundleSource } from "./bundle.js";
+import {
+  defaultInstallOptions,
+  latestReleaseVersion,
+  LOG_LEVELS,
+  resolveVersion,
+  validateComponents,
+  validateNamespace,
+  validateRegistryCreds,
+  DEFAULT_COMPONENTS,
+  type InstallOptions,
+} from "./options.js";
+import { renderInstall } from "./render.js";
+
+export interface InstallRequest extends InstallOptions {
+  export: boolean;
+  force: boolean;
+  verbose: boolean;
+  timeoutMs: number;
+  /** How often to poll the Deployments while verifying (default 2s). */
+  pollIntervalMs?: number;
+}
+
+export interface InstallDeps {
+  logger: Logger;
+  io: IO;
+  bundle: BundleSource;
+  /** Created lazily: --export never talks to a cluster. */
+  kube: () => Promise<KubeClient>;
+}
+
+/** Generates the manifests (gen warning + kustomize output). */
+export async function generateInstallManifests(opts: InstallOptions, bundle: BundleSource): Promise<string> {
+  const dir = await resolveBundle(opts.version, bundle);
+  return await renderInstall(opts, { dir });
+}
+
+// fluxcd/pkg/ssa's reconcile order: these kinds first (in this order), webhooks last,
+// everything else in between.
+const FIRST = [
+  "CustomResourceDefinition", "Namespace", "ClusterClass", "RuntimeClass", "PriorityClass", "StorageClass",
+  "VolumeSnapshotClass", "IngressClass", "GatewayClass", "ResourceQuota", "ServiceAccount", "Role", "ClusterRole",
+  "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Service", "LimitRange", "Deployment", "StatefulSet",
+  "CronJob", "PodDisruptionBudget",
+];
+const LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+
+function rank(kind: string): number {
+  const f = FIRST.indexOf(kind);
+  if (f >= 0) return f;
+  const l = LAST.indexOf(kind);
+  if (l >= 0) return FIRST.length + 1 + l;
+  return FIRST.length;
+}
+
+export function sortForApply(objs: KubeObject[]): KubeObject[] {
+  const key = (o: KubeObject) => [o.kind ?? "", o.metadata.namespace ?? "", o.metadata.name];
+  return [...objs].sort((a, b) => {
+    const r = rank(a.kind ?? "") - rank(b.kind ?? "");
+    if (r !== 0) return r;
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+export async function parseManifests(text: string): Promise<KubeObject[]> {
+  const { parseAllDocuments } = await import("yaml");
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new CliError(`invalid manifests: ${doc.errors[0]!.message}`);
+    const obj = doc.toJS({ maxAliasCount: -1 }) as KubeObject | null;
+    if (obj && typeof obj === "object") out.push(obj);
+  }
+  return out;
+}
+
+/** The image pull secret upstream's sourcesecret.GenerateOCI makes. */
+export function imagePullSecret(opts: InstallOptions): KubeObject {
+  const [user, ...rest] = opts.registryCredential.split(":");
+  const password = rest.join(":");
+  const auth = Buffer.from(`${user}:${password}`).toString("base64");
+  const config = JSON.stringify({ auths: { [opts.registry]: { username: user, password, auth } } });
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: opts.imagePullSecret, namespace: opts.namespace },
+    type: "kubernetes.io/dockerconfigjson",
+    stringData: { ".dockerconfigjson": config },
+  } as KubeObject;
+}
+
+export async function install(req: InstallRequest, deps: InstallDeps): Promise<void> {
+  const { logger, io } = deps;
+  if (!req.export) logger.generate("generating manifests");
+  const manifest = await generateInstallManifests(req, deps.bundle);
+  if (req.export) {
+    io.stdout.write(manifest);
+    return;
+  }
+  if (req.verbose) io.stdout.write(manifest);
+  logger.success("manifests build completed");
+  logger.action(`installing components in ${req.namespace} namespace`);
+
+  const kube = await deps.kube();
+  const { getFluxClusterInfo, managedByFlux, assessDeployments } = await import("./cluster.js");
+  const { kubeErrorMessage } = await import("../kube/client.js");
+  let info;
+  try {
+    info = await getFluxClusterInfo(kube);
+  } catch (err) {
+    throw new CliError(`cluster info unavailable: ${kubeErrorMessage(err)}`);
+  }
+  if (info.bootstrapped) {
+    throw new CliError(`this cluster has already been bootstrapped with Flux ${info.version}! Please use 'flux bootstrap' to upgrade`);
+  }
+  if (info.installed && !req.force && !managedByFlux(info)) {
+    io.stderr.write(`Flux ${info.version} has been installed on this cluster with ${info.managedBy}!\n`);
+    const { confirm } = await import("./prompt.js");
+    if (!(await confirm(io, `Are you sure you want to override the ${info.managedBy} installation? Y/N`))) {
+      throw new CliError("installation cancelled (use --force to override it without asking)");
+    }
+  }
+
+  const objs = sortForApply(await parseManifests(manifest));
+  if (objs.length === 0) throw new CliError("install failed: no Kubernetes objects found in the generated manifests");
+  const { applyObjects, changeLine } = await import("../kube/apply.js");
+  let results;
+  try {
+    results = await applyObjects(kube, objs, { fieldManager: "flux", force: true, namespace: req.namespace });
+  } catch (err) {
+    throw new CliError(`install failed: ${err instanceof CliError ? err.message : kubeErrorMessage(err)}`);
+  }
+  io.stderr.write(results.map(changeLine).join("\n") + "\n");
+  if (results.every((r) => r.action === "unchanged")) logger.success("no changes: the installation is up to date");
+
+  if (req.imagePullSecret && req.registryCredential) {
+    logger.action(`generating image pull secret ${req.imagePullSecret}`);
+    const { applyObject } = await import("../kube/apply.js");
+    try {
+      await applyObject(kube, imagePullSecret(req), { fieldManager: "flux", force: true });
+    } catch (err) {
+      throw new CliError(`install failed: ${err instanceof CliError ? err.message : kubeErrorMessage(err)}`);
+    }
+  }
+
+  logger.waiting("verifying installation");
+  const refs = req.components.map((name) => ({ namespace: req.namespace, name }));
+  const ok = await assessDeployments(kube, refs, {
+    pollIntervalMs: req.pollIntervalMs ?? 2_000,
+    timeoutMs: req.timeoutMs,
+    logger,
+  });
+  if (!ok) throw new CliError("install failed");
+  logger.success("install finished");
+}
+
+function strings(v: unknown, fallback: string[] = []): string[] {
+  return Array.isArray(v) ? (v as string[]) : fallback;
+}
+
+/** Turns the parsed command-line flags into a validated request. */
+export async function installRequestFrom(
+  opts: Record<string, unknown>,
+  ctx: CommandContext,
+  namespace: string,
+): Promise<InstallRequest> {
+  const d = defaultInstallOptions();
+  const components = [...strings(opts.components, DEFAULT_COMPONENTS), ...strings(opts.componentsExtra)];
+  validateComponents(components);
+  const registryCredential = String(opts.registryCreds ?? "");
+  const pullSecret = String(opts.imagePullSecret ?? "");
+  validateRegistryCreds(registryCredential, pullSecret);
+  validateNamespace(namespace);
+  const logLevel = String(opts.logLevel ?? d.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new CliError(`unsupported log level '${logLevel}', must be one of: ${LOG_LEVELS.join(", ")}`);
+  }
+  const version = await resolveVersion(String(opts.version ?? ""), () => latestReleaseVersion());
+  return {
+    version,
+    namespace,
+    components,
+    registry: String(opts.registry ?? d.registry),
+    registryCredential,
+    imagePullSecret: pullSecret,
+    watchAllNamespaces: opts.watchAllNamespaces !== false,
+    networkPolicy: opts.networkPolicy !== false,
+    logLevel,
+    clusterDomain: String(opts.clusterDomain ?? d.clusterDomain),
+    tolerationKeys: strings(opts.tolerationKeys),
+    export: Boolean(opts.export),
+    force: Boolean(opts.force),
+    verbose: ctx.globals.verbose,
+    timeoutMs: ctx.globals.timeoutMs,
+  };
+}
+
+export async function runInstall(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+  const { createKubeClient, resolveNamespace, loadKubeConfig } = await import("../kube/client.js");
+  let namespace = ctx.globals.namespace;
+  if (ctx.globals.nsFollowsKubeContext && !ctx.globals.namespaceSet && !opts.export) {
+    namespace = resolveNamespace(await loadKubeConfig(ctx.globals), ctx.globals);
+  }
+  const req = await installRequestFrom(opts, ctx, namespace);
+  await install(req, {
+    logger: ctx.logger,
+    io: ctx.io,
+    bundle: { manifestsPath: opts.manifests ? String(opts.manifests) : undefined },
+    kube: () => createKubeClient({ ...ctx.globals, namespace }),
+  });
+}
