@@ -1,0 +1,161 @@
+// `flux uninstall`: deletes the Flux components (Deployments, Services, NetworkPolicies,
+// ServiceAccounts in the namespace; ClusterRoles and ClusterRoleBindings; all selected
+// by app.kubernetes.io/part-of=flux), then strips the finalizers of every Flux object
+// in all namespaces (with the controllers gone nothing would remove them, and the
+// controllers must not garbage-collect what they applied), then deletes the Flux CRDs
+// and the namespace. The workloads Flux applied are left alone. Upstream's order.
+import type { CommandContext, IO } from "../cli/context.js";
+import { CliError } from "../errors.js";
+import type { KubeClient } from "../kube/client.js";
+import type { Logger } from "../output/logger.js";
+import { FLUX_SELECTOR } from "./cluster.js";
+
+export interface UninstallOptions {
+  namespace: string;
+  keepNamespace: boolean;
+  dryRun: boolean;
+  silent: boolean;
+}
+
+interface Kind {
+  kind: string;
+  group: string;
+  version: string;
+  plural: string;
+}
+
+const COMPONENT_KINDS: (Kind & { namespaced: boolean })[] = [
+  { kind: "Deployment", group: "apps", version: "v1", plural: "deployments", namespaced: true },
+  { kind: "Service", group: "", version: "v1", plural: "services", namespaced: true },
+  { kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", namespaced: true },
+  { kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", namespaced: true },
+  { kind: "ClusterRole", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", namespaced: false },
+  { kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", namespaced: false },
+];
+
+/** The Flux kinds whose finalizers are removed (upstream's list and versions). */
+export const FINALIZER_KINDS: Kind[] = [
+  { kind: "GitRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "gitrepositories" },
+  { kind: "OCIRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "ocirepositories" },
+  { kind: "HelmRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories" },
+  { kind: "HelmChart", group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmcharts" },
+  { kind: "Bucket", group: "source.toolkit.fluxcd.io", version: "v1", plural: "buckets" },
+  { kind: "Kustomization", group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations" },
+  { kind: "HelmRelease", group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases" },
+  { kind: "Alert", group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "alerts" },
+  { kind: "Provider", group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "providers" },
+  { kind: "Receiver", group: "notification.toolkit.fluxcd.io", version: "v1", plural: "receivers" },
+  { kind: "ImagePolicy", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagepolicies" },
+  { kind: "ImageRepository", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagerepositories" },
+  { kind: "ImageUpdateAutomation", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imageupdateautomations" },
+  { kind: "ArtifactGenerator", group: "source.extensions.fluxcd.io", version: "v1beta1", plural: "artifactgenerators" },
+];
+
+const CRD_KIND: Kind = { kind: "CustomResourceDefinition", group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" };
+
+export interface UninstallDeps {
+  kube: KubeClient;
+  logger: Logger;
+  io: IO;
+}
+
+/** Returns false when something could not be deleted (each failure is printed). */
+export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Promise<boolean> {
+  const { kube, logger } = deps;
+  const { kubeRest, listAll, resourcePath, isNotFound, ContentType } = await import("../kube/rest.js");
+  const { kubeErrorMessage } = await import("../kube/client.js");
+  const suffix = opts.dryRun ? "(dry run)" : "";
+  const dryQuery = opts.dryRun ? { dryRun: "All" } : {};
+  let ok = true;
+  const msg = (err: unknown) => (err instanceof Error && err.name === "KubeApiError" ? err.message : kubeErrorMessage(err));
+
+  async function list(k: Kind, namespace: string | undefined, selector?: string) {
+    try {
+      return (await listAll(kube, resourcePath(k, namespace), selector ? { labelSelector: selector } : {})).items;
+    } catch (err) {
+      if (isNotFound(err)) return []; // the API (CRD) is not there
+      throw err;
+    }
+  }
+
+  async function del(k: Kind, namespace: string | undefined, name: string): Promise<void> {
+    const id = namespace ? `${k.kind}/${namespace}/${name}` : `${k.kind}/${name}`;
+    try {
+      await kubeRest(kube, "DELETE", resourcePath(k, namespace, name), { query: dryQuery });
+      logger.success(`${id} deleted ${suffix}`);
+    } catch (err) {
+      ok = false;
+      logger.failure(`${id} deletion failed: ${msg(err)}`);
+    }
+  }
+
+  logger.action(`deleting components in ${opts.namespace} namespace`);
+  for (const k of COMPONENT_KINDS) {
+    const ns = k.namespaced ? opts.namespace : undefined;
+    for (const item of await list(k, ns, FLUX_SELECTOR)) await del(k, ns, item.metadata.name);
+  }
+
+  logger.action("deleting toolkit.fluxcd.io finalizers in all namespaces");
+  for (const k of FINALIZER_KINDS) {
+    for (const item of await list(k, undefined)) {
+      const ns = item.metadata.namespace ?? "";
+      const id = `${k.kind}/${ns}/${item.metadata.name}`;
+      try {
+        await kubeRest(kube, "PATCH", resourcePath(k, ns, item.metadata.name), {
+          body: { metadata: { finalizers: null } },
+          contentType: ContentType.MergePatch,
+          query: dryQuery,
+        });
+        logger.success(`${id} finalizers deleted ${suffix}`);
+      } catch (err) {
+        if (isNotFound(err)) continue; // deleted meanwhile
+        ok = false;
+        logger.failure(`${id} removing finalizers failed: ${msg(err)}`);
+      }
+    }
+  }
+
+  logger.action("deleting toolkit.fluxcd.io custom resource definitions");
+  for (const crd of await list(CRD_KIND, undefined, FLUX_SELECTOR)) await del(CRD_KIND, undefined, crd.metadata.name);
+
+  if (!opts.keepNamespace) {
+    await del({ kind: "Namespace", group: "", version: "v1", plural: "namespaces" }, undefined, opts.namespace);
+  }
+  logger.success("uninstall finished");
+  return ok;
+}
+
+export async function runUninstall(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+  const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
+  const kube = await createKubeClient(ctx.globals);
+  const o: UninstallOptions = {
+    namespace: kube.namespace,
+    keepNamespace: Boolean(opts.keepNamespace),
+    dryRun: Boolean(opts.dryRun),
+    silent: Boolean(opts.silent),
+  };
+  if (!o.dryRun && !o.silent) {
+    const { getFluxClusterInfo, managedByFlux } = await import("./cluster.js");
+    let info;
+    try {
+      info = await getFluxClusterInfo(kube);
+    } catch (err) {
+      throw new CliError(`cluster info unavailable: ${kubeErrorMessage(err)}`);
+    }
+    const label = managedByFlux(info)
+      ? "Are you sure you want to delete Flux and its custom resource definitions"
+      : `Flux is managed by ${info.managedBy}! Are you sure you want to delete Flux and its CRDs using Flux CLI`;
+    const { confirm } = await import("./prompt.js");
+    if (!(await confirm(ctx.io, label))) {
+      throw new CliError(
+        ctx.io.stdin.isTTY ? "aborting" : "aborting: confirmation needs a terminal; use --silent to uninstall without asking",
+      );
+    }
+  }
+  try {
+    if (!(await uninstall(o, { kube, logger: ctx.logger, io: ctx.io }))) throw new CliError("uninstall failed: some objects could not be deleted (see above)");
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`uninstall failed: ${kubeErrorMessage(err)}`);
+  }
+}
