@@ -1,14 +1,51 @@
-import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+// flux get: one sub-command per registry kind, plus `all`, `sources all`, `images all`.
+import { Option, type Command } from "commander";
+import { boolFlag } from "../src/cli/flags.js";
+import { KINDS } from "../src/kinds/registry.js";
+import { lazyActionWithParents, subgroup } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
-  const group = program.command("get").description("Get the resources and their status");
-  notBuilt(group.command("all").description("Get all resources and statuses"));
-  notBuilt(group.command("sources").description("Get source statuses"));
-  notBuilt(group.command("kustomizations").description("Get Kustomization statuses"));
-  notBuilt(group.command("helmreleases").description("Get HelmRelease statuses"));
-  notBuilt(group.command("images").description("Get image automation object status"));
-  notBuilt(group.command("alerts").description("Get Alert statuses"));
-  notBuilt(group.command("alert-providers").description("Get Provider statuses"));
-  notBuilt(group.command("receivers").description("Get Receiver statuses"));
+  const group = program
+    .command("get")
+    .description("Get the resources and their status")
+    .summary("Get the resources and their status");
+  boolFlag(group, "-A, --all-namespaces", "list the requested object(s) across all namespaces");
+  group.addOption(new Option("--no-header", "skip the header when printing the results"));
+  boolFlag(group, "-w, --watch", "After listing/getting the requested object, watch for changes.");
+  group.option(
+    "--status-selector <string>",
+    "specify the status condition name and the desired state to filter the get result, e.g. ready=false",
+  );
+  group.option("-l, --label-selector <string>", "filter the objects by label selector, e.g. app=podinfo");
+  group.addOption(
+    new Option("-o, --output <format>", "print the objects as a List in this format instead of a table").choices([
+      "table",
+      "json",
+      "yaml",
+    ]),
+  );
+
+  const bind = (cmd: Command, selector: string) =>
+    lazyActionWithParents(cmd, async () => (await import("../src/ops/get.js")).makeRunGet(selector));
+
+  bind(group.command("all [name]").description("Get all resources and statuses"), "all");
+  const groups: Record<string, { description: string; aliases: string[] }> = {
+    sources: { description: "Get source statuses", aliases: ["source"] },
+    images: { description: "Get image automation object status", aliases: ["image"] },
+  };
+  for (const k of KINDS) {
+    let parent = group;
+    if (k.getCli.length > 1) {
+      const g = groups[k.getCli[0]!]!;
+      parent = subgroup(group, k.getCli[0]!, g.description, g.aliases);
+      if (!parent.commands.some((c) => c.name() === "all")) {
+        const all = parent.command("all [name]").description(k.section === "source" ? "Get all source statuses" : "Get all image statuses");
+        bind(all, `${k.getCli[0]} all`);
+      }
+    }
+    const leaf = parent.command(`${k.getCli[k.getCli.length - 1]} [name]`).description(k.getShort);
+    for (const a of k.getAliases) leaf.alias(a);
+    if (k.kind === "HelmRelease") boolFlag(leaf, "--show-source", "show the source reference for each helmrelease");
+    bind(leaf, k.kind);
+  }
 }

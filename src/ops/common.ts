@@ -1,0 +1,99 @@
+// Shared plumbing of the generic verbs: listing and reading objects of a registry
+// kind with clear errors (missing CRD, not found, forbidden, unreachable).
+import { CliError } from "../errors.js";
+import { apiVersionOf, resourceOf, type KindInfo } from "../kinds/registry.js";
+import { createKubeClient, type KubeClient, type KubeOptions } from "../kube/client.js";
+import { isNotFound, KubeApiError, kubeRest, listAll, resourcePath, type KubeList, type KubeObject, type RestTarget } from "../kube/rest.js";
+import type { CommandContext } from "../cli/context.js";
+
+export type { KubeObject } from "../kube/rest.js";
+
+/** What the verb engines need from a cluster connection. */
+export type OpsClient = RestTarget & { namespace?: string };
+
+export async function clientFor(ctx: CommandContext): Promise<KubeClient> {
+  return await createKubeClient(ctx.globals as Partial<KubeOptions>);
+}
+
+/** The error for a kind whose CRD is not installed. */
+export class NoMatchError extends CliError {
+  constructor(readonly kindInfo: KindInfo) {
+    super(`no matches for kind "${kindInfo.kind}" in version "${apiVersionOf(kindInfo)}": is Flux installed (flux check)?`);
+    this.name = "NoMatchError";
+  }
+}
+
+/** Turns API errors of a list/get into NoMatchError / plain messages. */
+function mapListError(k: KindInfo, err: unknown): never {
+  if (err instanceof KubeApiError && err.statusCode === 404) throw new NoMatchError(k);
+  throw err;
+}
+
+export interface ListOptions {
+  /** Empty or undefined: all namespaces. */
+  namespace?: string;
+  name?: string;
+  labelSelector?: string;
+}
+
+/** Lists objects of a kind; items get apiVersion/kind set. */
+export async function listKind(client: RestTarget, k: KindInfo, opts: ListOptions): Promise<KubeObject[]> {
+  const query: Record<string, string | undefined> = {};
+  if (opts.name) query.fieldSelector = `metadata.name=${opts.name}`;
+  if (opts.labelSelector) query.labelSelector = opts.labelSelector;
+  let list: KubeList;
+  try {
+    list = await listAll(client, resourcePath(resourceOf(k), opts.namespace || undefined), query);
+  } catch (err) {
+    mapListError(k, err);
+  }
+  return list.items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersionOf(k), kind: o.kind ?? k.kind }));
+}
+
+/** Reads one object; NotFound gets upstream-like wording, missing CRDs a clear hint. */
+export async function getObject(client: RestTarget, k: KindInfo, namespace: string, name: string): Promise<KubeObject> {
+  try {
+    return await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(k), namespace, name));
+  } catch (err) {
+    if (isNotFound(err)) {
+      // Distinguish a missing object from a missing CRD.
+      const crdMissing = await kubeRest(client, "GET", resourcePath(resourceOf(k), namespace), { query: { limit: 1 } }).then(
+        () => false,
+        (e: unknown) => isNotFound(e),
+      );
+      if (crdMissing) throw new NoMatchError(k);
+      throw new CliError(`${k.kind} '${namespace}/${name}' not found`);
+    }
+    throw err;
+  }
+}
+
+/** Like getObject but undefined when the object does not exist. */
+export async function tryGetObject(client: RestTarget, k: KindInfo, namespace: string, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(k), namespace, name));
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Removes duplicates, keeping the first occurrence (upstream skips repeated names). */
+export function unique(names: string[]): string[] {
+  return [...new Set(names)];
+}
+
+/** Runs fn over items with at most `limit` running at once; results in input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      results[i] = await fn(items[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,212 @@
+// `flux get ...`: one engine for every kind and for `get all` / `get sources all` /
+// `get images all`, printing upstream's tables byte for byte, or a List with -o json|yaml.
+import { CliError, errorMessage } from "../errors.js";
+import { ALL_ORDER, IMAGE_ORDER, kindsInOrder, mustKind, resourceOf, SOURCE_ORDER, type KindInfo } from "../kinds/registry.js";
+import { resourcePath, watchCollection, KubeApiError, type KubeObject, type RestTarget } from "../kube/rest.js";
+import { conditionsOf } from "../kube/status.js";
+import type { Logger, Writable } from "../output/logger.js";
+import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
+import { renderTable } from "../output/table.js";
+import type { Run } from "../cli/action.js";
+import { clientFor, listKind, NoMatchError } from "./common.js";
+
+export interface GetOptions {
+  kinds: KindInfo[];
+  /** True for the `all` commands: NAME shows kind/name, a blank line after each table, missing CRDs ignored. */
+  all: boolean;
+  name?: string;
+  namespace: string;
+  allNamespaces: boolean;
+  noHeader: boolean;
+  statusSelector?: string;
+  labelSelector?: string;
+  watch: boolean;
+  output: OutputFormat;
+  /** helmreleases --show-source */
+  showSource?: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface GetDeps {
+  client: RestTarget;
+  stdout: Writable;
+  logger: Logger;
+}
+
+/** Parses --status-selector type=status (upstream's syntax). */
+export function parseStatusSelector(sel: string | undefined): { type: string; status: string } | undefined {
+  if (!sel) return undefined;
+  const i = sel.indexOf("=");
+  if (i < 0) throw new CliError(`expected status selector in type=status format, but found: ${sel}`);
+  return { type: sel.slice(0, i), status: sel.slice(i + 1) };
+}
+
+/** Upstream's statusMatches: case-insensitive type and status; the last matching condition wins. */
+export function statusMatches(obj: KubeObject, type: string, status: string): boolean {
+  let found: { status: string } | undefined;
+  for (const c of conditionsOf(obj)) if (c.type.toLowerCase() === type.toLowerCase()) found = c;
+  return found !== undefined && found.status.toLowerCase() === status.toLowerCase();
+}
+
+function sourceColumn(obj: KubeObject): string {
+  const k = mustKind("HelmRelease");
+  const ref = k.sourceRef?.(obj);
+  return ref ? `${ref.kind}/${ref.namespace}/${ref.name}` : "";
+}
+
+export function headersFor(k: KindInfo, opts: Pick<GetOptions, "allNamespaces" | "showSource">): string[] {
+  const h = ["Name", ...(opts.showSource && k.kind === "HelmRelease" ? ["Source"] : []), ...k.columns.headers];
+  return opts.allNamespaces ? ["Namespace", ...h] : h;
+}
+
+export function rowFor(k: KindInfo, obj: KubeObject, opts: Pick<GetOptions, "allNamespaces" | "showSource" | "all">): string[] {
+  const name = opts.all ? `${k.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
+  const row = [name, ...(opts.showSource && k.kind === "HelmRelease" ? [sourceColumn(obj)] : []), ...k.columns.row(obj)];
+  return opts.allNamespaces ? [obj.metadata.namespace ?? "", ...row] : row;
+}
+
+function selectRows(k: KindInfo, items: KubeObject[], opts: GetOptions): KubeObject[] {
+  const sel = parseStatusSelector(opts.statusSelector);
+  if (!sel) return items;
+  return items.filter((o) => k.statusSelectable && statusMatches(o, sel.type, sel.status));
+}
+
+function namespaceNameOrAny(opts: GetOptions): string {
+  return opts.allNamespaces ? "any" : JSON.stringify(opts.namespace);
+}
+
+/** Runs a get; rejects with a CliError when a listing failed (after printing what could be listed). */
+export async function runGet(opts: GetOptions, deps: GetDeps): Promise<void> {
+  parseStatusSelector(opts.statusSelector); // validate before any request
+  if (opts.watch) {
+    if (opts.all || opts.kinds.length !== 1) throw new CliError("expected a single resource type, but found all");
+    return await watchGet(opts.kinds[0]!, opts, deps);
+  }
+  const ns = opts.allNamespaces ? "" : opts.namespace;
+  // List every kind concurrently; print in upstream's order.
+  const results = await Promise.all(
+    opts.kinds.map((k) =>
+      listKind(deps.client, k, { namespace: ns, name: opts.name, labelSelector: opts.labelSelector }).then(
+        (items) => ({ k, items, err: undefined as unknown }),
+        (err: unknown) => ({ k, items: [] as KubeObject[], err }),
+      ),
+    ),
+  );
+  const failures: string[] = [];
+  if (opts.output !== "table") {
+    const items: KubeObject[] = [];
+    for (const r of results) {
+      if (r.err) {
+        if (opts.all && r.err instanceof NoMatchError) continue;
+        deps.logger.failure(errorMessage(r.err));
+        failures.push(r.k.kind);
+        continue;
+      }
+      items.push(...selectRows(r.k, r.items, opts));
+    }
+    deps.stdout.write(formatStructured(asList(items), opts.output));
+  } else {
+    for (const r of results) {
+      if (r.err) {
+        if (opts.all && r.err instanceof NoMatchError) continue;
+        if (!opts.all) throw r.err;
+        deps.logger.failure(errorMessage(r.err));
+        failures.push(r.k.kind);
+        continue;
+      }
+      if (r.items.length === 0) {
+        if (opts.name) deps.logger.failure(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
+        else if (!opts.all) deps.logger.failure(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
+        continue;
+      }
+      const header = opts.noHeader ? undefined : headersFor(r.k, opts);
+      const rows = selectRows(r.k, r.items, opts).map((o) => rowFor(r.k, o, opts));
+      deps.stdout.write(renderTable(header, rows));
+      if (opts.all) deps.stdout.write("\n");
+    }
+  }
+  if (failures.length > 0) {
+    throw new CliError(`failed to list ${failures.join(", ")}`);
+  }
+}
+
+/** -w: prints the current objects, then one row per change, until --timeout or abort. */
+async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<void> {
+  const ns = opts.allNamespaces ? undefined : opts.namespace;
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  let first = true;
+  let rv: string | undefined;
+  const query: Record<string, string | undefined> = {};
+  if (opts.name) query.fieldSelector = `metadata.name=${opts.name}`;
+  if (opts.labelSelector) query.labelSelector = opts.labelSelector;
+  const print = (obj: KubeObject) => {
+    if (opts.output !== "table") {
+      deps.stdout.write(formatStructured({ ...obj, apiVersion: obj.apiVersion ?? `${k.group}/${k.version}`, kind: obj.kind ?? k.kind }, opts.output));
+      if (opts.output === "yaml") deps.stdout.write("---\n");
+      return;
+    }
+    const rows = selectRows(k, [obj], opts).map((o) => rowFor(k, o, { ...opts, all: false }));
+    if (rows.length === 0) return;
+    const header = first && !opts.noHeader ? headersFor(k, opts) : undefined;
+    first = false;
+    deps.stdout.write(renderTable(header, rows));
+  };
+  while (!signal.aborted) {
+    try {
+      await watchCollection(
+        deps.client,
+        resourcePath(resourceOf(k), ns),
+        { ...query, resourceVersion: rv },
+        (ev) => {
+          if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+          if (ev.type === "ADDED" || ev.type === "MODIFIED") print(ev.object);
+        },
+        signal,
+      );
+    } catch (err) {
+      if (signal.aborted) break;
+      if (err instanceof KubeApiError && err.statusCode === 404) throw new NoMatchError(k);
+      if (err instanceof KubeApiError && err.statusCode === 410) {
+        rv = undefined;
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** Which kinds a `get` command covers. */
+export function kindsForGet(selector: string): { kinds: KindInfo[]; all: boolean } {
+  if (selector === "all") return { kinds: kindsInOrder(ALL_ORDER), all: true };
+  if (selector === "sources all") return { kinds: kindsInOrder(SOURCE_ORDER), all: true };
+  if (selector === "images all") return { kinds: kindsInOrder(IMAGE_ORDER), all: true };
+  return { kinds: [mustKind(selector)], all: false };
+}
+
+/** The command binding: args [name], opts from commands/get.ts. */
+export function makeRunGet(selector: string): Run {
+  return async (args, opts, ctx) => {
+    const { kinds, all } = kindsForGet(selector);
+    const output = parseOutputFormat(opts.output);
+    const client = await clientFor(ctx);
+    await runGet(
+      {
+        kinds,
+        all,
+        name: args[0],
+        namespace: client.namespace,
+        allNamespaces: Boolean(opts.allNamespaces),
+        noHeader: Boolean(opts.header === false || opts.noHeader),
+        statusSelector: opts.statusSelector as string | undefined,
+        labelSelector: opts.labelSelector as string | undefined,
+        watch: Boolean(opts.watch),
+        output,
+        showSource: Boolean(opts.showSource),
+        timeoutMs: ctx.globals.timeoutMs,
+      },
+      { client, stdout: ctx.io.stdout, logger: ctx.logger },
+    );
+  };
+}
