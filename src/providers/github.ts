@@ -1,0 +1,216 @@
+// GitHub (and GitHub Enterprise Server) through @octokit/rest. Every call goes through
+// bounded retries for 5xx; errors become ProviderError with GitHub's message and never
+// the token.
+import { redactUrls } from "../errors.js";
+import { withRetry, type RetryOptions } from "./retry.js";
+import {
+  ProviderError,
+  type ChangeRequest,
+  type CreateRepositoryOptions,
+  type DeployKey,
+  type GitProvider,
+  type Repository,
+  type RepositoryRef,
+} from "./types.js";
+
+export interface GitHubOptions {
+  token: string;
+  /** github.com (default), a GHE host name, or a full base URL like http://127.0.0.1:8080 (tests, proxies). */
+  hostname?: string;
+  retry?: RetryOptions;
+  userAgent?: string;
+}
+
+export const GITHUB_PERMISSIONS = ["pull", "triage", "push", "maintain", "admin"] as const;
+
+/** API base URL: api.github.com for github.com, https://HOST/api/v3 for Enterprise, or the URL as given. */
+export function githubApiUrl(hostname = "github.com"): string {
+  if (/^https?:\/\//i.test(hostname)) return hostname.replace(/\/+$/, "");
+  if (hostname === "github.com" || hostname === "www.github.com") return "https://api.github.com";
+  return `https://${hostname}/api/v3`;
+}
+
+/** The host part of --hostname ("127.0.0.1:8080" for "http://127.0.0.1:8080"). */
+export function hostOf(hostname: string): string {
+  return /^https?:\/\//i.test(hostname) ? new URL(hostname).host : hostname;
+}
+
+type Octo = InstanceType<typeof import("@octokit/rest").Octokit>;
+
+interface GhRepo {
+  id: number;
+  full_name: string;
+  clone_url: string;
+  html_url: string;
+  default_branch?: string;
+  private?: boolean;
+  visibility?: string;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const s = (err as { status?: unknown })?.status;
+  return typeof s === "number" ? s : undefined;
+}
+
+function messageOf(err: unknown): string {
+  const e = err as { status?: number; message?: string; response?: { data?: { message?: string; errors?: { message?: string; code?: string; field?: string }[] } } };
+  const data = e.response?.data;
+  let msg = data?.message ?? e.message ?? String(err);
+  const details = (data?.errors ?? []).map((x) => x.message ?? `${x.field} ${x.code}`).filter(Boolean);
+  if (details.length) msg += `: ${details.join(", ")}`;
+  return redactUrls(msg);
+}
+
+export class GitHubProvider implements GitProvider {
+  readonly kind = "github" as const;
+  readonly domain: string;
+  private readonly opts: GitHubOptions;
+  private client?: Octo;
+
+  constructor(opts: GitHubOptions) {
+    this.opts = opts;
+    this.domain = hostOf(opts.hostname ?? "github.com");
+  }
+
+  private async octo(): Promise<Octo> {
+    if (!this.client) {
+      const { Octokit } = await import("@octokit/rest");
+      this.client = new Octokit({
+        auth: this.opts.token,
+        baseUrl: githubApiUrl(this.opts.hostname),
+        userAgent: this.opts.userAgent ?? "tsflux",
+        log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      });
+    }
+    return this.client;
+  }
+
+  private async call<T>(what: string, fn: (o: Octo) => Promise<T>): Promise<T> {
+    const o = await this.octo();
+    try {
+      return await withRetry(() => fn(o), statusOf, this.opts.retry);
+    } catch (err) {
+      const status = statusOf(err);
+      let hint = "";
+      if (status === 401) hint = " (check GITHUB_TOKEN: it is missing, expired or revoked)";
+      if (status === 403) hint = " (the token lacks the permissions needed)";
+      throw new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+    }
+  }
+
+  private toRepo(r: GhRepo): Repository {
+    return {
+      fullPath: r.full_name,
+      id: r.id,
+      httpUrl: r.clone_url,
+      webUrl: r.html_url,
+      defaultBranch: r.default_branch,
+      visibility: (r.visibility as Repository["visibility"]) ?? (r.private ? "private" : "public"),
+    };
+  }
+
+  private split(repo: Repository): { owner: string; repo: string } {
+    const i = repo.fullPath.indexOf("/");
+    return { owner: repo.fullPath.slice(0, i), repo: repo.fullPath.slice(i + 1) };
+  }
+
+  async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
+    const o = await this.octo();
+    try {
+      const res = await withRetry(() => o.rest.repos.get({ owner: ref.owner, repo: ref.name }), statusOf, this.opts.retry);
+      return this.toRepo(res.data as GhRepo);
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      const status = statusOf(err);
+      const hint = status === 401 ? " (check GITHUB_TOKEN: it is missing, expired or revoked)" : "";
+      throw new ProviderError(`failed to get Git repository "${ref.owner}/${ref.name}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+    }
+  }
+
+  async createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository> {
+    const body = {
+      name: ref.name,
+      description: opts.description || undefined,
+      private: opts.visibility !== "public",
+      visibility: opts.visibility as "public" | "private",
+      auto_init: opts.autoInit ?? true,
+    };
+    const res = await this.call(`failed to create new Git repository "${ref.owner}/${ref.name}"`, (o) =>
+      ref.personal ? o.rest.repos.createForAuthenticatedUser({ ...body, visibility: undefined }) : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
+    );
+    return this.toRepo(res.data as GhRepo);
+  }
+
+  async listDeployKeys(repo: Repository): Promise<DeployKey[]> {
+    const keys = await this.call(`failed to list deploy keys of "${repo.fullPath}"`, (o) =>
+      o.paginate(o.rest.repos.listDeployKeys, { ...this.split(repo), per_page: 100 }),
+    );
+    return keys.map((k) => ({ id: k.id, title: k.title, key: k.key, readOnly: k.read_only }));
+  }
+
+  async addDeployKey(repo: Repository, key: { title: string; key: string; readOnly: boolean }): Promise<DeployKey> {
+    const res = await this.call(`failed to add deploy key "${key.title}" to "${repo.fullPath}"`, (o) =>
+      o.rest.repos.createDeployKey({ ...this.split(repo), title: key.title, key: key.key, read_only: key.readOnly }),
+    );
+    return { id: res.data.id, title: res.data.title, key: res.data.key, readOnly: res.data.read_only };
+  }
+
+  async getTeamPermission(repo: Repository, org: string, team: string): Promise<string | undefined> {
+    const o = await this.octo();
+    try {
+      const res = await withRetry(
+        () =>
+          o.rest.teams.checkPermissionsForRepoInOrg({
+            org,
+            team_slug: team,
+            ...this.split(repo),
+            headers: { accept: "application/vnd.github.v3.repository+json" },
+          }),
+        statusOf,
+        this.opts.retry,
+      );
+      const data = res.data as { role_name?: string; permissions?: Record<string, boolean> } | undefined;
+      if (data?.role_name) return data.role_name === "read" ? "pull" : data.role_name === "write" ? "push" : data.role_name;
+      const perms = data?.permissions ?? {};
+      for (const p of [...GITHUB_PERMISSIONS].reverse()) if (perms[p]) return p;
+      return "pull";
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw new ProviderError(`failed to get permissions of team "${team}" on "${repo.fullPath}": ${messageOf(err)}`, statusOf(err));
+    }
+  }
+
+  async setTeamPermission(repo: Repository, org: string, team: string, permission: string): Promise<void> {
+    await this.call(`failed to grant "${permission}" permissions to team "${team}"`, (o) =>
+      o.rest.teams.addOrUpdateRepoPermissionsInOrg({ org, team_slug: team, ...this.split(repo), permission }),
+    );
+  }
+
+  private toPr(p: { number: number; html_url: string; state: string; merged?: boolean | null; merged_at?: string | null }): ChangeRequest {
+    const merged = p.merged === true || (p.merged_at !== null && p.merged_at !== undefined);
+    return { number: p.number, url: p.html_url, state: merged ? "merged" : p.state === "open" ? "open" : "closed" };
+  }
+
+  async findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined> {
+    const { owner } = this.split(repo);
+    const res = await this.call(`failed to list pull requests of "${repo.fullPath}"`, (o) =>
+      o.rest.pulls.list({ ...this.split(repo), head: `${owner}:${head}`, base, state: "open", per_page: 100 }),
+    );
+    const pr = res.data.find((p) => p.head.ref === head && p.base.ref === base);
+    return pr ? this.toPr(pr) : undefined;
+  }
+
+  async createChangeRequest(repo: Repository, opts: { head: string; base: string; title: string; body: string }): Promise<ChangeRequest> {
+    const res = await this.call(`failed to create a pull request on "${repo.fullPath}"`, (o) =>
+      o.rest.pulls.create({ ...this.split(repo), head: opts.head, base: opts.base, title: opts.title, body: opts.body }),
+    );
+    return this.toPr(res.data);
+  }
+
+  async getChangeRequest(repo: Repository, number: number): Promise<ChangeRequest> {
+    const res = await this.call(`failed to get pull request #${number} of "${repo.fullPath}"`, (o) =>
+      o.rest.pulls.get({ ...this.split(repo), pull_number: number }),
+    );
+    return this.toPr(res.data);
+  }
+}

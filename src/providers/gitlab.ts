@@ -1,0 +1,194 @@
+// GitLab (gitlab.com and self-managed) through @gitbeaker/rest: projects in the user's
+// namespace or in (nested) groups, deploy keys, deploy tokens and merge requests.
+import { redactUrls } from "../errors.js";
+import { withRetry, type RetryOptions } from "./retry.js";
+import {
+  ProviderError,
+  type ChangeRequest,
+  type CreateRepositoryOptions,
+  type DeployKey,
+  type DeployToken,
+  type GitProvider,
+  type Repository,
+  type RepositoryRef,
+} from "./types.js";
+
+export interface GitLabOptions {
+  token: string;
+  /** gitlab.com (default), a self-managed host name, or a full base URL like http://127.0.0.1:8080. */
+  hostname?: string;
+  retry?: RetryOptions;
+}
+
+export function gitlabHostUrl(hostname = "gitlab.com"): string {
+  if (/^https?:\/\//i.test(hostname)) return hostname.replace(/\/+$/, "");
+  return `https://${hostname}`;
+}
+
+interface GlProject {
+  id: number;
+  path_with_namespace: string;
+  http_url_to_repo: string;
+  web_url: string;
+  default_branch?: string | null;
+  visibility?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Api = any;
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { cause?: { response?: { status?: number } }; status?: number };
+  return e?.cause?.response?.status ?? (typeof e?.status === "number" ? e.status : undefined);
+}
+
+function messageOf(err: unknown): string {
+  const e = err as { cause?: { description?: unknown }; message?: string };
+  const d = e?.cause?.description;
+  const text = typeof d === "string" && d ? d : d ? JSON.stringify(d) : (e?.message ?? String(err));
+  return redactUrls(text);
+}
+
+export class GitLabProvider implements GitProvider {
+  readonly kind = "gitlab" as const;
+  readonly domain: string;
+  private readonly opts: GitLabOptions;
+  private api?: Api;
+
+  constructor(opts: GitLabOptions) {
+    this.opts = opts;
+    const h = opts.hostname ?? "gitlab.com";
+    this.domain = /^https?:\/\//i.test(h) ? new URL(h).host : h;
+  }
+
+  private async client(): Promise<Api> {
+    if (!this.api) {
+      const { Gitlab } = await import("@gitbeaker/rest");
+      this.api = new Gitlab({ host: gitlabHostUrl(this.opts.hostname), token: this.opts.token });
+    }
+    return this.api;
+  }
+
+  private async call<T>(what: string, fn: (api: Api) => Promise<T>): Promise<T> {
+    const api = await this.client();
+    try {
+      return await withRetry(() => fn(api), statusOf, this.opts.retry);
+    } catch (err) {
+      const status = statusOf(err);
+      let hint = "";
+      if (status === 401) hint = " (check GITLAB_TOKEN: it is missing, expired or revoked)";
+      if (status === 403) hint = " (the token lacks the api scope or the permissions needed)";
+      throw new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+    }
+  }
+
+  private toRepo(p: GlProject): Repository {
+    return {
+      fullPath: p.path_with_namespace,
+      id: p.id,
+      httpUrl: p.http_url_to_repo,
+      webUrl: p.web_url,
+      defaultBranch: p.default_branch ?? undefined,
+      visibility: p.visibility as Repository["visibility"],
+    };
+  }
+
+  /** owner + name ("sub/repo") → the project's full path. */
+  static fullPath(ref: RepositoryRef): string {
+    return `${ref.owner}/${ref.name}`;
+  }
+
+  async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
+    const full = GitLabProvider.fullPath(ref);
+    const api = await this.client();
+    try {
+      const p = await withRetry(() => api.Projects.show(full), statusOf, this.opts.retry);
+      return this.toRepo(p as GlProject);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404) return undefined;
+      const hint = status === 401 ? " (check GITLAB_TOKEN: it is missing, expired or revoked)" : "";
+      throw new ProviderError(`failed to get Git repository "${full}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+    }
+  }
+
+  async createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository> {
+    const full = GitLabProvider.fullPath(ref);
+    const parts = full.split("/");
+    const name = parts.pop()!;
+    const namespacePath = parts.join("/");
+    const what = `failed to create new Git repository "${full}"`;
+    let namespaceId: number | undefined;
+    if (!ref.personal || parts.length > 1) {
+      const group = await this.call(`${what}: group "${namespacePath}" not found or not accessible`, (api) =>
+        api.Groups.show(namespacePath),
+      );
+      namespaceId = (group as { id: number }).id;
+    }
+    const p = await this.call(what, (api) =>
+      api.Projects.create({
+        name,
+        path: name,
+        namespaceId,
+        visibility: opts.visibility,
+        description: opts.description || undefined,
+        initializeWithReadme: opts.autoInit ?? true,
+      }),
+    );
+    return this.toRepo(p as GlProject);
+  }
+
+  async listDeployKeys(repo: Repository): Promise<DeployKey[]> {
+    const keys = (await this.call(`failed to list deploy keys of "${repo.fullPath}"`, (api) =>
+      api.DeployKeys.all({ projectId: repo.id, perPage: 100 }),
+    )) as { id: number; title: string; key: string; can_push?: boolean }[];
+    return keys.map((k) => ({ id: k.id, title: k.title, key: k.key, readOnly: !k.can_push }));
+  }
+
+  async addDeployKey(repo: Repository, key: { title: string; key: string; readOnly: boolean }): Promise<DeployKey> {
+    const k = (await this.call(`failed to add deploy key "${key.title}" to "${repo.fullPath}"`, (api) =>
+      api.DeployKeys.create(repo.id, key.title, key.key, { canPush: !key.readOnly }),
+    )) as { id: number; title: string; key: string; can_push?: boolean };
+    return { id: k.id, title: k.title, key: k.key, readOnly: !k.can_push };
+  }
+
+  async listDeployTokens(repo: Repository): Promise<DeployToken[]> {
+    const list = (await this.call(`failed to list deploy tokens of "${repo.fullPath}"`, (api) =>
+      api.DeployTokens.all({ projectId: repo.id, perPage: 100 }),
+    )) as { id: number; name: string; username: string; revoked?: boolean; expired?: boolean }[];
+    return list.filter((t) => !t.revoked && !t.expired).map((t) => ({ id: t.id, name: t.name, username: t.username }));
+  }
+
+  async createDeployToken(repo: Repository, name: string): Promise<DeployToken> {
+    const t = (await this.call(`failed to create deploy token "${name}" on "${repo.fullPath}"`, (api) =>
+      api.DeployTokens.create(name, ["read_repository"], { projectId: repo.id }),
+    )) as { id: number; name: string; username: string; token: string };
+    return { id: t.id, name: t.name, username: t.username, token: t.token };
+  }
+
+  private toMr(m: { iid: number; web_url: string; state: string }): ChangeRequest {
+    return { number: m.iid, url: m.web_url, state: m.state === "merged" ? "merged" : m.state === "opened" ? "open" : "closed" };
+  }
+
+  async findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined> {
+    const list = (await this.call(`failed to list merge requests of "${repo.fullPath}"`, (api) =>
+      api.MergeRequests.all({ projectId: repo.id, sourceBranch: head, targetBranch: base, state: "opened", perPage: 100 }),
+    )) as { iid: number; web_url: string; state: string; source_branch: string; target_branch: string }[];
+    const mr = list.find((m) => m.source_branch === head && m.target_branch === base);
+    return mr ? this.toMr(mr) : undefined;
+  }
+
+  async createChangeRequest(repo: Repository, opts: { head: string; base: string; title: string; body: string }): Promise<ChangeRequest> {
+    const m = await this.call(`failed to create a merge request on "${repo.fullPath}"`, (api) =>
+      api.MergeRequests.create(repo.id, opts.head, opts.base, opts.title, { description: opts.body }),
+    );
+    return this.toMr(m as { iid: number; web_url: string; state: string });
+  }
+
+  async getChangeRequest(repo: Repository, number: number): Promise<ChangeRequest> {
+    const m = await this.call(`failed to get merge request !${number} of "${repo.fullPath}"`, (api) =>
+      api.MergeRequests.show(repo.id, number),
+    );
+    return this.toMr(m as { iid: number; web_url: string; state: string });
+  }
+}

@@ -1,0 +1,289 @@
+// A local server following GitHub's documented REST contract for the endpoints
+// bootstrap uses (docs.github.com/rest: repos, deploy keys, teams, pulls): status
+// codes, error bodies ({message, documentation_url, errors[]}), Link pagination.
+// Repositories are backed by real bare repositories on the test git server, so
+// clone_url works for git.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { GitServer } from "../env/git-server.js";
+import { JsonServer, paginate, type Req, type Res } from "./http.js";
+
+const DOCS = "https://docs.github.com/rest";
+
+export interface GhRepoState {
+  id: number;
+  owner: string;
+  name: string;
+  private: boolean;
+  visibility: string;
+  description: string | null;
+  keys: { id: number; title: string; key: string; read_only: boolean; created_at: string; verified: boolean }[];
+  teams: Map<string, string>;
+  pulls: { number: number; title: string; body: string; head: string; base: string; state: "open" | "closed"; merged: boolean }[];
+}
+
+export interface GitHubServerOptions {
+  git: GitServer;
+  token: string;
+  /** The authenticated user's login. */
+  login?: string;
+  /** Organizations that exist, with their team slugs. */
+  orgs?: Record<string, string[]>;
+}
+
+export class GitHubServer {
+  readonly http: JsonServer;
+  readonly repos = new Map<string, GhRepoState>();
+  private nextId = 1000;
+  readonly login: string;
+  readonly orgs: Record<string, string[]>;
+
+  constructor(private readonly opts: GitHubServerOptions) {
+    this.login = opts.login ?? "octocat";
+    this.orgs = opts.orgs ?? {};
+    this.http = new JsonServer("", (req) => this.auth(req));
+    this.http.notFound = () => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } });
+    this.routes();
+  }
+
+  static async start(opts: GitHubServerOptions): Promise<GitHubServer> {
+    const s = new GitHubServer(opts);
+    await s.http.listen();
+    return s;
+  }
+
+  get url(): string {
+    return this.http.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    await this.http.close();
+  }
+
+  private auth(req: Req): Res | undefined {
+    const h = req.headers.authorization ?? "";
+    const token = h.replace(/^(token|bearer)\s+/i, "");
+    if (token !== this.opts.token) {
+      return { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } };
+    }
+    return undefined;
+  }
+
+  private key(owner: string, name: string): string {
+    return `${owner}/${name}`.toLowerCase();
+  }
+
+  /** Seeds an existing repository (with files, on the git server). */
+  async addRepo(owner: string, name: string, files?: Record<string, string>, visibility = "private"): Promise<GhRepoState> {
+    const state: GhRepoState = {
+      id: this.nextId++,
+      owner,
+      name,
+      private: visibility !== "public",
+      visibility,
+      description: null,
+      keys: [],
+      teams: new Map(),
+      pulls: [],
+    };
+    this.repos.set(this.key(owner, name), state);
+    await this.opts.git.createRepo(`${owner}/${name}`, files ? { files } : undefined);
+    return state;
+  }
+
+  repo(owner: string, name: string): GhRepoState | undefined {
+    return this.repos.get(this.key(owner, name));
+  }
+
+  private repoJson(r: GhRepoState, withPermissions?: string) {
+    const full = `${r.owner}/${r.name}`;
+    const json: Record<string, unknown> = {
+      id: r.id,
+      node_id: `R_${r.id}`,
+      name: r.name,
+      full_name: full,
+      owner: { login: r.owner, type: r.owner === this.login ? "User" : "Organization" },
+      private: r.private,
+      visibility: r.visibility,
+      description: r.description,
+      html_url: `https://github.example/${full}`,
+      clone_url: this.opts.git.url(full),
+      ssh_url: `git@github.example:${full}.git`,
+      default_branch: "main",
+    };
+    if (withPermissions) {
+      const order = ["pull", "triage", "push", "maintain", "admin"];
+      const level = order.indexOf(withPermissions);
+      json.permissions = Object.fromEntries(order.map((p, i) => [p, i <= level]));
+      json.role_name = withPermissions === "pull" ? "read" : withPermissions === "push" ? "write" : withPermissions;
+    }
+    return json;
+  }
+
+  private getRepo(params: Record<string, string>): GhRepoState | Res {
+    return this.repo(params.owner!, params.repo!) ?? { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+  }
+
+  /** Merges a pull request: fast-forwards (or merges) base to head in the git repository. */
+  mergePull(owner: string, name: string, number: number): void {
+    const r = this.repo(owner, name)!;
+    const pr = r.pulls.find((p) => p.number === number)!;
+    const bare = path.join(this.opts.git.root, `${owner}/${name}.git`);
+    const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
+    const env = { ...process.env, HOME: work, GIT_AUTHOR_NAME: "GitHub", GIT_AUTHOR_EMAIL: "noreply@github.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
+    try {
+      execFileSync("git", ["clone", "--quiet", "--branch", pr.base, bare, work], { env, stdio: "pipe" });
+      execFileSync("git", ["fetch", "--quiet", "origin", pr.head], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["push", "--quiet", "origin", pr.base], { cwd: work, env, stdio: "pipe" });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    pr.state = "closed";
+    pr.merged = true;
+  }
+
+  private pullJson(r: GhRepoState, p: GhRepoState["pulls"][number]) {
+    return {
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      state: p.state,
+      merged: p.merged,
+      merged_at: p.merged ? "2026-01-01T00:00:00Z" : null,
+      html_url: `https://github.example/${r.owner}/${r.name}/pull/${p.number}`,
+      head: { ref: p.head, label: `${r.owner}:${p.head}` },
+      base: { ref: p.base, label: `${r.owner}:${p.base}` },
+    };
+  }
+
+  private routes(): void {
+    const h = this.http;
+    h.route("GET", "/user", () => ({ status: 200, body: { login: this.login, id: 1, type: "User" } }));
+
+    h.route("GET", "/repos/:owner/:repo", (_req, p) => {
+      const r = this.getRepo(p);
+      return "status" in r ? r : { status: 200, body: this.repoJson(r) };
+    });
+
+    const create = async (owner: string, req: Req): Promise<Res> => {
+      const name = String(req.body.name ?? "");
+      if (!name) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Repository", code: "missing_field", field: "name" }], documentation_url: DOCS } };
+      if (this.repo(owner, name)) {
+        return {
+          status: 422,
+          body: {
+            message: "Repository creation failed.",
+            errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }],
+            documentation_url: DOCS,
+          },
+        };
+      }
+      const visibility = String(req.body.visibility ?? (req.body.private ? "private" : "public"));
+      const r: GhRepoState = {
+        id: this.nextId++,
+        owner,
+        name,
+        private: visibility !== "public",
+        visibility,
+        description: (req.body.description as string) ?? null,
+        keys: [],
+        teams: new Map(),
+        pulls: [],
+      };
+      this.repos.set(this.key(owner, name), r);
+      await this.opts.git.createRepo(`${owner}/${name}`, req.body.auto_init ? { files: { "README.md": `# ${name}\n` } } : undefined);
+      return { status: 201, body: this.repoJson(r) };
+    };
+    h.route("POST", "/user/repos", (req) => create(this.login, req));
+    h.route("POST", "/orgs/:org/repos", (req, p) => {
+      if (!this.orgs[p.org!]) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+      return create(p.org!, req);
+    });
+
+    h.route("GET", "/repos/:owner/:repo/keys", (req, p) => {
+      const r = this.getRepo(p);
+      return "status" in r ? r : paginate(req, this.url, r.keys);
+    });
+    h.route("POST", "/repos/:owner/:repo/keys", (req, p) => {
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const key = String(req.body.key ?? "").trim();
+      if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+/.test(key)) {
+        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message: "key is invalid. You must supply a key in OpenSSH public key format" }], documentation_url: DOCS } };
+      }
+      const body = key.split(/\s+/).slice(0, 2).join(" ");
+      if (r.keys.some((k) => k.key === body)) {
+        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message: "key is already in use" }], documentation_url: DOCS } };
+      }
+      const k = { id: this.nextId++, title: String(req.body.title ?? ""), key: body, read_only: req.body.read_only !== false, created_at: new Date().toISOString(), verified: true };
+      r.keys.push(k);
+      return { status: 201, body: k };
+    });
+
+    const team = (p: Record<string, string>): Res | undefined =>
+      this.orgs[p.org!]?.includes(p.team!) ? undefined : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+    h.route("GET", "/orgs/:org/teams/:team/repos/:owner/:repo", (req, p) => {
+      const t = team(p);
+      if (t) return t;
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const perm = r.teams.get(p.team!);
+      if (!perm) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+      if (String(req.headers.accept ?? "").includes("application/vnd.github.v3.repository+json")) {
+        return { status: 200, body: this.repoJson(r, perm) };
+      }
+      return { status: 204 };
+    });
+    h.route("PUT", "/orgs/:org/teams/:team/repos/:owner/:repo", (req, p) => {
+      const t = team(p);
+      if (t) return t;
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const perm = String(req.body.permission ?? "push");
+      if (!["pull", "triage", "push", "maintain", "admin"].includes(perm)) {
+        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Team", code: "invalid", field: "permission" }], documentation_url: DOCS } };
+      }
+      r.teams.set(p.team!, perm);
+      return { status: 204 };
+    });
+
+    h.route("GET", "/repos/:owner/:repo/pulls", (req, p) => {
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const state = req.query.get("state") ?? "open";
+      const head = req.query.get("head");
+      const base = req.query.get("base");
+      const list = r.pulls
+        .filter((x) => state === "all" || x.state === state)
+        .filter((x) => !head || `${r.owner}:${x.head}` === head)
+        .filter((x) => !base || x.base === base)
+        .map((x) => this.pullJson(r, x));
+      return paginate(req, this.url, list);
+    });
+    h.route("POST", "/repos/:owner/:repo/pulls", (req, p) => {
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const head = String(req.body.head ?? "");
+      const base = String(req.body.base ?? "");
+      const full = `${r.owner}/${r.name}`;
+      if (!this.opts.git.revParse(full, `refs/heads/${head}`) || !this.opts.git.revParse(full, `refs/heads/${base}`)) {
+        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "invalid", field: "head" }], documentation_url: DOCS } };
+      }
+      if (r.pulls.some((x) => x.state === "open" && x.head === head && x.base === base)) {
+        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${r.owner}:${head}.` }], documentation_url: DOCS } };
+      }
+      const pr = { number: r.pulls.length + 1, title: String(req.body.title ?? ""), body: String(req.body.body ?? ""), head, base, state: "open" as const, merged: false };
+      r.pulls.push(pr);
+      return { status: 201, body: this.pullJson(r, pr) };
+    });
+    h.route("GET", "/repos/:owner/:repo/pulls/:number", (_req, p) => {
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      const pr = r.pulls.find((x) => x.number === Number(p.number));
+      return pr ? { status: 200, body: this.pullJson(r, pr) } : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+    });
+  }
+}

@@ -1,0 +1,214 @@
+// A local server following GitLab's documented REST contract (docs.gitlab.com/api:
+// projects, groups, deploy keys, deploy tokens, merge requests): /api/v4 prefix,
+// PRIVATE-TOKEN auth, url-encoded project paths, {"message": ...} error bodies,
+// offset pagination with Link and X-Next-Page headers. Projects are backed by
+// real bare repositories on the test git server.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { GitServer } from "../env/git-server.js";
+import { JsonServer, paginate, type Req, type Res } from "./http.js";
+
+export interface GlProjectState {
+  id: number;
+  fullPath: string;
+  visibility: string;
+  description: string | null;
+  keys: { id: number; title: string; key: string; can_push: boolean; created_at: string }[];
+  tokens: { id: number; name: string; username: string; token: string; scopes: string[]; revoked: boolean; expired: boolean }[];
+  mrs: { iid: number; title: string; description: string; source_branch: string; target_branch: string; state: "opened" | "merged" | "closed" }[];
+}
+
+export interface GitLabServerOptions {
+  git: GitServer;
+  token: string;
+  username?: string;
+  /** Existing groups by full path ("org", "org/sub/team"). */
+  groups?: string[];
+}
+
+export class GitLabServer {
+  readonly http: JsonServer;
+  readonly projects = new Map<string, GlProjectState>();
+  readonly groups = new Map<string, number>();
+  readonly username: string;
+  private nextId = 100;
+
+  constructor(private readonly opts: GitLabServerOptions) {
+    this.username = opts.username ?? "gitlab-user";
+    for (const g of opts.groups ?? []) this.groups.set(g, this.nextId++);
+    this.http = new JsonServer("/api/v4", (req) => this.auth(req));
+    this.http.notFound = () => ({ status: 404, body: { error: "404 Not Found" } });
+    this.routes();
+  }
+
+  static async start(opts: GitLabServerOptions): Promise<GitLabServer> {
+    const s = new GitLabServer(opts);
+    await s.http.listen();
+    return s;
+  }
+
+  get url(): string {
+    return this.http.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    await this.http.close();
+  }
+
+  private auth(req: Req): Res | undefined {
+    const token = (req.headers["private-token"] as string | undefined) ?? (req.headers.authorization ?? "").replace(/^bearer\s+/i, "");
+    if (token !== this.opts.token) return { status: 401, body: { message: "401 Unauthorized" } };
+    return undefined;
+  }
+
+  project(fullPath: string): GlProjectState | undefined {
+    return this.projects.get(fullPath.toLowerCase());
+  }
+
+  async addProject(fullPath: string, files?: Record<string, string>): Promise<GlProjectState> {
+    const p: GlProjectState = { id: this.nextId++, fullPath, visibility: "private", description: null, keys: [], tokens: [], mrs: [] };
+    this.projects.set(fullPath.toLowerCase(), p);
+    await this.opts.git.createRepo(fullPath, files ? { files } : undefined);
+    return p;
+  }
+
+  private find(id: string): GlProjectState | undefined {
+    if (/^\d+$/.test(id)) return [...this.projects.values()].find((p) => p.id === Number(id));
+    return this.project(id);
+  }
+
+  private projectJson(p: GlProjectState) {
+    const parts = p.fullPath.split("/");
+    const name = parts[parts.length - 1];
+    return {
+      id: p.id,
+      name,
+      path: name,
+      path_with_namespace: p.fullPath,
+      name_with_namespace: parts.join(" / "),
+      namespace: { full_path: parts.slice(0, -1).join("/"), kind: this.groups.has(parts.slice(0, -1).join("/")) ? "group" : "user" },
+      visibility: p.visibility,
+      description: p.description,
+      default_branch: "main",
+      web_url: `https://gitlab.example/${p.fullPath}`,
+      http_url_to_repo: this.opts.git.url(p.fullPath),
+      ssh_url_to_repo: `git@gitlab.example:${p.fullPath}.git`,
+    };
+  }
+
+  private withProject(params: Record<string, string>, fn: (p: GlProjectState) => Res | Promise<Res>): Res | Promise<Res> {
+    const p = this.find(params.id!);
+    return p ? fn(p) : { status: 404, body: { message: "404 Project Not Found" } };
+  }
+
+  mergeMr(fullPath: string, iid: number): void {
+    const p = this.project(fullPath)!;
+    const mr = p.mrs.find((m) => m.iid === iid)!;
+    const bare = path.join(this.opts.git.root, `${fullPath}.git`);
+    const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
+    const env = { ...process.env, HOME: work, GIT_AUTHOR_NAME: "GitLab", GIT_AUTHOR_EMAIL: "gitlab@example.com", GIT_COMMITTER_NAME: "GitLab", GIT_COMMITTER_EMAIL: "gitlab@example.com" };
+    try {
+      execFileSync("git", ["clone", "--quiet", "--branch", mr.target_branch, bare, work], { env, stdio: "pipe" });
+      execFileSync("git", ["fetch", "--quiet", "origin", mr.source_branch], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["push", "--quiet", "origin", mr.target_branch], { cwd: work, env, stdio: "pipe" });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    mr.state = "merged";
+  }
+
+  private mrJson(p: GlProjectState, m: GlProjectState["mrs"][number]) {
+    return { iid: m.iid, id: p.id * 1000 + m.iid, project_id: p.id, title: m.title, description: m.description, state: m.state, source_branch: m.source_branch, target_branch: m.target_branch, web_url: `https://gitlab.example/${p.fullPath}/-/merge_requests/${m.iid}` };
+  }
+
+  private routes(): void {
+    const h = this.http;
+    h.route("GET", "/user", () => ({ status: 200, body: { id: 1, username: this.username } }));
+    h.route("GET", "/groups/:id", (_req, p) => {
+      const id = this.groups.get(p.id!) ?? ([...this.groups.values()].includes(Number(p.id)) ? Number(p.id) : undefined);
+      if (id === undefined) return { status: 404, body: { message: "404 Group Not Found" } };
+      const full = [...this.groups.entries()].find(([, v]) => v === id)![0];
+      return { status: 200, body: { id, full_path: full, path: full.split("/").pop() } };
+    });
+    h.route("GET", "/projects/:id", (_req, p) => this.withProject(p, (pr) => ({ status: 200, body: this.projectJson(pr) })));
+    h.route("POST", "/projects", async (req) => {
+      const name = String(req.body.path ?? req.body.name ?? "");
+      const nsId = req.body.namespace_id as number | undefined;
+      let ns = this.username;
+      if (nsId !== undefined) {
+        const g = [...this.groups.entries()].find(([, v]) => v === Number(nsId));
+        if (!g) return { status: 404, body: { message: "404 Namespace Not Found" } };
+        ns = g[0];
+      }
+      const full = `${ns}/${name}`;
+      if (this.project(full)) {
+        return { status: 400, body: { message: { name: ["has already been taken"], path: ["has already been taken"] } } };
+      }
+      const pr: GlProjectState = { id: this.nextId++, fullPath: full, visibility: String(req.body.visibility ?? "private"), description: (req.body.description as string) ?? null, keys: [], tokens: [], mrs: [] };
+      this.projects.set(full.toLowerCase(), pr);
+      await this.opts.git.createRepo(full, req.body.initialize_with_readme ? { files: { "README.md": `# ${name}\n` } } : undefined);
+      return { status: 201, body: this.projectJson(pr) };
+    });
+    h.route("GET", "/projects/:id/deploy_keys", (req, p) => this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.keys, true)));
+    h.route("POST", "/projects/:id/deploy_keys", (req, p) =>
+      this.withProject(p, (pr) => {
+        const key = String(req.body.key ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
+        if (!req.body.title) return { status: 400, body: { error: "title is missing" } };
+        if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/.test(key)) {
+          return { status: 400, body: { message: { key: ["is invalid"], "fingerprint_sha256": ["cannot be generated"] } } };
+        }
+        if (pr.keys.some((k) => k.key === key)) {
+          return { status: 400, body: { message: { "deploy_key.fingerprint_sha256": ["has already been taken"] } } };
+        }
+        const k = { id: this.nextId++, title: String(req.body.title), key, can_push: req.body.can_push === true, created_at: new Date().toISOString() };
+        pr.keys.push(k);
+        return { status: 201, body: k };
+      }),
+    );
+    h.route("GET", "/projects/:id/deploy_tokens", (req, p) =>
+      this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.tokens.map(({ token: _t, ...rest }) => rest), true)),
+    );
+    h.route("POST", "/projects/:id/deploy_tokens", (req, p) =>
+      this.withProject(p, (pr) => {
+        const scopes = (req.body.scopes as string[] | undefined) ?? [];
+        if (!req.body.name || scopes.length === 0) return { status: 400, body: { error: "name, scopes are missing" } };
+        const t = { id: this.nextId++, name: String(req.body.name), username: `gitlab+deploy-token-${this.nextId}`, token: `gldt-${Math.random().toString(36).slice(2)}`, scopes, revoked: false, expired: false };
+        pr.tokens.push(t);
+        return { status: 201, body: { ...t, expires_at: null } };
+      }),
+    );
+    h.route("GET", "/projects/:id/merge_requests", (req, p) =>
+      this.withProject(p, (pr) => {
+        const state = req.query.get("state");
+        const list = pr.mrs
+          .filter((m) => !state || state === "all" || m.state === state)
+          .filter((m) => !req.query.get("source_branch") || m.source_branch === req.query.get("source_branch"))
+          .filter((m) => !req.query.get("target_branch") || m.target_branch === req.query.get("target_branch"))
+          .map((m) => this.mrJson(pr, m));
+        return paginate(req, `${this.url}/api/v4`, list, true);
+      }),
+    );
+    h.route("POST", "/projects/:id/merge_requests", (req, p) =>
+      this.withProject(p, (pr) => {
+        const source = String(req.body.source_branch ?? "");
+        const target = String(req.body.target_branch ?? "");
+        if (!this.opts.git.revParse(pr.fullPath, `refs/heads/${source}`)) return { status: 400, body: { message: ["Source branch does not exist"] } };
+        if (pr.mrs.some((m) => m.state === "opened" && m.source_branch === source && m.target_branch === target)) {
+          return { status: 409, body: { message: [`Another open merge request already exists for this source branch: !1`] } };
+        }
+        const m = { iid: pr.mrs.length + 1, title: String(req.body.title ?? ""), description: String(req.body.description ?? ""), source_branch: source, target_branch: target, state: "opened" as const };
+        pr.mrs.push(m);
+        return { status: 201, body: this.mrJson(pr, m) };
+      }),
+    );
+    h.route("GET", "/projects/:id/merge_requests/:iid", (_req, p) =>
+      this.withProject(p, (pr) => {
+        const m = pr.mrs.find((x) => x.iid === Number(p.iid));
+        return m ? { status: 200, body: this.mrJson(pr, m) } : { status: 404, body: { message: "404 Not found" } };
+      }),
+    );
+  }
+}

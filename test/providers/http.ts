@@ -1,0 +1,161 @@
+// A tiny JSON HTTP server base for the provider contract servers: routing on
+// method + path pattern (segments decoded, so GitLab's url-encoded project paths
+// match), a request log, token checks and fault injection (the next N requests
+// answer with a 5xx).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Req {
+  method: string;
+  path: string;
+  /** Decoded path segments. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+export interface Res {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: Req, params: Record<string, string>) => Res | Promise<Res>;
+
+export interface Route {
+  method: string;
+  /** Segments; ":name" captures one segment. */
+  pattern: string[];
+  handler: Handler;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  authorization?: string;
+}
+
+export class JsonServer {
+  baseUrl = "";
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes: Route[] = [];
+  private readonly server: http.Server;
+  private faults: { count: number; status: number; body: unknown }[] = [];
+  /** Prefix stripped before routing (e.g. "/api/v4"). */
+  constructor(
+    private readonly prefix: string,
+    private readonly authenticate: (req: Req) => Res | undefined,
+  ) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  route(method: string, pattern: string, handler: Handler): void {
+    this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler });
+  }
+
+  /** The next `count` requests fail with `status` (default 502) before reaching a route. */
+  failNext(count: number, status = 502, body: unknown = { message: "Server Error" }): void {
+    this.faults.push({ count, status, body });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => {
+      this.server.closeAllConnections();
+      this.server.close(() => r());
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let pathname = url.pathname;
+    let out: Res;
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      body = {};
+    }
+    if (this.prefix && pathname.startsWith(this.prefix)) pathname = pathname.slice(this.prefix.length);
+    const r: Req = {
+      method: req.method ?? "GET",
+      path: pathname,
+      segments: pathname.split("/").filter(Boolean).map(decodeURIComponent),
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
+    const fault = this.faults[0];
+    if (fault) {
+      fault.count--;
+      if (fault.count <= 0) this.faults.shift();
+      out = { status: fault.status, body: fault.body };
+    } else {
+      out = this.authenticate(r) ?? (await this.dispatch(r));
+    }
+    this.requests.push({ method: r.method, path: pathname + url.search, status: out.status, authorization: req.headers.authorization });
+    const headers: Record<string, string> = { ...(out.headers ?? {}) };
+    if (out.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+    res.writeHead(out.status, headers);
+    res.end(out.body !== undefined ? JSON.stringify(out.body) : undefined);
+  }
+
+  private async dispatch(r: Req): Promise<Res> {
+    for (const route of this.routes) {
+      if (route.method !== r.method || route.pattern.length !== r.segments.length) continue;
+      const params: Record<string, string> = {};
+      let ok = true;
+      route.pattern.forEach((p, i) => {
+        if (p.startsWith(":")) params[p.slice(1)] = r.segments[i]!;
+        else if (p !== r.segments[i]) ok = false;
+      });
+      if (ok) {
+        try {
+          return await route.handler(r, params);
+        } catch (err) {
+          return { status: 500, body: { message: String(err) } };
+        }
+      }
+    }
+    return this.notFound();
+  }
+
+  notFound: () => Res = () => ({ status: 404, body: { message: "Not Found" } });
+}
+
+/** Slices a list for page/per_page and adds the Link header (rel="next"/"last"), as both GitHub and GitLab do. */
+export function paginate<T>(req: Req, baseUrl: string, items: T[], extraHeaders = false): Res {
+  const perPage = Math.max(1, Math.min(100, Number(req.query.get("per_page") ?? 30)));
+  const page = Math.max(1, Number(req.query.get("page") ?? 1));
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const link = (p: number) => {
+    const q = new URLSearchParams(req.query);
+    q.set("page", String(p));
+    q.set("per_page", String(perPage));
+    return `${baseUrl}${req.path}?${q.toString()}`;
+  };
+  const links: string[] = [];
+  if (page < pages) links.push(`<${link(page + 1)}>; rel="next"`);
+  if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
+  links.push(`<${link(1)}>; rel="first"`, `<${link(pages)}>; rel="last"`);
+  const headers: Record<string, string> = { Link: links.join(", ") };
+  if (extraHeaders) {
+    headers["X-Page"] = String(page);
+    headers["X-Per-Page"] = String(perPage);
+    headers["X-Total"] = String(items.length);
+    headers["X-Total-Pages"] = String(pages);
+    headers["X-Next-Page"] = page < pages ? String(page + 1) : "";
+    headers["X-Prev-Page"] = page > 1 ? String(page - 1) : "";
+  }
+  return { status: 200, body: slice, headers };
+}
