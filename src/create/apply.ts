@@ -1,0 +1,119 @@
+// Create-or-update of generated objects (upstream's upsert: labels and spec replace
+// the existing ones, status is left to the controllers) and the readiness wait.
+import type { CommandContext } from "../cli/context.js";
+import { CliError } from "../errors.js";
+import type { KubeObject } from "../manifests/common.js";
+import { createKubeClient, kubeErrorMessage } from "../kube/client.js";
+import { KubeApiError, isNotFound, kubeRest, resourcePath, type ResourceType, type RestTarget } from "../kube/rest.js";
+import { WaitTimeoutError, waitForReady } from "../kube/wait.js";
+
+export type { RestTarget } from "../kube/rest.js";
+
+const PLURALS: Record<string, string> = {
+  GitRepository: "gitrepositories",
+  HelmRepository: "helmrepositories",
+  OCIRepository: "ocirepositories",
+  Bucket: "buckets",
+  HelmChart: "helmcharts",
+  Kustomization: "kustomizations",
+  HelmRelease: "helmreleases",
+  ImageRepository: "imagerepositories",
+  ImagePolicy: "imagepolicies",
+  ImageUpdateAutomation: "imageupdateautomations",
+  Alert: "alerts",
+  Provider: "providers",
+  Receiver: "receivers",
+  Secret: "secrets",
+  Namespace: "namespaces",
+  ServiceAccount: "serviceaccounts",
+  RoleBinding: "rolebindings",
+};
+
+export function resourceTypeOf(obj: KubeObject): ResourceType {
+  const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/") : ["", obj.apiVersion];
+  const plural = PLURALS[obj.kind];
+  if (!plural) throw new CliError(`unsupported kind ${obj.kind}`);
+  return { group: group!, version: version!, plural, kind: obj.kind, namespaced: obj.kind !== "Namespace" };
+}
+
+/** Connects with the global flags (kubeconfig, context, impersonation). */
+export async function restTarget(ctx: CommandContext): Promise<RestTarget> {
+  const client = await createKubeClient(ctx.globals);
+  const g = ctx.globals;
+  return {
+    config: client.config,
+    impersonate: g.as || (g.asGroup && g.asGroup.length > 0) ? { user: g.as, groups: g.asGroup } : undefined,
+  };
+}
+
+function apiError(err: unknown): Error {
+  if (err instanceof CliError) return err;
+  if (err instanceof KubeApiError) return new CliError(err.message);
+  return new CliError(kubeErrorMessage(err));
+}
+
+export type UpsertResult = "created" | "updated" | "unchanged";
+
+/**
+ * Creates the object, or replaces labels and spec (and the data of Secrets, the
+ * subjects/roleRef of RoleBindings) of the existing one.
+ */
+export async function upsert(target: RestTarget, obj: KubeObject): Promise<{ result: UpsertResult; object: KubeObject }> {
+  const type = resourceTypeOf(obj);
+  const ns = type.namespaced === false ? undefined : obj.metadata.namespace;
+  const body = JSON.parse(JSON.stringify(obj)) as KubeObject;
+  try {
+    let existing: KubeObject | undefined;
+    try {
+      existing = await kubeRest<KubeObject>(target, "GET", resourcePath(type, ns, obj.metadata.name));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (!existing) {
+      const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
+      return { result: "created", object: created };
+    }
+    const next: KubeObject = { ...existing, metadata: { ...existing.metadata, labels: body.metadata.labels } };
+    if (body.metadata.annotations) {
+      next.metadata.annotations = { ...(existing.metadata.annotations ?? {}), ...body.metadata.annotations };
+    }
+    if (obj.kind === "Secret") {
+      delete next.data;
+      next.stringData = body.stringData;
+      if (body.type) next.type = body.type;
+    } else if (obj.kind === "RoleBinding") {
+      if (JSON.stringify(existing.roleRef) !== JSON.stringify(body.roleRef)) {
+        // roleRef is immutable: recreate the binding as upstream does.
+        await kubeRest(target, "DELETE", resourcePath(type, ns, obj.metadata.name));
+        const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
+        return { result: "updated", object: created };
+      }
+      next.subjects = body.subjects;
+    } else if (body.spec !== undefined) {
+      next.spec = body.spec;
+    }
+    delete (next.metadata as unknown as Record<string, unknown>).managedFields;
+    const updated = await kubeRest<KubeObject>(target, "PUT", resourcePath(type, ns, obj.metadata.name), { body: next });
+    return { result: "updated", object: updated };
+  } catch (err) {
+    throw apiError(err);
+  }
+}
+
+/** Waits for Ready=True at the latest generation; Ready=False fails with its message. */
+export async function waitReady(target: RestTarget, obj: KubeObject, timeoutMs: number): Promise<KubeObject> {
+  const type = resourceTypeOf(obj);
+  try {
+    return (await waitForReady(target, type, obj.metadata.namespace ?? "", obj.metadata.name, { timeoutMs })) as unknown as KubeObject;
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) {
+      throw new CliError(`timeout waiting for ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} to become ready: ${err.message.replace(/^timeout waiting for [^:]*:?\s*/, "") || "no status reported"}`);
+    }
+    if (err instanceof CliError) {
+      const ready = (err as { readyMessage?: string }).readyMessage;
+      if (ready !== undefined) throw new CliError(ready);
+      throw err;
+    }
+    throw apiError(err);
+  }
+}

@@ -1,0 +1,74 @@
+// The cluster half of `flux create ...` (without --export): upsert, status lines with
+// upstream's wording, watch-based readiness wait and the final report.
+import { createInterface } from "node:readline";
+import type { CommandContext } from "../cli/context.js";
+import { CliError } from "../errors.js";
+import type { KubeObject } from "../manifests/common.js";
+import { restTarget, upsert, waitReady, type RestTarget } from "./apply.js";
+
+export interface ApplyPlan {
+  /** "GitRepository source", "Kustomization", ... */
+  what: string;
+  /** Word used in "✔ <word> created|updated"; defaults to `what`. */
+  createdAs?: string;
+  /** completed: "<what> reconciliation completed"; named: "<Kind> <name> is ready"; static: no wait. */
+  readyStyle: "completed" | "named" | "static";
+  /** Lines after readiness (fetched revision, applied revision, webhook URL). */
+  report?: (ready: KubeObject, ctx: CommandContext) => void;
+  /** Skip the "► applying ..." line (printed by the caller). */
+  quietApply?: boolean;
+}
+
+export interface FlowDeps {
+  target?: RestTarget;
+}
+
+export async function applyAndWait(
+  ctx: CommandContext,
+  obj: KubeObject,
+  plan: ApplyPlan,
+  deps: FlowDeps = {},
+): Promise<KubeObject> {
+  const target = deps.target ?? (await restTarget(ctx));
+  const log = ctx.logger;
+  if (!plan.quietApply) log.action(`applying ${plan.what}`);
+  const { result } = await upsert(target, obj);
+  log.success(`${plan.createdAs ?? plan.what} ${result === "created" ? "created" : "updated"}`);
+  if (plan.readyStyle === "static") {
+    log.waiting(`waiting for ${plan.what} reconciliation`);
+    log.success(`${obj.kind} ${obj.metadata.name} is ready`);
+    return obj;
+  }
+  log.waiting(`waiting for ${plan.what} reconciliation`);
+  const ready = await waitReady(target, obj, ctx.globals.timeoutMs);
+  if (plan.readyStyle === "completed") log.success(`${plan.what} reconciliation completed`);
+  else log.success(`${obj.kind} ${obj.metadata.name} is ready`);
+  plan.report?.(ready, ctx);
+  return ready;
+}
+
+export function artifactRevision(what: string): (ready: KubeObject, ctx: CommandContext) => void {
+  return (ready, ctx) => {
+    const artifact = (ready.status as { artifact?: { revision?: string } } | undefined)?.artifact;
+    if (!artifact) throw new CliError(`${what} reconciliation completed but no artifact was found`);
+    ctx.logger.success(`fetched revision: ${artifact.revision ?? ""}`);
+  };
+}
+
+export function appliedRevision(ready: KubeObject, ctx: CommandContext): void {
+  const rev = (ready.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision ?? "";
+  ctx.logger.success(`applied revision ${rev}`);
+}
+
+/** upstream's promptui confirmation; without a terminal it aborts (use --silent). */
+export async function confirm(ctx: CommandContext, label: string): Promise<void> {
+  const stdin = ctx.io.stdin;
+  if (!stdin.isTTY) throw new CliError("aborting");
+  const rl = createInterface({ input: stdin, output: ctx.io.stderr as NodeJS.WritableStream });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(`? ${label} [y/N] `, resolve));
+    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("aborting");
+  } finally {
+    rl.close();
+  }
+}
