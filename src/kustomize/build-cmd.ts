@@ -1,0 +1,92 @@
+// `flux build kustomization NAME --path DIR`: validates the flags like upstream,
+// wires the cluster reader (unless --dry-run) and prints the objects.
+import { statSync } from "node:fs";
+import path from "node:path";
+import type { CommandContext } from "../cli/context.js";
+import { CliError } from "../errors.js";
+import { buildKustomization, objectsToYaml, parseLocalSources, type BuildOptions } from "./build.js";
+import type { ObjectReader } from "./cluster.js";
+
+export interface BuildCommandFlags {
+  path?: string;
+  kustomizationFile?: string;
+  ignorePaths?: string[];
+  dryRun?: boolean;
+  strictSubstitute?: boolean;
+  recursive?: boolean;
+  localSources?: string[];
+}
+
+/** Validates the command line and returns the engine's options (without the reader). */
+export function buildOptionsFrom(args: string[], flags: BuildCommandFlags, ctx: CommandContext, exitCode = 1): BuildOptions {
+  const name = args[0];
+  if (!name) throw new CliError("Kustomization name is required", exitCode);
+  if (!flags.path) throw new CliError(`invalid resource path ""`, exitCode);
+  const dir = path.resolve(flags.path);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new CliError(`invalid resource path "${dir}"`, exitCode);
+  if (flags.dryRun && !flags.kustomizationFile) throw new CliError("dry-run mode requires a kustomization file", exitCode);
+  if (flags.kustomizationFile) {
+    let ok = false;
+    try {
+      ok = !statSync(flags.kustomizationFile).isDirectory();
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new CliError(`invalid kustomization file "${flags.kustomizationFile}"`, exitCode);
+  }
+  return {
+    name,
+    path: dir,
+    namespace: ctx.globals.namespace,
+    kustomizationFile: flags.kustomizationFile,
+    dryRun: Boolean(flags.dryRun),
+    ignorePaths: flags.ignorePaths ?? [],
+    strictSubstitute: Boolean(flags.strictSubstitute),
+    recursive: Boolean(flags.recursive),
+    localSources: parseLocalSources(flags.localSources),
+    timeoutMs: ctx.globals.timeoutMs,
+  };
+}
+
+export async function clusterReader(ctx: CommandContext): Promise<{ reader: ObjectReader; namespace: string }> {
+  const { createKubeClient } = await import("../kube/client.js");
+  const { kubeReader } = await import("./cluster.js");
+  const client = await createKubeClient(ctx.globals);
+  return { reader: kubeReader(client), namespace: client.namespace };
+}
+
+/** Ctrl-C: leave nothing behind (the runner's exit hook removes temp trees). */
+export function exitOnInterrupt(ctx: CommandContext): () => void {
+  const onSignal = () => {
+    ctx.io.stderr.write("Build cancelled... exiting.\n");
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}
+
+export async function runBuildKustomization(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+  const options = buildOptionsFrom(args, opts as BuildCommandFlags, ctx);
+  if (!options.dryRun) {
+    const { reader, namespace } = await clusterReader(ctx);
+    options.reader = reader;
+    options.namespace = namespace;
+  }
+  const release = exitOnInterrupt(ctx);
+  try {
+    const { objects } = await buildKustomization(options);
+    ctx.io.stdout.write(await objectsToYaml(objects));
+  } finally {
+    release();
+  }
+}

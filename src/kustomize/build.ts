@@ -1,0 +1,350 @@
+// `flux build kustomization`: the Flux Kustomization (from the cluster, or from a
+// file with --dry-run), the real kustomize on the local path, then what
+// kustomize-controller does on top: post-build substitution, owner labels,
+// SOPS masking, commonMetadata, and (with --recursive) nested Kustomizations
+// built from --local-sources.
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { CliError } from "../errors.js";
+import type { KubeObj, ObjectReader } from "./cluster.js";
+import { EnvsubstError, evalEnvsubst, isValidVarName, VARSUB_REGEX_SOURCE } from "./envsubst.js";
+import {
+  applyFluxSpec,
+  findKustomizationFile,
+  generatedKustomization,
+  scanResources,
+  type FluxKustomizationSpec,
+  type JsonObject,
+} from "./generator.js";
+import { runKustomize, type KustomizeCommand } from "./runner.js";
+import { maskSopsData } from "./sops.js";
+
+export const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
+export const KUSTOMIZATION_API_VERSION = `${KUSTOMIZE_GROUP}/v1`;
+export const SUBSTITUTE_KEY = `${KUSTOMIZE_GROUP}/substitute`;
+
+export interface FluxKustomization extends KubeObj {
+  spec?: FluxKustomizationSpec;
+  status?: { inventory?: { entries?: { id: string; v: string }[] }; [k: string]: unknown };
+}
+
+export interface BuildOptions {
+  name: string;
+  /** Local directory matching spec.path. */
+  path: string;
+  /** Namespace of the Kustomization (-n). */
+  namespace: string;
+  kustomizationFile?: string;
+  /** Build without a cluster (requires kustomizationFile); substituteFrom is skipped. */
+  dryRun?: boolean;
+  ignorePaths?: string[];
+  strictSubstitute?: boolean;
+  recursive?: boolean;
+  /** "Kind/namespace/name" → local directory. */
+  localSources?: Record<string, string>;
+  timeoutMs?: number;
+  /** Reads objects from the cluster; required unless dryRun. */
+  reader?: ObjectReader;
+  kustomize?: KustomizeCommand;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  /** The Kustomization the build used (status merged from the cluster when a file was given). */
+  kustomization: FluxKustomization;
+  objects: KubeObj[];
+}
+
+const FILE_LOOKUP_FAILED = (name: string, ns: string, file: string) =>
+  `failed find kustomization with name '${name}' and namespace '${ns}' in file '${file}'`;
+
+/** Finds the Kustomization `name` (in `namespace` or without one) among the documents of `file`. */
+export async function readKustomizationFile(file: string, name: string, namespace: string): Promise<FluxKustomization> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`failed to read kustomization file ${file}: ${(err as Error).message}`);
+  }
+  const { parseAllDocuments } = await import("yaml");
+  const docs = parseAllDocuments(text);
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    if (doc.errors.length > 0) {
+      throw new CliError(`failed to unmarshall kustomization file ${file}: ${doc.errors[0]!.message.split("\n")[0]}`);
+    }
+    const obj = doc.toJS() as FluxKustomization | null;
+    if (!obj || typeof obj !== "object") continue;
+    if (
+      typeof obj.apiVersion === "string" &&
+      obj.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) &&
+      obj.kind === "Kustomization" &&
+      obj.metadata?.name === name &&
+      (obj.metadata?.namespace === namespace || !obj.metadata?.namespace)
+    ) {
+      return obj;
+    }
+  }
+  throw new CliError(FILE_LOOKUP_FAILED(name, namespace, file));
+}
+
+// ----------------------------------------------------------------- YAML
+
+/** Splits kustomize's output into document texts. */
+export function splitDocuments(text: string): string[] {
+  const docs: string[] = [];
+  let cur: string[] = [];
+  for (const line of text.split("\n")) {
+    if (/^---\s*$/.test(line)) {
+      docs.push(cur.join("\n"));
+      cur = [];
+    } else cur.push(line);
+  }
+  docs.push(cur.join("\n"));
+  return docs.filter((d) => d.trim() !== "");
+}
+
+/** Parses one document as sigs.k8s.io/yaml would (YAML 1.1 scalars, timestamps kept as text). */
+export async function parseYamlDocument(text: string): Promise<unknown> {
+  const YAML = await import("yaml");
+  const doc = YAML.parseDocument(text, {
+    version: "1.1",
+    customTags: (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp")),
+    uniqueKeys: false,
+  });
+  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0]);
+  return doc.toJS({ maxAliasCount: -1 });
+}
+
+function isKubernetesObject(o: unknown): o is KubeObj {
+  if (!o || typeof o !== "object" || Array.isArray(o)) return false;
+  const obj = o as KubeObj;
+  return typeof obj.apiVersion === "string" && obj.apiVersion !== "" && typeof obj.kind === "string" && obj.kind !== "" && !!obj.metadata?.name;
+}
+
+function isKustomizeConfig(o: KubeObj): boolean {
+  return o.kind === "Kustomization" && typeof o.apiVersion === "string" && o.apiVersion.startsWith("kustomize.config.k8s.io/");
+}
+
+// ----------------------------------------------------------------- substitution
+
+function substitutionDisabled(o: KubeObj): boolean {
+  return o.metadata?.labels?.[SUBSTITUTE_KEY] === "disabled" || o.metadata?.annotations?.[SUBSTITUTE_KEY] === "disabled";
+}
+
+/** Loads the variables of spec.postBuild: substituteFrom (unless dryRun) overridden by substitute. */
+export async function loadVariables(
+  ks: FluxKustomization,
+  opts: { dryRun?: boolean; reader?: ObjectReader; namespace: string },
+): Promise<Map<string, string>> {
+  const vars = new Map<string, string>();
+  const postBuild = ks.spec?.postBuild;
+  if (!postBuild) return vars;
+  const ns = ks.metadata?.namespace || opts.namespace;
+  if (!opts.dryRun) {
+    for (const ref of postBuild.substituteFrom ?? []) {
+      if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") continue;
+      if (!opts.reader) throw new CliError("a cluster connection is required to read substituteFrom");
+      let obj: KubeObj | undefined;
+      try {
+        obj = await opts.reader.get("v1", ref.kind, ns, ref.name);
+      } catch (err) {
+        throw new CliError(`substitute from '${ref.kind}/${ref.name}' error: ${(err as Error).message}`);
+      }
+      if (!obj) {
+        if (ref.optional) continue;
+        const plural = ref.kind === "ConfigMap" ? "configmaps" : "secrets";
+        throw new CliError(`substitute from '${ref.kind}/${ref.name}' error: ${plural} "${ref.name}" not found`);
+      }
+      const data = (obj.data ?? {}) as Record<string, string>;
+      for (const [k, v] of Object.entries(data)) {
+        const value = ref.kind === "Secret" ? Buffer.from(v, "base64").toString("utf8") : String(v);
+        vars.set(k, value.replaceAll("\n", ""));
+      }
+    }
+  }
+  for (const [k, v] of Object.entries(postBuild.substitute ?? {})) vars.set(k, String(v).replaceAll("\n", ""));
+  return vars;
+}
+
+function substituteText(text: string, vars: Map<string, string>, strict: boolean): string {
+  for (const name of vars.keys()) {
+    if (!isValidVarName(name)) throw new CliError(`envsubst error: '${name}' var name is invalid, must match '${VARSUB_REGEX_SOURCE}'`);
+  }
+  try {
+    return evalEnvsubst(text, (name) => {
+      const v = vars.get(name);
+      return strict ? [v ?? "", v !== undefined] : [v ?? "", true];
+    });
+  } catch (err) {
+    if (err instanceof EnvsubstError) throw new CliError(`envsubst error: variable substitution failed: ${err.message}`);
+    throw err;
+  }
+}
+
+// ----------------------------------------------------------------- metadata
+
+function setOwnerLabels(o: KubeObj, ks: FluxKustomization): void {
+  const md = (o.metadata ??= {});
+  md.labels = { ...(md.labels ?? {}), [`${KUSTOMIZE_GROUP}/name`]: ks.metadata?.name ?? "", [`${KUSTOMIZE_GROUP}/namespace`]: ks.metadata?.namespace ?? "" };
+}
+
+export function setCommonMetadata(objects: KubeObj[], labels: Record<string, string> = {}, annotations: Record<string, string> = {}): void {
+  for (const o of objects) {
+    const md = (o.metadata ??= {});
+    const l = { ...(md.labels ?? {}), ...labels };
+    if (Object.keys(l).length > 0) md.labels = l;
+    const a = { ...(md.annotations ?? {}), ...annotations };
+    if (Object.keys(a).length > 0) md.annotations = a;
+  }
+}
+
+// ----------------------------------------------------------------- build
+
+async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomization): Promise<FluxKustomization> {
+  let live: FluxKustomization | undefined;
+  if (opts.dryRun) {
+    live = fallback;
+  } else {
+    if (!opts.reader) throw new CliError("client is required for live run");
+    try {
+      live = (await opts.reader.get(KUSTOMIZATION_API_VERSION, "Kustomization", opts.namespace, opts.name)) as FluxKustomization | undefined;
+    } catch (err) {
+      throw new CliError(`failed to get kustomization object: ${(err as Error).message}`);
+    }
+    if (!live) {
+      if (!fallback) {
+        throw new CliError(`failed to get kustomization object: kustomizations.${KUSTOMIZE_GROUP} "${opts.name}" not found`);
+      }
+      live = fallback;
+    }
+  }
+  if (opts.kustomizationFile && !fallback) {
+    const k = await readKustomizationFile(opts.kustomizationFile, opts.name, opts.namespace);
+    if (!opts.dryRun && live?.status?.inventory) k.status = structuredClone(live.status);
+    return k;
+  }
+  if (!live) throw new CliError("kustomization file is required for dry-run");
+  return live;
+}
+
+/** The kustomization file (name and text) the build runs with. */
+export async function kustomizationFor(dir: string, spec: FluxKustomizationSpec, ignorePaths: string[] = []): Promise<{ name: string; text: string; generated: boolean }> {
+  const existing = findKustomizationFile(dir);
+  let kus: JsonObject;
+  if (existing) {
+    const file = path.join(dir, existing);
+    try {
+      const parsed = await parseYamlDocument(readFileSync(file, "utf8"));
+      kus = (parsed && typeof parsed === "object" ? parsed : {}) as JsonObject;
+    } catch (err) {
+      throw new CliError(`failed to generate kustomization.yaml: ${file}: ${(err as Error).message}`);
+    }
+  } else {
+    kus = generatedKustomization(await scanResources(dir, ignorePaths));
+  }
+  const out = applyFluxSpec(kus, spec, dir);
+  return { name: existing ?? "kustomization.yaml", text: JSON.stringify(out, null, 2) + "\n", generated: !existing };
+}
+
+/** Builds one Kustomization (and, with recursive, the Kustomizations it contains). */
+export async function buildKustomization(opts: BuildOptions, fallback?: FluxKustomization): Promise<BuildResult> {
+  let st;
+  try {
+    st = statSync(opts.path);
+  } catch {
+    st = undefined;
+  }
+  if (!st?.isDirectory()) throw new CliError(`invalid resource path "${opts.path}"`);
+  const ks = await resolveKustomization(opts, fallback);
+  const spec = ks.spec ?? {};
+
+  const kfile = await kustomizationFor(opts.path, spec, opts.ignorePaths);
+  const output = await runKustomize(opts.path, kfile, {
+    command: opts.kustomize,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+  });
+
+  let vars: Map<string, string> | undefined;
+  let objects: KubeObj[] = [];
+  for (const raw of splitDocuments(output)) {
+    let parsed = await parseYamlDocument(raw).catch((err: Error) => {
+      throw new CliError(`kustomize build failed: ${err.message}`);
+    });
+    if (!isKubernetesObject(parsed)) continue;
+    let text = raw;
+    if (spec.postBuild && !substitutionDisabled(parsed)) {
+      const name = parsed.metadata?.name ?? "";
+      try {
+        vars ??= await loadVariables(ks, { dryRun: opts.dryRun, reader: opts.reader, namespace: opts.namespace });
+      } catch (err) {
+        throw new CliError(`var substitution failed for '${name}': ${(err as Error).message}`);
+      }
+    }
+    if (spec.postBuild && vars && vars.size > 0 && !substitutionDisabled(parsed)) {
+      const name = parsed.metadata?.name ?? "";
+      try {
+        text = substituteText(raw, vars, Boolean(opts.strictSubstitute));
+        parsed = await parseYamlDocument(text).catch((err: Error) => {
+          throw new CliError(`YAMLToJSON: ${err.message}`);
+        });
+      } catch (err) {
+        throw new CliError(`var substitution failed for '${name}': ${(err as Error).message}`);
+      }
+      if (!isKubernetesObject(parsed)) continue;
+    }
+    const list = (parsed as KubeObj).kind?.endsWith("List") && Array.isArray((parsed as KubeObj).items) ? ((parsed as KubeObj).items as unknown[]) : [parsed];
+    for (const item of list) {
+      if (!isKubernetesObject(item) || isKustomizeConfig(item)) continue;
+      setOwnerLabels(item, ks);
+      maskSopsData(item, text);
+      objects.push(item);
+    }
+  }
+
+  const cm = spec.commonMetadata;
+  if (cm) setCommonMetadata(objects, cm.labels, cm.annotations);
+
+  if (opts.recursive) {
+    const nested: KubeObj[] = [];
+    for (const o of objects) {
+      if (!(typeof o.apiVersion === "string" && o.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) && o.kind === "Kustomization")) continue;
+      const child = o as FluxKustomization;
+      if (child.metadata?.name === ks.metadata?.name && child.metadata?.namespace === ks.metadata?.namespace) continue;
+      const childNs = child.metadata?.namespace || opts.namespace;
+      const ref = child.spec?.sourceRef;
+      const key = `${ref?.kind ?? ""}/${ref?.namespace || childNs}/${ref?.name ?? ""}`;
+      const local = opts.localSources?.[key];
+      if (!local) throw new CliError(`cannot get local path for ${key} of kustomization ${child.metadata?.name}`);
+      const sub = await buildKustomization(
+        { ...opts, name: child.metadata!.name!, namespace: childNs, path: path.join(local, child.spec?.path ?? ""), kustomizationFile: undefined },
+        child,
+      );
+      nested.push(...sub.objects);
+    }
+    objects = [...objects, ...nested];
+  }
+  return { kustomization: ks, objects };
+}
+
+/** Upstream's printing: each object as YAML followed by `---`. */
+export async function objectsToYaml(objects: KubeObj[]): Promise<string> {
+  const { toYaml } = await import("../yaml/printer.js");
+  return objects.map((o) => toYaml(o as never) + "---\n").join("");
+}
+
+/** Parses `Kind/namespace/name=path,...` (pflag StringToString). */
+export function parseLocalSources(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    for (const pair of v.split(",")) {
+      if (pair === "") continue;
+      const i = pair.indexOf("=");
+      if (i <= 0) throw new CliError(`invalid argument "${v}" for "--local-sources" flag: ${pair} must be formatted as key=value`);
+      out[pair.slice(0, i)] = pair.slice(i + 1);
+    }
+  }
+  return out;
+}
