@@ -1,7 +1,29 @@
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { lazyAction } from "../src/cli/action.js";
+import { credsFlags, insecureFlag } from "../src/oci/flags.js";
 
 export function register(program: Command): void {
-  const group = program.command("list").description("List subcommands");
-  notBuilt(group.command("artifacts").description("list artifacts"));
+  const group = program.command("list").description("The list command is used to list OCI artifacts.").summary("List artifacts");
+  const cmd = group
+    .command("artifacts")
+    .description(
+      "The list command fetches the tags and their metadata from a remote OCI repository.\n" +
+        "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
+    )
+    .summary("list artifacts")
+    .argument("[url]")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # List the artifacts stored in an OCI repository
+  flux list artifact oci://ghcr.io/org/config/app
+`,
+    );
+  cmd.option("--filter-semver <string>", "filter tags returned from the oci repository using semver");
+  cmd.option("--filter-regex <string>", "filter tags returned from the oci repository using regex");
+  credsFlags(cmd);
+  insecureFlag(cmd, "allows the remote artifacts list to be fetched without TLS");
+  cmd.option("-o, --output <string>", "the format in which the artifacts should be printed, can be 'json' or 'yaml'");
+  lazyAction(cmd, async () => (await import("../src/oci/run.js")).runListArtifacts);
 }

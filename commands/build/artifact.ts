@@ -1,6 +1,30 @@
-import type { Command } from "commander";
-import { notBuilt } from "../../src/cli/action.js";
+import { Option, type Command } from "commander";
+import { lazyAction } from "../../src/cli/action.js";
+import { boolFlag } from "../../src/cli/flags.js";
+import { ignorePathsFlag } from "../../src/oci/flags.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("artifact").description("Build artifact"));
+  const cmd = program
+    .command("artifact")
+    .description("Build artifact")
+    .summary("Build artifact")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # Build the given manifests directory into an artifact
+  flux build artifact --path ./path/to/local/manifests --output ./path/to/artifact.tgz
+
+  # Build the given single manifest file into an artifact
+  flux build artifact --path ./path/to/local/manifest.yaml --output ./path/to/artifact.tgz
+
+  # List the files bundled in the artifact
+  tar -ztvf ./path/to/artifact.tgz
+`,
+    );
+  cmd.option("-p, --path <string>", "Path to the directory where the Kubernetes manifests are located.");
+  cmd.addOption(new Option("-o, --output <string>", "Path to where the artifact tgz file should be written.").default("artifact.tgz"));
+  ignorePathsFlag(cmd);
+  boolFlag(cmd, "--resolve-symlinks", "resolve symlinks by copying their targets into the artifact");
+  lazyAction(cmd, async () => (await import("../../src/oci/run.js")).runBuildArtifact);
 }

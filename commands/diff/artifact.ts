@@ -1,6 +1,24 @@
 import type { Command } from "commander";
-import { notBuilt } from "../../src/cli/action.js";
+import { lazyAction } from "../../src/cli/action.js";
+import { credsFlags, ignorePathsFlag, insecureFlag } from "../../src/oci/flags.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("artifact").description("Diff Artifact"));
+  const cmd = program
+    .command("artifact")
+    .description("The diff artifact command computes the diff between the remote OCI artifact and a local directory or file")
+    .summary("Diff Artifact")
+    .argument("[url]")
+    .addHelpText(
+      "after",
+      `
+Examples:
+# Check if local files differ from remote
+flux diff artifact oci://ghcr.io/stefanprodan/manifests:podinfo:6.2.0 --path=./kustomize
+`,
+    );
+  cmd.option("--path <string>", "path to the directory where the Kubernetes manifests are located");
+  credsFlags(cmd);
+  ignorePathsFlag(cmd);
+  insecureFlag(cmd, "allows the remote artifact to be pulled without TLS");
+  lazyAction(cmd, async () => (await import("../../src/oci/run.js")).runDiffArtifact);
 }

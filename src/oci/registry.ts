@@ -1,0 +1,503 @@
+// A small OCI distribution client on node:http/https: the /v2/ ping, the auth
+// challenge (Basic, or Bearer with the token flow), blobs, manifests and tags.
+// TLS is verified unless the caller asks for plain HTTP; loopback registries fall
+// back to HTTP only when they do not speak TLS at all, as go-containerregistry does.
+import { createHash } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import { redactUrls } from "../errors.js";
+import type { Credentials } from "./auth.js";
+import { hasCredentials } from "./auth.js";
+import {
+  DOCKER_MANIFEST_LIST_MEDIA_TYPE,
+  DOCKER_MANIFEST_MEDIA_TYPE,
+  INDEX_MEDIA_TYPE,
+  MANIFEST_MEDIA_TYPE,
+  MAX_MANIFEST_BYTES,
+  USER_AGENT,
+} from "./constants.js";
+import { isLoopbackRegistry } from "./reference.js";
+
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(redactUrls(message));
+    this.name = "RegistryError";
+  }
+}
+
+export interface RegistryClientOptions {
+  /** host[:port] */
+  registry: string;
+  credentials?: Credentials;
+  /** Plain HTTP (--insecure-registry). */
+  insecure?: boolean;
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Aborts every request (the --timeout deadline). */
+  signal?: AbortSignal;
+  userAgent?: string;
+  /** Verbose trace (method, URL, status); never headers. */
+  debug?: (line: string) => void;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+interface RequestOptions {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** Repository scope actions needed, e.g. ["pull"] or ["pull", "push"]. */
+  repository?: string;
+  actions?: string[];
+  /** Maximum body size read; larger bodies fail. */
+  maxBytes?: number;
+  /** Absolute URL instead of path (upload locations). */
+  url?: string;
+}
+
+interface Challenge {
+  scheme: "basic" | "bearer" | "none";
+  params: Record<string, string>;
+}
+
+export const MANIFEST_ACCEPT = [MANIFEST_MEDIA_TYPE, INDEX_MEDIA_TYPE, DOCKER_MANIFEST_MEDIA_TYPE, DOCKER_MANIFEST_LIST_MEDIA_TYPE].join(", ");
+
+/** Parses `Bearer realm="...",service="...",scope="..."`. */
+export function parseChallenge(header: string | undefined): Challenge {
+  if (!header) return { scheme: "none", params: {} };
+  const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
+  if (!m) return { scheme: "none", params: {} };
+  const scheme = m[1]!.toLowerCase();
+  const params: Record<string, string> = {};
+  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
+  let p: RegExpExecArray | null;
+  while ((p = re.exec(m[2]!))) params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3]!;
+  if (scheme === "bearer") return { scheme: "bearer", params };
+  if (scheme === "basic") return { scheme: "basic", params };
+  return { scheme: "none", params };
+}
+
+function networkMessage(err: NodeJS.ErrnoException, registry: string): string {
+  const code = err.code ?? "";
+  if (err.name === "AbortError" || code === "ABORT_ERR") return `request to ${registry} timed out`;
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: "connection refused",
+    ENOTFOUND: "no such host",
+    EAI_AGAIN: "temporary DNS failure",
+    ECONNRESET: "connection reset",
+    ETIMEDOUT: "connection timed out",
+    EHOSTUNREACH: "host unreachable",
+    ENETUNREACH: "network unreachable",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "TLS certificate verification failed: self-signed certificate",
+    SELF_SIGNED_CERT_IN_CHAIN: "TLS certificate verification failed: self-signed certificate in chain",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS certificate verification failed: unknown certificate authority",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "TLS certificate verification failed: unknown certificate authority",
+    CERT_HAS_EXPIRED: "TLS certificate verification failed: certificate has expired",
+    ERR_TLS_CERT_ALTNAME_INVALID: "TLS certificate verification failed: certificate is not valid for this host",
+  };
+  const reason = reasons[code] ?? (code.startsWith("ERR_SSL") || code === "EPROTO" ? `TLS handshake failed (${code})` : err.message);
+  return `cannot reach registry ${registry}: ${reason}`;
+}
+
+function isPlainHttpServerError(err: NodeJS.ErrnoException): boolean {
+  return err.code === "EPROTO" || (err.code ?? "").startsWith("ERR_SSL") || /wrong version number|packet length too long/i.test(err.message);
+}
+
+/** Registry error bodies: {"errors":[{"code":"...","message":"..."}]}. */
+function registryErrorText(body: Buffer): { code?: string; text?: string } {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { errors?: Array<{ code?: string; message?: string }> };
+    const first = parsed.errors?.[0];
+    if (first) return { code: first.code, text: `${first.code ?? "ERROR"}: ${first.message ?? ""}`.trim() };
+  } catch {
+    /* not JSON */
+  }
+  return {};
+}
+
+export class RegistryClient {
+  readonly registry: string;
+  private readonly creds?: Credentials;
+  private readonly insecure: boolean;
+  private readonly ca?: RegistryClientOptions["ca"];
+  private readonly signal?: AbortSignal;
+  private readonly userAgent: string;
+  private readonly debug: (line: string) => void;
+  private base?: string;
+  private challenge?: Challenge;
+  private readonly tokens = new Map<string, string>();
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(opts: RegistryClientOptions) {
+    this.registry = opts.registry;
+    this.creds = opts.credentials;
+    this.insecure = opts.insecure === true;
+    this.ca = opts.ca;
+    this.signal = opts.signal;
+    this.userAgent = opts.userAgent ?? USER_AGENT;
+    this.debug = opts.debug ?? (() => {});
+    this.agents = {
+      http: new http.Agent({ keepAlive: true }),
+      https: new https.Agent({ keepAlive: true, ...(this.ca ? { ca: this.mergedCa() } : {}) }),
+    };
+  }
+
+  private mergedCa(): Array<string | Buffer> {
+    const extra = Array.isArray(this.ca) ? this.ca : [this.ca!];
+    // Keep the system roots: extra CAs add to them.
+    return [...tls.rootCertificates, ...extra];
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  /** scheme://host, decided once by pinging /v2/. */
+  async baseUrl(): Promise<string> {
+    if (this.base) return this.base;
+    if (this.insecure) {
+      this.base = `http://${this.registry}`;
+    } else {
+      this.base = `https://${this.registry}`;
+      try {
+        await this.ping();
+        return this.base;
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (isLoopbackRegistry(this.registry) && isPlainHttpServerError(e)) {
+          this.debug(`${this.registry} does not speak TLS; using plain HTTP on loopback`);
+          this.base = `http://${this.registry}`;
+          this.challenge = undefined;
+        } else {
+          this.base = undefined;
+          throw err instanceof RegistryError ? err : new RegistryError(networkMessage(e, this.registry));
+        }
+      }
+    }
+    await this.ping().catch((err: unknown) => {
+      const base = this.base;
+      this.base = undefined;
+      if (err instanceof RegistryError) throw err;
+      throw new RegistryError(networkMessage(err as NodeJS.ErrnoException, base ? this.registry : this.registry));
+    });
+    return this.base!;
+  }
+
+  private async ping(): Promise<void> {
+    const res = await this.raw("GET", `${this.base}/v2/`, {}, undefined, 64 * 1024);
+    if (res.status === 401) {
+      this.challenge = parseChallenge(headerValue(res.headers["www-authenticate"]));
+    } else if (res.status >= 200 && res.status < 300) {
+      this.challenge = { scheme: "none", params: {} };
+    } else if (res.status === 404) {
+      throw new RegistryError(`${this.registry} is not an OCI registry: GET /v2/ returned 404`, 404);
+    } else {
+      this.challenge = { scheme: "none", params: {} };
+    }
+  }
+
+  /** One HTTP exchange, following redirects (Authorization is dropped when the host changes). */
+  private raw(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    maxBytes: number,
+    redirects = 0,
+  ): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      const u = new URL(url);
+      const isHttps = u.protocol === "https:";
+      const mod = isHttps ? https : http;
+      const h: Record<string, string> = { "User-Agent": this.userAgent, ...headers };
+      if (body) h["Content-Length"] = String(body.length);
+      this.debug(`${method} ${redactUrls(url)}`);
+      const req = mod.request(
+        u,
+        {
+          method,
+          headers: h,
+          agent: isHttps ? this.agents.https : this.agents.http,
+          signal: this.signal,
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < 5) {
+            res.resume();
+            const next = new URL(res.headers.location, u);
+            const nh = { ...headers };
+            if (next.host !== u.host) delete nh.Authorization;
+            const nextMethod = status === 303 ? "GET" : method;
+            this.raw(nextMethod, next.toString(), nh, nextMethod === "GET" ? undefined : body, maxBytes, redirects + 1).then(resolve, reject);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) {
+              res.destroy(new RegistryError(`response from ${this.registry} exceeds ${maxBytes} bytes`));
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on("error", reject);
+          res.on("end", () => {
+            this.debug(`${method} ${redactUrls(url)} -> ${status}`);
+            resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  private async authHeader(repository: string | undefined, actions: string[], force = false, challenge?: Challenge): Promise<string | undefined> {
+    const ch = challenge ?? this.challenge;
+    if (!ch || ch.scheme === "none") return undefined;
+    if (ch.scheme === "basic") {
+      if (this.creds?.username !== undefined || this.creds?.password !== undefined) {
+        return `Basic ${Buffer.from(`${this.creds.username ?? ""}:${this.creds.password ?? ""}`).toString("base64")}`;
+      }
+      if (this.creds?.registryToken) return `Bearer ${this.creds.registryToken}`;
+      return undefined;
+    }
+    if (this.creds?.registryToken) return `Bearer ${this.creds.registryToken}`;
+    const scopes: string[] = [];
+    if (repository) scopes.push(`repository:${repository}:${actions.join(",")}`);
+    if (ch.params.scope) for (const s of ch.params.scope.split(" ")) if (!scopes.includes(s)) scopes.push(s);
+    const key = scopes.join(" ");
+    if (!force && this.tokens.has(key)) return `Bearer ${this.tokens.get(key)}`;
+    const token = await this.fetchToken(ch, scopes);
+    this.tokens.set(key, token);
+    return `Bearer ${token}`;
+  }
+
+  /** The Docker registry token flow: GET realm?service&scope (Basic auth), or OAuth2 POST for refresh tokens. */
+  private async fetchToken(ch: Challenge, scopes: string[]): Promise<string> {
+    const realm = ch.params.realm;
+    if (!realm) throw new RegistryError(`${this.registry} sent a Bearer challenge without a realm`);
+    let realmUrl: URL;
+    try {
+      realmUrl = new URL(realm);
+    } catch {
+      throw new RegistryError(`${this.registry} sent an invalid token realm`);
+    }
+    if (realmUrl.protocol !== "https:" && realmUrl.protocol !== "http:") throw new RegistryError(`${this.registry} sent an invalid token realm`);
+    let res: HttpResponse;
+    try {
+      if (this.creds?.identityToken) {
+        const form = new URLSearchParams();
+        form.set("grant_type", "refresh_token");
+        form.set("refresh_token", this.creds.identityToken);
+        if (ch.params.service) form.set("service", ch.params.service);
+        form.set("client_id", "flux");
+        if (scopes.length) form.set("scope", scopes.join(" "));
+        res = await this.raw("POST", realmUrl.toString(), { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.from(form.toString()), 1024 * 1024);
+      } else {
+        if (ch.params.service) realmUrl.searchParams.set("service", ch.params.service);
+        for (const s of scopes) realmUrl.searchParams.append("scope", s);
+        const headers: Record<string, string> = {};
+        if (hasCredentials(this.creds) && (this.creds.username !== undefined || this.creds.password !== undefined)) {
+          headers.Authorization = `Basic ${Buffer.from(`${this.creds.username ?? ""}:${this.creds.password ?? ""}`).toString("base64")}`;
+        }
+        res = await this.raw("GET", realmUrl.toString(), headers, undefined, 1024 * 1024);
+      }
+    } catch (err) {
+      if (err instanceof RegistryError) throw err;
+      throw new RegistryError(networkMessage(err as NodeJS.ErrnoException, realmUrl.host));
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new RegistryError(
+        `${this.registry}: UNAUTHORIZED: the token server at ${realmUrl.host} rejected the ${hasCredentials(this.creds) ? "credentials" : "anonymous request"} (HTTP ${res.status})`,
+        res.status,
+        "UNAUTHORIZED",
+      );
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new RegistryError(`token request to ${realmUrl.host} failed with HTTP ${res.status}`, res.status);
+    }
+    let parsed: { token?: string; access_token?: string };
+    try {
+      parsed = JSON.parse(res.body.toString("utf8")) as { token?: string; access_token?: string };
+    } catch {
+      throw new RegistryError(`token server at ${realmUrl.host} returned invalid JSON`);
+    }
+    const token = parsed.token || parsed.access_token;
+    if (!token) throw new RegistryError(`token server at ${realmUrl.host} returned no token`);
+    return token;
+  }
+
+  /** An authenticated request; retries once with a fresh token on a 401 challenge. */
+  async request(opts: RequestOptions): Promise<HttpResponse> {
+    const base = await this.baseUrl();
+    const url = opts.url ?? `${base}${opts.path}`;
+    const actions = opts.actions ?? ["pull"];
+    const maxBytes = opts.maxBytes ?? MAX_MANIFEST_BYTES;
+    const send = async (auth: string | undefined) => {
+      const headers = { ...(opts.headers ?? {}) };
+      if (auth) headers.Authorization = auth;
+      try {
+        return await this.raw(opts.method, url, headers, opts.body, maxBytes);
+      } catch (err) {
+        if (err instanceof RegistryError) throw err;
+        throw new RegistryError(networkMessage(err as NodeJS.ErrnoException, this.registry));
+      }
+    };
+    let res = await send(await this.authHeader(opts.repository, actions));
+    if (res.status === 401) {
+      const ch = parseChallenge(headerValue(res.headers["www-authenticate"]));
+      if (ch.scheme !== "none") {
+        this.challenge = ch.scheme === "bearer" ? { scheme: "bearer", params: { ...ch.params, scope: "" } } : ch;
+        const auth = await this.authHeader(opts.repository, actions, true, ch);
+        if (auth) res = await send(auth);
+      }
+    }
+    return res;
+  }
+
+  /** Turns a non-success response into one clear line. */
+  fail(res: HttpResponse, what: string): never {
+    const { code, text } = registryErrorText(res.body);
+    let msg: string;
+    if (res.status === 401) msg = text ?? "UNAUTHORIZED: authentication required";
+    else if (res.status === 403) msg = text ?? "DENIED: requested access to the resource is denied";
+    else if (res.status === 404) msg = text ?? "NOT_FOUND";
+    else msg = text ?? `unexpected HTTP status ${res.status}`;
+    throw new RegistryError(`${what}: ${msg}`, res.status, code);
+  }
+
+  // ------------------------------------------------------------------ API
+
+  async getManifest(repository: string, reference: string): Promise<{ body: Buffer; mediaType: string; digest: string }> {
+    const res = await this.request({
+      method: "GET",
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { Accept: MANIFEST_ACCEPT },
+      repository,
+      actions: ["pull"],
+      maxBytes: MAX_MANIFEST_BYTES,
+    });
+    if (res.status !== 200) this.fail(res, `GET ${this.registry}/${repository}:${reference}`.replace(/:sha256:/, "@sha256:"));
+    const digest = sha256(res.body);
+    if (reference.startsWith("sha256:") && digest !== reference) {
+      throw new RegistryError(`manifest digest mismatch for ${this.registry}/${repository}@${reference}: got ${digest}`);
+    }
+    const mediaType = headerValue(res.headers["content-type"])?.split(";")[0]?.trim() ?? MANIFEST_MEDIA_TYPE;
+    return { body: res.body, mediaType, digest };
+  }
+
+  async putManifest(repository: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
+    const res = await this.request({
+      method: "PUT",
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { "Content-Type": mediaType },
+      body,
+      repository,
+      actions: ["pull", "push"],
+    });
+    if (res.status !== 201 && res.status !== 200) this.fail(res, `PUT ${this.registry}/${repository}:${reference}`);
+    return sha256(body);
+  }
+
+  async blobExists(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request({ method: "HEAD", path: `/v2/${repository}/blobs/${digest}`, repository, actions: ["pull", "push"] });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    return this.fail(res, `HEAD ${this.registry}/${repository}@${digest}`);
+  }
+
+  /** Monolithic upload: POST an upload session, PUT the bytes with ?digest=. */
+  async uploadBlob(repository: string, data: Buffer, digest = sha256(data)): Promise<string> {
+    if (await this.blobExists(repository, digest)) {
+      this.debug(`blob ${digest} already exists`);
+      return digest;
+    }
+    const start = await this.request({ method: "POST", path: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"] });
+    if (start.status !== 202) this.fail(start, `POST ${this.registry}/${repository} blob upload`);
+    const location = headerValue(start.headers.location);
+    if (!location) throw new RegistryError(`${this.registry} started a blob upload without a Location`);
+    const base = await this.baseUrl();
+    const target = new URL(location, `${base}/`);
+    target.searchParams.set("digest", digest);
+    const res = await this.request({
+      method: "PUT",
+      path: "",
+      url: target.toString(),
+      headers: { "Content-Type": "application/octet-stream" },
+      body: data,
+      repository,
+      actions: ["pull", "push"],
+    });
+    if (res.status !== 201 && res.status !== 204) this.fail(res, `PUT ${this.registry}/${repository}@${digest}`);
+    return digest;
+  }
+
+  /** Downloads a blob and verifies its size and digest before returning it. */
+  async getBlob(repository: string, digest: string, expectedSize: number): Promise<Buffer> {
+    const res = await this.request({
+      method: "GET",
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ["pull"],
+      maxBytes: expectedSize + 1,
+    }).catch((err: unknown) => {
+      if (err instanceof RegistryError && /exceeds/.test(err.message)) {
+        throw new RegistryError(`blob ${digest} is bigger than its descriptor size of ${expectedSize} bytes`);
+      }
+      throw err;
+    });
+    if (res.status !== 200) this.fail(res, `GET ${this.registry}/${repository}@${digest}`);
+    if (res.body.length !== expectedSize) {
+      throw new RegistryError(`blob ${digest} size mismatch: got ${res.body.length} bytes, want ${expectedSize}`);
+    }
+    const got = sha256(res.body);
+    if (got !== digest) throw new RegistryError(`digest mismatch for blob ${digest}: got ${got}; the registry content was modified or corrupted`);
+    return res.body;
+  }
+
+  /** All tags, following the Link header pagination. */
+  async listTags(repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    let url: string | undefined;
+    for (let page = 0; page < 1000 && (path !== undefined || url !== undefined); page++) {
+      const res: HttpResponse = await this.request({ method: "GET", path: path ?? "", url, repository, actions: ["pull"], maxBytes: 64 * 1024 * 1024 });
+      if (res.status !== 200) this.fail(res, `listing tags of ${this.registry}/${repository}`);
+      let parsed: { tags?: string[] | null };
+      try {
+        parsed = JSON.parse(res.body.toString("utf8")) as { tags?: string[] | null };
+      } catch {
+        throw new RegistryError(`${this.registry} returned an invalid tag list`);
+      }
+      tags.push(...(parsed.tags ?? []));
+      const link = headerValue(res.headers.link);
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+      if (!next) break;
+      url = new URL(next, `${await this.baseUrl()}/`).toString();
+      path = undefined;
+    }
+    return tags;
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function sha256(data: Buffer): string {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+
