@@ -1,13 +1,15 @@
+// flux delete <kind> <name>: asks for confirmation unless --silent.
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag } from "../src/cli/flags.js";
+import { bindVerb } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
   const group = program.command("delete").description("Delete sources and resources");
-  notBuilt(group.command("source").description("Delete sources"));
-  notBuilt(group.command("kustomization"));
-  notBuilt(group.command("helmrelease"));
-  notBuilt(group.command("image"));
-  notBuilt(group.command("alert"));
-  notBuilt(group.command("alert-provider"));
-  notBuilt(group.command("receiver"));
+  boolFlag(group, "-s, --silent", "delete resource without asking for confirmation");
+  bindVerb(group, {
+    describe: (k) => `Delete a ${k.kind} resource`,
+    args: "[name]",
+    groups: { source: "Delete sources", image: "Delete image automation objects" },
+    load: async (k) => (await import("../src/ops/run.js")).makeRunDelete(k),
+  });
 }

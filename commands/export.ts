@@ -1,13 +1,15 @@
+// flux export <kind> [name] / --all: clean manifests of live objects.
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag } from "../src/cli/flags.js";
+import { bindVerb } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
   const group = program.command("export").description("Export resources in YAML format");
-  notBuilt(group.command("sources").description("Get source statuses"));
-  notBuilt(group.command("kustomizations").description("Get Kustomization statuses"));
-  notBuilt(group.command("helmreleases").description("Get HelmRelease statuses"));
-  notBuilt(group.command("images").description("Get image automation object status"));
-  notBuilt(group.command("alerts").description("Get Alert statuses"));
-  notBuilt(group.command("alert-providers").description("Get Provider statuses"));
-  notBuilt(group.command("receivers").description("Get Receiver statuses"));
+  boolFlag(group, "--all", "select all resources");
+  bindVerb(group, {
+    describe: (k) => `Export ${k.kind} resources in YAML format`,
+    args: "[name...]",
+    groups: { source: "Export sources", image: "Export image automation objects" },
+    load: async (k) => (await import("../src/ops/run.js")).makeRunExport(k),
+  });
 }

@@ -1,13 +1,23 @@
+// flux reconcile <kind> <name> (or --all): request a reconciliation and wait for it.
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag } from "../src/cli/flags.js";
+import { bindVerb } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
   const group = program.command("reconcile").description("Reconcile sources and resources");
-  notBuilt(group.command("source").description("Reconcile sources"));
-  notBuilt(group.command("kustomization"));
-  notBuilt(group.command("helmrelease"));
-  notBuilt(group.command("image"));
-  notBuilt(group.command("alert"));
-  notBuilt(group.command("alert-provider"));
-  notBuilt(group.command("receiver"));
+  boolFlag(group, "--all", "reconcile all resources of the kind in that namespace, concurrently");
+  boolFlag(group, "--wait", "wait for the reconciliation to finish (--wait=false only requests it)", true);
+  bindVerb(group, {
+    describe: (k) => (k.reconcilable ? `Reconcile a ${k.kind} resource` : `Reconcile a ${k.kind} resource (not supported by the object)`),
+    args: "[name...]",
+    groups: { source: "Reconcile sources", image: "Reconcile image automation objects" },
+    flags: (cmd, k) => {
+      if (k.kind === "Kustomization" || k.kind === "HelmRelease") boolFlag(cmd, "--with-source", "reconcile the source as well");
+      if (k.kind === "HelmRelease") {
+        boolFlag(cmd, "--force", "force a one-off install or upgrade of the HelmRelease resource");
+        boolFlag(cmd, "--reset", "reset the failure count for this HelmRelease resource");
+      }
+    },
+    load: async (k) => (await import("../src/ops/run.js")).makeRunReconcile(k),
+  });
 }

@@ -1,13 +1,20 @@
-import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+// flux resume <kind> [names...] / --all; waits for readiness with one name or --wait.
+import { Option, type Command } from "commander";
+import { booleanFlags, boolFlag } from "../src/cli/flags.js";
+import { bindVerb } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
   const group = program.command("resume").description("Resume suspended resources");
-  notBuilt(group.command("source").description("Resume sources"));
-  notBuilt(group.command("kustomization"));
-  notBuilt(group.command("helmrelease"));
-  notBuilt(group.command("image"));
-  notBuilt(group.command("alert"));
-  notBuilt(group.command("alert-provider"));
-  notBuilt(group.command("receiver"));
+  boolFlag(group, "--all", "resume all resources in that namespace");
+  // No default: unset means "wait when exactly one object was named" (upstream's rule).
+  booleanFlags.add("wait");
+  group.addOption(new Option("--wait", "waits for one resource to reconcile before moving to the next one"));
+  group.addOption(new Option("--no-wait").hideHelp());
+  bindVerb(group, {
+    filter: (k) => k.suspendable,
+    describe: (k) => `Resume a suspended ${k.kind}`,
+    args: "[name...]",
+    groups: { source: "Resume sources", image: "Resume image automation objects" },
+    load: async (k) => (await import("../src/ops/run.js")).makeRunResume(k),
+  });
 }

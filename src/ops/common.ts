@@ -62,7 +62,8 @@ export async function getObject(client: RestTarget, k: KindInfo, namespace: stri
         (e: unknown) => isNotFound(e),
       );
       if (crdMissing) throw new NoMatchError(k);
-      throw new CliError(`${k.kind} '${namespace}/${name}' not found`);
+      // The API server's wording, as upstream prints it: <plural>.<group> "<name>" not found
+      throw new CliError(`${k.plural}.${k.group} "${name}" not found`);
     }
     throw err;
   }
