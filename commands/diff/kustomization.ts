@@ -1,6 +1,41 @@
 import type { Command } from "commander";
-import { notBuilt } from "../../src/cli/action.js";
+import { lazyAction } from "../../src/cli/action.js";
+import { arrayFlag, boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("kustomization").description("Diff Kustomization"));
+  const cmd = program
+    .command("kustomization")
+    .alias("ks")
+    .argument("[name]")
+    .description("Diff Kustomization")
+    .summary("Diff Kustomization")
+    .addHelpText(
+      "after",
+      `
+The diff command does a build, then it performs a server-side dry-run and prints the diff.
+Exit status: 0 No differences were found. 1 Differences were found. >1 diff failed with an error.
+
+Examples:
+  # Preview local changes as they were applied on the cluster
+  flux diff kustomization my-app --path ./path/to/local/manifests
+
+  # Preview using a local flux kustomization file
+  flux diff kustomization my-app --path ./path/to/local/manifests --kustomization-file ./path/to/local/my-app.yaml
+
+  # Post the changes as a pull request comment
+  flux diff kustomization my-app --path ./path/to/local/manifests -o markdown > diff.md`,
+    )
+    .option("--path <string>", "Path to a local directory that matches the specified Kustomization.spec.path.")
+    .option("--kustomization-file <string>", "Path to the Flux Kustomization YAML file.");
+  boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);
+  sliceFlag(cmd, "--ignore-paths <strings>", "set paths to ignore in .gitignore format");
+  boolFlag(
+    cmd,
+    "--strict-substitute",
+    "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
+  );
+  boolFlag(cmd, "-r, --recursive", "Recursively diff Kustomizations");
+  arrayFlag(cmd, "--local-sources <stringToString>", "Comma-separated list of repositories in format: Kind/namespace/name=path");
+  enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
+  lazyAction(cmd, async () => (await import("../../src/diff/diff-cmd.js")).runDiffKustomization);
 }

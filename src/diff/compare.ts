@@ -1,0 +1,141 @@
+// Structural comparison of two Kubernetes objects, like dyff with Kubernetes
+// entity detection: maps by key, lists of named entries (name/key/id) by
+// identity, other lists by position; multi-line strings compared line by line.
+import { diffLines, type LineOp } from "./lines.js";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+export type PathElement = { key: string } | { index: number } | { name: string; id: string };
+
+export interface FieldChange {
+  /** Where the change is. */
+  path: PathElement[];
+  /**
+   * added / removed: map entries or list entries (value holds them: a map for
+   * map entries, a list for list entries); modified: a value changed;
+   * order: a list changed order.
+   */
+  type: "added" | "removed" | "modified" | "order";
+  entries?: "map" | "list";
+  before?: JsonValue;
+  after?: JsonValue;
+  /** For modified multi-line strings: the line diff. */
+  lines?: LineOp[];
+}
+
+const IDENTIFIERS = ["name", "key", "id"];
+
+const isMap = (v: unknown): v is { [k: string]: JsonValue } => !!v && typeof v === "object" && !Array.isArray(v);
+
+function identifierOf(list: JsonValue[]): string | undefined {
+  if (list.length === 0) return undefined;
+  for (const id of IDENTIFIERS) {
+    const names = new Set<string>();
+    let ok = true;
+    for (const e of list) {
+      if (!isMap(e) || typeof e[id] !== "string" || names.has(e[id] as string)) {
+        ok = false;
+        break;
+      }
+      names.add(e[id] as string);
+    }
+    if (ok) return id;
+  }
+  return undefined;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as never)[k], (b as never)[k]));
+}
+
+/** Lists the changes turning `before` into `after`. */
+export function compareValues(before: JsonValue | undefined, after: JsonValue | undefined, path: PathElement[] = []): FieldChange[] {
+  if (deepEqual(before, after)) return [];
+  if (isMap(before) && isMap(after)) return compareMaps(before, after, path);
+  if (Array.isArray(before) && Array.isArray(after)) return compareLists(before, after, path);
+  const change: FieldChange = { path, type: "modified", before: before ?? null, after: after ?? null };
+  if (typeof before === "string" && typeof after === "string" && (before.includes("\n") || after.includes("\n"))) {
+    change.lines = diffLines(before.replace(/\n$/, "").split("\n"), after.replace(/\n$/, "").split("\n"));
+  }
+  return [change];
+}
+
+function compareMaps(before: { [k: string]: JsonValue }, after: { [k: string]: JsonValue }, path: PathElement[]): FieldChange[] {
+  const out: FieldChange[] = [];
+  const removed: { [k: string]: JsonValue } = {};
+  const added: { [k: string]: JsonValue } = {};
+  for (const k of Object.keys(before)) if (!(k in after)) removed[k] = before[k]!;
+  for (const k of Object.keys(after)) if (!(k in before)) added[k] = after[k]!;
+  if (Object.keys(removed).length) out.push({ path, type: "removed", entries: "map", before: removed });
+  if (Object.keys(added).length) out.push({ path, type: "added", entries: "map", after: added });
+  for (const k of Object.keys(before).sort()) {
+    if (k in after) out.push(...compareValues(before[k], after[k], [...path, { key: k }]));
+  }
+  return out;
+}
+
+function compareLists(before: JsonValue[], after: JsonValue[], path: PathElement[]): FieldChange[] {
+  const id = identifierOf(before) ?? identifierOf(after);
+  const idOk = id && identifierOf(before.length ? before : after) === id && (after.length === 0 || identifierOf(after) === id);
+  if (id && idOk) {
+    const out: FieldChange[] = [];
+    const nameOf = (e: JsonValue) => (e as { [k: string]: JsonValue })[id] as string;
+    const afterNames = new Set(after.map(nameOf));
+    const beforeNames = new Set(before.map(nameOf));
+    const removed = before.filter((e) => !afterNames.has(nameOf(e)));
+    const added = after.filter((e) => !beforeNames.has(nameOf(e)));
+    if (removed.length) out.push({ path, type: "removed", entries: "list", before: removed });
+    if (added.length) out.push({ path, type: "added", entries: "list", after: added });
+    const commonBefore = before.filter((e) => afterNames.has(nameOf(e))).map(nameOf);
+    const commonAfter = after.filter((e) => beforeNames.has(nameOf(e))).map(nameOf);
+    if (!deepEqual(commonBefore, commonAfter)) out.push({ path, type: "order", before: commonBefore, after: commonAfter });
+    for (const e of before) {
+      const name = nameOf(e);
+      const other = after.find((x) => nameOf(x) === name);
+      if (other !== undefined) out.push(...compareValues(e, other, [...path, { name, id }]));
+    }
+    return out;
+  }
+  const scalars = (l: JsonValue[]) => l.every((e) => e === null || typeof e !== "object");
+  if (scalars(before) && scalars(after)) {
+    const key = (e: JsonValue) => JSON.stringify(e);
+    const afterKeys = after.map(key);
+    const beforeKeys = before.map(key);
+    const removed = before.filter((e) => !afterKeys.includes(key(e)));
+    const added = after.filter((e) => !beforeKeys.includes(key(e)));
+    const out: FieldChange[] = [];
+    if (removed.length) out.push({ path, type: "removed", entries: "list", before: removed });
+    if (added.length) out.push({ path, type: "added", entries: "list", after: added });
+    if (!removed.length && !added.length) out.push({ path, type: "order", before, after });
+    return out;
+  }
+  const out: FieldChange[] = [];
+  const common = Math.min(before.length, after.length);
+  for (let i = 0; i < common; i++) out.push(...compareValues(before[i], after[i], [...path, { index: i }]));
+  if (before.length > common) out.push({ path, type: "removed", entries: "list", before: before.slice(common) });
+  if (after.length > common) out.push({ path, type: "added", entries: "list", after: after.slice(common) });
+  return out;
+}
+
+/** dyff's dot-style path: `spec.template.spec.containers.app.image`, `(root level)` for the top. */
+export function dotPath(path: PathElement[]): string {
+  if (path.length === 0) return "(root level)";
+  return path.map((e) => ("key" in e ? e.key : "name" in e ? e.name : String(e.index))).join(".");
+}
+
+/** A JSON-pointer-like path with list identities: `/spec/containers/name=app/image`. */
+export function pointerPath(path: PathElement[]): string {
+  if (path.length === 0) return "/";
+  const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+  return path.map((e) => "/" + ("key" in e ? esc(e.key) : "name" in e ? `${esc(e.id)}=${esc(e.name)}` : String(e.index))).join("");
+}

@@ -1,0 +1,72 @@
+// `flux diff kustomization NAME --path DIR`: exit 0 when nothing would change,
+// 1 when something would (after printing it), 2 on any error.
+import type { CommandContext } from "../cli/context.js";
+import { CliError, errorMessage } from "../errors.js";
+import { colorEnabled } from "../output/logger.js";
+import { buildOptionsFrom, exitOnInterrupt, type BuildCommandFlags } from "../kustomize/build-cmd.js";
+import { diffKustomization } from "./kustomization.js";
+import { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } from "./render.js";
+
+export const CHANGED_MESSAGE = "identified at least one change, exiting with non-zero exit code";
+
+interface DiffCommandFlags extends BuildCommandFlags {
+  progressBar?: boolean;
+  output?: string;
+}
+
+function startSpinner(ctx: CommandContext): { update(done: number, total: number): void; stop(): void } {
+  const stream = ctx.io.stderr;
+  if (!stream.isTTY) return { update: () => {}, stop: () => {} };
+  const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+  let i = 0;
+  let message = "running dry-run";
+  const draw = () => stream.write(`\r\u001b[2K${frames[i++ % frames.length]} Kustomization diffing... ${message}`);
+  draw();
+  const timer = setInterval(draw, 100);
+  timer.unref?.();
+  return {
+    update(done, total) {
+      message = `running dry-run (${done}/${total})`;
+    },
+    stop() {
+      clearInterval(timer);
+      stream.write("\r\u001b[2K");
+    },
+  };
+}
+
+export async function runDiffKustomization(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+  const flags = opts as DiffCommandFlags;
+  const output = flags.output ?? "human";
+  let spinner: ReturnType<typeof startSpinner> | undefined;
+  const release = exitOnInterrupt(ctx);
+  let report;
+  try {
+    const options = buildOptionsFrom(args, flags, ctx, 2);
+    const { createKubeClient } = await import("../kube/client.js");
+    const { kubeReader } = await import("../kustomize/cluster.js");
+    const { kubeDryRunner } = await import("../kube/dryrun.js");
+    const client = await createKubeClient(ctx.globals);
+    options.namespace = client.namespace;
+    options.reader = kubeReader(client);
+    if (flags.progressBar !== false) spinner = startSpinner(ctx);
+    report = await diffKustomization({
+      ...options,
+      dryRunner: kubeDryRunner(client),
+      onProgress: (done, total) => spinner?.update(done, total),
+    });
+  } catch (err) {
+    throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
+  } finally {
+    spinner?.stop();
+    release();
+  }
+  const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
+  const text = output === "json" ? renderJson(report) : output === "markdown" ? renderMarkdown(report) : renderHuman(report, palette);
+  ctx.io.stdout.write(text);
+  if (report.errors.length > 0) throw new CliError(report.errors.join("\n"), 2);
+  if (report.changed) {
+    ctx.logger.warning(CHANGED_MESSAGE);
+    throw new CliError("", 1);
+  }
+}

@@ -1,0 +1,245 @@
+// `flux diff kustomization`: build, then a server-side dry-run apply of every
+// object (concurrently, bounded) compared with the live object, then the
+// Kustomization's inventory minus the build (what pruning would delete).
+import { buildKustomization, type BuildOptions, type FluxKustomization } from "../kustomize/build.js";
+import { mapConcurrent, type DryRunner, type Obj } from "../kube/dryrun.js";
+import { compareValues, deepEqual, type FieldChange, type JsonValue } from "./compare.js";
+
+export type DiffAction = "created" | "drifted" | "deleted" | "unchanged" | "skipped";
+
+export interface ObjectDiff {
+  action: DiffAction;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** `Kind/namespace/name` (or `Kind/name` when cluster-scoped), as upstream prints it. */
+  subject: string;
+  /** For drifted objects: what changed from the live object to the applied one. */
+  changes?: FieldChange[];
+  /** The live object (server fields removed, Secret values masked). */
+  before?: Obj;
+  /** The object after apply (server fields removed, Secret values masked). */
+  after?: Obj;
+}
+
+export interface DiffReport {
+  kustomization: { name: string; namespace: string };
+  objects: ObjectDiff[];
+  errors: string[];
+  /** True when at least one object would be created, changed or deleted. */
+  changed: boolean;
+}
+
+export interface DiffOptions extends BuildOptions {
+  dryRunner: DryRunner;
+  /** Concurrent dry-run requests (default 8). */
+  concurrency?: number;
+  /** Called with done/total while dry-runs progress. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const RECONCILE_KEY = "kustomize.toolkit.fluxcd.io/reconcile";
+export const SOPS_MASK = "**SOPS**";
+const MASK = "***";
+const MASK_BEFORE = "*** (before)";
+const MASK_AFTER = "*** (after)";
+
+const SERVER_METADATA = ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp", "selfLink"];
+
+/** Removes the fields the API server manages (metadata bookkeeping and status). */
+export function stripServerFields(obj: Obj): Obj {
+  const out = structuredClone(obj);
+  delete out.status;
+  const md = out.metadata;
+  if (md) for (const f of SERVER_METADATA) delete md[f];
+  return out;
+}
+
+export function subjectOf(kind: string, namespace: string | undefined, name: string): string {
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf("/");
+  return i < 0 ? "" : apiVersion.slice(0, i);
+}
+
+/** kustomize-controller's inventory id: `<namespace>_<name>_<group>_<kind>` (":" in names as "__"). */
+export function inventoryId(namespace: string | undefined, name: string, group: string, kind: string): string {
+  return `${namespace ?? ""}_${name.replaceAll(":", "__")}_${group}_${kind}`;
+}
+
+export function parseInventoryId(id: string): { namespace: string; name: string; group: string; kind: string } | undefined {
+  const first = id.indexOf("_");
+  const last = id.lastIndexOf("_");
+  if (first < 0 || last <= first) return undefined;
+  const beforeKind = id.slice(0, last);
+  const groupSep = beforeKind.lastIndexOf("_");
+  if (groupSep < first) return undefined;
+  const name = beforeKind.slice(first + 1, groupSep);
+  if (name === "") return undefined;
+  return { namespace: id.slice(0, first), name: name.replaceAll("__", ":"), group: beforeKind.slice(groupSep + 1), kind: id.slice(last + 1) };
+}
+
+function matchesExclusion(obj: Obj | undefined): boolean {
+  if (!obj) return false;
+  const v = obj.metadata?.labels?.[RECONCILE_KEY] || obj.metadata?.annotations?.[RECONCILE_KEY];
+  return typeof v === "string" && v.toLowerCase() === "disabled";
+}
+
+function secretMaps(obj: Obj): Record<string, Record<string, unknown> | undefined> {
+  return { data: obj.data as Record<string, unknown> | undefined, stringData: obj.stringData as Record<string, unknown> | undefined };
+}
+
+/** Masks Secret values in both objects; a changed value shows as `*** (before)` / `*** (after)`. */
+export function maskSecretPair(before: Obj | undefined, after: Obj | undefined): void {
+  for (const field of ["data", "stringData"] as const) {
+    const b = before ? secretMaps(before)[field] : undefined;
+    const a = after ? secretMaps(after)[field] : undefined;
+    const keys = new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})]);
+    for (const k of keys) {
+      const inB = b && k in b;
+      const inA = a && k in a;
+      if (inB && inA && b[k] !== a[k]) {
+        b[k] = MASK_BEFORE;
+        a[k] = MASK_AFTER;
+      } else {
+        if (inB) b[k] = MASK;
+        if (inA) a[k] = MASK;
+      }
+    }
+  }
+}
+
+function isSopsMasked(desired: Obj): boolean {
+  const data = desired.data as Record<string, unknown> | undefined;
+  if (!data) return false;
+  return Object.values(data).some((v) => typeof v === "string" && Buffer.from(v, "base64").toString("latin1").includes(SOPS_MASK));
+}
+
+const KIND_ORDER = [
+  "CustomResourceDefinition",
+  "Namespace",
+  "ResourceQuota",
+  "StorageClass",
+  "ServiceAccount",
+  "PodSecurityPolicy",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "ConfigMap",
+  "Secret",
+  "Endpoints",
+  "Service",
+  "LimitRange",
+  "PriorityClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "Deployment",
+  "StatefulSet",
+  "CronJob",
+  "PodDisruptionBudget",
+];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
+async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
+  const apiVersion = String(obj.apiVersion ?? "");
+  const kind = String(obj.kind ?? "");
+  const name = String(obj.metadata?.name ?? "");
+  let namespace = obj.metadata?.namespace;
+  const base = () => ({ apiVersion, kind, namespace, name, subject: subjectOf(kind, namespace, name) });
+
+  const live = await runner.get(obj).catch((err: Error) => {
+    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${err.message}`);
+  });
+  if (matchesExclusion(obj) || matchesExclusion(live)) return { action: "skipped", ...base() };
+
+  let merged: Obj;
+  try {
+    merged = await runner.dryRunApply(obj);
+  } catch (err) {
+    const e = err as Error & { reason?: string };
+    const reason = e.reason && e.reason !== "Unknown" ? ` (${e.reason})` : "";
+    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed${reason}: ${e.message}`);
+  }
+  namespace = merged.metadata?.namespace ?? namespace;
+  if (!live) {
+    const after = stripServerFields(merged);
+    if (kind === "Secret" && groupOf(apiVersion) === "") maskSecretPair(undefined, after);
+    return { action: "created", ...base(), after };
+  }
+  const before = stripServerFields(live);
+  const after = stripServerFields(merged);
+  let changes = compareValues(before as JsonValue, after as JsonValue);
+  const isSecret = kind === "Secret" && groupOf(apiVersion) === "";
+  if (isSecret && changes.length > 0 && isSopsMasked(obj)) {
+    // SOPS-encrypted values cannot be compared: only the keys count
+    const keys = (o: Obj) => Object.keys((o.data as object | undefined) ?? {}).sort();
+    if (deepEqual(keys(before), keys(after))) changes = [];
+  }
+  if (changes.length === 0) return { action: "unchanged", ...base() };
+  if (isSecret) {
+    maskSecretPair(before, after);
+    changes = compareValues(before as JsonValue, after as JsonValue);
+    if (changes.length === 0) changes = [{ path: [{ key: "data" }], type: "modified", before: MASK_BEFORE, after: MASK_AFTER }];
+  }
+  return { action: "drifted", ...base(), changes, before, after };
+}
+
+/** Runs the diff; errors of single objects are collected (like upstream) rather than thrown. */
+export async function diffKustomization(opts: DiffOptions): Promise<DiffReport> {
+  const { kustomization, objects } = await buildKustomization(opts);
+  return diffObjects(kustomization, objects, opts);
+}
+
+export async function diffObjects(kustomization: FluxKustomization, objects: Obj[], opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress">): Promise<DiffReport> {
+  const errors: string[] = [];
+  let done = 0;
+  const results = await mapConcurrent(objects, opts.concurrency ?? 8, async (obj) => {
+    try {
+      return await diffObject(obj, opts.dryRunner);
+    } catch (err) {
+      errors.push((err as Error).message);
+      return undefined;
+    } finally {
+      opts.onProgress?.(++done, objects.length);
+    }
+  });
+  const diffs = results.filter((r): r is ObjectDiff => r !== undefined);
+
+  if (kustomization.spec?.prune && errors.length === 0) {
+    const current = new Set(diffs.map((d) => inventoryId(d.namespace, d.name, groupOf(d.apiVersion), d.kind)));
+    const stale: ObjectDiff[] = [];
+    for (const entry of kustomization.status?.inventory?.entries ?? []) {
+      if (current.has(entry.id)) continue;
+      const meta = parseInventoryId(entry.id);
+      if (!meta) {
+        errors.push(`unable to parse inventory entry '${entry.id}'`);
+        continue;
+      }
+      const apiVersion = meta.group ? `${meta.group}/${entry.v}` : entry.v;
+      const namespace = meta.namespace || undefined;
+      stale.push({ action: "deleted", apiVersion, kind: meta.kind, namespace, name: meta.name, subject: subjectOf(meta.kind, namespace, meta.name) });
+    }
+    stale.sort(
+      (a, b) =>
+        kindRank(a.kind) - kindRank(b.kind) ||
+        a.kind.localeCompare(b.kind) ||
+        (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
+        a.name.localeCompare(b.name),
+    );
+    diffs.push(...stale);
+  }
+  return {
+    kustomization: { name: String(kustomization.metadata?.name ?? ""), namespace: String(kustomization.metadata?.namespace ?? "") },
+    objects: diffs,
+    errors,
+    changed: diffs.some((d) => d.action === "created" || d.action === "drifted" || d.action === "deleted"),
+  };
+}
