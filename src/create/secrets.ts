@@ -30,8 +30,16 @@ export interface SecretDeps extends SourceDeps {
   target?: RestTarget;
 }
 
-async function finish(ctx: CommandContext, opts: Opts, s: KubeObject, what: string, deps: SecretDeps): Promise<void> {
-  if (opts.export) return printExport(ctx, [s], true);
+async function finish(
+  ctx: CommandContext,
+  opts: Opts,
+  s: KubeObject,
+  what: string,
+  deps: SecretDeps,
+  blankLine = true,
+): Promise<void> {
+  // upstream prints secrets with Println (a blank line after the document), except tls.
+  if (opts.export) return printExport(ctx, [s], blankLine);
   const target = deps.target ?? (await restTarget(ctx));
   await upsert(target, s);
   ctx.logger.action(`${what} secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
@@ -142,7 +150,7 @@ export function buildTLSSecret(args: string[], opts: Opts, ctx: CommandContext):
 
 export const runCreateSecretTLS: Run = async (args, opts, ctx) => {
   const s = buildTLSSecret(args, opts, ctx);
-  await finish(ctx, opts, s, "tls", {});
+  await finish(ctx, opts, s, "tls", {}, false);
 };
 
 // ------------------------------------------------------------------ oci
