@@ -146,7 +146,7 @@ export class IsoGitClient implements GitClient {
     });
   }
 
-  async push(): Promise<void> {
+  async push(remoteBranch: string = this.branch): Promise<void> {
     const { git, http } = await this.load();
     let result;
     try {
@@ -156,19 +156,20 @@ export class IsoGitClient implements GitClient {
         dir: this.dir,
         remote: "origin",
         ref: this.branch,
-        remoteRef: `refs/heads/${this.branch}`,
+        remoteRef: `refs/heads/${remoteBranch}`,
         force: false,
         headers: this.opts.headers,
         ...this.authCallbacks(),
       });
     } catch (err) {
+      if ((err as { code?: string }).code === "PushRejectedError") throw new RemoteMovedError(remoteBranch);
       const e = err as { code?: string; data?: { result?: { refs?: Record<string, { ok: boolean; error?: string }> } } };
       if (e.code === "GitPushError") {
         const detail = Object.values(e.data?.result?.refs ?? {})
           .map((r) => r.error ?? "")
           .join(" ");
         if (/fast-forward|fetch first|failed to (update|lock)|stale|cannot lock/i.test(detail)) {
-          throw new RemoteMovedError(this.branch);
+          throw new RemoteMovedError(remoteBranch);
         }
         throw new GitError(`failed to push to ${displayUrl(this.url)}: ${redactUrls(detail)}`);
       }
@@ -178,7 +179,7 @@ export class IsoGitClient implements GitClient {
       const detail = Object.values(result.refs)
         .map((r) => (r as { error?: string }).error ?? "")
         .join(" ");
-      if (/fast-forward|fetch first|failed to update|stale/i.test(detail)) throw new RemoteMovedError(this.branch);
+      if (/fast-forward|fetch first|failed to update|stale/i.test(detail)) throw new RemoteMovedError(remoteBranch);
       throw new GitError(`failed to push to ${displayUrl(this.url)}: ${redactUrls(result.error ?? detail)}`);
     }
   }

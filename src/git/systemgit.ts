@@ -195,12 +195,12 @@ export class SystemGitClient implements GitClient {
     return this.head();
   }
 
-  async push(): Promise<void> {
-    const r = await this.run(["push", "--porcelain", "origin", `HEAD:refs/heads/${this.branch}`]);
+  async push(remoteBranch: string = this.branch): Promise<void> {
+    const r = await this.run(["push", "--porcelain", "origin", `HEAD:refs/heads/${remoteBranch}`]);
     if (r.code === 0) return;
     const text = `${r.stdout}\n${r.stderr}`;
     if (/\[rejected\]|non-fast-forward|fetch first|stale info|failed to update ref|cannot lock ref/i.test(text)) {
-      throw new RemoteMovedError(this.branch);
+      throw new RemoteMovedError(remoteBranch);
     }
     throw this.failure("failed to push to", r);
   }

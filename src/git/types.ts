@@ -44,8 +44,11 @@ export interface GitClient {
    * nothing changed. No other file is touched.
    */
   commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined>;
-  /** Pushes the branch without force. Throws RemoteMovedError when the remote is not an ancestor. */
-  push(): Promise<void>;
+  /**
+   * Pushes HEAD to the branch (or to `remoteBranch`) without force. Throws
+   * RemoteMovedError when the remote branch is not an ancestor of HEAD.
+   */
+  push(remoteBranch?: string): Promise<void>;
   /** Discards local state and clones the remote branch again. */
   reclone(): Promise<CloneResult>;
   /** Reads a file from the working tree, or undefined. */

@@ -1,0 +1,600 @@
+// The bootstrap orchestration. Each step checks before it acts, so running it again
+// converges: components committed only when they changed, installed only on a cluster
+// that Flux does not reconcile yet, the source secret created only when missing (an
+// existing one is reused, never rotated), the deploy key registered only when the
+// repository does not have it, the sync manifests committed only when they changed,
+// and pushes never forced. Talks to git through GitClient, to the provider through
+// the hooks it is given, to the cluster through the kube helpers.
+import path from "node:path/posix";
+import { CliError, errorMessage } from "../errors.js";
+import { commitAndPush, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
+import type { KubeClient } from "../kube/client.js";
+import type { KubeObject } from "../kube/rest.js";
+import type { Logger } from "../output/logger.js";
+import {
+  COMPONENTS_FILE,
+  KUSTOMIZATION_FILE,
+  generateKustomization,
+  generateSync,
+  manifestsDir,
+  normalizeTargetPath,
+  sameRevision,
+  syncObjects,
+  type SyncOptions,
+} from "./sync.js";
+
+export type SshKeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
+export type EcdsaCurve = "p256" | "p384" | "p521";
+
+export type SourceSecretSpec =
+  | {
+      type: "ssh";
+      algorithm: SshKeyAlgorithm;
+      rsaBits: number;
+      ecdsaCurve: EcdsaCurve;
+      /** A private key given by the user (--private-key-file); otherwise one is generated. */
+      privateKey?: string;
+      password?: string;
+      /** host[:port] whose SSH host key goes into known_hosts. */
+      sshHostPort: string;
+    }
+  | { type: "https"; username: string; password: string; caCrt?: string }
+  /** The provider issues the credentials when the secret is missing (GitLab deploy tokens). */
+  | { type: "issued"; issue: () => Promise<{ username: string; password: string }> };
+
+export interface ComponentsSpec {
+  /** Distribution version for the commit message (e.g. v2.9.0). */
+  version: string;
+  /** Controllers whose Deployments are checked at the end. */
+  components: string[];
+}
+
+export interface PullRequestSpec {
+  /** Head branch of the pull/merge request. */
+  branch: string;
+  /** Wait for the merge (default true); false returns after opening it. */
+  wait: boolean;
+  title?: string;
+  pollIntervalMs?: number;
+}
+
+export interface BootstrapOptions {
+  namespace: string;
+  branch: string;
+  /** --path */
+  targetPath: string;
+  /** The URL the cluster's GitRepository fetches from. */
+  syncUrl: string;
+  /** --interval as a Go duration ("1m0s"). */
+  interval: string;
+  secretName: string;
+  recurseSubmodules?: boolean;
+  author: Signature;
+  commitMessageAppendix?: string;
+  components: ComponentsSpec;
+  source: SourceSecretSpec;
+  /** Overall wait budget for each health check (ms). */
+  timeoutMs: number;
+  pollIntervalMs?: number;
+  /** Open a pull/merge request instead of pushing to the branch. */
+  pullRequest?: PullRequestSpec;
+}
+
+export interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+export interface ChangeRequestHooks {
+  find(head: string, base: string): Promise<{ number: number; url: string; state: string } | undefined>;
+  create(opts: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string; state: string }>;
+  get(number: number): Promise<{ number: number; url: string; state: string }>;
+  /** "pull request" (GitHub) or "merge request" (GitLab). */
+  noun: string;
+}
+
+export interface BootstrapDeps {
+  git: GitClient;
+  kube: KubeClient;
+  logger: Logger;
+  /** Renders gotk-components.yaml (the install engine). */
+  renderComponents: () => Promise<string>;
+  generateKeyPair: (o: { algorithm: SshKeyAlgorithm; rsaBits: number; ecdsaCurve: EcdsaCurve }) => KeyPair;
+  loadKeyPair: (content: string, password?: string) => KeyPair;
+  /** known_hosts line for host[:port]. */
+  scanHostKey: (hostport: string, timeoutMs: number) => Promise<string>;
+  /** Registers the public key on the repository (provider deploy key); must be idempotent. */
+  registerDeployKey?: (publicKey: string) => Promise<void>;
+  /** Hook for plain git: tell the user to give the key access (prompt unless --silent). */
+  onNewPublicKey?: (publicKey: string) => Promise<void>;
+  changeRequests?: ChangeRequestHooks;
+  /** Checks the controllers' Deployments; default: kstatus through the install engine. */
+  checkComponents?: (namespace: string, components: string[], timeoutMs: number) => Promise<boolean>;
+  sleep?: (ms: number) => Promise<void>;
+  maxPushAttempts?: number;
+}
+
+export interface BootstrapResult {
+  /** The commit the cluster was waited for. */
+  revision?: string;
+  /** True when nothing was committed, installed or created. */
+  unchanged: boolean;
+  /** Set when --pr opened a request and did not wait for it. */
+  pullRequestUrl?: string;
+}
+
+const GIT_REPOSITORY = { group: "source.toolkit.fluxcd.io", version: "v1", plural: "gitrepositories", kind: "GitRepository" };
+const KUSTOMIZATION = { group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations", kind: "Kustomization" };
+
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+function withAppendix(message: string, appendix?: string): string {
+  return appendix ? `${message}\n\n${appendix}` : message;
+}
+
+function b64decode(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : Buffer.from(s, "base64").toString("utf8");
+}
+
+export class Bootstrapper {
+  private changed = false;
+  private cloned = false;
+  private readonly opts: BootstrapOptions;
+  private readonly deps: BootstrapDeps;
+  private readonly dir: string;
+
+  constructor(opts: BootstrapOptions, deps: BootstrapDeps) {
+    this.opts = { ...opts, targetPath: normalizeTargetPath(opts.targetPath) };
+    this.deps = deps;
+    this.dir = manifestsDir(this.opts.targetPath, opts.namespace);
+  }
+
+  private get log(): Logger {
+    return this.deps.logger;
+  }
+
+  private get key(): string {
+    return `${this.opts.namespace}/${this.opts.namespace}`;
+  }
+
+  async ensureCloned(): Promise<void> {
+    if (this.cloned) return;
+    const { git } = this.deps;
+    this.log.action(`cloning branch ${quote(this.opts.branch)} from Git repository ${quote(git.url)}`);
+    const res = await git.clone();
+    this.cloned = true;
+    if (res.newBranch) {
+      this.log.success(
+        res.emptyRemote ? "cloned repository (empty, starting the branch)" : `branch ${quote(this.opts.branch)} not found, starting it`,
+      );
+    } else {
+      this.log.success("cloned repository");
+    }
+  }
+
+  private syncOptions(): SyncOptions {
+    return {
+      name: this.opts.namespace,
+      namespace: this.opts.namespace,
+      url: this.opts.syncUrl,
+      branch: this.opts.branch,
+      interval: this.opts.interval,
+      secret: this.opts.secretName,
+      targetPath: this.opts.targetPath,
+      recurseSubmodules: this.opts.recurseSubmodules,
+    };
+  }
+
+  /** Commits files and pushes (or, in PR mode, only commits locally). Returns the new commit, if any. */
+  private async commit(what: string, message: string, files: (git: GitClient) => Promise<Record<string, string>>): Promise<string | undefined> {
+    const { git } = this.deps;
+    if (this.opts.pullRequest) {
+      const sha = await git.commitFiles(await files(git), message, this.opts.author);
+      if (sha) {
+        this.changed = true;
+        this.log.success(`committed ${what} to ${quote(this.opts.pullRequest.branch)} (${quote(sha)})`);
+      } else {
+        this.log.success(`${what} are up to date`);
+      }
+      return sha;
+    }
+    let announced = false;
+    const res = await commitAndPush(git, {
+      files: async (g) => {
+        const f = await files(g);
+        return f;
+      },
+      message,
+      author: this.opts.author,
+      logger: this.log,
+      maxAttempts: this.deps.maxPushAttempts,
+    }).catch((err: unknown) => {
+      if (err instanceof RemoteMovedError) {
+        throw new CliError(`failed to push ${what}: ${err.message}; gave up after repeated retries`);
+      }
+      throw err;
+    });
+    if (res.commit) {
+      this.changed = true;
+      if (!announced) {
+        announced = true;
+        this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(res.commit)})`);
+        this.log.action(`pushed ${what} to ${quote(git.url)}`);
+      }
+    } else {
+      this.log.success(`${what} are up to date`);
+    }
+    return res.commit;
+  }
+
+  // ------------------------------------------------------------------ components
+
+  private componentsManifest?: string;
+
+  async reconcileComponentsInGit(): Promise<void> {
+    await this.ensureCloned();
+    this.log.action("generating component manifests");
+    this.componentsManifest = await this.deps.renderComponents();
+    this.log.success("generated component manifests");
+    const manifest = this.componentsManifest;
+    await this.commit(
+      "component manifests",
+      withAppendix(`Add Flux ${this.opts.components.version} component manifests`, this.opts.commitMessageAppendix),
+      async () => ({ [path.join(this.dir, COMPONENTS_FILE)]: manifest }),
+    );
+  }
+
+  /** upstream's mustInstallManifests: no flux-system Kustomization, or one that never applied. */
+  async mustInstall(): Promise<boolean> {
+    const ks = await this.getObject(KUSTOMIZATION, this.opts.namespace, this.opts.namespace);
+    return !ks || !(ks.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision;
+  }
+
+  async installComponents(): Promise<void> {
+    if (!(await this.mustInstall())) {
+      this.log.success("components are reconciled by Flux, skipping the install");
+      return;
+    }
+    this.log.action(`installing components in ${quote(this.opts.namespace)} namespace`);
+    const manifest = this.componentsManifest ?? (await this.deps.renderComponents());
+    const { parseManifests, sortForApply } = await import("../install/run.js");
+    const objs = sortForApply(await parseManifests(manifest));
+    const { applyObjects } = await import("../kube/apply.js");
+    try {
+      const results = await applyObjects(this.deps.kube, objs, { fieldManager: "flux", force: true, namespace: this.opts.namespace });
+      if (results.some((r) => r.action !== "unchanged")) this.changed = true;
+    } catch (err) {
+      throw new CliError(`install failed: ${await this.kubeMessage(err)}`);
+    }
+    this.log.success("installed components");
+  }
+
+  // ------------------------------------------------------------------ source secret
+
+  async reconcileSourceSecret(): Promise<void> {
+    const { namespace, secretName } = this.opts;
+    const key = `${namespace}/${secretName}`;
+    this.log.action(`determining if source secret ${quote(key)} exists`);
+    const existing = await this.getSecret(namespace, secretName);
+    if (existing) {
+      // Reused as it is: never rotated. Make sure its public key can read the repository.
+      const pub = b64decode(existing.data?.["identity.pub"]);
+      if (pub && this.deps.registerDeployKey) await this.deps.registerDeployKey(pub);
+      this.log.success("source secret up to date");
+      return;
+    }
+    this.log.action("generating source secret");
+    const src = this.opts.source;
+    const { gitSecret } = await import("../manifests/secrets.js");
+    let secret: KubeObject;
+    if (src.type === "ssh") {
+      const pair = src.privateKey
+        ? this.deps.loadKeyPair(src.privateKey, src.password)
+        : this.deps.generateKeyPair({ algorithm: src.algorithm, rsaBits: src.rsaBits, ecdsaCurve: src.ecdsaCurve });
+      const knownHosts = await this.deps.scanHostKey(src.sshHostPort, 30_000);
+      this.log.success(`public key: ${pair.publicKey.trim()}`);
+      if (this.deps.registerDeployKey) await this.deps.registerDeployKey(pair.publicKey);
+      else if (this.deps.onNewPublicKey) await this.deps.onNewPublicKey(pair.publicKey);
+      secret = gitSecret({ name: secretName, namespace, identity: pair.privateKey, identityPub: pair.publicKey, knownHosts: `${knownHosts.trim()}\n` }) as KubeObject;
+    } else if (src.type === "https") {
+      secret = gitSecret({ name: secretName, namespace, username: src.username, password: src.password, caCrt: src.caCrt }) as KubeObject;
+    } else {
+      const creds = await src.issue();
+      secret = gitSecret({ name: secretName, namespace, username: creds.username, password: creds.password }) as KubeObject;
+    }
+    this.log.action(`applying source secret ${quote(key)}`);
+    await this.createSecret(secret);
+    this.changed = true;
+    this.log.success("reconciled source secret");
+  }
+
+  // ------------------------------------------------------------------ sync
+
+  async reconcileSyncInGit(): Promise<void> {
+    await this.ensureCloned();
+    const current = await this.getObject(KUSTOMIZATION, this.opts.namespace, this.opts.namespace);
+    if (current) {
+      const norm = (p: string) => `./${(p.length > 2 ? p.replace(/\/$/, "") : p).replace(/^\.\//, "")}`;
+      const curPath = String((current.spec as { path?: string } | undefined)?.path ?? "");
+      if (norm(curPath) !== norm(this.opts.targetPath)) {
+        throw new CliError(
+          `sync path configuration (${quote(this.opts.targetPath)}) would overwrite path (${quote(curPath)}) of existing Kustomization`,
+        );
+      }
+    }
+    this.log.action("generating sync manifests");
+    const sync = generateSync(this.syncOptions());
+    this.log.success("generated sync manifests");
+    await this.commit("sync manifests", withAppendix("Add Flux sync manifests", this.opts.commitMessageAppendix), async (git) => {
+      const kfile = path.join(this.dir, KUSTOMIZATION_FILE);
+      const existing = await git.readFile(kfile);
+      const { readdir } = await import("node:fs/promises");
+      let others: string[] = [];
+      try {
+        others = (await readdir(`${git.dir}/${this.dir}`)).filter((f) => /\.ya?ml$/.test(f));
+      } catch {
+        others = [];
+      }
+      return { [sync.path]: sync.content, [kfile]: generateKustomization(existing, others) };
+    });
+  }
+
+  async applySync(): Promise<void> {
+    this.log.action("applying sync manifests");
+    const { applyObjects } = await import("../kube/apply.js");
+    try {
+      const results = await applyObjects(this.deps.kube, syncObjects(this.syncOptions()) as unknown as KubeObject[], {
+        fieldManager: "flux",
+        force: true,
+      });
+      if (results.some((r) => r.action !== "unchanged")) this.changed = true;
+    } catch (err) {
+      throw new CliError(`failed to apply sync manifests: ${await this.kubeMessage(err)}`);
+    }
+    this.log.success("reconciled sync configuration");
+  }
+
+  // ------------------------------------------------------------------ pull request
+
+  /** Pushes the local commits to the PR branch and opens (or finds) the request. */
+  async openPullRequest(): Promise<{ url: string; number: number; merged: boolean } | undefined> {
+    const pr = this.opts.pullRequest!;
+    const hooks = this.deps.changeRequests;
+    if (!hooks) throw new CliError("--pr needs a Git provider (bootstrap github or gitlab)");
+    const existing = await hooks.find(pr.branch, this.opts.branch);
+    if (!this.changed) {
+      if (existing) {
+        this.log.success(`${hooks.noun} #${existing.number} is open: ${existing.url}`);
+        return { url: existing.url, number: existing.number, merged: false };
+      }
+      return undefined;
+    }
+    this.log.action(`pushing manifests to branch ${quote(pr.branch)}`);
+    try {
+      await this.deps.git.push(pr.branch);
+    } catch (err) {
+      if (err instanceof RemoteMovedError) {
+        if (existing) {
+          this.log.success(`${hooks.noun} #${existing.number} is open: ${existing.url}`);
+          return { url: existing.url, number: existing.number, merged: false };
+        }
+        throw new CliError(
+          `branch ${quote(pr.branch)} already exists with other commits: merge or delete it, then run bootstrap again`,
+        );
+      }
+      throw err;
+    }
+    if (existing) {
+      this.log.success(`updated ${hooks.noun} #${existing.number}: ${existing.url}`);
+      return { url: existing.url, number: existing.number, merged: false };
+    }
+    const created = await hooks.create({
+      head: pr.branch,
+      base: this.opts.branch,
+      title: pr.title ?? "Add Flux manifests",
+      body: `Flux component and sync manifests for ${quote(this.dir)}, opened by flux bootstrap.`,
+    });
+    this.log.success(`opened ${hooks.noun} #${created.number}: ${created.url}`);
+    return { url: created.url, number: created.number, merged: false };
+  }
+
+  async waitForMerge(number: number): Promise<void> {
+    const hooks = this.deps.changeRequests!;
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const deadline = Date.now() + this.opts.timeoutMs;
+    this.log.waiting(`waiting for ${hooks.noun} #${number} to be merged`);
+    for (;;) {
+      const cr = await hooks.get(number);
+      if (cr.state === "merged") {
+        this.log.success(`${hooks.noun} #${number} merged`);
+        return;
+      }
+      if (cr.state === "closed") throw new CliError(`${hooks.noun} #${number} was closed without being merged: ${cr.url}`);
+      if (Date.now() > deadline) throw new CliError(`timed out waiting for ${hooks.noun} #${number} to be merged: ${cr.url}`);
+      await sleep(this.opts.pullRequest?.pollIntervalMs ?? 5_000);
+    }
+  }
+
+  // ------------------------------------------------------------------ health
+
+  async waitReconciled(type: typeof GIT_REPOSITORY | typeof KUSTOMIZATION, commit: string): Promise<void> {
+    const { waitFor } = await import("../kube/wait.js");
+    const ns = this.opts.namespace;
+    this.log.waiting(`waiting for ${type.kind} ${quote(this.key)} to be reconciled`);
+    try {
+      await waitFor(
+        this.deps.kube,
+        type,
+        ns,
+        ns,
+        (obj) => {
+          if (!obj) return { done: false, message: "not found" };
+          const spec = (obj.spec ?? {}) as { suspend?: boolean };
+          if (spec.suspend) return { fail: new CliError(`${type.kind} '${this.key}' is suspended`) };
+          const status = (obj.status ?? {}) as {
+            observedGeneration?: number;
+            conditions?: { type: string; status: string; message?: string }[];
+            artifact?: { revision?: string };
+            lastAttemptedRevision?: string;
+          };
+          if (status.observedGeneration !== undefined && status.observedGeneration !== obj.metadata.generation) {
+            return { done: false, message: "waiting for the current generation" };
+          }
+          const ready = status.conditions?.find((c) => c.type === "Ready");
+          if (ready?.status === "True") {
+            const rev = type.kind === "GitRepository" ? status.artifact?.revision : status.lastAttemptedRevision;
+            return sameRevision(rev, this.opts.branch, commit)
+              ? { done: true, value: undefined }
+              : { done: false, message: `waiting for revision ${this.opts.branch}@sha1:${commit}` };
+          }
+          if (ready?.status === "False") return { fail: new CliError(ready.message ?? "not ready") };
+          return { done: false, message: ready?.message ?? "waiting to be reconciled" };
+        },
+        { timeoutMs: this.opts.timeoutMs },
+      );
+    } catch (err) {
+      const msg = errorMessage(err);
+      this.log.failure(msg);
+      throw new CliError(msg);
+    }
+    this.log.success(`${type.kind} reconciled successfully`);
+  }
+
+  async reportHealth(): Promise<string> {
+    await this.ensureCloned();
+    const head = await this.deps.git.head();
+    if (!head) throw new CliError("the repository has no commit to wait for");
+    const errors: string[] = [];
+    for (const t of [GIT_REPOSITORY, KUSTOMIZATION]) {
+      try {
+        await this.waitReconciled(t, head);
+      } catch (err) {
+        errors.push(errorMessage(err));
+      }
+    }
+    this.log.action("confirming components are healthy");
+    const check = this.deps.checkComponents ?? ((ns, comps, t) => this.defaultCheck(ns, comps, t));
+    if (await check(this.opts.namespace, this.opts.components.components, this.opts.timeoutMs)) {
+      this.log.success("all components are healthy");
+    } else {
+      errors.push("components are not healthy");
+    }
+    if (errors.length > 0) {
+      throw new CliError(`bootstrap failed with ${errors.length} health check failure(s): [${errors.join(", ")}]`);
+    }
+    return head;
+  }
+
+  private async defaultCheck(namespace: string, components: string[], timeoutMs: number): Promise<boolean> {
+    const { assessDeployments } = await import("../install/cluster.js");
+    return assessDeployments(
+      this.deps.kube,
+      components.map((name) => ({ namespace, name })),
+      { pollIntervalMs: this.opts.pollIntervalMs ?? 2_000, timeoutMs, logger: this.log },
+    );
+  }
+
+  // ------------------------------------------------------------------ run
+
+  async run(): Promise<BootstrapResult> {
+    if (this.opts.pullRequest) return this.runWithPullRequest();
+    await this.reconcileComponentsInGit();
+    await this.installComponents();
+    this.log.success("reconciled components");
+    await this.reconcileSourceSecret();
+    await this.reconcileSyncInGit();
+    await this.applySync();
+    const revision = await this.reportHealth();
+    if (!this.changed) this.log.success("bootstrap is up to date: nothing changed in the repository or the cluster");
+    else this.log.success("bootstrap finished");
+    return { revision, unchanged: !this.changed };
+  }
+
+  private async runWithPullRequest(): Promise<BootstrapResult> {
+    await this.reconcileComponentsInGit();
+    await this.reconcileSyncInGit();
+    const pr = await this.openPullRequest();
+    if (pr) {
+      if (!this.opts.pullRequest!.wait) {
+        this.log.success(`run bootstrap again once the request is merged: ${pr.url}`);
+        return { unchanged: !this.changed, pullRequestUrl: pr.url };
+      }
+      await this.waitForMerge(pr.number);
+      // Continue from what was merged.
+      await this.deps.git.reclone();
+    }
+    await this.installComponents();
+    this.log.success("reconciled components");
+    await this.reconcileSourceSecret();
+    await this.applySync();
+    const revision = await this.reportHealth();
+    this.log.success(this.changed ? "bootstrap finished" : "bootstrap is up to date: nothing changed in the repository or the cluster");
+    return { revision, unchanged: !this.changed, pullRequestUrl: pr?.url };
+  }
+
+  // ------------------------------------------------------------------ kube helpers
+
+  private async kubeMessage(err: unknown): Promise<string> {
+    if (err instanceof CliError) return err.message;
+    const { kubeErrorMessage } = await import("../kube/client.js");
+    return kubeErrorMessage(err);
+  }
+
+  private async getObject(
+    type: { group: string; version: string; plural: string },
+    namespace: string,
+    name: string,
+  ): Promise<KubeObject | undefined> {
+    const { kubeRest, resourcePath, isNotFound } = await import("../kube/rest.js");
+    try {
+      return await kubeRest<KubeObject>(this.deps.kube, "GET", resourcePath(type, namespace, name));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw new CliError(`failed to get ${type.plural} ${namespace}/${name}: ${await this.kubeMessage(err)}`);
+    }
+  }
+
+  private async getSecret(namespace: string, name: string): Promise<(KubeObject & { data?: Record<string, string> }) | undefined> {
+    return (await this.getObject({ group: "", version: "v1", plural: "secrets" }, namespace, name)) as
+      | (KubeObject & { data?: Record<string, string> })
+      | undefined;
+  }
+
+  private async createSecret(secret: KubeObject): Promise<void> {
+    const { kubeRest, resourcePath, isConflict } = await import("../kube/rest.js");
+    const ns = secret.metadata.namespace!;
+    await this.ensureNamespace(ns);
+    try {
+      await kubeRest(this.deps.kube, "POST", resourcePath({ group: "", version: "v1", plural: "secrets" }, ns), {
+        body: secret,
+      });
+    } catch (err) {
+      if (isConflict(err)) return; // created concurrently: reuse it
+      // Never include the object (it holds the key) in the message.
+      throw new CliError(`failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`);
+    }
+  }
+
+  private async ensureNamespace(ns: string): Promise<void> {
+    const existing = await this.getObject({ group: "", version: "v1", plural: "namespaces" }, "", ns);
+    if (existing) return;
+    const { kubeRest, isConflict } = await import("../kube/rest.js");
+    try {
+      await kubeRest(this.deps.kube, "POST", "/api/v1/namespaces", {
+        body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
+      });
+    } catch (err) {
+      if (!isConflict(err)) throw new CliError(`failed to create namespace ${ns}: ${await this.kubeMessage(err)}`);
+    }
+  }
+}
+
+export async function bootstrap(opts: BootstrapOptions, deps: BootstrapDeps): Promise<BootstrapResult> {
+  try {
+    return await new Bootstrapper(opts, deps).run();
+  } finally {
+    await deps.git.close().catch(() => undefined);
+  }
+}
