@@ -159,15 +159,6 @@ export const runTagArtifact: Run = async (args, opts, ctx) => {
   }
 };
 
-/** flux's printers.TablePrinter: tablewriter without borders, tab padding, uppercase headers. */
-export function formatTable(header: string[], rows: string[][]): string {
-  const all = [header.map((h) => h.toUpperCase()), ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? "")].length)));
-  return all
-    .map((r) => r.map((c, i) => (c ?? "") + " ".repeat(widths[i]! - [...(c ?? "")].length)).join("\t") + " \n")
-    .join("");
-}
-
 export const runListArtifacts: Run = async (args, opts, ctx) => {
   if (args.length < 1) throw new CliError("artifact repository URL is required");
   const output = str(opts.output);
@@ -186,7 +177,8 @@ export const runListArtifacts: Run = async (args, opts, ctx) => {
     ctx.io.stdout.write(toYaml(metas));
   } else {
     const rows = metas.map((m) => [m.url, m.digest, m.source_url ?? "", m.source_revision ?? ""]);
-    ctx.io.stdout.write(formatTable(["artifact", "digest", "source", "revision"], rows));
+    const { renderTable } = await import("../output/table.js");
+    ctx.io.stdout.write(renderTable(["artifact", "digest", "source", "revision"], rows));
   }
 };
 
