@@ -8,13 +8,14 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 const r = JSON.parse(readFileSync(file, "utf8"));
-const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(r);
+const failed = r.numFailedTests + countFilesThatFailedToRun(r);
 console.log(`${r.numPassedTests} passed, ${failed} failed`);
 process.exit(failed > 0 || !r.success ? 1 : 0);
 
-// A suite that failed to load has no failed tests of its own: count it once.
-function countSuitesWithFailedTests(report) {
+// A test file that failed to load (or whose hooks failed) has no failed test of its
+// own: count it once, so a broken file never reads as green.
+function countFilesThatFailedToRun(report) {
   return (report.testResults ?? []).filter(
-    (s) => s.status === "failed" && (s.assertionResults ?? []).some((t) => t.status === "failed"),
+    (f) => f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed"),
   ).length;
 }
