@@ -1,7 +1,15 @@
+// flux tree kustomization <name>
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag } from "../src/cli/flags.js";
+import { lazyActionWithParents } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
   const group = program.command("tree").description("Print the resources reconciled by Flux");
-  notBuilt(group.command("kustomization").description("Print the resources reconciled by a Kustomization"));
+  const ks = group
+    .command("kustomization [name]")
+    .alias("ks")
+    .description("Print the resource inventory of a Kustomization");
+  boolFlag(ks, "--compact", "list Flux resources only.");
+  ks.option("-o, --output <string>", "the format in which the tree should be printed. can be 'json' or 'yaml'");
+  lazyActionWithParents(ks, async () => (await import("../src/ops/tree.js")).runTreeCommand);
 }
