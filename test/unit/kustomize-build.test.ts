@@ -1,0 +1,162 @@
+// `flux build kustomization --dry-run`: the real kustomize, no cluster.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildKustomization } from "../../src/kustomize/build.js";
+import { findKustomize, liveTempDirCount } from "../../src/kustomize/runner.js";
+import { runCli } from "../helpers/cli.js";
+
+const fx = (...p: string[]) => path.resolve("test/fixtures/kustomize", ...p);
+const golden = (name: string) => readFileSync(path.resolve("test/golden/build", name), "utf8");
+
+function tsfluxTempDirs(): string[] {
+  return readdirSync(os.tmpdir()).filter((n) => n.startsWith("tsflux-build-"));
+}
+
+let tmp: string;
+let tempBefore: string[];
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-buildtest-"));
+  tempBefore = tsfluxTempDirs();
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function snapshot(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = path.join(d, n);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = st.mtimeMs;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("flux build kustomization --dry-run", () => {
+  it("builds a generated kustomization with the Flux spec and substitutions applied", async () => {
+    const before = snapshot(fx("plain"));
+    const r = await runCli(["build", "kustomization", "apps", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(golden("apps-dry-run.yaml"));
+    expect(snapshot(fx("plain"))).toEqual(before); // nothing written into the user's directory
+  });
+
+  it("builds an overlay whose kustomization reaches outside its directory", async () => {
+    const r = await runCli(["build", "ks", "apps", "--path", fx("overlay/app"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(golden("overlay-dry-run.yaml"));
+  });
+
+  it("builds nested Kustomizations with --recursive and --local-sources", async () => {
+    const r = await runCli([
+      "build",
+      "ks",
+      "root",
+      "--path",
+      fx("recursive/clusters"),
+      "--kustomization-file",
+      fx("ks/root.yaml"),
+      "--dry-run",
+      "-r",
+      "--local-sources",
+      `GitRepository/flux-system/repo=${fx("recursive")}`,
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(golden("recursive-dry-run.yaml"));
+  });
+
+  it("fails --recursive without a local source for the nested Kustomization", async () => {
+    const r = await runCli(["build", "ks", "root", "--path", fx("recursive/clusters"), "--kustomization-file", fx("ks/root.yaml"), "--dry-run", "-r"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("✗ cannot get local path for GitRepository/flux-system/repo of kustomization child\n");
+  });
+
+  it("masks SOPS-encrypted Secrets", async () => {
+    const r = await runCli(["build", "ks", "secrets", "--path", fx("sops"), "--kustomization-file", fx("ks/secrets.yaml"), "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(golden("sops-dry-run.yaml"));
+    expect(r.stdout).not.toContain("ENC[");
+    expect(r.stdout).not.toContain("sops:");
+  });
+
+  it("fails with --strict-substitute on a variable without value or default", async () => {
+    const dir = path.join(tmp, "strict");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: ${set}\n  b: ${unset}\n");
+    const ks = path.join(tmp, "strict-ks.yaml");
+    writeFileSync(
+      ks,
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: s\n  namespace: flux-system\nspec:\n  postBuild:\n    substitute:\n      set: one\n",
+    );
+    const strict = await runCli(["build", "ks", "s", "--path", dir, "--kustomization-file", ks, "--dry-run", "--strict-substitute"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe("");
+    expect(strict.stderr).toBe(
+      `✗ var substitution failed for 'cm': envsubst error: variable substitution failed: variable not set (strict mode): "unset"\n`,
+    );
+    const lax = await runCli(["build", "ks", "s", "--path", dir, "--kustomization-file", ks, "--dry-run"]);
+    expect(lax.code).toBe(0);
+    expect(lax.stdout).toContain("  a: one\n  b: null\n");
+  });
+
+  it("rejects invalid variable names", async () => {
+    const dir = path.join(tmp, "badvar");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+    const ks = path.join(tmp, "badvar-ks.yaml");
+    writeFileSync(ks, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: s\nspec:\n  postBuild:\n    substitute:\n      bad-name: x\n");
+    const r = await runCli(["build", "ks", "s", "--path", dir, "--kustomization-file", ks, "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("'bad-name' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'");
+  });
+
+  it("validates its flags with upstream's messages", async () => {
+    expect((await runCli(["build", "ks", "--path", fx("plain")])).stderr).toBe("✗ Kustomization name is required\n");
+    expect((await runCli(["build", "ks", "x"])).stderr).toBe('✗ invalid resource path ""\n');
+    expect((await runCli(["build", "ks", "x", "--path", fx("nope")])).stderr).toBe(`✗ invalid resource path "${fx("nope")}"\n`);
+    expect((await runCli(["build", "ks", "x", "--path", fx("plain"), "--dry-run"])).stderr).toBe("✗ dry-run mode requires a kustomization file\n");
+    expect((await runCli(["build", "ks", "x", "--path", fx("plain"), "--kustomization-file", fx("nope.yaml")])).stderr).toBe(
+      `✗ invalid kustomization file "${fx("nope.yaml")}"\n`,
+    );
+    const missing = await runCli(["build", "ks", "nope", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`✗ failed find kustomization with name 'nope' and namespace 'flux-system' in file '${fx("ks/apps.yaml")}'\n`);
+  });
+
+  it("reports kustomize errors without temp paths", async () => {
+    const dir = path.join(tmp, "broken");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n  - missing.yaml\n");
+    const r = await runCli(["build", "ks", "apps", "--path", dir, "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^✗ kustomize build failed: .*missing\.yaml/);
+    expect(r.stderr).not.toContain("tsflux-build-");
+    expect(r.stderr).toContain(dir);
+  });
+
+  it("names both kustomize and kubectl when neither is on PATH", async () => {
+    expect(() => findKustomize({ PATH: tmp })).toThrow(/kustomize not found: install kustomize .* or kubectl/);
+    await expect(
+      buildKustomization({
+        name: "apps",
+        path: fx("plain"),
+        namespace: "flux-system",
+        kustomizationFile: fx("ks/apps.yaml"),
+        dryRun: true,
+        env: { PATH: tmp },
+      }),
+    ).rejects.toThrow("kustomize not found");
+  });
+
+  it("leaves no temporary directory behind, on success or failure", () => {
+    expect(liveTempDirCount()).toBe(0);
+    expect(tsfluxTempDirs().filter((d) => !tempBefore.includes(d))).toEqual([]);
+  });
+});
