@@ -1,6 +1,6 @@
 // OCI references with go-containerregistry's rules (name.ParseReference): registry
 // detection, Docker Hub defaults, tag and digest syntax, and upstream's error wording.
-import { CliError } from "../errors.js";
+import { CliError, redactUrls } from "../errors.js";
 import { OCI_PREFIX } from "./constants.js";
 
 export const DEFAULT_REGISTRY = "index.docker.io";
@@ -105,7 +105,7 @@ export function parseArtifactUrl(ociUrl: string): { url: string; ref: Reference 
   try {
     return { url, ref: parseReference(url) };
   } catch (err) {
-    throw new CliError(`'${ociUrl}' invalid URL: ${(err as Error).message}`);
+    throw new CliError(redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(/(could not parse reference: )[^\s/@]+@/, "$1***@"));
   }
 }
 
@@ -118,7 +118,7 @@ export function parseRepositoryUrl(ociUrl: string): { url: string; ref: Referenc
     const bare = splitTag(url.split("@")[0]!).name;
     return { url: bare, ref: { registry: ref.registry, repository: ref.repository } };
   } catch (err) {
-    throw new CliError(`'${ociUrl}' invalid URL: ${(err as Error).message}`);
+    throw new CliError(redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(/(could not parse reference: )[^\s/@]+@/, "$1***@"));
   }
 }
 
