@@ -1,0 +1,281 @@
+// `flux bootstrap git|github|gitlab`: turns flags into options, wires the real
+// dependencies (kube client, git client, provider, install engine, SSH key tools)
+// and runs the engine.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { CommandContext } from "../cli/context.js";
+import { CliError, redactUrls } from "../errors.js";
+import type { GitClient } from "../git/types.js";
+import type { GitProvider, Visibility } from "../providers/types.js";
+import { bootstrap, type BootstrapDeps, type BootstrapOptions, type EcdsaCurve, type SourceSecretSpec, type SshKeyAlgorithm } from "./engine.js";
+
+type Opts = Record<string, unknown>;
+
+const str = (v: unknown, d = ""): string => (v === undefined || v === null ? d : String(v));
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** Reads a secret from the terminal without echo. */
+export async function promptSecret(ctx: CommandContext, label: string): Promise<string> {
+  const stdin = ctx.io.stdin as NodeJS.ReadStream;
+  if (!stdin.isTTY) throw new CliError(`${label.replace(/: $/, "")}: no terminal to prompt on`);
+  ctx.io.stderr.write(label);
+  const wasRaw = stdin.isRaw;
+  stdin.setRawMode?.(true);
+  stdin.resume();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let value = "";
+      const onData = (chunk: Buffer) => {
+        for (const ch of chunk.toString("utf8")) {
+          if (ch === "\r" || ch === "\n") {
+            stdin.off("data", onData);
+            ctx.io.stderr.write("\n");
+            resolve(value);
+            return;
+          }
+          if (ch === "\u0003") {
+            stdin.off("data", onData);
+            reject(new CliError("interrupted"));
+            return;
+          }
+          if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
+          else value += ch;
+        }
+      };
+      stdin.on("data", onData);
+    });
+  } finally {
+    stdin.setRawMode?.(wasRaw ?? false);
+    stdin.pause();
+  }
+}
+
+async function token(ctx: CommandContext, envName: string, provider: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const t = env[envName];
+  if (t) return t;
+  if ((ctx.io.stdin as { isTTY?: boolean }).isTTY) {
+    const v = await promptSecret(ctx, `Please enter your ${provider} personal access token (PAT): `);
+    if (v) return v;
+  }
+  throw new CliError(`the ${provider} token is missing: set the ${envName} environment variable`);
+}
+
+/** Flags shared by all three commands, turned into engine options (without URLs and secrets). */
+async function commonOptions(opts: Opts, ctx: CommandContext) {
+  const { installRequestFrom } = await import("../install/run.js");
+  const namespace = ctx.globals.namespace;
+  const install = await installRequestFrom(opts, ctx, namespace);
+  for (const required of ["source-controller", "kustomize-controller"]) {
+    if (!install.components.includes(required)) throw new CliError(`component ${required} is required`);
+  }
+  const { goDuration } = await import("../manifests/common.js");
+  const { generateInstallManifests } = await import("../install/run.js");
+  const manifestsPath = opts.manifests ? str(opts.manifests) : undefined;
+  return {
+    install,
+    renderComponents: () => generateInstallManifests(install, { manifestsPath }),
+    base: {
+      namespace,
+      branch: str(opts.branch, "main"),
+      targetPath: str(opts.path),
+      interval: goDuration(str(opts.interval, "1m0s")),
+      secretName: str(opts.secretName, namespace),
+      recurseSubmodules: Boolean(opts.recurseSubmodules),
+      author: { name: str(opts.authorName, "Flux"), email: str(opts.authorEmail) },
+      commitMessageAppendix: str(opts.commitMessageAppendix) || undefined,
+      components: { version: install.version, components: install.components },
+      timeoutMs: ctx.globals.timeoutMs,
+    },
+  };
+}
+
+function sshSpec(opts: Opts, hostPort: string, privateKey?: string): SourceSecretSpec {
+  return {
+    type: "ssh",
+    algorithm: str(opts.sshKeyAlgorithm, "ecdsa") as SshKeyAlgorithm,
+    rsaBits: Number(opts.sshRsaBits ?? 2048),
+    ecdsaCurve: str(opts.sshEcdsaCurve, "p384") as EcdsaCurve,
+    privateKey,
+    password: str(opts.password) || undefined,
+    sshHostPort: hostPort,
+  };
+}
+
+async function keyTools() {
+  const keys = await import("../create/sshkeys.js");
+  return {
+    generateKeyPair: (o: { algorithm: SshKeyAlgorithm; rsaBits: number; ecdsaCurve: EcdsaCurve }) =>
+      keys.generateKeyPair({ algorithm: o.algorithm, rsaBits: o.rsaBits, ecdsaCurve: o.ecdsaCurve }),
+    loadKeyPair: (content: string, password?: string) => keys.loadKeyPair(content, password),
+    scanHostKey: keys.scanHostKey,
+  };
+}
+
+async function workDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flux-bootstrap-"));
+  return path.join(dir, "repo");
+}
+
+async function finish(res: Promise<unknown>, dir: string): Promise<void> {
+  try {
+    await res;
+  } finally {
+    await rm(path.dirname(dir), { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- bootstrap git
+
+export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+  const url = str(opts.url);
+  if (!url) throw new CliError('required flag(s) "url" not set');
+  const { transportOf, createGitClient } = await import("../git/index.js");
+  const transport = transportOf(url);
+  if (/^http:\/\//i.test(url) && !opts.allowInsecureHttp) {
+    throw new CliError("scheme http is insecure, pass --allow-insecure-http=true to allow it");
+  }
+  const c = await commonOptions(opts, ctx);
+  const username = str(opts.username, "git");
+  const password = str(opts.password);
+  let privateKey: string | undefined;
+  if (opts.privateKeyFile) {
+    try {
+      privateKey = await readFile(str(opts.privateKeyFile), "utf8");
+    } catch {
+      throw new CliError(`unable to read private key file ${str(opts.privateKeyFile)}`);
+    }
+  }
+  const dir = await workDir();
+  const git = createGitClient({
+    url,
+    branch: c.base.branch,
+    dir,
+    http: transport === "http" && password ? { username, password } : undefined,
+    ssh: transport === "ssh" ? { privateKey } : undefined,
+  });
+  let source: SourceSecretSpec;
+  if (transport === "http") {
+    source = { type: "https", username, password, caCrt: opts.caFile ? await readFile(str(opts.caFile), "utf8") : undefined };
+  } else {
+    const u = url.startsWith("ssh://") ? new URL(url) : new URL(`ssh://${url.replace(/:(?!\d+\/)/, "/")}`);
+    source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);
+  }
+  const { createKubeClient } = await import("../kube/client.js");
+  const kube = await createKubeClient(ctx.globals);
+  const tools = await keyTools();
+  const silent = Boolean(opts.silent);
+  const deps: BootstrapDeps = {
+    git,
+    kube,
+    logger: ctx.logger,
+    renderComponents: c.renderComponents,
+    ...tools,
+    onNewPublicKey: async () => {
+      if (silent) return;
+      const { confirm } = await import("../install/prompt.js");
+      if (!(await confirm(ctx.io, "Please give the key access to your repository"))) {
+        throw new CliError("aborting: give the deploy key access to the repository, or run again with --silent once it has");
+      }
+    },
+  };
+  const options: BootstrapOptions = { ...c.base, syncUrl: url, source };
+  await finish(bootstrap(options, deps), dir);
+}
+
+// ---------------------------------------------------------------- github / gitlab
+
+interface ProviderSetup {
+  kind: "github" | "gitlab";
+  provider: GitProvider;
+  token: string;
+}
+
+function visibilityOf(opts: Opts, allowed: readonly string[]): Visibility {
+  let v = str(opts.visibility, "private");
+  if (!allowed.includes(v)) throw new CliError(`unsupported visibility '${v}', must be one of: ${allowed.join(", ")}`);
+  if (opts.private === false && v === "private") v = "public";
+  return v as Visibility;
+}
+
+async function runProvider(opts: Opts, ctx: CommandContext, setup: ProviderSetup): Promise<void> {
+  const owner = str(opts.owner);
+  const repository = str(opts.repository);
+  const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
+  if (missing.length) throw new CliError(`required flag(s) ${missing.join(", ")} not set`);
+  const c = await commonOptions(opts, ctx);
+  const { reconcileRepository, parseTeams, sshSyncUrl, sshHostPort, deployKeyRegistrar, deployTokenIssuer, changeRequestHooks } =
+    await import("./provider.js");
+  const { GITHUB_PERMISSIONS } = await import("../providers/github.js");
+  const teams = setup.kind === "github" ? parseTeams(list(opts.team), GITHUB_PERMISSIONS) : {};
+  if (setup.kind === "gitlab" && list(opts.team).length > 0) ctx.logger.warning("--team is not supported for GitLab yet, skipping it");
+  const visibility = visibilityOf(opts, ["public", "private", "internal"]);
+  const repo = await reconcileRepository(
+    setup.provider,
+    { owner, repository, personal: Boolean(opts.personal), visibility, teams, reconcile: Boolean(opts.reconcile) },
+    ctx.logger,
+  );
+  const naming = {
+    namespace: c.base.namespace,
+    branch: c.base.branch,
+    secretName: c.base.secretName,
+    targetPath: c.base.targetPath,
+    readWrite: Boolean(opts.readWriteKey),
+  };
+  let source: SourceSecretSpec;
+  let syncUrl: string;
+  let registerDeployKey: ((k: string) => Promise<void>) | undefined;
+  if (opts.deployTokenAuth) {
+    syncUrl = repo.httpUrl;
+    source = { type: "issued", issue: deployTokenIssuer(setup.provider, repo, naming, ctx.logger) };
+  } else if (opts.tokenAuth) {
+    syncUrl = repo.httpUrl;
+    source = { type: "https", username: "git", password: setup.token };
+  } else {
+    syncUrl = sshSyncUrl(setup.provider, repo, str(opts.sshHostname) || undefined);
+    source = sshSpec(opts, sshHostPort(syncUrl));
+    registerDeployKey = deployKeyRegistrar(setup.provider, repo, naming, ctx.logger);
+  }
+  const { createGitClient } = await import("../git/index.js");
+  const dir = await workDir();
+  const git: GitClient = createGitClient({ url: repo.httpUrl, branch: c.base.branch, dir, http: { username: "git", password: setup.token } });
+  const { createKubeClient } = await import("../kube/client.js");
+  const kube = await createKubeClient(ctx.globals);
+  const prBranch = str(opts.prBranch) || `flux-bootstrap-${c.base.namespace}`;
+  const options: BootstrapOptions = {
+    ...c.base,
+    syncUrl,
+    source,
+    pullRequest: opts.pr ? { branch: prBranch, wait: opts.wait !== false } : undefined,
+  };
+  const deps: BootstrapDeps = {
+    git,
+    kube,
+    logger: ctx.logger,
+    renderComponents: c.renderComponents,
+    ...(await keyTools()),
+    registerDeployKey,
+    changeRequests: changeRequestHooks(setup.provider, repo),
+  };
+  await finish(bootstrap(options, deps), dir);
+}
+
+export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+  const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
+  const { GitHubProvider } = await import("../providers/github.js");
+  const provider = new GitHubProvider({ token: t, hostname: str(opts.hostname, "github.com") });
+  await runProvider(opts, ctx, { kind: "github", provider, token: t });
+}
+
+export async function runBootstrapGitLab(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+  const t = await token(ctx, "GITLAB_TOKEN", "GitLab");
+  if (opts.tokenAuth && opts.deployTokenAuth) throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
+  const { GitLabProvider } = await import("../providers/gitlab.js");
+  const provider = new GitLabProvider({ token: t, hostname: str(opts.hostname, "gitlab.com") });
+  await runProvider(opts, ctx, { kind: "gitlab", provider, token: t });
+}
+
+/** Used in messages only. */
+export function safeUrl(url: string): string {
+  return redactUrls(url);
+}
