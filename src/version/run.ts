@@ -1,5 +1,5 @@
 // `flux version`: the client version, and with a cluster the distribution version
-// (the flux namespace's app.kubernetes.io/version label) and each controller's image.
+// (see ./server.ts) and each controller's image tag.
 import type { CommandContext } from "../cli/context.js";
 import { CLI_VERSION } from "../version.js";
 import { toYaml } from "../yaml/printer.js";
@@ -10,11 +10,31 @@ export interface VersionInfo {
   [controller: string]: string | undefined;
 }
 
+/**
+ * Upstream's output: YAML in struct order (flux, distribution, then the controllers
+ * sorted), JSON from a Go map (all keys sorted, two-space indent).
+ */
+export function formatVersionInfo(info: VersionInfo, output: string): string {
+  const { flux, distribution, ...controllers } = info;
+  if (output === "json") {
+    const all: Record<string, string> = { flux };
+    if (distribution) all.distribution = distribution;
+    for (const [k, v] of Object.entries(controllers)) if (v !== undefined) all[k] = v;
+    const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+    return JSON.stringify(sorted, null, 2) + "\n";
+  }
+  let out = toYaml({ flux });
+  if (distribution) out += toYaml({ distribution });
+  const rest = Object.fromEntries(Object.entries(controllers).filter(([, v]) => v !== undefined));
+  if (Object.keys(rest).length > 0) out += toYaml(rest);
+  return out;
+}
+
 export async function runVersionCommand(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   const info: VersionInfo = { flux: `v${CLI_VERSION}` };
   if (!opts.client) {
     const { serverVersions } = await import("./server.js");
     Object.assign(info, await serverVersions(ctx.globals));
   }
-  ctx.io.stdout.write(opts.output === "json" ? JSON.stringify(info, null, 2) + "\n" : toYaml(info));
+  ctx.io.stdout.write(formatVersionInfo(info, String(opts.output ?? "yaml")));
 }
