@@ -1,10 +1,10 @@
 // SSH key material for Git over SSH: key pair generation (rsa, ecdsa p256/p384/p521,
-// ed25519) with node:crypto, the OpenSSH public key encoding (authorized_keys line),
+// ed25519) with node:crypto, encoded in OpenSSH's formats (authorized_keys line and
+// openssh-key-v1 private key, readable by ssh-keygen and by Go's x/crypto/ssh),
 // loading a user's private key file (OpenSSH or PEM) and collecting the server's
-// host key for known_hosts. The private key is written as PKCS#8 PEM, as upstream's
-// fluxcd/pkg/ssh generator does; source-controller accepts both.
+// host key for known_hosts.
 import { execFile } from "node:child_process";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { CliError } from "../errors.js";
 
 export type KeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
@@ -79,32 +79,72 @@ export interface GenerateOptions {
   ecdsaCurve?: EcdsaCurve;
 }
 
+/** Encodes a private key in OpenSSH's openssh-key-v1 format (unencrypted), as ssh-keygen writes it. */
+export function openSSHPrivateKey(key: KeyObject, comment = ""): string {
+  const { type, blob } = publicKeyBlob(key);
+  const jwk = key.export({ format: "jwk" }) as Record<string, string>;
+  let keyFields: Buffer;
+  if (type === "ssh-ed25519") {
+    const pub = b64u(jwk.x!);
+    keyFields = Buffer.concat([sshString(pub), sshString(Buffer.concat([b64u(jwk.d!), pub]))]);
+  } else if (type === "ssh-rsa") {
+    keyFields = Buffer.concat([
+      sshMpint(b64u(jwk.n!)),
+      sshMpint(b64u(jwk.e!)),
+      sshMpint(b64u(jwk.d!)),
+      sshMpint(b64u(jwk.qi!)),
+      sshMpint(b64u(jwk.p!)),
+      sshMpint(b64u(jwk.q!)),
+    ]);
+  } else {
+    const c = CURVES[jwk.crv!]!;
+    const point = Buffer.concat([Buffer.from([4]), leftPad(b64u(jwk.x!), c.size), leftPad(b64u(jwk.y!), c.size)]);
+    keyFields = Buffer.concat([sshString(c.name), sshString(point), sshMpint(b64u(jwk.d!))]);
+  }
+  const check = randomBytes(4);
+  let priv = Buffer.concat([check, check, sshString(type), keyFields, sshString(comment)]);
+  const pad: number[] = [];
+  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  priv = Buffer.concat([priv, Buffer.from(pad)]);
+  const count = Buffer.alloc(4);
+  count.writeUInt32BE(1);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0", "latin1"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    count,
+    sshString(blob),
+    sshString(priv),
+  ]).toString("base64");
+  const lines = body.match(/.{1,70}/g) ?? [];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}
+
 export function generateKeyPair(o: GenerateOptions): KeyPair {
-  const enc = {
-    privateKeyEncoding: { type: "pkcs8" as const, format: "pem" as const },
-    publicKeyEncoding: { type: "spki" as const, format: "pem" as const },
-  };
-  let pem: string;
+  let key: KeyObject;
   switch (o.algorithm) {
     case "rsa":
-      pem = generateKeyPairSync("rsa", { modulusLength: o.rsaBits ?? 2048, ...enc }).privateKey as unknown as string;
+      key = generateKeyPairSync("rsa", { modulusLength: o.rsaBits ?? 2048 }).privateKey;
       break;
     case "ecdsa": {
       const namedCurve = { p256: "prime256v1", p384: "secp384r1", p521: "secp521r1" }[o.ecdsaCurve ?? "p384"];
-      pem = generateKeyPairSync("ec", { namedCurve, ...enc }).privateKey as unknown as string;
+      key = generateKeyPairSync("ec", { namedCurve }).privateKey;
       break;
     }
     case "ed25519":
-      pem = generateKeyPairSync("ed25519", enc).privateKey as unknown as string;
+      key = generateKeyPairSync("ed25519").privateKey;
       break;
     default:
       throw new CliError(`unsupported public key algorithm '${String(o.algorithm)}'`);
   }
-  return { privateKey: pem, publicKey: authorizedKey(createPrivateKey(pem)) };
+  return { privateKey: openSSHPrivateKey(key), publicKey: authorizedKey(key) };
 }
 
 /** Public key of an OpenSSH private key file (openssh-key-v1): read from its unencrypted header. */
-function openSSHPublicKey(text: string): string {
+class PassphraseError extends Error {}
+
+function openSSHPublicKey(text: string, password?: string): string {
   const body = text
     .replace(/-----BEGIN OPENSSH PRIVATE KEY-----/, "")
     .replace(/-----END OPENSSH PRIVATE KEY-----/, "")
@@ -122,7 +162,8 @@ function openSSHPublicKey(text: string): string {
     off += len;
     return s;
   };
-  readString(); // cipher
+  const cipher = readString().toString("latin1");
+  if (cipher !== "none" && !password) throw new PassphraseError();
   readString(); // kdf
   readString(); // kdf options
   const n = buf.readUInt32BE(off);
@@ -140,8 +181,11 @@ function openSSHPublicKey(text: string): string {
 export function loadKeyPair(content: string, password?: string): KeyPair {
   if (content.includes("-----BEGIN OPENSSH PRIVATE KEY-----")) {
     try {
-      return { privateKey: content, publicKey: openSSHPublicKey(content) };
+      return { privateKey: content, publicKey: openSSHPublicKey(content, password) };
     } catch (err) {
+      if (err instanceof PassphraseError) {
+        throw new CliError("failed to load the private key: it is passphrase protected, set the passphrase with --password");
+      }
       throw new CliError(`failed to parse the private key: ${(err as Error).message}`);
     }
   }
