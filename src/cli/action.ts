@@ -38,7 +38,8 @@ export function setCommandIO(program: Command, io: IO): void {
   programIO.set(program, io);
 }
 
-function ioOf(cmd: Command): IO {
+/** The streams of the program a command belongs to (process streams by default). */
+export function ioOf(cmd: Command): IO {
   let root = cmd;
   while (root.parent) root = root.parent;
   return programIO.get(root) ?? processIO();
