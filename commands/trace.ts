@@ -1,6 +1,12 @@
+// flux trace <resource> <name> | <resource>/<name>... | <name> --kind --api-version
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { lazyActionWithParents } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("trace").description("Trace an in-cluster object throughout the GitOps delivery pipeline"));
+  const cmd = program
+    .command("trace [args...]")
+    .description("Trace in-cluster objects throughout the GitOps delivery pipeline")
+    .option("--kind <string>", "the Kubernetes object kind, e.g. Deployment'")
+    .option("--api-version <string>", "the Kubernetes object API version, e.g. 'apps/v1'");
+  lazyActionWithParents(cmd, async () => (await import("../src/ops/trace.js")).runTraceCommand);
 }
