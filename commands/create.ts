@@ -1,7 +1,7 @@
 // flux create ...: flags with upstream's names, defaults and help texts; the engines
 // live in src/create (loaded only when a command runs).
 import { Option, type Command } from "commander";
-import type { Run } from "../src/cli/action.js";
+import { ioOf, type Run } from "../src/cli/action.js";
 import { contextFrom } from "../src/cli/context.js";
 import { boolFlag, durationFlag, sliceFlag } from "../src/cli/flags.js";
 
@@ -17,7 +17,7 @@ function run(cmd: Command, load: Loader): Command {
       ...self.opts(),
       intervalSet: self.getOptionValueSourceWithGlobals("interval") === "cli",
     };
-    const ctx = contextFrom(self);
+    const ctx = contextFrom(self, ioOf(self));
     // `--token` of `create secret receiver` is the webhook token, not the API server's.
     if (self.options.some((o) => o.long === "--token")) {
       opts.token = ctx.globals.token;
