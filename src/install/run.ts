@@ -215,7 +215,7 @@ export async function runInstall(_args: string[], opts: Record<string, unknown>,
   await install(req, {
     logger: ctx.logger,
     io: ctx.io,
-    bundle: { manifestsPath: opts.manifests ? String(opts.manifests) : undefined },
+    bundle: { manifestsPath: opts.manifests ? String(opts.manifests) : undefined, download: { timeoutMs: ctx.globals.timeoutMs } },
     kube: () => createKubeClient({ ...ctx.globals, namespace }),
   });
 }
