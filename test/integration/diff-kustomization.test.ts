@@ -1,0 +1,225 @@
+// `flux diff kustomization` against a real API server: server-side dry-run
+// apply of the build, compared with live objects, plus the inventory.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ContentType, createNamespace, fluxRef, kubeRequest, refFor, resourcePath, setInventory, applyYaml, type KubeObject } from "../env/helpers.js";
+import { runCli } from "../helpers/cli.js";
+
+let kubeconfig: string;
+let kc: KubeConfig;
+let ns: string;
+let dir: string;
+
+const config = Array.from({ length: 60 }, (_, i) => `line ${i}`).join("\n");
+
+function writeManifests(configText: string, password: string): void {
+  writeFileSync(
+    path.join(dir, "apps", "resources.yaml"),
+    `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  app.conf: |
+${configText
+  .split("\n")
+  .map((l) => `    ${l}`)
+  .join("\n")}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+stringData:
+  password: ${password}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.25
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: manual
+  annotations:
+    kustomize.toolkit.fluxcd.io/reconcile: disabled
+data:
+  a: b
+`,
+  );
+}
+
+/** Applies the build like kustomize-controller would (its field manager). */
+async function applyAsController(yamlText: string): Promise<void> {
+  const { parseAllDocuments } = await import("yaml");
+  for (const doc of parseAllDocuments(yamlText)) {
+    const obj = doc.toJS() as KubeObject | null;
+    if (!obj) continue;
+    const ref = await refFor(kc, obj, ns);
+    await kubeRequest(kc, "PATCH", resourcePath(ref), {
+      body: obj,
+      contentType: ContentType.ApplyPatch,
+      query: { fieldManager: "kustomize-controller", force: true },
+    });
+  }
+}
+
+beforeAll(async () => {
+  kubeconfig = inject("kubeconfig");
+  kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  ns = await createNamespace(kc);
+  dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-it-diff-"));
+  mkdirSync(path.join(dir, "apps"));
+  writeManifests(config, "first-password");
+  await applyYaml(
+    kc,
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+spec:
+  interval: 10m
+  path: ./apps
+  prune: true
+  targetNamespace: ${ns}
+  sourceRef:
+    kind: GitRepository
+    name: repo
+`,
+    ns,
+  );
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const diff = (...extra: string[]) =>
+  runCli(["diff", "kustomization", "apps", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns, "--progress-bar=false", ...extra]);
+
+describe("flux diff kustomization", () => {
+  it("reports objects that would be created, exit 1", async () => {
+    const r = await diff();
+    expect(r.stdout).toBe(
+      `► ConfigMap/${ns}/app-config created\n► Secret/${ns}/app-secret created\n► Deployment/${ns}/web created\n`,
+    );
+    expect(r.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
+    expect(r.code).toBe(1);
+  });
+
+  it("reports nothing and exits 0 when the cluster matches the build", async () => {
+    const built = await runCli(["build", "ks", "apps", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns]);
+    expect(built.code).toBe(0);
+    await applyAsController(built.stdout);
+    await setInventory(kc, fluxRef("Kustomization", ns, "apps"), [
+      { namespace: ns, name: "app-config", kind: "ConfigMap" },
+      { namespace: ns, name: "app-secret", kind: "Secret" },
+      { namespace: ns, name: "web", group: "apps", kind: "Deployment" },
+    ]);
+    const r = await diff();
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("reports drift field by field, masks Secret values and lists what pruning would delete", async () => {
+    writeManifests(config.replace("line 42", "line 42 changed"), "second-password");
+    writeFileSync(
+      path.join(dir, "apps", "resources.yaml"),
+      (await import("node:fs")).readFileSync(path.join(dir, "apps", "resources.yaml"), "utf8").replace("replicas: 2", "replicas: 3"),
+    );
+    await setInventory(kc, fluxRef("Kustomization", ns, "apps"), [
+      { namespace: ns, name: "app-config", kind: "ConfigMap" },
+      { namespace: ns, name: "app-secret", kind: "Secret" },
+      { namespace: ns, name: "web", group: "apps", kind: "Deployment" },
+      { namespace: ns, name: "old-service", kind: "Service" },
+    ]);
+    const r = await diff();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`► ConfigMap/${ns}/app-config drifted
+
+data.app.conf
+  ± value change in multiline text (one insert, one deletion)
+    - line 42
+    + line 42 changed
+
+
+► Secret/${ns}/app-secret drifted
+
+data.password
+  ± value change
+    - *** (before)
+    + *** (after)
+
+► Deployment/${ns}/web drifted
+
+spec.replicas
+  ± value change
+    - 2
+    + 3
+
+► Service/${ns}/old-service deleted
+`);
+    for (const secret of ["first-password", "second-password", Buffer.from("first-password").toString("base64"), Buffer.from("second-password").toString("base64")]) {
+      expect(r.stdout).not.toContain(secret);
+    }
+  });
+
+  it("prints one JSON record per object with changed paths and masked Secrets", async () => {
+    const r = await diff("-o", "json");
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toEqual({ created: 0, drifted: 3, deleted: 1, unchanged: 0, skipped: 1 });
+    const byName = Object.fromEntries(report.objects.map((o: { name: string }) => [o.name, o]));
+    expect(byName["web"].changes).toEqual([{ path: "spec.replicas", pointer: "/spec/replicas", type: "modified", before: 2, after: 3 }]);
+    expect(byName["app-secret"].before.data.password).toBe("*** (before)");
+    expect(byName["app-secret"].after.data.password).toBe("*** (after)");
+    expect(byName["manual"].action).toBe("skipped");
+    expect(byName["old-service"]).toMatchObject({ action: "deleted", kind: "Service", apiVersion: "v1" });
+    expect(r.stdout).not.toContain("second-password");
+  });
+
+  it("prints Markdown with the changed line of a large value only", async () => {
+    const r = await diff("-o", "markdown");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`| 🟡 drifted | ConfigMap | ${ns} | app-config | 1 |`);
+    expect(r.stdout).toContain("-    line 42\n+    line 42 changed\n");
+    expect(r.stdout).not.toContain("line 10\n");
+    expect(r.stdout).toContain("**0 created, 3 drifted, 1 deleted, 0 unchanged, 1 skipped**");
+  });
+
+  it("exits 2 on errors", async () => {
+    const badPath = await runCli(["diff", "ks", "apps", "--path", path.join(dir, "nope"), "--kubeconfig", kubeconfig, "-n", ns]);
+    expect(badPath.code).toBe(2);
+    expect(badPath.stderr).toBe(`✗ invalid resource path "${path.join(dir, "nope")}"\n`);
+    const missing = await runCli(["diff", "ks", "nope", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`);
+    writeFileSync(path.join(dir, "apps", "invalid.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: invalid\ndata:\n  bad key!: x\n");
+    try {
+      const invalid = await diff();
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toContain(`✗ ConfigMap/${ns}/invalid dry-run failed (Invalid):`);
+    } finally {
+      rmSync(path.join(dir, "apps", "invalid.yaml"));
+    }
+  });
+});
