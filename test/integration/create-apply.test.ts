@@ -1,0 +1,180 @@
+// flux create without --export against the real API server: create or update, upstream's
+// status lines, and the watch-based readiness wait. The test stands in for the
+// controllers by writing status through the status subresource.
+import { describe, expect, it } from "vitest";
+import {
+  applyYaml,
+  createNamespace,
+  eventually,
+  fluxRef,
+  getObject,
+  markReconciled,
+  setArtifact,
+  setReadyCondition,
+  testKubeConfig,
+  testKubeconfigPath,
+  tryGetObject,
+  type FluxKind,
+} from "../env/helpers.js";
+import { runCli } from "../unit/create-helpers.js";
+
+async function env(): Promise<{ ns: string; kubeconfig: string }> {
+  const kc = await testKubeConfig();
+  return { ns: await createNamespace(kc), kubeconfig: await testKubeconfigPath() };
+}
+
+/** Waits for the object to appear (or reach a new generation), then acts as its controller. */
+async function controller(kind: FluxKind, ns: string, name: string, act: (gen: number) => Promise<unknown>, minGeneration = 1): Promise<void> {
+  const kc = await testKubeConfig();
+  const obj = await eventually(async () => {
+    const o = await tryGetObject(kc, fluxRef(kind, ns, name));
+    return o && (o.metadata.generation ?? 0) >= minGeneration ? o : undefined;
+  }, 20_000);
+  await act(obj.metadata.generation ?? 1);
+}
+
+describe("flux create (apply and wait)", () => {
+  it("creates a GitRepository, waits for Ready and prints the fetched revision", async () => {
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    const ref = fluxRef("GitRepository", ns, "podinfo");
+    const cli = runCli([
+      "--kubeconfig", kubeconfig, "create", "source", "git", "podinfo",
+      "--url=https://github.com/stefanprodan/podinfo", "--branch=master", "-n", ns, "--timeout=30s", "--label=env=test",
+    ]);
+    await controller("GitRepository", ns, "podinfo", async () => {
+      await setArtifact(kc, ref, "master@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
+      await markReconciled(kc, ref, undefined, { message: "stored artifact for revision 'master@sha1:696f056d'" });
+    });
+    const res = await cli;
+    expect(res.stderr).toBe(
+      [
+        "✚ generating GitRepository source",
+        "► applying GitRepository source",
+        "✔ GitRepository source created",
+        "◎ waiting for GitRepository source reconciliation",
+        "✔ GitRepository source reconciliation completed",
+        "✔ fetched revision: master@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
+        "",
+      ].join("\n"),
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe("");
+    const live = await getObject(kc, ref);
+    expect(live.metadata.labels).toEqual({ env: "test" });
+    expect(live.spec).toMatchObject({ url: "https://github.com/stefanprodan/podinfo", ref: { branch: "master" }, interval: "1m0s" });
+  });
+
+  it("updates an existing Kustomization and prints the applied revision", async () => {
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: ${ns}, labels: {old: label}}
+spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository, name: flux-system}}`,
+    );
+    const ref = fluxRef("Kustomization", ns, "apps");
+    await markReconciled(kc, ref);
+    const cli = runCli(["--kubeconfig", kubeconfig, "create", "ks", "apps", "--source=flux-system", "--path=./apps", "--prune", "-n", ns, "--timeout=30s"]);
+    await controller("Kustomization", ns, "apps", (gen) => markReconciled(kc, ref, undefined, { status: { lastAppliedRevision: "main@sha1:abc" } }).then(() => gen), 2);
+    const res = await cli;
+    expect(res.stderr).toBe(
+      [
+        "✚ generating Kustomization",
+        "► applying Kustomization",
+        "✔ Kustomization updated",
+        "◎ waiting for Kustomization reconciliation",
+        "✔ Kustomization apps is ready",
+        "✔ applied revision main@sha1:abc",
+        "",
+      ].join("\n"),
+    );
+    expect(res.code).toBe(0);
+    const live = await getObject(kc, ref);
+    expect(live.metadata.labels).toBeUndefined();
+    expect(live.spec).toMatchObject({ path: "./apps", prune: true, interval: "1m0s" });
+  });
+
+  it("fails with the Ready=False message", async () => {
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    const ref = fluxRef("HelmRelease", ns, "podinfo");
+    const cli = runCli([
+      "--kubeconfig", kubeconfig, "create", "hr", "podinfo", "--source=HelmRepository/podinfo", "--chart=podinfo", "-n", ns, "--timeout=30s",
+    ]);
+    await controller("HelmRelease", ns, "podinfo", () => setReadyCondition(kc, ref, false, "InstallFailed", "install retries exhausted"));
+    const res = await cli;
+    expect(res.code).toBe(1);
+    expect(res.stderr.split("\n").slice(-2)).toEqual(["✗ install retries exhausted", ""]);
+  });
+
+  it("times out within --timeout when nothing reconciles", async () => {
+    const { ns, kubeconfig } = await env();
+    const started = Date.now();
+    const res = await runCli([
+      "--kubeconfig", kubeconfig, "create", "image", "repository", "podinfo", "--image=ghcr.io/stefanprodan/podinfo", "-n", ns, "--timeout=2s",
+    ]);
+    expect(res.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(res.stderr).toMatch(/✗ timeout waiting for ImageRepository .*podinfo to become ready/);
+    expect(await tryGetObject(await testKubeConfig(), fluxRef("ImageRepository", ns, "podinfo"))).toBeDefined();
+  });
+
+  it("creates an Alert and a Provider without waiting for a controller", async () => {
+    const { ns, kubeconfig } = await env();
+    const p = await runCli(["--kubeconfig", kubeconfig, "create", "alert-provider", "slack", "--type=slack", "--channel=general", "-n", ns]);
+    expect(p.code).toBe(0);
+    expect(p.stderr).toBe(
+      "✚ generating Provider\n► applying Provider\n✔ Provider created\n◎ waiting for Provider reconciliation\n✔ Provider slack is ready\n",
+    );
+    const a = await runCli(["--kubeconfig", kubeconfig, "create", "alert", "slack", "--provider-ref=slack", "--event-source=Kustomization/*", "-n", ns]);
+    expect(a.code).toBe(0);
+    const live = await getObject(await testKubeConfig(), fluxRef("Alert", ns, "slack"));
+    expect(live.spec).toMatchObject({ providerRef: { name: "slack" }, eventSources: [{ kind: "Kustomization", name: "*" }] });
+  });
+
+  it("creates a Receiver and prints the webhook URL", async () => {
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    const ref = fluxRef("Receiver", ns, "github");
+    const cli = runCli([
+      "--kubeconfig", kubeconfig, "create", "receiver", "github", "--type=github", "--secret-ref=token", "--resource=GitRepository/podinfo", "-n", ns, "--timeout=30s",
+    ]);
+    await controller("Receiver", ns, "github", () => markReconciled(kc, ref, undefined, { status: { webhookPath: "/hook/abc123" } }));
+    const res = await cli;
+    expect(res.code).toBe(0);
+    expect(res.stderr.endsWith("✔ Receiver github is ready\n✔ generated webhook URL /hook/abc123\n")).toBe(true);
+  });
+
+  it("applies a git secret and a tenant; secrets never reach the output", async () => {
+    const { ns, kubeconfig } = await env();
+    const s = await runCli([
+      "--kubeconfig", kubeconfig, "create", "secret", "git", "creds", "--url=https://github.com/x/y", "-u", "git", "-p", "hunter2", "-n", ns,
+    ]);
+    expect(s.code).toBe(0);
+    expect(s.stderr).toBe(`► git secret 'creds' created in '${ns}' namespace\n`);
+    expect(s.stdout + s.stderr).not.toContain("hunter2");
+    const kc = await testKubeConfig();
+    const secret = await getObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "creds" });
+    expect(Buffer.from((secret as { data: Record<string, string> }).data.password!, "base64").toString()).toBe("hunter2");
+
+    const tenantNs = `${ns}-t`;
+    for (const word of ["first", "second"]) {
+      const t = await runCli(["--kubeconfig", kubeconfig, "create", "tenant", "dev-team", `--with-namespace=${tenantNs}`, "--cluster-role=view"]);
+      expect(t.code, word).toBe(0);
+      expect(t.stderr).toBe(
+        `► applying namespace ${tenantNs}\n► applying service account dev-team\n► applying role binding dev-team-reconciler\n✔ tenant setup completed\n`,
+      );
+    }
+    const rb = await getObject(kc, { group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", namespace: tenantNs, name: "dev-team-reconciler" });
+    expect((rb as { roleRef: { name: string } }).roleRef.name).toBe("view");
+  });
+
+  it("reports an unreachable cluster as one clear line", async () => {
+    const res = await runCli(["--server=https://127.0.0.1:1", "--insecure-skip-tls-verify", "create", "alert-provider", "slack", "--type=slack", "--timeout=5s"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.split("\n").filter((l) => l.startsWith("✗"))).toHaveLength(1);
+  });
+});
