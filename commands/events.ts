@@ -1,6 +1,13 @@
+// flux events [--for Kind[/name]] [--types Normal,Warning] [-A] [-w]
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag, sliceFlag } from "../src/cli/flags.js";
+import { lazyActionWithParents } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("events").description("Display Kubernetes events for Flux resources"));
+  const cmd = program.command("events").description("Display Kubernetes events for Flux resources");
+  boolFlag(cmd, "-A, --all-namespaces", "display events from Flux resources across all namespaces");
+  boolFlag(cmd, "-w, --watch", "indicate if the events should be streamed");
+  cmd.option("--for <string>", "get events for a particular object");
+  sliceFlag(cmd, "--types <strings>", "filter events for certain types (valid types are: Normal, Warning)");
+  lazyActionWithParents(cmd, async () => (await import("../src/ops/events.js")).runEventsCommand);
 }
