@@ -137,6 +137,41 @@ describe("flux install / check / version / uninstall", () => {
     expect(res.stderr).toContain("◎ verifying installation\n✗ source-controller: deployment not ready\n✗ install failed\n");
   });
 
+  it("creates the image pull secret from --registry-creds without printing the password", async () => {
+    const res = await flux(
+      "install", "--manifests", bundle, "-n", "flux-creds", "--components", "source-controller",
+      "--image-pull-secret", "regcred", "--registry-creds", "bot:s3cr3t-pw", "--timeout", "1s",
+    );
+    expect(res.stderr).toContain("► generating image pull secret regcred\n");
+    expect(res.stderr + res.stdout).not.toContain("s3cr3t-pw");
+    const secret = await tryGetObject<KubeObject>(kc, { group: "", version: "v1", plural: "secrets", namespace: "flux-creds", name: "regcred" });
+    expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
+    const config = JSON.parse(Buffer.from((secret!.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString());
+    expect(config.auths["ghcr.io/fluxcd"]).toMatchObject({ username: "bot", password: "s3cr3t-pw" });
+    const d = await deployment("flux-creds", "source-controller");
+    expect((d!.spec as any).template.spec.imagePullSecrets).toEqual([{ name: "regcred" }]);
+  });
+
+  it("asks before overriding an installation managed by another tool, and refuses a bootstrapped cluster", async () => {
+    const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gitrepositories.source.toolkit.fluxcd.io";
+    const label = (labels: Record<string, string | null>) =>
+      kubeRequest(kc, "PATCH", path, { body: { metadata: { labels } }, contentType: "application/merge-patch+json" });
+    await label({ "app.kubernetes.io/managed-by": "Helm" });
+    try {
+      const res = await flux("install", "--manifests", bundle, "--timeout", "1s");
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/Flux v2\.9\.\d+ has been installed on this cluster with Helm!\n/);
+      expect(res.stderr).toContain("✗ installation cancelled (use --force to override it without asking)\n");
+      expect(res.stderr).not.toContain("CustomResourceDefinition/");
+      await label({ "kustomize.toolkit.fluxcd.io/name": "flux-system", "kustomize.toolkit.fluxcd.io/namespace": "flux-system" });
+      const boot = await flux("install", "--manifests", bundle, "--force");
+      expect(boot.code).toBe(1);
+      expect(boot.stderr).toMatch(/✗ this cluster has already been bootstrapped with Flux v2\.9\.\d+! Please use 'flux bootstrap' to upgrade\n$/);
+    } finally {
+      await label({ "app.kubernetes.io/managed-by": null, "kustomize.toolkit.fluxcd.io/name": null, "kustomize.toolkit.fluxcd.io/namespace": null });
+    }
+  });
+
   it("refuses bad input before touching the cluster", async () => {
     for (const [args, msg] of [
       [["--components", "source-controller,nope"], "✗ component nope is not available"],
