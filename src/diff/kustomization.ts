@@ -155,6 +155,9 @@ async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
   let namespace = obj.metadata?.namespace;
   const base = () => ({ apiVersion, kind, namespace, name, subject: subjectOf(kind, namespace, name) });
 
+  if (!namespace && runner.namespaced && (await runner.namespaced(obj))) {
+    throw new Error(`${subjectOf(kind, namespace, name)} namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization`);
+  }
   const live = await runner.get(obj).catch((err: Error) => {
     throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${err.message}`);
   });

@@ -27,6 +27,8 @@ export interface DryRunner {
   get(obj: Obj): Promise<Obj | undefined>;
   /** The object as the API server would store it after applying `obj` (nothing is persisted). */
   dryRunApply(obj: Obj): Promise<Obj>;
+  /** Whether the object's kind is namespaced (undefined when the API server does not know the kind). */
+  namespaced?(obj: Obj): Promise<boolean | undefined>;
 }
 
 function toApiError(err: unknown): ApiError {
@@ -54,6 +56,17 @@ export function kubeDryRunner(client: KubeClient): DryRunner {
         const api = toApiError(err);
         if (api.code === 404) return undefined;
         throw api;
+      }
+    },
+    async namespaced(obj) {
+      try {
+        const api = client.objects as unknown as {
+          resource(apiVersion: string, kind: string): Promise<{ namespaced?: boolean } | undefined>;
+        };
+        const r = await api.resource(String(obj.apiVersion ?? ""), String(obj.kind ?? ""));
+        return r ? Boolean(r.namespaced) : undefined;
+      } catch {
+        return undefined;
       }
     },
     async dryRunApply(obj) {

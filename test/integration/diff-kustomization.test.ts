@@ -213,6 +213,15 @@ spec.replicas
     const missing = await runCli(["diff", "ks", "nope", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`);
+    const nonsDir = path.join(dir, "nons");
+    mkdirSync(nonsDir);
+    writeFileSync(path.join(nonsDir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: floating\n");
+    await applyYaml(kc, `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: nons\nspec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`, ns);
+    const nons = await runCli(["diff", "ks", "nons", "--path", nonsDir, "--kubeconfig", kubeconfig, "-n", ns, "--progress-bar=false"]);
+    expect(nons.code).toBe(2);
+    expect(nons.stderr).toBe(
+      "✗ ConfigMap/floating namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization\n",
+    );
     writeFileSync(path.join(dir, "apps", "invalid.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: invalid\ndata:\n  bad key!: x\n");
     try {
       const invalid = await diff();
