@@ -128,6 +128,11 @@ async function finish(res: Promise<unknown>, dir: string): Promise<void> {
 // ---------------------------------------------------------------- bootstrap git
 
 export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+  await bootstrapGit(opts, ctx);
+}
+
+/** bootstrap git with optional dependency overrides (tests, library users). */
+export async function bootstrapGit(opts: Opts, ctx: CommandContext, overrides: Partial<BootstrapDeps> = {}): Promise<void> {
   const url = str(opts.url);
   if (!url) throw new CliError('required flag(s) "url" not set');
   const { transportOf, createGitClient } = await import("../git/index.js");
@@ -178,6 +183,7 @@ export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandC
         throw new CliError("aborting: give the deploy key access to the repository, or run again with --silent once it has");
       }
     },
+    ...overrides,
   };
   const options: BootstrapOptions = { ...c.base, syncUrl: url, source };
   await finish(bootstrap(options, deps), dir);
@@ -185,7 +191,7 @@ export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandC
 
 // ---------------------------------------------------------------- github / gitlab
 
-interface ProviderSetup {
+export interface ProviderSetup {
   kind: "github" | "gitlab";
   provider: GitProvider;
   token: string;
@@ -198,7 +204,13 @@ function visibilityOf(opts: Opts, allowed: readonly string[]): Visibility {
   return v as Visibility;
 }
 
-async function runProvider(opts: Opts, ctx: CommandContext, setup: ProviderSetup): Promise<void> {
+/** bootstrap github/gitlab with a provider client and optional dependency overrides (tests, library users). */
+export async function bootstrapWithProvider(
+  opts: Opts,
+  ctx: CommandContext,
+  setup: ProviderSetup,
+  overrides: Partial<BootstrapDeps> = {},
+): Promise<void> {
   const owner = str(opts.owner);
   const repository = str(opts.repository);
   const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
@@ -256,6 +268,7 @@ async function runProvider(opts: Opts, ctx: CommandContext, setup: ProviderSetup
     ...(await keyTools()),
     registerDeployKey,
     changeRequests: changeRequestHooks(setup.provider, repo),
+    ...overrides,
   };
   await finish(bootstrap(options, deps), dir);
 }
@@ -264,7 +277,7 @@ export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: Comma
   const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
   const { GitHubProvider } = await import("../providers/github.js");
   const provider = new GitHubProvider({ token: t, hostname: str(opts.hostname, "github.com") });
-  await runProvider(opts, ctx, { kind: "github", provider, token: t });
+  await bootstrapWithProvider(opts, ctx, { kind: "github", provider, token: t });
 }
 
 export async function runBootstrapGitLab(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
@@ -272,7 +285,7 @@ export async function runBootstrapGitLab(_args: string[], opts: Opts, ctx: Comma
   if (opts.tokenAuth && opts.deployTokenAuth) throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
   const { GitLabProvider } = await import("../providers/gitlab.js");
   const provider = new GitLabProvider({ token: t, hostname: str(opts.hostname, "gitlab.com") });
-  await runProvider(opts, ctx, { kind: "gitlab", provider, token: t });
+  await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
 }
 
 /** Used in messages only. */

@@ -1,0 +1,181 @@
+// flux bootstrap git, end to end: the real CLI in-process, a real smart-HTTP git
+// server (git-http-backend with Basic auth), the real API server, the real install
+// rendering (mini bundle + kustomize), and the test playing the Flux controllers.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
+import { startGitServer, type GitServer } from "../env/git-server.js";
+import { runCli } from "../helpers/cli.js";
+import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+
+const PASSWORD = "gitS3cretPassw0rd";
+const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
+
+let srv: GitServer;
+let kc: KubeConfig;
+let kubeconfig: string;
+let BUNDLE: string;
+
+beforeAll(async () => {
+  srv = await startGitServer({ username: "git", password: PASSWORD });
+  kc = await testKubeConfig();
+  kubeconfig = await testKubeconfigPath();
+  BUNDLE = await crdFreeMiniBundle();
+});
+afterAll(async () => {
+  await srv?.stop();
+});
+
+function bootstrapArgs(repo: string, ns: string, extra: string[] = []): string[] {
+  return [
+    "bootstrap", "git",
+    "--kubeconfig", kubeconfig,
+    "-n", ns,
+    `--url=${srv.url(repo)}`,
+    "--allow-insecure-http",
+    "--username", "git",
+    "--password", PASSWORD,
+    "--path", "clusters/dev",
+    "--manifests", BUNDLE,
+    "--timeout", "20s",
+    ...extra,
+  ];
+}
+
+async function bootstrapWithControllers(repo: string, ns: string, extra: string[] = []) {
+  return withFluxStandIn({ kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS }, () =>
+    runCli(bootstrapArgs(repo, ns, extra)),
+  );
+}
+
+const secretOf = (ns: string) => tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
+
+describe("flux bootstrap git over HTTPS basic auth", () => {
+  it("bootstraps an empty repository, then a re-run changes nothing and says so", async () => {
+    const repo = `fleet/${uniqueName("empty")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    const res = await bootstrapWithControllers(repo, ns);
+    expect(res.stderr).toContain("✔ all components are healthy");
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain(PASSWORD);
+    expect(res.stdout).not.toContain(PASSWORD);
+    const dir = `clusters/dev/${ns}`;
+    expect(srv.listFiles(repo, "main").sort()).toEqual([`${dir}/gotk-components.yaml`, `${dir}/gotk-sync.yaml`, `${dir}/kustomization.yaml`]);
+    const log = srv.log(repo, "main");
+    expect(log.map((c) => c.message)).toEqual(["Add Flux sync manifests", expect.stringMatching(/^Add Flux v2\.\d+\.\d+ component manifests$/)]);
+    expect(log[0]!.author).toBe("Flux <>");
+    const sync = srv.readFile(repo, "main", `${dir}/gotk-sync.yaml`)!;
+    expect(sync).toContain(`  url: ${srv.url(repo)}\n`);
+    expect(sync).toContain("  path: ./clusters/dev\n");
+    expect(srv.readFile(repo, "main", `${dir}/kustomization.yaml`)).toBe(
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- gotk-components.yaml\n- gotk-sync.yaml\n",
+    );
+    const secret = await secretOf(ns);
+    expect(Buffer.from((secret!.data as Record<string, string>).password!, "base64").toString()).toBe(PASSWORD);
+    const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
+    expect((gitRepo!.status as { artifact: { revision: string } }).artifact.revision).toBe(`main@sha1:${log[0]!.sha}`);
+
+    // Second run: nothing new anywhere.
+    const again = await bootstrapWithControllers(repo, ns);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("✔ component manifests are up to date");
+    expect(again.stderr).toContain("✔ source secret up to date");
+    expect(again.stderr).toContain("✔ sync manifests are up to date");
+    expect(again.stderr).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
+    expect(srv.log(repo, "main")).toHaveLength(2);
+    expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
+  });
+
+  it("keeps the other files of an existing repository", async () => {
+    const repo = `fleet/${uniqueName("existing")}`;
+    const ns = uniqueName("fb-git");
+    const files = { "README.md": "# fleet\n", "apps/podinfo.yaml": "kind: HelmRelease\n", "clusters/dev/apps.yaml": "kind: Kustomization\n" };
+    await srv.createRepo(repo, { files });
+    const res = await bootstrapWithControllers(repo, ns, ["--commit-message-appendix", "[ci skip]", "--author-name", "Ops", "--author-email", "ops@example.com"]);
+    expect(res.stderr).toContain("bootstrap finished");
+    expect(res.code).toBe(0);
+    for (const [f, content] of Object.entries(files)) expect(srv.readFile(repo, "main", f)).toBe(content);
+    const log = srv.log(repo, "main");
+    expect(log).toHaveLength(3);
+    expect(log[0]!.message).toBe("Add Flux sync manifests\n\n[ci skip]");
+    expect(log[0]!.author).toBe("Ops <ops@example.com>");
+  });
+
+  it("fails clearly on a wrong password and changes nothing in the repository or the cluster", async () => {
+    const repo = `fleet/${uniqueName("auth")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo, { files: { "README.md": "x\n" } });
+    const before = srv.revParse(repo, "main");
+    const args = bootstrapArgs(repo, ns).map((a) => (a === PASSWORD ? "not-the-password" : a));
+    const res = await runCli(args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("✗ authentication failed for");
+    expect(res.stderr).not.toContain("not-the-password");
+    expect(srv.revParse(repo, "main")).toBe(before);
+    expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
+  });
+
+  it("converges after a run interrupted during the wait", async () => {
+    const repo = `fleet/${uniqueName("wait")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    // No controllers: the wait times out after everything was pushed and applied.
+    const first = await runCli(bootstrapArgs(repo, ns, ["--timeout", "2s"]));
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("bootstrap failed with");
+    expect(srv.log(repo, "main")).toHaveLength(2);
+    const second = await bootstrapWithControllers(repo, ns);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("✔ Kustomization reconciled successfully");
+    expect(srv.log(repo, "main")).toHaveLength(2);
+  });
+
+  it("converges after a run interrupted before the cluster was touched", async () => {
+    const repo = `fleet/${uniqueName("nocluster")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    // An unreachable API server: the components are pushed, then the run stops.
+    const first = await runCli([...bootstrapArgs(repo, ns), "--server", "https://127.0.0.1:1", "--insecure-skip-tls-verify"]);
+    expect(first.code).toBe(1);
+    expect(srv.log(repo, "main").map((c) => c.message)).toEqual([expect.stringMatching(/component manifests$/)]);
+    const second = await bootstrapWithControllers(repo, ns);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("✔ component manifests are up to date");
+    expect(srv.log(repo, "main").map((c) => c.message)[0]).toBe("Add Flux sync manifests");
+    expect(srv.log(repo, "main")).toHaveLength(2);
+  });
+
+  it("rebuilds its commit on top when the remote moves during the push, never forcing", async () => {
+    const repo = `fleet/${uniqueName("moved")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo, { files: { "README.md": "x\n" } });
+    let moved = false;
+    srv.onRequest = (info) => {
+      if (!moved && info.repo === repo && info.service === "git-receive-pack" && info.phase === "advertise") {
+        moved = true;
+        srv.commitFiles(repo, "main", { "apps/new.yaml": "kind: ConfigMap\n" }, "Someone else's change");
+      }
+    };
+    try {
+      const res = await bootstrapWithControllers(repo, ns);
+      expect(res.code).toBe(0);
+      expect(res.stderr).toContain("◎ git conflict detected, retrying with a fresh clone");
+    } finally {
+      srv.onRequest = undefined;
+    }
+    const messages = srv.log(repo, "main").map((c) => c.message);
+    expect(messages).toEqual(["Add Flux sync manifests", expect.stringMatching(/component manifests$/), "Someone else's change", "Initial commit"]);
+    expect(srv.readFile(repo, "main", "apps/new.yaml")).toBe("kind: ConfigMap\n");
+  });
+
+  it("refuses to move an existing sync path", async () => {
+    const repo = `fleet/${uniqueName("path")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    expect((await bootstrapWithControllers(repo, ns)).code).toBe(0);
+    const res = await runCli(bootstrapArgs(repo, ns).map((a) => (a === "clusters/dev" ? "clusters/prod" : a)));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('sync path configuration ("clusters/prod") would overwrite path ("./clusters/dev") of existing Kustomization');
+  });
+});
