@@ -37,4 +37,4 @@ export type OciProvider = (typeof OCI_PROVIDERS)[number];
 /** Upper bound of a manifest body (the distribution spec suggests 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Default upper bound of the extracted content of a pulled artifact. */
-export const DEFAULT_MAX_UNTAR_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_MAX_UNTAR_BYTES = 512 * 1024 * 1024;

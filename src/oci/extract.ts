@@ -9,7 +9,7 @@ import { DEFAULT_MAX_UNTAR_BYTES } from "./constants.js";
 import { gunzipLimited, readTar, TarFormatError, type TarEntry } from "./tar.js";
 
 export interface ExtractOptions {
-  /** Cap on the uncompressed size (default 1 GiB). */
+  /** Cap on the uncompressed size (default 512 MiB). */
   maxBytes?: number;
   /** Cap on the number of entries (default 100000). */
   maxEntries?: number;
@@ -43,7 +43,7 @@ export function planExtraction(gz: Buffer, opts: ExtractOptions = {}): { entries
   let tarEntries: TarEntry[];
   try {
     // The tar framing adds at most a few blocks per entry on top of the content.
-    tarEntries = readTar(gunzipLimited(gz, maxBytes + 512 * (maxEntries + 2) * 2));
+    tarEntries = readTar(gunzipLimited(gz, maxBytes + Math.min(64 * 1024 * 1024, 1024 * (maxEntries + 2))));
   } catch (err) {
     if (err instanceof TarFormatError) throw new CliError(`extracting layer failed: ${err.message}`);
     throw err;
