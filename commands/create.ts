@@ -73,14 +73,38 @@ function registerSources(create: Command): void {
   str(git, "-p, --password <string>", "basic authentication password");
   typed(git, "--provider <generic|azure|github>", "the Git provider name");
   sshFlags(git);
-  str(git, "--secret-ref <string>", "the name of an existing secret containing SSH or basic credentials or github app authentication");
-  str(git, "--proxy-secret-ref <string>", "the name of an existing secret containing the proxy address and credentials");
+  str(
+    git,
+    "--secret-ref <string>",
+    "the name of an existing secret containing SSH or basic credentials or github app authentication",
+  );
+  str(
+    git,
+    "--proxy-secret-ref <string>",
+    "the name of an existing secret containing the proxy address and credentials",
+  );
   str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
-  str(git, "--private-key-file <string>", "path to a passwordless private key file used for authenticating to the Git SSH server");
-  boolFlag(git, "--recurse-submodules", "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces");
+  str(
+    git,
+    "--private-key-file <string>",
+    "path to a passwordless private key file used for authenticating to the Git SSH server",
+  );
+  boolFlag(
+    git,
+    "--recurse-submodules",
+    "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces",
+  );
   boolFlag(git, "-s, --silent", "assumes the deploy key is already setup, skips confirmation");
-  sliceFlag(git, "--ignore-paths <strings>", "set paths to ignore in git resource (can specify multiple paths with commas: path1,path2)");
-  sliceFlag(git, "--sparse-checkout-paths <strings>", "set paths to sparse checkout in git resource (can specify multiple paths with commas: path1,path2)");
+  sliceFlag(
+    git,
+    "--ignore-paths <strings>",
+    "set paths to ignore in git resource (can specify multiple paths with commas: path1,path2)",
+  );
+  sliceFlag(
+    git,
+    "--sparse-checkout-paths <strings>",
+    "set paths to sparse checkout in git resource (can specify multiple paths with commas: path1,path2)",
+  );
   run(git, async () => (await sources()).runCreateSourceGit);
 
   const helm = source.command("helm").description("Create or update a HelmRepository source");
@@ -90,7 +114,11 @@ function registerSources(create: Command): void {
   str(helm, "--cert-file <string>", "TLS authentication cert file path");
   str(helm, "--key-file <string>", "TLS authentication key file path");
   str(helm, "--ca-file <string>", "TLS authentication CA file path");
-  str(helm, "--secret-ref <string>", "the name of an existing secret containing TLS, basic auth or docker-config credentials");
+  str(
+    helm,
+    "--secret-ref <string>",
+    "the name of an existing secret containing TLS, basic auth or docker-config credentials",
+  );
   str(helm, "--oci-provider <string>", "OCI provider for authentication");
   boolFlag(helm, "--pass-credentials", "pass credentials to all domains");
   run(helm, async () => (await sources()).runCreateSourceHelm);
@@ -101,15 +129,35 @@ function registerSources(create: Command): void {
   str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
   str(oci, "--digest <string>", "the OCI artifact digest");
   typed(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", "generic");
-  str(oci, "--secret-ref <string>", "the name of the Kubernetes image pull secret (type 'kubernetes.io/dockerconfigjson')");
-  str(oci, "--service-account <string>", "the name of the Kubernetes service account that refers to an image pull secret");
+  str(
+    oci,
+    "--secret-ref <string>",
+    "the name of the Kubernetes image pull secret (type 'kubernetes.io/dockerconfigjson')",
+  );
+  str(
+    oci,
+    "--service-account <string>",
+    "the name of the Kubernetes service account that refers to an image pull secret",
+  );
   str(oci, "--cert-ref <string>", "the name of a secret to use for TLS certificates");
-  str(oci, "--proxy-secret-ref <string>", "the name of an existing secret containing the proxy address and credentials");
-  typed(oci, "--verify-provider <sourceOCIVerifyProvider>", "the OCI verify provider name to use for signature verification, available options are: (cosign)");
+  str(
+    oci,
+    "--proxy-secret-ref <string>",
+    "the name of an existing secret containing the proxy address and credentials",
+  );
+  typed(
+    oci,
+    "--verify-provider <sourceOCIVerifyProvider>",
+    "the OCI verify provider name to use for signature verification, available options are: (cosign)",
+  );
   str(oci, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
   str(oci, "--verify-subject <string>", "regular expression to use for the OIDC subject during signature verification");
   str(oci, "--verify-issuer <string>", "regular expression to use for the OIDC issuer during signature verification");
-  sliceFlag(oci, "--ignore-paths <strings>", "set paths to ignore resources (can specify multiple paths with commas: path1,path2)");
+  sliceFlag(
+    oci,
+    "--ignore-paths <strings>",
+    "set paths to ignore resources (can specify multiple paths with commas: path1,path2)",
+  );
   boolFlag(oci, "--insecure", "for when connecting to a non-TLS registries over plain HTTP");
   run(oci, async () => (await sources()).runCreateSourceOCI);
 
@@ -122,18 +170,47 @@ function registerSources(create: Command): void {
   str(bucket, "--region <string>", "the bucket region");
   boolFlag(bucket, "--insecure", "for when connecting to a non-TLS S3 HTTP endpoint");
   str(bucket, "--secret-ref <string>", "the name of an existing secret containing credentials");
-  str(bucket, "--proxy-secret-ref <string>", "the name of an existing secret containing the proxy address and credentials");
-  sliceFlag(bucket, "--ignore-paths <strings>", "set paths to ignore in bucket resource (can specify multiple paths with commas: path1,path2)");
+  str(
+    bucket,
+    "--proxy-secret-ref <string>",
+    "the name of an existing secret containing the proxy address and credentials",
+  );
+  sliceFlag(
+    bucket,
+    "--ignore-paths <strings>",
+    "set paths to ignore in bucket resource (can specify multiple paths with commas: path1,path2)",
+  );
   run(bucket, async () => (await sources()).runCreateSourceBucket);
 
   const chart = source.command("chart").description("Create or update a HelmChart source");
   str(chart, "--chart <string>", "Helm chart name or path");
-  str(chart, "--chart-version <string>", "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)");
-  typed(chart, "--source <helmChartSource>", "source that contains the chart in the format '<kind>/<name>', where kind must be one of: (HelmRepository, GitRepository, Bucket)");
-  str(chart, "--reconcile-strategy <string>", "the reconcile strategy for helm chart (accepted values: Revision and ChartRevision)", "ChartVersion");
-  typed(chart, "--verify-provider <sourceOCIVerifyProvider>", "the OCI verify provider name to use for signature verification, available options are: (cosign)");
+  str(
+    chart,
+    "--chart-version <string>",
+    "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)",
+  );
+  typed(
+    chart,
+    "--source <helmChartSource>",
+    "source that contains the chart in the format '<kind>/<name>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+  );
+  str(
+    chart,
+    "--reconcile-strategy <string>",
+    "the reconcile strategy for helm chart (accepted values: Revision and ChartRevision)",
+    "ChartVersion",
+  );
+  typed(
+    chart,
+    "--verify-provider <sourceOCIVerifyProvider>",
+    "the OCI verify provider name to use for signature verification, available options are: (cosign)",
+  );
   str(chart, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
-  str(chart, "--verify-subject <string>", "regular expression to use for the OIDC subject during signature verification");
+  str(
+    chart,
+    "--verify-subject <string>",
+    "regular expression to use for the OIDC subject during signature verification",
+  );
   str(chart, "--verify-issuer <string>", "regular expression to use for the OIDC issuer during signature verification");
   run(chart, async () => (await sources()).runCreateSourceChart);
 }
@@ -148,36 +225,101 @@ function registerWorkloads(create: Command): void {
   typed(ks, "--path <safeRelativePath>", "path to the directory containing a kustomization.yaml file", "./");
   boolFlag(ks, "--prune", "enable garbage collection");
   boolFlag(ks, "--wait", "enable health checking of all the applied resources");
-  sliceFlag(ks, "--health-check <strings>", "workload to be included in the health assessment, in the format '<kind>/<name>.<namespace>'");
+  sliceFlag(
+    ks,
+    "--health-check <strings>",
+    "workload to be included in the health assessment, in the format '<kind>/<name>.<namespace>'",
+  );
   durationFlag(ks, "--health-check-timeout <duration>", "timeout of health checking operations", "2m0s");
-  str(ks, "--validation <string>", "validate the manifests before applying them on the cluster, can be 'client' or 'server'");
+  str(
+    ks,
+    "--validation <string>",
+    "validate the manifests before applying them on the cluster, can be 'client' or 'server'",
+  );
   ks.options[ks.options.length - 1]!.hideHelp();
-  sliceFlag(ks, "--depends-on <strings>", "Kustomization that must be ready before this Kustomization can be applied, supported formats '<name>' and '<namespace>/<name>', also accepts comma-separated values");
-  str(ks, "--service-account <string>", "the name of the service account to impersonate when reconciling this Kustomization");
+  sliceFlag(
+    ks,
+    "--depends-on <strings>",
+    "Kustomization that must be ready before this Kustomization can be applied, supported formats '<name>' and '<namespace>/<name>', also accepts comma-separated values",
+  );
+  str(
+    ks,
+    "--service-account <string>",
+    "the name of the service account to impersonate when reconciling this Kustomization",
+  );
   typed(ks, "--decryption-provider <decryptionProvider>", "decryption provider, available options are: (sops)");
-  str(ks, "--decryption-secret <string>", "set the Kubernetes secret name that contains the OpenPGP private keys used for sops decryption");
-  str(ks, "--target-namespace <string>", "overrides the namespace of all Kustomization objects reconciled by this Kustomization");
-  str(ks, "--kubeconfig-secret-ref <string>", "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster");
+  str(
+    ks,
+    "--decryption-secret <string>",
+    "set the Kubernetes secret name that contains the OpenPGP private keys used for sops decryption",
+  );
+  str(
+    ks,
+    "--target-namespace <string>",
+    "overrides the namespace of all Kustomization objects reconciled by this Kustomization",
+  );
+  str(
+    ks,
+    "--kubeconfig-secret-ref <string>",
+    "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster",
+  );
   durationFlag(ks, "--retry-interval <duration>", "the interval at which to retry a previously failed reconciliation");
   run(ks, async () => (await resources()).runCreateKustomization);
 
   const hr = create.command("helmrelease").alias("hr").description("Create or update a HelmRelease resource");
-  str(hr, "--release-name <string>", "name used for the Helm release, defaults to a composition of '[<target-namespace>-]<HelmRelease-name>'");
-  typed(hr, "--source <string>", "source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)");
+  str(
+    hr,
+    "--release-name <string>",
+    "name used for the Helm release, defaults to a composition of '[<target-namespace>-]<HelmRelease-name>'",
+  );
+  typed(
+    hr,
+    "--source <string>",
+    "source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+  );
   str(hr, "--chart <string>", "Helm chart name or path");
-  str(hr, "--chart-version <string>", "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)");
-  str(hr, "--chart-ref <string>", "the name of the HelmChart resource to use as source for the HelmRelease, in the format '<kind>/<name>.<namespace>', where kind must be one of: (OCIRepository,HelmChart)");
-  sliceFlag(hr, "--depends-on <strings>", "HelmReleases that must be ready before this release can be installed, supported formats '<name>' and '<namespace>/<name>'");
+  str(
+    hr,
+    "--chart-version <string>",
+    "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)",
+  );
+  str(
+    hr,
+    "--chart-ref <string>",
+    "the name of the HelmChart resource to use as source for the HelmRelease, in the format '<kind>/<name>.<namespace>', where kind must be one of: (OCIRepository,HelmChart)",
+  );
+  sliceFlag(
+    hr,
+    "--depends-on <strings>",
+    "HelmReleases that must be ready before this release can be installed, supported formats '<name>' and '<namespace>/<name>'",
+  );
   str(hr, "--target-namespace <string>", "namespace to install this release, defaults to the HelmRelease namespace");
   str(hr, "--storage-namespace <string>", "namespace to store the Helm release, defaults to the target namespace");
   boolFlag(hr, "--create-target-namespace", "create the target namespace if it does not exist");
-  str(hr, "--service-account <string>", "the name of the service account to impersonate when reconciling this HelmRelease");
-  str(hr, "--reconcile-strategy <string>", "the reconcile strategy for helm chart created by the helm release(accepted values: Revision and ChartRevision)", "ChartVersion");
+  str(
+    hr,
+    "--service-account <string>",
+    "the name of the service account to impersonate when reconciling this HelmRelease",
+  );
+  str(
+    hr,
+    "--reconcile-strategy <string>",
+    "the reconcile strategy for helm chart created by the helm release(accepted values: Revision and ChartRevision)",
+    "ChartVersion",
+  );
   durationFlag(hr, "--chart-interval <duration>", "the interval of which to check for new chart versions");
   sliceFlag(hr, "--values <strings>", "local path to values.yaml files, also accepts comma-separated values");
-  sliceFlag(hr, "--values-from <strings>", "a Kubernetes object reference that contains the values.yaml data key in the format '<kind>/<name>', where kind must be one of: (Secret,ConfigMap)");
+  sliceFlag(
+    hr,
+    "--values-from <strings>",
+    "a Kubernetes object reference that contains the values.yaml data key in the format '<kind>/<name>', where kind must be one of: (Secret,ConfigMap)",
+  );
   typed(hr, "--crds <Skip|Create|CreateReplace>", "upgrade CRDs policy");
-  str(hr, "--kubeconfig-secret-ref <string>", "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster");
+  str(
+    hr,
+    "--kubeconfig-secret-ref <string>",
+    "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster",
+  );
   run(hr, async () => (await resources()).runCreateHelmRelease);
 
   const image = create.command("image").description("Create or update resources dealing with image automation");
@@ -192,19 +334,51 @@ function registerWorkloads(create: Command): void {
   const policy = image.command("policy").description("Create or update an ImagePolicy object");
   str(policy, "--image-ref <string>", "the name of an image repository object");
   str(policy, "--select-semver <string>", "a semver range to apply to tags; e.g., '1.x'");
-  str(policy, "--select-alpha <string>", `use alphabetical sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`);
-  str(policy, "--select-numeric <string>", `use numeric sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`);
+  str(
+    policy,
+    "--select-alpha <string>",
+    `use alphabetical sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`,
+  );
+  str(
+    policy,
+    "--select-numeric <string>",
+    `use numeric sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`,
+  );
   str(policy, "--filter-regex <string>", "regular expression pattern used to filter the image tags");
-  str(policy, "--filter-extract <string>", "replacement pattern (using capture groups from --filter-regex) to use for sorting");
-  str(policy, "--reflect-digest <string>", "the digest reflection policy to use when observing latest image tags (one of 'Never', 'IfNotPresent', 'Never')");
+  str(
+    policy,
+    "--filter-extract <string>",
+    "replacement pattern (using capture groups from --filter-regex) to use for sorting",
+  );
+  str(
+    policy,
+    "--reflect-digest <string>",
+    "the digest reflection policy to use when observing latest image tags (one of 'Never', 'IfNotPresent', 'Never')",
+  );
   run(policy, async () => (await resources()).runCreateImagePolicy);
 
   const update = image.command("update").description("Create or update an ImageUpdateAutomation object");
-  str(update, "--git-repo-ref <string>", "the name of a GitRepository resource with details of the upstream Git repository");
-  str(update, "--git-repo-namespace <string>", "the namespace of the GitRepository resource, defaults to the ImageUpdateAutomation namespace");
-  str(update, "--git-repo-path <string>", "path to the directory containing the manifests to be updated, defaults to the repository root");
+  str(
+    update,
+    "--git-repo-ref <string>",
+    "the name of a GitRepository resource with details of the upstream Git repository",
+  );
+  str(
+    update,
+    "--git-repo-namespace <string>",
+    "the namespace of the GitRepository resource, defaults to the ImageUpdateAutomation namespace",
+  );
+  str(
+    update,
+    "--git-repo-path <string>",
+    "path to the directory containing the manifests to be updated, defaults to the repository root",
+  );
   str(update, "--checkout-branch <string>", "the branch to checkout");
-  str(update, "--push-branch <string>", "the branch to push commits to, defaults to the checkout branch if not specified");
+  str(
+    update,
+    "--push-branch <string>",
+    "the branch to push commits to, defaults to the checkout branch if not specified",
+  );
   str(update, "--commit-template <string>", "a template for commit messages");
   str(update, "--author-name <string>", "the name to use for commit author");
   str(update, "--author-email <string>", "the email to use for commit author");
@@ -217,7 +391,11 @@ function registerNotification(create: Command): void {
   const alert = create.command("alert").description("Create or update a Alert resource");
   str(alert, "--provider-ref <string>", "reference to provider");
   str(alert, "--event-severity <string>", "severity of events to send alerts for");
-  sliceFlag(alert, "--event-source <strings>", "sources that should generate alerts (<kind>/<name>), also accepts comma-separated values");
+  sliceFlag(
+    alert,
+    "--event-source <strings>",
+    "sources that should generate alerts (<kind>/<name>), also accepts comma-separated values",
+  );
   run(alert, async () => (await resources()).runCreateAlert);
 
   const provider = create.command("alert-provider").description("Create or update a Provider resource");
@@ -252,12 +430,22 @@ function registerSecrets(create: Command): void {
   str(git, "-p, --password <string>", "basic authentication password");
   sshFlags(git);
   str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
-  str(git, "--ca-crt-file <string>", "path to TLS CA certificate file used for validating self-signed certificates; takes precedence over --ca-file");
-  str(git, "--private-key-file <string>", "path to a passwordless private key file used for authenticating to the Git SSH server");
+  str(
+    git,
+    "--ca-crt-file <string>",
+    "path to TLS CA certificate file used for validating self-signed certificates; takes precedence over --ca-file",
+  );
+  str(
+    git,
+    "--private-key-file <string>",
+    "path to a passwordless private key file used for authenticating to the Git SSH server",
+  );
   str(git, "--bearer-token <string>", "bearer authentication token");
   run(git, async () => (await secrets()).runCreateSecretGit);
 
-  const helm = secret.command("helm").description("Create or update a Kubernetes secret for Helm repository authentication");
+  const helm = secret
+    .command("helm")
+    .description("Create or update a Kubernetes secret for Helm repository authentication");
   str(helm, "-u, --username <string>", "basic authentication username");
   str(helm, "-p, --password <string>", "basic authentication password");
   str(helm, "--tls-crt-file <string>", "TLS authentication cert file path");
@@ -294,14 +482,26 @@ function registerSecrets(create: Command): void {
   str(proxy, "-p, --password <string>", "basic authentication password");
   run(proxy, async () => (await secrets()).runCreateSecretProxy);
 
-  const notation = secret.command("notation").description("Create or update a Kubernetes secret for verifications of artifacts signed by Notation");
+  const notation = secret
+    .command("notation")
+    .description("Create or update a Kubernetes secret for verifications of artifacts signed by Notation");
   sliceFlag(notation, "--ca-cert-file <strings>", "root ca cert file path");
   str(notation, "--trust-policy-file <string>", "notation trust policy file path");
   run(notation, async () => (await secrets()).runCreateSecretNotation);
 
-  const receiver = secret.command("receiver").description("Create or update a Kubernetes secret for a Receiver webhook");
-  typed(receiver, "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>", "the receiver type");
-  str(receiver, "--token <string>", "webhook token used for payload validation and URL computation, auto-generated if not specified");
+  const receiver = secret
+    .command("receiver")
+    .description("Create or update a Kubernetes secret for a Receiver webhook");
+  typed(
+    receiver,
+    "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
+    "the receiver type",
+  );
+  str(
+    receiver,
+    "--token <string>",
+    "webhook token used for payload validation and URL computation, auto-generated if not specified",
+  );
   str(receiver, "--hostname <string>", "hostname for the webhook URL e.g. flux.example.com");
   str(receiver, "--email-claim <string>", "IAM service account email, required for gcr type");
   str(receiver, "--audience-claim <string>", "custom OIDC token audience for gcr type, defaults to the webhook URL");
@@ -312,7 +512,11 @@ export function register(program: Command): void {
   const create = program.command("create").description("Create or update sources and resources");
   durationFlag(create, "--interval <duration>", "source sync interval", "1m0s");
   boolFlag(create, "--export", "export in YAML format to stdout");
-  sliceFlag(create, "--label <strings>", "set labels on the resource (can specify multiple labels with commas: label1=value1,label2=value2)");
+  sliceFlag(
+    create,
+    "--label <strings>",
+    "set labels on the resource (can specify multiple labels with commas: label1=value1,label2=value2)",
+  );
   registerSources(create);
   registerWorkloads(create);
   registerNotification(create);

@@ -58,7 +58,10 @@ export type UpsertResult = "created" | "updated" | "unchanged";
  * Creates the object, or replaces labels and spec (and the data of Secrets, the
  * subjects/roleRef of RoleBindings) of the existing one.
  */
-export async function upsert(target: RestTarget, obj: KubeObject): Promise<{ result: UpsertResult; object: KubeObject }> {
+export async function upsert(
+  target: RestTarget,
+  obj: KubeObject,
+): Promise<{ result: UpsertResult; object: KubeObject }> {
   const type = resourceTypeOf(obj);
   const ns = type.namespaced === false ? undefined : obj.metadata.namespace;
   const body = JSON.parse(JSON.stringify(obj)) as KubeObject;
@@ -93,7 +96,9 @@ export async function upsert(target: RestTarget, obj: KubeObject): Promise<{ res
       next.spec = body.spec;
     }
     delete (next.metadata as unknown as Record<string, unknown>).managedFields;
-    const updated = await kubeRest<KubeObject>(target, "PUT", resourcePath(type, ns, obj.metadata.name), { body: next });
+    const updated = await kubeRest<KubeObject>(target, "PUT", resourcePath(type, ns, obj.metadata.name), {
+      body: next,
+    });
     return { result: "updated", object: updated };
   } catch (err) {
     throw apiError(err);
@@ -104,10 +109,14 @@ export async function upsert(target: RestTarget, obj: KubeObject): Promise<{ res
 export async function waitReady(target: RestTarget, obj: KubeObject, timeoutMs: number): Promise<KubeObject> {
   const type = resourceTypeOf(obj);
   try {
-    return (await waitForReady(target, type, obj.metadata.namespace ?? "", obj.metadata.name, { timeoutMs })) as unknown as KubeObject;
+    return (await waitForReady(target, type, obj.metadata.namespace ?? "", obj.metadata.name, {
+      timeoutMs,
+    })) as unknown as KubeObject;
   } catch (err) {
     if (err instanceof WaitTimeoutError) {
-      throw new CliError(`timeout waiting for ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} to become ready: ${err.message.replace(/^timeout waiting for [^:]*:?\s*/, "") || "no status reported"}`);
+      throw new CliError(
+        `timeout waiting for ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} to become ready: ${err.message.replace(/^timeout waiting for [^:]*:?\s*/, "") || "no status reported"}`,
+      );
     }
     if (err instanceof CliError) {
       const ready = (err as { readyMessage?: string }).readyMessage;

@@ -135,7 +135,13 @@ export function readUserFile(path: string, what: string): string {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason =
-      e.code === "ENOENT" ? "no such file or directory" : e.code === "EISDIR" ? "is a directory" : e.code === "EACCES" ? "permission denied" : e.message;
+      e.code === "ENOENT"
+        ? "no such file or directory"
+        : e.code === "EISDIR"
+          ? "is a directory"
+          : e.code === "EACCES"
+            ? "permission denied"
+            : e.message;
     throw new CliError(`${what}: open ${path}: ${reason}`);
   }
 }

@@ -44,7 +44,11 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
     const p = parseKindNameNamespace(source);
     const k = matchKind(KUSTOMIZATION_SOURCE_KINDS, p.kind || "GitRepository");
     if (!k) {
-      throw invalidFlag(source, "source", `source kind '${p.kind}' is not supported, must be one of: ${KUSTOMIZATION_SOURCE_KINDS.join(", ")}`);
+      throw invalidFlag(
+        source,
+        "source",
+        `source kind '${p.kind}' is not supported, must be one of: ${KUSTOMIZATION_SOURCE_KINDS.join(", ")}`,
+      );
     }
     kind = k;
     sourceName = p.name;
@@ -62,7 +66,11 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
   if (!path.startsWith("./")) throw new CliError("path must begin with ./");
   const decryptionProvider = str(opts.decryptionProvider);
   if (decryptionProvider && decryptionProvider !== "sops") {
-    throw invalidFlag(decryptionProvider, "decryption-provider", `unsupported decryption provider '${decryptionProvider}', must be one of: sops`);
+    throw invalidFlag(
+      decryptionProvider,
+      "decryption-provider",
+      `unsupported decryption provider '${decryptionProvider}', must be one of: sops`,
+    );
   }
   const labels = parseLabels(list(opts.label));
   const wait = opts.wait === true;
@@ -71,14 +79,19 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
     for (const w of list(opts.healthCheck)) {
       const kindObj = w.split("/");
       if (kindObj.length !== 2) {
-        throw new CliError(`invalid health check '${w}' must be in the format 'kind/name.namespace' [${kindObj.join(" ")}]`);
+        throw new CliError(
+          `invalid health check '${w}' must be in the format 'kind/name.namespace' [${kindObj.join(" ")}]`,
+        );
       }
       const hkind = kindObj[0]!;
       if (!["Deployment", "DaemonSet", "StatefulSet", "HelmRelease"].includes(hkind)) {
-        throw new CliError(`invalid health check kind '${hkind}' can be HelmRelease, Deployment, DaemonSet or StatefulSet`);
+        throw new CliError(
+          `invalid health check kind '${hkind}' can be HelmRelease, Deployment, DaemonSet or StatefulSet`,
+        );
       }
       const nameNs = kindObj[1]!.split(".");
-      if (nameNs.length !== 2) throw new CliError(`invalid health check '${w}' must be in the format 'kind/name.namespace'`);
+      if (nameNs.length !== 2)
+        throw new CliError(`invalid health check '${w}' must be in the format 'kind/name.namespace'`);
       healthChecks.push({
         apiVersion: hkind === "HelmRelease" ? "helm.toolkit.fluxcd.io/v2" : undefined,
         kind: hkind,
@@ -149,7 +162,9 @@ async function readValues(files: string[]): Promise<Record<string, unknown> | un
     }
     if (doc === null || doc === undefined) doc = {};
     if (!isPlainObject(doc)) {
-      throw new CliError(`unmarshaling values from ${f} failed: json: cannot unmarshal ${Array.isArray(doc) ? "array" : typeof doc} into Go value of type map[string]interface {}`);
+      throw new CliError(
+        `unmarshaling values from ${f} failed: json: cannot unmarshal ${Array.isArray(doc) ? "array" : typeof doc} into Go value of type map[string]interface {}`,
+      );
     }
     merged = mergeValues(merged, JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
   }
@@ -162,12 +177,22 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
   let src: { kind: string; name: string; namespace: string } | undefined;
   if (opts.source !== undefined) {
     if (source.trim() === "") {
-      throw invalidFlag(source, "source", "no helm chart source given, please specify source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)");
+      throw invalidFlag(
+        source,
+        "source",
+        "no helm chart source given, please specify source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+      );
     }
     const p = parseKindNameNamespace(source);
-    if (p.kind === "" || p.name === "") throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
+    if (p.kind === "" || p.name === "")
+      throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
     const k = matchKind(HELMRELEASE_SOURCE_KINDS, p.kind);
-    if (!k) throw invalidFlag(source, "source", `source kind '${p.kind}' is not supported, must be one of: ${HELMRELEASE_SOURCE_KINDS.join(", ")}`);
+    if (!k)
+      throw invalidFlag(
+        source,
+        "source",
+        `source kind '${p.kind}' is not supported, must be one of: ${HELMRELEASE_SOURCE_KINDS.join(", ")}`,
+      );
     src = { kind: k, name: p.name, namespace: p.namespace };
   }
   const chart = str(opts.chart);
@@ -187,13 +212,17 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
   if (chartRefRaw) {
     const p = parseKindNameNamespace(chartRefRaw);
     const k = matchKind(CHART_REF_KINDS, p.kind);
-    if (!k) throw new CliError(`chart reference kind '${p.kind}' is not supported, must be one of: ${CHART_REF_KINDS.join(", ")}`);
+    if (!k)
+      throw new CliError(
+        `chart reference kind '${p.kind}' is not supported, must be one of: ${CHART_REF_KINDS.join(", ")}`,
+      );
     chartRef = { kind: k, name: p.name, namespace: p.namespace };
   }
   const valuesFrom: { kind: string; name: string }[] = [];
   for (const value of list(opts.valuesFrom)) {
     const p = parseKindName(value);
-    if (p.kind === "") throw new CliError(`invalid Kubernetes object reference '${value}', must be in format <kind>/<name>`);
+    if (p.kind === "")
+      throw new CliError(`invalid Kubernetes object reference '${value}', must be in format <kind>/<name>`);
     const k = matchKind(["Secret", "ConfigMap"], p.kind);
     if (!k) throw new CliError(`reference kind '${p.kind}' is not supported, must be one of: Secret, ConfigMap`);
     valuesFrom.push({ kind: k, name: p.name });
@@ -232,14 +261,17 @@ export const runCreateHelmRelease: Run = async (args, opts, ctx) => {
 
 // ------------------------------------------------------------------ image
 
-const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const IMAGE_REF =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export function buildImageRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
   const image = str(opts.image);
   if (!image) throw new CliError("an image repository (--image) is required");
   if (!IMAGE_REF.test(image)) {
-    throw new CliError(`unable to parse image value ${image}: repository can only contain the characters \`abcdefghijklmnopqrstuvwxyz0123456789_-./\`: ${image}`);
+    throw new CliError(
+      `unable to parse image value ${image}: repository can only contain the characters \`abcdefghijklmnopqrstuvwxyz0123456789_-./\`: ${image}`,
+    );
   }
   const labels = parseLabels(list(opts.label));
   return imageRepository({
@@ -274,7 +306,8 @@ function validateExtract(extract: string, pattern: string): void {
   for (const m of extract.matchAll(/\$(?:\{([^}]*)\}|([A-Za-z0-9_]+))/g)) {
     const ref = m[1] ?? m[2]!;
     if (/^\d+$/.test(ref)) {
-      if (Number(ref) > count) throw new CliError(`capture group ${ref} used in extract does not exist in the filter regex`);
+      if (Number(ref) > count)
+        throw new CliError(`capture group ${ref} used in extract does not exist in the filter regex`);
     } else if (!names.has(ref)) {
       throw new CliError(`named group ${ref} used in extract does not exist in the filter regex`);
     }
@@ -360,7 +393,8 @@ export function buildImageUpdate(args: string[], opts: Opts, ctx: CommandContext
   const signingSecret = str(opts.signingKeySecret);
   const signingType = str(opts.signingKeyType);
   if (signingType && !signingSecret) throw new CliError("--signing-key-type requires --signing-key-secret");
-  if (signingType && signingType !== "gpg" && signingType !== "ssh") throw new CliError("--signing-key-type must be one of: gpg, ssh");
+  if (signingType && signingType !== "gpg" && signingType !== "ssh")
+    throw new CliError("--signing-key-type must be one of: gpg, ssh");
   const labels = parseLabels(list(opts.label));
   const path = str(opts.gitRepoPath);
   return imageUpdateAutomation({
@@ -493,7 +527,11 @@ export const RECEIVER_TYPES = [
 
 export function checkReceiverType(type: string): void {
   if (!(RECEIVER_TYPES as readonly string[]).includes(type)) {
-    throw invalidFlag(type, "type", `receiver type '${type}' is not supported, must be one of: ${RECEIVER_TYPES.join(", ")}`);
+    throw invalidFlag(
+      type,
+      "type",
+      `receiver type '${type}' is not supported, must be one of: ${RECEIVER_TYPES.join(", ")}`,
+    );
   }
 }
 
@@ -514,7 +552,15 @@ export function buildReceiver(args: string[], opts: Opts, ctx: CommandContext): 
   });
   if (resources.length === 0) throw new CliError("atleast one resource is required");
   const labels = parseLabels(list(opts.label));
-  return receiver({ name, namespace: ctx.globals.namespace, labels, type, secretRef, events: list(opts.event), resources });
+  return receiver({
+    name,
+    namespace: ctx.globals.namespace,
+    labels,
+    type,
+    secretRef,
+    events: list(opts.event),
+    resources,
+  });
 }
 
 export const runCreateReceiver: Run = async (args, opts, ctx) => {
@@ -561,7 +607,11 @@ export const runCreateTenant: Run = async (args, opts, ctx) => {
   const objects = buildTenant(args, opts);
   if (opts.export) return printExport(ctx, objects);
   const target = await restTarget(ctx);
-  const what: Record<string, string> = { Namespace: "namespace", ServiceAccount: "service account", RoleBinding: "role binding" };
+  const what: Record<string, string> = {
+    Namespace: "namespace",
+    ServiceAccount: "service account",
+    RoleBinding: "role binding",
+  };
   for (const obj of objects) {
     ctx.logger.action(`applying ${what[obj.kind]} ${obj.metadata.name}`);
     await upsert(target, obj);

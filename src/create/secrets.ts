@@ -47,7 +47,12 @@ async function finish(
 
 // ------------------------------------------------------------------ git
 
-export async function buildGitSecret(args: string[], opts: Opts, ctx: CommandContext, deps: SourceDeps = {}): Promise<KubeObject> {
+export async function buildGitSecret(
+  args: string[],
+  opts: Opts,
+  ctx: CommandContext,
+  deps: SourceDeps = {},
+): Promise<KubeObject> {
   const name = requireName(args);
   const url = str(opts.url);
   if (!url) throw new CliError("url is required");
@@ -59,11 +64,15 @@ export async function buildGitSecret(args: string[], opts: Opts, ctx: CommandCon
     case "ssh": {
       const alg = str(opts.sshKeyAlgorithm) || "ecdsa";
       if (!(KEY_ALGORITHMS as readonly string[]).includes(alg)) {
-        throw new CliError(`invalid argument "${alg}" for "--ssh-key-algorithm" flag: unsupported public key algorithm '${alg}', must be one of: ${KEY_ALGORITHMS.join(", ")}`);
+        throw new CliError(
+          `invalid argument "${alg}" for "--ssh-key-algorithm" flag: unsupported public key algorithm '${alg}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
+        );
       }
       const curve = str(opts.sshEcdsaCurve) || "p384";
       if (!(ECDSA_CURVES as readonly string[]).includes(curve)) {
-        throw new CliError(`invalid argument "${curve}" for "--ssh-ecdsa-curve" flag: unsupported curve '${curve}', should be one of: ${ECDSA_CURVES.join(", ")}`);
+        throw new CliError(
+          `invalid argument "${curve}" for "--ssh-ecdsa-curve" flag: unsupported curve '${curve}', should be one of: ${ECDSA_CURVES.join(", ")}`,
+        );
       }
       return (await gitCredentials(name, namespace, labels, url, opts, ctx, deps))!;
     }
@@ -75,7 +84,8 @@ export async function buildGitSecret(args: string[], opts: Opts, ctx: CommandCon
       if (!password && !bearerToken) {
         throw new CliError("for Git over HTTP/S the username and password, or a bearer token is required");
       }
-      if ((username || password) && bearerToken) throw new CliError("user credentials and bearer token cannot be used together");
+      if ((username || password) && bearerToken)
+        throw new CliError("user credentials and bearer token cannot be used together");
       const caCrtFile = str(opts.caCrtFile);
       const caFile = str(opts.caFile);
       const caCrt = caCrtFile ? readUserFile(caCrtFile, "unable to read TLS CA file") : undefined;
@@ -126,7 +136,8 @@ export function buildHelmSecret(args: string[], opts: Opts, ctx: CommandContext)
   return helmSecret({ name, namespace: ctx.globals.namespace, labels, username, password, ...tlsFiles(opts) });
 }
 
-export const runCreateSecretHelm: Run = async (args, opts, ctx) => finish(ctx, opts, buildHelmSecret(args, opts, ctx), "helm", {});
+export const runCreateSecretHelm: Run = async (args, opts, ctx) =>
+  finish(ctx, opts, buildHelmSecret(args, opts, ctx), "helm", {});
 
 export function buildTLSSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
@@ -169,7 +180,8 @@ export function buildOCISecret(args: string[], opts: Opts, ctx: CommandContext):
   return ociSecret({ name, namespace: ctx.globals.namespace, labels, registry, username, password });
 }
 
-export const runCreateSecretOCI: Run = async (args, opts, ctx) => finish(ctx, opts, buildOCISecret(args, opts, ctx), "oci", {});
+export const runCreateSecretOCI: Run = async (args, opts, ctx) =>
+  finish(ctx, opts, buildOCISecret(args, opts, ctx), "oci", {});
 
 // ------------------------------------------------------------------ githubapp
 
@@ -179,7 +191,8 @@ export function buildGitHubAppSecret(args: string[], opts: Opts, ctx: CommandCon
   if (!appID) throw new CliError("--app-id is required");
   const installationID = str(opts.appInstallationId);
   const installationOwner = str(opts.appInstallationOwner);
-  if (!installationID && !installationOwner) throw new CliError("--app-installation-id or --app-installation-owner is required");
+  if (!installationID && !installationOwner)
+    throw new CliError("--app-installation-id or --app-installation-owner is required");
   const keyFile = str(opts.appPrivateKey);
   if (!keyFile) throw new CliError("--app-private-key is required");
   const privateKey = readUserFile(keyFile, "unable to read private key file");
@@ -206,7 +219,10 @@ export function buildProxySecret(args: string[], opts: Opts, ctx: CommandContext
   const address = str(opts.address);
   if (!address) throw new CliError("--address is required");
   const u = parseUrl(address);
-  if (!u || !u.host) throw new CliError(`invalid proxy address '${address}': must be a URL with a scheme and host, e.g. https://proxy.example.com:8080`);
+  if (!u || !u.host)
+    throw new CliError(
+      `invalid proxy address '${address}': must be a URL with a scheme and host, e.g. https://proxy.example.com:8080`,
+    );
   const username = str(opts.username);
   const password = str(opts.password);
   if (username && !password) throw new CliError("--password is required when --username is set");
@@ -215,7 +231,8 @@ export function buildProxySecret(args: string[], opts: Opts, ctx: CommandContext
   return proxySecret({ name, namespace: ctx.globals.namespace, labels, address, username, password });
 }
 
-export const runCreateSecretProxy: Run = async (args, opts, ctx) => finish(ctx, opts, buildProxySecret(args, opts, ctx), "proxy", {});
+export const runCreateSecretProxy: Run = async (args, opts, ctx) =>
+  finish(ctx, opts, buildProxySecret(args, opts, ctx), "proxy", {});
 
 // ------------------------------------------------------------------ notation
 
@@ -239,7 +256,10 @@ export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandCont
     if (!base.endsWith(".crt") && !base.endsWith(".pem")) {
       throw new CliError(`${f} must end with either .crt or .pem`);
     }
-    return { key: base.endsWith(".crt") ? "ca.crt" : "ca.pem", data: readUserFile(f, "unable to read CA certificate file") };
+    return {
+      key: base.endsWith(".crt") ? "ca.crt" : "ca.pem",
+      data: readUserFile(f, "unable to read CA certificate file"),
+    };
   });
   const labels = parseLabels(list(opts.label));
   return notationSecret({ name, namespace: ctx.globals.namespace, labels, caCerts, trustPolicy });
@@ -254,7 +274,9 @@ export function buildReceiverSecret(args: string[], opts: Opts, ctx: CommandCont
   const name = requireName(args);
   const type = str(opts.type);
   if (opts.type !== undefined && type.trim() === "") {
-    throw new CliError(`invalid argument "" for "--type" flag: no receiver type given, please specify the receiver type`);
+    throw new CliError(
+      `invalid argument "" for "--type" flag: no receiver type given, please specify the receiver type`,
+    );
   }
   if (type) checkReceiverType(type);
   if (!type) throw new CliError("--type is required");

@@ -8,7 +8,14 @@ import type { KubeObject } from "../manifests/common.js";
 import { upsert, restTarget } from "./apply.js";
 import { matchKind, parseKindName, parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
 import { applyAndWait, artifactRevision, confirm } from "./flow.js";
-import { generateKeyPair, loadKeyPair, scanHostKey, type EcdsaCurve, type HostKeyScanner, type KeyAlgorithm } from "./sshkeys.js";
+import {
+  generateKeyPair,
+  loadKeyPair,
+  scanHostKey,
+  type EcdsaCurve,
+  type HostKeyScanner,
+  type KeyAlgorithm,
+} from "./sshkeys.js";
 
 type Opts = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -44,9 +51,12 @@ export function buildGitRepository(args: string[], opts: Opts, ctx: CommandConte
     throw new CliError(`git URL scheme '${u.scheme}' not supported, can be: ssh, http and https`);
   }
   if (!str(opts.branch) && !str(opts.tag) && !str(opts.tagSemver) && !str(opts.commit) && !str(opts.refName)) {
-    throw new CliError("a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver");
+    throw new CliError(
+      "a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver",
+    );
   }
-  if (str(opts.caFile) && u.scheme === "ssh") throw new CliError("specifying a CA file is not supported for Git over SSH");
+  if (str(opts.caFile) && u.scheme === "ssh")
+    throw new CliError("specifying a CA file is not supported for Git over SSH");
   const labels = parseLabels(list(opts.label));
   return gitRepository({
     name,
@@ -116,7 +126,15 @@ export function createSourceGit(deps: SourceDeps = {}): Run {
     log.generate("generating GitRepository source");
     if (!str(opts.secretRef)) {
       const name = repo.metadata.name;
-      const s = await gitCredentials(name, ctx.globals.namespace, repo.metadata.labels ?? {}, str(opts.url), opts, ctx, deps);
+      const s = await gitCredentials(
+        name,
+        ctx.globals.namespace,
+        repo.metadata.labels ?? {},
+        str(opts.url),
+        opts,
+        ctx,
+        deps,
+      );
       if (s) {
         const data = s.stringData as Record<string, string>;
         if (data.known_hosts) log.success(`collected public key from SSH server:\n${data.known_hosts}`);
@@ -130,7 +148,12 @@ export function createSourceGit(deps: SourceDeps = {}): Run {
         log.success("authentication configured");
       }
     }
-    await applyAndWait(ctx, repo, { what: "GitRepository source", readyStyle: "completed", report: artifactRevision("GitRepository source") }, { target });
+    await applyAndWait(
+      ctx,
+      repo,
+      { what: "GitRepository source", readyStyle: "completed", report: artifactRevision("GitRepository source") },
+      { target },
+    );
   };
 }
 
@@ -205,17 +228,24 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
 
 const VERIFY_PROVIDERS = ["cosign"];
 
-function verifyOptions(opts: Opts): { provider?: string; secretRef?: string; oidcIssuer?: string; oidcSubject?: string } | undefined {
+function verifyOptions(
+  opts: Opts,
+): { provider?: string; secretRef?: string; oidcIssuer?: string; oidcSubject?: string } | undefined {
   const provider = str(opts.verifyProvider);
   if (provider && !VERIFY_PROVIDERS.includes(provider)) {
-    throw invalidFlag(provider, "verify-provider", `source OCI verify provider '${provider}' is not supported, must be one of: ${VERIFY_PROVIDERS.join(", ")}`);
+    throw invalidFlag(
+      provider,
+      "verify-provider",
+      `source OCI verify provider '${provider}' is not supported, must be one of: ${VERIFY_PROVIDERS.join(", ")}`,
+    );
   }
   const secretRef = str(opts.verifySecretRef);
   const oidcIssuer = str(opts.verifyIssuer);
   const oidcSubject = str(opts.verifySubject);
   if (!provider) {
     if (secretRef) throw new CliError("a verification provider must be specified when a secret is specified");
-    if (oidcIssuer || oidcSubject) throw new CliError("a verification provider must be specified when OIDC issuer/subject is specified");
+    if (oidcIssuer || oidcSubject)
+      throw new CliError("a verification provider must be specified when OIDC issuer/subject is specified");
     return undefined;
   }
   return { provider, secretRef, oidcIssuer, oidcSubject };
@@ -225,7 +255,8 @@ export function buildOCIRepository(args: string[], opts: Opts, ctx: CommandConte
   const name = requireName(args);
   const url = str(opts.url);
   if (url === "") throw new CliError("url is required");
-  if (!str(opts.tagSemver) && !str(opts.tag) && !str(opts.digest)) throw new CliError("--tag, --tag-semver or --digest is required");
+  if (!str(opts.tagSemver) && !str(opts.tag) && !str(opts.digest))
+    throw new CliError("--tag, --tag-semver or --digest is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${url}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
@@ -305,7 +336,12 @@ export const runCreateSourceBucket: Run = async (args, opts, ctx) => {
     (b.spec as Record<string, unknown>).secretRef = { name: s.metadata.name };
     ctx.logger.success("authentication configured");
   }
-  await applyAndWait(ctx, b, { what: "Bucket source", readyStyle: "completed", report: artifactRevision("Bucket source") }, { target });
+  await applyAndWait(
+    ctx,
+    b,
+    { what: "Bucket source", readyStyle: "completed", report: artifactRevision("Bucket source") },
+    { target },
+  );
 };
 
 // ------------------------------------------------------------------ chart
@@ -324,7 +360,11 @@ export function buildHelmChart(args: string[], opts: Opts, ctx: CommandContext):
     }
     const k = matchKind(HELM_CHART_SOURCE_KINDS, p.kind);
     if (!k) {
-      throw invalidFlag(source, "source", `source kind '${p.kind}' is not supported, must be one of: ${HELM_CHART_SOURCE_KINDS.join("|")}`);
+      throw invalidFlag(
+        source,
+        "source",
+        `source kind '${p.kind}' is not supported, must be one of: ${HELM_CHART_SOURCE_KINDS.join("|")}`,
+      );
     }
     kind = k;
     sourceName = p.name;

@@ -53,9 +53,19 @@ function leftPad(b: Buffer, size: number): Buffer {
 /** The SSH wire encoding of a public key. */
 export function publicKeyBlob(key: KeyObject): { type: string; blob: Buffer } {
   const pub = key.type === "private" ? createPublicKey(key) : key;
-  const jwk = pub.export({ format: "jwk" }) as { kty: string; crv?: string; x?: string; y?: string; n?: string; e?: string };
+  const jwk = pub.export({ format: "jwk" }) as {
+    kty: string;
+    crv?: string;
+    x?: string;
+    y?: string;
+    n?: string;
+    e?: string;
+  };
   if (jwk.kty === "RSA") {
-    return { type: "ssh-rsa", blob: Buffer.concat([sshString("ssh-rsa"), sshMpint(b64u(jwk.e!)), sshMpint(b64u(jwk.n!))]) };
+    return {
+      type: "ssh-rsa",
+      blob: Buffer.concat([sshString("ssh-rsa"), sshMpint(b64u(jwk.e!)), sshMpint(b64u(jwk.n!))]),
+    };
   }
   if (jwk.kty === "OKP" && jwk.crv === "Ed25519") {
     return { type: "ssh-ed25519", blob: Buffer.concat([sshString("ssh-ed25519"), sshString(b64u(jwk.x!))]) };
@@ -184,7 +194,9 @@ export function loadKeyPair(content: string, password?: string): KeyPair {
       return { privateKey: content, publicKey: openSSHPublicKey(content, password) };
     } catch (err) {
       if (err instanceof PassphraseError) {
-        throw new CliError("failed to load the private key: it is passphrase protected, set the passphrase with --password");
+        throw new CliError(
+          "failed to load the private key: it is passphrase protected, set the passphrase with --password",
+        );
       }
       throw new CliError(`failed to parse the private key: ${(err as Error).message}`);
     }

@@ -1,5 +1,13 @@
 // ImageRepository, ImagePolicy and ImageUpdateAutomation as `flux create image ...` generates them.
-import { API, type CommonOptions, type KubeObject, goDuration, localRef, nonZeroDuration, objectMeta } from "./common.js";
+import {
+  API,
+  type CommonOptions,
+  type KubeObject,
+  goDuration,
+  localRef,
+  nonZeroDuration,
+  objectMeta,
+} from "./common.js";
 
 export interface ImageRepositoryOptions extends CommonOptions {
   image: string;

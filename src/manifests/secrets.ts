@@ -130,7 +130,9 @@ export const WEBHOOK_ANNOTATION = "notification.toolkit.fluxcd.io/webhook";
 
 /** notification-controller's webhook path: /hook/sha256(token + name + namespace). */
 export function receiverWebhookPath(token: string, name: string, namespace: string): string {
-  const digest = createHash("sha256").update(token + name + namespace).digest("hex");
+  const digest = createHash("sha256")
+    .update(token + name + namespace)
+    .digest("hex");
   return `/hook/${digest}`;
 }
 

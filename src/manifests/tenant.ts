@@ -21,7 +21,11 @@ export function tenantObjects(o: TenantOptions): KubeObject[] {
     if (!o.skipNamespace) {
       out.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { ...labels } } });
     }
-    out.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: ns, labels: { ...labels } } });
+    out.push({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: sa, namespace: ns, labels: { ...labels } },
+    });
     out.push({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",

@@ -24,7 +24,13 @@ async function env(): Promise<{ ns: string; kubeconfig: string }> {
 }
 
 /** Waits for the object to appear (or reach a new generation), then acts as its controller. */
-async function controller(kind: FluxKind, ns: string, name: string, act: (gen: number) => Promise<unknown>, minGeneration = 1): Promise<void> {
+async function controller(
+  kind: FluxKind,
+  ns: string,
+  name: string,
+  act: (gen: number) => Promise<unknown>,
+  minGeneration = 1,
+): Promise<void> {
   const kc = await testKubeConfig();
   const obj = await eventually(async () => {
     const o = await tryGetObject(kc, fluxRef(kind, ns, name));
@@ -39,8 +45,18 @@ describe("flux create (apply and wait)", () => {
     const kc = await testKubeConfig();
     const ref = fluxRef("GitRepository", ns, "podinfo");
     const cli = runCli([
-      "--kubeconfig", kubeconfig, "create", "source", "git", "podinfo",
-      "--url=https://github.com/stefanprodan/podinfo", "--branch=master", "-n", ns, "--timeout=30s", "--label=env=test",
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=https://github.com/stefanprodan/podinfo",
+      "--branch=master",
+      "-n",
+      ns,
+      "--timeout=30s",
+      "--label=env=test",
     ]);
     await controller("GitRepository", ns, "podinfo", async () => {
       await setArtifact(kc, ref, "master@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
@@ -62,7 +78,11 @@ describe("flux create (apply and wait)", () => {
     expect(res.stdout).toBe("");
     const live = await getObject(kc, ref);
     expect(live.metadata.labels).toEqual({ env: "test" });
-    expect(live.spec).toMatchObject({ url: "https://github.com/stefanprodan/podinfo", ref: { branch: "master" }, interval: "1m0s" });
+    expect(live.spec).toMatchObject({
+      url: "https://github.com/stefanprodan/podinfo",
+      ref: { branch: "master" },
+      interval: "1m0s",
+    });
   });
 
   it("updates an existing Kustomization and prints the applied revision", async () => {
@@ -77,8 +97,26 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     );
     const ref = fluxRef("Kustomization", ns, "apps");
     await markReconciled(kc, ref);
-    const cli = runCli(["--kubeconfig", kubeconfig, "create", "ks", "apps", "--source=flux-system", "--path=./apps", "--prune", "-n", ns, "--timeout=30s"]);
-    await controller("Kustomization", ns, "apps", (gen) => markReconciled(kc, ref, undefined, { status: { lastAppliedRevision: "main@sha1:abc" } }).then(() => gen), 2);
+    const cli = runCli([
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "ks",
+      "apps",
+      "--source=flux-system",
+      "--path=./apps",
+      "--prune",
+      "-n",
+      ns,
+      "--timeout=30s",
+    ]);
+    await controller(
+      "Kustomization",
+      ns,
+      "apps",
+      (gen) => markReconciled(kc, ref, undefined, { status: { lastAppliedRevision: "main@sha1:abc" } }).then(() => gen),
+      2,
+    );
     const res = await cli;
     expect(res.stderr).toBe(
       [
@@ -102,9 +140,20 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     const kc = await testKubeConfig();
     const ref = fluxRef("HelmRelease", ns, "podinfo");
     const cli = runCli([
-      "--kubeconfig", kubeconfig, "create", "hr", "podinfo", "--source=HelmRepository/podinfo", "--chart=podinfo", "-n", ns, "--timeout=30s",
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "hr",
+      "podinfo",
+      "--source=HelmRepository/podinfo",
+      "--chart=podinfo",
+      "-n",
+      ns,
+      "--timeout=30s",
     ]);
-    await controller("HelmRelease", ns, "podinfo", () => setReadyCondition(kc, ref, false, "InstallFailed", "install retries exhausted"));
+    await controller("HelmRelease", ns, "podinfo", () =>
+      setReadyCondition(kc, ref, false, "InstallFailed", "install retries exhausted"),
+    );
     const res = await cli;
     expect(res.code).toBe(1);
     expect(res.stderr.split("\n").slice(-2)).toEqual(["✗ install retries exhausted", ""]);
@@ -114,7 +163,16 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     const { ns, kubeconfig } = await env();
     const started = Date.now();
     const res = await runCli([
-      "--kubeconfig", kubeconfig, "create", "image", "repository", "podinfo", "--image=ghcr.io/stefanprodan/podinfo", "-n", ns, "--timeout=2s",
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "image",
+      "repository",
+      "podinfo",
+      "--image=ghcr.io/stefanprodan/podinfo",
+      "-n",
+      ns,
+      "--timeout=2s",
     ]);
     expect(res.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -124,15 +182,38 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
 
   it("creates an Alert and a Provider without waiting for a controller", async () => {
     const { ns, kubeconfig } = await env();
-    const p = await runCli(["--kubeconfig", kubeconfig, "create", "alert-provider", "slack", "--type=slack", "--channel=general", "-n", ns]);
+    const p = await runCli([
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "alert-provider",
+      "slack",
+      "--type=slack",
+      "--channel=general",
+      "-n",
+      ns,
+    ]);
     expect(p.code).toBe(0);
     expect(p.stderr).toBe(
       "✚ generating Provider\n► applying Provider\n✔ Provider created\n◎ waiting for Provider reconciliation\n✔ Provider slack is ready\n",
     );
-    const a = await runCli(["--kubeconfig", kubeconfig, "create", "alert", "slack", "--provider-ref=slack", "--event-source=Kustomization/*", "-n", ns]);
+    const a = await runCli([
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "alert",
+      "slack",
+      "--provider-ref=slack",
+      "--event-source=Kustomization/*",
+      "-n",
+      ns,
+    ]);
     expect(a.code).toBe(0);
     const live = await getObject(await testKubeConfig(), fluxRef("Alert", ns, "slack"));
-    expect(live.spec).toMatchObject({ providerRef: { name: "slack" }, eventSources: [{ kind: "Kustomization", name: "*" }] });
+    expect(live.spec).toMatchObject({
+      providerRef: { name: "slack" },
+      eventSources: [{ kind: "Kustomization", name: "*" }],
+    });
   });
 
   it("creates a Receiver and prints the webhook URL", async () => {
@@ -140,9 +221,21 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     const kc = await testKubeConfig();
     const ref = fluxRef("Receiver", ns, "github");
     const cli = runCli([
-      "--kubeconfig", kubeconfig, "create", "receiver", "github", "--type=github", "--secret-ref=token", "--resource=GitRepository/podinfo", "-n", ns, "--timeout=30s",
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "receiver",
+      "github",
+      "--type=github",
+      "--secret-ref=token",
+      "--resource=GitRepository/podinfo",
+      "-n",
+      ns,
+      "--timeout=30s",
     ]);
-    await controller("Receiver", ns, "github", () => markReconciled(kc, ref, undefined, { status: { webhookPath: "/hook/abc123" } }));
+    await controller("Receiver", ns, "github", () =>
+      markReconciled(kc, ref, undefined, { status: { webhookPath: "/hook/abc123" } }),
+    );
     const res = await cli;
     expect(res.code).toBe(0);
     expect(res.stderr.endsWith("✔ Receiver github is ready\n✔ generated webhook URL /hook/abc123\n")).toBe(true);
@@ -151,29 +244,65 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
   it("applies a git secret and a tenant; secrets never reach the output", async () => {
     const { ns, kubeconfig } = await env();
     const s = await runCli([
-      "--kubeconfig", kubeconfig, "create", "secret", "git", "creds", "--url=https://github.com/x/y", "-u", "git", "-p", "hunter2", "-n", ns,
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "secret",
+      "git",
+      "creds",
+      "--url=https://github.com/x/y",
+      "-u",
+      "git",
+      "-p",
+      "hunter2",
+      "-n",
+      ns,
     ]);
     expect(s.code).toBe(0);
     expect(s.stderr).toBe(`► git secret 'creds' created in '${ns}' namespace\n`);
     expect(s.stdout + s.stderr).not.toContain("hunter2");
     const kc = await testKubeConfig();
     const secret = await getObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "creds" });
-    expect(Buffer.from((secret as { data: Record<string, string> }).data.password!, "base64").toString()).toBe("hunter2");
+    expect(Buffer.from((secret as { data: Record<string, string> }).data.password!, "base64").toString()).toBe(
+      "hunter2",
+    );
 
     const tenantNs = `${ns}-t`;
     for (const word of ["first", "second"]) {
-      const t = await runCli(["--kubeconfig", kubeconfig, "create", "tenant", "dev-team", `--with-namespace=${tenantNs}`, "--cluster-role=view"]);
+      const t = await runCli([
+        "--kubeconfig",
+        kubeconfig,
+        "create",
+        "tenant",
+        "dev-team",
+        `--with-namespace=${tenantNs}`,
+        "--cluster-role=view",
+      ]);
       expect(t.code, word).toBe(0);
       expect(t.stderr).toBe(
         `► applying namespace ${tenantNs}\n► applying service account dev-team\n► applying role binding dev-team-reconciler\n✔ tenant setup completed\n`,
       );
     }
-    const rb = await getObject(kc, { group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", namespace: tenantNs, name: "dev-team-reconciler" });
+    const rb = await getObject(kc, {
+      group: "rbac.authorization.k8s.io",
+      version: "v1",
+      plural: "rolebindings",
+      namespace: tenantNs,
+      name: "dev-team-reconciler",
+    });
     expect((rb as { roleRef: { name: string } }).roleRef.name).toBe("view");
   });
 
   it("reports an unreachable cluster as one clear line", async () => {
-    const res = await runCli(["--server=https://127.0.0.1:1", "--insecure-skip-tls-verify", "create", "alert-provider", "slack", "--type=slack", "--timeout=5s"]);
+    const res = await runCli([
+      "--server=https://127.0.0.1:1",
+      "--insecure-skip-tls-verify",
+      "create",
+      "alert-provider",
+      "slack",
+      "--type=slack",
+      "--timeout=5s",
+    ]);
     expect(res.code).toBe(1);
     expect(res.stderr.split("\n").filter((l) => l.startsWith("✗"))).toHaveLength(1);
   });

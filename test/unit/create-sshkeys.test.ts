@@ -61,7 +61,9 @@ describe("loadKeyPair", () => {
 
   it("reads PEM keys (EC, RSA) and passphrase protected PEM keys", () => {
     const ec = sshKeygenNew("ecdsa", "user-ec-pem", "", ["-m", "PEM", "-b", "256"]);
-    expect(loadKeyPair(readFileSync(ec, "utf8")).publicKey).toBe(readFileSync(`${ec}.pub`, "utf8").replace(/ test\n$/, "\n"));
+    expect(loadKeyPair(readFileSync(ec, "utf8")).publicKey).toBe(
+      readFileSync(`${ec}.pub`, "utf8").replace(/ test\n$/, "\n"),
+    );
     const rsa = sshKeygenNew("rsa", "user-rsa-pem-enc", "s3cret", ["-m", "PEM", "-b", "2048"]);
     const text = readFileSync(rsa, "utf8");
     expect(loadKeyPair(text, "s3cret").publicKey).toBe(readFileSync(`${rsa}.pub`, "utf8").replace(/ test\n$/, "\n"));
@@ -70,7 +72,9 @@ describe("loadKeyPair", () => {
 
   it("asks for --password for a passphrase protected OpenSSH key", () => {
     const path = sshKeygenNew("ed25519", "user-ed25519-enc", "pw");
-    expect(() => loadKeyPair(readFileSync(path, "utf8"))).toThrow(/passphrase protected, set the passphrase with --password/);
+    expect(() => loadKeyPair(readFileSync(path, "utf8"))).toThrow(
+      /passphrase protected, set the passphrase with --password/,
+    );
     expect(loadKeyPair(readFileSync(path, "utf8"), "pw").publicKey).toMatch(/^ssh-ed25519 /);
   });
 
@@ -79,7 +83,9 @@ describe("loadKeyPair", () => {
       loadKeyPair("secret-material-that-is-not-a-key");
       expect.unreachable();
     } catch (err) {
-      expect((err as Error).message).toBe("failed to parse the private key: the file is not a PEM or OpenSSH private key");
+      expect((err as Error).message).toBe(
+        "failed to parse the private key: the file is not a PEM or OpenSSH private key",
+      );
     }
   });
 });
@@ -88,7 +94,11 @@ describe("known_hosts", () => {
   it("writes the port only when it is not 22", () => {
     expect(knownHostsAddress("github.com").address).toBe("github.com");
     expect(knownHostsAddress("github.com:22").address).toBe("github.com");
-    expect(knownHostsAddress("git.example.com:2222")).toEqual({ host: "git.example.com", port: "2222", address: "[git.example.com]:2222" });
+    expect(knownHostsAddress("git.example.com:2222")).toEqual({
+      host: "git.example.com",
+      port: "2222",
+      address: "[git.example.com]:2222",
+    });
   });
 
   it("picks the host key Go's SSH client would negotiate", () => {
@@ -124,11 +134,19 @@ describe("create secret git over ssh --export", () => {
         return "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
       },
     });
-    await run(["podinfo-auth"], { url: "ssh://git@github.com/stefanprodan/podinfo", privateKeyFile: path, export: true }, ctxWith(out));
+    await run(
+      ["podinfo-auth"],
+      { url: "ssh://git@github.com/stefanprodan/podinfo", privateKeyFile: path, export: true },
+      ctxWith(out),
+    );
     expect(scanned).toEqual(["github.com"]);
     const key = readFileSync(path, "utf8");
     const pub = readFileSync(`${path}.pub`, "utf8").replace(/ test\n$/, "");
-    const indented = key.replace(/\n$/, "").split("\n").map((l) => `    ${l}`).join("\n");
+    const indented = key
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n");
     expect(out.text).toBe(
       [
         "---",
@@ -159,7 +177,11 @@ describe("create secret git over ssh --export", () => {
 
     const enc = sshKeygenNew("ed25519", "export-enc", "pw");
     const out2 = { text: "" };
-    await run(["creds"], { url: "ssh://git@git.example.com:2222/org/repo", privateKeyFile: enc, password: "pw", export: true }, ctxWith(out2));
+    await run(
+      ["creds"],
+      { url: "ssh://git@git.example.com:2222/org/repo", privateKeyFile: enc, password: "pw", export: true },
+      ctxWith(out2),
+    );
     expect(out2.text).toContain("  password: pw\n");
   });
 });
