@@ -244,6 +244,9 @@ export async function kustomizationFor(dir: string, spec: FluxKustomizationSpec,
     kus = generatedKustomization(await scanResources(dir, ignorePaths));
   }
   const out = applyFluxSpec(kus, spec, dir);
+  // kustomize-controller builds with krusty's defaults: resources in input order
+  // (the kustomize CLIs default to the legacy kind order).
+  if (!("sortOptions" in out)) out.sortOptions = { order: "fifo" };
   return { name: existing ?? "kustomization.yaml", text: JSON.stringify(out, null, 2) + "\n", generated: !existing };
 }
 

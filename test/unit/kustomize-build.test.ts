@@ -86,6 +86,13 @@ describe("flux build kustomization --dry-run", () => {
     expect(r.stdout).not.toContain("sops:");
   });
 
+  it("keeps kustomize-controller's input order, with generated ConfigMaps/Secrets last and SOPS values masked", async () => {
+    const r = await runCli(["build", "ks", "generators", "--path", fx("generators"), "--kustomization-file", fx("ks/generators.yaml"), "--dry-run"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(golden("generators-dry-run.yaml"));
+    expect(r.stdout.match(/^kind: .*$/gm)).toEqual(["kind: Service", "kind: Secret", "kind: Secret", "kind: ConfigMap", "kind: Secret", "kind: Secret"]);
+  });
+
   it("fails with --strict-substitute on a variable without value or default", async () => {
     const dir = path.join(tmp, "strict");
     mkdirSync(dir);
