@@ -1,6 +1,25 @@
+// flux logs: formatted logs of the Flux controllers.
 import type { Command } from "commander";
-import { notBuilt } from "../src/cli/action.js";
+import { boolFlag, durationFlag, enumFlag } from "../src/cli/flags.js";
+import { lazyActionWithParents } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
-  notBuilt(program.command("logs").description("Display formatted logs for Flux components"));
+  const cmd = program.command("logs [args...]").description("Display formatted logs for Flux components");
+  enumFlag(cmd, "--level <level>", "log level", ["debug", "info", "error"]);
+  cmd.option("--kind <string>", "displays errors of a particular toolkit kind e.g GitRepository");
+  cmd.option("--name <string>", "specifies the name of the object logs to be displayed");
+  boolFlag(cmd, "-f, --follow", "specifies if the logs should be streamed");
+  cmd.option("--tail <int>", "lines of recent log file to display", "-1");
+  cmd.option("--flux-namespace <string>", "the namespace where the Flux components are running", "flux-system");
+  boolFlag(cmd, "-A, --all-namespaces", "displays logs for objects across all namespaces");
+  durationFlag(
+    cmd,
+    "--since <duration>",
+    "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used.",
+  );
+  cmd.option(
+    "--since-time <string>",
+    "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used.",
+  );
+  lazyActionWithParents(cmd, async () => (await import("../src/ops/logs.js")).runLogsCommand);
 }
