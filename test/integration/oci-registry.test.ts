@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffArtifact, listArtifacts, pullArtifact, pushArtifact, tagArtifact } from "../../src/oci/artifact.js";
 import { CONFIG_MEDIA_TYPE, CONTENT_MEDIA_TYPE } from "../../src/oci/constants.js";
 import { parseArtifactUrl } from "../../src/oci/reference.js";
+import { RegistryClient, sha256 } from "../../src/oci/registry.js";
+import net from "node:net";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -293,5 +295,58 @@ describe("tampering and errors", () => {
     expect(badAnnotation.stderr).toBe("✗ invalid annotation novalue, must be in the format key=value\n");
     const badOut = await flux(["pull", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "-o", path.join(work, "nope")], env());
     expect(badOut.stderr).toBe(`✗ invalid output path ${path.join(work, "nope")}\n`);
+  });
+});
+
+describe("artifacts written by other tools", () => {
+  it("pulls and diffs an artifact whose tarball GNU tar wrote (./ names, other gzip bytes) under a Docker v2 manifest", async () => {
+    const tgz = await new Promise<Buffer>((resolve, reject) =>
+      execFile("tar", ["--format=gnu", "--owner=0", "--group=0", "-czf", "-", "-C", src, "."], { encoding: "buffer" }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout as unknown as Buffer),
+      ),
+    );
+    const client = new RegistryClient({ registry: reg.host });
+    const config = Buffer.from("{}");
+    await client.uploadBlob("foreign/app", config);
+    await client.uploadBlob("foreign/app", tgz);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", size: config.length, digest: sha256(config) },
+      layers: [{ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: tgz.length, digest: sha256(tgz) }],
+    };
+    await client.putManifest("foreign/app", "v1", Buffer.from(JSON.stringify(manifest)), manifest.mediaType);
+    client.close();
+
+    const out = path.join(work, "pulled-foreign");
+    await mkdir(out);
+    const pull = await flux(["pull", "artifact", `oci://${reg.host}/foreign/app:v1`, "-o", out, "--insecure-registry"], env());
+    expect(pull.code).toBe(0);
+    expect(pull.stderr).toContain("✔ source \n");
+    expect(await readFile(path.join(out, "apps", "deploy.yaml"), "utf8")).toContain("name: podinfo");
+    // The tarball holds logo.png (GNU tar ignores nothing); the local build ignores it.
+    const diff = await flux(["diff", "artifact", `oci://${reg.host}/foreign/app:v1`, "--path", src, "--ignore-paths", ".git/"], env());
+    expect(diff.stderr).toBe("✔ no changes detected\n");
+    const list = await flux(["list", "artifacts", `oci://${reg.host}/foreign/app`], env());
+    expect(list.stdout.split("\n")[1]).toMatch(new RegExp(`^${reg.host}/foreign/app:v1\\s*\\tsha256:[a-f0-9]{64}\\s*\\t {6}\\t {8}\\t$`));
+  });
+});
+
+describe("deadlines", () => {
+  it("gives up after --timeout on a registry that never answers", async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const started = Date.now();
+      const r = await flux(["list", "artifacts", `oci://127.0.0.1:${port}/app`, "--timeout", "1s"], env());
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`✗ listing tags failed: request to 127.0.0.1:${port} timed out\n`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });
