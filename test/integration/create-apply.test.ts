@@ -263,7 +263,7 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     expect(s.stdout + s.stderr).not.toContain("hunter2");
     const kc = await testKubeConfig();
     const secret = await getObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "creds" });
-    expect(Buffer.from((secret as { data: Record<string, string> }).data.password!, "base64").toString()).toBe(
+    expect(Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, "base64").toString()).toBe(
       "hunter2",
     );
 
@@ -290,7 +290,7 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
       namespace: tenantNs,
       name: "dev-team-reconciler",
     });
-    expect((rb as { roleRef: { name: string } }).roleRef.name).toBe("view");
+    expect((rb as unknown as { roleRef: { name: string } }).roleRef.name).toBe("view");
   });
 
   it("reports an unreachable cluster as one clear line", async () => {
