@@ -1,9 +1,15 @@
 // Log parsing, filtering and formatting on lines recorded from a Flux controller.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatLogEntry, matchesFilter, parseLogLine, pickLoggingPod, validateLogsOptions, type LogEntry } from "../../src/ops/logs.js";
 
-const lines = readFileSync(new URL("../fixtures/logs/kustomize-controller.log", import.meta.url), "utf8").trim().split("\n");
+// Lines recorded from a kustomize-controller (zap JSON, plus a klog line that is skipped).
+const RECORDED = String.raw`{"level":"info","ts":"2024-05-02T10:11:12.345Z","msg":"starting server","kind":"health probe","addr":"[::]:9440"}
+{"level":"info","ts":"2024-05-02T10:11:13.000Z","logger":"controller-runtime.metrics","msg":"Starting metrics server"}
+{"level":"info","ts":"2024-05-02T10:12:00.123Z","msg":"server-side apply completed","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","Kustomization":{"name":"apps","namespace":"flux-system"},"namespace":"flux-system","name":"apps","reconcileID":"4f7c","output":{"Deployment/default/podinfo":"configured"},"revision":"main@sha1:696f056df216eea4f9401adbee0ff744d4df390f"}
+I0502 10:12:01.000000       1 leaderelection.go:250] attempting to acquire leader lease flux-system/kustomize-controller-leader-election...
+{"level":"error","ts":"2024-05-02T10:13:00.000Z","msg":"Reconciler error","controller":"kustomization","controllerGroup":"kustomize.toolkit.fluxcd.io","controllerKind":"Kustomization","namespace":"apps","name":"podinfo","reconcileID":"9a1b","error":"kustomization path not found: stat /tmp/kustomization-1/apps: no such file or directory"}
+{"level":"debug","ts":"2024-05-02T10:14:00.000Z","msg":"dependencies do not meet ready condition, retrying in 30s","controllerKind":"Kustomization","namespace":"flux-system","name":"infra","reconciler kind":"Kustomization"}`;
+const lines = RECORDED.split("\n");
 const entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== undefined);
 const base = { namespace: "flux-system", allNamespaces: false };
 const render = (f: Parameters<typeof matchesFilter>[1]) => entries.filter((e) => matchesFilter(e, f)).map(formatLogEntry).join("");
