@@ -40,19 +40,30 @@ Examples:
     "-v, --version <string>",
     "toolkit version, when specified the manifests are downloaded from https://github.com/fluxcd/flux2/releases",
   );
-  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])");
+  sliceFlag(
+    cmd,
+    "--components <strings>",
+    "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])",
+  );
   sliceFlag(
     cmd,
     "--components-extra <strings>",
     "list of components in addition to those supplied or defaulted, accepts values such as 'image-reflector-controller,image-automation-controller,source-watcher'",
   );
   cmd.addOption(new Option("--manifests <string>", "path to the manifest directory").hideHelp());
-  cmd.addOption(new Option("--registry <string>", "container registry where the toolkit images are published").default("ghcr.io/fluxcd"));
+  cmd.addOption(
+    new Option("--registry <string>", "container registry where the toolkit images are published").default(
+      "ghcr.io/fluxcd",
+    ),
+  );
   cmd.option(
     "--registry-creds <string>",
     "container registry credentials in the format 'user:password', requires --image-pull-secret to be set",
   );
-  cmd.option("--image-pull-secret <string>", "Kubernetes secret name used for pulling the toolkit images from a private registry");
+  cmd.option(
+    "--image-pull-secret <string>",
+    "Kubernetes secret name used for pulling the toolkit images from a private registry",
+  );
   boolFlag(
     cmd,
     "--watch-all-namespaces",
@@ -60,9 +71,18 @@ Examples:
     true,
   );
   enumFlag(cmd, "--log-level <string>", "log level", ["debug", "info", "error"], "info");
-  boolFlag(cmd, "--network-policy", "deny ingress access to the toolkit controllers from other namespaces using network policies", true);
+  boolFlag(
+    cmd,
+    "--network-policy",
+    "deny ingress access to the toolkit controllers from other namespaces using network policies",
+    true,
+  );
   cmd.addOption(new Option("--cluster-domain <string>", "internal cluster domain").default("cluster.local"));
-  sliceFlag(cmd, "--toleration-keys <strings>", "list of toleration keys used to schedule the components pods onto nodes with matching taints");
+  sliceFlag(
+    cmd,
+    "--toleration-keys <strings>",
+    "list of toleration keys used to schedule the components pods onto nodes with matching taints",
+  );
   boolFlag(cmd, "--force", "override existing Flux installation if it's managed by a different tool such as Helm");
   lazyAction(cmd, async () => (await import("../src/install/run.js")).runInstall);
 }

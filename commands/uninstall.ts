@@ -6,7 +6,9 @@ export function register(program: Command): void {
   const cmd = program
     .command("uninstall")
     .summary("Uninstall Flux and its custom resource definitions")
-    .description("The uninstall command removes the Flux components and the toolkit.fluxcd.io resources from the cluster.")
+    .description(
+      "The uninstall command removes the Flux components and the toolkit.fluxcd.io resources from the cluster.",
+    )
     .addHelpText(
       "after",
       `

@@ -95,7 +95,10 @@ export function deploymentStatus(obj: Obj): StatusResult {
   const gen = obj.metadata?.generation ?? 0;
   const observed = obj.status?.observedGeneration as number | undefined;
   if (observed === undefined || observed < gen) {
-    return { status: "InProgress", message: "Deployment generation is " + gen + ", but latest observed generation is " + (observed ?? 0) };
+    return {
+      status: "InProgress",
+      message: "Deployment generation is " + gen + ", but latest observed generation is " + (observed ?? 0),
+    };
   }
   const specReplicas = (obj.spec?.replicas as number | undefined) ?? 1;
   const st = obj.status ?? {};
@@ -112,9 +115,11 @@ export function deploymentStatus(obj: Obj): StatusResult {
     }
     if (c.type === "Available" && c.status === "True") isAvailable = true;
   }
-  if (specReplicas > statusReplicas) return { status: "InProgress", message: `Replicas: ${statusReplicas}/${specReplicas}` };
+  if (specReplicas > statusReplicas)
+    return { status: "InProgress", message: `Replicas: ${statusReplicas}/${specReplicas}` };
   if (specReplicas > updated) return { status: "InProgress", message: `Updated: ${updated}/${specReplicas}` };
-  if (statusReplicas > specReplicas) return { status: "InProgress", message: `Pending termination: ${statusReplicas - specReplicas}` };
+  if (statusReplicas > specReplicas)
+    return { status: "InProgress", message: `Pending termination: ${statusReplicas - specReplicas}` };
   if (specReplicas > available) return { status: "InProgress", message: `Available: ${available}/${specReplicas}` };
   if (specReplicas > ready) return { status: "InProgress", message: `Ready: ${ready}/${specReplicas}` };
   if (!progressing) return { status: "InProgress", message: "ReplicaSet not Available" };
@@ -125,7 +130,8 @@ export function deploymentStatus(obj: Obj): StatusResult {
 /** kstatus for an apiextensions.k8s.io/v1 CustomResourceDefinition. */
 export function crdStatus(obj: Obj): StatusResult {
   for (const c of conditions(obj)) {
-    if (c.type === "NamesAccepted" && c.status === "False") return { status: "Failed", message: c.message ?? "Names not accepted" };
+    if (c.type === "NamesAccepted" && c.status === "False")
+      return { status: "Failed", message: c.message ?? "Names not accepted" };
     if (c.type === "Established") {
       if (c.status === "True") return { status: "Current", message: "CRD is established" };
       return { status: "InProgress", message: "CRD is not established" };

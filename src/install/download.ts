@@ -38,7 +38,11 @@ export function checksumsUrl(version: string, baseUrl = RELEASES_URL): string {
 }
 
 /** GET over HTTPS; follows up to 5 redirects (https only); rejects on non-200, timeout or size. */
-export function httpsGet(url: string, opts: Pick<DownloadOptions, "ca" | "timeoutMs" | "maxBytes"> = {}, redirects = 5): Promise<Buffer> {
+export function httpsGet(
+  url: string,
+  opts: Pick<DownloadOptions, "ca" | "timeoutMs" | "maxBytes"> = {},
+  redirects = 5,
+): Promise<Buffer> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -129,18 +133,24 @@ export async function fetchBundle(version: string, opts: DownloadOptions = {}): 
   try {
     gz = await httpsGet(url, opts);
   } catch (err) {
-    throw new CliError(`failed to download manifests.tar.gz from ${redactUrls(url)}, error: ${(err as Error).message}; ${offlineHint(url)}`);
+    throw new CliError(
+      `failed to download manifests.tar.gz from ${redactUrls(url)}, error: ${(err as Error).message}; ${offlineHint(url)}`,
+    );
   }
   try {
     sums = (await httpsGet(sumsUrl, { ...opts, maxBytes: 1024 * 1024 })).toString("utf8");
   } catch (err) {
-    throw new CliError(`failed to download the checksums of ${version} from ${redactUrls(sumsUrl)}, error: ${(err as Error).message}; ${offlineHint(sumsUrl)}`);
+    throw new CliError(
+      `failed to download the checksums of ${version} from ${redactUrls(sumsUrl)}, error: ${(err as Error).message}; ${offlineHint(sumsUrl)}`,
+    );
   }
   const expected = checksumFor(sums, "manifests.tar.gz");
   if (!expected) throw new CliError(`${redactUrls(sumsUrl)} has no checksum for manifests.tar.gz`);
   const actual = createHash("sha256").update(gz).digest("hex");
   if (actual !== expected) {
-    throw new CliError(`checksum mismatch for manifests.tar.gz of ${version}: expected sha256 ${expected}, got ${actual}; the download is corrupted or was tampered with`);
+    throw new CliError(
+      `checksum mismatch for manifests.tar.gz of ${version}: expected sha256 ${expected}, got ${actual}; the download is corrupted or was tampered with`,
+    );
   }
   const parent = path.join(cacheDir, "manifests");
   mkdirSync(parent, { recursive: true });
@@ -157,7 +167,8 @@ export async function fetchBundle(version: string, opts: DownloadOptions = {}): 
     }
     return dest;
   } catch (err) {
-    if (err instanceof TarError) throw new CliError(`failed to untar manifests.tar.gz from ${redactUrls(url)}, error: ${err.message}`);
+    if (err instanceof TarError)
+      throw new CliError(`failed to untar manifests.tar.gz from ${redactUrls(url)}, error: ${err.message}`);
     throw err;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -39,7 +39,11 @@ export function findKustomize(env: NodeJS.ProcessEnv = process.env): KustomizeCo
 }
 
 /** Builds a kustomization directory and returns the multi-document YAML. */
-export function kustomizeBuild(dir: string, cmd: KustomizeCommand = findKustomize(), timeoutMs = 120_000): Promise<string> {
+export function kustomizeBuild(
+  dir: string,
+  cmd: KustomizeCommand = findKustomize(),
+  timeoutMs = 120_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       cmd.file,

@@ -3,7 +3,12 @@
 import { CliError } from "../errors.js";
 import { CLI_VERSION, DEFAULT_DISTRIBUTION_VERSION } from "../version.js";
 
-export const DEFAULT_COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
+export const DEFAULT_COMPONENTS = [
+  "source-controller",
+  "kustomize-controller",
+  "helm-controller",
+  "notification-controller",
+];
 export const EXTRA_COMPONENTS = ["image-reflector-controller", "image-automation-controller", "source-watcher"];
 export const ALL_COMPONENTS = [...DEFAULT_COMPONENTS, ...EXTRA_COMPONENTS];
 export const DEFAULT_REGISTRY = "ghcr.io/fluxcd";
@@ -54,7 +59,8 @@ export function validateComponents(components: string[]): void {
 }
 
 export function validateRegistryCreds(creds: string, imagePullSecret: string): void {
-  if (creds !== "" && imagePullSecret === "") throw new CliError("--registry-creds requires --image-pull-secret to be set");
+  if (creds !== "" && imagePullSecret === "")
+    throw new CliError("--registry-creds requires --image-pull-secret to be set");
   if (creds !== "" && creds.split(":").length !== 2) {
     throw new CliError("invalid --registry-creds format, expected 'user:password'");
   }
@@ -93,7 +99,8 @@ export async function resolveVersion(input: string, resolveLatest: () => Promise
   }
   if (input === DEFAULT_DISTRIBUTION_VERSION) return input;
   const v = input === "latest" ? await resolveLatest() : input;
-  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v)) throw new CliError(`targeted version '${v}' is not a valid version`);
+  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v))
+    throw new CliError(`targeted version '${v}' is not a valid version`);
   if (!compatibleVersion(CLI_VERSION, v)) {
     throw new CliError(`targeted version '${v}' is not compatible with your current version of flux (${CLI_VERSION})`);
   }

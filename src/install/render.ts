@@ -45,7 +45,10 @@ export function kustomizationYaml(opts: InstallOptions): string {
     if (c === NOTIFICATION_CONTROLLER) {
       s += op(0, `--watch-all-namespaces=${watch}`) + op(1, `--log-level=${opts.logLevel}`);
     } else {
-      s += op(0, `--events-addr=${events}`) + op(1, `--watch-all-namespaces=${watch}`) + op(2, `--log-level=${opts.logLevel}`);
+      s +=
+        op(0, `--events-addr=${events}`) +
+        op(1, `--watch-all-namespaces=${watch}`) +
+        op(2, `--log-level=${opts.logLevel}`);
       if (c === "source-controller" || c === "source-watcher") {
         s += op(6, `--storage-adv-addr=${c}.$(RUNTIME_NAMESPACE).svc.${opts.clusterDomain}.`);
       }
@@ -68,7 +71,8 @@ export function rolesKustomizationYaml(opts: InstallOptions): string {
 }
 
 export function nodeSelectorYaml(opts: InstallOptions): string {
-  let s = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: all\nspec:\n  template:\n    spec:\n      nodeSelector:\n        kubernetes.io/os: linux\n";
+  let s =
+    "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: all\nspec:\n  template:\n    spec:\n      nodeSelector:\n        kubernetes.io/os: linux\n";
   if (opts.imagePullSecret) s += `      imagePullSecrets:\n       - name: ${opts.imagePullSecret}\n`;
   if (opts.tolerationKeys.length > 0) {
     s += "      tolerations:\n";
@@ -108,7 +112,9 @@ export function writeGenerated(bundleDir: string, work: string, opts: InstallOpt
   for (const f of requiredBundleFiles(opts)) {
     const src = path.join(bundleDir, f);
     if (!existsSync(src)) {
-      throw new CliError(`the Flux manifests in ${bundleDir} have no ${f}: the bundle is incomplete or not for these components`);
+      throw new CliError(
+        `the Flux manifests in ${bundleDir} have no ${f}: the bundle is incomplete or not for these components`,
+      );
     }
     copyFileSync(src, path.join(work, f));
   }

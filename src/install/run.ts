@@ -46,10 +46,29 @@ export async function generateInstallManifests(opts: InstallOptions, bundle: Bun
 // fluxcd/pkg/ssa's reconcile order: these kinds first (in this order), webhooks last,
 // everything else in between.
 const FIRST = [
-  "CustomResourceDefinition", "Namespace", "ClusterClass", "RuntimeClass", "PriorityClass", "StorageClass",
-  "VolumeSnapshotClass", "IngressClass", "GatewayClass", "ResourceQuota", "ServiceAccount", "Role", "ClusterRole",
-  "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret", "Service", "LimitRange", "Deployment", "StatefulSet",
-  "CronJob", "PodDisruptionBudget",
+  "CustomResourceDefinition",
+  "Namespace",
+  "ClusterClass",
+  "RuntimeClass",
+  "PriorityClass",
+  "StorageClass",
+  "VolumeSnapshotClass",
+  "IngressClass",
+  "GatewayClass",
+  "ResourceQuota",
+  "ServiceAccount",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "ConfigMap",
+  "Secret",
+  "Service",
+  "LimitRange",
+  "Deployment",
+  "StatefulSet",
+  "CronJob",
+  "PodDisruptionBudget",
 ];
 const LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
 
@@ -121,7 +140,9 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
     throw new CliError(`cluster info unavailable: ${kubeErrorMessage(err)}`);
   }
   if (info.bootstrapped) {
-    throw new CliError(`this cluster has already been bootstrapped with Flux ${info.version}! Please use 'flux bootstrap' to upgrade`);
+    throw new CliError(
+      `this cluster has already been bootstrapped with Flux ${info.version}! Please use 'flux bootstrap' to upgrade`,
+    );
   }
   if (info.installed && !req.force && !managedByFlux(info)) {
     io.stderr.write(`Flux ${info.version} has been installed on this cluster with ${info.managedBy}!\n`);
@@ -215,7 +236,10 @@ export async function runInstall(_args: string[], opts: Record<string, unknown>,
   await install(req, {
     logger: ctx.logger,
     io: ctx.io,
-    bundle: { manifestsPath: opts.manifests ? String(opts.manifests) : undefined, download: { timeoutMs: ctx.globals.timeoutMs } },
+    bundle: {
+      manifestsPath: opts.manifests ? String(opts.manifests) : undefined,
+      download: { timeoutMs: ctx.globals.timeoutMs },
+    },
     kube: () => createKubeClient({ ...ctx.globals, namespace }),
   });
 }

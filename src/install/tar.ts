@@ -102,7 +102,11 @@ export function readTar(tar: Buffer, limits: TarLimits = {}): TarEntry[] {
     }
     const rel = safeRelativePath(name);
     if (rel === undefined) continue;
-    entries.push({ path: rel, type: type === "5" ? "dir" : "file", data: type === "5" ? Buffer.alloc(0) : Buffer.from(data) });
+    entries.push({
+      path: rel,
+      type: type === "5" ? "dir" : "file",
+      data: type === "5" ? Buffer.alloc(0) : Buffer.from(data),
+    });
     if (entries.length > maxEntries) throw new TarError(`too many entries in archive (more than ${maxEntries})`);
   }
   return entries;
@@ -129,7 +133,8 @@ export function extractEntries(entries: TarEntry[], dir: string): void {
   const root = path.resolve(dir);
   for (const e of entries) {
     const target = path.resolve(root, ...e.path.split("/"));
-    if (target !== root && !target.startsWith(root + path.sep)) throw new TarError(`path escapes the target directory: ${e.path}`);
+    if (target !== root && !target.startsWith(root + path.sep))
+      throw new TarError(`path escapes the target directory: ${e.path}`);
     if (e.type === "dir") mkdirSync(target, { recursive: true });
     else {
       mkdirSync(path.dirname(target), { recursive: true });

@@ -30,7 +30,13 @@ const COMPONENT_KINDS: (Kind & { namespaced: boolean })[] = [
   { kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", namespaced: true },
   { kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", namespaced: true },
   { kind: "ClusterRole", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", namespaced: false },
-  { kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", namespaced: false },
+  {
+    kind: "ClusterRoleBinding",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    plural: "clusterrolebindings",
+    namespaced: false,
+  },
 ];
 
 /** The Flux kinds whose finalizers are removed (upstream's list and versions). */
@@ -51,7 +57,12 @@ export const FINALIZER_KINDS: Kind[] = [
   { kind: "ArtifactGenerator", group: "source.extensions.fluxcd.io", version: "v1beta1", plural: "artifactgenerators" },
 ];
 
-const CRD_KIND: Kind = { kind: "CustomResourceDefinition", group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" };
+const CRD_KIND: Kind = {
+  kind: "CustomResourceDefinition",
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  plural: "customresourcedefinitions",
+};
 
 export interface UninstallDeps {
   kube: KubeClient;
@@ -67,7 +78,8 @@ export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Pr
   const suffix = opts.dryRun ? "(dry run)" : "";
   const dryQuery = opts.dryRun ? { dryRun: "All" } : {};
   let ok = true;
-  const msg = (err: unknown) => (err instanceof Error && err.name === "KubeApiError" ? err.message : kubeErrorMessage(err));
+  const msg = (err: unknown) =>
+    err instanceof Error && err.name === "KubeApiError" ? err.message : kubeErrorMessage(err);
 
   async function list(k: Kind, namespace: string | undefined, selector?: string) {
     try {
@@ -148,12 +160,15 @@ export async function runUninstall(_args: string[], opts: Record<string, unknown
     const { confirm } = await import("./prompt.js");
     if (!(await confirm(ctx.io, label))) {
       throw new CliError(
-        ctx.io.stdin.isTTY ? "aborting" : "aborting: confirmation needs a terminal; use --silent to uninstall without asking",
+        ctx.io.stdin.isTTY
+          ? "aborting"
+          : "aborting: confirmation needs a terminal; use --silent to uninstall without asking",
       );
     }
   }
   try {
-    if (!(await uninstall(o, { kube, logger: ctx.logger, io: ctx.io }))) throw new CliError("uninstall failed: some objects could not be deleted (see above)");
+    if (!(await uninstall(o, { kube, logger: ctx.logger, io: ctx.io })))
+      throw new CliError("uninstall failed: some objects could not be deleted (see above)");
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(`uninstall failed: ${kubeErrorMessage(err)}`);

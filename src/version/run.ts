@@ -20,7 +20,11 @@ export function formatVersionInfo(info: VersionInfo, output: string): string {
     const all: Record<string, string> = { flux };
     if (distribution) all.distribution = distribution;
     for (const [k, v] of Object.entries(controllers)) if (v !== undefined) all[k] = v;
-    const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(all)
+        .sort()
+        .map((k) => [k, all[k]]),
+    );
     return JSON.stringify(sorted, null, 2) + "\n";
   }
   let out = toYaml({ flux });
@@ -30,7 +34,11 @@ export function formatVersionInfo(info: VersionInfo, output: string): string {
   return out;
 }
 
-export async function runVersionCommand(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+export async function runVersionCommand(
+  _args: string[],
+  opts: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<void> {
   const info: VersionInfo = { flux: `v${CLI_VERSION}` };
   if (!opts.client) {
     const { serverVersions } = await import("./server.js");

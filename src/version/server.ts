@@ -20,9 +20,8 @@ export function splitImage(image: string): { name: string; tag: string } {
 
 export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<string, string>> {
   const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
-  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL, isNotFound } = await import(
-    "../install/cluster.js"
-  );
+  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL, isNotFound } =
+    await import("../install/cluster.js");
   const kube = await createKubeClient(g);
   const out: Record<string, string> = {};
   try {

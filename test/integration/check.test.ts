@@ -24,13 +24,17 @@ describe("flux check", () => {
     const res = await flux("check", "--pre");
     expect(res.code).toBe(0);
     expect(res.stdout).toBe("");
-    expect(res.stderr).toMatch(/^► checking prerequisites\n✔ Kubernetes 1\.\d+\.\d+ >=1\.33\.0-0\n✔ prerequisites checks passed\n$/);
+    expect(res.stderr).toMatch(
+      /^► checking prerequisites\n✔ Kubernetes 1\.\d+\.\d+ >=1\.33\.0-0\n✔ prerequisites checks passed\n$/,
+    );
   });
 
   it("fails with the reason when no controllers are installed in the namespace", async () => {
     const res = await flux("check", "-n", ns, "--timeout", "1s", "--poll-interval", "100ms");
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`► checking controllers\n✗ no controllers found in the '${ns}' namespace with the label selector 'app.kubernetes.io/part-of=flux'\n`);
+    expect(res.stderr).toContain(
+      `► checking controllers\n✗ no controllers found in the '${ns}' namespace with the label selector 'app.kubernetes.io/part-of=flux'\n`,
+    );
     expect(res.stderr.trimEnd().split("\n").at(-1)).toBe("✗ check failed");
   });
 

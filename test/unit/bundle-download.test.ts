@@ -7,7 +7,14 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cachedBundle, checksumFor, checksumsUrl, fetchBundle, httpsGet, manifestsUrl } from "../../src/install/download.js";
+import {
+  cachedBundle,
+  checksumFor,
+  checksumsUrl,
+  fetchBundle,
+  httpsGet,
+  manifestsUrl,
+} from "../../src/install/download.js";
 import { generateCerts } from "../env/certs.js";
 import { makeTarGz } from "../fixtures/install/tar.js";
 
@@ -45,15 +52,18 @@ beforeAll(async () => {
   certDir = mkdtempSync(path.join(os.tmpdir(), "tsflux-dl-certs-"));
   const certs = await generateCerts(certDir);
   ca = readFileSync(certs.caCert, "utf8");
-  server = https.createServer({ cert: readFileSync(certs.servingCert), key: readFileSync(certs.servingKey) }, (req, res) => {
-    requests.push(req.url ?? "");
-    const h = routes.get(req.url ?? "");
-    if (h) h(res);
-    else {
-      res.writeHead(404);
-      res.end("Not Found");
-    }
-  });
+  server = https.createServer(
+    { cert: readFileSync(certs.servingCert), key: readFileSync(certs.servingKey) },
+    (req, res) => {
+      requests.push(req.url ?? "");
+      const h = routes.get(req.url ?? "");
+      if (h) h(res);
+      else {
+        res.writeHead(404);
+        res.end("Not Found");
+      }
+    },
+  );
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}/releases`;
 });
@@ -74,7 +84,9 @@ beforeEach(() => {
 describe("release URLs", () => {
   it("uses upstream's asset names", () => {
     expect(manifestsUrl("v2.9.5")).toBe("https://github.com/fluxcd/flux2/releases/download/v2.9.5/manifests.tar.gz");
-    expect(checksumsUrl("v2.9.5")).toBe("https://github.com/fluxcd/flux2/releases/download/v2.9.5/flux_2.9.5_checksums.txt");
+    expect(checksumsUrl("v2.9.5")).toBe(
+      "https://github.com/fluxcd/flux2/releases/download/v2.9.5/flux_2.9.5_checksums.txt",
+    );
   });
 
   it("parses goreleaser checksum lists", () => {
@@ -90,7 +102,10 @@ describe("fetchBundle", () => {
     const dir = await fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir });
     expect(dir).toBe(path.join(cacheDir, "manifests", "v2.9.5"));
     expect(readFileSync(path.join(dir, "source-controller.yaml"), "utf8")).toBe("kind: Deployment\n");
-    expect(requests).toEqual(["/releases/download/v2.9.5/manifests.tar.gz", "/releases/download/v2.9.5/flux_2.9.5_checksums.txt"]);
+    expect(requests).toEqual([
+      "/releases/download/v2.9.5/manifests.tar.gz",
+      "/releases/download/v2.9.5/flux_2.9.5_checksums.txt",
+    ]);
     requests.length = 0;
     routes.clear();
     expect(await fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir })).toBe(dir);
@@ -119,31 +134,49 @@ describe("fetchBundle", () => {
 
   it("refuses a checksums file without the archive", async () => {
     release("v2.9.5", GOOD, `${sha(GOOD)}  install.yaml\n`);
-    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(/has no checksum for manifests.tar.gz/);
+    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(
+      /has no checksum for manifests.tar.gz/,
+    );
   });
 
   it("names the URL and --manifests when the release is not there", async () => {
     const err = await fetchBundle("v2.9.7", { baseUrl: base, ca, cacheDir }).catch((e: Error) => e);
     expect(String((err as Error).message)).toMatch(
-      new RegExp(`failed to download manifests.tar.gz from ${base}/download/v2.9.7/manifests.tar.gz, error: status: 404 Not Found; .*--manifests`),
+      new RegExp(
+        `failed to download manifests.tar.gz from ${base}/download/v2.9.7/manifests.tar.gz, error: status: 404 Not Found; .*--manifests`,
+      ),
     );
   });
 
   it("names the URL and --manifests when offline", async () => {
-    const err = (await fetchBundle("v2.9.5", { baseUrl: "https://127.0.0.1:1/releases", ca, cacheDir, timeoutMs: 2000 }).catch((e: Error) => e)) as Error;
-    expect(err.message).toMatch(/failed to download manifests.tar.gz from https:\/\/127.0.0.1:1\/releases\/download\/v2.9.5\/manifests.tar.gz, error: .*ECONNREFUSED.*--manifests/);
+    const err = (await fetchBundle("v2.9.5", {
+      baseUrl: "https://127.0.0.1:1/releases",
+      ca,
+      cacheDir,
+      timeoutMs: 2000,
+    }).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(
+      /failed to download manifests.tar.gz from https:\/\/127.0.0.1:1\/releases\/download\/v2.9.5\/manifests.tar.gz, error: .*ECONNREFUSED.*--manifests/,
+    );
   });
 
   it("verifies TLS: without the test CA the server is not trusted", async () => {
     release("v2.9.5", GOOD);
-    await expect(fetchBundle("v2.9.5", { baseUrl: base, cacheDir })).rejects.toThrow(/self-signed certificate|unable to verify|certificate/);
+    await expect(fetchBundle("v2.9.5", { baseUrl: base, cacheDir })).rejects.toThrow(
+      /self-signed certificate|unable to verify|certificate/,
+    );
     expect(cachedBundle("v2.9.5", cacheDir)).toBeUndefined();
   });
 
   it("refuses archives with path traversal and leaves no partial cache", async () => {
-    const evil = makeTarGz([{ name: "ok.yaml", data: "x" }, { name: "../../evil.yaml", data: "x" }]);
+    const evil = makeTarGz([
+      { name: "ok.yaml", data: "x" },
+      { name: "../../evil.yaml", data: "x" },
+    ]);
     release("v2.9.5", evil);
-    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(/failed to untar manifests.tar.gz .*path traversal/);
+    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(
+      /failed to untar manifests.tar.gz .*path traversal/,
+    );
     expect(readdirSync(path.join(cacheDir, "manifests")).length).toBe(0);
     expect(existsSync(path.join(cacheDir, "evil.yaml"))).toBe(false);
   });
@@ -153,19 +186,25 @@ describe("fetchBundle", () => {
       /* never respond */
     });
     const t0 = Date.now();
-    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir, timeoutMs: 300 })).rejects.toThrow(/timed out after 300ms/);
+    await expect(fetchBundle("v2.9.5", { baseUrl: base, ca, cacheDir, timeoutMs: 300 })).rejects.toThrow(
+      /timed out after 300ms/,
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it("bounds the download size and refuses plain http", async () => {
     serve("/big", Buffer.alloc(2048));
-    await expect(httpsGet(`${base.replace("/releases", "")}/big`, { ca, maxBytes: 1024 })).rejects.toThrow(/larger than 1024 bytes/);
+    await expect(httpsGet(`${base.replace("/releases", "")}/big`, { ca, maxBytes: 1024 })).rejects.toThrow(
+      /larger than 1024 bytes/,
+    );
     await expect(httpsGet("http://127.0.0.1:1/x")).rejects.toThrow(/refusing to download over http/);
   });
 
   it("rejects invalid versions before any request", async () => {
     await expect(fetchBundle("2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(/invalid Flux version '2.9.5'/);
-    await expect(fetchBundle("v2.9.5/../../x", { baseUrl: base, ca, cacheDir })).rejects.toThrow(/invalid Flux version/);
+    await expect(fetchBundle("v2.9.5/../../x", { baseUrl: base, ca, cacheDir })).rejects.toThrow(
+      /invalid Flux version/,
+    );
     expect(requests).toEqual([]);
   });
 });

@@ -60,8 +60,12 @@ describe("tar reader", () => {
   });
 
   it("rejects symlinks and hard links", () => {
-    expect(() => readTar(makeTar([{ name: "link", type: "2", linkname: "/etc/passwd" }]))).toThrow(/unsupported entry type '2'/);
-    expect(() => readTar(makeTar([{ name: "hard", type: "1", linkname: "x" }]))).toThrow(/links and devices are not allowed/);
+    expect(() => readTar(makeTar([{ name: "link", type: "2", linkname: "/etc/passwd" }]))).toThrow(
+      /unsupported entry type '2'/,
+    );
+    expect(() => readTar(makeTar([{ name: "hard", type: "1", linkname: "x" }]))).toThrow(
+      /links and devices are not allowed/,
+    );
   });
 
   it("rejects corrupted headers, truncated archives and non-gzip data", () => {
@@ -83,7 +87,9 @@ describe("tar reader", () => {
   it("never writes outside the target directory", () => {
     const dest = tmp();
     const outside = path.join(path.dirname(dest), "escaped.yaml");
-    expect(() => extractEntries([{ path: "../escaped.yaml", type: "file", data: Buffer.from("x") }], dest)).toThrow(TarError);
+    expect(() => extractEntries([{ path: "../escaped.yaml", type: "file", data: Buffer.from("x") }], dest)).toThrow(
+      TarError,
+    );
     expect(existsSync(outside)).toBe(false);
     mkdirSync(path.join(dest, "sub"));
     extractEntries([{ path: "sub/ok.yaml", type: "file", data: Buffer.from("ok") }], dest);

@@ -32,7 +32,11 @@ describe("kstatus", () => {
     metadata: { generation: 2 },
     spec: { replicas: 1 },
     status: {
-      observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1,
+      observedGeneration: 2,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 1,
+      availableReplicas: 1,
       conditions: [
         { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" },
         { type: "Available", status: "True", reason: "MinimumReplicasAvailable" },
@@ -50,14 +54,25 @@ describe("kstatus", () => {
     ["no available replica", { status: { ...ready.status, availableReplicas: 0 } }, "InProgress"],
     ["an old replica terminating", { status: { ...ready.status, replicas: 2 } }, "InProgress"],
     ["no Available condition", { status: { ...ready.status, conditions: [ready.status.conditions[0]] } }, "InProgress"],
-    ["a progress deadline exceeded", { status: { ...ready.status, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] } }, "Failed"],
+    [
+      "a progress deadline exceeded",
+      {
+        status: {
+          ...ready.status,
+          conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+        },
+      },
+      "Failed",
+    ],
   ])("reports a Deployment with %s as %s", (_what, patch, expected) => {
     expect(deploymentStatus({ ...ready, ...patch } as any).status).toBe(expected);
   });
 
   it("reports CRDs by their Established and NamesAccepted conditions", () => {
     expect(crdStatus({ status: { conditions: [{ type: "Established", status: "True" }] } }).status).toBe("Current");
-    expect(crdStatus({ status: { conditions: [{ type: "NamesAccepted", status: "False", message: "conflict" }] } })).toEqual({ status: "Failed", message: "conflict" });
+    expect(
+      crdStatus({ status: { conditions: [{ type: "NamesAccepted", status: "False", message: "conflict" }] } }),
+    ).toEqual({ status: "Failed", message: "conflict" });
     expect(crdStatus({}).status).toBe("InProgress");
   });
 });
@@ -67,12 +82,18 @@ describe("version: image references", () => {
     ["ghcr.io/fluxcd/source-controller:v1.9.5", "source-controller", "v1.9.5"],
     ["fluxcd/helm-controller:v1.6.4", "helm-controller", "v1.6.4"],
     ["localhost:5000/flux/kustomize-controller:v1.9.5", "kustomize-controller", "v1.9.5"],
-    ["registry.example.com:443/a/b/notification-controller:v1.9.4@sha256:abc", "notification-controller", "v1.9.4@sha256:abc"],
+    [
+      "registry.example.com:443/a/b/notification-controller:v1.9.4@sha256:abc",
+      "notification-controller",
+      "v1.9.4@sha256:abc",
+    ],
   ])("%s", (image, name, tag) => {
     expect(splitImage(image)).toEqual({ name, tag });
   });
 
   it("requires a tag", () => {
-    expect(() => splitImage("ghcr.io/fluxcd/source-controller")).toThrow("missing image tag in image ghcr.io/fluxcd/source-controller");
+    expect(() => splitImage("ghcr.io/fluxcd/source-controller")).toThrow(
+      "missing image tag in image ghcr.io/fluxcd/source-controller",
+    );
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { formatVersionInfo } from "../../src/version/run.js";
 
 describe("flux version output", () => {
-  const info = { flux: "v2.9.5", distribution: "flux-v2.9.5", "source-controller": "v1.9.5", "helm-controller": "v1.6.4" };
+  const info = {
+    flux: "v2.9.5",
+    distribution: "flux-v2.9.5",
+    "source-controller": "v1.9.5",
+    "helm-controller": "v1.6.4",
+  };
 
   it("prints YAML in upstream's struct order: flux, distribution, then the controllers sorted", () => {
     expect(formatVersionInfo(info, "yaml")).toBe(
