@@ -80,7 +80,7 @@ async function commonOptions(opts: Opts, ctx: CommandContext) {
       branch: str(opts.branch, "main"),
       targetPath: str(opts.path),
       interval: goDuration(str(opts.interval, "1m0s")),
-      secretName: str(opts.secretName, namespace),
+      secretName: str(opts.secretName, "flux-system"),
       recurseSubmodules: Boolean(opts.recurseSubmodules),
       author: { name: str(opts.authorName, "Flux"), email: str(opts.authorEmail) },
       commitMessageAppendix: str(opts.commitMessageAppendix) || undefined,

@@ -1,0 +1,243 @@
+// flux bootstrap github against the GitHub contract server (repositories backed by the
+// real git server), the real API server, and the test playing the Flux controllers.
+import { PassThrough } from "node:stream";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrapWithProvider } from "../../src/bootstrap/run.js";
+import type { CommandContext } from "../../src/cli/context.js";
+import { createMemoryLogger } from "../../src/output/logger.js";
+import { GitHubProvider } from "../../src/providers/github.js";
+import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
+import { startGitServer, type GitServer } from "../env/git-server.js";
+import { runCli } from "../helpers/cli.js";
+import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { GitHubServer } from "../providers/github-server.js";
+
+const TOKEN = "ghp_integrationT0KEN";
+const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+
+let git: GitServer;
+let gh: GitHubServer;
+let kc: KubeConfig;
+let kubeconfig: string;
+let bundle: string;
+
+beforeAll(async () => {
+  git = await startGitServer({ username: "git", password: TOKEN });
+  gh = await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: { acme: ["platform", "devs"] } });
+  kc = await testKubeConfig();
+  kubeconfig = await testKubeconfigPath();
+  bundle = await crdFreeMiniBundle();
+});
+afterAll(async () => {
+  await gh?.stop();
+  await git?.stop();
+});
+
+function context(ns: string) {
+  const logger = createMemoryLogger();
+  const stdin = new PassThrough();
+  stdin.end();
+  const ctx: CommandContext = {
+    globals: {
+      kubeconfig,
+      namespace: ns,
+      timeout: "20s",
+      timeoutMs: 20_000,
+      insecureSkipTlsVerify: false,
+      verbose: false,
+      nsFollowsKubeContext: false,
+      namespaceSet: true,
+    },
+    logger,
+    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
+  };
+  return { ctx, logger };
+}
+
+const scanned: string[] = [];
+const overrides = {
+  scanHostKey: async (hostport: string) => {
+    scanned.push(hostport);
+    return `${hostport} ${HOST_KEY}`;
+  },
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 100))),
+};
+
+async function run(repo: string, ns: string, extra: Record<string, unknown> = {}, opts: { standIn?: boolean } = {}) {
+  const { ctx, logger } = context(ns);
+  const provider = new GitHubProvider({ token: TOKEN, hostname: gh.url, retry: { attempts: 4, baseDelayMs: 5 } });
+  const flags = { owner: "acme", repository: repo, path: "clusters/prod", manifests: bundle, ...extra };
+  const go = () => bootstrapWithProvider(flags, ctx, { kind: "github", provider, token: TOKEN }, overrides);
+  let error: unknown;
+  try {
+    if (opts.standIn === false) await go();
+    else await withFluxStandIn({ kc, namespace: ns, headOf: (b) => git.revParse(`acme/${repo}`, `refs/heads/${b}`), components: COMPONENTS }, go);
+  } catch (err) {
+    error = err;
+  }
+  return { lines: logger.lines, error };
+}
+
+const secretData = async (ns: string) => {
+  const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
+  return s ? Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()])) : undefined;
+};
+
+describe("flux bootstrap github", () => {
+  it("creates the repository, registers one read-only deploy key, grants teams, and a re-run changes nothing", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    const first = await run(repo, ns, { team: ["platform:admin", "devs"] });
+    expect(first.error).toBeUndefined();
+    expect(first.lines).toContain(`✔ repository "acme/${repo}" created`);
+    const state = gh.repo("acme", repo)!;
+    expect(state.keys).toHaveLength(1);
+    expect(state.keys[0]!.read_only).toBe(true);
+    expect(state.keys[0]!.title).toMatch(new RegExp(`^${ns}-main-flux-system-clusters/prod-[A-Za-z0-9+/]{12}$`));
+    expect(Object.fromEntries(state.teams)).toEqual({ platform: "admin", devs: "maintain" });
+    const data = (await secretData(ns))!;
+    expect(Object.keys(data).sort()).toEqual(["identity", "identity.pub", "known_hosts"]);
+    expect(data["identity.pub"]!.trim().split(" ").slice(0, 2).join(" ")).toBe(state.keys[0]!.key);
+    expect(data["identity.pub"]).toMatch(/^ecdsa-sha2-nistp384 /);
+    const domain = new URL(gh.url).host;
+    expect(data.known_hosts).toBe(`${domain} ${HOST_KEY}\n`);
+    const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
+    expect((gitRepo!.spec as { url: string }).url).toBe(`ssh://git@${domain}/acme/${repo}`);
+    expect(git.listFiles(`acme/${repo}`, "main")).toContain(`clusters/prod/${ns}/gotk-sync.yaml`);
+    expect(first.lines.join("\n")).not.toContain(TOKEN);
+    expect(first.lines.join("\n")).not.toContain("PRIVATE KEY");
+    const commits = git.log(`acme/${repo}`, "main").length;
+
+    const second = await run(repo, ns, { team: ["platform:admin", "devs"] });
+    expect(second.error).toBeUndefined();
+    expect(second.lines).toContain(`✔ repository "acme/${repo}" exists`);
+    expect(second.lines.some((l) => l.startsWith("✔ deploy key") && l.includes("is already configured"))).toBe(true);
+    expect(second.lines).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
+    expect(gh.repo("acme", repo)!.keys).toHaveLength(1);
+    expect(git.log(`acme/${repo}`, "main")).toHaveLength(commits);
+    expect(await secretData(ns)).toEqual(data);
+  });
+
+  it("registers a read-write key with --read-write-key and ed25519 keys on request", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    const res = await run(repo, ns, { readWriteKey: true, sshKeyAlgorithm: "ed25519" });
+    expect(res.error).toBeUndefined();
+    const key = gh.repo("acme", repo)!.keys[0]!;
+    expect(key.read_only).toBe(false);
+    expect(key.key).toMatch(/^ssh-ed25519 /);
+  });
+
+  it("retries 5xx answers of the API with backoff", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    const before = gh.http.requests.length;
+    gh.http.failNext(2, 502);
+    const res = await run(repo, ns);
+    expect(res.error).toBeUndefined();
+    const statuses = gh.http.requests.slice(before, before + 3).map((r) => r.status);
+    expect(statuses).toEqual([502, 502, 404]);
+  });
+
+  it("stops with GitHub's message on persistent 5xx, without touching the cluster", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    gh.http.failNext(4, 503, { message: "Service Unavailable" });
+    const res = await run(repo, ns, {}, { standIn: false });
+    expect(String((res.error as Error).message)).toContain("Service Unavailable (HTTP 503)");
+    expect(gh.repo("acme", repo)).toBeUndefined();
+    expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
+  });
+
+  it("opens a pull request, waits for its merge, then finishes; --wait=false stops at the URL", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    await gh.addRepo("acme", repo, { "README.md": "protected\n" });
+    const before = git.revParse(`acme/${repo}`, "main");
+    // --wait=false: opens the request and stops.
+    const early = await run(repo, ns, { pr: true, wait: false }, { standIn: false });
+    expect(early.error).toBeUndefined();
+    expect(git.revParse(`acme/${repo}`, "main")).toBe(before);
+    const pr = gh.repo("acme", repo)!.pulls[0]!;
+    expect(pr).toMatchObject({ head: `flux-bootstrap-${ns}`, base: "main", state: "open" });
+    expect(early.lines.some((l) => l.includes("run bootstrap again once the request is merged: https://github.example/"))).toBe(true);
+    expect(await tryGetObject(kc, fluxRef("GitRepository", ns, ns))).toBeUndefined();
+    // A second run finds the open request and, this time, waits for the merge.
+    const mark = gh.http.requests.length;
+    const merger = (async () => {
+      // Merge once the run polls the request.
+      for (let i = 0; i < 300; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        if (gh.http.requests.slice(mark).some((r) => r.path === `/repos/acme/${repo}/pulls/1`)) {
+          gh.mergePull("acme", repo, 1);
+          return;
+        }
+      }
+    })();
+    const res = await run(repo, ns, { pr: true });
+    await merger;
+    expect(res.error).toBeUndefined();
+    expect(res.lines).toContain("✔ pull request #1 merged");
+    expect(gh.repo("acme", repo)!.pulls).toHaveLength(1);
+    expect(git.readFile(`acme/${repo}`, "main", `clusters/prod/${ns}/gotk-sync.yaml`)).toContain("kind: GitRepository");
+    expect(git.readFile(`acme/${repo}`, "main", "README.md")).toBe("protected\n");
+  });
+});
+
+describe("flux bootstrap github (CLI)", () => {
+  it("bootstraps a personal repository with --token-auth and never prints the token", async () => {
+    const repo = uniqueName("mine");
+    const ns = uniqueName("fb-gh");
+    process.env.GITHUB_TOKEN = TOKEN;
+    try {
+      const res = await withFluxStandIn(
+        { kc, namespace: ns, headOf: (b) => git.revParse(`octocat/${repo}`, `refs/heads/${b}`), components: COMPONENTS },
+        () =>
+          runCli([
+            "bootstrap", "github", "--kubeconfig", kubeconfig, "-n", ns,
+            `--hostname=${gh.url}`, "--owner=octocat", `--repository=${repo}`, "--personal", "--private=false",
+            "--token-auth", "--path=clusters/home", "--manifests", bundle, "--timeout=20s",
+          ]),
+      );
+      expect(res.stderr).toContain("✔ all components are healthy");
+      expect(res.code).toBe(0);
+      expect(res.stderr + res.stdout).not.toContain(TOKEN);
+      expect(gh.repo("octocat", repo)!.visibility).toBe("public");
+      const data = (await secretData(ns))!;
+      expect(data).toEqual({ username: "git", password: TOKEN });
+      const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
+      expect((gitRepo!.spec as { url: string }).url).toBe(git.url(`octocat/${repo}`));
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+    }
+  });
+
+  it("fails on a wrong token with GitHub's message and changes nothing", async () => {
+    const repo = uniqueName("nope");
+    const ns = uniqueName("fb-gh");
+    process.env.GITHUB_TOKEN = "ghp_wrongWRONGwrong";
+    try {
+      const res = await runCli([
+        "bootstrap", "github", "--kubeconfig", kubeconfig, "-n", ns, `--hostname=${gh.url}`,
+        "--owner=acme", `--repository=${repo}`, "--path=clusters/x", "--manifests", bundle,
+      ]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("Bad credentials (HTTP 401)");
+      expect(res.stderr).not.toContain("ghp_wrongWRONGwrong");
+      expect(gh.repo("acme", repo)).toBeUndefined();
+      expect(git.repoExists(`acme/${repo}`)).toBe(false);
+      expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+    }
+  });
+
+  it("asks for the token when GITHUB_TOKEN is unset and there is no terminal", async () => {
+    delete process.env.GITHUB_TOKEN;
+    const res = await runCli(["bootstrap", "github", "--owner=acme", "--repository=x"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("✗ the GitHub token is missing: set the GITHUB_TOKEN environment variable");
+  });
+});
