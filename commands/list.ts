@@ -6,6 +6,7 @@ export function register(program: Command): void {
   const group = program.command("list").description("The list command is used to list OCI artifacts.").summary("List artifacts");
   const cmd = group
     .command("artifacts")
+    .alias("artifact")
     .description(
       "The list command fetches the tags and their metadata from a remote OCI repository.\n" +
         "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
