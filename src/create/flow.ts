@@ -13,6 +13,8 @@ export interface ApplyPlan {
   createdAs?: string;
   /** completed: "<what> reconciliation completed"; named: "<Kind> <name> is ready"; static: no wait. */
   readyStyle: "completed" | "named" | "static";
+  /** false: a static object (no status from a controller), existence is enough. */
+  wait?: boolean;
   /** Lines after readiness (fetched revision, applied revision, webhook URL). */
   report?: (ready: KubeObject, ctx: CommandContext) => void;
   /** Skip the "► applying ..." line (printed by the caller). */
@@ -40,7 +42,7 @@ export async function applyAndWait(
     return obj;
   }
   log.waiting(`waiting for ${plan.what} reconciliation`);
-  const ready = await waitReady(target, obj, ctx.globals.timeoutMs);
+  const ready = plan.wait === false ? obj : await waitReady(target, obj, ctx.globals.timeoutMs);
   if (plan.readyStyle === "completed") log.success(`${plan.what} reconciliation completed`);
   else log.success(`${obj.kind} ${obj.metadata.name} is ready`);
   plan.report?.(ready, ctx);

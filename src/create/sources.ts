@@ -167,17 +167,16 @@ export function buildHelmRepository(args: string[], opts: Opts, ctx: CommandCont
   if (url === "") throw new CliError("url is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${url}": invalid URL`);
-  if (u.scheme !== "http" && u.scheme !== "https" && u.scheme !== "oci") {
-    throw new CliError(`url scheme '${u.scheme}' not supported, can be: http, https and oci`);
-  }
+  const secretRef = str(opts.secretRef);
   return helmRepository({
     name,
     namespace: ctx.globals.namespace,
     labels: parseLabels(list(opts.label)),
     url,
     interval: str(opts.interval) || "1m",
-    secretRef: str(opts.secretRef),
-    passCredentials: opts.passCredentials === true,
+    secretRef,
+    // upstream sets passCredentials only together with a secret reference
+    passCredentials: secretRef !== "" && opts.passCredentials === true,
     ociProvider: str(opts.ociProvider),
     fetchTimeout: str(opts.fetchTimeout),
   });
@@ -190,8 +189,9 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
   const log = ctx.logger;
   log.generate("generating HelmRepository source");
   if (!str(opts.secretRef)) {
-    const certFile = str(opts.certFile);
-    const keyFile = str(opts.keyFile);
+    const both = str(opts.certFile) !== "" && str(opts.keyFile) !== "";
+    const certFile = both ? str(opts.certFile) : "";
+    const keyFile = both ? str(opts.keyFile) : "";
     const caFile = str(opts.caFile);
     const s = helmSecret({
       name: `helm-${repo.metadata.name}`,
@@ -207,6 +207,7 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
       log.action("applying secret with repository credentials");
       await upsert(target, s);
       (repo.spec as Record<string, unknown>).secretRef = { name: s.metadata.name };
+      if (opts.passCredentials === true) (repo.spec as Record<string, unknown>).passCredentials = true;
       log.success("authentication configured");
     }
   }
@@ -217,7 +218,8 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
     {
       what: "HelmRepository source",
       createdAs: "source",
-      readyStyle: isOCI ? "static" : "completed",
+      readyStyle: "completed",
+      wait: !isOCI,
       report: isOCI ? undefined : artifactRevision("HelmRepository source"),
     },
     { target },

@@ -92,6 +92,14 @@ const cases: [string, string][] = [
     "secret-notation-multi.yaml",
     `create secret notation notation-config --ca-cert-file=${FX}/ca.crt,${FX}/ca.pem --trust-policy-file=${FX}/trustpolicy.json --namespace=my-namespace --export`,
   ],
+  [
+    "source-git-commit-upstream.yaml",
+    "create source git podinfo --namespace=flux-system --url=https://github.com/stefanprodan/podinfo --commit=c88a2f41 --interval=1m0s --export",
+  ],
+  [
+    "source-git-provider-generic.yaml",
+    "create source git podinfo --url=https://github.com/stefanprodan/podinfo --branch=test --provider=generic --export",
+  ],
   // every flag that changes the output
   [
     "source-git-branch.yaml",
@@ -120,6 +128,10 @@ const cases: [string, string][] = [
   [
     "source-helm-full.yaml",
     "create source helm podinfo --url=https://stefanprodan.github.io/podinfo --secret-ref=creds --pass-credentials --fetch-timeout=1m --label=a=b --export",
+  ],
+  [
+    "source-helm.yaml",
+    "create source helm podinfo --url=https://stefanprodan.github.io/podinfo --interval=10m --pass-credentials --export",
   ],
   [
     "source-helm-oci.yaml",
