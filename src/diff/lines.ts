@@ -19,18 +19,22 @@ export function diffLines(a: string[], b: string[]): LineOp[] {
   return [...head, ...middle, ...tail];
 }
 
+/** Beyond this many edits a line diff is not worth its cost: show a replacement. */
+const MAX_EDITS = 4000;
+
 function myers(a: string[], b: string[]): LineOp[] {
   const n = a.length;
   const m = b.length;
   if (n === 0) return b.map((line) => ({ op: "+", line }));
   if (m === 0) return a.map((line) => ({ op: "-", line }));
-  const max = n + m;
-  const offset = max;
-  let v: Int32Array = new Int32Array(2 * max + 2);
+  const max = Math.min(n + m, MAX_EDITS);
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  // trace[d] holds v[k] for k in [-d, d] before step d (compact: memory grows with d², not d·(n+m))
   const trace: Int32Array[] = [];
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
+    trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x: number;
       if (k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)) x = v[offset + k + 1]!;
@@ -47,17 +51,18 @@ function myers(a: string[], b: string[]): LineOp[] {
       }
     }
   }
-  // backtrack
+  if (!found) return [...a.map((line) => ({ op: "-" as const, line })), ...b.map((line) => ({ op: "+" as const, line }))];
+  const at = (d: number, k: number) => trace[d]![k + d]!;
   const ops: LineOp[] = [];
   let x = n;
   let y = m;
   for (let d = trace.length - 1; d >= 0; d--) {
-    v = trace[d]!;
     const k = x - y;
     let prevK: number;
-    if (k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)) prevK = k + 1;
+    if (d === 0) prevK = 0;
+    else if (k === -d || (k !== d && at(d, k - 1) < at(d, k + 1))) prevK = k + 1;
     else prevK = k - 1;
-    const prevX = v[offset + prevK]!;
+    const prevX = d === 0 ? 0 : at(d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       ops.push({ op: " ", line: a[x - 1]! });

@@ -125,6 +125,25 @@ describe("structural comparison", () => {
     ]);
   });
 
+  it("produces valid edit scripts, and a plain replacement for huge unrelated texts", () => {
+    const replay = (ops: { op: string; line: string }[], keep: string) => ops.filter((o) => o.op !== keep).map((o) => o.line);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let t = 0; t < 500; t++) {
+      const gen = () => Array.from({ length: Math.floor(rand() * 10) }, () => "abcd"[Math.floor(rand() * 4)]!);
+      const a = gen();
+      const b = gen();
+      const ops = diffLines(a, b);
+      expect(replay(ops, "+")).toEqual(a);
+      expect(replay(ops, "-")).toEqual(b);
+    }
+    const a = Array.from({ length: 30000 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 30000 }, (_, i) => `b${i}`);
+    const ops = diffLines(a, b);
+    expect(ops.filter((o) => o.op === "-")).toHaveLength(30000);
+    expect(ops.filter((o) => o.op === "+")).toHaveLength(30000);
+  });
+
   it("computes minimal line diffs and unified hunks", () => {
     expect(diffLines(["a", "b", "c"], ["a", "x", "c", "d"]).map((l) => l.op + l.line)).toEqual([" a", "-b", "+x", " c", "+d"]);
     expect(unifiedDiff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nD\ne\nf\ng\n", 1)).toBe("@@ -3,3 +3,3 @@\n c\n-d\n+D\n e\n");
