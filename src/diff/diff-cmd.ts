@@ -3,7 +3,7 @@
 import type { CommandContext } from "../cli/context.js";
 import { CliError, errorMessage } from "../errors.js";
 import { colorEnabled } from "../output/logger.js";
-import { buildOptionsFrom, exitOnInterrupt, type BuildCommandFlags } from "../kustomize/build-cmd.js";
+import { buildOptionsFrom, exitOnInterrupt, withDeadline, type BuildCommandFlags } from "../kustomize/build-cmd.js";
 import { diffKustomization } from "./kustomization.js";
 import { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } from "./render.js";
 
@@ -50,11 +50,15 @@ export async function runDiffKustomization(args: string[], opts: Record<string, 
     options.namespace = client.namespace;
     options.reader = kubeReader(client);
     if (flags.progressBar !== false) spinner = startSpinner(ctx);
-    report = await diffKustomization({
-      ...options,
-      dryRunner: kubeDryRunner(client),
-      onProgress: (done, total) => spinner?.update(done, total),
-    });
+    report = await withDeadline(
+      diffKustomization({
+        ...options,
+        dryRunner: kubeDryRunner(client),
+        onProgress: (done, total) => spinner?.update(done, total),
+      }),
+      ctx,
+      2,
+    );
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
   } finally {

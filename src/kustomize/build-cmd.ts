@@ -61,6 +61,23 @@ export async function clusterReader(ctx: CommandContext): Promise<{ reader: Obje
   return { reader: kubeReader(client), namespace: client.namespace };
 }
 
+/** Rejects with an actionable message when `promise` outlives the --timeout. */
+export async function withDeadline<T>(promise: Promise<T>, ctx: CommandContext, exitCode = 1): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CliError(`timed out after ${ctx.globals.timeout}: raise --timeout for larger builds or slower clusters`, exitCode)),
+      ctx.globals.timeoutMs,
+    );
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Ctrl-C: leave nothing behind (the runner's exit hook removes temp trees). */
 export function exitOnInterrupt(ctx: CommandContext): () => void {
   const onSignal = () => {
@@ -84,7 +101,7 @@ export async function runBuildKustomization(args: string[], opts: Record<string,
   }
   const release = exitOnInterrupt(ctx);
   try {
-    const { objects } = await buildKustomization(options);
+    const { objects } = await withDeadline(buildKustomization(options), ctx);
     ctx.io.stdout.write(await objectsToYaml(objects));
   } finally {
     release();

@@ -148,6 +148,14 @@ describe("flux build kustomization --dry-run", () => {
     expect(r.stderr).toContain(dir);
   });
 
+  it("honours --timeout", async () => {
+    const r = await runCli(["build", "ks", "apps", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run", "--timeout", "1ms"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^✗ (timed out after 1ms|kustomize build failed: timed out)/);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the killed kustomize finish its cleanup
+  });
+
   it("names both kustomize and kubectl when neither is on PATH", async () => {
     expect(() => findKustomize({ PATH: tmp })).toThrow(/kustomize not found: install kustomize .* or kubectl/);
     await expect(
