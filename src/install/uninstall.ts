@@ -96,7 +96,8 @@ export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Pr
       await kubeRest(kube, "DELETE", resourcePath(k, namespace, name), { query: dryQuery });
       logger.success(`${id} deleted ${suffix}`);
     } catch (err) {
-      ok = false;
+      // Already gone (e.g. a second uninstall): reported like upstream, not a failure.
+      if (!isNotFound(err)) ok = false;
       logger.failure(`${id} deletion failed: ${msg(err)}`);
     }
   }

@@ -4,14 +4,7 @@
 // kustomize. A stand-in for the Deployment controller writes rollout status.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeConfig } from "@kubernetes/client-node";
-import {
-  applyYaml,
-  createNamespace,
-  eventually,
-  kubeRequest,
-  tryGetObject,
-  type KubeObject,
-} from "../env/helpers.js";
+import { applyYaml, createNamespace, eventually, kubeRequest, tryGetObject, type KubeObject } from "../env/helpers.js";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
 import { markDeploymentReady, realBundle, rollOutWhenCreated } from "../fixtures/install/bundle.js";
 import { runCli } from "../helpers/cli.js";
@@ -322,6 +315,22 @@ data:
     expect(cm?.data).toEqual({ applied: "by-flux" });
     const ns = await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: "flux-system" });
     expect(ns?.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it("a second uninstall finds nothing to delete and still succeeds", async () => {
+    await eventually(async () => (await crd("gitrepositories.source.toolkit.fluxcd.io")) === undefined, 30_000);
+    const res = await flux("uninstall", "--silent", "-n", "flux-gone");
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toBe(
+      [
+        "► deleting components in flux-gone namespace",
+        "► deleting toolkit.fluxcd.io finalizers in all namespaces",
+        "► deleting toolkit.fluxcd.io custom resource definitions",
+        `✗ Namespace/flux-gone deletion failed: namespaces "flux-gone" not found`,
+        "✔ uninstall finished",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("check and version fail clearly once Flux is gone", async () => {
