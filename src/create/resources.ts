@@ -269,8 +269,13 @@ export function buildImageRepository(args: string[], opts: Opts, ctx: CommandCon
   const image = str(opts.image);
   if (!image) throw new CliError("an image repository (--image) is required");
   if (!IMAGE_REF.test(image)) {
+    const parts = image.split("/");
+    const repo =
+      parts.length > 1 && (parts[0]!.includes(".") || parts[0]!.includes(":") || parts[0] === "localhost")
+        ? parts.slice(1).join("/")
+        : image;
     throw new CliError(
-      `unable to parse image value ${image}: repository can only contain the characters \`abcdefghijklmnopqrstuvwxyz0123456789_-./\`: ${image}`,
+      `unable to parse image value: repository can only contain the characters \`abcdefghijklmnopqrstuvwxyz0123456789_-./\`: ${repo}`,
     );
   }
   const labels = parseLabels(list(opts.label));
@@ -295,21 +300,33 @@ export const runCreateImageRepository: Run = async (args, opts, ctx) => {
 
 export const REFLECT_DIGEST = ["Always", "IfNotPresent", "Never"] as const;
 
-/** Checks that every $name / ${name} / $1 in an extract template is a capture group of the regex. */
-function validateExtract(extract: string, pattern: string): void {
+/** Go regexp capture group names: (?P<name>...) and (?<name>...). */
+function captureNames(pattern: string): Set<string> {
   const names = new Set<string>();
-  let count = 0;
-  for (const m of pattern.matchAll(/\((?!\?)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) {
-    count++;
-    if (m[1]) names.add(m[1]);
-  }
-  for (const m of extract.matchAll(/\$(?:\{([^}]*)\}|([A-Za-z0-9_]+))/g)) {
-    const ref = m[1] ?? m[2]!;
-    if (/^\d+$/.test(ref)) {
-      if (Number(ref) > count)
-        throw new CliError(`capture group ${ref} used in extract does not exist in the filter regex`);
-    } else if (!names.has(ref)) {
-      throw new CliError(`named group ${ref} used in extract does not exist in the filter regex`);
+  for (const m of pattern.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) names.add(m[1]!);
+  return names;
+}
+
+/** upstream's validateExtractStr: named references must be capture groups of the regex. */
+function validateExtract(template: string, pattern: string): void {
+  const names = captureNames(pattern);
+  let t = template;
+  for (;;) {
+    const i = t.indexOf("$");
+    if (i < 0) return;
+    t = t.slice(i);
+    if (t.length > 1 && t[1] === "$") {
+      t = t.slice(2);
+      continue;
+    }
+    const m = /^\$(?:\{([\p{L}\p{N}_]+)\}|([\p{L}\p{N}_]+))/u.exec(t);
+    if (!m) throw new CliError("--filter-extract is malformed");
+    const name = m[1] ?? m[2]!;
+    t = t.slice(m[0].length);
+    const numeric = /^\d+$/.test(name) && !(name.length > 1 && name.startsWith("0")) && name.length <= 8;
+    if (numeric) continue;
+    if (!names.has(name)) {
+      throw new CliError(`capture group $${name} used in --filter-extract not found in --filter-regex`);
     }
   }
 }
@@ -317,13 +334,16 @@ function validateExtract(extract: string, pattern: string): void {
 export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext, intervalSet: boolean): KubeObject {
   const name = requireName(args);
   const imageRef = str(opts.imageRef);
-  if (!imageRef) throw new CliError("the name of an ImageRepository in the same namespace is required (--image-ref)");
+  if (!imageRef) throw new CliError("the name of an ImageRepository in the namespace is required (--image-ref)");
   const labels = parseLabels(list(opts.label));
   const semver = str(opts.selectSemver);
   const alpha = str(opts.selectAlpha);
   const numeric = str(opts.selectNumeric);
   let policy: ImagePolicyChoice;
-  if ([semver, alpha, numeric].filter((v) => v !== "").length > 1) {
+  if (semver && (alpha || numeric)) {
+    // upstream's switch has empty cases here: no error and no policy
+    policy = {};
+  } else if (alpha && numeric) {
     throw new CliError("only one of --select-semver, --select-alpha or --select-numeric can be specified");
   } else if (semver) {
     validateSemverRange(semver);

@@ -146,7 +146,7 @@ const cases: [string, string[]][] = [
   ],
   ["an image repository (--image) is required", ["create", "image", "repository", "podinfo", "--export"]],
   [
-    "the name of an ImageRepository in the same namespace is required (--image-ref)",
+    "the name of an ImageRepository in the namespace is required (--image-ref)",
     ["create", "image", "policy", "podinfo", "--select-semver=1.x", "--export"],
   ],
   [
@@ -204,6 +204,37 @@ const cases: [string, string[]][] = [
       "--signing-key-type=pgp",
       "--export",
     ],
+  ],
+  [
+    "capture group $ts used in --filter-extract not found in --filter-regex",
+    [
+      "create",
+      "image",
+      "policy",
+      "podinfo",
+      "--image-ref=podinfo",
+      "--select-numeric=asc",
+      "--filter-regex=^main-(?P<t>[0-9]+)",
+      "--filter-extract=$ts",
+      "--export",
+    ],
+  ],
+  [
+    "only one of --select-semver, --select-alpha or --select-numeric can be specified",
+    [
+      "create",
+      "image",
+      "policy",
+      "podinfo",
+      "--image-ref=podinfo",
+      "--select-alpha=asc",
+      "--select-numeric=asc",
+      "--export",
+    ],
+  ],
+  [
+    "unable to parse image value: repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: Alpine",
+    ["create", "image", "repository", "alpine", "--image=Alpine", "--export"],
   ],
   [
     "a reference to a GitRepository is required (--git-repo-ref)",
