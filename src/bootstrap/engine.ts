@@ -91,6 +91,8 @@ export interface ChangeRequestHooks {
   get(number: number): Promise<{ number: number; url: string; state: string }>;
   /** "pull request" (GitHub) or "merge request" (GitLab). */
   noun: string;
+  /** "#" (GitHub) or "!" (GitLab) before the number. */
+  sigil: string;
 }
 
 export interface BootstrapDeps {
@@ -366,7 +368,7 @@ export class Bootstrapper {
     const existing = await hooks.find(pr.branch, this.opts.branch);
     if (!this.changed) {
       if (existing) {
-        this.log.success(`${hooks.noun} #${existing.number} is open: ${existing.url}`);
+        this.log.success(`${hooks.noun} ${hooks.sigil}${existing.number} is open: ${existing.url}`);
         return { url: existing.url, number: existing.number, merged: false };
       }
       return undefined;
@@ -377,7 +379,7 @@ export class Bootstrapper {
     } catch (err) {
       if (err instanceof RemoteMovedError) {
         if (existing) {
-          this.log.success(`${hooks.noun} #${existing.number} is open: ${existing.url}`);
+          this.log.success(`${hooks.noun} ${hooks.sigil}${existing.number} is open: ${existing.url}`);
           return { url: existing.url, number: existing.number, merged: false };
         }
         throw new CliError(
@@ -387,7 +389,7 @@ export class Bootstrapper {
       throw err;
     }
     if (existing) {
-      this.log.success(`updated ${hooks.noun} #${existing.number}: ${existing.url}`);
+      this.log.success(`updated ${hooks.noun} ${hooks.sigil}${existing.number}: ${existing.url}`);
       return { url: existing.url, number: existing.number, merged: false };
     }
     const created = await hooks.create({
@@ -396,7 +398,7 @@ export class Bootstrapper {
       title: pr.title ?? "Add Flux manifests",
       body: `Flux component and sync manifests for ${quote(this.dir)}, opened by flux bootstrap.`,
     });
-    this.log.success(`opened ${hooks.noun} #${created.number}: ${created.url}`);
+    this.log.success(`opened ${hooks.noun} ${hooks.sigil}${created.number}: ${created.url}`);
     return { url: created.url, number: created.number, merged: false };
   }
 
@@ -404,15 +406,15 @@ export class Bootstrapper {
     const hooks = this.deps.changeRequests!;
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const deadline = Date.now() + this.opts.timeoutMs;
-    this.log.waiting(`waiting for ${hooks.noun} #${number} to be merged`);
+    this.log.waiting(`waiting for ${hooks.noun} ${hooks.sigil}${number} to be merged`);
     for (;;) {
       const cr = await hooks.get(number);
       if (cr.state === "merged") {
-        this.log.success(`${hooks.noun} #${number} merged`);
+        this.log.success(`${hooks.noun} ${hooks.sigil}${number} merged`);
         return;
       }
-      if (cr.state === "closed") throw new CliError(`${hooks.noun} #${number} was closed without being merged: ${cr.url}`);
-      if (Date.now() > deadline) throw new CliError(`timed out waiting for ${hooks.noun} #${number} to be merged: ${cr.url}`);
+      if (cr.state === "closed") throw new CliError(`${hooks.noun} ${hooks.sigil}${number} was closed without being merged: ${cr.url}`);
+      if (Date.now() > deadline) throw new CliError(`timed out waiting for ${hooks.noun} ${hooks.sigil}${number} to be merged: ${cr.url}`);
       await sleep(this.opts.pullRequest?.pollIntervalMs ?? 5_000);
     }
   }

@@ -127,6 +127,7 @@ export function deployTokenIssuer(provider: GitProvider, repo: Repository, n: De
 export function changeRequestHooks(provider: GitProvider, repo: Repository): ChangeRequestHooks {
   return {
     noun: provider.kind === "gitlab" ? "merge request" : "pull request",
+    sigil: provider.kind === "gitlab" ? "!" : "#",
     find: (head, base) => provider.findChangeRequest(repo, head, base),
     create: (o) => provider.createChangeRequest(repo, o),
     get: (n) => provider.getChangeRequest(repo, n),
