@@ -108,3 +108,39 @@ export function normalizeBoolArgs(args: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * commander lets the root's `--version` (print the CLI version) win over a subcommand's
+ * own `--version <string>` (install, bootstrap), unlike cobra. After such a subcommand's
+ * name, `--version` / `--version=X` is rewritten to that command's short flag, so
+ * `flux install --version v2.9.5` selects the distribution version as upstream does.
+ */
+export function routeSubcommandVersion(program: Command, args: string[]): string[] {
+  let cmd = program;
+  let start = -1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return args;
+    if (a.startsWith("-")) {
+      const opt =
+        cmd.options.find((o) => o.long === a || o.short === a) ??
+        program.options.find((o) => o.long === a || o.short === a);
+      if (opt && (opt.required || opt.optional) && !a.includes("=")) i++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    cmd = sub;
+    start = i;
+  }
+  if (cmd === program) return args;
+  const own = cmd.options.find((o) => o.long === "--version" && o.short);
+  if (!own) return args;
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  return args.map((a, idx) => {
+    if (idx <= start || idx >= end) return a;
+    if (a === "--version") return own.short!;
+    if (a.startsWith("--version=")) return `${own.short}${a.slice("--version=".length)}`;
+    return a;
+  });
+}

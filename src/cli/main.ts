@@ -4,7 +4,7 @@ import { CommanderError, type Command } from "commander";
 import { CliError, errorMessage } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
-import { BoolFlagError, normalizeBoolArgs } from "./flags.js";
+import { BoolFlagError, normalizeBoolArgs, routeSubcommandVersion } from "./flags.js";
 import { buildProgram } from "./program.js";
 
 /** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
@@ -49,7 +49,7 @@ export async function main(argv: string[] = process.argv.slice(2), io: IO = proc
   };
   configure(program);
   try {
-    const args = normalizeBoolArgs(argv);
+    const args = routeSubcommandVersion(program, normalizeBoolArgs(argv));
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (err) {
