@@ -125,9 +125,3 @@ export function parseRepositoryUrl(ociUrl: string): { url: string; ref: Referenc
 export function isValidTag(tag: string): boolean {
   return TAG_RE.test(tag);
 }
-
-/** Loopback registries, where go-containerregistry falls back to plain HTTP. */
-export function isLoopbackRegistry(registry: string): boolean {
-  const host = registry.replace(/:[0-9]+$/, "").replace(/^\[(.*)\]$/, "$1");
-  return host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1";
-}

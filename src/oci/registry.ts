@@ -1,7 +1,7 @@
 // A small OCI distribution client on node:http/https: the /v2/ ping, the auth
 // challenge (Basic, or Bearer with the token flow), blobs, manifests and tags.
-// TLS is verified unless the caller asks for plain HTTP; loopback registries fall
-// back to HTTP only when they do not speak TLS at all, as go-containerregistry does.
+// TLS is always verified; plain HTTP only with --insecure-registry (stricter than
+// go-containerregistry, which downgrades loopback and private addresses).
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
@@ -17,7 +17,6 @@ import {
   MAX_MANIFEST_BYTES,
   USER_AGENT,
 } from "./constants.js";
-import { isLoopbackRegistry } from "./reference.js";
 
 export class RegistryError extends Error {
   constructor(
@@ -163,35 +162,22 @@ export class RegistryClient {
     this.agents.https.destroy();
   }
 
-  /** scheme://host, decided once by pinging /v2/. */
+  /** scheme://host, checked once by pinging /v2/. Plain HTTP only when asked for. */
   async baseUrl(): Promise<string> {
     if (this.base) return this.base;
-    if (this.insecure) {
-      this.base = `http://${this.registry}`;
-    } else {
-      this.base = `https://${this.registry}`;
-      try {
-        await this.ping();
-        return this.base;
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (isLoopbackRegistry(this.registry) && isPlainHttpServerError(e)) {
-          this.debug(`${this.registry} does not speak TLS; using plain HTTP on loopback`);
-          this.base = `http://${this.registry}`;
-          this.challenge = undefined;
-        } else {
-          this.base = undefined;
-          throw err instanceof RegistryError ? err : new RegistryError(networkMessage(e, this.registry));
-        }
-      }
-    }
-    await this.ping().catch((err: unknown) => {
-      const base = this.base;
+    const base = `${this.insecure ? "http" : "https"}://${this.registry}`;
+    this.base = base;
+    try {
+      await this.ping();
+    } catch (err) {
       this.base = undefined;
       if (err instanceof RegistryError) throw err;
-      throw new RegistryError(networkMessage(err as NodeJS.ErrnoException, base ? this.registry : this.registry));
-    });
-    return this.base!;
+      const e = err as NodeJS.ErrnoException;
+      let msg = networkMessage(e, this.registry);
+      if (!this.insecure && isPlainHttpServerError(e)) msg += "; the registry may serve plain HTTP: use --insecure-registry";
+      throw new RegistryError(msg);
+    }
+    return base;
   }
 
   private async ping(): Promise<void> {

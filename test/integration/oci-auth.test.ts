@@ -148,7 +148,7 @@ describe("basic auth (htpasswd) over TLS", () => {
 describe("token flow", () => {
   it("exchanges --creds for a scoped token and pushes", async () => {
     const before = token.tokenRequests.length;
-    const r = await flux(["push", "artifact", `oci://${token.host}/team/app:v1`, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${token.password}`], emptyHome());
+    const r = await flux(["push", "artifact", `oci://${token.host}/team/app:v1`, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${token.password}`, "--insecure-registry"], emptyHome());
     expect(r.code).toBe(0);
     expectNoSecrets(r);
     const reqs = token.tokenRequests.slice(before);
@@ -158,10 +158,10 @@ describe("token flow", () => {
   });
 
   it("is denied anonymously and with a wrong password", async () => {
-    const anonPush = await flux(["push", "artifact", `oci://${token.host}/team/app:v2`, "--path", src, "--source", "s", "--revision", "r"], emptyHome());
+    const anonPush = await flux(["push", "artifact", `oci://${token.host}/team/app:v2`, "--path", src, "--source", "s", "--revision", "r", "--insecure-registry"], emptyHome());
     expect(anonPush.code).toBe(1);
     expect(anonPush.stderr.trimEnd().split("\n").pop()).toMatch(/^✗ pushing artifact failed: HEAD 127\.0\.0\.1:\d+\/team\/app@sha256:[a-f0-9]{64}: UNAUTHORIZED: authentication required$/);
-    const wrong = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "x", "--creds", "flux:wrong"], emptyHome());
+    const wrong = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "x", "--creds", "flux:wrong", "--insecure-registry"], emptyHome());
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trimEnd().split("\n").pop()).toBe(
       `✗ tagging artifact failed: ${token.host}: UNAUTHORIZED: the token server at ${new URL(token.url).hostname}:${wrong.stderr.match(/token server at [^:]+:(\d+)/)?.[1]} rejected the credentials (HTTP 401)`,
@@ -171,7 +171,7 @@ describe("token flow", () => {
   it("uses an identity token from the Docker config (OAuth2 refresh grant)", async () => {
     const cfg = await dockerConfig("docker-identity", { auths: { [token.host]: { identitytoken: "s3cr3t-refresh-token" } } });
     const before = token.tokenRequests.length;
-    const r = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "latest"], { ...emptyHome(), DOCKER_CONFIG: cfg });
+    const r = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "latest", "--insecure-registry"], { ...emptyHome(), DOCKER_CONFIG: cfg });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`► tagging artifact\n✔ artifact tagged as ${token.host}/team/app:latest\n`);
     expect(token.tokenRequests.slice(before).every((q) => q.method === "POST" && q.grant === "refresh_token")).toBe(true);
@@ -180,15 +180,15 @@ describe("token flow", () => {
 
   it("pulls anonymously where the token server allows it, but cannot push", async () => {
     const { ref } = parseArtifactUrl(`oci://${anon.host}/pub/app:v1`);
-    await pushArtifact(ref, src, { source: "s", revision: "r", credentials: { username: "flux", password: anon.password } });
+    await pushArtifact(ref, src, { source: "s", revision: "r", credentials: { username: "flux", password: anon.password }, insecure: true });
     const out = path.join(work, "pulled-anon");
     await mkdir(out);
-    const pull = await flux(["pull", "artifact", `oci://${anon.host}/pub/app:v1`, "-o", out], emptyHome());
+    const pull = await flux(["pull", "artifact", `oci://${anon.host}/pub/app:v1`, "-o", out, "--insecure-registry"], emptyHome());
     expect(pull.code).toBe(0);
     expect(anon.tokenRequests.some((q) => q.user === undefined && q.scope.includes("repository:pub/app:pull"))).toBe(true);
-    const list = await flux(["list", "artifacts", `oci://${anon.host}/pub/app`, "-o", "json"], emptyHome());
+    const list = await flux(["list", "artifacts", `oci://${anon.host}/pub/app`, "-o", "json", "--insecure-registry"], emptyHome());
     expect(JSON.parse(list.stdout)).toHaveLength(1);
-    const push = await flux(["tag", "artifact", `oci://${anon.host}/pub/app:v1`, "--tag", "nope"], emptyHome());
+    const push = await flux(["tag", "artifact", `oci://${anon.host}/pub/app:v1`, "--tag", "nope", "--insecure-registry"], emptyHome());
     expect(push.code).toBe(1);
     expect(push.stderr).toContain("UNAUTHORIZED");
   });

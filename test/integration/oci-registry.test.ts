@@ -23,9 +23,11 @@ interface CliResult {
   stderr: string;
 }
 
-function flux(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+/** Runs the CLI; the test registry serves plain HTTP, so --insecure-registry is added unless insecure is false. */
+function flux(args: string[], env: NodeJS.ProcessEnv = {}, insecure = true): Promise<CliResult> {
+  const cwd = ROOT;
   return new Promise((resolve) => {
-    execFile(process.execPath, [FLUX, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [FLUX, ...args, ...(insecure ? ["--insecure-registry"] : [])], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0;
       resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
     });
@@ -77,6 +79,7 @@ describe("engine round trip", () => {
       revision: "main@sha1:0123456789abcdef0123456789abcdef01234567",
       annotations: { "org.opencontainers.image.description": "test <config> & more" },
       now: () => new Date("2026-01-02T03:04:05.678Z"),
+      insecure: true,
     });
     expect(pushed.digestUrl).toBe(`${reg.host}/engine/app@${pushed.digest}`);
 
@@ -102,36 +105,36 @@ describe("engine round trip", () => {
     const config = await httpGet(`${reg.url}/v2/engine/app/blobs/${manifest.config.digest}`);
     expect(JSON.parse(config.body.toString()).rootfs.type).toBe("layers");
 
-    const tagged = await tagArtifact(ref, ["latest", "stable"]);
+    const tagged = await tagArtifact(ref, ["latest", "stable"], { insecure: true });
     expect(tagged).toEqual([`${reg.host}/engine/app:latest`, `${reg.host}/engine/app:stable`]);
 
-    const listed = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`);
+    const listed = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { insecure: true });
     expect(listed.map((l) => l.url)).toEqual([`${reg.host}/engine/app:v1.0.0`, `${reg.host}/engine/app:stable`, `${reg.host}/engine/app:latest`]);
     for (const l of listed) {
       expect(l.digest).toBe(pushed.digest);
       expect(l.source_url).toBe("https://github.com/org/repo");
       expect(l.source_revision).toBe("main@sha1:0123456789abcdef0123456789abcdef01234567");
     }
-    const semver = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { semverFilter: ">=1.0.0" });
+    const semver = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { semverFilter: ">=1.0.0", insecure: true });
     expect(semver.map((l) => l.url)).toEqual([`${reg.host}/engine/app:v1.0.0`]);
-    const regex = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { regexFilter: "^st" });
+    const regex = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { regexFilter: "^st", insecure: true });
     expect(regex.map((l) => l.url)).toEqual([`${reg.host}/engine/app:stable`]);
 
     const out = path.join(work, "pulled-engine");
     await mkdir(out);
-    const pulled = await pullArtifact(parseArtifactUrl(`oci://${reg.host}/engine/app@${pushed.digest}`).ref, url, out);
+    const pulled = await pullArtifact(parseArtifactUrl(`oci://${reg.host}/engine/app@${pushed.digest}`).ref, url, out, { insecure: true });
     expect(pulled.digest).toBe(`${reg.host}/engine/app@${pushed.digest}`);
     expect(pulled.source_revision).toBe("main@sha1:0123456789abcdef0123456789abcdef01234567");
     expect(await readFile(path.join(out, "apps", "deploy.yaml"), "utf8")).toContain("name: podinfo");
     expect(existsSync(path.join(out, "logo.png"))).toBe(false); // default --ignore-paths
     expect((await readdir(out)).sort()).toEqual(["apps", "kustomization.yaml"]);
 
-    expect(await diffArtifact(ref, src)).toEqual({ equal: true, changes: [] });
+    expect(await diffArtifact(ref, src, { insecure: true })).toEqual({ equal: true, changes: [] });
     const changed = path.join(work, "changed");
     await mkdir(path.join(changed, "apps"), { recursive: true });
     await writeFile(path.join(changed, "apps", "deploy.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n");
     await writeFile(path.join(changed, "extra.yaml"), "a: b\n");
-    const d = await diffArtifact(ref, changed);
+    const d = await diffArtifact(ref, changed, { insecure: true });
     expect(d.equal).toBe(false);
     expect(d.changes.sort()).toEqual(["+ extra.yaml", "- kustomization.yaml", "~ apps/deploy.yaml"]);
   });
@@ -221,7 +224,7 @@ describe("CLI round trip", () => {
     const r = await new Promise<CliResult>((resolve) => {
       const child = execFile(
         process.execPath,
-        [FLUX, "push", "artifact", `oci://${reg.host}/stdin/app:v1`, "-f", "-", "--source", "s", "--revision", "r", "-o", "yaml"],
+        [FLUX, "push", "artifact", `oci://${reg.host}/stdin/app:v1`, "-f", "-", "--source", "s", "--revision", "r", "-o", "yaml", "--insecure-registry"],
         { env: { ...process.env, ...env(), NO_COLOR: "1" } },
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
@@ -239,7 +242,7 @@ describe("CLI round trip", () => {
 describe("tampering and errors", () => {
   it("detects a modified blob in registry storage and leaves the output untouched", async () => {
     const { ref } = parseArtifactUrl(`oci://${reg.host}/tamper/app:v1`);
-    const pushed = await pushArtifact(ref, src, { source: "s", revision: "r" });
+    const pushed = await pushArtifact(ref, src, { source: "s", revision: "r", insecure: true });
     const blob = reg.blobPath(pushed.layerDigest);
     const data = await readFile(blob);
     data[data.length - 10] = data[data.length - 10]! ^ 0xff; // same size, different bytes
@@ -298,6 +301,16 @@ describe("tampering and errors", () => {
   });
 });
 
+describe("TLS by default", () => {
+  it("does not fall back to plain HTTP without --insecure-registry, even on loopback", async () => {
+    const r = await flux(["list", "artifacts", `oci://${reg.host}/cli/app`], env(), false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^✗ listing tags failed: cannot reach registry ${reg.host.replace(/\./g, "\\.")}: TLS handshake failed \\([A-Z_]+\\); the registry may serve plain HTTP: use --insecure-registry\\n$`),
+    );
+  });
+});
+
 describe("artifacts written by other tools", () => {
   it("pulls and diffs an artifact whose tarball GNU tar wrote (./ names, other gzip bytes) under a Docker v2 manifest", async () => {
     const tgz = await new Promise<Buffer>((resolve, reject) =>
@@ -305,7 +318,7 @@ describe("artifacts written by other tools", () => {
         err ? reject(err) : resolve(stdout as unknown as Buffer),
       ),
     );
-    const client = new RegistryClient({ registry: reg.host });
+    const client = new RegistryClient({ registry: reg.host, insecure: true });
     const config = Buffer.from("{}");
     await client.uploadBlob("foreign/app", config);
     await client.uploadBlob("foreign/app", tgz);
@@ -320,7 +333,7 @@ describe("artifacts written by other tools", () => {
 
     const out = path.join(work, "pulled-foreign");
     await mkdir(out);
-    const pull = await flux(["pull", "artifact", `oci://${reg.host}/foreign/app:v1`, "-o", out, "--insecure-registry"], env());
+    const pull = await flux(["pull", "artifact", `oci://${reg.host}/foreign/app:v1`, "-o", out], env());
     expect(pull.code).toBe(0);
     expect(pull.stderr).toContain("✔ source \n");
     expect(await readFile(path.join(out, "apps", "deploy.yaml"), "utf8")).toContain("name: podinfo");

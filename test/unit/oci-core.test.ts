@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { artifactConfig, goJson, isCosignArtifact, parseAnnotations, rfc3339 } from "../../src/oci/artifact.js";
 import { hostOf, parseCreds } from "../../src/oci/auth.js";
 import { compileGoGlob, IgnoreMatcher, IgnorePattern, readPatterns } from "../../src/oci/ignore.js";
-import { isLoopbackRegistry, parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../src/oci/reference.js";
+import { parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../src/oci/reference.js";
 import { parseChallenge } from "../../src/oci/registry.js";
 import { parseConstraint, parseVersion } from "../../src/oci/semver.js";
 
@@ -37,14 +37,6 @@ describe("references", () => {
     expect(message).toContain("invalid URL");
     expect(message).not.toContain("hunter2");
     expect(parseRepositoryUrl("oci://ghcr.io/org/app:v1")).toEqual({ url: "ghcr.io/org/app", ref: { registry: "ghcr.io", repository: "org/app" } });
-  });
-
-  it("knows loopback registries", () => {
-    expect(isLoopbackRegistry("localhost:5000")).toBe(true);
-    expect(isLoopbackRegistry("127.0.0.1:5000")).toBe(true);
-    expect(isLoopbackRegistry("[::1]:5000")).toBe(true);
-    expect(isLoopbackRegistry("192.168.1.2:5000")).toBe(false);
-    expect(isLoopbackRegistry("ghcr.io")).toBe(false);
   });
 });
 
