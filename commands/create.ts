@@ -451,6 +451,9 @@ function registerSecrets(create: Command): void {
   str(helm, "--tls-crt-file <string>", "TLS authentication cert file path");
   str(helm, "--tls-key-file <string>", "TLS authentication key file path");
   str(helm, "--ca-crt-file <string>", "TLS authentication CA file path");
+  for (const f of ["--cert-file <string>", "--key-file <string>", "--ca-file <string>"]) {
+    helm.addOption(new Option(f, "deprecated").hideHelp());
+  }
   run(helm, async () => (await secrets()).runCreateSecretHelm);
 
   const tls = secret.command("tls").description("Create or update a Kubernetes secret with TLS certificates");

@@ -9,12 +9,11 @@ import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import {
   githubAppSecret,
-  helmSecret,
   notationSecret,
   ociSecret,
   proxySecret,
   receiverSecret,
-  tlsSecret,
+  secret,
 } from "../manifests/secrets.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
 import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
@@ -111,57 +110,83 @@ export const runCreateSecretGit: Run = (args, opts, ctx) => createSecretGit()(ar
 
 // ------------------------------------------------------------------ helm / tls
 
-function tlsFiles(opts: Opts): { tlsCrt?: string; tlsKey?: string; caCrt?: string } {
-  const crtFile = str(opts.tlsCrtFile) || str(opts.certFile);
-  const keyFile = str(opts.tlsKeyFile) || str(opts.keyFile);
-  const caFile = str(opts.caCrtFile) || str(opts.caFile);
-  if ((crtFile && !keyFile) || (!crtFile && keyFile)) {
-    throw new CliError("--tls-crt-file and --tls-key-file are both required to configure TLS client authentication");
+/**
+ * TLS material as upstream's sourcesecret writes it: --tls-crt-file/--tls-key-file
+ * (both) as tls.crt/tls.key, else the deprecated --cert-file/--key-file as
+ * certFile/keyFile; --ca-crt-file as ca.crt, else the deprecated --ca-file as caFile.
+ */
+function tlsData(opts: Opts): Record<string, string> {
+  const d: Record<string, string> = {};
+  const caCrtFile = str(opts.caCrtFile);
+  const caFile = str(opts.caFile);
+  if (caCrtFile) d["ca.crt"] = readUserFile(caCrtFile, "unable to read TLS CA file");
+  else if (caFile) d["caFile"] = readUserFile(caFile, "unable to read TLS CA file");
+  const crt = str(opts.tlsCrtFile);
+  const key = str(opts.tlsKeyFile);
+  const certFile = str(opts.certFile);
+  const keyFile = str(opts.keyFile);
+  if (crt && key) {
+    d["tls.crt"] = readUserFile(crt, "failed to read cert file");
+    d["tls.key"] = readUserFile(key, "failed to read key file");
+  } else if (certFile && keyFile) {
+    d["certFile"] = readUserFile(certFile, "failed to read cert file");
+    d["keyFile"] = readUserFile(keyFile, "failed to read key file");
+  } else if (crt || key) {
+    throw new CliError("--tls-crt-file and --tls-key-file are both required for TLS client authentication");
   }
-  return {
-    tlsCrt: crtFile ? readUserFile(crtFile, "failed to read TLS certificate file") : undefined,
-    tlsKey: keyFile ? readUserFile(keyFile, "failed to read TLS key file") : undefined,
-    caCrt: caFile ? readUserFile(caFile, "failed to read CA certificate file") : undefined,
-  };
+  return d;
+}
+
+function deprecations(ctx: CommandContext, opts: Opts, message: (flag: string) => string): void {
+  for (const [key, flag] of [
+    ["certFile", "cert-file"],
+    ["keyFile", "key-file"],
+    ["caFile", "ca-file"],
+  ] as const) {
+    if (opts[key] !== undefined) ctx.io.stderr.write(`Flag --${flag} has been deprecated, ${message(flag)}\n`);
+  }
 }
 
 export function buildHelmSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
   const labels = parseLabels(list(opts.label));
-  const username = str(opts.username);
-  const password = str(opts.password);
-  if ((username && !password) || (!username && password)) {
-    throw new CliError("both --username and --password are required for basic authentication");
-  }
-  return helmSecret({ name, namespace: ctx.globals.namespace, labels, username, password, ...tlsFiles(opts) });
+  const d: Record<string, string> = {};
+  if (str(opts.username)) d.username = str(opts.username);
+  if (str(opts.password)) d.password = str(opts.password);
+  Object.assign(d, tlsData(opts));
+  return secret({ name, namespace: ctx.globals.namespace, labels, stringData: d });
 }
 
-export const runCreateSecretHelm: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildHelmSecret(args, opts, ctx), "helm", {});
+export const runCreateSecretHelm: Run = async (args, opts, ctx) => {
+  deprecations(ctx, opts, () => "please use the command `flux create secret tls` to generate TLS secrets");
+  await finish(ctx, opts, buildHelmSecret(args, opts, ctx), "helm", {});
+};
 
 export function buildTLSSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
   const labels = parseLabels(list(opts.label));
-  for (const [old, repl] of [
-    ["certFile", "--tls-crt-file"],
-    ["keyFile", "--tls-key-file"],
-    ["caFile", "--ca-crt-file"],
-  ] as const) {
-    if (str(opts[old])) {
-      const flag = old.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      ctx.io.stderr.write(`Flag --${flag} has been deprecated, please use ${repl} instead\n`);
-    }
-  }
-  const files = tlsFiles(opts);
-  if (!files.tlsCrt && !files.caCrt) {
+  const d = tlsData(opts);
+  if (Object.keys(d).length === 0) {
     throw new CliError("--tls-crt-file and --tls-key-file, or --ca-crt-file are required");
   }
-  return tlsSecret({ name, namespace: ctx.globals.namespace, labels, ...files });
+  return secret({
+    name,
+    namespace: ctx.globals.namespace,
+    labels,
+    stringData: d,
+    type: d["tls.crt"] && d["tls.key"] ? "kubernetes.io/tls" : undefined,
+  });
 }
 
 export const runCreateSecretTLS: Run = async (args, opts, ctx) => {
-  const s = buildTLSSecret(args, opts, ctx);
-  await finish(ctx, opts, s, "tls", {}, false);
+  const repl: Record<string, string> = {
+    "cert-file": "--tls-crt-file",
+    "key-file": "--tls-key-file",
+    "ca-file": "--ca-crt-file",
+  };
+  deprecations(ctx, opts, (flag) => `please use ${repl[flag]} instead`);
+  // upstream prints tls secrets with Print: no blank line after the document
+  await finish(ctx, opts, buildTLSSecret(args, opts, ctx), "tls", {}, false);
 };
 
 // ------------------------------------------------------------------ oci
@@ -174,10 +199,11 @@ export function buildOCISecret(args: string[], opts: Opts, ctx: CommandContext):
   const password = str(opts.password);
   if (!username) throw new CliError("--username is required");
   if (!password) throw new CliError("--password is required");
-  const labels = parseLabels(list(opts.label));
-  const registry = url.replace(/^oci:\/\//, "").split("/")[0]!;
-  if (registry === "") throw new CliError(`error parsing url '${url}': the registry host is missing`);
-  return ociSecret({ name, namespace: ctx.globals.namespace, labels, registry, username, password });
+  if (/\s/.test(url) || url.includes("://")) {
+    throw new CliError(`error parsing url: 'could not parse reference: ${url}'`);
+  }
+  // upstream passes the URL as the registry key and sets no labels on this secret
+  return ociSecret({ name, namespace: ctx.globals.namespace, registry: url, username, password });
 }
 
 export const runCreateSecretOCI: Run = async (args, opts, ctx) =>
@@ -196,11 +222,10 @@ export function buildGitHubAppSecret(args: string[], opts: Opts, ctx: CommandCon
   const keyFile = str(opts.appPrivateKey);
   if (!keyFile) throw new CliError("--app-private-key is required");
   const privateKey = readUserFile(keyFile, "unable to read private key file");
-  const labels = parseLabels(list(opts.label));
+  // as upstream, the githubapp secret carries no labels
   return githubAppSecret({
     name,
     namespace: ctx.globals.namespace,
-    labels,
     appID,
     installationID,
     installationOwner,
@@ -216,19 +241,17 @@ export const runCreateSecretGitHubApp: Run = async (args, opts, ctx) =>
 
 export function buildProxySecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
-  const address = str(opts.address);
-  if (!address) throw new CliError("--address is required");
-  const u = parseUrl(address);
-  if (!u || !u.host)
-    throw new CliError(
-      `invalid proxy address '${address}': must be a URL with a scheme and host, e.g. https://proxy.example.com:8080`,
-    );
-  const username = str(opts.username);
-  const password = str(opts.password);
-  if (username && !password) throw new CliError("--password is required when --username is set");
-  if (!username && password) throw new CliError("--username is required when --password is set");
   const labels = parseLabels(list(opts.label));
-  return proxySecret({ name, namespace: ctx.globals.namespace, labels, address, username, password });
+  const address = str(opts.address);
+  if (!address) throw new CliError("address is required");
+  return proxySecret({
+    name,
+    namespace: ctx.globals.namespace,
+    labels,
+    address,
+    username: str(opts.username),
+    password: str(opts.password),
+  });
 }
 
 export const runCreateSecretProxy: Run = async (args, opts, ctx) =>
@@ -242,31 +265,38 @@ export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandCont
   if (caFiles.length === 0) throw new CliError("--ca-cert-file is required");
   const policyFile = str(opts.trustPolicyFile);
   if (!policyFile) throw new CliError("--trust-policy-file is required");
+  const labels = parseLabels(list(opts.label));
   const trustPolicy = readUserFile(policyFile, "unable to read trust policy file");
+  let doc: unknown;
   try {
-    const policy = JSON.parse(trustPolicy) as { trustPolicies?: unknown };
-    if (!policy || typeof policy !== "object" || !Array.isArray(policy.trustPolicies)) {
-      throw new Error("missing trustPolicies");
-    }
+    doc = JSON.parse(trustPolicy);
   } catch (err) {
     throw new CliError(`failed to unmarshal trust policy ${policyFile}: ${(err as Error).message}`);
   }
-  const caCerts = caFiles.map((f) => {
+  const policies = (doc as { trustPolicies?: unknown } | null)?.trustPolicies;
+  if (!doc || typeof doc !== "object" || !Array.isArray(policies) || policies.length === 0) {
+    throw new CliError("invalid trust policy: trust policy document has no trust policy statements");
+  }
+  const errors: string[] = [];
+  const caCerts: { key: string; data: string }[] = [];
+  for (const f of caFiles) {
     const base = basename(f);
     if (!base.endsWith(".crt") && !base.endsWith(".pem")) {
-      throw new CliError(`${f} must end with either .crt or .pem`);
+      errors.push(`${base} must end with either .crt or .pem`);
+      continue;
     }
-    return {
-      key: base.endsWith(".crt") ? "ca.crt" : "ca.pem",
-      data: readUserFile(f, "unable to read CA certificate file"),
-    };
-  });
-  const labels = parseLabels(list(opts.label));
+    try {
+      caCerts.push({ key: base, data: readUserFile(f, "unable to read TLS CA file") });
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  if (errors.length > 0) throw new CliError(errors.join("\n"));
   return notationSecret({ name, namespace: ctx.globals.namespace, labels, caCerts, trustPolicy });
 }
 
 export const runCreateSecretNotation: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildNotationSecret(args, opts, ctx), "notation", {});
+  finish(ctx, opts, buildNotationSecret(args, opts, ctx), "notation configuration", {});
 
 // ------------------------------------------------------------------ receiver
 

@@ -10,8 +10,8 @@ import { runCli } from "./create-helpers.js";
 const GOLDEN = join(__dirname, "../golden/create");
 const FX = join(GOLDEN, "fixtures");
 
-/** [golden file, command line] */
-const cases: [string, string][] = [
+/** [golden file, command line, expected stderr] */
+const cases: [string, string, string?][] = [
   // the reference outputs of upstream flux v2.9 (/work/shared/reference)
   [
     "source-git-export.yaml",
@@ -249,6 +249,23 @@ const cases: [string, string][] = [
     "secret-githubapp.yaml",
     `create secret githubapp appinfo --app-id=1 --app-installation-id=2 --app-private-key=${FX}/ca.pem --app-base-url=www.example.com/api/v3 --namespace=my-namespace --export`,
   ],
+  [
+    "secret-tls-deprecated.yaml",
+    `create secret tls certs --cert-file=${FX}/ca.crt --key-file=${FX}/ca.pem --ca-file=${FX}/ca-data.crt --namespace=my-namespace --export`,
+    "Flag --cert-file has been deprecated, please use --tls-crt-file instead\n" +
+      "Flag --key-file has been deprecated, please use --tls-key-file instead\n" +
+      "Flag --ca-file has been deprecated, please use --ca-crt-file instead\n",
+  ],
+  [
+    "secret-helm-deprecated-tls.yaml",
+    `create secret helm repo -u user -p pass --cert-file=${FX}/ca.crt --key-file=${FX}/ca.pem --export`,
+    "Flag --cert-file has been deprecated, please use the command `flux create secret tls` to generate TLS secrets\n" +
+      "Flag --key-file has been deprecated, please use the command `flux create secret tls` to generate TLS secrets\n",
+  ],
+  [
+    "secret-oci-url.yaml",
+    "create secret oci ghcr --url=ghcr.io/stefanprodan/charts -u user -p pass --label=ignored=yes --export",
+  ],
 ];
 
 /** Splits on spaces; single quotes group words (no escapes needed here). */
@@ -259,10 +276,10 @@ function split(cmd: string): string[] {
 }
 
 describe("flux create --export golden files", () => {
-  for (const [file, cmd] of cases) {
+  for (const [file, cmd, stderr] of cases) {
     it(`${file}: flux ${cmd.replaceAll(FX, "<fixtures>")}`, async () => {
       const res = await runCli(split(cmd));
-      expect(res.stderr.replace(/^✚ generating HelmChart source\n/, "")).toBe("");
+      expect(res.stderr.replace(/^✚ generating HelmChart source\n/, "")).toBe(stderr ?? "");
       expect(res.code).toBe(0);
       const path = join(GOLDEN, file);
       if (process.env.UPDATE_GOLDEN && (!existsSync(path) || readFileSync(path, "utf8") !== res.stdout)) {

@@ -321,9 +321,9 @@ const cases: [string, string[]][] = [
     ["create", "secret", "receiver", "test-secret", "--type=gcr", "--token=t", "--hostname=h"],
   ],
   ["--url is required", ["create", "secret", "oci", "ghcr", "--export"]],
-  ["--address is required", ["create", "secret", "proxy", "proxy", "--export"]],
+  ["address is required", ["create", "secret", "proxy", "proxy", "--export"]],
   [
-    `${FX}/trustpolicy.json must end with either .crt or .pem`,
+    "trustpolicy.json must end with either .crt or .pem",
     [
       "create",
       "secret",
