@@ -232,7 +232,7 @@ describe("flux install / check / version / uninstall", () => {
     for (const [args, msg] of [
       [["--components", "source-controller,nope"], "✗ component nope is not available"],
       [["--registry-creds", "u:p"], "✗ --registry-creds requires --image-pull-secret to be set"],
-      [["-v", "2.9.0"], "✗ targeted version '2.9.0' must be prefixed with 'v'"],
+      [["--version", "2.9.0"], "✗ targeted version '2.9.0' must be prefixed with 'v'"],
       [
         ["--log-level", "trace"],
         `✗ invalid argument "trace" for "--log-level" flag: unsupported value 'trace', must be one of: debug, info, error`,
