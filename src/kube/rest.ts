@@ -92,6 +92,32 @@ export function resourcePath(
   return p;
 }
 
+// client-node builds a fresh Agent (one TLS handshake per request); verbs that issue
+// many requests (get all, paging, --all) reuse connections through one keep-alive
+// agent per kubeconfig and TLS identity instead.
+const agents = new WeakMap<object, Map<string, http.Agent>>();
+
+function keepAliveAgent(config: object, o: https.RequestOptions, protocol: string): http.Agent {
+  let byKey = agents.get(config);
+  if (!byKey) agents.set(config, (byKey = new Map()));
+  const tls = {
+    ca: o.ca,
+    cert: o.cert,
+    key: o.key,
+    pfx: o.pfx,
+    passphrase: o.passphrase,
+    rejectUnauthorized: o.rejectUnauthorized,
+    servername: o.servername,
+  };
+  const key = `${protocol}|${JSON.stringify(tls)}`;
+  let agent = byKey.get(key);
+  if (!agent) {
+    agent = protocol === "http:" ? new http.Agent({ keepAlive: true }) : new https.Agent({ ...tls, keepAlive: true, maxSockets: 32 });
+    byKey.set(key, agent);
+  }
+  return agent;
+}
+
 async function prepare(
   target: RestTarget,
   method: string,
@@ -107,6 +133,7 @@ async function prepare(
   const headers: Record<string, string | string[]> = { Accept: "application/json" };
   const reqOpts: https.RequestOptions = { method, headers };
   await target.config.applyToHTTPSOptions(reqOpts);
+  if (!(cluster as { proxyUrl?: string }).proxyUrl) reqOpts.agent = keepAliveAgent(target.config, reqOpts, url.protocol);
   const h = (reqOpts.headers ?? {}) as Record<string, string | string[]>;
   if (target.impersonate?.user) h["Impersonate-User"] = target.impersonate.user;
   if (target.impersonate?.groups?.length) h["Impersonate-Group"] = target.impersonate.groups;
