@@ -4,3 +4,39 @@ export { parseDuration, parseDurationNs, formatDurationNs, canonicalDuration } f
 export { createLogger, createMemoryLogger, silentLogger, type Logger } from "./output/logger.js";
 export { CliError } from "./errors.js";
 export { CLI_VERSION, FLUX_VERSION, DEFAULT_DISTRIBUTION_VERSION } from "./version.js";
+// Generators of `flux create ...` (pure: options in, Kubernetes objects out).
+export * as manifests from "./manifests/index.js";
+export {
+  gitRepository,
+  helmRepository,
+  ociRepository,
+  bucket,
+  helmChart,
+  type GitRepositoryOptions,
+  type HelmRepositoryOptions,
+  type OCIRepositoryOptions,
+  type BucketOptions,
+  type HelmChartOptions,
+} from "./manifests/sources.js";
+export {
+  kustomization,
+  helmRelease,
+  type KustomizationOptions,
+  type HelmReleaseOptions,
+} from "./manifests/kustomization.js";
+export { imageRepository, imagePolicy, imageUpdateAutomation } from "./manifests/image.js";
+export { alert, alertProvider, receiver } from "./manifests/notification.js";
+export { tenantObjects, type TenantOptions } from "./manifests/tenant.js";
+export {
+  gitSecret,
+  helmSecret,
+  tlsSecret,
+  ociSecret,
+  githubAppSecret,
+  proxySecret,
+  notationSecret,
+  receiverSecret,
+  dockerConfigJson,
+  receiverWebhookPath,
+} from "./manifests/secrets.js";
+export { generateKeyPair, loadKeyPair, authorizedKey, openSSHPrivateKey, type KeyPair } from "./create/sshkeys.js";
