@@ -9,6 +9,7 @@ import tls from "node:tls";
 import { redactUrls } from "../errors.js";
 import type { Credentials } from "./auth.js";
 import { hasCredentials } from "./auth.js";
+import { proxyAuthorization, proxyFor, tunnel } from "./proxy.js";
 import {
   DOCKER_MANIFEST_LIST_MEDIA_TYPE,
   DOCKER_MANIFEST_MEDIA_TYPE,
@@ -42,6 +43,8 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Verbose trace (method, URL, status); never headers. */
   debug?: (line: string) => void;
+  /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface HttpResponse {
@@ -132,6 +135,7 @@ export class RegistryClient {
   private readonly signal?: AbortSignal;
   private readonly userAgent: string;
   private readonly debug: (line: string) => void;
+  private readonly env: NodeJS.ProcessEnv;
   private base?: string;
   private challenge?: Challenge;
   private readonly tokens = new Map<string, string>();
@@ -145,6 +149,7 @@ export class RegistryClient {
     this.signal = opts.signal;
     this.userAgent = opts.userAgent ?? USER_AGENT;
     this.debug = opts.debug ?? (() => {});
+    this.env = opts.env ?? process.env;
     this.agents = {
       http: new http.Agent({ keepAlive: true }),
       https: new https.Agent({ keepAlive: true, ...(this.ca ? { ca: this.mergedCa() } : {}) }),
@@ -205,48 +210,60 @@ export class RegistryClient {
     return new Promise((resolve, reject) => {
       const u = new URL(url);
       const isHttps = u.protocol === "https:";
-      const mod = isHttps ? https : http;
       const h: Record<string, string> = { "User-Agent": this.userAgent, ...headers };
       if (body) h["Content-Length"] = String(body.length);
-      this.debug(`${method} ${redactUrls(url)}`);
-      const req = mod.request(
-        u,
-        {
-          method,
-          headers: h,
-          agent: isHttps ? this.agents.https : this.agents.http,
-          signal: this.signal,
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < 5) {
-            res.resume();
-            const next = new URL(res.headers.location, u);
-            const nh = { ...headers };
-            if (next.host !== u.host) delete nh.Authorization;
-            const nextMethod = status === 303 ? "GET" : method;
-            this.raw(nextMethod, next.toString(), nh, nextMethod === "GET" ? undefined : body, maxBytes, redirects + 1).then(resolve, reject);
+      const proxy = proxyFor(u, this.env);
+      this.debug(`${method} ${redactUrls(url)}${proxy ? ` via proxy ${proxy.host}` : ""}`);
+      const onResponse = (res: http.IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < 5) {
+          res.resume();
+          const next = new URL(res.headers.location, u);
+          const nh = { ...headers };
+          if (next.host !== u.host) delete nh.Authorization;
+          const nextMethod = status === 303 ? "GET" : method;
+          this.raw(nextMethod, next.toString(), nh, nextMethod === "GET" ? undefined : body, maxBytes, redirects + 1).then(resolve, reject);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            res.destroy(new RegistryError(`response from ${this.registry} exceeds ${maxBytes} bytes`));
             return;
           }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (c: Buffer) => {
-            size += c.length;
-            if (size > maxBytes) {
-              res.destroy(new RegistryError(`response from ${this.registry} exceeds ${maxBytes} bytes`));
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on("error", reject);
-          res.on("end", () => {
-            this.debug(`${method} ${redactUrls(url)} -> ${status}`);
-            resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
+          chunks.push(c);
+        });
+        res.on("error", reject);
+        res.on("end", () => {
+          this.debug(`${method} ${redactUrls(url)} -> ${status}`);
+          resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+      };
+      const send = (req: http.ClientRequest) => {
+        req.on("error", reject);
+        req.end(body);
+      };
+      if (!proxy) {
+        const mod = isHttps ? https : http;
+        send(mod.request(u, { method, headers: h, agent: isHttps ? this.agents.https : this.agents.http, signal: this.signal }, onResponse));
+      } else if (isHttps) {
+        tunnel(proxy, u, this.ca ? { ca: this.mergedCa() } : {}, this.signal).then(
+          (socket) => send(https.request(u, { method, headers: h, createConnection: () => socket, signal: this.signal }, onResponse)),
+          reject,
+        );
+      } else {
+        const ph: Record<string, string> = { ...h, Host: u.host };
+        const auth = proxyAuthorization(proxy);
+        if (auth) ph["Proxy-Authorization"] = auth;
+        send(
+          http.request(
+            { host: proxy.hostname, port: Number(proxy.port || 80), path: u.toString(), method, headers: ph, agent: this.agents.http, signal: this.signal },
+            onResponse,
+          ),
+        );
+      }
     });
   }
 

@@ -91,7 +91,7 @@ async function makeServingCert(dir: string): Promise<void> {
   await openssl(["req", "-x509", ...EC, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=tsflux-registry-ca"], dir);
   await writeFile(
     path.join(dir, "serving.ext"),
-    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost,DNS:registry.tsflux.test\n",
   );
   await openssl(["req", "-new", ...EC, "-keyout", "serving.key", "-out", "serving.csr", "-subj", "/CN=127.0.0.1"], dir);
   await openssl(
