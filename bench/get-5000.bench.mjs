@@ -61,10 +61,18 @@ async function request(kc, method, p, body, contentType = "application/json") {
   const opts = { method, headers: { Accept: "application/json" } };
   await kc.applyToHTTPSOptions(opts);
   // One keep-alive agent: client-node's fresh agent per request means one TLS handshake each.
-  agent ??= new https.Agent({ ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized, keepAlive: true, maxSockets: 64 });
+  agent ??= new https.Agent({
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    rejectUnauthorized: opts.rejectUnauthorized,
+    keepAlive: true,
+    maxSockets: 64,
+  });
   if (url.protocol === "https:") opts.agent = agent;
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload) opts.headers = { ...opts.headers, "Content-Type": contentType, "Content-Length": Buffer.byteLength(payload) };
+  if (payload)
+    opts.headers = { ...opts.headers, "Content-Type": contentType, "Content-Length": Buffer.byteLength(payload) };
   const mod = url.protocol === "http:" ? http : https;
   return await new Promise((resolve, reject) => {
     const req = mod.request(url, opts, (res) => {
@@ -72,7 +80,8 @@ async function request(kc, method, p, body, contentType = "application/json") {
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString();
-        if (res.statusCode >= 300 && res.statusCode !== 409) reject(new Error(`${method} ${p}: ${res.statusCode} ${text.slice(0, 300)}`));
+        if (res.statusCode >= 300 && res.statusCode !== 409)
+          reject(new Error(`${method} ${p}: ${res.statusCode} ${text.slice(0, 300)}`));
         else resolve(text ? JSON.parse(text) : undefined);
       });
     });
@@ -97,15 +106,25 @@ async function pool(items, limit, fn) {
 async function populate(kc) {
   const t0 = Date.now();
   const nsNames = Array.from({ length: namespaces }, (_, i) => `bench-${runId}-${i}`);
-  for (const ns of nsNames) await request(kc, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
-  const items = Array.from({ length: total }, (_, i) => ({ ns: nsNames[i % namespaces], name: `app-${String(i).padStart(5, "0")}` }));
+  for (const ns of nsNames)
+    await request(kc, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  const items = Array.from({ length: total }, (_, i) => ({
+    ns: nsNames[i % namespaces],
+    name: `app-${String(i).padStart(5, "0")}`,
+  }));
   const base = "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces";
   await pool(items, 64, async ({ ns, name }, i) => {
     await request(kc, "POST", `${base}/${ns}/kustomizations`, {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
       kind: "Kustomization",
       metadata: { name, namespace: ns, labels: { "kustomize.toolkit.fluxcd.io/name": "flux-system" } },
-      spec: { interval: "10m", prune: true, path: `./apps/${name}`, sourceRef: { kind: "GitRepository", name: "flux-system" }, suspend: i % 17 === 0 },
+      spec: {
+        interval: "10m",
+        prune: true,
+        path: `./apps/${name}`,
+        sourceRef: { kind: "GitRepository", name: "flux-system" },
+        suspend: i % 17 === 0,
+      },
     });
     const rev = `main@sha1:${(i * 2654435761).toString(16).padStart(8, "0").repeat(5).slice(0, 40)}`;
     await request(
@@ -142,11 +161,15 @@ function runGet(kubeconfig) {
     `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`,
   );
   const start = process.hrtime.bigint();
-  const res = spawnSync(process.execPath, ["--import", `file://${preload}`, flux, "--kubeconfig", kubeconfig, "get", "kustomizations", "-A"], {
-    env: { ...process.env, BENCH_RSS_FILE: rssFile },
-    maxBuffer: 1 << 30,
-    encoding: "utf8",
-  });
+  const res = spawnSync(
+    process.execPath,
+    ["--import", `file://${preload}`, flux, "--kubeconfig", kubeconfig, "get", "kustomizations", "-A"],
+    {
+      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+      maxBuffer: 1 << 30,
+      encoding: "utf8",
+    },
+  );
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (res.status !== 0) throw new Error(`flux get exited ${res.status}: ${res.stderr}`);
   const rows = res.stdout.split("\n").filter((l) => l.startsWith(`bench-${runId}-`)).length;
@@ -177,9 +200,15 @@ try {
   const rss = Math.max(...results.map((r) => r.rssMb));
   console.log(`get kustomizations -A over ${total} objects in ${namespaces} namespaces (node ${process.version})`);
   console.log(`  environment ${(envMs / 1000).toFixed(1)}s, populate ${(popMs / 1000).toFixed(1)}s`);
-  console.log(`  wall time   median ${wall.toFixed(0)} ms of ${runs} runs (min ${Math.min(...results.map((r) => r.ms)).toFixed(0)}, max ${Math.max(...results.map((r) => r.ms)).toFixed(0)})`);
+  console.log(
+    `  wall time   median ${wall.toFixed(0)} ms of ${runs} runs (min ${Math.min(...results.map((r) => r.ms)).toFixed(0)}, max ${Math.max(...results.map((r) => r.ms)).toFixed(0)})`,
+  );
   console.log(`  peak RSS    ${rss.toFixed(1)} MB`);
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ objects: total, wallMs: wall, peakRssMb: rss, runs: results }, null, 2));
+  if (process.env.BENCH_JSON)
+    writeFileSync(
+      process.env.BENCH_JSON,
+      JSON.stringify({ objects: total, wallMs: wall, peakRssMb: rss, runs: results }, null, 2),
+    );
 } catch (err) {
   console.error(`✗ ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;

@@ -39,7 +39,9 @@ export function register(program: Command): void {
       const g = groups[k.getCli[0]!]!;
       parent = subgroup(group, k.getCli[0]!, g.description, g.aliases);
       if (!parent.commands.some((c) => c.name() === "all")) {
-        const all = parent.command("all [name]").description(k.section === "source" ? "Get all source statuses" : "Get all image statuses");
+        const all = parent
+          .command("all [name]")
+          .description(k.section === "source" ? "Get all source statuses" : "Get all image statuses");
         bind(all, `${k.getCli[0]} all`);
       }
     }

@@ -8,11 +8,15 @@ export function register(program: Command): void {
   boolFlag(group, "--all", "reconcile all resources of the kind in that namespace, concurrently");
   boolFlag(group, "--wait", "wait for the reconciliation to finish (--wait=false only requests it)", true);
   bindVerb(group, {
-    describe: (k) => (k.reconcilable ? `Reconcile a ${k.kind} resource` : `Reconcile a ${k.kind} resource (not supported by the object)`),
+    describe: (k) =>
+      k.reconcilable
+        ? `Reconcile a ${k.kind} resource`
+        : `Reconcile a ${k.kind} resource (not supported by the object)`,
     args: "[name...]",
     groups: { source: "Reconcile sources", image: "Reconcile image automation objects" },
     flags: (cmd, k) => {
-      if (k.kind === "Kustomization" || k.kind === "HelmRelease") boolFlag(cmd, "--with-source", "reconcile the source as well");
+      if (k.kind === "Kustomization" || k.kind === "HelmRelease")
+        boolFlag(cmd, "--with-source", "reconcile the source as well");
       if (k.kind === "HelmRelease") {
         boolFlag(cmd, "--force", "force a one-off install or upgrade of the HelmRelease resource");
         boolFlag(cmd, "--reset", "reset the failure count for this HelmRelease resource");

@@ -112,13 +112,22 @@ function rfc3339(v: unknown): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function revisionColumns(revision: (o: KubeObject) => string, truncateRevision = true, truncateMessage = true): KindColumns {
+function revisionColumns(
+  revision: (o: KubeObject) => string,
+  truncateRevision = true,
+  truncateMessage = true,
+): KindColumns {
   return {
     headers: ["Revision", "Suspended", "Ready", "Message"],
     row: (o) => {
       const [status, msg] = statusAndMessage(o);
       const rev = revision(o);
-      return [truncateRevision ? truncateHex(rev) : rev, suspendedCell(o), status, truncateMessage ? truncateHex(msg) : msg];
+      return [
+        truncateRevision ? truncateHex(rev) : rev,
+        suspendedCell(o),
+        status,
+        truncateMessage ? truncateHex(msg) : msg,
+      ];
     },
   };
 }
@@ -229,7 +238,8 @@ export const KINDS: readonly KindInfo[] = [
     columns: {
       headers: ["Revision", "Suspended", "Ready", "Message"],
       row: (o) => {
-        const [status, msg] = get(o, "spec", "type") === "oci" ? ["True", "Helm repository is Ready"] : statusAndMessage(o);
+        const [status, msg] =
+          get(o, "spec", "type") === "oci" ? ["True", "Helm repository is Ready"] : statusAndMessage(o);
         return [truncateHex(artifactRevision(o)), suspendedCell(o), status, truncateHex(msg)];
       },
     },
@@ -462,7 +472,15 @@ export const SOURCE_ORDER = ["OCIRepository", "Bucket", "GitRepository", "HelmRe
 /** Upstream's order for `get images all`. */
 export const IMAGE_ORDER = ["ImageRepository", "ImagePolicy", "ImageUpdateAutomation"];
 /** Upstream's order for `get all`: sources, images, then these. */
-export const ALL_ORDER = [...SOURCE_ORDER, ...IMAGE_ORDER, "HelmRelease", "Kustomization", "Receiver", "Provider", "Alert"];
+export const ALL_ORDER = [
+  ...SOURCE_ORDER,
+  ...IMAGE_ORDER,
+  "HelmRelease",
+  "Kustomization",
+  "Receiver",
+  "Provider",
+  "Alert",
+];
 
 const byKind = new Map(KINDS.map((k) => [k.kind.toLowerCase(), k]));
 
@@ -487,7 +505,13 @@ export function apiVersionOf(k: Pick<KindInfo, "group" | "version">): string {
 }
 
 /** The ResourceType of a kind, for src/kube. */
-export function resourceOf(k: KindInfo): { group: string; version: string; plural: string; kind: string; namespaced: true } {
+export function resourceOf(k: KindInfo): {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  namespaced: true;
+} {
   return { group: k.group, version: k.version, plural: k.plural, kind: k.kind, namespaced: true };
 }
 

@@ -4,7 +4,16 @@
 // created / configured / unchanged.
 import { CliError } from "../errors.js";
 import { resetDiscovery, resolveResource } from "./discovery.js";
-import { ContentType, isNotFound, kubeRest, KubeApiError, resourcePath, type KubeObject, type ResourceType, type RestTarget } from "./rest.js";
+import {
+  ContentType,
+  isNotFound,
+  kubeRest,
+  KubeApiError,
+  resourcePath,
+  type KubeObject,
+  type ResourceType,
+  type RestTarget,
+} from "./rest.js";
 import { waitFor } from "./wait.js";
 
 export type ApplyAction = "created" | "configured" | "unchanged";
@@ -55,7 +64,12 @@ export async function applyObject(client: RestTarget, obj: KubeObject, opts: App
   return await applyTyped(client, type, obj, opts);
 }
 
-async function applyTyped(client: RestTarget, type: ResourceType, obj: KubeObject, opts: ApplyOptions): Promise<ApplyResult> {
+async function applyTyped(
+  client: RestTarget,
+  type: ResourceType,
+  obj: KubeObject,
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const namespaced = type.namespaced !== false;
   const namespace = namespaced ? (obj.metadata.namespace ?? opts.namespace ?? "default") : "";
   const body: KubeObject = { ...obj, metadata: { ...obj.metadata } };
@@ -85,7 +99,9 @@ async function applyTyped(client: RestTarget, type: ResourceType, obj: KubeObjec
       });
     } catch (err) {
       if (err instanceof KubeApiError) {
-        throw new CliError(`${obj.kind}/${namespaced ? `${namespace}/` : ""}${name} ${dryRun ? "dry-run " : ""}apply failed: ${err.message}`);
+        throw new CliError(
+          `${obj.kind}/${namespaced ? `${namespace}/` : ""}${name} ${dryRun ? "dry-run " : ""}apply failed: ${err.message}`,
+        );
       }
       throw err;
     }
@@ -138,7 +154,11 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
  * Applies objects in two phases (CRDs and Namespaces first, waiting for CRDs to be
  * Established, then the rest in the given order). Results follow the input order.
  */
-export async function applyObjects(client: RestTarget, objs: KubeObject[], opts: ApplyOptions = {}): Promise<ApplyResult[]> {
+export async function applyObjects(
+  client: RestTarget,
+  objs: KubeObject[],
+  opts: ApplyOptions = {},
+): Promise<ApplyResult[]> {
   const results = new Array<ApplyResult>(objs.length);
   const first = objs.map((o, i) => [o, i] as const).filter(([o]) => isClusterDefinition(o));
   const rest = objs.map((o, i) => [o, i] as const).filter(([o]) => !isClusterDefinition(o));
@@ -146,7 +166,13 @@ export async function applyObjects(client: RestTarget, objs: KubeObject[], opts:
   const crds = first.filter(([o]) => o.kind === "CustomResourceDefinition");
   if (crds.length > 0) {
     if (!opts.dryRun) {
-      const crdType: ResourceType = { group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false };
+      const crdType: ResourceType = {
+        group: "apiextensions.k8s.io",
+        version: "v1",
+        plural: "customresourcedefinitions",
+        kind: "CustomResourceDefinition",
+        namespaced: false,
+      };
       for (const [o] of crds) {
         await waitFor<void>(
           client,
@@ -154,10 +180,16 @@ export async function applyObjects(client: RestTarget, objs: KubeObject[], opts:
           "",
           o.metadata.name,
           (crd) => {
-            const conds = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
-            return conds.some((c) => c.type === "Established" && c.status === "True") ? { done: true, value: undefined } : { done: false, message: "CRD not established yet" };
+            const conds =
+              (crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+            return conds.some((c) => c.type === "Established" && c.status === "True")
+              ? { done: true, value: undefined }
+              : { done: false, message: "CRD not established yet" };
           },
-          { timeoutMs: opts.crdTimeoutMs ?? 60_000, what: `CustomResourceDefinition ${o.metadata.name} to be established` },
+          {
+            timeoutMs: opts.crdTimeoutMs ?? 60_000,
+            what: `CustomResourceDefinition ${o.metadata.name} to be established`,
+          },
         );
       }
     }

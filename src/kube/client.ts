@@ -76,7 +76,8 @@ function applyOverrides(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): void {
   type Mutable<T> = { -readonly [K in keyof T]: T[K] };
   let clusterName = opts.cluster ?? ctx?.cluster;
   let userName = opts.user ?? ctx?.user;
-  if (opts.cluster && !kc.getCluster(opts.cluster)) throw new CliError(`cluster "${opts.cluster}" does not exist in the kubeconfig`);
+  if (opts.cluster && !kc.getCluster(opts.cluster))
+    throw new CliError(`cluster "${opts.cluster}" does not exist in the kubeconfig`);
   if (opts.user && !kc.getUser(opts.user)) throw new CliError(`user "${opts.user}" does not exist in the kubeconfig`);
   const needsOwnCluster = opts.server || opts.certificateAuthority || opts.insecureSkipTlsVerify;
   const clusters = kc.clusters as Mutable<k8s.Cluster>[];
@@ -135,12 +136,20 @@ export async function createKubeClient(opts: Partial<KubeOptions>): Promise<Kube
 
 /** Turns client-node errors into one actionable line (no stack, no response dump). */
 export function kubeErrorMessage(err: unknown): string {
-  if (err instanceof Error && (err.name === "KubeApiError" || err.name === "KubeConnectionError" || err instanceof CliError)) {
+  if (
+    err instanceof Error &&
+    (err.name === "KubeApiError" || err.name === "KubeConnectionError" || err instanceof CliError)
+  ) {
     return err.message.split("\n")[0]!;
   }
   const e = err as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
   const causeCode = e.cause?.code ?? (typeof e.code === "string" ? e.code : undefined);
-  if (causeCode === "ECONNREFUSED" || causeCode === "ENOTFOUND" || causeCode === "EHOSTUNREACH" || causeCode === "ETIMEDOUT") {
+  if (
+    causeCode === "ECONNREFUSED" ||
+    causeCode === "ENOTFOUND" ||
+    causeCode === "EHOSTUNREACH" ||
+    causeCode === "ETIMEDOUT"
+  ) {
     return `unable to connect to the Kubernetes API server (${causeCode}): check that the cluster is running and --kubeconfig/--context point at it`;
   }
   let body = e.body;

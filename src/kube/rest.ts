@@ -112,7 +112,10 @@ function keepAliveAgent(config: object, o: https.RequestOptions, protocol: strin
   const key = `${protocol}|${JSON.stringify(tls)}`;
   let agent = byKey.get(key);
   if (!agent) {
-    agent = protocol === "http:" ? new http.Agent({ keepAlive: true }) : new https.Agent({ ...tls, keepAlive: true, maxSockets: 32 });
+    agent =
+      protocol === "http:"
+        ? new http.Agent({ keepAlive: true })
+        : new https.Agent({ ...tls, keepAlive: true, maxSockets: 32 });
     byKey.set(key, agent);
   }
   return agent;
@@ -133,7 +136,8 @@ async function prepare(
   const headers: Record<string, string | string[]> = { Accept: "application/json" };
   const reqOpts: https.RequestOptions = { method, headers };
   await target.config.applyToHTTPSOptions(reqOpts);
-  if (!(cluster as { proxyUrl?: string }).proxyUrl) reqOpts.agent = keepAliveAgent(target.config, reqOpts, url.protocol);
+  if (!(cluster as { proxyUrl?: string }).proxyUrl)
+    reqOpts.agent = keepAliveAgent(target.config, reqOpts, url.protocol);
   const h = (reqOpts.headers ?? {}) as Record<string, string | string[]>;
   if (target.impersonate?.user) h["Impersonate-User"] = target.impersonate.user;
   if (target.impersonate?.groups?.length) h["Impersonate-Group"] = target.impersonate.groups;
@@ -160,22 +164,42 @@ function apiError(code: number, text: string): KubeApiError {
     return new KubeApiError(code, b.message, b.reason, body);
   }
   const reason = http.STATUS_CODES[code] ?? "error";
-  return new KubeApiError(code, `the server responded with ${code} ${reason}${text ? `: ${text.trim().slice(0, 200)}` : ""}`, undefined, body);
+  return new KubeApiError(
+    code,
+    `the server responded with ${code} ${reason}${text ? `: ${text.trim().slice(0, 200)}` : ""}`,
+    undefined,
+    body,
+  );
 }
 
 function connectionError(err: NodeJS.ErrnoException, url: URL): KubeConnectionError {
   const code = err.code;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT" || code === "ECONNRESET" || code === "EAI_AGAIN") {
+  if (
+    code === "ECONNREFUSED" ||
+    code === "ENOTFOUND" ||
+    code === "EHOSTUNREACH" ||
+    code === "ETIMEDOUT" ||
+    code === "ECONNRESET" ||
+    code === "EAI_AGAIN"
+  ) {
     return new KubeConnectionError(
       `unable to connect to the Kubernetes API server at ${url.origin} (${code}): check that the cluster is running and --kubeconfig/--context point at it`,
       code,
     );
   }
-  return new KubeConnectionError(`request to the Kubernetes API server at ${url.origin} failed: ${err.message.split("\n")[0]}`, code);
+  return new KubeConnectionError(
+    `request to the Kubernetes API server at ${url.origin} failed: ${err.message.split("\n")[0]}`,
+    code,
+  );
 }
 
 /** One request; resolves with the parsed JSON body, rejects with KubeApiError/KubeConnectionError. */
-export async function kubeRest<T = unknown>(target: RestTarget, method: string, path: string, opts: RestOptions = {}): Promise<T> {
+export async function kubeRest<T = unknown>(
+  target: RestTarget,
+  method: string,
+  path: string,
+  opts: RestOptions = {},
+): Promise<T> {
   const { url, reqOpts, payload } = await prepare(target, method, path, opts);
   const mod = url.protocol === "http:" ? http : https;
   return await new Promise<T>((resolve, reject) => {
@@ -195,7 +219,9 @@ export async function kubeRest<T = unknown>(target: RestTarget, method: string, 
         }
       });
     });
-    req.setTimeout(opts.timeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
+    req.setTimeout(opts.timeoutMs ?? 60_000, () =>
+      req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })),
+    );
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (e.name === "AbortError") reject(e);
       else reject(connectionError(e, url));
@@ -238,7 +264,9 @@ export async function kubeStream(
         if (buf.trim()) opts.onLine(buf);
         resolve();
       });
-      res.on("error", (e: NodeJS.ErrnoException) => (e.name === "AbortError" ? resolve() : reject(connectionError(e, url))));
+      res.on("error", (e: NodeJS.ErrnoException) =>
+        e.name === "AbortError" ? resolve() : reject(connectionError(e, url)),
+      );
       res.on("close", () => resolve());
     });
     req.on("error", (e: NodeJS.ErrnoException) => {

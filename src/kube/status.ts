@@ -45,7 +45,8 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   const observed = status.observedGeneration ?? -1;
   if (observed < 1) return { state: "InProgress", message: "waiting for the object to be reconciled" };
   if (!ready) return { state: "InProgress", message: "waiting for the Ready condition" };
-  if (ready.observedGeneration && ready.observedGeneration !== generation) return { state: "InProgress", message: readyMsg };
+  if (ready.observedGeneration && ready.observedGeneration !== generation)
+    return { state: "InProgress", message: readyMsg };
   if (!ready.observedGeneration && observed !== generation) return { state: "InProgress", message: readyMsg };
   if (observed !== generation) return { state: "InProgress", message: readyMsg };
   const stalled = findCondition(obj, "Stalled");

@@ -2,7 +2,16 @@
 // a watch on the object from that resourceVersion, re-established when the server
 // closes it and re-listed when the resourceVersion expires (410 Gone).
 import { CliError } from "../errors.js";
-import { isNotFound, KubeApiError, resourcePath, watchCollection, kubeRest, type KubeObject, type ResourceType, type RestTarget } from "./rest.js";
+import {
+  isNotFound,
+  KubeApiError,
+  resourcePath,
+  watchCollection,
+  kubeRest,
+  type KubeObject,
+  type ResourceType,
+  type RestTarget,
+} from "./rest.js";
 import { objectState } from "./status.js";
 
 export type { ResourceType } from "./rest.js";
@@ -116,7 +125,11 @@ export async function waitFor<T>(
           await watchCollection(
             client,
             resourcePath(type, ns),
-            { fieldSelector: `metadata.name=${name}`, resourceVersion: rv, timeoutSeconds: Math.max(1, Math.ceil(opts.timeoutMs / 1000) + 5) },
+            {
+              fieldSelector: `metadata.name=${name}`,
+              resourceVersion: rv,
+              timeoutSeconds: Math.max(1, Math.ceil(opts.timeoutMs / 1000) + 5),
+            },
             (ev) => {
               if (settled) return;
               if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
@@ -126,7 +139,10 @@ export async function waitFor<T>(
             watchSignal,
           );
         } catch (err) {
-          if (err instanceof KubeApiError && (err.statusCode === 410 || err.reason === "Expired" || err.reason === "Gone")) {
+          if (
+            err instanceof KubeApiError &&
+            (err.statusCode === 410 || err.reason === "Expired" || err.reason === "Gone")
+          ) {
             gone = true;
           } else if (!signal.aborted && !inner.signal.aborted) {
             throw err;
@@ -144,9 +160,7 @@ export async function waitFor<T>(
   if (opts.signal?.aborted) {
     throw Object.assign(new Error(`waiting for ${what} was aborted`), { name: "AbortError" });
   }
-  throw new WaitTimeoutError(
-    `timeout waiting for ${what}${lastMessage ? `: ${lastMessage}` : ""}`,
-  );
+  throw new WaitTimeoutError(`timeout waiting for ${what}${lastMessage ? `: ${lastMessage}` : ""}`);
 }
 
 /**
@@ -186,8 +200,15 @@ export async function waitForDeletion(
   name: string,
   opts: Omit<WaitOptions, "requestedAt">,
 ): Promise<void> {
-  await waitFor<void>(client, type, namespace, name, (obj) => (obj ? { done: false, message: "object still exists" } : { done: true, value: undefined }), {
-    ...opts,
-    what: `${type.kind} ${namespace ? `${namespace}/` : ""}${name} to be deleted`,
-  });
+  await waitFor<void>(
+    client,
+    type,
+    namespace,
+    name,
+    (obj) => (obj ? { done: false, message: "object still exists" } : { done: true, value: undefined }),
+    {
+      ...opts,
+      what: `${type.kind} ${namespace ? `${namespace}/` : ""}${name} to be deleted`,
+    },
+  );
 }

@@ -3,7 +3,16 @@
 import { CliError } from "../errors.js";
 import { apiVersionOf, resourceOf, type KindInfo } from "../kinds/registry.js";
 import { createKubeClient, type KubeClient, type KubeOptions } from "../kube/client.js";
-import { isNotFound, KubeApiError, kubeRest, listAll, resourcePath, type KubeList, type KubeObject, type RestTarget } from "../kube/rest.js";
+import {
+  isNotFound,
+  KubeApiError,
+  kubeRest,
+  listAll,
+  resourcePath,
+  type KubeList,
+  type KubeObject,
+  type RestTarget,
+} from "../kube/rest.js";
 import type { CommandContext } from "../cli/context.js";
 
 export type { KubeObject } from "../kube/rest.js";
@@ -18,7 +27,9 @@ export async function clientFor(ctx: CommandContext): Promise<KubeClient> {
 /** The error for a kind whose CRD is not installed. */
 export class NoMatchError extends CliError {
   constructor(readonly kindInfo: KindInfo) {
-    super(`no matches for kind "${kindInfo.kind}" in version "${apiVersionOf(kindInfo)}": is Flux installed (flux check)?`);
+    super(
+      `no matches for kind "${kindInfo.kind}" in version "${apiVersionOf(kindInfo)}": is Flux installed (flux check)?`,
+    );
     this.name = "NoMatchError";
   }
 }
@@ -57,7 +68,9 @@ export async function getObject(client: RestTarget, k: KindInfo, namespace: stri
   } catch (err) {
     if (isNotFound(err)) {
       // Distinguish a missing object from a missing CRD.
-      const crdMissing = await kubeRest(client, "GET", resourcePath(resourceOf(k), namespace), { query: { limit: 1 } }).then(
+      const crdMissing = await kubeRest(client, "GET", resourcePath(resourceOf(k), namespace), {
+        query: { limit: 1 },
+      }).then(
         () => false,
         (e: unknown) => isNotFound(e),
       );
@@ -70,7 +83,12 @@ export async function getObject(client: RestTarget, k: KindInfo, namespace: stri
 }
 
 /** Like getObject but undefined when the object does not exist. */
-export async function tryGetObject(client: RestTarget, k: KindInfo, namespace: string, name: string): Promise<KubeObject | undefined> {
+export async function tryGetObject(
+  client: RestTarget,
+  k: KindInfo,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
   try {
     return await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(k), namespace, name));
   } catch (err) {
@@ -85,7 +103,11 @@ export function unique(names: string[]): string[] {
 }
 
 /** Runs fn over items with at most `limit` running at once; results in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

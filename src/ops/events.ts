@@ -2,7 +2,15 @@
 // objects it references), upstream's table sorted by time, or a stream with -w.
 import { CliError } from "../errors.js";
 import { kindInfo, KINDS, resourceOf, type KindInfo } from "../kinds/registry.js";
-import { KubeApiError, kubeRest, listAll, resourcePath, watchCollection, type KubeObject, type RestTarget } from "../kube/rest.js";
+import {
+  KubeApiError,
+  kubeRest,
+  listAll,
+  resourcePath,
+  watchCollection,
+  type KubeObject,
+  type RestTarget,
+} from "../kube/rest.js";
 import type { Logger, Writable } from "../output/logger.js";
 import { renderTable } from "../output/table.js";
 import type { Run } from "../cli/action.js";
@@ -67,7 +75,8 @@ export function lastSeen(e: KubeEvent, now: number): string {
 
 /** The time events are sorted by. */
 export function eventTime(e: KubeEvent): number {
-  const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+  const t =
+    e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
   const v = t ? Date.parse(t) : 0;
   return Number.isNaN(v) ? 0 : v;
 }
@@ -78,7 +87,13 @@ export function eventHeaders(showNamespace: boolean): string[] {
 }
 
 export function eventRow(e: KubeEvent, showNamespace: boolean, now: number): string[] {
-  const row = [lastSeen(e, now), e.type ?? "", e.reason ?? "", `${e.involvedObject.kind ?? ""}/${e.involvedObject.name ?? ""}`, e.message ?? ""];
+  const row = [
+    lastSeen(e, now),
+    e.type ?? "",
+    e.reason ?? "",
+    `${e.involvedObject.kind ?? ""}/${e.involvedObject.name ?? ""}`,
+    e.message ?? "",
+  ];
   return showNamespace ? [e.metadata.namespace ?? "", ...row] : row;
 }
 
@@ -109,13 +124,19 @@ function fieldSelector(kind: string, name?: string): string {
 }
 
 /** The objects --for Kind/name refers to (its source, provider, generated HelmChart...). */
-async function referencedSelectors(client: RestTarget, k: KindInfo, name: string, namespace: string): Promise<Selector[]> {
+async function referencedSelectors(
+  client: RestTarget,
+  k: KindInfo,
+  name: string,
+  namespace: string,
+): Promise<Selector[]> {
   if (!k.sourceRef) return [];
   let obj: KubeObject;
   try {
     obj = await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(k), namespace, name));
   } catch (err) {
-    if (err instanceof KubeApiError && err.statusCode === 404) throw new CliError(`${k.plural}.${k.group} "${name}" not found`);
+    if (err instanceof KubeApiError && err.statusCode === 404)
+      throw new CliError(`${k.plural}.${k.group} "${name}" not found`);
     throw err;
   }
   const out: Selector[] = [];
@@ -138,7 +159,10 @@ export interface EventsOptions {
   now?: () => number;
 }
 
-export async function runEvents(opts: EventsOptions, deps: { client: RestTarget; stdout: Writable; logger: Logger }): Promise<void> {
+export async function runEvents(
+  opts: EventsOptions,
+  deps: { client: RestTarget; stdout: Writable; logger: Logger },
+): Promise<void> {
   validateEventTypes(opts.types);
   const now = opts.now ?? Date.now;
   const ns = opts.allNamespaces ? undefined : opts.namespace;
@@ -202,7 +226,9 @@ export async function runEvents(opts: EventsOptions, deps: { client: RestTarget;
   }
 
   const lists = await Promise.all(
-    selectors.map((sel) => listAll<KubeEvent>(deps.client, path(sel.namespace), { fieldSelector: sel.fieldSelector || undefined })),
+    selectors.map((sel) =>
+      listAll<KubeEvent>(deps.client, path(sel.namespace), { fieldSelector: sel.fieldSelector || undefined }),
+    ),
   );
   const events = lists.flatMap((l) => l.items).filter((e) => keepEvent(e, opts.types));
   const indexed = events.map((e, i) => ({ e, i, t: eventTime(e) }));
@@ -212,7 +238,12 @@ export async function runEvents(opts: EventsOptions, deps: { client: RestTarget;
     return;
   }
   const t = now();
-  deps.stdout.write(renderTable(eventHeaders(showNamespace), indexed.map(({ e }) => eventRow(e, showNamespace, t))));
+  deps.stdout.write(
+    renderTable(
+      eventHeaders(showNamespace),
+      indexed.map(({ e }) => eventRow(e, showNamespace, t)),
+    ),
+  );
 }
 
 export const runEventsCommand: Run = async (_args, opts, ctx) => {

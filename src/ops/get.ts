@@ -1,7 +1,15 @@
 // `flux get ...`: one engine for every kind and for `get all` / `get sources all` /
 // `get images all`, printing upstream's tables byte for byte, or a List with -o json|yaml.
 import { CliError, errorMessage } from "../errors.js";
-import { ALL_ORDER, IMAGE_ORDER, kindsInOrder, mustKind, resourceOf, SOURCE_ORDER, type KindInfo } from "../kinds/registry.js";
+import {
+  ALL_ORDER,
+  IMAGE_ORDER,
+  kindsInOrder,
+  mustKind,
+  resourceOf,
+  SOURCE_ORDER,
+  type KindInfo,
+} from "../kinds/registry.js";
 import { resourcePath, watchCollection, KubeApiError, type KubeObject, type RestTarget } from "../kube/rest.js";
 import { conditionsOf } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
@@ -60,9 +68,17 @@ export function headersFor(k: KindInfo, opts: Pick<GetOptions, "allNamespaces" |
   return opts.allNamespaces ? ["Namespace", ...h] : h;
 }
 
-export function rowFor(k: KindInfo, obj: KubeObject, opts: Pick<GetOptions, "allNamespaces" | "showSource" | "all">): string[] {
+export function rowFor(
+  k: KindInfo,
+  obj: KubeObject,
+  opts: Pick<GetOptions, "allNamespaces" | "showSource" | "all">,
+): string[] {
   const name = opts.all ? `${k.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
-  const row = [name, ...(opts.showSource && k.kind === "HelmRelease" ? [sourceColumn(obj)] : []), ...k.columns.row(obj)];
+  const row = [
+    name,
+    ...(opts.showSource && k.kind === "HelmRelease" ? [sourceColumn(obj)] : []),
+    ...k.columns.row(obj),
+  ];
   return opts.allNamespaces ? [obj.metadata.namespace ?? "", ...row] : row;
 }
 
@@ -116,8 +132,10 @@ export async function runGet(opts: GetOptions, deps: GetDeps): Promise<void> {
         continue;
       }
       if (r.items.length === 0) {
-        if (opts.name) deps.logger.failure(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
-        else if (!opts.all) deps.logger.failure(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
+        if (opts.name)
+          deps.logger.failure(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
+        else if (!opts.all)
+          deps.logger.failure(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
         continue;
       }
       const header = opts.noHeader ? undefined : headersFor(r.k, opts);
@@ -143,7 +161,12 @@ async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<v
   if (opts.labelSelector) query.labelSelector = opts.labelSelector;
   const print = (obj: KubeObject) => {
     if (opts.output !== "table") {
-      deps.stdout.write(formatStructured({ ...obj, apiVersion: obj.apiVersion ?? `${k.group}/${k.version}`, kind: obj.kind ?? k.kind }, opts.output));
+      deps.stdout.write(
+        formatStructured(
+          { ...obj, apiVersion: obj.apiVersion ?? `${k.group}/${k.version}`, kind: obj.kind ?? k.kind },
+          opts.output,
+        ),
+      );
       if (opts.output === "yaml") deps.stdout.write("---\n");
       return;
     }

@@ -28,7 +28,14 @@ export interface LogEntry {
 export function parseLogLine(line: string): LogEntry | undefined {
   if (!line.startsWith("{")) return undefined;
   const raw = JSON.parse(line) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : typeof v === "number" ? new Date(v * 1000).toISOString() : String(v));
+  const str = (v: unknown) =>
+    typeof v === "string"
+      ? v
+      : v === undefined || v === null
+        ? ""
+        : typeof v === "number"
+          ? new Date(v * 1000).toISOString()
+          : String(v);
   return {
     ts: str(raw.ts),
     level: str(raw.level),
@@ -69,7 +76,11 @@ export function matchesFilter(e: LogEntry, f: LogFilter): boolean {
 
 interface Pod extends KubeObject {
   spec?: { nodeName?: string; containers?: { name: string }[] };
-  status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { restartCount?: number }[];
+  };
 }
 
 function podRank(p: Pod): number[] {
@@ -93,16 +104,23 @@ export function pickLoggingPod(pods: Pod[]): Pod | undefined {
 
 /** One pod per Flux controller Deployment (app.kubernetes.io/part-of=flux) in the namespace. */
 export async function findControllerPods(client: RestTarget, fluxNamespace: string): Promise<Pod[]> {
-  const deployments = await listAll<KubeObject>(client, resourcePath({ group: "apps", version: "v1", plural: "deployments" }, fluxNamespace), {
-    labelSelector: PART_OF,
-  });
+  const deployments = await listAll<KubeObject>(
+    client,
+    resourcePath({ group: "apps", version: "v1", plural: "deployments" }, fluxNamespace),
+    {
+      labelSelector: PART_OF,
+    },
+  );
   const out: Pod[] = [];
   for (const d of deployments.items) {
-    const labels = ((d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {}) as Record<string, string>;
+    const labels = ((d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
+      ?.metadata?.labels ?? {}) as Record<string, string>;
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(",");
-    const pods = await listAll<Pod>(client, resourcePath({ group: "", version: "v1", plural: "pods" }, fluxNamespace), { labelSelector: selector });
+    const pods = await listAll<Pod>(client, resourcePath({ group: "", version: "v1", plural: "pods" }, fluxNamespace), {
+      labelSelector: selector,
+    });
     const pod = pickLoggingPod(pods.items);
     if (pod) out.push(pod);
   }
@@ -120,14 +138,18 @@ export interface LogsOptions extends LogFilter {
   signal?: AbortSignal;
 }
 
-export function validateLogsOptions(opts: Pick<LogsOptions, "since" | "sinceTime" | "level" | "tail">): Record<string, string | number | boolean | undefined> {
+export function validateLogsOptions(
+  opts: Pick<LogsOptions, "since" | "sinceTime" | "level" | "tail">,
+): Record<string, string | number | boolean | undefined> {
   const query: Record<string, string | number | boolean | undefined> = {};
   if (opts.level && !(LOG_LEVELS as readonly string[]).includes(opts.level)) {
     throw new CliError(`unsupported log level '${opts.level}', must be one of: ${LOG_LEVELS.join(", ")}`);
   }
-  if (!Number.isInteger(opts.tail)) throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag: must be an integer`);
+  if (!Number.isInteger(opts.tail))
+    throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag: must be an integer`);
   if (opts.tail > -1) query.tailLines = opts.tail;
-  if (opts.sinceTime && opts.since) throw new CliError("at most one of `sinceTime` or `sinceDuration` may be specified");
+  if (opts.sinceTime && opts.since)
+    throw new CliError("at most one of `sinceTime` or `sinceDuration` may be specified");
   if (opts.sinceTime) {
     const t = Date.parse(opts.sinceTime);
     if (Number.isNaN(t) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(opts.sinceTime)) {
@@ -142,33 +164,42 @@ export function validateLogsOptions(opts: Pick<LogsOptions, "since" | "sinceTime
   return query;
 }
 
-export async function runLogs(opts: LogsOptions, deps: { client: RestTarget; stdout: Writable; stderr: Writable; logger: Logger }): Promise<void> {
+export async function runLogs(
+  opts: LogsOptions,
+  deps: { client: RestTarget; stdout: Writable; stderr: Writable; logger: Logger },
+): Promise<void> {
   const query = validateLogsOptions(opts);
   if (opts.follow) query.follow = true;
   const pods = await findControllerPods(deps.client, opts.fluxNamespace);
-  const signal = opts.follow ? opts.signal : AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
+  const signal = opts.follow
+    ? opts.signal
+    : AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
   const stream = async (pod: Pod): Promise<boolean> => {
     const q = { ...query };
     if ((pod.spec?.containers?.length ?? 0) > 1) q.container = CONTROLLER_CONTAINER;
     let broken = false;
     deps.logger.debug(`reading logs of pod ${opts.fluxNamespace}/${pod.metadata.name}`);
     try {
-      await kubeStream(deps.client, `${resourcePath({ group: "", version: "v1", plural: "pods" }, opts.fluxNamespace, pod.metadata.name)}/log`, {
-        query: q,
-        signal,
-        onLine: (line) => {
-          if (broken) return;
-          let entry: LogEntry | undefined;
-          try {
-            entry = parseLogLine(line);
-          } catch (err) {
-            deps.logger.failure(`parse error: ${(err as Error).message}`);
-            broken = true;
-            return;
-          }
-          if (entry && matchesFilter(entry, opts)) deps.stdout.write(formatLogEntry(entry));
+      await kubeStream(
+        deps.client,
+        `${resourcePath({ group: "", version: "v1", plural: "pods" }, opts.fluxNamespace, pod.metadata.name)}/log`,
+        {
+          query: q,
+          signal,
+          onLine: (line) => {
+            if (broken) return;
+            let entry: LogEntry | undefined;
+            try {
+              entry = parseLogLine(line);
+            } catch (err) {
+              deps.logger.failure(`parse error: ${(err as Error).message}`);
+              broken = true;
+              return;
+            }
+            if (entry && matchesFilter(entry, opts)) deps.stdout.write(formatLogEntry(entry));
+          },
         },
-      });
+      );
       return true;
     } catch (err) {
       deps.stderr.write(`failed getting logs: ${errorMessage(err)}\n`);

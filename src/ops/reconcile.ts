@@ -85,14 +85,23 @@ export async function reconcileOne(
     deps.logger.success("reconciliation not supported by the object");
     return undefined;
   }
-  if (isSuspended(obj)) throw new CliError(`resource is suspended: resume ${k.kind} ${namespace}/${name} first with 'flux resume ${k.cli.join(" ")} ${name} -n ${namespace}'`);
+  if (isSuspended(obj))
+    throw new CliError(
+      `resource is suspended: resume ${k.kind} ${namespace}/${name} first with 'flux resume ${k.cli.join(" ")} ${name} -n ${namespace}'`,
+    );
 
   if (opts.withSource) {
     const ref = k.sourceRef?.(obj);
     if (!ref) throw new CliError(`${k.kind} ${namespace}/${name} has no source to reconcile`);
     const sk = kindInfo(ref.kind);
     if (!sk) throw new CliError(`cannot reconcile source of unsupported kind ${ref.kind}`);
-    await reconcileOne(sk, ref.namespace, ref.name, { ...opts, withSource: false, force: false, reset: false, wait: true }, deps);
+    await reconcileOne(
+      sk,
+      ref.namespace,
+      ref.name,
+      { ...opts, withSource: false, force: false, reset: false, wait: true },
+      deps,
+    );
   }
 
   deps.logger.action(`annotating ${k.kind} ${name} in ${namespace} namespace`);
@@ -121,7 +130,8 @@ export async function reconcileOne(
 export async function runReconcile(opts: ReconcileOptions, deps: ReconcileDeps): Promise<void> {
   const k = opts.kind;
   if (opts.withSource && !k.sourceRef) throw new CliError(`--with-source is not supported for ${k.kind}`);
-  if ((opts.force || opts.reset) && k.kind !== "HelmRelease") throw new CliError("--force and --reset apply to HelmRelease only");
+  if ((opts.force || opts.reset) && k.kind !== "HelmRelease")
+    throw new CliError("--force and --reset apply to HelmRelease only");
   if (!opts.all) {
     if (opts.names.length < 1) throw new CliError(`${k.kind} name is required`);
     const names = unique(opts.names);

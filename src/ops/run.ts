@@ -8,14 +8,20 @@ import { runDelete, runExport, runResume, runSuspend, stdinConfirm } from "./ver
 export function makeRunExport(kind: KindInfo): Run {
   return async (args, opts, ctx) => {
     const client = await clientFor(ctx);
-    await runExport({ kind, names: args, all: Boolean(opts.all), namespace: client.namespace }, { client, logger: ctx.logger, stdout: ctx.io.stdout });
+    await runExport(
+      { kind, names: args, all: Boolean(opts.all), namespace: client.namespace },
+      { client, logger: ctx.logger, stdout: ctx.io.stdout },
+    );
   };
 }
 
 export function makeRunSuspend(kind: KindInfo): Run {
   return async (args, opts, ctx) => {
     const client = await clientFor(ctx);
-    await runSuspend({ kind, names: args, all: Boolean(opts.all), namespace: client.namespace }, { client, logger: ctx.logger, stdout: ctx.io.stdout });
+    await runSuspend(
+      { kind, names: args, all: Boolean(opts.all), namespace: client.namespace },
+      { client, logger: ctx.logger, stdout: ctx.io.stdout },
+    );
   };
 }
 

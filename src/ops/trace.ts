@@ -4,7 +4,14 @@
 import { CliError, errorMessage } from "../errors.js";
 import { helmReleaseRevision, mustKind, resourceOf } from "../kinds/registry.js";
 import { resolveResource, splitApiVersion } from "../kube/discovery.js";
-import { isNotFound, kubeRest, resourcePath, type KubeObject, type ResourceType, type RestTarget } from "../kube/rest.js";
+import {
+  isNotFound,
+  kubeRest,
+  resourcePath,
+  type KubeObject,
+  type ResourceType,
+  type RestTarget,
+} from "../kube/rest.js";
 import { findCondition, type Condition } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
 import type { Run } from "../cli/action.js";
@@ -12,7 +19,8 @@ import { clientFor } from "./common.js";
 
 type Dict = Record<string, unknown>;
 const s = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
-const at = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((c, p) => (c && typeof c === "object" ? (c as Dict)[p] : undefined), o);
+const at = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((c, p) => (c && typeof c === "object" ? (c as Dict)[p] : undefined), o);
 
 /** Go's time.Time.String() of a Kubernetes timestamp, in UTC: "2021-07-20 00:48:16 +0000 UTC". */
 export function goTimeString(ts: string | undefined): string {
@@ -53,7 +61,12 @@ export async function resolveResourceType(client: RestTarget, input: string): Pr
     if (groupPart !== undefined && group !== groupPart) continue;
     for (const r of list.resources) {
       if (r.name.includes("/")) continue;
-      if (r.name === typePart || r.singularName === typePart || r.kind.toLowerCase() === typePart || (r.shortNames ?? []).includes(typePart)) {
+      if (
+        r.name === typePart ||
+        r.singularName === typePart ||
+        r.kind.toLowerCase() === typePart ||
+        (r.shortNames ?? []).includes(typePart)
+      ) {
         return { group, version, plural: r.name, kind: r.kind, namespaced: r.namespaced };
       }
     }
@@ -97,7 +110,21 @@ export async function resolveTargets(
 
 /** --kind=deployment -> Deployment (kinds are case-sensitive on the wire). */
 function kindName(kind: string): string {
-  const known = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Service", "ConfigMap", "Secret", "Namespace", "ServiceAccount", "Ingress", "Job", "CronJob"];
+  const known = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Pod",
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "Namespace",
+    "ServiceAccount",
+    "Ingress",
+    "Job",
+    "CronJob",
+  ];
   const flux = (() => {
     try {
       return mustKind(kind).kind;
@@ -111,8 +138,17 @@ function kindName(kind: string): string {
 // ---------------------------------------------------------------------------
 // Finding the Flux object that manages an object
 
-async function getTyped(client: RestTarget, type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
-  return await kubeRest<KubeObject>(client, "GET", resourcePath(type, type.namespaced === false ? undefined : namespace, name));
+async function getTyped(
+  client: RestTarget,
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+): Promise<KubeObject> {
+  return await kubeRest<KubeObject>(
+    client,
+    "GET",
+    resourcePath(type, type.namespaced === false ? undefined : namespace, name),
+  );
 }
 
 function managedBy(obj: KubeObject, group: string): { name: string; namespace: string } | undefined {
@@ -123,11 +159,17 @@ function managedBy(obj: KubeObject, group: string): { name: string; namespace: s
 }
 
 /** The object's own labels, or those of its owners (followed recursively). */
-export async function ownerManagedBy(client: RestTarget, obj: KubeObject, group: string, depth = 0): Promise<{ name: string; namespace: string } | undefined> {
+export async function ownerManagedBy(
+  client: RestTarget,
+  obj: KubeObject,
+  group: string,
+  depth = 0,
+): Promise<{ name: string; namespace: string } | undefined> {
   const direct = managedBy(obj, group);
   if (direct) return direct;
   if (depth > 10) return undefined;
-  const owners = (obj.metadata.ownerReferences as { apiVersion: string; kind: string; name: string }[] | undefined) ?? [];
+  const owners =
+    (obj.metadata.ownerReferences as { apiVersion: string; kind: string; name: string }[] | undefined) ?? [];
   for (const ref of owners) {
     let owner: KubeObject;
     try {
@@ -154,7 +196,8 @@ function render(lines: (Line | string)[], width: number): string {
 function statusLines(ready: Condition | undefined, failedWording: boolean): Line[] {
   if (!ready) return [["Status", "Unknown"]];
   const when = goTimeString(ready.lastTransitionTime);
-  const status = failedWording && ready.status === "False" ? `Last reconciliation failed at ${when}` : `Last reconciled at ${when}`;
+  const status =
+    failedWording && ready.status === "False" ? `Last reconciliation failed at ${when}` : `Last reconciled at ${when}`;
   return [
     ["Status", status],
     ["Message", s(ready.message)],
@@ -195,10 +238,18 @@ function header(obj: KubeObject): (Line | string)[] {
   return out;
 }
 
-export async function traceKustomization(client: RestTarget, ref: { name: string; namespace: string }, obj: KubeObject): Promise<string> {
+export async function traceKustomization(
+  client: RestTarget,
+  ref: { name: string; namespace: string },
+  obj: KubeObject,
+): Promise<string> {
   let ks: KubeObject;
   try {
-    ks = await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(mustKind("Kustomization")), ref.namespace, ref.name));
+    ks = await kubeRest<KubeObject>(
+      client,
+      "GET",
+      resourcePath(resourceOf(mustKind("Kustomization")), ref.namespace, ref.name),
+    );
   } catch (err) {
     throw new CliError(`failed to find kustomization: ${errorMessage(err)}`);
   }
@@ -215,7 +266,12 @@ export async function traceKustomization(client: RestTarget, ref: { name: string
     lines.push("---", ...gitSection(repo, true));
   } else if (src.kind === "OCIRepository") {
     const repo = await getSource(client, "OCIRepository", srcNs, s(src.name));
-    lines.push("---", ["OCIRepository", repo.metadata.name], ["Namespace", s(repo.metadata.namespace)], ["URL", s(at(repo, "spec", "url"))]);
+    lines.push(
+      "---",
+      ["OCIRepository", repo.metadata.name],
+      ["Namespace", s(repo.metadata.namespace)],
+      ["URL", s(at(repo, "spec", "url"))],
+    );
     const r = at(repo, "spec", "ref") as Dict | undefined;
     if (r) {
       if (r.tag) lines.push(["Tag", s(r.tag)]);
@@ -238,17 +294,31 @@ export async function traceKustomization(client: RestTarget, ref: { name: string
     lines.push(...statusLines(findCondition(repo, "Ready"), true));
   } else if (src.kind === "Bucket") {
     const b = await getSource(client, "Bucket", srcNs, s(src.name));
-    lines.push("---", ["Bucket", b.metadata.name], ["Namespace", s(b.metadata.namespace)], ["Endpoint", s(at(b, "spec", "endpoint"))], ["Bucket", s(at(b, "spec", "bucketName"))]);
+    lines.push(
+      "---",
+      ["Bucket", b.metadata.name],
+      ["Namespace", s(b.metadata.namespace)],
+      ["Endpoint", s(at(b, "spec", "endpoint"))],
+      ["Bucket", s(at(b, "spec", "bucketName"))],
+    );
     if (at(b, "status", "artifact")) lines.push(["Revision", s(at(b, "status", "artifact", "revision"))]);
     lines.push(...statusLines(findCondition(b, "Ready"), true));
   }
   return `\n${render(lines, W)}\n`;
 }
 
-export async function traceHelmRelease(client: RestTarget, ref: { name: string; namespace: string }, obj: KubeObject): Promise<string> {
+export async function traceHelmRelease(
+  client: RestTarget,
+  ref: { name: string; namespace: string },
+  obj: KubeObject,
+): Promise<string> {
   let hr: KubeObject;
   try {
-    hr = await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(mustKind("HelmRelease")), ref.namespace, ref.name));
+    hr = await kubeRest<KubeObject>(
+      client,
+      "GET",
+      resourcePath(resourceOf(mustKind("HelmRelease")), ref.namespace, ref.name),
+    );
   } catch (err) {
     throw new CliError(`failed to find HelmRelease: ${errorMessage(err)}`);
   }
@@ -269,15 +339,26 @@ export async function traceHelmRelease(client: RestTarget, ref: { name: string; 
     } catch (err) {
       throw new CliError(`failed to find HelmChart: ${errorMessage(err)}`);
     }
-    more.push("---", ["HelmChart", chart.metadata.name], ["Namespace", s(chart.metadata.namespace)], ["Chart", s(at(chart, "spec", "chart"))], ["Version", s(at(chart, "spec", "version"))]);
+    more.push(
+      "---",
+      ["HelmChart", chart.metadata.name],
+      ["Namespace", s(chart.metadata.namespace)],
+      ["Chart", s(at(chart, "spec", "chart"))],
+      ["Version", s(at(chart, "spec", "version"))],
+    );
     if (at(chart, "status", "artifact")) more.push(["Revision", s(at(chart, "status", "artifact", "revision"))]);
     more.push(...statusLines(findCondition(chart, "Ready"), false));
   }
-  const src = ((at(hr, "spec", "chart", "spec", "sourceRef") ?? at(hr, "spec", "chartRef")) ?? {}) as Dict;
+  const src = (at(hr, "spec", "chart", "spec", "sourceRef") ?? at(hr, "spec", "chartRef") ?? {}) as Dict;
   const srcNs = s(src.namespace) || s(hr.metadata.namespace);
   if (src.kind === "HelmRepository") {
     const repo = await getSource(client, "HelmRepository", srcNs, s(src.name));
-    more.push("---", ["HelmRepository", repo.metadata.name], ["Namespace", s(repo.metadata.namespace)], ["URL", s(at(repo, "spec", "url"))]);
+    more.push(
+      "---",
+      ["HelmRepository", repo.metadata.name],
+      ["Namespace", s(repo.metadata.namespace)],
+      ["URL", s(at(repo, "spec", "url"))],
+    );
     if (at(repo, "status", "artifact")) more.push(["Revision", s(at(repo, "status", "artifact", "revision"))]);
     more.push(...statusLines(findCondition(repo, "Ready"), false));
   }
@@ -287,7 +368,12 @@ export async function traceHelmRelease(client: RestTarget, ref: { name: string; 
     out += "\n" + render(["---", ...gitSection(repo, true)], 15);
   } else if (src.kind === "OCIRepository") {
     const repo = await getSource(client, "OCIRepository", srcNs, s(src.name));
-    const l: (Line | string)[] = ["---", ["OCIRepository", repo.metadata.name], ["Namespace", s(repo.metadata.namespace)], ["URL", s(at(repo, "spec", "url"))]];
+    const l: (Line | string)[] = [
+      "---",
+      ["OCIRepository", repo.metadata.name],
+      ["Namespace", s(repo.metadata.namespace)],
+      ["URL", s(at(repo, "spec", "url"))],
+    ];
     if (at(repo, "status", "artifact")) l.push(["Revision", s(at(repo, "status", "artifact", "revision"))]);
     l.push(...statusLines(findCondition(repo, "Ready"), true));
     out += "\n" + render(l, 15);
@@ -310,7 +396,10 @@ export interface TraceOptions {
   namespace: string;
 }
 
-export async function runTrace(opts: TraceOptions, deps: { client: RestTarget; stdout: Writable; logger: Logger }): Promise<void> {
+export async function runTrace(
+  opts: TraceOptions,
+  deps: { client: RestTarget; stdout: Writable; logger: Logger },
+): Promise<void> {
   const targets = await resolveTargets(deps.client, opts.args, opts);
   let failed = 0;
   for (let i = 0; i < targets.length; i++) {
@@ -338,7 +427,12 @@ export async function runTrace(opts: TraceOptions, deps: { client: RestTarget; s
 export const runTraceCommand: Run = async (args, opts, ctx) => {
   const client = await clientFor(ctx);
   await runTrace(
-    { args, kind: opts.kind as string | undefined, apiVersion: opts.apiVersion as string | undefined, namespace: client.namespace },
+    {
+      args,
+      kind: opts.kind as string | undefined,
+      apiVersion: opts.apiVersion as string | undefined,
+      namespace: client.namespace,
+    },
     { client, stdout: ctx.io.stdout, logger: ctx.logger },
   );
 };

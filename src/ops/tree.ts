@@ -81,7 +81,13 @@ function add(parent: ObjTree, m: ObjMetadata): ObjTree {
 }
 
 /** Builds the tree below a Kustomization object. */
-export async function treeKustomization(client: RestTarget, tree: ObjTree, ks: KubeObject, compact: boolean, seen = new Set<string>()): Promise<void> {
+export async function treeKustomization(
+  client: RestTarget,
+  tree: ObjTree,
+  ks: KubeObject,
+  compact: boolean,
+  seen = new Set<string>(),
+): Promise<void> {
   const entries = (ks.status as { inventory?: { entries?: { id: string }[] } } | undefined)?.inventory?.entries ?? [];
   const key = `${ks.metadata.namespace}/${ks.metadata.name}`;
   if (seen.has(key)) return; // a Kustomization that (indirectly) applies itself
@@ -117,7 +123,11 @@ interface HelmStorage {
 }
 
 /** The objects of a HelmRelease's latest release, read from Helm's storage secret. */
-export async function helmReleaseInventory(client: RestTarget, namespace: string, name: string): Promise<ObjMetadata[]> {
+export async function helmReleaseInventory(
+  client: RestTarget,
+  namespace: string,
+  name: string,
+): Promise<ObjMetadata[]> {
   let hr: KubeObject;
   try {
     hr = await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(mustKind("HelmRelease")), namespace, name));
@@ -127,16 +137,25 @@ export async function helmReleaseInventory(client: RestTarget, namespace: string
   }
   const spec = (hr.spec ?? {}) as { kubeConfig?: unknown; install?: { crds?: string }; upgrade?: { crds?: string } };
   if (spec.kubeConfig) return [];
-  const status = (hr.status ?? {}) as { storageNamespace?: string; history?: { name: string; namespace: string; version: number }[] };
+  const status = (hr.status ?? {}) as {
+    storageNamespace?: string;
+    history?: { name: string; namespace: string; version: number }[];
+  };
   const latest = status.history?.[0];
   if (!status.storageNamespace || !latest) return [];
   const secretName = `sh.helm.release.v1.${latest.name}.v${latest.version}`;
   let secret: { data?: Record<string, string> };
   try {
-    secret = await kubeRest(client, "GET", `/api/v1/namespaces/${encodeURIComponent(status.storageNamespace)}/secrets/${encodeURIComponent(secretName)}`);
+    secret = await kubeRest(
+      client,
+      "GET",
+      `/api/v1/namespaces/${encodeURIComponent(status.storageNamespace)}/secrets/${encodeURIComponent(secretName)}`,
+    );
   } catch (err) {
     if (isNotFound(err)) return [];
-    throw new CliError(`failed to find the Helm storage object for HelmRelease '${namespace}/${name}': ${(err as Error).message}`);
+    throw new CliError(
+      `failed to find the Helm storage object for HelmRelease '${namespace}/${name}': ${(err as Error).message}`,
+    );
   }
   const data = secret.data?.release;
   if (!data) throw new CliError(`failed to decode the Helm storage object for HelmRelease '${namespace}/${name}'`);
@@ -147,7 +166,9 @@ export async function helmReleaseInventory(client: RestTarget, namespace: string
     if (b[0] === 0x1f && b[1] === 0x8b && b[2] === 0x08) b = gunzipSync(b);
     rls = JSON.parse(b.toString("utf8")) as HelmStorage;
   } catch (err) {
-    throw new CliError(`failed to decode the Helm storage object for HelmRelease '${namespace}/${name}': ${(err as Error).message}`);
+    throw new CliError(
+      `failed to decode the Helm storage object for HelmRelease '${namespace}/${name}': ${(err as Error).message}`,
+    );
   }
   const { parseAllDocuments } = await import("yaml");
   const result: ObjMetadata[] = [];
@@ -169,7 +190,11 @@ export async function helmReleaseInventory(client: RestTarget, namespace: string
       });
       for (const crd of list.items) {
         if (!result.some((r) => r.Name === crd.metadata.name && r.GroupKind.Kind === "CustomResourceDefinition")) {
-          result.push({ Namespace: "", Name: crd.metadata.name, GroupKind: { Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition" } });
+          result.push({
+            Namespace: "",
+            Name: crd.metadata.name,
+            GroupKind: { Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition" },
+          });
         }
       }
     } catch {
@@ -202,7 +227,11 @@ export async function runTree(opts: TreeOptions, deps: { client: RestTarget; std
   }
   const ks = await getObject(deps.client, mustKind("Kustomization"), opts.namespace, opts.name);
   const tree: ObjTree = {
-    resource: { Namespace: ks.metadata.namespace ?? opts.namespace, Name: ks.metadata.name, GroupKind: { Group: KS_GROUP, Kind: "Kustomization" } },
+    resource: {
+      Namespace: ks.metadata.namespace ?? opts.namespace,
+      Name: ks.metadata.name,
+      GroupKind: { Group: KS_GROUP, Kind: "Kustomization" },
+    },
   };
   await treeKustomization(deps.client, tree, ks, opts.compact);
   if (opts.output === "json") deps.stdout.write(treeJson(tree));
@@ -213,7 +242,12 @@ export async function runTree(opts: TreeOptions, deps: { client: RestTarget; std
 export const runTreeCommand: Run = async (args, opts, ctx) => {
   const client = await clientFor(ctx);
   await runTree(
-    { name: args[0], namespace: client.namespace, compact: Boolean(opts.compact), output: opts.output as string | undefined },
+    {
+      name: args[0],
+      namespace: client.namespace,
+      compact: Boolean(opts.compact),
+      output: opts.output as string | undefined,
+    },
     { client, stdout: ctx.io.stdout },
   );
 };

@@ -60,7 +60,13 @@ export interface SuspendOptions {
   namespace: string;
 }
 
-async function patchSuspend(client: RestTarget, k: KindInfo, ns: string, name: string, suspend: boolean): Promise<KubeObject> {
+async function patchSuspend(
+  client: RestTarget,
+  k: KindInfo,
+  ns: string,
+  name: string,
+  suspend: boolean,
+): Promise<KubeObject> {
   return await kubeRest<KubeObject>(client, "PATCH", resourcePath(resourceOf(k), ns, name), {
     body: { spec: { suspend: suspend ? true : null } },
     contentType: ContentType.MergePatch,
@@ -147,7 +153,9 @@ export async function runResume(opts: ResumeOptions, deps: VerbDeps): Promise<vo
       deps.logger.success(`${k.humanKind} resumed`);
     } catch (err) {
       failed++;
-      deps.logger.failure(`failed resuming ${k.kind} ${obj.metadata.name} in ${opts.namespace} namespace: ${errorMessage(err)}`);
+      deps.logger.failure(
+        `failed resuming ${k.kind} ${obj.metadata.name} in ${opts.namespace} namespace: ${errorMessage(err)}`,
+      );
     }
   }
   if (shouldWait && resumed.length > 0) {
@@ -156,14 +164,18 @@ export async function runResume(opts: ResumeOptions, deps: VerbDeps): Promise<vo
         deps.logger.waiting(`waiting for ${k.kind} reconciliation`);
         if (k.staticStatus || k.isStaticObject?.(obj)) return { obj, err: undefined as unknown };
         try {
-          const ready = await waitForReady(deps.client, resourceOf(k), opts.namespace, obj.metadata.name, { timeoutMs: opts.timeoutMs });
+          const ready = await waitForReady(deps.client, resourceOf(k), opts.namespace, obj.metadata.name, {
+            timeoutMs: opts.timeoutMs,
+          });
           return { obj: ready, err: undefined as unknown };
         } catch (err) {
           return { obj, err };
         }
       }),
     );
-    results.sort((a, b) => (a.obj.metadata.name < b.obj.metadata.name ? -1 : a.obj.metadata.name > b.obj.metadata.name ? 1 : 0));
+    results.sort((a, b) =>
+      a.obj.metadata.name < b.obj.metadata.name ? -1 : a.obj.metadata.name > b.obj.metadata.name ? 1 : 0,
+    );
     for (const r of results) {
       if (r.err) {
         failed++;

@@ -11,7 +11,8 @@ export function titleCase(name: string): string {
   for (let i = 0; i < chars.length; i++) {
     if (chars[i] === "_") chars[i] = " ";
     else if (chars[i] === ".") {
-      if ((i !== 0 && !isNumOrSpace(chars[i - 1])) || (i !== chars.length - 1 && !isNumOrSpace(chars[i + 1]))) chars[i] = " ";
+      if ((i !== 0 && !isNumOrSpace(chars[i - 1])) || (i !== chars.length - 1 && !isNumOrSpace(chars[i + 1])))
+        chars[i] = " ";
     }
   }
   const out = chars.join("").trim();
@@ -19,7 +20,6 @@ export function titleCase(name: string): string {
   return out.toUpperCase();
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Display width (ANSI stripped; East Asian wide characters count two). */

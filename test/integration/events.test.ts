@@ -6,7 +6,17 @@ import { runCli } from "../helpers/cli.js";
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d+Z$/, "Z");
 const H = 3_600_000;
 
-async function record(ns: string, name: string, kind: string, objName: string, reason: string, message: string, type: string, whenMs: number, count = 1) {
+async function record(
+  ns: string,
+  name: string,
+  kind: string,
+  objName: string,
+  reason: string,
+  message: string,
+  type: string,
+  whenMs: number,
+  count = 1,
+) {
   const kc = await testKubeConfig();
   await kubeRequest(kc, "POST", `/api/v1/namespaces/${ns}/events`, {
     body: {
@@ -35,8 +45,27 @@ kind: Kustomization
 metadata: {name: apps, namespace: ${ns}}
 spec: {interval: 10m, prune: true, path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}`,
   );
-  await record(ns, "e1", "Kustomization", "apps", "ReconciliationSucceeded", "Reconciliation finished", "Normal", 3 * H + 10_000);
-  await record(ns, "e2", "GitRepository", "flux-system", "GitOperationFailed", "failed to checkout", "Warning", 2 * 24 * H + 10_000, 3);
+  await record(
+    ns,
+    "e1",
+    "Kustomization",
+    "apps",
+    "ReconciliationSucceeded",
+    "Reconciliation finished",
+    "Normal",
+    3 * H + 10_000,
+  );
+  await record(
+    ns,
+    "e2",
+    "GitRepository",
+    "flux-system",
+    "GitOperationFailed",
+    "failed to checkout",
+    "Warning",
+    2 * 24 * H + 10_000,
+    3,
+  );
   await record(ns, "e3", "Deployment", "web", "ScalingReplicaSet", "Scaled up", "Normal", H);
   await record(ns, "e4", "Kustomization", "other", "Progressing", "applying", "Normal", 10 * 24 * H);
   return ns;
@@ -60,7 +89,12 @@ describe("events", () => {
   it("--for Kind/name includes the referenced source; --types filters", async () => {
     const ns = await setup();
     const res = await flux("events", "--for", "Kustomization/apps", "-n", ns);
-    expect(res.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[3]!.trim())).toEqual(["OBJECT", "GitRepository/flux-system", "Kustomization/apps"]);
+    expect(
+      res.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[3]!.trim()),
+    ).toEqual(["OBJECT", "GitRepository/flux-system", "Kustomization/apps"]);
     const warn = await flux("events", "--types", "warning", "-n", ns);
     expect(warn.stdout.split("\n").filter(Boolean)).toHaveLength(2);
     const kindOnly = await flux("events", "--for", "kustomization", "-n", ns);
@@ -73,10 +107,23 @@ describe("events", () => {
     expect(all.stdout.startsWith("NAMESPACE")).toBe(true);
     const kc = await testKubeConfig();
     const empty = await createNamespace(kc);
-    expect(await flux("events", "-n", empty)).toMatchObject({ code: 0, stdout: "", stderr: `✗ No events found in ${empty} namespace.\n` });
-    expect(await flux("events", "--types", "Error", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ type 'Error' not supported. Supported types are Normal, Warning\n" });
-    expect(await flux("events", "--for", "Deployment/web", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ 'Deployment' is not a recognized Flux kind\n" });
-    expect(await flux("events", "--for", "/x", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ --for selector must be of format <kind>[/<name>]\n" });
+    expect(await flux("events", "-n", empty)).toMatchObject({
+      code: 0,
+      stdout: "",
+      stderr: `✗ No events found in ${empty} namespace.\n`,
+    });
+    expect(await flux("events", "--types", "Error", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ type 'Error' not supported. Supported types are Normal, Warning\n",
+    });
+    expect(await flux("events", "--for", "Deployment/web", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ 'Deployment' is not a recognized Flux kind\n",
+    });
+    expect(await flux("events", "--for", "/x", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ --for selector must be of format <kind>[/<name>]\n",
+    });
   });
 
   it("-w streams new events until the timeout", async () => {

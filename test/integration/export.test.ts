@@ -2,7 +2,14 @@
 // uid, resourceVersion, generation, creationTimestamp, last-applied annotation).
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyYaml, createNamespace, fluxRef, markReconciled, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  fluxRef,
+  markReconciled,
+  testKubeConfig,
+  testKubeconfigPath,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 const dir = new URL("../golden/export/", import.meta.url);
@@ -34,7 +41,9 @@ describe("export", () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("");
     expectGolden(res.stdout, "source-git.golden", ns);
-    expect(res.stdout).not.toMatch(/status:|managedFields|uid:|resourceVersion|generation|creationTimestamp|last-applied/);
+    expect(res.stdout).not.toMatch(
+      /status:|managedFields|uid:|resourceVersion|generation|creationTimestamp|last-applied/,
+    );
   });
 
   it("exports kustomizations, helmreleases and alerts byte for byte", async () => {
@@ -52,7 +61,11 @@ describe("export", () => {
     const noName = await flux("export", "source", "git", "-n", ns);
     expect(noName).toMatchObject({ code: 1, stdout: "", stderr: "✗ name is required\n" });
     const missing = await flux("export", "source", "git", "nope", "-n", ns);
-    expect(missing).toMatchObject({ code: 1, stdout: "", stderr: '✗ gitrepositories.source.toolkit.fluxcd.io "nope" not found\n' });
+    expect(missing).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: '✗ gitrepositories.source.toolkit.fluxcd.io "nope" not found\n',
+    });
     const empty = await flux("export", "source", "bucket", "--all", "-n", ns);
     expect(empty).toMatchObject({ code: 1, stdout: "", stderr: `✗ no objects found in ${ns} namespace\n` });
   });

@@ -3,7 +3,15 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { applyYaml, createNamespace, fluxRef, setStatus, testKubeConfig, testKubeconfigPath, type KubeObject } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  fluxRef,
+  setStatus,
+  testKubeConfig,
+  testKubeconfigPath,
+  type KubeObject,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 const golden = (name: string) => readFileSync(new URL(`../golden/get/${name}`, import.meta.url), "utf8");
@@ -24,7 +32,17 @@ async function applyWithStatus(yamlText: string, ns: string): Promise<void> {
 
 function refOf(doc: KubeObject) {
   const [group, version] = doc.apiVersion!.split("/");
-  const plural = { GitRepository: "gitrepositories", Kustomization: "kustomizations", HelmRelease: "helmreleases", OCIRepository: "ocirepositories", Alert: "alerts", Provider: "providers", HelmRepository: "helmrepositories", ImagePolicy: "imagepolicies", ImageRepository: "imagerepositories" }[doc.kind!]!;
+  const plural = {
+    GitRepository: "gitrepositories",
+    Kustomization: "kustomizations",
+    HelmRelease: "helmreleases",
+    OCIRepository: "ocirepositories",
+    Alert: "alerts",
+    Provider: "providers",
+    HelmRepository: "helmrepositories",
+    ImagePolicy: "imagepolicies",
+    ImageRepository: "imagerepositories",
+  }[doc.kind!]!;
   return { group: group!, version: version!, plural };
 }
 
@@ -50,7 +68,9 @@ describe("get sources git", () => {
   it("--no-header drops the header line, one name selects one row", async () => {
     const res = await flux("get", "sources", "git", "podinfo-shard1", "-n", ns, "--no-header");
     // Without a header the columns are as wide as the cells.
-    expect(res.stdout).toBe("podinfo-shard1\tmain@sha1:696f056d\tFalse\tTrue\tFetched revision: main@sha1:696f056d\t\n");
+    expect(res.stdout).toBe(
+      "podinfo-shard1\tmain@sha1:696f056d\tFalse\tTrue\tFetched revision: main@sha1:696f056d\t\n",
+    );
   });
 
   it("-A adds the NAMESPACE column", async () => {
@@ -58,7 +78,9 @@ describe("get sources git", () => {
     expect(res.code).toBe(0);
     const lines = res.stdout.split("\n");
     expect(lines[0]).toMatch(/^NAMESPACE\s*\tNAME\s*\tREVISION\s*\tSUSPENDED\tREADY\tMESSAGE\s+$/);
-    expect(lines).toContain(`${ns}\tpodinfo-shard2\tmain@sha1:696f056d\tFalse    \tTrue \tFetched revision: main@sha1:696f056d\t`);
+    expect(lines).toContain(
+      `${ns}\tpodinfo-shard2\tmain@sha1:696f056d\tFalse    \tTrue \tFetched revision: main@sha1:696f056d\t`,
+    );
   });
 
   it("--status-selector filters on conditions, and rejects a bad syntax", async () => {
@@ -111,9 +133,17 @@ describe("-o json|yaml", () => {
     const json = await flux("get", "sources", "git", "-n", ns, "-o", "json");
     const list = JSON.parse(json.stdout) as { kind: string; items: KubeObject[] };
     expect(list.kind).toBe("List");
-    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(["GitRepository/podinfo", "GitRepository/podinfo-shard1", "GitRepository/podinfo-shard2"]);
+    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual([
+      "GitRepository/podinfo",
+      "GitRepository/podinfo-shard1",
+      "GitRepository/podinfo-shard2",
+    ]);
     const yaml = await flux("get", "all", "-n", ns, "-o", "yaml");
-    expect(yaml.stdout.startsWith("apiVersion: v1\nitems:\n- apiVersion: source.toolkit.fluxcd.io/v1\n  kind: GitRepository\n")).toBe(true);
+    expect(
+      yaml.stdout.startsWith(
+        "apiVersion: v1\nitems:\n- apiVersion: source.toolkit.fluxcd.io/v1\n  kind: GitRepository\n",
+      ),
+    ).toBe(true);
     const bad = await flux("get", "all", "-n", ns, "-o", "xml");
     expect(bad.code).toBe(1);
   });
@@ -151,11 +181,40 @@ spec: {providerRef: {name: slack}, eventSources: [{kind: Kustomization, name: "*
     );
     await setStatus(kc, fluxRef("Kustomization", ns2, "apps"), {
       lastAppliedRevision: "main@sha1:0123456789abcdef0123456789abcdef01234567",
-      conditions: [{ type: "Ready", status: "True", reason: "ReconciliationSucceeded", message: "Applied revision: main@sha1:0123456789abcdef0123456789abcdef01234567", lastTransitionTime: "2024-01-01T00:00:00Z" }],
+      conditions: [
+        {
+          type: "Ready",
+          status: "True",
+          reason: "ReconciliationSucceeded",
+          message: "Applied revision: main@sha1:0123456789abcdef0123456789abcdef01234567",
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
     });
     await setStatus(kc, fluxRef("HelmRelease", ns2, "podinfo"), {
-      history: [{ chartName: "podinfo", chartVersion: "6.5.4", configDigest: "sha256:def", digest: "sha256:abc", firstDeployed: "2024-01-01T00:00:00Z", lastDeployed: "2024-01-01T00:00:00Z", name: "podinfo", namespace: ns2, status: "deployed", version: 1 }],
-      conditions: [{ type: "Ready", status: "False", reason: "InstallFailed", message: "Helm install failed", lastTransitionTime: "2024-01-01T00:00:00Z" }],
+      history: [
+        {
+          chartName: "podinfo",
+          chartVersion: "6.5.4",
+          configDigest: "sha256:def",
+          digest: "sha256:abc",
+          firstDeployed: "2024-01-01T00:00:00Z",
+          lastDeployed: "2024-01-01T00:00:00Z",
+          name: "podinfo",
+          namespace: ns2,
+          status: "deployed",
+          version: 1,
+        },
+      ],
+      conditions: [
+        {
+          type: "Ready",
+          status: "False",
+          reason: "InstallFailed",
+          message: "Helm install failed",
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
     });
     const ks = await flux("get", "ks", "-n", ns2);
     expect(ks.stdout).toBe(
@@ -169,7 +228,9 @@ spec: {providerRef: {name: slack}, eventSources: [{kind: Kustomization, name: "*
         `podinfo\t${src}\t6.5.4   \tFalse    \tFalse\tHelm install failed\t\n`,
     );
     const alerts = await flux("get", "alerts", "-n", ns2);
-    expect(alerts.stdout).toBe("NAME   \tSUSPENDED\tREADY\tMESSAGE        \non-call\tFalse    \tTrue \tAlert is Ready\t\n");
+    expect(alerts.stdout).toBe(
+      "NAME   \tSUSPENDED\tREADY\tMESSAGE        \non-call\tFalse    \tTrue \tAlert is Ready\t\n",
+    );
     const providers = await flux("get", "alert-providers", "-n", ns2, "--status-selector", "ready=true");
     expect(providers.stdout).toBe("NAME\tREADY\tMESSAGE \n");
   });
@@ -180,7 +241,9 @@ describe("errors", () => {
     const res = await runCli(["--kubeconfig", kubeconfig, "--server", "https://127.0.0.1:1", "get", "ks"]);
     expect(res.code).toBe(1);
     expect(res.stdout).toBe("");
-    expect(res.stderr).toMatch(/^✗ unable to connect to the Kubernetes API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\).*\n$/);
+    expect(res.stderr).toMatch(
+      /^✗ unable to connect to the Kubernetes API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\).*\n$/,
+    );
   });
 
   it("forbidden: the API server's message", async () => {

@@ -1,7 +1,15 @@
 // Watch-based waits and server-side apply against the real API server; a test
 // stands in for the controller by writing status through the status subresource.
 import { describe, expect, it } from "vitest";
-import { createNamespace, fluxRef, markReconciled, setReadyCondition, testKubeconfigPath, testKubeConfig, applyYaml } from "../env/helpers.js";
+import {
+  createNamespace,
+  fluxRef,
+  markReconciled,
+  setReadyCondition,
+  testKubeconfigPath,
+  testKubeConfig,
+  applyYaml,
+} from "../env/helpers.js";
 import { createKubeClient } from "../../src/kube/client.js";
 import { waitForReady, waitForDeletion, WaitTimeoutError, NotReadyError } from "../../src/kube/wait.js";
 import { applyObjects, applyObject, changeLine } from "../../src/kube/apply.js";
@@ -33,14 +41,20 @@ describe("applyObjects", () => {
     expect(r2.map((r) => r.action)).toEqual(["unchanged", "unchanged"]);
     const r3 = await applyObject(c, gitRepo(ns, "podinfo", "https://github.com/fluxcd/flux2"));
     expect(r3.action).toBe("configured");
-    const live = await kubeRest<{ spec: { url: string }; metadata: { managedFields: { manager: string }[] } }>(c, "GET", resourcePath(gitType, ns, "podinfo"));
+    const live = await kubeRest<{ spec: { url: string }; metadata: { managedFields: { manager: string }[] } }>(
+      c,
+      "GET",
+      resourcePath(gitType, ns, "podinfo"),
+    );
     expect(live.spec.url).toBe("https://github.com/fluxcd/flux2");
     expect(live.metadata.managedFields.map((m) => m.manager)).toContain("flux");
   });
 
   it("fails with a clear message for an unknown kind and for an invalid object", async () => {
     const c = await client();
-    await expect(applyObject(c, { apiVersion: "example.com/v1", kind: "Nope", metadata: { name: "x" } })).rejects.toThrow(/no matches for kind "Nope"/);
+    await expect(
+      applyObject(c, { apiVersion: "example.com/v1", kind: "Nope", metadata: { name: "x" } }),
+    ).rejects.toThrow(/no matches for kind "Nope"/);
     const ns = await createNamespace(await testKubeConfig());
     const bad = { ...gitRepo(ns, "bad"), spec: { interval: "1m", url: "not a url at all" } };
     await expect(applyObject(c, bad)).rejects.toThrow(/GitRepository\/.*\/bad apply failed: .*spec.url/);
@@ -81,7 +95,13 @@ describe("waitForReady", () => {
     await applyYaml(kc, [gitRepo(ns, "broken")]);
     const c = await client();
     const p = waitForReady(c, gitType, ns, "broken", { timeoutMs: 10_000 }).catch((e: unknown) => e);
-    await setReadyCondition(kc, fluxRef("GitRepository", ns, "broken"), false, "GitOperationFailed", "failed to checkout: auth required");
+    await setReadyCondition(
+      kc,
+      fluxRef("GitRepository", ns, "broken"),
+      false,
+      "GitOperationFailed",
+      "failed to checkout: auth required",
+    );
     const err = await p;
     expect(err).toBeInstanceOf(NotReadyError);
     expect((err as Error).message).toBe("GitRepository reconciliation failed: 'failed to checkout: auth required'");
@@ -96,7 +116,9 @@ describe("waitForReady", () => {
     const t0 = Date.now();
     const err = await waitForReady(c, gitType, ns, "slow", { timeoutMs: 800 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
-    expect((err as Error).message).toBe(`timeout waiting for GitRepository ${ns}/slow to become ready: cloning repository`);
+    expect((err as Error).message).toBe(
+      `timeout waiting for GitRepository ${ns}/slow to become ready: cloning repository`,
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 

@@ -67,9 +67,15 @@ spec: {automountServiceAccountToken: false, containers: [{name: main, image: ngi
   it("no Flux pods, bad flags and arguments are clear errors", async () => {
     const kc = await testKubeConfig();
     const ns = await createNamespace(kc);
-    expect(await flux("logs", "--flux-namespace", ns)).toMatchObject({ code: 1, stderr: `✗ no Flux pods found in namespace "${ns}"\n` });
+    expect(await flux("logs", "--flux-namespace", ns)).toMatchObject({
+      code: 1,
+      stderr: `✗ no Flux pods found in namespace "${ns}"\n`,
+    });
     expect((await flux("logs", "--level", "warn")).code).toBe(1);
-    expect(await flux("logs", "extra", "--flux-namespace", ns)).toMatchObject({ code: 1, stderr: "✗ no argument required\n" });
+    expect(await flux("logs", "extra", "--flux-namespace", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ no argument required\n",
+    });
     expect((await flux("logs", "--since", "5 minutes")).code).toBe(1);
   });
 });

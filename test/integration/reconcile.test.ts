@@ -1,7 +1,21 @@
 // reconcile against the real API server. A "controller" stand-in watches for the
 // reconcile.fluxcd.io/requestedAt annotation and reports the request as handled.
 import { describe, expect, it } from "vitest";
-import { applyYaml, createNamespace, eventually, fluxRef, getObject, markReconciled, setArtifact, setReadyCondition, testKubeConfig, testKubeconfigPath, updateStatus, withCondition, type Condition } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  eventually,
+  fluxRef,
+  getObject,
+  markReconciled,
+  setArtifact,
+  setReadyCondition,
+  testKubeConfig,
+  testKubeconfigPath,
+  updateStatus,
+  withCondition,
+  type Condition,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 import type { FluxKind } from "../env/helpers.js";
 
@@ -61,7 +75,11 @@ describe("reconcile", () => {
     const run = flux("reconcile", "source", "git", "podinfo", "-n", ns);
     const ts = await requested("GitRepository", ns, "podinfo");
     expect(ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    await setArtifact(kc, fluxRef("GitRepository", ns, "podinfo"), "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
+    await setArtifact(
+      kc,
+      fluxRef("GitRepository", ns, "podinfo"),
+      "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
+    );
     await markReconciled(kc, fluxRef("GitRepository", ns, "podinfo"), ts);
     const res = await run;
     expect(res.stderr).toBe(
@@ -100,7 +118,17 @@ describe("reconcile", () => {
     const kc = await testKubeConfig();
     const run = flux("reconcile", "hr", "podinfo", "--with-source", "--force", "--reset", "-n", ns);
     const srcTs = await requested("HelmRepository", ns, "podinfo");
-    await markReconciled(kc, fluxRef("HelmRepository", ns, "podinfo"), srcTs, { status: { artifact: { revision: "sha256:1234", path: "x", url: "http://x/x", digest: "sha256:1234", lastUpdateTime: "2024-01-01T00:00:00Z" } } });
+    await markReconciled(kc, fluxRef("HelmRepository", ns, "podinfo"), srcTs, {
+      status: {
+        artifact: {
+          revision: "sha256:1234",
+          path: "x",
+          url: "http://x/x",
+          digest: "sha256:1234",
+          lastUpdateTime: "2024-01-01T00:00:00Z",
+        },
+      },
+    });
     const ts = await requested("HelmRelease", ns, "podinfo");
     const hr = await getObject(kc, fluxRef("HelmRelease", ns, "podinfo"));
     expect(hr.metadata.annotations?.["reconcile.fluxcd.io/forceAt"]).toBe(ts);
@@ -134,14 +162,23 @@ describe("reconcile", () => {
     const ns = await setup();
     const kc = await testKubeConfig();
     const fire = await flux("reconcile", "source", "git", "podinfo", "--wait=false", "-n", ns);
-    expect(fire).toMatchObject({ code: 0, stderr: `► annotating GitRepository podinfo in ${ns} namespace\n✔ GitRepository annotated\n` });
+    expect(fire).toMatchObject({
+      code: 0,
+      stderr: `► annotating GitRepository podinfo in ${ns} namespace\n✔ GitRepository annotated\n`,
+    });
     const first = await requested("GitRepository", ns, "podinfo");
-    await applyYaml(kc, `apiVersion: source.toolkit.fluxcd.io/v1
+    await applyYaml(
+      kc,
+      `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata: {name: second, namespace: ${ns}}
-spec: {interval: 5m, url: https://github.com/fluxcd/flux2, ref: {branch: main}}`);
+spec: {interval: 5m, url: https://github.com/fluxcd/flux2, ref: {branch: main}}`,
+    );
     const run = flux("reconcile", "source", "git", "--all", "-n", ns, "--timeout", "20s");
-    const [a, b] = await Promise.all([requested("GitRepository", ns, "podinfo", first), requested("GitRepository", ns, "second")]);
+    const [a, b] = await Promise.all([
+      requested("GitRepository", ns, "podinfo", first),
+      requested("GitRepository", ns, "second"),
+    ]);
     await markReconciled(kc, fluxRef("GitRepository", ns, "podinfo"), a);
     await setReadyCondition(kc, fluxRef("GitRepository", ns, "second"), true, "Succeeded", "ok");
     await markReconciled(kc, fluxRef("GitRepository", ns, "second"), b);

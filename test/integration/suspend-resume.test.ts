@@ -1,6 +1,16 @@
 // suspend / resume against the real API server; the test stands in for the controller.
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyYaml, createNamespace, eventually, fluxRef, getObject, markReconciled, setReadyCondition, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  eventually,
+  fluxRef,
+  getObject,
+  markReconciled,
+  setReadyCondition,
+  testKubeConfig,
+  testKubeconfigPath,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 let kubeconfig: string;
@@ -60,7 +70,9 @@ describe("resume", () => {
     const run = flux("resume", "ks", "app", "-n", ns, "--timeout", "20s");
     // The controller sees the new generation and reports it.
     await eventually(async () => (await suspended(ns, "app")) === undefined);
-    await markReconciled(kc, fluxRef("Kustomization", ns, "app"), undefined, { status: { lastAppliedRevision: "main@sha1:abc" } });
+    await markReconciled(kc, fluxRef("Kustomization", ns, "app"), undefined, {
+      status: { lastAppliedRevision: "main@sha1:abc" },
+    });
     const res = await run;
     expect(res.stderr).toBe(
       `► resuming kustomization app in ${ns} namespace\n✔ kustomization resumed\n◎ waiting for Kustomization reconciliation\n` +
@@ -75,7 +87,13 @@ describe("resume", () => {
     await applyYaml(kc, ks(ns, "bad", true));
     const run = flux("resume", "ks", "bad", "-n", ns, "--timeout", "20s");
     await eventually(async () => (await suspended(ns, "bad")) === undefined);
-    await setReadyCondition(kc, fluxRef("Kustomization", ns, "bad"), false, "BuildFailed", "kustomize build failed: missing file");
+    await setReadyCondition(
+      kc,
+      fluxRef("Kustomization", ns, "bad"),
+      false,
+      "BuildFailed",
+      "kustomize build failed: missing file",
+    );
     const res = await run;
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("✗ Kustomization reconciliation failed: 'kustomize build failed: missing file'\n");

@@ -2,7 +2,15 @@
 // and helm-controller, owner references, and the sources behind them.
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyYaml, createNamespace, fluxRef, setArtifact, setStatus, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  fluxRef,
+  setArtifact,
+  setStatus,
+  testKubeConfig,
+  testKubeconfigPath,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 const dir = new URL("../golden/trace/", import.meta.url);
@@ -16,7 +24,15 @@ let ns: string;
 let kubeconfig: string;
 const flux = (...args: string[]) => runCli(["--kubeconfig", kubeconfig, ...args]);
 const ready = (message: string, status = "True") => ({
-  conditions: [{ type: "Ready", status, reason: status === "True" ? "Succeeded" : "Failed", message, lastTransitionTime: "2024-03-01T10:20:30Z" }],
+  conditions: [
+    {
+      type: "Ready",
+      status,
+      reason: status === "True" ? "Succeeded" : "Failed",
+      message,
+      lastTransitionTime: "2024-03-01T10:20:30Z",
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -82,12 +98,27 @@ metadata: {name: unmanaged, namespace: ${ns}}
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "owned", namespace: ns, ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: deploy!.metadata.uid! }] },
+      metadata: {
+        name: "owned",
+        namespace: ns,
+        ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: deploy!.metadata.uid! }],
+      },
     },
   ]);
-  await setArtifact(kc, fluxRef("GitRepository", ns, "flux-system"), "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
-  await setStatus(kc, fluxRef("GitRepository", ns, "flux-system"), ready("stored artifact for revision 'main@sha1:696f056d'"));
-  await setStatus(kc, fluxRef("Kustomization", ns, "apps"), { lastAppliedRevision: "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f", ...ready("Applied revision: main@sha1:696f056d") });
+  await setArtifact(
+    kc,
+    fluxRef("GitRepository", ns, "flux-system"),
+    "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
+  );
+  await setStatus(
+    kc,
+    fluxRef("GitRepository", ns, "flux-system"),
+    ready("stored artifact for revision 'main@sha1:696f056d'"),
+  );
+  await setStatus(kc, fluxRef("Kustomization", ns, "apps"), {
+    lastAppliedRevision: "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
+    ...ready("Applied revision: main@sha1:696f056d"),
+  });
   await setStatus(kc, fluxRef("HelmRelease", ns, "podinfo"), {
     helmChart: `${ns}/${ns}-podinfo`,
     lastAttemptedRevision: "6.5.4",
@@ -105,7 +136,9 @@ describe("trace", () => {
     expectGolden(res.stdout, "deployment.golden", ns);
     // The other spellings give the same report.
     expect((await flux("trace", "deploy/web", "-n", ns)).stdout).toBe(res.stdout);
-    expect((await flux("trace", "web", "--kind", "Deployment", "--api-version", "apps/v1", "-n", ns)).stdout).toBe(res.stdout);
+    expect((await flux("trace", "web", "--kind", "Deployment", "--api-version", "apps/v1", "-n", ns)).stdout).toBe(
+      res.stdout,
+    );
   });
 
   it("follows owner references", async () => {
@@ -123,12 +156,27 @@ describe("trace", () => {
 
   it("errors: unmanaged, missing, unknown type, bad arguments", async () => {
     const unmanaged = await flux("trace", "cm", "unmanaged", "-n", ns);
-    expect(unmanaged).toMatchObject({ code: 1, stdout: "", stderr: `✗ failed to trace ConfigMap/unmanaged in namespace ${ns}: object not managed by Flux\n` });
+    expect(unmanaged).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `✗ failed to trace ConfigMap/unmanaged in namespace ${ns}: object not managed by Flux\n`,
+    });
     const missing = await flux("trace", "deployment", "nope", "-n", ns);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`✗ failed to trace Deployment/nope in namespace ${ns}: failed to find object: deployments.apps "nope" not found\n`);
-    expect(await flux("trace", "frobs", "x", "-n", ns)).toMatchObject({ code: 1, stderr: '✗ the server doesn\'t have a resource type "frobs"\n' });
-    expect(await flux("trace", "web", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ either `<resource>/<name>` or `<resource> <name>` is required as an argument\n" });
-    expect(await flux("trace", "web", "--kind", "Deployment", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ object apiVersion is required (--api-version)\n" });
+    expect(missing.stderr).toBe(
+      `✗ failed to trace Deployment/nope in namespace ${ns}: failed to find object: deployments.apps "nope" not found\n`,
+    );
+    expect(await flux("trace", "frobs", "x", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: '✗ the server doesn\'t have a resource type "frobs"\n',
+    });
+    expect(await flux("trace", "web", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ either `<resource>/<name>` or `<resource> <name>` is required as an argument\n",
+    });
+    expect(await flux("trace", "web", "--kind", "Deployment", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: "✗ object apiVersion is required (--api-version)\n",
+    });
   });
 });

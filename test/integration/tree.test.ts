@@ -3,7 +3,16 @@
 import { gzipSync } from "node:zlib";
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyYaml, createNamespace, fluxRef, kubeRequest, setInventory, setStatus, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
+import {
+  applyYaml,
+  createNamespace,
+  fluxRef,
+  kubeRequest,
+  setInventory,
+  setStatus,
+  testKubeConfig,
+  testKubeconfigPath,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 const dir = new URL("../golden/tree/", import.meta.url);
@@ -76,11 +85,30 @@ metadata:
   };
   const helmEncoded = gzipSync(Buffer.from(JSON.stringify(release))).toString("base64");
   await kubeRequest(kc, "POST", `/api/v1/namespaces/${ns}/secrets`, {
-    body: { apiVersion: "v1", kind: "Secret", metadata: { name: "sh.helm.release.v1.podinfo.v3" }, type: "helm.sh/release.v1", data: { release: Buffer.from(helmEncoded).toString("base64") } },
+    body: {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "sh.helm.release.v1.podinfo.v3" },
+      type: "helm.sh/release.v1",
+      data: { release: Buffer.from(helmEncoded).toString("base64") },
+    },
   });
   await setStatus(kc, fluxRef("HelmRelease", ns, "podinfo"), {
     storageNamespace: ns,
-    history: [{ name: "podinfo", namespace: ns, version: 3, chartName: "podinfo", chartVersion: "6.5.4", configDigest: "sha256:a", digest: "sha256:b", firstDeployed: "2024-01-01T00:00:00Z", lastDeployed: "2024-01-01T00:00:00Z", status: "deployed" }],
+    history: [
+      {
+        name: "podinfo",
+        namespace: ns,
+        version: 3,
+        chartName: "podinfo",
+        chartVersion: "6.5.4",
+        configDigest: "sha256:a",
+        digest: "sha256:b",
+        firstDeployed: "2024-01-01T00:00:00Z",
+        lastDeployed: "2024-01-01T00:00:00Z",
+        status: "deployed",
+      },
+    ],
   });
 });
 
@@ -93,14 +121,21 @@ describe("tree kustomization", () => {
   });
 
   it("--compact keeps Flux objects only; -o json and -o yaml", async () => {
-    expectGolden((await flux("tree", "ks", "flux-system", "--compact", "-n", ns)).stdout, "flux-system-compact.golden", ns);
+    expectGolden(
+      (await flux("tree", "ks", "flux-system", "--compact", "-n", ns)).stdout,
+      "flux-system-compact.golden",
+      ns,
+    );
     expectGolden((await flux("tree", "ks", "apps", "-o", "json", "-n", ns)).stdout, "apps.json.golden", ns);
     expectGolden((await flux("tree", "ks", "apps", "-o", "yaml", "-n", ns)).stdout, "apps.yaml.golden", ns);
   });
 
   it("errors: no name, missing object, bad output", async () => {
     expect(await flux("tree", "ks", "-n", ns)).toMatchObject({ code: 1, stderr: "✗ kustomization name is required\n" });
-    expect(await flux("tree", "ks", "nope", "-n", ns)).toMatchObject({ code: 1, stderr: '✗ kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n' });
+    expect(await flux("tree", "ks", "nope", "-n", ns)).toMatchObject({
+      code: 1,
+      stderr: '✗ kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n',
+    });
     expect((await flux("tree", "ks", "apps", "-o", "xml", "-n", ns)).code).toBe(1);
   });
 });

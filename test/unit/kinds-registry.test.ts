@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ALL_ORDER, KINDS, kindFromUserInput, kindInfo, statusAndMessage, truncateHex, imageRefString, helmReleaseRevision } from "../../src/kinds/registry.js";
+import {
+  ALL_ORDER,
+  KINDS,
+  kindFromUserInput,
+  kindInfo,
+  statusAndMessage,
+  truncateHex,
+  imageRefString,
+  helmReleaseRevision,
+} from "../../src/kinds/registry.js";
 import type { KubeObject } from "../../src/kube/rest.js";
 
 const obj = (o: Partial<KubeObject>): KubeObject => ({ metadata: { name: "x", namespace: "ns" }, ...o });
@@ -37,31 +46,62 @@ describe("registry", () => {
     const git = kindInfo("GitRepository")!;
     const o = obj({
       spec: { suspend: true },
-      status: { artifact: { revision: "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f" }, conditions: [{ type: "Ready", status: "True", message: "stored artifact for main@sha1:696f056df216eea4f9401adbee0ff744d4df390f" }] },
+      status: {
+        artifact: { revision: "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f" },
+        conditions: [
+          {
+            type: "Ready",
+            status: "True",
+            message: "stored artifact for main@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
+          },
+        ],
+      },
     });
-    expect(git.columns.row(o)).toEqual(["main@sha1:696f056d", "True", "True", "stored artifact for main@sha1:696f056d"]);
+    expect(git.columns.row(o)).toEqual([
+      "main@sha1:696f056d",
+      "True",
+      "True",
+      "stored artifact for main@sha1:696f056d",
+    ]);
     expect(git.columns.row(obj({}))).toEqual(["", "False", "False", "waiting to be reconciled"]);
     const chart = kindInfo("HelmChart")!;
     expect(chart.columns.row(obj({ status: { artifact: { revision: "6.5.4" } } }))[0]).toBe("6.5.4");
     const helmRepo = kindInfo("HelmRepository")!;
-    expect(helmRepo.columns.row(obj({ spec: { type: "oci" } }))).toEqual(["", "False", "True", "Helm repository is Ready"]);
+    expect(helmRepo.columns.row(obj({ spec: { type: "oci" } }))).toEqual([
+      "",
+      "False",
+      "True",
+      "Helm repository is Ready",
+    ]);
     const repo = kindInfo("ImageRepository")!;
-    expect(repo.columns.row(obj({ status: { lastScanResult: { scanTime: "2024-05-01T10:00:00.123Z", tagCount: 3 } } }))[0]).toBe("2024-05-01T10:00:00Z");
+    expect(
+      repo.columns.row(obj({ status: { lastScanResult: { scanTime: "2024-05-01T10:00:00.123Z", tagCount: 3 } } }))[0],
+    ).toBe("2024-05-01T10:00:00Z");
     expect(repo.successMessage(obj({ status: { lastScanResult: { tagCount: 3 } } }))).toBe("scan fetched 3 tags");
   });
 
   it("helpers", () => {
     expect(truncateHex("sha256:" + "a".repeat(64))).toBe("sha256:aaaaaaaa");
     expect(truncateHex("short abc123")).toBe("short abc123");
-    expect(statusAndMessage(obj({ status: { conditions: [{ type: "Ready", status: "Unknown", message: "progressing" }] } }))).toEqual(["Unknown", "progressing"]);
-    expect(imageRefString({ name: "ghcr.io/x/y", tag: "1.0.0", digest: "sha256:abc" })).toBe("ghcr.io/x/y:1.0.0@sha256:abc");
+    expect(
+      statusAndMessage(obj({ status: { conditions: [{ type: "Ready", status: "Unknown", message: "progressing" }] } })),
+    ).toEqual(["Unknown", "progressing"]);
+    expect(imageRefString({ name: "ghcr.io/x/y", tag: "1.0.0", digest: "sha256:abc" })).toBe(
+      "ghcr.io/x/y:1.0.0@sha256:abc",
+    );
     expect(helmReleaseRevision(obj({ status: { lastAttemptedRevision: "1.2.3" } }))).toBe("1.2.3");
   });
 
   it("knows each kind's source", () => {
     const ks = kindInfo("Kustomization")!;
-    expect(ks.sourceRef!(obj({ spec: { sourceRef: { kind: "GitRepository", name: "flux-system" } } }))).toEqual({ kind: "GitRepository", name: "flux-system", namespace: "ns" });
+    expect(ks.sourceRef!(obj({ spec: { sourceRef: { kind: "GitRepository", name: "flux-system" } } }))).toEqual({
+      kind: "GitRepository",
+      name: "flux-system",
+      namespace: "ns",
+    });
     const hr = kindInfo("HelmRelease")!;
-    expect(hr.sourceRef!(obj({ spec: { chartRef: { kind: "OCIRepository", name: "podinfo", namespace: "other" } } }))).toEqual({ kind: "OCIRepository", name: "podinfo", namespace: "other" });
+    expect(
+      hr.sourceRef!(obj({ spec: { chartRef: { kind: "OCIRepository", name: "podinfo", namespace: "other" } } })),
+    ).toEqual({ kind: "OCIRepository", name: "podinfo", namespace: "other" });
   });
 });

@@ -34,7 +34,12 @@ describe("exportObject", () => {
       spec: { prune: true },
       status: { observedGeneration: 2 },
     });
-    expect(out).toEqual({ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", metadata: { name: "a", namespace: "ns" }, spec: { prune: true } });
+    expect(out).toEqual({
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name: "a", namespace: "ns" },
+      spec: { prune: true },
+    });
   });
 });
 
@@ -60,7 +65,9 @@ describe("stdinConfirm", () => {
 describe("status selector", () => {
   it("parses type=status and matches case-insensitively", () => {
     expect(parseStatusSelector("ready=false")).toEqual({ type: "ready", status: "false" });
-    expect(() => parseStatusSelector("ready")).toThrow("expected status selector in type=status format, but found: ready");
+    expect(() => parseStatusSelector("ready")).toThrow(
+      "expected status selector in type=status format, but found: ready",
+    );
     const obj = { metadata: { name: "x" }, status: { conditions: [{ type: "Ready", status: "False" }] } };
     expect(statusMatches(obj, "ready", "false")).toBe(true);
     expect(statusMatches(obj, "Healthy", "false")).toBe(false);

@@ -1,6 +1,13 @@
 // Log parsing, filtering and formatting on lines recorded from a Flux controller.
 import { describe, expect, it } from "vitest";
-import { formatLogEntry, matchesFilter, parseLogLine, pickLoggingPod, validateLogsOptions, type LogEntry } from "../../src/ops/logs.js";
+import {
+  formatLogEntry,
+  matchesFilter,
+  parseLogLine,
+  pickLoggingPod,
+  validateLogsOptions,
+  type LogEntry,
+} from "../../src/ops/logs.js";
 
 // Lines recorded from a kustomize-controller (zap JSON, plus a klog line that is skipped).
 const RECORDED = String.raw`{"level":"info","ts":"2024-05-02T10:11:12.345Z","msg":"starting server","kind":"health probe","addr":"[::]:9440"}
@@ -12,7 +19,11 @@ I0502 10:12:01.000000       1 leaderelection.go:250] attempting to acquire leade
 const lines = RECORDED.split("\n");
 const entries = lines.map(parseLogLine).filter((e): e is LogEntry => e !== undefined);
 const base = { namespace: "flux-system", allNamespaces: false };
-const render = (f: Parameters<typeof matchesFilter>[1]) => entries.filter((e) => matchesFilter(e, f)).map(formatLogEntry).join("");
+const render = (f: Parameters<typeof matchesFilter>[1]) =>
+  entries
+    .filter((e) => matchesFilter(e, f))
+    .map(formatLogEntry)
+    .join("");
 
 describe("flux logs formatting", () => {
   it("skips non-JSON lines and throws on broken JSON", () => {
@@ -46,10 +57,18 @@ describe("flux logs formatting", () => {
 describe("flux logs options", () => {
   it("maps --tail, --since and --since-time to the log API, validates them", () => {
     expect(validateLogsOptions({ tail: 10, since: "2m" })).toEqual({ tailLines: 10, sinceSeconds: 120 });
-    expect(validateLogsOptions({ tail: -1, sinceTime: "2024-05-02T10:00:00+02:00" })).toEqual({ sinceTime: "2024-05-02T08:00:00Z" });
-    expect(() => validateLogsOptions({ tail: -1, since: "1m", sinceTime: "2024-05-02T10:00:00Z" })).toThrow("at most one of `sinceTime` or `sinceDuration` may be specified");
-    expect(() => validateLogsOptions({ tail: -1, sinceTime: "yesterday" })).toThrow("yesterday is not a valid (RFC3339) time");
-    expect(() => validateLogsOptions({ tail: -1, level: "warn" })).toThrow("unsupported log level 'warn', must be one of: debug, info, error");
+    expect(validateLogsOptions({ tail: -1, sinceTime: "2024-05-02T10:00:00+02:00" })).toEqual({
+      sinceTime: "2024-05-02T08:00:00Z",
+    });
+    expect(() => validateLogsOptions({ tail: -1, since: "1m", sinceTime: "2024-05-02T10:00:00Z" })).toThrow(
+      "at most one of `sinceTime` or `sinceDuration` may be specified",
+    );
+    expect(() => validateLogsOptions({ tail: -1, sinceTime: "yesterday" })).toThrow(
+      "yesterday is not a valid (RFC3339) time",
+    );
+    expect(() => validateLogsOptions({ tail: -1, level: "warn" })).toThrow(
+      "unsupported log level 'warn', must be one of: debug, info, error",
+    );
     expect(() => validateLogsOptions({ tail: Number("x") })).toThrow(/--tail/);
   });
 
@@ -59,7 +78,10 @@ describe("flux logs options", () => {
       spec: { nodeName },
       status: { phase, conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
     });
-    expect(pickLoggingPod([pod("a", "Pending", false), pod("b", "Running", false, "n1"), pod("c", "Running", true, "n1")])?.metadata.name).toBe("c");
+    expect(
+      pickLoggingPod([pod("a", "Pending", false), pod("b", "Running", false, "n1"), pod("c", "Running", true, "n1")])
+        ?.metadata.name,
+    ).toBe("c");
     expect(pickLoggingPod([])).toBeUndefined();
   });
 });

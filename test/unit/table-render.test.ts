@@ -3,8 +3,18 @@ import { displayWidth, renderTable, titleCase } from "../../src/output/table.js"
 
 describe("renderTable (tablewriter as upstream configures it)", () => {
   it("pads header cells with tabs, the last header cell with one space, every row cell with a tab", () => {
-    expect(renderTable(["Name", "Ready", "Message"], [["podinfo", "True", "ok"], ["a", "False", "a longer message"]])).toBe(
-      "NAME   \tREADY\tMESSAGE          \n" + "podinfo\tTrue \tok              \t\n" + "a      \tFalse\ta longer message\t\n",
+    expect(
+      renderTable(
+        ["Name", "Ready", "Message"],
+        [
+          ["podinfo", "True", "ok"],
+          ["a", "False", "a longer message"],
+        ],
+      ),
+    ).toBe(
+      "NAME   \tREADY\tMESSAGE          \n" +
+        "podinfo\tTrue \tok              \t\n" +
+        "a      \tFalse\ta longer message\t\n",
     );
   });
 
@@ -19,7 +29,9 @@ describe("renderTable (tablewriter as upstream configures it)", () => {
   });
 
   it("splits multi-line cells over several lines", () => {
-    expect(renderTable(["Name", "Message"], [["x", "line one\nline 2"]])).toBe("NAME\tMESSAGE  \n" + "x   \tline one\t\n" + "    \tline 2  \t\n");
+    expect(renderTable(["Name", "Message"], [["x", "line one\nline 2"]])).toBe(
+      "NAME\tMESSAGE  \n" + "x   \tline one\t\n" + "    \tline 2  \t\n",
+    );
   });
 
   it("titles headers like tablewriter (underscores, dots, upper case)", () => {
