@@ -237,6 +237,66 @@ spec: {providerRef: {name: slack}, eventSources: [{kind: Kustomization, name: "*
 });
 
 describe("errors", () => {
+  it("get all: prints what it may list, reports each forbidden kind, exits 1", async () => {
+    const kc = await testKubeConfig();
+    const user = `partial-${Date.now().toString(36)}`;
+    await applyYaml(
+      kc,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ${user}}
+rules: [{apiGroups: [source.toolkit.fluxcd.io], resources: [gitrepositories, ocirepositories, buckets, helmrepositories, helmcharts], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${user}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${user}}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
+`,
+    );
+    const res = await flux("--as", user, "get", "all", "-n", ns);
+    expect(res.code).toBe(1);
+    expect(res.stdout.split("\n")[1]).toMatch(/^gitrepository\/podinfo /);
+    const failures = res.stderr.trim().split("\n");
+    expect(failures).toHaveLength(9);
+    expect(failures[0]).toMatch(/^✗ imagerepositories.image.toolkit.fluxcd.io is forbidden: User "partial-/);
+    expect(failures[8]).toBe(
+      "✗ failed to list ImageRepository, ImagePolicy, ImageUpdateAutomation, HelmRelease, Kustomization, Receiver, Provider, Alert",
+    );
+    // The sources alone are all allowed.
+    expect((await flux("--as", user, "get", "sources", "all", "-n", ns)).code).toBe(0);
+  });
+
+  it("a kind the API server does not serve: a clear hint, ignored by get all", async () => {
+    const { createKubeClient } = await import("../../src/kube/client.js");
+    const { mustKind } = await import("../../src/kinds/registry.js");
+    const { runGet } = await import("../../src/ops/get.js");
+    const { createLogger } = await import("../../src/output/logger.js");
+    const client = await createKubeClient({ kubeconfig });
+    const missing = { ...mustKind("GitRepository"), group: "source.example.com" };
+    let out = "";
+    let err = "";
+    const deps = {
+      client,
+      stdout: { write: (s: string) => (out += s) },
+      logger: createLogger({ stream: { write: (s: string) => (err += s) }, color: false }),
+    };
+    const base = {
+      namespace: ns,
+      allNamespaces: false,
+      noHeader: false,
+      watch: false,
+      output: "table" as const,
+      timeoutMs: 10_000,
+    };
+    await expect(runGet({ ...base, kinds: [missing], all: false }, deps)).rejects.toThrow(
+      'no matches for kind "GitRepository" in version "source.example.com/v1": is Flux installed (flux check)?',
+    );
+    await runGet({ ...base, kinds: [missing, mustKind("GitRepository")], all: true }, deps);
+    expect(err).toBe("");
+    expect(out.split("\n")[1]).toMatch(/^gitrepository\/podinfo /);
+  });
+
   it("unreachable cluster: one clear line, exit 1", async () => {
     const res = await runCli(["--kubeconfig", kubeconfig, "--server", "https://127.0.0.1:1", "get", "ks"]);
     expect(res.code).toBe(1);
