@@ -122,6 +122,11 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
 }
 
 export const runCreateKustomization: Run = async (args, opts, ctx) => {
+  if (opts.validation !== undefined) {
+    ctx.io.stderr.write(
+      "Flag --validation has been deprecated, this arg is no longer used, all resources are validated using server-side apply dry-run\n",
+    );
+  }
   const ks = buildKustomization(args, opts, ctx);
   if (opts.export) return printExport(ctx, [ks]);
   ctx.logger.generate("generating Kustomization");

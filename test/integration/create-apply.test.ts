@@ -263,9 +263,9 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     expect(s.stdout + s.stderr).not.toContain("hunter2");
     const kc = await testKubeConfig();
     const secret = await getObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "creds" });
-    expect(Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, "base64").toString()).toBe(
-      "hunter2",
-    );
+    expect(
+      Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, "base64").toString(),
+    ).toBe("hunter2");
 
     const tenantNs = `${ns}-t`;
     for (const word of ["first", "second"]) {
@@ -305,5 +305,100 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
     ]);
     expect(res.code).toBe(1);
     expect(res.stderr.split("\n").filter((l) => l.startsWith("✗"))).toHaveLength(1);
+  });
+});
+
+describe("flux create source git over SSH (apply)", () => {
+  it("generates a deploy key, stores it with the host key and references it", async () => {
+    const { createSourceGit } = await import("../../src/create/sources.js");
+    const { createLogger } = await import("../../src/output/logger.js");
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    let stderr = "";
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => ((stderr += s), true) },
+      stdin: process.stdin,
+    };
+    const ctx = {
+      globals: {
+        kubeconfig,
+        namespace: ns,
+        namespaceSet: true,
+        timeoutMs: 30_000,
+        timeout: "30s",
+        insecureSkipTlsVerify: false,
+        verbose: false,
+        nsFollowsKubeContext: false,
+      },
+      logger: createLogger({ stream: io.stderr, color: false }),
+      io,
+    };
+    const run = createSourceGit({
+      scanHostKey: async () =>
+        "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+    });
+    const ref = fluxRef("GitRepository", ns, "podinfo");
+    const done = run(
+      ["podinfo"],
+      {
+        url: "ssh://git@github.com/stefanprodan/podinfo",
+        branch: "main",
+        silent: true,
+        sshKeyAlgorithm: "ed25519",
+        interval: "1m0s",
+      },
+      ctx,
+    );
+    await controller("GitRepository", ns, "podinfo", async () => {
+      await setArtifact(kc, ref, "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
+      await markReconciled(kc, ref);
+    });
+    await done;
+    const lines = stderr.split("\n");
+    expect(lines[0]).toBe("✚ generating GitRepository source");
+    expect(lines[1]).toBe("✔ collected public key from SSH server:");
+    expect(lines[2]).toMatch(/^github\.com ssh-ed25519 /);
+    expect(lines[3]).toMatch(/^✚ deploy key: ssh-ed25519 AAAA/);
+    expect(stderr).toContain(
+      "► applying secret with repository credentials\n✔ authentication configured\n► applying GitRepository source\n",
+    );
+    expect(stderr).not.toContain("PRIVATE KEY");
+    const repo = await getObject(kc, ref);
+    expect((repo.spec as { secretRef: { name: string } }).secretRef).toEqual({ name: "podinfo" });
+    const secret = (await getObject(kc, {
+      group: "",
+      version: "v1",
+      plural: "secrets",
+      namespace: ns,
+      name: "podinfo",
+    })) as unknown as {
+      data: Record<string, string>;
+    };
+    expect(Object.keys(secret.data).sort()).toEqual(["identity", "identity.pub", "known_hosts"]);
+    expect(Buffer.from(secret.data.identity!, "base64").toString()).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+  });
+
+  it("aborts without a terminal unless --silent, before anything is applied", async () => {
+    const { ns, kubeconfig } = await env();
+    const res = await runCli(
+      [
+        "--kubeconfig",
+        kubeconfig,
+        "create",
+        "source",
+        "git",
+        "podinfo",
+        "--url=ssh://git@127.0.0.1:1/x/y",
+        "--branch=main",
+        "-n",
+        ns,
+        "--timeout=5s",
+      ],
+      {},
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/✗ (aborting|unable to collect the SSH host key of \[127\.0\.0\.1\]:1: .*)\n$/);
+    expect(await tryGetObject(await testKubeConfig(), fluxRef("GitRepository", ns, "podinfo"))).toBeUndefined();
   });
 });
