@@ -8,18 +8,39 @@ function commonFlags(cmd: Command): Command {
     "-v, --version <string>",
     "toolkit version, when specified the manifests are downloaded from https://github.com/fluxcd/flux2/releases",
   );
-  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])");
+  sliceFlag(
+    cmd,
+    "--components <strings>",
+    "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])",
+  );
   sliceFlag(
     cmd,
     "--components-extra <strings>",
     "list of components in addition to those supplied or defaulted, accepts values such as 'image-reflector-controller,image-automation-controller,source-watcher'",
   );
-  cmd.addOption(new Option("--registry <string>", "container registry where the toolkit images are published").default("ghcr.io/fluxcd"));
-  cmd.option("--registry-creds <string>", "container registry credentials in the format 'user:password', requires --image-pull-secret to be set");
-  cmd.option("--image-pull-secret <string>", "Kubernetes secret name used for pulling the toolkit images from a private registry");
+  cmd.addOption(
+    new Option("--registry <string>", "container registry where the toolkit images are published").default(
+      "ghcr.io/fluxcd",
+    ),
+  );
+  cmd.option(
+    "--registry-creds <string>",
+    "container registry credentials in the format 'user:password', requires --image-pull-secret to be set",
+  );
+  cmd.option(
+    "--image-pull-secret <string>",
+    "Kubernetes secret name used for pulling the toolkit images from a private registry",
+  );
   cmd.addOption(new Option("--branch <string>", "Git branch").default("main"));
-  cmd.option("--path <string>", "path relative to the repository root, when specified the cluster sync will be scoped to this path");
-  boolFlag(cmd, "--recurse-submodules", "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces");
+  cmd.option(
+    "--path <string>",
+    "path relative to the repository root, when specified the cluster sync will be scoped to this path",
+  );
+  boolFlag(
+    cmd,
+    "--recurse-submodules",
+    "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces",
+  );
   cmd.addOption(new Option("--manifests <string>", "path to the manifest directory").hideHelp());
   boolFlag(
     cmd,
@@ -27,23 +48,39 @@ function commonFlags(cmd: Command): Command {
     "watch for custom resources in all namespaces, if set to false it will only watch the namespace where the toolkit is installed",
     true,
   );
-  boolFlag(cmd, "--network-policy", "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces", true);
+  boolFlag(
+    cmd,
+    "--network-policy",
+    "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces",
+    true,
+  );
   enumFlag(cmd, "--log-level <string>", "log level", ["debug", "info", "error"], "info");
   cmd.addOption(new Option("--cluster-domain <string>", "internal cluster domain").default("cluster.local"));
-  sliceFlag(cmd, "--toleration-keys <strings>", "list of toleration keys used to schedule the components pods onto nodes with matching taints");
-  cmd.addOption(new Option("--secret-name <string>", "name of the secret the sync credentials can be found in or stored to").default("flux-system"));
+  sliceFlag(
+    cmd,
+    "--toleration-keys <strings>",
+    "list of toleration keys used to schedule the components pods onto nodes with matching taints",
+  );
+  cmd.addOption(
+    new Option(
+      "--secret-name <string>",
+      "name of the secret the sync credentials can be found in or stored to",
+    ).default("flux-system"),
+  );
   cmd.option("--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   cmd.option("--private-key-file <string>", "path to a private key file used for authenticating to the Git SSH server");
   enumFlag(cmd, "--ssh-key-algorithm <string>", "SSH public key algorithm", ["rsa", "ecdsa", "ed25519"], "ecdsa");
   enumFlag(cmd, "--ssh-ecdsa-curve <string>", "SSH ECDSA public key curve", ["p256", "p384", "p521"], "p384");
   cmd.addOption(
-    new Option("--ssh-rsa-bits <int>", "SSH RSA public key bit size (multiplies of 8, min 1024, max 8192)").default(2048).argParser((v: string) => {
-      const n = Number.parseInt(v, 10);
-      if (!Number.isInteger(n) || String(n) !== v.trim() || n < 1024 || n > 8192 || n % 8 !== 0) {
-        throw new Error(`invalid argument "${v}": must be a multiple of 8 between 1024 and 8192`);
-      }
-      return n;
-    }),
+    new Option("--ssh-rsa-bits <int>", "SSH RSA public key bit size (multiplies of 8, min 1024, max 8192)")
+      .default(2048)
+      .argParser((v: string) => {
+        const n = Number.parseInt(v, 10);
+        if (!Number.isInteger(n) || String(n) !== v.trim() || n < 1024 || n > 8192 || n % 8 !== 0) {
+          throw new Error(`invalid argument "${v}": must be a multiple of 8 between 1024 and 8192`);
+        }
+        return n;
+      }),
   );
   cmd.addOption(new Option("--author-name <string>", "author name for Git commits").default("Flux"));
   cmd.option("--author-email <string>", "author email for Git commits");
@@ -55,17 +92,38 @@ function commonFlags(cmd: Command): Command {
 function providerFlags(cmd: Command, provider: "GitHub" | "GitLab", hostname: string): Command {
   cmd.option("--owner <string>", `${provider} user or ${provider === "GitHub" ? "organization" : "group"} name`);
   cmd.option("--repository <string>", `${provider} repository name`);
-  boolFlag(cmd, "--personal", `if true, the owner is assumed to be a ${provider} user; otherwise an ${provider === "GitHub" ? "org" : "group"}`);
+  boolFlag(
+    cmd,
+    "--personal",
+    `if true, the owner is assumed to be a ${provider} user; otherwise an ${provider === "GitHub" ? "org" : "group"}`,
+  );
   boolFlag(cmd, "--private", "if true, the repository is setup or configured as private", true);
-  cmd.addOption(new Option("--visibility <string>", "specifies the visibility of the repository. Valid values are public, private, internal").default("private"));
+  cmd.addOption(
+    new Option(
+      "--visibility <string>",
+      "specifies the visibility of the repository. Valid values are public, private, internal",
+    ).default("private"),
+  );
   durationFlag(cmd, "--interval <duration>", "sync interval", "1m0s");
   cmd.addOption(new Option("--hostname <string>", `${provider} hostname`).default(hostname));
-  cmd.option("--ssh-hostname <string>", `${provider} SSH hostname, to be used when the SSH host differs from the HTTPS one`);
+  cmd.option(
+    "--ssh-hostname <string>",
+    `${provider} SSH hostname, to be used when the SSH host differs from the HTTPS one`,
+  );
   boolFlag(cmd, "--reconcile", "if true, the configured options are also reconciled if the repository already exists");
   boolFlag(cmd, "--read-write-key", "if true, the deploy key is configured with read/write permissions");
-  boolFlag(cmd, "--pr", `push the manifests to a branch and open a ${provider === "GitHub" ? "pull" : "merge"} request instead of pushing to --branch`);
+  boolFlag(
+    cmd,
+    "--pr",
+    `push the manifests to a branch and open a ${provider === "GitHub" ? "pull" : "merge"} request instead of pushing to --branch`,
+  );
   cmd.option("--pr-branch <string>", "branch the --pr changes are pushed to (default flux-bootstrap-<namespace>)");
-  boolFlag(cmd, "--wait", `with --pr, wait for the ${provider === "GitHub" ? "pull" : "merge"} request to be merged, then finish the bootstrap`, true);
+  boolFlag(
+    cmd,
+    "--wait",
+    `with --pr, wait for the ${provider === "GitHub" ? "pull" : "merge"} request to be merged, then finish the bootstrap`,
+    true,
+  );
   return cmd;
 }
 
@@ -74,8 +132,7 @@ export function register(program: Command): void {
     .command("bootstrap")
     .summary("Deploy Flux on a cluster the GitOps way.")
     .description(
-      `The bootstrap sub-commands push the Flux manifests to a Git repository
-and deploy Flux on the cluster.`,
+      `The bootstrap sub-commands push the Flux manifests to a Git repository and deploy Flux on the cluster.`,
     );
 
   const git = commonFlags(
@@ -83,10 +140,7 @@ and deploy Flux on the cluster.`,
       .command("git")
       .summary("Deploy Flux on a cluster connected to a Git repository")
       .description(
-        `The bootstrap git command commits the Flux manifests to the
-branch of a Git repository. And then it configures the target cluster to synchronize with
-that repository. If the Flux components are present on the cluster, the bootstrap
-command will perform an upgrade if needed.`,
+        `The bootstrap git command commits the Flux manifests to the branch of a Git repository. And then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
       )
       .addHelpText(
         "after",
@@ -116,11 +170,7 @@ Examples:
         .command("github")
         .summary("Deploy Flux on a cluster connected to a GitHub repository")
         .description(
-          `The bootstrap github command creates the GitHub repository if it doesn't exists and
-commits the Flux manifests to the specified branch.
-Then it configures the target cluster to synchronize with that repository.
-If the Flux components are present on the cluster,
-the bootstrap command will perform an upgrade if needed.`,
+          `The bootstrap github command creates the GitHub repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
         )
         .addHelpText(
           "after",
@@ -154,7 +204,11 @@ Examples:
     "GitHub",
     "github.com",
   );
-  sliceFlag(github, "--team <strings>", "GitHub team and the access to be given to it(team:maintain). Defaults to maintain access if no access level is specified (also accepts comma-separated values)");
+  sliceFlag(
+    github,
+    "--team <strings>",
+    "GitHub team and the access to be given to it(team:maintain). Defaults to maintain access if no access level is specified (also accepts comma-separated values)",
+  );
   lazyAction(github, async () => (await import("../src/bootstrap/run.js")).runBootstrapGitHub);
 
   const gitlab = providerFlags(
@@ -163,11 +217,7 @@ Examples:
         .command("gitlab")
         .summary("Deploy Flux on a cluster connected to a GitLab repository")
         .description(
-          `The bootstrap gitlab command creates the GitLab repository if it doesn't exists and
-commits the Flux manifests to the specified branch.
-Then it configures the target cluster to synchronize with that repository.
-If the Flux components are present on the cluster,
-the bootstrap command will perform an upgrade if needed.`,
+          `The bootstrap gitlab command creates the GitLab repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
         )
         .addHelpText(
           "after",
@@ -204,7 +254,15 @@ Examples:
     "GitLab",
     "gitlab.com",
   );
-  sliceFlag(gitlab, "--team <strings>", "GitLab teams to be given maintainer access (also accepts comma-separated values)");
-  boolFlag(gitlab, "--deploy-token-auth", "when enabled, a Project Deploy Token is generated and will be used instead of the SSH deploy token");
+  sliceFlag(
+    gitlab,
+    "--team <strings>",
+    "GitLab teams to be given maintainer access (also accepts comma-separated values)",
+  );
+  boolFlag(
+    gitlab,
+    "--deploy-token-auth",
+    "when enabled, a Project Deploy Token is generated and will be used instead of the SSH deploy token",
+  );
   lazyAction(gitlab, async () => (await import("../src/bootstrap/run.js")).runBootstrapGitLab);
 }

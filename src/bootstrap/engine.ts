@@ -87,7 +87,12 @@ export interface KeyPair {
 
 export interface ChangeRequestHooks {
   find(head: string, base: string): Promise<{ number: number; url: string; state: string } | undefined>;
-  create(opts: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string; state: string }>;
+  create(opts: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<{ number: number; url: string; state: string }>;
   get(number: number): Promise<{ number: number; url: string; state: string }>;
   /** "pull request" (GitHub) or "merge request" (GitLab). */
   noun: string;
@@ -125,8 +130,18 @@ export interface BootstrapResult {
   pullRequestUrl?: string;
 }
 
-const GIT_REPOSITORY = { group: "source.toolkit.fluxcd.io", version: "v1", plural: "gitrepositories", kind: "GitRepository" };
-const KUSTOMIZATION = { group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations", kind: "Kustomization" };
+const GIT_REPOSITORY = {
+  group: "source.toolkit.fluxcd.io",
+  version: "v1",
+  plural: "gitrepositories",
+  kind: "GitRepository",
+};
+const KUSTOMIZATION = {
+  group: "kustomize.toolkit.fluxcd.io",
+  version: "v1",
+  plural: "kustomizations",
+  kind: "Kustomization",
+};
 
 function quote(s: string): string {
   return JSON.stringify(s);
@@ -169,7 +184,9 @@ export class Bootstrapper {
     this.cloned = true;
     if (res.newBranch) {
       this.log.success(
-        res.emptyRemote ? "cloned repository (empty, starting the branch)" : `branch ${quote(this.opts.branch)} not found, starting it`,
+        res.emptyRemote
+          ? "cloned repository (empty, starting the branch)"
+          : `branch ${quote(this.opts.branch)} not found, starting it`,
       );
     } else {
       this.log.success("cloned repository");
@@ -190,7 +207,11 @@ export class Bootstrapper {
   }
 
   /** Commits files and pushes (or, in PR mode, only commits locally). Returns the new commit, if any. */
-  private async commit(what: string, message: string, files: (git: GitClient) => Promise<Record<string, string>>): Promise<string | undefined> {
+  private async commit(
+    what: string,
+    message: string,
+    files: (git: GitClient) => Promise<Record<string, string>>,
+  ): Promise<string | undefined> {
     const { git } = this.deps;
     if (this.opts.pullRequest) {
       const sha = await git.commitFiles(await files(git), message, this.opts.author);
@@ -202,12 +223,8 @@ export class Bootstrapper {
       }
       return sha;
     }
-    let announced = false;
     const res = await commitAndPush(git, {
-      files: async (g) => {
-        const f = await files(g);
-        return f;
-      },
+      files,
       message,
       author: this.opts.author,
       logger: this.log,
@@ -220,11 +237,8 @@ export class Bootstrapper {
     });
     if (res.commit) {
       this.changed = true;
-      if (!announced) {
-        announced = true;
-        this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(res.commit)})`);
-        this.log.action(`pushed ${what} to ${quote(git.url)}`);
-      }
+      this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(res.commit)})`);
+      this.log.action(`pushed ${what} to ${quote(git.url)}`);
     } else {
       this.log.success(`${what} are up to date`);
     }
@@ -265,7 +279,11 @@ export class Bootstrapper {
     const objs = sortForApply(await parseManifests(manifest));
     const { applyObjects } = await import("../kube/apply.js");
     try {
-      const results = await applyObjects(this.deps.kube, objs, { fieldManager: "flux", force: true, namespace: this.opts.namespace });
+      const results = await applyObjects(this.deps.kube, objs, {
+        fieldManager: "flux",
+        force: true,
+        namespace: this.opts.namespace,
+      });
       if (results.some((r) => r.action !== "unchanged")) this.changed = true;
     } catch (err) {
       throw new CliError(`install failed: ${await this.kubeMessage(err)}`);
@@ -299,12 +317,29 @@ export class Bootstrapper {
       this.log.success(`public key: ${pair.publicKey.trim()}`);
       if (this.deps.registerDeployKey) await this.deps.registerDeployKey(pair.publicKey);
       else if (this.deps.onNewPublicKey) await this.deps.onNewPublicKey(pair.publicKey);
-      secret = gitSecret({ name: secretName, namespace, identity: pair.privateKey, identityPub: pair.publicKey, knownHosts: `${knownHosts.trim()}\n` }) as KubeObject;
+      secret = gitSecret({
+        name: secretName,
+        namespace,
+        identity: pair.privateKey,
+        identityPub: pair.publicKey,
+        knownHosts: `${knownHosts.trim()}\n`,
+      }) as KubeObject;
     } else if (src.type === "https") {
-      secret = gitSecret({ name: secretName, namespace, username: src.username, password: src.password, caCrt: src.caCrt }) as KubeObject;
+      secret = gitSecret({
+        name: secretName,
+        namespace,
+        username: src.username,
+        password: src.password,
+        caCrt: src.caCrt,
+      }) as KubeObject;
     } else {
       const creds = await src.issue();
-      secret = gitSecret({ name: secretName, namespace, username: creds.username, password: creds.password }) as KubeObject;
+      secret = gitSecret({
+        name: secretName,
+        namespace,
+        username: creds.username,
+        password: creds.password,
+      }) as KubeObject;
     }
     this.log.action(`applying source secret ${quote(key)}`);
     await this.createSecret(secret);
@@ -329,18 +364,20 @@ export class Bootstrapper {
     this.log.action("generating sync manifests");
     const sync = generateSync(this.syncOptions());
     this.log.success("generated sync manifests");
-    await this.commit("sync manifests", withAppendix("Add Flux sync manifests", this.opts.commitMessageAppendix), async (git) => {
-      const kfile = path.join(this.dir, KUSTOMIZATION_FILE);
-      const existing = await git.readFile(kfile);
-      const { readdir } = await import("node:fs/promises");
-      let others: string[] = [];
-      try {
-        others = (await readdir(`${git.dir}/${this.dir}`)).filter((f) => /\.ya?ml$/.test(f));
-      } catch {
-        others = [];
-      }
-      return { [sync.path]: sync.content, [kfile]: generateKustomization(existing, others) };
-    });
+    await this.commit(
+      "sync manifests",
+      withAppendix("Add Flux sync manifests", this.opts.commitMessageAppendix),
+      async (git) => {
+        const kfile = path.join(this.dir, KUSTOMIZATION_FILE);
+        const existing = await git.readFile(kfile);
+        const { readdir } = await import("node:fs/promises");
+        const others = await readdir(`${git.dir}/${this.dir}`).then(
+          (names) => names.filter((f) => /\.ya?ml$/.test(f)),
+          () => [] as string[],
+        );
+        return { [sync.path]: sync.content, [kfile]: generateKustomization(existing, others) };
+      },
+    );
   }
 
   async applySync(): Promise<void> {
@@ -413,8 +450,10 @@ export class Bootstrapper {
         this.log.success(`${hooks.noun} ${hooks.sigil}${number} merged`);
         return;
       }
-      if (cr.state === "closed") throw new CliError(`${hooks.noun} ${hooks.sigil}${number} was closed without being merged: ${cr.url}`);
-      if (Date.now() > deadline) throw new CliError(`timed out waiting for ${hooks.noun} ${hooks.sigil}${number} to be merged: ${cr.url}`);
+      if (cr.state === "closed")
+        throw new CliError(`${hooks.noun} ${hooks.sigil}${number} was closed without being merged: ${cr.url}`);
+      if (Date.now() > deadline)
+        throw new CliError(`timed out waiting for ${hooks.noun} ${hooks.sigil}${number} to be merged: ${cr.url}`);
       await sleep(this.opts.pullRequest?.pollIntervalMs ?? 5_000);
     }
   }
@@ -532,7 +571,9 @@ export class Bootstrapper {
     await this.reconcileSourceSecret();
     await this.applySync();
     const revision = await this.reportHealth();
-    this.log.success(this.changed ? "bootstrap finished" : "bootstrap is up to date: nothing changed in the repository or the cluster");
+    this.log.success(
+      this.changed ? "bootstrap finished" : "bootstrap is up to date: nothing changed in the repository or the cluster",
+    );
     return { revision, unchanged: !this.changed, pullRequestUrl: pr?.url };
   }
 
@@ -558,10 +599,12 @@ export class Bootstrapper {
     }
   }
 
-  private async getSecret(namespace: string, name: string): Promise<(KubeObject & { data?: Record<string, string> }) | undefined> {
+  private async getSecret(
+    namespace: string,
+    name: string,
+  ): Promise<(KubeObject & { data?: Record<string, string> }) | undefined> {
     return (await this.getObject({ group: "", version: "v1", plural: "secrets" }, namespace, name)) as
-      | (KubeObject & { data?: Record<string, string> })
-      | undefined;
+      (KubeObject & { data?: Record<string, string> }) | undefined;
   }
 
   private async createSecret(secret: KubeObject): Promise<void> {
@@ -575,7 +618,9 @@ export class Bootstrapper {
     } catch (err) {
       if (isConflict(err)) return; // created concurrently: reuse it
       // Never include the object (it holds the key) in the message.
-      throw new CliError(`failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`);
+      throw new CliError(
+        `failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`,
+      );
     }
   }
 

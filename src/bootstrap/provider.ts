@@ -24,7 +24,11 @@ export interface RepositoryOptions {
 const quote = (s: string) => JSON.stringify(s);
 
 /** Parses --team values ("devs", "ops:admin") into name → permission (default maintain). */
-export function parseTeams(values: string[], allowed: readonly string[], fallback = "maintain"): Record<string, string> {
+export function parseTeams(
+  values: string[],
+  allowed: readonly string[],
+  fallback = "maintain",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of values) {
     if (!v) continue;
@@ -37,14 +41,22 @@ export function parseTeams(values: string[], allowed: readonly string[], fallbac
 }
 
 /** upstream's ReconcileRepository: get, else create; then the team permissions on a best-effort basis. */
-export async function reconcileRepository(provider: GitProvider, o: RepositoryOptions, logger: Logger): Promise<Repository> {
+export async function reconcileRepository(
+  provider: GitProvider,
+  o: RepositoryOptions,
+  logger: Logger,
+): Promise<Repository> {
   logger.action(`connecting to ${provider.domain}`);
   const ref = { owner: o.owner, name: o.repository, personal: o.personal };
   const full = `${o.owner}/${o.repository}`;
   let repo = await provider.getRepository(ref);
   let created = false;
   if (!repo) {
-    repo = await provider.createRepository(ref, { visibility: o.visibility, description: o.description, autoInit: true });
+    repo = await provider.createRepository(ref, {
+      visibility: o.visibility,
+      description: o.description,
+      autoInit: true,
+    });
     created = true;
     logger.success(`repository ${quote(full)} created`);
   } else {
@@ -63,7 +75,9 @@ export async function reconcileRepository(provider: GitProvider, o: RepositoryOp
           await provider.setTeamPermission(repo, o.owner, team, permission);
           logger.success(`granted ${quote(permission)} permissions to ${quote(team)}`);
         } catch (err) {
-          logger.failure(`failed to grant ${quote(permission)} permissions to ${quote(team)}: ${(err as Error).message}`);
+          logger.failure(
+            `failed to grant ${quote(permission)} permissions to ${quote(team)}: ${(err as Error).message}`,
+          );
         }
       }
       logger.success("reconciled repository permissions");

@@ -8,7 +8,14 @@ import type { CommandContext } from "../cli/context.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
 import type { GitProvider, Visibility } from "../providers/types.js";
-import { bootstrap, type BootstrapDeps, type BootstrapOptions, type EcdsaCurve, type SourceSecretSpec, type SshKeyAlgorithm } from "./engine.js";
+import {
+  bootstrap,
+  type BootstrapDeps,
+  type BootstrapOptions,
+  type EcdsaCurve,
+  type SourceSecretSpec,
+  type SshKeyAlgorithm,
+} from "./engine.js";
 
 type Opts = Record<string, unknown>;
 
@@ -51,7 +58,12 @@ export async function promptSecret(ctx: CommandContext, label: string): Promise<
   }
 }
 
-async function token(ctx: CommandContext, envName: string, provider: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+async function token(
+  ctx: CommandContext,
+  envName: string,
+  provider: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const t = env[envName];
   if (t) return t;
   if ((ctx.io.stdin as { isTTY?: boolean }).isTTY) {
@@ -132,7 +144,11 @@ export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandC
 }
 
 /** bootstrap git with optional dependency overrides (tests, library users). */
-export async function bootstrapGit(opts: Opts, ctx: CommandContext, overrides: Partial<BootstrapDeps> = {}): Promise<void> {
+export async function bootstrapGit(
+  opts: Opts,
+  ctx: CommandContext,
+  overrides: Partial<BootstrapDeps> = {},
+): Promise<void> {
   const url = str(opts.url);
   if (!url) throw new CliError('required flag(s) "url" not set');
   const { transportOf, createGitClient } = await import("../git/index.js");
@@ -161,7 +177,12 @@ export async function bootstrapGit(opts: Opts, ctx: CommandContext, overrides: P
   });
   let source: SourceSecretSpec;
   if (transport === "http") {
-    source = { type: "https", username, password, caCrt: opts.caFile ? await readFile(str(opts.caFile), "utf8") : undefined };
+    source = {
+      type: "https",
+      username,
+      password,
+      caCrt: opts.caFile ? await readFile(str(opts.caFile), "utf8") : undefined,
+    };
   } else {
     const u = url.startsWith("ssh://") ? new URL(url) : new URL(`ssh://${url.replace(/:(?!\d+\/)/, "/")}`);
     source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);
@@ -180,7 +201,9 @@ export async function bootstrapGit(opts: Opts, ctx: CommandContext, overrides: P
       if (silent) return;
       const { confirm } = await import("../install/prompt.js");
       if (!(await confirm(ctx.io, "Please give the key access to your repository"))) {
-        throw new CliError("aborting: give the deploy key access to the repository, or run again with --silent once it has");
+        throw new CliError(
+          "aborting: give the deploy key access to the repository, or run again with --silent once it has",
+        );
       }
     },
     ...overrides,
@@ -216,11 +239,19 @@ export async function bootstrapWithProvider(
   const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
   if (missing.length) throw new CliError(`required flag(s) ${missing.join(", ")} not set`);
   const c = await commonOptions(opts, ctx);
-  const { reconcileRepository, parseTeams, sshSyncUrl, sshHostPort, deployKeyRegistrar, deployTokenIssuer, changeRequestHooks } =
-    await import("./provider.js");
+  const {
+    reconcileRepository,
+    parseTeams,
+    sshSyncUrl,
+    sshHostPort,
+    deployKeyRegistrar,
+    deployTokenIssuer,
+    changeRequestHooks,
+  } = await import("./provider.js");
   const { GITHUB_PERMISSIONS } = await import("../providers/github.js");
   const teams = setup.kind === "github" ? parseTeams(list(opts.team), GITHUB_PERMISSIONS) : {};
-  if (setup.kind === "gitlab" && list(opts.team).length > 0) ctx.logger.warning("--team is not supported for GitLab yet, skipping it");
+  if (setup.kind === "gitlab" && list(opts.team).length > 0)
+    ctx.logger.warning("--team is not supported for GitLab yet, skipping it");
   const visibility = visibilityOf(opts, ["public", "private", "internal"]);
   const repo = await reconcileRepository(
     setup.provider,
@@ -250,7 +281,12 @@ export async function bootstrapWithProvider(
   }
   const { createGitClient } = await import("../git/index.js");
   const dir = await workDir();
-  const git: GitClient = createGitClient({ url: repo.httpUrl, branch: c.base.branch, dir, http: { username: "git", password: setup.token } });
+  const git: GitClient = createGitClient({
+    url: repo.httpUrl,
+    branch: c.base.branch,
+    dir,
+    http: { username: "git", password: setup.token },
+  });
   const { createKubeClient } = await import("../kube/client.js");
   const kube = await createKubeClient(ctx.globals);
   const prBranch = str(opts.prBranch) || `flux-bootstrap-${c.base.namespace}`;
@@ -282,7 +318,8 @@ export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: Comma
 
 export async function runBootstrapGitLab(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
   const t = await token(ctx, "GITLAB_TOKEN", "GitLab");
-  if (opts.tokenAuth && opts.deployTokenAuth) throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
+  if (opts.tokenAuth && opts.deployTokenAuth)
+    throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
   const { GitLabProvider } = await import("../providers/gitlab.js");
   const provider = new GitLabProvider({ token: t, hostname: str(opts.hostname, "gitlab.com") });
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });

@@ -85,7 +85,9 @@ export function generateSync(o: SyncOptions): { path: string; content: string } 
  */
 export function generateKustomization(existing: string | undefined, otherYamlFiles: string[] = []): string {
   if (existing !== undefined) return existing;
-  const resources = [...new Set([COMPONENTS_FILE, SYNC_FILE, ...otherYamlFiles.filter((f) => f !== KUSTOMIZATION_FILE)])].sort();
+  const resources = [
+    ...new Set([COMPONENTS_FILE, SYNC_FILE, ...otherYamlFiles.filter((f) => f !== KUSTOMIZATION_FILE)]),
+  ].sort();
   return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources } as never);
 }
 
@@ -99,7 +101,13 @@ export function deployKeyBaseName(namespace: string, branch: string, secretName:
  * bootstrapped from the same path never overwrite each other's key, and a re-run
  * recognises its own.
  */
-export function deployKeyTitle(namespace: string, branch: string, secretName: string, targetPath: string, publicKey: string): string {
+export function deployKeyTitle(
+  namespace: string,
+  branch: string,
+  secretName: string,
+  targetPath: string,
+  publicKey: string,
+): string {
   const blob = publicKey.trim().split(/\s+/)[1] ?? publicKey;
   const fp = createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "").slice(0, 12);
   return `${deployKeyBaseName(namespace, branch, secretName, targetPath)}-${fp}`;

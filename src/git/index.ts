@@ -16,7 +16,9 @@ export type Transport = "http" | "ssh";
 export function transportOf(url: string): Transport {
   if (/^https?:\/\//i.test(url)) return "http";
   if (/^ssh:\/\//i.test(url) || /^[^/:@\s]+@[^/:\s]+:/.test(url)) return "ssh";
-  throw new CliError(`unsupported Git URL scheme in "${url.replace(/\/\/[^/@]*@/, "//***@")}": use https://, http:// or ssh://`);
+  throw new CliError(
+    `unsupported Git URL scheme in "${url.replace(/\/\/[^/@]*@/, "//***@")}": use https://, http:// or ssh://`,
+  );
 }
 
 export interface GitClientOptions {
@@ -32,7 +34,14 @@ export interface GitClientOptions {
 
 export function createGitClient(opts: GitClientOptions): GitClient {
   if (opts.forceSystemGit || transportOf(opts.url) === "ssh") {
-    return new SystemGitClient({ url: opts.url, branch: opts.branch, dir: opts.dir, ssh: opts.ssh ?? {}, http: opts.http, now: opts.now });
+    return new SystemGitClient({
+      url: opts.url,
+      branch: opts.branch,
+      dir: opts.dir,
+      ssh: opts.ssh ?? {},
+      http: opts.http,
+      now: opts.now,
+    });
   }
   return new IsoGitClient({ url: opts.url, branch: opts.branch, dir: opts.dir, auth: opts.http, now: opts.now });
 }

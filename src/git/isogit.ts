@@ -64,7 +64,10 @@ export class IsoGitClient implements GitClient {
 
   private translate(err: unknown, op: string): Error {
     const e = err as { code?: string; data?: { statusCode?: number; reason?: string }; message?: string };
-    if (e.code === "UserCanceledError" || (e.code === "HttpError" && (e.data?.statusCode === 401 || e.data?.statusCode === 403))) {
+    if (
+      e.code === "UserCanceledError" ||
+      (e.code === "HttpError" && (e.data?.statusCode === 401 || e.data?.statusCode === 403))
+    ) {
       return new GitAuthError(displayUrl(this.url));
     }
     if (e.code === "PushRejectedError") return new RemoteMovedError(this.branch);
@@ -142,7 +145,12 @@ export class IsoGitClient implements GitClient {
       fs,
       dir: this.dir,
       message,
-      author: { name: author.name, email: author.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: 0 },
+      author: {
+        name: author.name,
+        email: author.email,
+        timestamp: Math.floor(when.getTime() / 1000),
+        timezoneOffset: 0,
+      },
     });
   }
 
@@ -163,7 +171,10 @@ export class IsoGitClient implements GitClient {
       });
     } catch (err) {
       if ((err as { code?: string }).code === "PushRejectedError") throw new RemoteMovedError(remoteBranch);
-      const e = err as { code?: string; data?: { result?: { refs?: Record<string, { ok: boolean; error?: string }> } } };
+      const e = err as {
+        code?: string;
+        data?: { result?: { refs?: Record<string, { ok: boolean; error?: string }> } };
+      };
       if (e.code === "GitPushError") {
         const detail = Object.values(e.data?.result?.refs ?? {})
           .map((r) => r.error ?? "")

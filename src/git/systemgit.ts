@@ -106,7 +106,11 @@ export class SystemGitClient implements GitClient {
     const env = { ...(await this.environment()), ...extraEnv };
     return new Promise((resolve) => {
       execFile(this.opts.gitPath ?? "git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === "number"
+            ? (err as { code: number }).code
+            : 1
+          : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       });
     });
@@ -114,7 +118,9 @@ export class SystemGitClient implements GitClient {
 
   private failure(op: string, r: RunResult): Error {
     const text = redactUrls(r.stderr.trim() || r.stdout.trim());
-    if (/Authentication failed|Permission denied|could not read Username|403|401|Host key verification failed/i.test(text)) {
+    if (
+      /Authentication failed|Permission denied|could not read Username|403|401|Host key verification failed/i.test(text)
+    ) {
       if (/Host key verification failed/i.test(text)) {
         return new GitError(`${op} ${redactUrls(this.url)}: the SSH host key of the git server is not in known_hosts`);
       }

@@ -53,7 +53,11 @@ function statusOf(err: unknown): number | undefined {
 }
 
 function messageOf(err: unknown): string {
-  const e = err as { status?: number; message?: string; response?: { data?: { message?: string; errors?: { message?: string; code?: string; field?: string }[] } } };
+  const e = err as {
+    status?: number;
+    message?: string;
+    response?: { data?: { message?: string; errors?: { message?: string; code?: string; field?: string }[] } };
+  };
   const data = e.response?.data;
   let msg = data?.message ?? e.message ?? String(err);
   const details = (data?.errors ?? []).map((x) => x.message ?? `${x.field} ${x.code}`).filter(Boolean);
@@ -117,13 +121,20 @@ export class GitHubProvider implements GitProvider {
   async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
     const o = await this.octo();
     try {
-      const res = await withRetry(() => o.rest.repos.get({ owner: ref.owner, repo: ref.name }), statusOf, this.opts.retry);
+      const res = await withRetry(
+        () => o.rest.repos.get({ owner: ref.owner, repo: ref.name }),
+        statusOf,
+        this.opts.retry,
+      );
       return this.toRepo(res.data as GhRepo);
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       const status = statusOf(err);
       const hint = status === 401 ? " (check GITHUB_TOKEN: it is missing, expired or revoked)" : "";
-      throw new ProviderError(`failed to get Git repository "${ref.owner}/${ref.name}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+      throw new ProviderError(
+        `failed to get Git repository "${ref.owner}/${ref.name}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`,
+        status,
+      );
     }
   }
 
@@ -136,7 +147,9 @@ export class GitHubProvider implements GitProvider {
       auto_init: opts.autoInit ?? true,
     };
     const res = await this.call(`failed to create new Git repository "${ref.owner}/${ref.name}"`, (o) =>
-      ref.personal ? o.rest.repos.createForAuthenticatedUser({ ...body, visibility: undefined }) : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
+      ref.personal
+        ? o.rest.repos.createForAuthenticatedUser({ ...body, visibility: undefined })
+        : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
     );
     return this.toRepo(res.data as GhRepo);
   }
@@ -170,13 +183,17 @@ export class GitHubProvider implements GitProvider {
         this.opts.retry,
       );
       const data = res.data as { role_name?: string; permissions?: Record<string, boolean> } | undefined;
-      if (data?.role_name) return data.role_name === "read" ? "pull" : data.role_name === "write" ? "push" : data.role_name;
+      if (data?.role_name)
+        return data.role_name === "read" ? "pull" : data.role_name === "write" ? "push" : data.role_name;
       const perms = data?.permissions ?? {};
       for (const p of [...GITHUB_PERMISSIONS].reverse()) if (perms[p]) return p;
       return "pull";
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
-      throw new ProviderError(`failed to get permissions of team "${team}" on "${repo.fullPath}": ${messageOf(err)}`, statusOf(err));
+      throw new ProviderError(
+        `failed to get permissions of team "${team}" on "${repo.fullPath}": ${messageOf(err)}`,
+        statusOf(err),
+      );
     }
   }
 
@@ -186,7 +203,13 @@ export class GitHubProvider implements GitProvider {
     );
   }
 
-  private toPr(p: { number: number; html_url: string; state: string; merged?: boolean | null; merged_at?: string | null }): ChangeRequest {
+  private toPr(p: {
+    number: number;
+    html_url: string;
+    state: string;
+    merged?: boolean | null;
+    merged_at?: string | null;
+  }): ChangeRequest {
     const merged = p.merged === true || (p.merged_at !== null && p.merged_at !== undefined);
     return { number: p.number, url: p.html_url, state: merged ? "merged" : p.state === "open" ? "open" : "closed" };
   }
@@ -200,9 +223,18 @@ export class GitHubProvider implements GitProvider {
     return pr ? this.toPr(pr) : undefined;
   }
 
-  async createChangeRequest(repo: Repository, opts: { head: string; base: string; title: string; body: string }): Promise<ChangeRequest> {
+  async createChangeRequest(
+    repo: Repository,
+    opts: { head: string; base: string; title: string; body: string },
+  ): Promise<ChangeRequest> {
     const res = await this.call(`failed to create a pull request on "${repo.fullPath}"`, (o) =>
-      o.rest.pulls.create({ ...this.split(repo), head: opts.head, base: opts.base, title: opts.title, body: opts.body }),
+      o.rest.pulls.create({
+        ...this.split(repo),
+        head: opts.head,
+        base: opts.base,
+        title: opts.title,
+        body: opts.body,
+      }),
     );
     return this.toPr(res.data);
   }

@@ -34,7 +34,6 @@ interface GlProject {
   visibility?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Api = any;
 
 function statusOf(err: unknown): number | undefined {
@@ -108,7 +107,10 @@ export class GitLabProvider implements GitProvider {
       const status = statusOf(err);
       if (status === 404) return undefined;
       const hint = status === 401 ? " (check GITLAB_TOKEN: it is missing, expired or revoked)" : "";
-      throw new ProviderError(`failed to get Git repository "${full}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+      throw new ProviderError(
+        `failed to get Git repository "${full}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`,
+        status,
+      );
     }
   }
 
@@ -167,18 +169,31 @@ export class GitLabProvider implements GitProvider {
   }
 
   private toMr(m: { iid: number; web_url: string; state: string }): ChangeRequest {
-    return { number: m.iid, url: m.web_url, state: m.state === "merged" ? "merged" : m.state === "opened" ? "open" : "closed" };
+    return {
+      number: m.iid,
+      url: m.web_url,
+      state: m.state === "merged" ? "merged" : m.state === "opened" ? "open" : "closed",
+    };
   }
 
   async findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined> {
     const list = (await this.call(`failed to list merge requests of "${repo.fullPath}"`, (api) =>
-      api.MergeRequests.all({ projectId: repo.id, sourceBranch: head, targetBranch: base, state: "opened", perPage: 100 }),
+      api.MergeRequests.all({
+        projectId: repo.id,
+        sourceBranch: head,
+        targetBranch: base,
+        state: "opened",
+        perPage: 100,
+      }),
     )) as { iid: number; web_url: string; state: string; source_branch: string; target_branch: string }[];
     const mr = list.find((m) => m.source_branch === head && m.target_branch === base);
     return mr ? this.toMr(mr) : undefined;
   }
 
-  async createChangeRequest(repo: Repository, opts: { head: string; base: string; title: string; body: string }): Promise<ChangeRequest> {
+  async createChangeRequest(
+    repo: Repository,
+    opts: { head: string; base: string; title: string; body: string },
+  ): Promise<ChangeRequest> {
     const m = await this.call(`failed to create a merge request on "${repo.fullPath}"`, (api) =>
       api.MergeRequests.create(repo.id, opts.head, opts.base, opts.title, { description: opts.body }),
     );

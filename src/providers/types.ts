@@ -70,7 +70,10 @@ export interface GitProvider {
   listDeployTokens?(repo: Repository): Promise<DeployToken[]>;
   createDeployToken?(repo: Repository, name: string): Promise<DeployToken>;
   findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined>;
-  createChangeRequest(repo: Repository, opts: { head: string; base: string; title: string; body: string }): Promise<ChangeRequest>;
+  createChangeRequest(
+    repo: Repository,
+    opts: { head: string; base: string; title: string; body: string },
+  ): Promise<ChangeRequest>;
   getChangeRequest(repo: Repository, number: number): Promise<ChangeRequest>;
 }
 

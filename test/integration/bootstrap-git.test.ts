@@ -28,27 +28,37 @@ afterAll(async () => {
 
 function bootstrapArgs(repo: string, ns: string, extra: string[] = []): string[] {
   return [
-    "bootstrap", "git",
-    "--kubeconfig", kubeconfig,
-    "-n", ns,
+    "bootstrap",
+    "git",
+    "--kubeconfig",
+    kubeconfig,
+    "-n",
+    ns,
     `--url=${srv.url(repo)}`,
     "--allow-insecure-http",
-    "--username", "git",
-    "--password", PASSWORD,
-    "--path", "clusters/dev",
-    "--manifests", BUNDLE,
-    "--timeout", "20s",
+    "--username",
+    "git",
+    "--password",
+    PASSWORD,
+    "--path",
+    "clusters/dev",
+    "--manifests",
+    BUNDLE,
+    "--timeout",
+    "20s",
     ...extra,
   ];
 }
 
 async function bootstrapWithControllers(repo: string, ns: string, extra: string[] = []) {
-  return withFluxStandIn({ kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS }, () =>
-    runCli(bootstrapArgs(repo, ns, extra)),
+  return withFluxStandIn(
+    { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
+    () => runCli(bootstrapArgs(repo, ns, extra)),
   );
 }
 
-const secretOf = (ns: string) => tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
+const secretOf = (ns: string) =>
+  tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
 
 describe("flux bootstrap git over HTTPS basic auth", () => {
   it("bootstraps an empty repository, then a re-run changes nothing and says so", async () => {
@@ -61,9 +71,16 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(res.stderr).not.toContain(PASSWORD);
     expect(res.stdout).not.toContain(PASSWORD);
     const dir = `clusters/dev/${ns}`;
-    expect(srv.listFiles(repo, "main").sort()).toEqual([`${dir}/gotk-components.yaml`, `${dir}/gotk-sync.yaml`, `${dir}/kustomization.yaml`]);
+    expect(srv.listFiles(repo, "main").sort()).toEqual([
+      `${dir}/gotk-components.yaml`,
+      `${dir}/gotk-sync.yaml`,
+      `${dir}/kustomization.yaml`,
+    ]);
     const log = srv.log(repo, "main");
-    expect(log.map((c) => c.message)).toEqual(["Add Flux sync manifests", expect.stringMatching(/^Add Flux v2\.\d+\.\d+ component manifests$/)]);
+    expect(log.map((c) => c.message)).toEqual([
+      "Add Flux sync manifests",
+      expect.stringMatching(/^Add Flux v2\.\d+\.\d+ component manifests$/),
+    ]);
     expect(log[0]!.author).toBe("Flux <>");
     const sync = srv.readFile(repo, "main", `${dir}/gotk-sync.yaml`)!;
     expect(sync).toContain(`  url: ${srv.url(repo)}\n`);
@@ -90,9 +107,20 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
   it("keeps the other files of an existing repository", async () => {
     const repo = `fleet/${uniqueName("existing")}`;
     const ns = uniqueName("fb-git");
-    const files = { "README.md": "# fleet\n", "apps/podinfo.yaml": "kind: HelmRelease\n", "clusters/dev/apps.yaml": "kind: Kustomization\n" };
+    const files = {
+      "README.md": "# fleet\n",
+      "apps/podinfo.yaml": "kind: HelmRelease\n",
+      "clusters/dev/apps.yaml": "kind: Kustomization\n",
+    };
     await srv.createRepo(repo, { files });
-    const res = await bootstrapWithControllers(repo, ns, ["--commit-message-appendix", "[ci skip]", "--author-name", "Ops", "--author-email", "ops@example.com"]);
+    const res = await bootstrapWithControllers(repo, ns, [
+      "--commit-message-appendix",
+      "[ci skip]",
+      "--author-name",
+      "Ops",
+      "--author-email",
+      "ops@example.com",
+    ]);
     expect(res.stderr).toContain("bootstrap finished");
     expect(res.code).toBe(0);
     for (const [f, content] of Object.entries(files)) expect(srv.readFile(repo, "main", f)).toBe(content);
@@ -136,7 +164,12 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     const ns = uniqueName("fb-git");
     await srv.createRepo(repo);
     // An unreachable API server: the components are pushed, then the run stops.
-    const first = await runCli([...bootstrapArgs(repo, ns), "--server", "https://127.0.0.1:1", "--insecure-skip-tls-verify"]);
+    const first = await runCli([
+      ...bootstrapArgs(repo, ns),
+      "--server",
+      "https://127.0.0.1:1",
+      "--insecure-skip-tls-verify",
+    ]);
     expect(first.code).toBe(1);
     expect(srv.log(repo, "main").map((c) => c.message)).toEqual([expect.stringMatching(/component manifests$/)]);
     const second = await bootstrapWithControllers(repo, ns);
@@ -165,7 +198,12 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       srv.onRequest = undefined;
     }
     const messages = srv.log(repo, "main").map((c) => c.message);
-    expect(messages).toEqual(["Add Flux sync manifests", expect.stringMatching(/component manifests$/), "Someone else's change", "Initial commit"]);
+    expect(messages).toEqual([
+      "Add Flux sync manifests",
+      expect.stringMatching(/component manifests$/),
+      "Someone else's change",
+      "Initial commit",
+    ]);
     expect(srv.readFile(repo, "main", "apps/new.yaml")).toBe("kind: ConfigMap\n");
   });
 
@@ -176,6 +214,8 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect((await bootstrapWithControllers(repo, ns)).code).toBe(0);
     const res = await runCli(bootstrapArgs(repo, ns).map((a) => (a === "clusters/dev" ? "clusters/prod" : a)));
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('sync path configuration ("clusters/prod") would overwrite path ("./clusters/dev") of existing Kustomization');
+    expect(res.stderr).toContain(
+      'sync path configuration ("clusters/prod") would overwrite path ("./clusters/dev") of existing Kustomization',
+    );
   });
 });

@@ -73,7 +73,11 @@ async function run(repo: string, ns: string, extra: Record<string, unknown> = {}
   let error: unknown;
   try {
     if (opts.standIn === false) await go();
-    else await withFluxStandIn({ kc, namespace: ns, headOf: (b) => git.revParse(`acme/${repo}`, `refs/heads/${b}`), components: COMPONENTS }, go);
+    else
+      await withFluxStandIn(
+        { kc, namespace: ns, headOf: (b) => git.revParse(`acme/${repo}`, `refs/heads/${b}`), components: COMPONENTS },
+        go,
+      );
   } catch (err) {
     error = err;
   }
@@ -82,7 +86,11 @@ async function run(repo: string, ns: string, extra: Record<string, unknown> = {}
 
 const secretData = async (ns: string) => {
   const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
-  return s ? Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()])) : undefined;
+  return s
+    ? Object.fromEntries(
+        Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
+      )
+    : undefined;
 };
 
 describe("flux bootstrap github", () => {
@@ -162,7 +170,9 @@ describe("flux bootstrap github", () => {
     expect(git.revParse(`acme/${repo}`, "main")).toBe(before);
     const pr = gh.repo("acme", repo)!.pulls[0]!;
     expect(pr).toMatchObject({ head: `flux-bootstrap-${ns}`, base: "main", state: "open" });
-    expect(early.lines.some((l) => l.includes("run bootstrap again once the request is merged: https://github.example/"))).toBe(true);
+    expect(
+      early.lines.some((l) => l.includes("run bootstrap again once the request is merged: https://github.example/")),
+    ).toBe(true);
     expect(await tryGetObject(kc, fluxRef("GitRepository", ns, ns))).toBeUndefined();
     // A second run finds the open request and, this time, waits for the merge.
     const mark = gh.http.requests.length;
@@ -193,12 +203,30 @@ describe("flux bootstrap github (CLI)", () => {
     process.env.GITHUB_TOKEN = TOKEN;
     try {
       const res = await withFluxStandIn(
-        { kc, namespace: ns, headOf: (b) => git.revParse(`octocat/${repo}`, `refs/heads/${b}`), components: COMPONENTS },
+        {
+          kc,
+          namespace: ns,
+          headOf: (b) => git.revParse(`octocat/${repo}`, `refs/heads/${b}`),
+          components: COMPONENTS,
+        },
         () =>
           runCli([
-            "bootstrap", "github", "--kubeconfig", kubeconfig, "-n", ns,
-            `--hostname=${gh.url}`, "--owner=octocat", `--repository=${repo}`, "--personal", "--private=false",
-            "--token-auth", "--path=clusters/home", "--manifests", bundle, "--timeout=20s",
+            "bootstrap",
+            "github",
+            "--kubeconfig",
+            kubeconfig,
+            "-n",
+            ns,
+            `--hostname=${gh.url}`,
+            "--owner=octocat",
+            `--repository=${repo}`,
+            "--personal",
+            "--private=false",
+            "--token-auth",
+            "--path=clusters/home",
+            "--manifests",
+            bundle,
+            "--timeout=20s",
           ]),
       );
       expect(res.stderr).toContain("✔ all components are healthy");
@@ -220,8 +248,18 @@ describe("flux bootstrap github (CLI)", () => {
     process.env.GITHUB_TOKEN = "ghp_wrongWRONGwrong";
     try {
       const res = await runCli([
-        "bootstrap", "github", "--kubeconfig", kubeconfig, "-n", ns, `--hostname=${gh.url}`,
-        "--owner=acme", `--repository=${repo}`, "--path=clusters/x", "--manifests", bundle,
+        "bootstrap",
+        "github",
+        "--kubeconfig",
+        kubeconfig,
+        "-n",
+        ns,
+        `--hostname=${gh.url}`,
+        "--owner=acme",
+        `--repository=${repo}`,
+        "--path=clusters/x",
+        "--manifests",
+        bundle,
       ]);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain("Bad credentials (HTTP 401)");

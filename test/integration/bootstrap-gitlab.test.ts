@@ -15,7 +15,8 @@ import { GitLabServer } from "../providers/gitlab-server.js";
 
 const TOKEN = "glpat-integrationTOKEN";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
-const HOST_KEY = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFSMqzJeV9rUzU4kWitGjeR4PWSa29SPqJ1fVkhtj3Hw9xjLVXVYrU9QlYWrOLXBpQ6KWjbjTDTdDkoohFzgbEY=";
+const HOST_KEY =
+  "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFSMqzJeV9rUzU4kWitGjeR4PWSa29SPqJ1fVkhtj3Hw9xjLVXVYrU9QlYWrOLXBpQ6KWjbjTDTdDkoohFzgbEY=";
 
 let git: GitServer;
 let gl: GitLabServer;
@@ -25,7 +26,12 @@ let bundle: string;
 
 beforeAll(async () => {
   git = await startGitServer({ username: "git", password: TOKEN });
-  gl = await GitLabServer.start({ git, token: TOKEN, username: "jdoe", groups: ["acme", "acme/platform", "acme/platform/clusters"] });
+  gl = await GitLabServer.start({
+    git,
+    token: TOKEN,
+    username: "jdoe",
+    groups: ["acme", "acme/platform", "acme/platform/clusters"],
+  });
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   bundle = await crdFreeMiniBundle();
@@ -40,7 +46,16 @@ function context(ns: string) {
   const stdin = new PassThrough();
   stdin.end();
   const ctx: CommandContext = {
-    globals: { kubeconfig, namespace: ns, timeout: "20s", timeoutMs: 20_000, insecureSkipTlsVerify: false, verbose: false, nsFollowsKubeContext: false, namespaceSet: true },
+    globals: {
+      kubeconfig,
+      namespace: ns,
+      timeout: "20s",
+      timeoutMs: 20_000,
+      insecureSkipTlsVerify: false,
+      verbose: false,
+      nsFollowsKubeContext: false,
+      namespaceSet: true,
+    },
     logger,
     io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
   };
@@ -57,8 +72,15 @@ async function run(fullPath: string, ns: string, flags: Record<string, unknown>)
   const provider = new GitLabProvider({ token: TOKEN, hostname: gl.url, retry: { attempts: 4, baseDelayMs: 5 } });
   let error: unknown;
   try {
-    await withFluxStandIn({ kc, namespace: ns, headOf: (b) => git.revParse(fullPath, `refs/heads/${b}`), components: COMPONENTS }, () =>
-      bootstrapWithProvider({ path: "clusters/edge", manifests: bundle, ...flags }, ctx, { kind: "gitlab", provider, token: TOKEN }, overrides),
+    await withFluxStandIn(
+      { kc, namespace: ns, headOf: (b) => git.revParse(fullPath, `refs/heads/${b}`), components: COMPONENTS },
+      () =>
+        bootstrapWithProvider(
+          { path: "clusters/edge", manifests: bundle, ...flags },
+          ctx,
+          { kind: "gitlab", provider, token: TOKEN },
+          overrides,
+        ),
     );
   } catch (err) {
     error = err;
@@ -68,7 +90,11 @@ async function run(fullPath: string, ns: string, flags: Record<string, unknown>)
 
 const secretData = async (ns: string) => {
   const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
-  return s ? Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()])) : undefined;
+  return s
+    ? Object.fromEntries(
+        Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
+      )
+    : undefined;
 };
 
 describe("flux bootstrap gitlab", () => {
@@ -136,7 +162,11 @@ describe("flux bootstrap gitlab", () => {
     await merger;
     expect(res.error).toBeUndefined();
     expect(res.lines).toContain("✔ merge request !1 merged");
-    expect(gl.project(full)!.mrs[0]).toMatchObject({ source_branch: `flux-bootstrap-${ns}`, target_branch: "main", state: "merged" });
+    expect(gl.project(full)!.mrs[0]).toMatchObject({
+      source_branch: `flux-bootstrap-${ns}`,
+      target_branch: "main",
+      state: "merged",
+    });
     expect(git.readFile(full, "main", `clusters/edge/${ns}/gotk-sync.yaml`)).toContain("kind: Kustomization");
   });
 });
@@ -148,12 +178,27 @@ describe("flux bootstrap gitlab (CLI)", () => {
     const ns = uniqueName("fb-gl");
     process.env.GITLAB_TOKEN = TOKEN;
     try {
-      const res = await withFluxStandIn({ kc, namespace: ns, headOf: (b) => git.revParse(full, `refs/heads/${b}`), components: COMPONENTS }, () =>
-        runCli([
-          "bootstrap", "gitlab", "--kubeconfig", kubeconfig, "-n", ns, `--hostname=${gl.url}`,
-          "--owner=jdoe", `--repository=${name}`, "--personal", "--visibility=internal", "--token-auth",
-          "--path=clusters/home", "--manifests", bundle, "--timeout=20s",
-        ]),
+      const res = await withFluxStandIn(
+        { kc, namespace: ns, headOf: (b) => git.revParse(full, `refs/heads/${b}`), components: COMPONENTS },
+        () =>
+          runCli([
+            "bootstrap",
+            "gitlab",
+            "--kubeconfig",
+            kubeconfig,
+            "-n",
+            ns,
+            `--hostname=${gl.url}`,
+            "--owner=jdoe",
+            `--repository=${name}`,
+            "--personal",
+            "--visibility=internal",
+            "--token-auth",
+            "--path=clusters/home",
+            "--manifests",
+            bundle,
+            "--timeout=20s",
+          ]),
       );
       expect(res.stderr).toContain("✔ all components are healthy");
       expect(res.code).toBe(0);
@@ -169,7 +214,19 @@ describe("flux bootstrap gitlab (CLI)", () => {
     process.env.GITLAB_TOKEN = TOKEN;
     try {
       const ns = uniqueName("fb-gl");
-      const res = await runCli(["bootstrap", "gitlab", "--kubeconfig", kubeconfig, "-n", ns, `--hostname=${gl.url}`, "--owner=ghosts", "--repository=fleet", "--manifests", bundle]);
+      const res = await runCli([
+        "bootstrap",
+        "gitlab",
+        "--kubeconfig",
+        kubeconfig,
+        "-n",
+        ns,
+        `--hostname=${gl.url}`,
+        "--owner=ghosts",
+        "--repository=fleet",
+        "--manifests",
+        bundle,
+      ]);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain('group "ghosts" not found');
       expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();

@@ -2,7 +2,15 @@
 // integration tests: once the sync objects exist, write the status source-controller
 // and kustomize-controller would write for the head of the branch on the git server.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { fluxRef, setArtifact, setReadyCondition, tryGetObject, updateStatus, withCondition, type Condition } from "../env/helpers.js";
+import {
+  fluxRef,
+  setArtifact,
+  setReadyCondition,
+  tryGetObject,
+  updateStatus,
+  withCondition,
+  type Condition,
+} from "../env/helpers.js";
 import { markDeploymentReady } from "../fixtures/install/bundle.js";
 
 export interface StandInOptions {
@@ -35,14 +43,21 @@ export async function runFluxStandIn(o: StandInOptions, signal: AbortSignal): Pr
         const head = o.headOf(branch);
         const artifact = (repo.status as { artifact?: { revision?: string } } | undefined)?.artifact;
         const revision = head ? `${branch}@sha1:${head}` : undefined;
-        if (revision && (artifact?.revision !== revision || repo.status?.observedGeneration !== repo.metadata.generation)) {
+        if (
+          revision &&
+          (artifact?.revision !== revision || repo.status?.observedGeneration !== repo.metadata.generation)
+        ) {
           await setArtifact(o.kc, repoRef, revision);
           await setReadyCondition(o.kc, repoRef, true, "Succeeded", `stored artifact for revision '${revision}'`);
         }
         const ksRef = fluxRef("Kustomization", ns, ns);
         const ks = await tryGetObject(o.kc, ksRef);
         const st = ks?.status as { lastAttemptedRevision?: string; observedGeneration?: number } | undefined;
-        if (ks && revision && (st?.lastAttemptedRevision !== revision || st?.observedGeneration !== ks.metadata.generation)) {
+        if (
+          ks &&
+          revision &&
+          (st?.lastAttemptedRevision !== revision || st?.observedGeneration !== ks.metadata.generation)
+        ) {
           await updateStatus(o.kc, ksRef, (obj) => {
             const gen = obj.metadata.generation ?? 1;
             const s = { ...(obj.status ?? {}) } as Record<string, unknown>;
@@ -98,7 +113,9 @@ export async function crdFreeMiniBundle(): Promise<string> {
       writeFileSync(path.join(dst, f), text);
       continue;
     }
-    const docs = parseAllDocuments(text).filter((d) => (d.toJS() as { kind?: string } | null)?.kind !== "CustomResourceDefinition");
+    const docs = parseAllDocuments(text).filter(
+      (d) => (d.toJS() as { kind?: string } | null)?.kind !== "CustomResourceDefinition",
+    );
     writeFileSync(path.join(dst, f), docs.map((d) => `---\n${d.toString()}`).join(""));
   }
   return dst;

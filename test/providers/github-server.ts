@@ -21,7 +21,15 @@ export interface GhRepoState {
   description: string | null;
   keys: { id: number; title: string; key: string; read_only: boolean; created_at: string; verified: boolean }[];
   teams: Map<string, string>;
-  pulls: { number: number; title: string; body: string; head: string; base: string; state: "open" | "closed"; merged: boolean }[];
+  pulls: {
+    number: number;
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+    state: "open" | "closed";
+    merged: boolean;
+  }[];
 }
 
 export interface GitHubServerOptions {
@@ -76,7 +84,12 @@ export class GitHubServer {
   }
 
   /** Seeds an existing repository (with files, on the git server). */
-  async addRepo(owner: string, name: string, files?: Record<string, string>, visibility = "private"): Promise<GhRepoState> {
+  async addRepo(
+    owner: string,
+    name: string,
+    files?: Record<string, string>,
+    visibility = "private",
+  ): Promise<GhRepoState> {
     const state: GhRepoState = {
       id: this.nextId++,
       owner,
@@ -123,7 +136,9 @@ export class GitHubServer {
   }
 
   private getRepo(params: Record<string, string>): GhRepoState | Res {
-    return this.repo(params.owner!, params.repo!) ?? { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+    return (
+      this.repo(params.owner!, params.repo!) ?? { status: 404, body: { message: "Not Found", documentation_url: DOCS } }
+    );
   }
 
   /** Merges a pull request: fast-forwards (or merges) base to head in the git repository. */
@@ -132,11 +147,22 @@ export class GitHubServer {
     const pr = r.pulls.find((p) => p.number === number)!;
     const bare = path.join(this.opts.git.root, `${owner}/${name}.git`);
     const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
-    const env = { ...process.env, HOME: work, GIT_AUTHOR_NAME: "GitHub", GIT_AUTHOR_EMAIL: "noreply@github.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
+    const env = {
+      ...process.env,
+      HOME: work,
+      GIT_AUTHOR_NAME: "GitHub",
+      GIT_AUTHOR_EMAIL: "noreply@github.com",
+      GIT_COMMITTER_NAME: "GitHub",
+      GIT_COMMITTER_EMAIL: "noreply@github.com",
+    };
     try {
       execFileSync("git", ["clone", "--quiet", "--branch", pr.base, bare, work], { env, stdio: "pipe" });
       execFileSync("git", ["fetch", "--quiet", "origin", pr.head], { cwd: work, env, stdio: "pipe" });
-      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], {
+        cwd: work,
+        env,
+        stdio: "pipe",
+      });
       execFileSync("git", ["push", "--quiet", "origin", pr.base], { cwd: work, env, stdio: "pipe" });
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -170,13 +196,23 @@ export class GitHubServer {
 
     const create = async (owner: string, req: Req): Promise<Res> => {
       const name = String(req.body.name ?? "");
-      if (!name) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Repository", code: "missing_field", field: "name" }], documentation_url: DOCS } };
+      if (!name)
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ resource: "Repository", code: "missing_field", field: "name" }],
+            documentation_url: DOCS,
+          },
+        };
       if (this.repo(owner, name)) {
         return {
           status: 422,
           body: {
             message: "Repository creation failed.",
-            errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }],
+            errors: [
+              { resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" },
+            ],
             documentation_url: DOCS,
           },
         };
@@ -194,7 +230,10 @@ export class GitHubServer {
         pulls: [],
       };
       this.repos.set(this.key(owner, name), r);
-      await this.opts.git.createRepo(`${owner}/${name}`, req.body.auto_init ? { files: { "README.md": `# ${name}\n` } } : undefined);
+      await this.opts.git.createRepo(
+        `${owner}/${name}`,
+        req.body.auto_init ? { files: { "README.md": `# ${name}\n` } } : undefined,
+      );
       return { status: 201, body: this.repoJson(r) };
     };
     h.route("POST", "/user/repos", (req) => create(this.login, req));
@@ -212,19 +251,49 @@ export class GitHubServer {
       if ("status" in r) return r;
       const key = String(req.body.key ?? "").trim();
       if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+/.test(key)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message: "key is invalid. You must supply a key in OpenSSH public key format" }], documentation_url: DOCS } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [
+              {
+                resource: "PublicKey",
+                code: "custom",
+                field: "key",
+                message: "key is invalid. You must supply a key in OpenSSH public key format",
+              },
+            ],
+            documentation_url: DOCS,
+          },
+        };
       }
       const body = key.split(/\s+/).slice(0, 2).join(" ");
       if (r.keys.some((k) => k.key === body)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message: "key is already in use" }], documentation_url: DOCS } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ resource: "PublicKey", code: "custom", field: "key", message: "key is already in use" }],
+            documentation_url: DOCS,
+          },
+        };
       }
-      const k = { id: this.nextId++, title: String(req.body.title ?? ""), key: body, read_only: req.body.read_only !== false, created_at: new Date().toISOString(), verified: true };
+      const k = {
+        id: this.nextId++,
+        title: String(req.body.title ?? ""),
+        key: body,
+        read_only: req.body.read_only !== false,
+        created_at: new Date().toISOString(),
+        verified: true,
+      };
       r.keys.push(k);
       return { status: 201, body: k };
     });
 
     const team = (p: Record<string, string>): Res | undefined =>
-      this.orgs[p.org!]?.includes(p.team!) ? undefined : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+      this.orgs[p.org!]?.includes(p.team!)
+        ? undefined
+        : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
     h.route("GET", "/orgs/:org/teams/:team/repos/:owner/:repo", (req, p) => {
       const t = team(p);
       if (t) return t;
@@ -244,7 +313,14 @@ export class GitHubServer {
       if ("status" in r) return r;
       const perm = String(req.body.permission ?? "push");
       if (!["pull", "triage", "push", "maintain", "admin"].includes(perm)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Team", code: "invalid", field: "permission" }], documentation_url: DOCS } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ resource: "Team", code: "invalid", field: "permission" }],
+            documentation_url: DOCS,
+          },
+        };
       }
       r.teams.set(p.team!, perm);
       return { status: 204 };
@@ -270,12 +346,40 @@ export class GitHubServer {
       const base = String(req.body.base ?? "");
       const full = `${r.owner}/${r.name}`;
       if (!this.opts.git.revParse(full, `refs/heads/${head}`) || !this.opts.git.revParse(full, `refs/heads/${base}`)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "invalid", field: "head" }], documentation_url: DOCS } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ resource: "PullRequest", code: "invalid", field: "head" }],
+            documentation_url: DOCS,
+          },
+        };
       }
       if (r.pulls.some((x) => x.state === "open" && x.head === head && x.base === base)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${r.owner}:${head}.` }], documentation_url: DOCS } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [
+              {
+                resource: "PullRequest",
+                code: "custom",
+                message: `A pull request already exists for ${r.owner}:${head}.`,
+              },
+            ],
+            documentation_url: DOCS,
+          },
+        };
       }
-      const pr = { number: r.pulls.length + 1, title: String(req.body.title ?? ""), body: String(req.body.body ?? ""), head, base, state: "open" as const, merged: false };
+      const pr = {
+        number: r.pulls.length + 1,
+        title: String(req.body.title ?? ""),
+        body: String(req.body.body ?? ""),
+        head,
+        base,
+        state: "open" as const,
+        merged: false,
+      };
       r.pulls.push(pr);
       return { status: 201, body: this.pullJson(r, pr) };
     });
@@ -283,7 +387,9 @@ export class GitHubServer {
       const r = this.getRepo(p);
       if ("status" in r) return r;
       const pr = r.pulls.find((x) => x.number === Number(p.number));
-      return pr ? { status: 200, body: this.pullJson(r, pr) } : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+      return pr
+        ? { status: 200, body: this.pullJson(r, pr) }
+        : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
     });
   }
 }

@@ -16,8 +16,23 @@ export interface GlProjectState {
   visibility: string;
   description: string | null;
   keys: { id: number; title: string; key: string; can_push: boolean; created_at: string }[];
-  tokens: { id: number; name: string; username: string; token: string; scopes: string[]; revoked: boolean; expired: boolean }[];
-  mrs: { iid: number; title: string; description: string; source_branch: string; target_branch: string; state: "opened" | "merged" | "closed" }[];
+  tokens: {
+    id: number;
+    name: string;
+    username: string;
+    token: string;
+    scopes: string[];
+    revoked: boolean;
+    expired: boolean;
+  }[];
+  mrs: {
+    iid: number;
+    title: string;
+    description: string;
+    source_branch: string;
+    target_branch: string;
+    state: "opened" | "merged" | "closed";
+  }[];
 }
 
 export interface GitLabServerOptions {
@@ -58,7 +73,9 @@ export class GitLabServer {
   }
 
   private auth(req: Req): Res | undefined {
-    const token = (req.headers["private-token"] as string | undefined) ?? (req.headers.authorization ?? "").replace(/^bearer\s+/i, "");
+    const token =
+      (req.headers["private-token"] as string | undefined) ??
+      (req.headers.authorization ?? "").replace(/^bearer\s+/i, "");
     if (token !== this.opts.token) return { status: 401, body: { message: "401 Unauthorized" } };
     return undefined;
   }
@@ -68,7 +85,15 @@ export class GitLabServer {
   }
 
   async addProject(fullPath: string, files?: Record<string, string>): Promise<GlProjectState> {
-    const p: GlProjectState = { id: this.nextId++, fullPath, visibility: "private", description: null, keys: [], tokens: [], mrs: [] };
+    const p: GlProjectState = {
+      id: this.nextId++,
+      fullPath,
+      visibility: "private",
+      description: null,
+      keys: [],
+      tokens: [],
+      mrs: [],
+    };
     this.projects.set(fullPath.toLowerCase(), p);
     await this.opts.git.createRepo(fullPath, files ? { files } : undefined);
     return p;
@@ -88,7 +113,10 @@ export class GitLabServer {
       path: name,
       path_with_namespace: p.fullPath,
       name_with_namespace: parts.join(" / "),
-      namespace: { full_path: parts.slice(0, -1).join("/"), kind: this.groups.has(parts.slice(0, -1).join("/")) ? "group" : "user" },
+      namespace: {
+        full_path: parts.slice(0, -1).join("/"),
+        kind: this.groups.has(parts.slice(0, -1).join("/")) ? "group" : "user",
+      },
       visibility: p.visibility,
       description: p.description,
       default_branch: "main",
@@ -98,7 +126,10 @@ export class GitLabServer {
     };
   }
 
-  private withProject(params: Record<string, string>, fn: (p: GlProjectState) => Res | Promise<Res>): Res | Promise<Res> {
+  private withProject(
+    params: Record<string, string>,
+    fn: (p: GlProjectState) => Res | Promise<Res>,
+  ): Res | Promise<Res> {
     const p = this.find(params.id!);
     return p ? fn(p) : { status: 404, body: { message: "404 Project Not Found" } };
   }
@@ -108,11 +139,22 @@ export class GitLabServer {
     const mr = p.mrs.find((m) => m.iid === iid)!;
     const bare = path.join(this.opts.git.root, `${fullPath}.git`);
     const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
-    const env = { ...process.env, HOME: work, GIT_AUTHOR_NAME: "GitLab", GIT_AUTHOR_EMAIL: "gitlab@example.com", GIT_COMMITTER_NAME: "GitLab", GIT_COMMITTER_EMAIL: "gitlab@example.com" };
+    const env = {
+      ...process.env,
+      HOME: work,
+      GIT_AUTHOR_NAME: "GitLab",
+      GIT_AUTHOR_EMAIL: "gitlab@example.com",
+      GIT_COMMITTER_NAME: "GitLab",
+      GIT_COMMITTER_EMAIL: "gitlab@example.com",
+    };
     try {
       execFileSync("git", ["clone", "--quiet", "--branch", mr.target_branch, bare, work], { env, stdio: "pipe" });
       execFileSync("git", ["fetch", "--quiet", "origin", mr.source_branch], { cwd: work, env, stdio: "pipe" });
-      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], { cwd: work, env, stdio: "pipe" });
+      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], {
+        cwd: work,
+        env,
+        stdio: "pipe",
+      });
       execFileSync("git", ["push", "--quiet", "origin", mr.target_branch], { cwd: work, env, stdio: "pipe" });
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -121,19 +163,32 @@ export class GitLabServer {
   }
 
   private mrJson(p: GlProjectState, m: GlProjectState["mrs"][number]) {
-    return { iid: m.iid, id: p.id * 1000 + m.iid, project_id: p.id, title: m.title, description: m.description, state: m.state, source_branch: m.source_branch, target_branch: m.target_branch, web_url: `https://gitlab.example/${p.fullPath}/-/merge_requests/${m.iid}` };
+    return {
+      iid: m.iid,
+      id: p.id * 1000 + m.iid,
+      project_id: p.id,
+      title: m.title,
+      description: m.description,
+      state: m.state,
+      source_branch: m.source_branch,
+      target_branch: m.target_branch,
+      web_url: `https://gitlab.example/${p.fullPath}/-/merge_requests/${m.iid}`,
+    };
   }
 
   private routes(): void {
     const h = this.http;
     h.route("GET", "/user", () => ({ status: 200, body: { id: 1, username: this.username } }));
     h.route("GET", "/groups/:id", (_req, p) => {
-      const id = this.groups.get(p.id!) ?? ([...this.groups.values()].includes(Number(p.id)) ? Number(p.id) : undefined);
+      const id =
+        this.groups.get(p.id!) ?? ([...this.groups.values()].includes(Number(p.id)) ? Number(p.id) : undefined);
       if (id === undefined) return { status: 404, body: { message: "404 Group Not Found" } };
       const full = [...this.groups.entries()].find(([, v]) => v === id)![0];
       return { status: 200, body: { id, full_path: full, path: full.split("/").pop() } };
     });
-    h.route("GET", "/projects/:id", (_req, p) => this.withProject(p, (pr) => ({ status: 200, body: this.projectJson(pr) })));
+    h.route("GET", "/projects/:id", (_req, p) =>
+      this.withProject(p, (pr) => ({ status: 200, body: this.projectJson(pr) })),
+    );
     h.route("POST", "/projects", async (req) => {
       const name = String(req.body.path ?? req.body.name ?? "");
       const nsId = req.body.namespace_id as number | undefined;
@@ -145,37 +200,81 @@ export class GitLabServer {
       }
       const full = `${ns}/${name}`;
       if (this.project(full)) {
-        return { status: 400, body: { message: { name: ["has already been taken"], path: ["has already been taken"] } } };
+        return {
+          status: 400,
+          body: { message: { name: ["has already been taken"], path: ["has already been taken"] } },
+        };
       }
-      const pr: GlProjectState = { id: this.nextId++, fullPath: full, visibility: String(req.body.visibility ?? "private"), description: (req.body.description as string) ?? null, keys: [], tokens: [], mrs: [] };
+      const pr: GlProjectState = {
+        id: this.nextId++,
+        fullPath: full,
+        visibility: String(req.body.visibility ?? "private"),
+        description: (req.body.description as string) ?? null,
+        keys: [],
+        tokens: [],
+        mrs: [],
+      };
       this.projects.set(full.toLowerCase(), pr);
-      await this.opts.git.createRepo(full, req.body.initialize_with_readme ? { files: { "README.md": `# ${name}\n` } } : undefined);
+      await this.opts.git.createRepo(
+        full,
+        req.body.initialize_with_readme ? { files: { "README.md": `# ${name}\n` } } : undefined,
+      );
       return { status: 201, body: this.projectJson(pr) };
     });
-    h.route("GET", "/projects/:id/deploy_keys", (req, p) => this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.keys, true)));
+    h.route("GET", "/projects/:id/deploy_keys", (req, p) =>
+      this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.keys, true)),
+    );
     h.route("POST", "/projects/:id/deploy_keys", (req, p) =>
       this.withProject(p, (pr) => {
-        const key = String(req.body.key ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
+        const key = String(req.body.key ?? "")
+          .trim()
+          .split(/\s+/)
+          .slice(0, 2)
+          .join(" ");
         if (!req.body.title) return { status: 400, body: { error: "title is missing" } };
         if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/.test(key)) {
-          return { status: 400, body: { message: { key: ["is invalid"], "fingerprint_sha256": ["cannot be generated"] } } };
+          return {
+            status: 400,
+            body: { message: { key: ["is invalid"], fingerprint_sha256: ["cannot be generated"] } },
+          };
         }
         if (pr.keys.some((k) => k.key === key)) {
           return { status: 400, body: { message: { "deploy_key.fingerprint_sha256": ["has already been taken"] } } };
         }
-        const k = { id: this.nextId++, title: String(req.body.title), key, can_push: req.body.can_push === true, created_at: new Date().toISOString() };
+        const k = {
+          id: this.nextId++,
+          title: String(req.body.title),
+          key,
+          can_push: req.body.can_push === true,
+          created_at: new Date().toISOString(),
+        };
         pr.keys.push(k);
         return { status: 201, body: k };
       }),
     );
     h.route("GET", "/projects/:id/deploy_tokens", (req, p) =>
-      this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.tokens.map(({ token: _t, ...rest }) => rest), true)),
+      this.withProject(p, (pr) =>
+        paginate(
+          req,
+          `${this.url}/api/v4`,
+          pr.tokens.map(({ token: _t, ...rest }) => rest),
+          true,
+        ),
+      ),
     );
     h.route("POST", "/projects/:id/deploy_tokens", (req, p) =>
       this.withProject(p, (pr) => {
         const scopes = (req.body.scopes as string[] | undefined) ?? [];
         if (!req.body.name || scopes.length === 0) return { status: 400, body: { error: "name, scopes are missing" } };
-        const t = { id: this.nextId++, name: String(req.body.name), username: `gitlab+deploy-token-${this.nextId}`, token: `gldt-${Math.random().toString(36).slice(2)}`, scopes, revoked: false, expired: false };
+        const t = {
+          id: this.nextId++,
+          name: String(req.body.name),
+          username: `gitlab+deploy-token-${this.nextId}`,
+          token: `gldt-${Math.random().toString(36).slice(2)}`,
+          scopes,
+          revoked: false,
+          expired: false,
+        };
         pr.tokens.push(t);
         return { status: 201, body: { ...t, expires_at: null } };
       }),
@@ -195,11 +294,22 @@ export class GitLabServer {
       this.withProject(p, (pr) => {
         const source = String(req.body.source_branch ?? "");
         const target = String(req.body.target_branch ?? "");
-        if (!this.opts.git.revParse(pr.fullPath, `refs/heads/${source}`)) return { status: 400, body: { message: ["Source branch does not exist"] } };
+        if (!this.opts.git.revParse(pr.fullPath, `refs/heads/${source}`))
+          return { status: 400, body: { message: ["Source branch does not exist"] } };
         if (pr.mrs.some((m) => m.state === "opened" && m.source_branch === source && m.target_branch === target)) {
-          return { status: 409, body: { message: [`Another open merge request already exists for this source branch: !1`] } };
+          return {
+            status: 409,
+            body: { message: [`Another open merge request already exists for this source branch: !1`] },
+          };
         }
-        const m = { iid: pr.mrs.length + 1, title: String(req.body.title ?? ""), description: String(req.body.description ?? ""), source_branch: source, target_branch: target, state: "opened" as const };
+        const m = {
+          iid: pr.mrs.length + 1,
+          title: String(req.body.title ?? ""),
+          description: String(req.body.description ?? ""),
+          source_branch: source,
+          target_branch: target,
+          state: "opened" as const,
+        };
         pr.mrs.push(m);
         return { status: 201, body: this.mrJson(pr, m) };
       }),

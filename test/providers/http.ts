@@ -79,7 +79,7 @@ export class JsonServer {
     const url = new URL(req.url ?? "/", "http://localhost");
     let pathname = url.pathname;
     let out: Res;
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     } catch {
@@ -102,7 +102,12 @@ export class JsonServer {
     } else {
       out = this.authenticate(r) ?? (await this.dispatch(r));
     }
-    this.requests.push({ method: r.method, path: pathname + url.search, status: out.status, authorization: req.headers.authorization });
+    this.requests.push({
+      method: r.method,
+      path: pathname + url.search,
+      status: out.status,
+      authorization: req.headers.authorization,
+    });
     const headers: Record<string, string> = { ...(out.headers ?? {}) };
     if (out.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
     res.writeHead(out.status, headers);

@@ -47,10 +47,13 @@ describe("gotk-sync.yaml", () => {
 describe("kustomization.yaml", () => {
   it("lists the generated files like upstream", () => {
     expect(generateKustomization(undefined)).toBe(golden("kustomization.yaml"));
-    expect(generateKustomization(undefined, ["patch.yaml", "kustomization.yaml"])).toContain("- gotk-sync.yaml\n- patch.yaml\n");
+    expect(generateKustomization(undefined, ["patch.yaml", "kustomization.yaml"])).toContain(
+      "- gotk-sync.yaml\n- patch.yaml\n",
+    );
   });
   it("keeps an existing file untouched", () => {
-    const mine = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [gotk-components.yaml, gotk-sync.yaml]\npatches: []\n";
+    const mine =
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [gotk-components.yaml, gotk-sync.yaml]\npatches: []\n";
     expect(generateKustomization(mine)).toBe(mine);
   });
 });
@@ -64,12 +67,34 @@ describe("paths, deploy key names and revisions", () => {
     expect(() => normalizeTargetPath("a/../../b")).toThrow(/must not leave/);
   });
   it("names deploy keys like upstream plus a key fingerprint", () => {
-    expect(deployKeyBaseName("flux-system", "main", "flux-system", "clusters/prod")).toBe("flux-system-main-flux-system-clusters/prod");
-    const a = deployKeyTitle("flux-system", "main", "flux-system", "clusters/prod", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment");
-    const b = deployKeyTitle("flux-system", "main", "flux-system", "clusters/prod", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5BBBBIA");
+    expect(deployKeyBaseName("flux-system", "main", "flux-system", "clusters/prod")).toBe(
+      "flux-system-main-flux-system-clusters/prod",
+    );
+    const a = deployKeyTitle(
+      "flux-system",
+      "main",
+      "flux-system",
+      "clusters/prod",
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA comment",
+    );
+    const b = deployKeyTitle(
+      "flux-system",
+      "main",
+      "flux-system",
+      "clusters/prod",
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5BBBBIA",
+    );
     expect(a).toMatch(/^flux-system-main-flux-system-clusters\/prod-[A-Za-z0-9+/]{12}$/);
     expect(a).not.toBe(b);
-    expect(deployKeyTitle("flux-system", "main", "flux-system", "clusters/prod", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA other")).toBe(a);
+    expect(
+      deployKeyTitle(
+        "flux-system",
+        "main",
+        "flux-system",
+        "clusters/prod",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA other",
+      ),
+    ).toBe(a);
   });
   it("accepts current and legacy revision formats", () => {
     expect(sameRevision("main@sha1:abc", "main", "abc")).toBe(true);

@@ -33,7 +33,11 @@ function tmpDir(): string {
 }
 
 const impls: [string, (url: string, branch: string, password?: string) => GitClient][] = [
-  ["isomorphic-git", (url, branch, password = TOKEN) => new IsoGitClient({ url, branch, dir: tmpDir(), auth: { username: "git", password } })],
+  [
+    "isomorphic-git",
+    (url, branch, password = TOKEN) =>
+      new IsoGitClient({ url, branch, dir: tmpDir(), auth: { username: "git", password } }),
+  ],
   [
     "system git",
     (url, branch, password = TOKEN) =>
@@ -54,7 +58,11 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
       expect(sha).toMatch(/^[0-9a-f]{40}$/);
       await git.push();
       expect(srv.revParse(repo, "main")).toBe(sha);
-      expect(srv.listFiles(repo, "main").sort()).toEqual(["README.md", "apps/app.yaml", "clusters/a/flux-system/x.yaml"]);
+      expect(srv.listFiles(repo, "main").sort()).toEqual([
+        "README.md",
+        "apps/app.yaml",
+        "clusters/a/flux-system/x.yaml",
+      ]);
       const [last] = srv.log(repo, "main");
       expect(last!.message).toBe("Add x\n\nappendix");
       expect(last!.author).toBe("Flux <flux@example.com>");
@@ -131,7 +139,12 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
       await expect(git.push()).rejects.toBeInstanceOf(RemoteMovedError);
       const logger = createMemoryLogger();
       await git.reclone();
-      const res = await commitAndPush(git, { files: () => ({ "mine.txt": "mine\n" }), message: "Mine", author, logger });
+      const res = await commitAndPush(git, {
+        files: () => ({ "mine.txt": "mine\n" }),
+        message: "Mine",
+        author,
+        logger,
+      });
       expect(res.attempts).toBe(1);
       const log = srv.log(repo, "main").map((c) => c.message);
       expect(log).toEqual(["Mine", "Concurrent change", "Initial commit"]);
@@ -156,9 +169,19 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
     const logger = createMemoryLogger();
     try {
       await git.clone();
-      const res = await commitAndPush(git, { files: () => ({ "mine.txt": "mine\n" }), message: "Mine", author, logger });
+      const res = await commitAndPush(git, {
+        files: () => ({ "mine.txt": "mine\n" }),
+        message: "Mine",
+        author,
+        logger,
+      });
       expect(res.attempts).toBe(3);
-      expect(srv.log(repo, "main").map((c) => c.message)).toEqual(["Mine", "Concurrent 2", "Concurrent 1", "Initial commit"]);
+      expect(srv.log(repo, "main").map((c) => c.message)).toEqual([
+        "Mine",
+        "Concurrent 2",
+        "Concurrent 1",
+        "Initial commit",
+      ]);
       expect(logger.lines.filter((l) => l.includes("git conflict detected"))).toHaveLength(2);
       // Bounded: with a remote that always moves, it gives up.
       moved = -100;
@@ -215,7 +238,11 @@ exec sh -c "$last"
       url,
       branch: "main",
       dir: tmpDir(),
-      ssh: { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKEKEY\n-----END OPENSSH PRIVATE KEY-----", knownHosts: "git.example.com ssh-ed25519 AAAA", sshCommand: fake },
+      ssh: {
+        privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKEKEY\n-----END OPENSSH PRIVATE KEY-----",
+        knownHosts: "git.example.com ssh-ed25519 AAAA",
+        sshCommand: fake,
+      },
     });
     try {
       await git.clone();

@@ -33,7 +33,10 @@ describe("GitHubProvider", () => {
   it("gets nothing for a missing repository and creates it in an organization", async () => {
     const p = provider();
     expect(await p.getRepository({ owner: "acme", name: "fleet", personal: false })).toBeUndefined();
-    const repo = await p.createRepository({ owner: "acme", name: "fleet", personal: false }, { visibility: "private", description: "Flux" });
+    const repo = await p.createRepository(
+      { owner: "acme", name: "fleet", personal: false },
+      { visibility: "private", description: "Flux" },
+    );
     expect(repo.fullPath).toBe("acme/fleet");
     expect(repo.httpUrl).toBe(git.url("acme/fleet"));
     expect(repo.visibility).toBe("private");
@@ -41,37 +44,58 @@ describe("GitHubProvider", () => {
     const again = await p.getRepository({ owner: "acme", name: "fleet", personal: false });
     expect(again?.id).toBe(repo.id);
     // Creating twice is GitHub's 422 with its error detail.
-    const err = await p.createRepository({ owner: "acme", name: "fleet", personal: false }, { visibility: "private" }).catch((e: unknown) => e);
+    const err = await p
+      .createRepository({ owner: "acme", name: "fleet", personal: false }, { visibility: "private" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).status).toBe(422);
     expect((err as Error).message).toContain("name already exists on this account");
   });
 
   it("creates personal repositories under the authenticated user", async () => {
-    const repo = await provider().createRepository({ owner: "octocat", name: "mine", personal: true }, { visibility: "public" });
+    const repo = await provider().createRepository(
+      { owner: "octocat", name: "mine", personal: true },
+      { visibility: "public" },
+    );
     expect(repo.fullPath).toBe("octocat/mine");
     expect(repo.visibility).toBe("public");
   });
 
   it("reports an unknown organization as not found", async () => {
-    const err = await provider().createRepository({ owner: "nope", name: "x", personal: false }, { visibility: "private" }).catch((e: unknown) => e);
+    const err = await provider()
+      .createRepository({ owner: "nope", name: "x", personal: false }, { visibility: "private" })
+      .catch((e: unknown) => e);
     expect((err as ProviderError).status).toBe(404);
   });
 
   it("lists deploy keys across pages and adds read-only and read-write keys", async () => {
     const p = provider();
     const state = await gh.addRepo("acme", "keys");
-    for (let i = 0; i < 130; i++) state.keys.push({ id: 5000 + i, title: `k${i}`, key: `ssh-ed25519 AAAAkey${i}`, read_only: true, created_at: "", verified: true });
+    for (let i = 0; i < 130; i++)
+      state.keys.push({
+        id: 5000 + i,
+        title: `k${i}`,
+        key: `ssh-ed25519 AAAAkey${i}`,
+        read_only: true,
+        created_at: "",
+        verified: true,
+      });
     const repo = (await p.getRepository({ owner: "acme", name: "keys", personal: false }))!;
     const keys = await p.listDeployKeys(repo);
     expect(keys).toHaveLength(130);
     expect(gh.http.requests.filter((r) => r.path.startsWith("/repos/acme/keys/keys")).length).toBe(2);
-    const ro = await p.addDeployKey(repo, { title: "flux-system-main", key: "ecdsa-sha2-nistp384 AAAAE2VjZHNh comment", readOnly: true });
+    const ro = await p.addDeployKey(repo, {
+      title: "flux-system-main",
+      key: "ecdsa-sha2-nistp384 AAAAE2VjZHNh comment",
+      readOnly: true,
+    });
     expect(ro.readOnly).toBe(true);
     const rw = await p.addDeployKey(repo, { title: "rw", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", readOnly: false });
     expect(rw.readOnly).toBe(false);
     expect(sameKey(ro.key, "ecdsa-sha2-nistp384 AAAAE2VjZHNh other-comment")).toBe(true);
-    const dup = await p.addDeployKey(repo, { title: "again", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", readOnly: true }).catch((e: unknown) => e);
+    const dup = await p
+      .addDeployKey(repo, { title: "again", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5", readOnly: true })
+      .catch((e: unknown) => e);
     expect((dup as Error).message).toContain("key is already in use");
   });
 
@@ -89,7 +113,9 @@ describe("GitHubProvider", () => {
   });
 
   it("fails with GitHub's message and no token on bad credentials", async () => {
-    const err = await provider("ghp_wrongTOKEN").getRepository({ owner: "acme", name: "fleet", personal: false }).catch((e: unknown) => e);
+    const err = await provider("ghp_wrongTOKEN")
+      .getRepository({ owner: "acme", name: "fleet", personal: false })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as Error).message).toContain("Bad credentials");
     expect((err as Error).message).toContain("GITHUB_TOKEN");
@@ -99,7 +125,11 @@ describe("GitHubProvider", () => {
 
   it("retries 5xx with backoff, bounded", async () => {
     const delays: number[] = [];
-    const p = new GitHubProvider({ token: TOKEN, hostname: gh.url, retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => void delays.push(ms) } });
+    const p = new GitHubProvider({
+      token: TOKEN,
+      hostname: gh.url,
+      retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => void delays.push(ms) },
+    });
     gh.http.failNext(2, 502);
     const repo = await p.getRepository({ owner: "acme", name: "fleet", personal: false });
     expect(repo?.fullPath).toBe("acme/fleet");
@@ -110,7 +140,9 @@ describe("GitHubProvider", () => {
     expect(delays).toEqual([10, 20, 10, 20]);
     // 4xx are not retried.
     const before = gh.http.requests.length;
-    await provider("bad").getRepository({ owner: "acme", name: "fleet", personal: false }).catch(() => undefined);
+    await provider("bad")
+      .getRepository({ owner: "acme", name: "fleet", personal: false })
+      .catch(() => undefined);
     expect(gh.http.requests.length - before).toBe(1);
   });
 
@@ -120,7 +152,12 @@ describe("GitHubProvider", () => {
     git.commitFiles("acme/prs", "flux-bootstrap", { "a.txt": "a\n" });
     const repo = (await p.getRepository({ owner: "acme", name: "prs", personal: false }))!;
     expect(await p.findChangeRequest(repo, "flux-bootstrap", "main")).toBeUndefined();
-    const pr = await p.createChangeRequest(repo, { head: "flux-bootstrap", base: "main", title: "Add Flux", body: "b" });
+    const pr = await p.createChangeRequest(repo, {
+      head: "flux-bootstrap",
+      base: "main",
+      title: "Add Flux",
+      body: "b",
+    });
     expect(pr).toMatchObject({ number: 1, state: "open" });
     expect((await p.findChangeRequest(repo, "flux-bootstrap", "main"))?.number).toBe(1);
     gh.mergePull("acme", "prs", 1);

@@ -11,7 +11,12 @@ const fast = { attempts: 3, baseDelayMs: 1 };
 
 beforeAll(async () => {
   git = await startGitServer({ username: "git", password: TOKEN });
-  gl = await GitLabServer.start({ git, token: TOKEN, username: "jdoe", groups: ["acme", "acme/platform", "acme/platform/clusters"] });
+  gl = await GitLabServer.start({
+    git,
+    token: TOKEN,
+    username: "jdoe",
+    groups: ["acme", "acme/platform", "acme/platform/clusters"],
+  });
 });
 afterAll(async () => {
   await gl?.stop();
@@ -41,13 +46,18 @@ describe("GitLabProvider", () => {
   });
 
   it("creates personal projects in the user's namespace", async () => {
-    const repo = await provider().createRepository({ owner: "jdoe", name: "mine", personal: true }, { visibility: "internal" });
+    const repo = await provider().createRepository(
+      { owner: "jdoe", name: "mine", personal: true },
+      { visibility: "internal" },
+    );
     expect(repo.fullPath).toBe("jdoe/mine");
     expect(repo.visibility).toBe("internal");
   });
 
   it("explains a missing group", async () => {
-    const err = await provider().createRepository({ owner: "ghosts", name: "x", personal: false }, { visibility: "private" }).catch((e: unknown) => e);
+    const err = await provider()
+      .createRepository({ owner: "ghosts", name: "x", personal: false }, { visibility: "private" })
+      .catch((e: unknown) => e);
     expect((err as ProviderError).status).toBe(404);
     expect((err as Error).message).toContain('group "ghosts" not found');
   });
@@ -55,7 +65,8 @@ describe("GitLabProvider", () => {
   it("pages through deploy keys and adds keys with can_push", async () => {
     const p = provider();
     const st = await gl.addProject("acme/keys");
-    for (let i = 0; i < 120; i++) st.keys.push({ id: 9000 + i, title: `k${i}`, key: `ssh-ed25519 AAAA${i}`, can_push: false, created_at: "" });
+    for (let i = 0; i < 120; i++)
+      st.keys.push({ id: 9000 + i, title: `k${i}`, key: `ssh-ed25519 AAAA${i}`, can_push: false, created_at: "" });
     const repo = (await p.getRepository({ owner: "acme", name: "keys", personal: false }))!;
     expect(await p.listDeployKeys(repo)).toHaveLength(120);
     const ro = await p.addDeployKey(repo, { title: "flux", key: "ecdsa-sha2-nistp384 AAAAE2Vj", readOnly: true });
@@ -77,7 +88,9 @@ describe("GitLabProvider", () => {
   });
 
   it("fails with GitLab's message on a wrong token, never echoing it", async () => {
-    const err = await provider("glpat-WRONG").getRepository({ owner: "acme", name: "keys", personal: false }).catch((e: unknown) => e);
+    const err = await provider("glpat-WRONG")
+      .getRepository({ owner: "acme", name: "keys", personal: false })
+      .catch((e: unknown) => e);
     expect((err as ProviderError).status).toBe(401);
     expect((err as Error).message).toContain("401 Unauthorized");
     expect((err as Error).message).toContain("GITLAB_TOKEN");
