@@ -45,20 +45,25 @@ export async function runDiffKustomization(args: string[], opts: Record<string, 
     const options = buildOptionsFrom(args, flags, ctx, 2);
     const { createKubeClient } = await import("../kube/client.js");
     const { kubeReader } = await import("../kustomize/cluster.js");
-    const { kubeDryRunner } = await import("../kube/dryrun.js");
+    const { restDryRunner } = await import("../kube/dryrun.js");
     const client = await createKubeClient(ctx.globals);
     options.namespace = client.namespace;
     options.reader = kubeReader(client);
     if (flags.progressBar !== false) spinner = startSpinner(ctx);
-    report = await withDeadline(
-      diffKustomization({
-        ...options,
-        dryRunner: kubeDryRunner(client),
-        onProgress: (done, total) => spinner?.update(done, total),
-      }),
-      ctx,
-      2,
-    );
+    const dryRunner = await restDryRunner(client.config);
+    try {
+      report = await withDeadline(
+        diffKustomization({
+          ...options,
+          dryRunner,
+          onProgress: (done, total) => spinner?.update(done, total),
+        }),
+        ctx,
+        2,
+      );
+    } finally {
+      dryRunner.close();
+    }
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
   } finally {

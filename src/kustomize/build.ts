@@ -3,7 +3,7 @@
 // kustomize-controller does on top: post-build substitution, owner labels,
 // SOPS masking, commonMetadata, and (with --recursive) nested Kustomizations
 // built from --local-sources.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import type { KubeObj, ObjectReader } from "./cluster.js";
@@ -228,10 +228,18 @@ async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomiza
   return live;
 }
 
-/** The kustomization file (name and text) the build runs with. */
-export async function kustomizationFor(dir: string, spec: FluxKustomizationSpec, ignorePaths: string[] = []): Promise<{ name: string; text: string; generated: boolean }> {
+/**
+ * The kustomization file (name and text) the build runs with. A generated one
+ * lists absolute paths (so it builds from an empty temporary directory).
+ */
+export async function kustomizationFor(
+  dir: string,
+  spec: FluxKustomizationSpec,
+  ignorePaths: string[] = [],
+): Promise<{ name: string; text: string; generated: boolean; standalone: boolean }> {
   const existing = findKustomizationFile(dir);
   let kus: JsonObject;
+  let effectiveSpec = spec;
   if (existing) {
     const file = path.join(dir, existing);
     try {
@@ -241,13 +249,16 @@ export async function kustomizationFor(dir: string, spec: FluxKustomizationSpec,
       throw new CliError(`failed to generate kustomization.yaml: ${file}: ${(err as Error).message}`);
     }
   } else {
-    kus = generatedKustomization(await scanResources(dir, ignorePaths));
+    const real = realpathSync(dir);
+    const resources = (await scanResources(dir, ignorePaths)).map((r) => path.join(real, r));
+    kus = generatedKustomization(resources);
+    if (spec.components?.length) effectiveSpec = { ...spec, components: spec.components.map((c) => path.resolve(real, c)) };
   }
-  const out = applyFluxSpec(kus, spec, dir);
+  const out = applyFluxSpec(kus, effectiveSpec, dir);
   // kustomize-controller builds with krusty's defaults: resources in input order
   // (the kustomize CLIs default to the legacy kind order).
   if (!("sortOptions" in out)) out.sortOptions = { order: "fifo" };
-  return { name: existing ?? "kustomization.yaml", text: JSON.stringify(out, null, 2) + "\n", generated: !existing };
+  return { name: existing ?? "kustomization.yaml", text: JSON.stringify(out, null, 2) + "\n", generated: !existing, standalone: !existing };
 }
 
 /** Builds one Kustomization (and, with recursive, the Kustomizations it contains). */

@@ -145,17 +145,21 @@ export interface RunKustomizeOptions {
 /**
  * Builds `dir` (the user's directory) with `kustomization` (file name and YAML
  * text) in place of its own kustomization file. Returns kustomize's stdout.
+ * With `standalone`, the kustomization only holds absolute paths and is built
+ * in an empty temporary directory (no mirror needed).
  */
 export async function runKustomize(
   dir: string,
-  kustomization: { name: string; text: string },
+  kustomization: { name: string; text: string; standalone?: boolean },
   opts: RunKustomizeOptions = {},
 ): Promise<string> {
   const cmd = opts.command ?? findKustomize(opts.env);
   const real = realpathSync(dir);
   const tmp = createTempDir("tsflux-build-");
   try {
-    const mirrored = mirrorDirectory(tmp, real, [...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name])]);
+    const mirrored = kustomization.standalone
+      ? tmp
+      : mirrorDirectory(tmp, real, [...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name])]);
     writeFileSync(path.join(mirrored, kustomization.name), kustomization.text, { mode: 0o600 });
     return await new Promise<string>((resolve, reject) => {
       execFile(
