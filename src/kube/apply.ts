@@ -39,6 +39,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** How long to wait for CRDs to become Established (default 60s). */
   crdTimeoutMs?: number;
+  /** How many objects of the second phase are applied at once (default 8). */
+  concurrency?: number;
   /** Called after each object is applied. */
   onApplied?: (r: ApplyResult) => void;
 }
@@ -195,6 +197,14 @@ export async function applyObjects(
     }
     resetDiscovery(client);
   }
-  for (const [o, i] of rest) results[i] = await applyObject(client, o, opts);
+  // The rest concurrently (bounded); results keep the input order.
+  let next = 0;
+  const worker = async () => {
+    while (next < rest.length) {
+      const [o, i] = rest[next++]!;
+      results[i] = await applyObject(client, o, opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, rest.length) }, worker));
   return results;
 }
