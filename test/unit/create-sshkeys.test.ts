@@ -185,3 +185,26 @@ describe("create secret git over ssh --export", () => {
     expect(out2.text).toContain("  password: pw\n");
   });
 });
+
+describe("upstream's git-ssh-secret.yaml", () => {
+  it("is reproduced byte for byte from the same key file and host key", async () => {
+    const golden = join(__dirname, "../golden/create");
+    let text = "";
+    const run = createSecretGit({
+      scanHostKey: async (host) => {
+        expect(host).toBe("github.com");
+        return "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=";
+      },
+    });
+    await run(
+      ["podinfo-auth"],
+      { url: "ssh://git@github.com/stefanprodan/podinfo", privateKeyFile: join(golden, "fixtures/ecdsa.private"), export: true },
+      {
+        globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as CommandContext["globals"],
+        logger: createMemoryLogger(),
+        io: { stdout: { write: (s: string) => (text += s) }, stderr: { write: () => true }, stdin: process.stdin },
+      },
+    );
+    expect(text).toBe(readFileSync(join(golden, "secret-git-ssh.yaml"), "utf8"));
+  });
+});
