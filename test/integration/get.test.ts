@@ -314,3 +314,37 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
     );
   });
 });
+
+describe("get -w", () => {
+  it("prints the current objects with a header, then one row per change, until --timeout", async () => {
+    const kc = await testKubeConfig();
+    const ns3 = await createNamespace(kc);
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: watched, namespace: ${ns3}}
+spec: {interval: 10m, prune: true, path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}`,
+    );
+    const run = flux("get", "ks", "-w", "-n", ns3, "--timeout", "3s");
+    await new Promise((r) => setTimeout(r, 1200));
+    await setStatus(kc, fluxRef("Kustomization", ns3, "watched"), {
+      conditions: [
+        {
+          type: "Ready",
+          status: "True",
+          reason: "ReconciliationSucceeded",
+          message: "Applied revision: main@sha1:abc",
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
+    });
+    const res = await run;
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(
+      `NAME   \tREVISION\tSUSPENDED\tREADY\t${"MESSAGE".padEnd(24)} \n` +
+        "watched\t        \tFalse    \tFalse\twaiting to be reconciled\t\n" +
+        "watched\t\tFalse\tTrue\tApplied revision: main@sha1:abc\t\n",
+    );
+  });
+});
