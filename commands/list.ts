@@ -3,7 +3,10 @@ import { lazyAction } from "../src/cli/action.js";
 import { credsFlags, insecureFlag } from "../src/oci/flags.js";
 
 export function register(program: Command): void {
-  const group = program.command("list").description("The list command is used to list OCI artifacts.").summary("List artifacts");
+  const group = program
+    .command("list")
+    .description("The list command is used to list OCI artifacts.")
+    .summary("List artifacts");
   const cmd = group
     .command("artifacts")
     .alias("artifact")

@@ -3,7 +3,10 @@ import { lazyAction } from "../src/cli/action.js";
 import { credsFlags, insecureFlag } from "../src/oci/flags.js";
 
 export function register(program: Command): void {
-  const group = program.command("pull").description("The pull command is used to download OCI artifacts.").summary("Pull artifacts");
+  const group = program
+    .command("pull")
+    .description("The pull command is used to download OCI artifacts.")
+    .summary("Pull artifacts");
   const cmd = group
     .command("artifact")
     .description(

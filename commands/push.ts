@@ -46,7 +46,10 @@ Examples:
 `;
 
 export function register(program: Command): void {
-  const group = program.command("push").description("The push command is used to publish OCI artifacts.").summary("Push artifacts");
+  const group = program
+    .command("push")
+    .description("The push command is used to publish OCI artifacts.")
+    .summary("Push artifacts");
   const cmd = group
     .command("artifact")
     .description(
@@ -62,9 +65,18 @@ export function register(program: Command): void {
   credsFlags(cmd);
   ignorePathsFlag(cmd);
   arrayFlag(cmd, "-a, --annotations <stringArray>", "Set custom OCI annotations in the format '<key>=<value>'");
-  cmd.addOption(new Option("-o, --output <string>", "the format in which the artifact digest should be printed, can be 'json' or 'yaml'"));
+  cmd.addOption(
+    new Option(
+      "-o, --output <string>",
+      "the format in which the artifact digest should be printed, can be 'json' or 'yaml'",
+    ),
+  );
   boolFlag(cmd, "--debug", "display logs from underlying library");
-  boolFlag(cmd, "--reproducible", "ensure reproducible image digests by setting the created timestamp to '1970-01-01T00:00:00Z'");
+  boolFlag(
+    cmd,
+    "--reproducible",
+    "ensure reproducible image digests by setting the created timestamp to '1970-01-01T00:00:00Z'",
+  );
   insecureFlag(cmd, "allows artifacts to be pushed without TLS");
   lazyAction(cmd, async () => (await import("../src/oci/run.js")).runPushArtifact);
 }

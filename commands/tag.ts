@@ -4,7 +4,10 @@ import { sliceFlag } from "../src/cli/flags.js";
 import { credsFlags, insecureFlag } from "../src/oci/flags.js";
 
 export function register(program: Command): void {
-  const group = program.command("tag").description("The tag command is used to add tags to OCI artifacts.").summary("Tag artifacts");
+  const group = program
+    .command("tag")
+    .description("The tag command is used to add tags to OCI artifacts.")
+    .summary("Tag artifacts");
   const cmd = group
     .command("artifact")
     .description(

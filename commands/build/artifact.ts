@@ -23,7 +23,11 @@ Examples:
 `,
     );
   cmd.option("-p, --path <string>", "Path to the directory where the Kubernetes manifests are located.");
-  cmd.addOption(new Option("-o, --output <string>", "Path to where the artifact tgz file should be written.").default("artifact.tgz"));
+  cmd.addOption(
+    new Option("-o, --output <string>", "Path to where the artifact tgz file should be written.").default(
+      "artifact.tgz",
+    ),
+  );
   ignorePathsFlag(cmd);
   boolFlag(cmd, "--resolve-symlinks", "resolve symlinks by copying their targets into the artifact");
   lazyAction(cmd, async () => (await import("../../src/oci/run.js")).runBuildArtifact);

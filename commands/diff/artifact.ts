@@ -5,7 +5,9 @@ import { credsFlags, ignorePathsFlag, insecureFlag } from "../../src/oci/flags.j
 export function register(program: Command): void {
   const cmd = program
     .command("artifact")
-    .description("The diff artifact command computes the diff between the remote OCI artifact and a local directory or file")
+    .description(
+      "The diff artifact command computes the diff between the remote OCI artifact and a local directory or file",
+    )
     .summary("Diff Artifact")
     .argument("[url]")
     .addHelpText(

@@ -53,7 +53,14 @@ export interface ClientSettings {
 }
 
 export function clientFor(ref: Pick<Reference, "registry">, s: ClientSettings): RegistryClient {
-  return new RegistryClient({ registry: ref.registry, credentials: s.credentials, insecure: s.insecure, ca: s.ca, signal: s.signal, debug: s.debug });
+  return new RegistryClient({
+    registry: ref.registry,
+    credentials: s.credentials,
+    insecure: s.insecure,
+    ca: s.ca,
+    signal: s.signal,
+    debug: s.debug,
+  });
 }
 
 /** JSON as Go's encoding/json writes it (HTML-safe escapes), so digests match upstream's. */
@@ -126,7 +133,8 @@ export interface PushResult {
 export async function pushArtifact(ref: Reference, sourcePath: string, opts: PushOptions): Promise<PushResult> {
   const built = await buildArtifact(sourcePath, opts);
   const config = artifactConfig(built.diffId);
-  const created = opts.created ?? (opts.reproducible ? REPRODUCIBLE_CREATED : rfc3339((opts.now ?? (() => new Date()))()));
+  const created =
+    opts.created ?? (opts.reproducible ? REPRODUCIBLE_CREATED : rfc3339((opts.now ?? (() => new Date()))()));
   const annotations = sortedRecord({
     [CREATED_ANNOTATION]: created,
     [SOURCE_ANNOTATION]: opts.source,
@@ -148,7 +156,14 @@ export async function pushArtifact(ref: Reference, sourcePath: string, opts: Pus
     const tag = ref.tag ?? "latest";
     await client.putManifest(ref.repository, ref.digest ?? tag, body, MANIFEST_MEDIA_TYPE);
     const digest = sha256(body);
-    return { digestUrl: `${repositoryName(ref)}@${digest}`, repository: repositoryName(ref), tag, digest, manifest, layerDigest: built.digest };
+    return {
+      digestUrl: `${repositoryName(ref)}@${digest}`,
+      repository: repositoryName(ref),
+      tag,
+      digest,
+      manifest,
+      layerDigest: built.digest,
+    };
   } finally {
     client.close();
   }
@@ -182,7 +197,12 @@ export interface FetchedManifest {
 export async function fetchManifest(client: RegistryClient, ref: Reference): Promise<FetchedManifest> {
   const where = ref.digest ? `${repositoryName(ref)}@${ref.digest}` : `${repositoryName(ref)}:${ref.tag}`;
   const got = await client.getManifest(ref.repository, identifier(ref));
-  return { manifest: parseManifest(got.body, got.mediaType, where), digest: got.digest, body: got.body, mediaType: got.mediaType };
+  return {
+    manifest: parseManifest(got.body, got.mediaType, where),
+    digest: got.digest,
+    body: got.body,
+    mediaType: got.mediaType,
+  };
 }
 
 export function metadataFrom(manifest: Manifest, url: string, digest: string): Metadata {
@@ -205,19 +225,27 @@ export interface PullResult extends Metadata {
   skipped: string[];
 }
 
-export async function pullArtifact(ref: Reference, url: string, outDir: string, opts: PullOptions = {}): Promise<PullResult> {
+export async function pullArtifact(
+  ref: Reference,
+  url: string,
+  outDir: string,
+  opts: PullOptions = {},
+): Promise<PullResult> {
   const client = clientFor(ref, opts);
   try {
     const { manifest, digest } = await fetchManifest(client, ref);
     const meta = metadataFrom(manifest, url, `${repositoryName(ref)}@${digest}`);
     const index = opts.layerIndex ?? 0;
     if (manifest.layers.length < 1) throw new RegistryError("no layers found in artifact");
-    if (manifest.layers.length < index + 1) throw new RegistryError(`index '${index}' out of bound for '${manifest.layers.length}' layers in artifact`);
+    if (manifest.layers.length < index + 1)
+      throw new RegistryError(`index '${index}' out of bound for '${manifest.layers.length}' layers in artifact`);
     const layer = manifest.layers[index]!;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UNTAR_BYTES;
-    if (layer.size > maxBytes) throw new RegistryError(`layer ${layer.digest} is bigger than the max size of ${maxBytes} bytes`);
+    if (layer.size > maxBytes)
+      throw new RegistryError(`layer ${layer.digest} is bigger than the max size of ${maxBytes} bytes`);
     const blob = await client.getBlob(ref.repository, layer.digest, layer.size);
-    if (blob[0] !== 0x1f || blob[1] !== 0x8b) throw new RegistryError(`layer ${layer.digest} is not a gzipped tarball (media type ${layer.mediaType})`);
+    if (blob[0] !== 0x1f || blob[1] !== 0x8b)
+      throw new RegistryError(`layer ${layer.digest} is not a gzipped tarball (media type ${layer.mediaType})`);
     const { files, skipped } = await extractTarGz(blob, outDir, { maxBytes });
     return { ...meta, files, skipped };
   } finally {
@@ -226,7 +254,11 @@ export async function pullArtifact(ref: Reference, url: string, outDir: string, 
 }
 
 /** Adds tags to the manifest of ref; returns the new references. */
-export async function tagArtifact(ref: Reference, tags: readonly string[], opts: ClientSettings = {}): Promise<string[]> {
+export async function tagArtifact(
+  ref: Reference,
+  tags: readonly string[],
+  opts: ClientSettings = {},
+): Promise<string[]> {
   const client = clientFor(ref, opts);
   try {
     const got = await client.getManifest(ref.repository, identifier(ref));
@@ -266,7 +298,8 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
   const client = clientFor(ref, opts);
   try {
     const tags = await client.listTags(ref.repository).catch((err: unknown) => {
-      if (err instanceof RegistryError) throw new RegistryError(`listing tags failed: ${err.message}`, err.status, err.code);
+      if (err instanceof RegistryError)
+        throw new RegistryError(`listing tags failed: ${err.message}`, err.status, err.code);
       throw err;
     });
     tags.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
@@ -280,16 +313,24 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
       if (re && !re.test(tag)) continue;
       const tagUrl = `${url}:${tag}`;
       const got = await client.getManifest(ref.repository, tag).catch((err: unknown) => {
-        if (err instanceof RegistryError) throw new RegistryError(`fetching manifest failed: ${err.message}`, err.status, err.code);
+        if (err instanceof RegistryError)
+          throw new RegistryError(`fetching manifest failed: ${err.message}`, err.status, err.code);
         throw err;
       });
       let annotations: Record<string, string> = {};
       try {
-        annotations = (JSON.parse(got.body.toString("utf8")) as { annotations?: Record<string, string> }).annotations ?? {};
+        annotations =
+          (JSON.parse(got.body.toString("utf8")) as { annotations?: Record<string, string> }).annotations ?? {};
       } catch {
         throw new RegistryError(`parsing manifest failed: ${tagUrl}`);
       }
-      out.push(metadataFrom({ schemaVersion: 2, config: { mediaType: "", size: 0, digest: "" }, layers: [], annotations }, tagUrl, got.digest));
+      out.push(
+        metadataFrom(
+          { schemaVersion: 2, config: { mediaType: "", size: 0, digest: "" }, layers: [], annotations },
+          tagUrl,
+          got.digest,
+        ),
+      );
     }
     return out;
   } finally {
@@ -321,7 +362,8 @@ export async function diffArtifact(ref: Reference, localPath: string, opts: Diff
     const layer = manifest.layers[0]!;
     if (layer.digest === built.digest && layer.size === built.data.length) return { equal: true, changes: [] };
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UNTAR_BYTES;
-    if (layer.size > maxBytes) throw new RegistryError(`layer ${layer.digest} is bigger than the max size of ${maxBytes} bytes`);
+    if (layer.size > maxBytes)
+      throw new RegistryError(`layer ${layer.digest} is bigger than the max size of ${maxBytes} bytes`);
     const blob = await client.getBlob(ref.repository, layer.digest, layer.size);
     const remote = indexTar(gunzipLimited(blob, maxBytes));
     const local = indexTar(gunzipLimited(built.data, maxBytes));

@@ -53,7 +53,8 @@ export function hostOf(key: string): string {
 
 /** The keys the docker CLI uses for a registry (Docker Hub has its legacy URL). */
 function configKeys(registry: string): string[] {
-  if (registry === DEFAULT_REGISTRY) return ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
+  if (registry === DEFAULT_REGISTRY)
+    return ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
   return [registry];
 }
 
@@ -65,16 +66,22 @@ export interface KeychainOptions {
 
 function defaultRunHelper(helper: string, serverUrl: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(`docker-credential-${helper}`, ["get"], { env, timeout: 30_000, maxBuffer: 1024 * 1024 }, (err, stdout) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === "ENOENT") reject(new CliError(`credential helper docker-credential-${helper} not found in PATH`));
-        // The helper's own output may echo the server, never the secret; keep only the first line.
-        else resolve(`ERROR:${String(stdout || "").split("\n")[0]}`);
-        return;
-      }
-      resolve(stdout);
-    });
+    const child = execFile(
+      `docker-credential-${helper}`,
+      ["get"],
+      { env, timeout: 30_000, maxBuffer: 1024 * 1024 },
+      (err, stdout) => {
+        if (err) {
+          const e = err as NodeJS.ErrnoException;
+          if (e.code === "ENOENT")
+            reject(new CliError(`credential helper docker-credential-${helper} not found in PATH`));
+          // The helper's own output may echo the server, never the secret; keep only the first line.
+          else resolve(`ERROR:${String(stdout || "").split("\n")[0]}`);
+          return;
+        }
+        resolve(stdout);
+      },
+    );
     child.stdin?.end(serverUrl);
   });
 }

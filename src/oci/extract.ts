@@ -17,7 +17,8 @@ export interface ExtractOptions {
 
 /** Normalises an entry name to a safe relative slash path; null for the root itself. */
 export function safeEntryPath(name: string): string | null {
-  if (name === "" || name.includes("\0") || name.includes("\\")) throw new CliError(`tar contained invalid name error "${name}"`);
+  if (name === "" || name.includes("\0") || name.includes("\\"))
+    throw new CliError(`tar contained invalid name error "${name}"`);
   if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw new CliError(`tar contained invalid name error "${name}"`);
   const parts: string[] = [];
   for (const seg of name.split("/")) {
@@ -67,7 +68,8 @@ export function planExtraction(gz: Buffer, opts: ExtractOptions = {}): { entries
     const segs = rel.split("/");
     for (let i = 1; i < segs.length; i++) {
       const parent = segs.slice(0, i).join("/");
-      if (kinds.get(parent) === "file") throw new CliError(`tar contained invalid name error "${e.name}": parent is a file`);
+      if (kinds.get(parent) === "file")
+        throw new CliError(`tar contained invalid name error "${e.name}": parent is a file`);
       if (!kinds.has(parent)) kinds.set(parent, "dir");
     }
     const prev = kinds.get(rel);
@@ -95,7 +97,11 @@ async function lstatOrNull(p: string) {
  * written to a staging directory inside dir first; existing symlinks in dir are never
  * followed; then the staged paths are renamed into place.
  */
-export async function extractTarGz(gz: Buffer, dir: string, opts: ExtractOptions = {}): Promise<{ files: number; skipped: string[] }> {
+export async function extractTarGz(
+  gz: Buffer,
+  dir: string,
+  opts: ExtractOptions = {},
+): Promise<{ files: number; skipped: string[] }> {
   const target = path.resolve(dir);
   const { entries, skipped } = planExtraction(gz, opts);
 
@@ -111,8 +117,10 @@ export async function extractTarGz(gz: Buffer, dir: string, opts: ExtractOptions
       if (!st) continue;
       const wantDir = i < segs.length || e.type === "dir";
       if (st.isSymbolicLink()) throw new CliError(`refusing to extract through the symlink ${path.join(dir, rel)}`);
-      if (wantDir && !st.isDirectory()) throw new CliError(`cannot extract ${rel}: ${path.join(dir, rel)} exists and is not a directory`);
-      if (!wantDir && !st.isFile()) throw new CliError(`cannot extract ${rel}: ${path.join(dir, rel)} exists and is not a file`);
+      if (wantDir && !st.isDirectory())
+        throw new CliError(`cannot extract ${rel}: ${path.join(dir, rel)} exists and is not a directory`);
+      if (!wantDir && !st.isFile())
+        throw new CliError(`cannot extract ${rel}: ${path.join(dir, rel)} exists and is not a file`);
     }
   }
 

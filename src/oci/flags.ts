@@ -11,12 +11,17 @@ export function ignorePathsFlag(cmd: Command): Command {
   return cmd.addOption(
     new Option("--ignore-paths <strings>", "set paths to ignore in .gitignore format")
       .default(DEFAULT_IGNORE, `[${DEFAULT_IGNORE.join(",")}]`)
-      .argParser((value: string, previous: string[] | undefined) => collectSlice(value, previous === DEFAULT_IGNORE ? undefined : previous)),
+      .argParser((value: string, previous: string[] | undefined) =>
+        collectSlice(value, previous === DEFAULT_IGNORE ? undefined : previous),
+      ),
   );
 }
 
 export function credsFlags(cmd: Command): Command {
-  cmd.option("--creds <string>", "credentials for OCI registry in the format <username>[:<password>] if --provider is generic");
+  cmd.option(
+    "--creds <string>",
+    "credentials for OCI registry in the format <username>[:<password>] if --provider is generic",
+  );
   enumFlag(cmd, "--provider <string>", "the OCI provider name", OCI_PROVIDERS, "generic");
   return cmd;
 }

@@ -203,7 +203,8 @@ export async function loadIgnoreFiles(dir: string, domain: string[] = []): Promi
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
-    if (e.isDirectory() && e.name !== ".git") out.push(...(await loadIgnoreFiles(path.join(dir, e.name), [...domain, e.name])));
+    if (e.isDirectory() && e.name !== ".git")
+      out.push(...(await loadIgnoreFiles(path.join(dir, e.name), [...domain, e.name])));
   }
   return out;
 }

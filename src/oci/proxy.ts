@@ -104,10 +104,18 @@ export function tunnel(
     req.once("connect", (res: http.IncomingMessage, socket: net.Socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(Object.assign(new Error(`proxy ${proxy.host} refused the tunnel: HTTP ${res.statusCode}`), { code: "EPROXY" }));
+        reject(
+          Object.assign(new Error(`proxy ${proxy.host} refused the tunnel: HTTP ${res.statusCode}`), {
+            code: "EPROXY",
+          }),
+        );
         return;
       }
-      const secure = tls.connect({ ...tlsOptions, socket, servername: net.isIP(target.hostname) ? undefined : target.hostname });
+      const secure = tls.connect({
+        ...tlsOptions,
+        socket,
+        servername: net.isIP(target.hostname) ? undefined : target.hostname,
+      });
       secure.once("secureConnect", () => resolve(secure));
       secure.once("error", reject);
     });

@@ -105,7 +105,12 @@ export function parseArtifactUrl(ociUrl: string): { url: string; ref: Reference 
   try {
     return { url, ref: parseReference(url) };
   } catch (err) {
-    throw new CliError(redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(/(could not parse reference: )[^\s/@]+@/, "$1***@"));
+    throw new CliError(
+      redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(
+        /(could not parse reference: )[^\s/@]+@/,
+        "$1***@",
+      ),
+    );
   }
 }
 
@@ -118,7 +123,12 @@ export function parseRepositoryUrl(ociUrl: string): { url: string; ref: Referenc
     const bare = splitTag(url.split("@")[0]!).name;
     return { url: bare, ref: { registry: ref.registry, repository: ref.repository } };
   } catch (err) {
-    throw new CliError(redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(/(could not parse reference: )[^\s/@]+@/, "$1***@"));
+    throw new CliError(
+      redactUrls(`'${ociUrl}' invalid URL: ${(err as Error).message}`).replace(
+        /(could not parse reference: )[^\s/@]+@/,
+        "$1***@",
+      ),
+    );
   }
 }
 

@@ -72,7 +72,12 @@ interface Challenge {
   params: Record<string, string>;
 }
 
-export const MANIFEST_ACCEPT = [MANIFEST_MEDIA_TYPE, INDEX_MEDIA_TYPE, DOCKER_MANIFEST_MEDIA_TYPE, DOCKER_MANIFEST_LIST_MEDIA_TYPE].join(", ");
+export const MANIFEST_ACCEPT = [
+  MANIFEST_MEDIA_TYPE,
+  INDEX_MEDIA_TYPE,
+  DOCKER_MANIFEST_MEDIA_TYPE,
+  DOCKER_MANIFEST_LIST_MEDIA_TYPE,
+].join(", ");
 
 /** Parses `Bearer realm="...",service="...",scope="..."`. */
 export function parseChallenge(header: string | undefined): Challenge {
@@ -107,12 +112,17 @@ function networkMessage(err: NodeJS.ErrnoException, registry: string): string {
     CERT_HAS_EXPIRED: "TLS certificate verification failed: certificate has expired",
     ERR_TLS_CERT_ALTNAME_INVALID: "TLS certificate verification failed: certificate is not valid for this host",
   };
-  const reason = reasons[code] ?? (code.startsWith("ERR_SSL") || code === "EPROTO" ? `TLS handshake failed (${code})` : err.message);
+  const reason =
+    reasons[code] ?? (code.startsWith("ERR_SSL") || code === "EPROTO" ? `TLS handshake failed (${code})` : err.message);
   return `cannot reach registry ${registry}: ${reason}`;
 }
 
 function isPlainHttpServerError(err: NodeJS.ErrnoException): boolean {
-  return err.code === "EPROTO" || (err.code ?? "").startsWith("ERR_SSL") || /wrong version number|packet length too long/i.test(err.message);
+  return (
+    err.code === "EPROTO" ||
+    (err.code ?? "").startsWith("ERR_SSL") ||
+    /wrong version number|packet length too long/i.test(err.message)
+  );
 }
 
 /** Registry error bodies: {"errors":[{"code":"...","message":"..."}]}. */
@@ -179,7 +189,8 @@ export class RegistryClient {
       if (err instanceof RegistryError) throw err;
       const e = err as NodeJS.ErrnoException;
       let msg = networkMessage(e, this.registry);
-      if (!this.insecure && isPlainHttpServerError(e)) msg += "; the registry may serve plain HTTP: use --insecure-registry";
+      if (!this.insecure && isPlainHttpServerError(e))
+        msg += "; the registry may serve plain HTTP: use --insecure-registry";
       throw new RegistryError(msg);
     }
     return base;
@@ -222,7 +233,14 @@ export class RegistryClient {
           const nh = { ...headers };
           if (next.host !== u.host) delete nh.Authorization;
           const nextMethod = status === 303 ? "GET" : method;
-          this.raw(nextMethod, next.toString(), nh, nextMethod === "GET" ? undefined : body, maxBytes, redirects + 1).then(resolve, reject);
+          this.raw(
+            nextMethod,
+            next.toString(),
+            nh,
+            nextMethod === "GET" ? undefined : body,
+            maxBytes,
+            redirects + 1,
+          ).then(resolve, reject);
           return;
         }
         const chunks: Buffer[] = [];
@@ -247,10 +265,19 @@ export class RegistryClient {
       };
       if (!proxy) {
         const mod = isHttps ? https : http;
-        send(mod.request(u, { method, headers: h, agent: isHttps ? this.agents.https : this.agents.http, signal: this.signal }, onResponse));
+        send(
+          mod.request(
+            u,
+            { method, headers: h, agent: isHttps ? this.agents.https : this.agents.http, signal: this.signal },
+            onResponse,
+          ),
+        );
       } else if (isHttps) {
         tunnel(proxy, u, this.ca ? { ca: this.mergedCa() } : {}, this.signal).then(
-          (socket) => send(https.request(u, { method, headers: h, createConnection: () => socket, signal: this.signal }, onResponse)),
+          (socket) =>
+            send(
+              https.request(u, { method, headers: h, createConnection: () => socket, signal: this.signal }, onResponse),
+            ),
           reject,
         );
       } else {
@@ -259,7 +286,15 @@ export class RegistryClient {
         if (auth) ph["Proxy-Authorization"] = auth;
         send(
           http.request(
-            { host: proxy.hostname, port: Number(proxy.port || 80), path: u.toString(), method, headers: ph, agent: this.agents.http, signal: this.signal },
+            {
+              host: proxy.hostname,
+              port: Number(proxy.port || 80),
+              path: u.toString(),
+              method,
+              headers: ph,
+              agent: this.agents.http,
+              signal: this.signal,
+            },
             onResponse,
           ),
         );
@@ -267,7 +302,12 @@ export class RegistryClient {
     });
   }
 
-  private async authHeader(repository: string | undefined, actions: string[], force = false, challenge?: Challenge): Promise<string | undefined> {
+  private async authHeader(
+    repository: string | undefined,
+    actions: string[],
+    force = false,
+    challenge?: Challenge,
+  ): Promise<string | undefined> {
     const ch = challenge ?? this.challenge;
     if (!ch || ch.scheme === "none") return undefined;
     if (ch.scheme === "basic") {
@@ -298,7 +338,8 @@ export class RegistryClient {
     } catch {
       throw new RegistryError(`${this.registry} sent an invalid token realm`);
     }
-    if (realmUrl.protocol !== "https:" && realmUrl.protocol !== "http:") throw new RegistryError(`${this.registry} sent an invalid token realm`);
+    if (realmUrl.protocol !== "https:" && realmUrl.protocol !== "http:")
+      throw new RegistryError(`${this.registry} sent an invalid token realm`);
     let res: HttpResponse;
     try {
       if (this.creds?.identityToken) {
@@ -308,7 +349,13 @@ export class RegistryClient {
         if (ch.params.service) form.set("service", ch.params.service);
         form.set("client_id", "flux");
         if (scopes.length) form.set("scope", scopes.join(" "));
-        res = await this.raw("POST", realmUrl.toString(), { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.from(form.toString()), 1024 * 1024);
+        res = await this.raw(
+          "POST",
+          realmUrl.toString(),
+          { "Content-Type": "application/x-www-form-urlencoded" },
+          Buffer.from(form.toString()),
+          1024 * 1024,
+        );
       } else {
         if (ch.params.service) realmUrl.searchParams.set("service", ch.params.service);
         for (const s of scopes) realmUrl.searchParams.append("scope", s);
@@ -384,7 +431,10 @@ export class RegistryClient {
 
   // ------------------------------------------------------------------ API
 
-  async getManifest(repository: string, reference: string): Promise<{ body: Buffer; mediaType: string; digest: string }> {
+  async getManifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ body: Buffer; mediaType: string; digest: string }> {
     const res = await this.request({
       method: "GET",
       path: `/v2/${repository}/manifests/${reference}`,
@@ -393,10 +443,13 @@ export class RegistryClient {
       actions: ["pull"],
       maxBytes: MAX_MANIFEST_BYTES,
     });
-    if (res.status !== 200) this.fail(res, `GET ${this.registry}/${repository}:${reference}`.replace(/:sha256:/, "@sha256:"));
+    if (res.status !== 200)
+      this.fail(res, `GET ${this.registry}/${repository}:${reference}`.replace(/:sha256:/, "@sha256:"));
     const digest = sha256(res.body);
     if (reference.startsWith("sha256:") && digest !== reference) {
-      throw new RegistryError(`manifest digest mismatch for ${this.registry}/${repository}@${reference}: got ${digest}`);
+      throw new RegistryError(
+        `manifest digest mismatch for ${this.registry}/${repository}@${reference}: got ${digest}`,
+      );
     }
     const mediaType = headerValue(res.headers["content-type"])?.split(";")[0]?.trim() ?? MANIFEST_MEDIA_TYPE;
     return { body: res.body, mediaType, digest };
@@ -416,7 +469,12 @@ export class RegistryClient {
   }
 
   async blobExists(repository: string, digest: string): Promise<boolean> {
-    const res = await this.request({ method: "HEAD", path: `/v2/${repository}/blobs/${digest}`, repository, actions: ["pull", "push"] });
+    const res = await this.request({
+      method: "HEAD",
+      path: `/v2/${repository}/blobs/${digest}`,
+      repository,
+      actions: ["pull", "push"],
+    });
     if (res.status === 200) return true;
     if (res.status === 404) return false;
     return this.fail(res, `HEAD ${this.registry}/${repository}@${digest}`);
@@ -428,7 +486,12 @@ export class RegistryClient {
       this.debug(`blob ${digest} already exists`);
       return digest;
     }
-    const start = await this.request({ method: "POST", path: `/v2/${repository}/blobs/uploads/`, repository, actions: ["pull", "push"] });
+    const start = await this.request({
+      method: "POST",
+      path: `/v2/${repository}/blobs/uploads/`,
+      repository,
+      actions: ["pull", "push"],
+    });
     if (start.status !== 202) this.fail(start, `POST ${this.registry}/${repository} blob upload`);
     const location = headerValue(start.headers.location);
     if (!location) throw new RegistryError(`${this.registry} started a blob upload without a Location`);
@@ -467,7 +530,10 @@ export class RegistryClient {
       throw new RegistryError(`blob ${digest} size mismatch: got ${res.body.length} bytes, want ${expectedSize}`);
     }
     const got = sha256(res.body);
-    if (got !== digest) throw new RegistryError(`digest mismatch for blob ${digest}: got ${got}; the registry content was modified or corrupted`);
+    if (got !== digest)
+      throw new RegistryError(
+        `digest mismatch for blob ${digest}: got ${got}; the registry content was modified or corrupted`,
+      );
     return res.body;
   }
 
@@ -477,7 +543,14 @@ export class RegistryClient {
     let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
     let url: string | undefined;
     for (let page = 0; page < 1000 && (path !== undefined || url !== undefined); page++) {
-      const res: HttpResponse = await this.request({ method: "GET", path: path ?? "", url, repository, actions: ["pull"], maxBytes: 64 * 1024 * 1024 });
+      const res: HttpResponse = await this.request({
+        method: "GET",
+        path: path ?? "",
+        url,
+        repository,
+        actions: ["pull"],
+        maxBytes: 64 * 1024 * 1024,
+      });
       if (res.status !== 200) this.fail(res, `listing tags of ${this.registry}/${repository}`);
       let parsed: { tags?: string[] | null };
       try {
@@ -503,4 +576,3 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 export function sha256(data: Buffer): string {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
-

@@ -75,7 +75,10 @@ export const runBuildArtifact: Run = async (_args, opts, ctx) => {
     }
     ctx.logger.action(`building artifact from ${src}`);
     try {
-      const built = await buildArtifact(src, { ignorePaths: ignorePaths(opts), resolveSymlinks: opts.resolveSymlinks === true });
+      const built = await buildArtifact(src, {
+        ignorePaths: ignorePaths(opts),
+        resolveSymlinks: opts.resolveSymlinks === true,
+      });
       await writeFileAtomic(output, built.data);
     } catch (err) {
       if (err instanceof CliError) throw err;
@@ -97,7 +100,9 @@ export const runPushArtifact: Run = async (args, opts, ctx) => {
     try {
       await stat(src);
     } catch (err) {
-      throw new CliError(`invalid path '${src}', must point to an existing directory or file: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`);
+      throw new CliError(
+        `invalid path '${src}', must point to an existing directory or file: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : (err as Error).message}`,
+      );
     }
     let annotations: Record<string, string>;
     try {
@@ -162,7 +167,8 @@ export const runTagArtifact: Run = async (args, opts, ctx) => {
 export const runListArtifacts: Run = async (args, opts, ctx) => {
   if (args.length < 1) throw new CliError("artifact repository URL is required");
   const output = str(opts.output);
-  if (output !== "" && output !== "json" && output !== "yaml") throw new CliError(`invalid output format '${output}', must be one of: json, yaml`);
+  if (output !== "" && output !== "json" && output !== "yaml")
+    throw new CliError(`invalid output format '${output}', must be one of: json, yaml`);
   const { url, ref } = parseRepositoryUrl(args[0]!);
   const s = await settings(ref, opts, ctx);
   const { listArtifacts } = await import("./artifact.js");
@@ -194,7 +200,9 @@ export const runDiffArtifact: Run = async (args, opts, ctx) => {
   }
   const s = await settings(ref, opts, ctx);
   const { diffArtifact } = await import("./artifact.js");
-  const res = await diffArtifact(ref, p, { ...s, ignorePaths: ignorePaths(opts) }).catch((err: unknown) => wrap("", err));
+  const res = await diffArtifact(ref, p, { ...s, ignorePaths: ignorePaths(opts) }).catch((err: unknown) =>
+    wrap("", err),
+  );
   if (!res.equal) {
     for (const c of res.changes) ctx.logger.debug(c);
     throw new CliError("the remote artifact contents differs from the local one");

@@ -243,7 +243,8 @@ export function readTar(buf: Buffer): TarEntry[] {
     if (pax.size !== undefined) size = Number(pax.size);
     const dataStart = off;
     const dataEnd = off + size;
-    if (!Number.isSafeInteger(size) || size < 0 || dataEnd > buf.length) throw new TarFormatError("unexpected end of tar data");
+    if (!Number.isSafeInteger(size) || size < 0 || dataEnd > buf.length)
+      throw new TarFormatError("unexpected end of tar data");
     const data = buf.subarray(dataStart, dataEnd);
     off = dataStart + Math.ceil(size / BLOCK) * BLOCK;
     if (typeflag === "x") {
@@ -273,7 +274,8 @@ export function readTar(buf: Buffer): TarEntry[] {
     const mode = readNumber(block, 100, 8);
     const mtime = pax.mtime !== undefined ? Math.floor(Number(pax.mtime)) : readNumber(block, 136, 12);
     let type: EntryType;
-    if (typeflag === "0" || typeflag === "\0" || typeflag === "7") type = name.endsWith("/") && typeflag === "\0" ? "dir" : "file";
+    if (typeflag === "0" || typeflag === "\0" || typeflag === "7")
+      type = name.endsWith("/") && typeflag === "\0" ? "dir" : "file";
     else if (typeflag === "5") type = "dir";
     else if (typeflag === "2") type = "symlink";
     else if (typeflag === "1") type = "hardlink";

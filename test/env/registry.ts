@@ -58,7 +58,12 @@ export interface TestRegistry {
 }
 
 export function registryBinary(): string {
-  const candidates = [process.env.TSFLUX_REGISTRY_BIN, "/usr/bin/docker-registry", "/usr/local/bin/registry", "/usr/bin/registry"];
+  const candidates = [
+    process.env.TSFLUX_REGISTRY_BIN,
+    "/usr/bin/docker-registry",
+    "/usr/local/bin/registry",
+    "/usr/bin/registry",
+  ];
   for (const c of candidates) if (c && existsSync(c)) return c;
   throw new Error("docker-registry not found: apt-get install -y docker-registry (or set TSFLUX_REGISTRY_BIN)");
 }
@@ -80,22 +85,42 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     await run("openssl", args, { cwd });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === "ENOENT") throw new Error("the openssl CLI is required (apt-get install openssl)");
-    throw new Error(`openssl ${args.join(" ")} failed: ${e.stderr ?? e.message}`);
+    if (e.code === "ENOENT") throw new Error("the openssl CLI is required (apt-get install openssl)", { cause: err });
+    throw new Error(`openssl ${args.join(" ")} failed: ${e.stderr ?? e.message}`, { cause: err });
   }
 }
 
 const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
 async function makeServingCert(dir: string): Promise<void> {
-  await openssl(["req", "-x509", ...EC, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=tsflux-registry-ca"], dir);
+  await openssl(
+    ["req", "-x509", ...EC, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=tsflux-registry-ca"],
+    dir,
+  );
   await writeFile(
     path.join(dir, "serving.ext"),
     "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost,DNS:registry.tsflux.test\n",
   );
   await openssl(["req", "-new", ...EC, "-keyout", "serving.key", "-out", "serving.csr", "-subj", "/CN=127.0.0.1"], dir);
   await openssl(
-    ["x509", "-req", "-in", "serving.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-sha256", "-extfile", "serving.ext", "-out", "serving.crt"],
+    [
+      "x509",
+      "-req",
+      "-in",
+      "serving.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-sha256",
+      "-extfile",
+      "serving.ext",
+      "-out",
+      "serving.crt",
+    ],
     dir,
   );
 }
@@ -115,7 +140,22 @@ async function startTokenServer(opts: {
   refreshToken: string;
   log: TokenRequestLog[];
 }): Promise<{ url: string; close: () => Promise<void> }> {
-  await openssl(["req", "-x509", ...EC, "-keyout", "token.key", "-out", "token.crt", "-days", "2", "-subj", "/CN=tsflux-token-issuer"], opts.dir);
+  await openssl(
+    [
+      "req",
+      "-x509",
+      ...EC,
+      "-keyout",
+      "token.key",
+      "-out",
+      "token.crt",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=tsflux-token-issuer",
+    ],
+    opts.dir,
+  );
   const key = createPrivateKey(await readFile(path.join(opts.dir, "token.key")));
   const certPem = await readFile(path.join(opts.dir, "token.crt"), "utf8");
   const certDer = Buffer.from(certPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
@@ -131,7 +171,16 @@ async function startTokenServer(opts: {
       });
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: "JWT", alg: "ES256", x5c: [certDer.toString("base64")] };
-    const claims = { iss: opts.issuer, sub, aud: opts.service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString("hex"), access };
+    const claims = {
+      iss: opts.issuer,
+      sub,
+      aud: opts.service,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString("hex"),
+      access,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const sig = sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
     return `${input}.${b64url(sig)}`;
@@ -150,14 +199,22 @@ async function startTokenServer(opts: {
       if (req.method === "POST") {
         const form = new URLSearchParams(Buffer.concat(chunks).toString());
         const scope = (form.get("scope") ?? "").split(" ").filter(Boolean);
-        opts.log.push({ method: "POST", scope, service: form.get("service") ?? undefined, grant: form.get("grant_type") ?? undefined });
+        opts.log.push({
+          method: "POST",
+          scope,
+          service: form.get("service") ?? undefined,
+          grant: form.get("grant_type") ?? undefined,
+        });
         if (form.get("grant_type") !== "refresh_token" || form.get("refresh_token") !== opts.refreshToken) {
           return reply(401, { error: "invalid_grant" });
         }
         const token = issue(opts.username, scope, true);
         return reply(200, { access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
       }
-      const scope = u.searchParams.getAll("scope").flatMap((s) => s.split(" ")).filter(Boolean);
+      const scope = u.searchParams
+        .getAll("scope")
+        .flatMap((s) => s.split(" "))
+        .filter(Boolean);
       const authz = req.headers.authorization;
       let user: string | undefined;
       if (authz?.startsWith("Basic ")) {
@@ -238,14 +295,19 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   if (opts.tls) {
     await makeServingCert(dir);
     caCert = await readFile(path.join(dir, "ca.crt"), "utf8");
-    lines.push("  tls:", `    certificate: ${path.join(dir, "serving.crt")}`, `    key: ${path.join(dir, "serving.key")}`);
+    lines.push(
+      "  tls:",
+      `    certificate: ${path.join(dir, "serving.crt")}`,
+      `    key: ${path.join(dir, "serving.key")}`,
+    );
   }
   if (auth === "htpasswd") {
     let entry: string;
     try {
       entry = (await run("htpasswd", ["-Bbn", username, password])).stdout.trim();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error("htpasswd not found: apt-get install -y apache2-utils");
+      if ((err as NodeJS.ErrnoException).code === "ENOENT")
+        throw new Error("htpasswd not found: apt-get install -y apache2-utils", { cause: err });
       throw err;
     }
     await writeFile(path.join(dir, "htpasswd"), entry + "\n");
@@ -263,13 +325,23 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       refreshToken: opts.refreshToken ?? "refresh-token-for-tests",
       log: tokenRequests,
     });
-    lines.push("auth:", "  token:", `    realm: ${tokenServer.url}`, `    service: ${service}`, `    issuer: ${issuer}`, `    rootcertbundle: ${path.join(dir, "token.crt")}`);
+    lines.push(
+      "auth:",
+      "  token:",
+      `    realm: ${tokenServer.url}`,
+      `    service: ${service}`,
+      `    issuer: ${issuer}`,
+      `    rootcertbundle: ${path.join(dir, "token.crt")}`,
+    );
   }
   const configPath = path.join(dir, "config.yml");
   await writeFile(configPath, lines.join("\n") + "\n");
 
   let output = "";
-  const proc = spawn(bin, ["serve", configPath], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OTEL_TRACES_EXPORTER: "none" } });
+  const proc = spawn(bin, ["serve", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, OTEL_TRACES_EXPORTER: "none" },
+  });
   proc.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
   proc.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
   const scheme = opts.tls ? "https" : "http";

@@ -24,9 +24,14 @@ interface CliResult {
 
 function flux(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [FLUX, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? 1 : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [FLUX, ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? 1 : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +42,8 @@ let work: string;
 let src: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js"))) throw new Error("run `npm run build` before the integration tests");
+  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js")))
+    throw new Error("run `npm run build` before the integration tests");
   [basic, token, anon] = await Promise.all([
     startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-basic-pw" }),
     startRegistry({ auth: "token", password: "s3cr3t-token-pw", refreshToken: "s3cr3t-refresh-token" }),
@@ -73,7 +79,22 @@ const emptyHome = () => ({ HOME: path.join(work, "nohome"), DOCKER_CONFIG: path.
 
 describe("basic auth (htpasswd) over TLS", () => {
   it("verifies TLS: an unknown CA is refused, with one clear line", async () => {
-    const r = await flux(["push", "artifact", `oci://${basic.host}/app:v1`, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${basic.password}`], emptyHome());
+    const r = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${basic.host}/app:v1`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--creds",
+        `flux:${basic.password}`,
+      ],
+      emptyHome(),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split("\n").pop()).toBe(
       `✗ pushing artifact failed: cannot reach registry ${basic.host}: TLS certificate verification failed: unknown certificate authority`,
@@ -83,9 +104,14 @@ describe("basic auth (htpasswd) over TLS", () => {
 
   it("answers 401 without credentials and with a wrong password", async () => {
     const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: basic.caFile! };
-    const none = await flux(["push", "artifact", `oci://${basic.host}/app:v1`, "--path", src, "--source", "s", "--revision", "r"], env);
+    const none = await flux(
+      ["push", "artifact", `oci://${basic.host}/app:v1`, "--path", src, "--source", "s", "--revision", "r"],
+      env,
+    );
     expect(none.code).toBe(1);
-    expect(none.stderr.trimEnd().split("\n").pop()).toMatch(/^✗ pushing artifact failed: HEAD 127\.0\.0\.1:\d+\/app@sha256:[a-f0-9]{64}: UNAUTHORIZED: authentication required$/);
+    expect(none.stderr.trimEnd().split("\n").pop()).toMatch(
+      /^✗ pushing artifact failed: HEAD 127\.0\.0\.1:\d+\/app@sha256:[a-f0-9]{64}: UNAUTHORIZED: authentication required$/,
+    );
     const wrong = await flux(["list", "artifacts", `oci://${basic.host}/app`, "--creds", "flux:not-the-password"], env);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toBe(
@@ -97,7 +123,21 @@ describe("basic auth (htpasswd) over TLS", () => {
   it("pushes with --creds and reads with the Docker config and a credential helper", async () => {
     const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: basic.caFile! };
     const push = await flux(
-      ["push", "artifact", `oci://${basic.host}/app:v1`, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${basic.password}`, "--verbose", "--debug"],
+      [
+        "push",
+        "artifact",
+        `oci://${basic.host}/app:v1`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--creds",
+        `flux:${basic.password}`,
+        "--verbose",
+        "--debug",
+      ],
       env,
     );
     expect(push.code).toBe(0);
@@ -148,7 +188,23 @@ describe("basic auth (htpasswd) over TLS", () => {
 describe("token flow", () => {
   it("exchanges --creds for a scoped token and pushes", async () => {
     const before = token.tokenRequests.length;
-    const r = await flux(["push", "artifact", `oci://${token.host}/team/app:v1`, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${token.password}`, "--insecure-registry"], emptyHome());
+    const r = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${token.host}/team/app:v1`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--creds",
+        `flux:${token.password}`,
+        "--insecure-registry",
+      ],
+      emptyHome(),
+    );
     expect(r.code).toBe(0);
     expectNoSecrets(r);
     const reqs = token.tokenRequests.slice(before);
@@ -158,10 +214,38 @@ describe("token flow", () => {
   });
 
   it("is denied anonymously and with a wrong password", async () => {
-    const anonPush = await flux(["push", "artifact", `oci://${token.host}/team/app:v2`, "--path", src, "--source", "s", "--revision", "r", "--insecure-registry"], emptyHome());
+    const anonPush = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${token.host}/team/app:v2`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--insecure-registry",
+      ],
+      emptyHome(),
+    );
     expect(anonPush.code).toBe(1);
-    expect(anonPush.stderr.trimEnd().split("\n").pop()).toMatch(/^✗ pushing artifact failed: HEAD 127\.0\.0\.1:\d+\/team\/app@sha256:[a-f0-9]{64}: UNAUTHORIZED: authentication required$/);
-    const wrong = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "x", "--creds", "flux:wrong", "--insecure-registry"], emptyHome());
+    expect(anonPush.stderr.trimEnd().split("\n").pop()).toMatch(
+      /^✗ pushing artifact failed: HEAD 127\.0\.0\.1:\d+\/team\/app@sha256:[a-f0-9]{64}: UNAUTHORIZED: authentication required$/,
+    );
+    const wrong = await flux(
+      [
+        "tag",
+        "artifact",
+        `oci://${token.host}/team/app:v1`,
+        "--tag",
+        "x",
+        "--creds",
+        "flux:wrong",
+        "--insecure-registry",
+      ],
+      emptyHome(),
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trimEnd().split("\n").pop()).toBe(
       `✗ tagging artifact failed: ${token.host}: UNAUTHORIZED: the token server at ${new URL(token.url).hostname}:${wrong.stderr.match(/token server at [^:]+:(\d+)/)?.[1]} rejected the credentials (HTTP 401)`,
@@ -169,26 +253,49 @@ describe("token flow", () => {
   });
 
   it("uses an identity token from the Docker config (OAuth2 refresh grant)", async () => {
-    const cfg = await dockerConfig("docker-identity", { auths: { [token.host]: { identitytoken: "s3cr3t-refresh-token" } } });
+    const cfg = await dockerConfig("docker-identity", {
+      auths: { [token.host]: { identitytoken: "s3cr3t-refresh-token" } },
+    });
     const before = token.tokenRequests.length;
-    const r = await flux(["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "latest", "--insecure-registry"], { ...emptyHome(), DOCKER_CONFIG: cfg });
+    const r = await flux(
+      ["tag", "artifact", `oci://${token.host}/team/app:v1`, "--tag", "latest", "--insecure-registry"],
+      { ...emptyHome(), DOCKER_CONFIG: cfg },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`► tagging artifact\n✔ artifact tagged as ${token.host}/team/app:latest\n`);
-    expect(token.tokenRequests.slice(before).every((q) => q.method === "POST" && q.grant === "refresh_token")).toBe(true);
+    expect(token.tokenRequests.slice(before).every((q) => q.method === "POST" && q.grant === "refresh_token")).toBe(
+      true,
+    );
     expectNoSecrets(r);
   });
 
   it("pulls anonymously where the token server allows it, but cannot push", async () => {
     const { ref } = parseArtifactUrl(`oci://${anon.host}/pub/app:v1`);
-    await pushArtifact(ref, src, { source: "s", revision: "r", credentials: { username: "flux", password: anon.password }, insecure: true });
+    await pushArtifact(ref, src, {
+      source: "s",
+      revision: "r",
+      credentials: { username: "flux", password: anon.password },
+      insecure: true,
+    });
     const out = path.join(work, "pulled-anon");
     await mkdir(out);
-    const pull = await flux(["pull", "artifact", `oci://${anon.host}/pub/app:v1`, "-o", out, "--insecure-registry"], emptyHome());
+    const pull = await flux(
+      ["pull", "artifact", `oci://${anon.host}/pub/app:v1`, "-o", out, "--insecure-registry"],
+      emptyHome(),
+    );
     expect(pull.code).toBe(0);
-    expect(anon.tokenRequests.some((q) => q.user === undefined && q.scope.includes("repository:pub/app:pull"))).toBe(true);
-    const list = await flux(["list", "artifacts", `oci://${anon.host}/pub/app`, "-o", "json", "--insecure-registry"], emptyHome());
+    expect(anon.tokenRequests.some((q) => q.user === undefined && q.scope.includes("repository:pub/app:pull"))).toBe(
+      true,
+    );
+    const list = await flux(
+      ["list", "artifacts", `oci://${anon.host}/pub/app`, "-o", "json", "--insecure-registry"],
+      emptyHome(),
+    );
     expect(JSON.parse(list.stdout)).toHaveLength(1);
-    const push = await flux(["tag", "artifact", `oci://${anon.host}/pub/app:v1`, "--tag", "nope", "--insecure-registry"], emptyHome());
+    const push = await flux(
+      ["tag", "artifact", `oci://${anon.host}/pub/app:v1`, "--tag", "nope", "--insecure-registry"],
+      emptyHome(),
+    );
     expect(push.code).toBe(1);
     expect(push.stderr).toContain("UNAUTHORIZED");
   });
@@ -207,7 +314,10 @@ describe("keychain", () => {
     expect(await resolveKeychain("index.docker.io", { env })).toEqual({ username: "hubuser", password: "hubpass" });
     expect(await resolveKeychain("registry.example.com", { env })).toEqual({ username: "u", password: "p" });
     expect(await resolveKeychain("other.example.com", { env })).toBeUndefined();
-    const runHelper = async (helper: string, server: string) => JSON.stringify({ Username: "<token>", Secret: `${helper}-${server}` });
-    expect(await resolveKeychain("helper.example.com", { env, runHelper })).toEqual({ identityToken: "fake-helper.example.com" });
+    const runHelper = async (helper: string, server: string) =>
+      JSON.stringify({ Username: "<token>", Secret: `${helper}-${server}` });
+    expect(await resolveKeychain("helper.example.com", { env, runHelper })).toEqual({
+      identityToken: "fake-helper.example.com",
+    });
   });
 });

@@ -17,8 +17,11 @@ const FAKE_HOST = "registry.tsflux.test";
 
 function flux(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [FLUX, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? 1 : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [FLUX, ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
     );
   });
 }
@@ -38,10 +41,13 @@ async function startProxy(auth: string): Promise<{ url: string; log: string[]; c
     const u = new URL(req.url!);
     const headers = { ...req.headers };
     delete headers["proxy-authorization"];
-    const up = http.request({ host: "127.0.0.1", port: Number(u.port), path: u.pathname + u.search, method: req.method, headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: "127.0.0.1", port: Number(u.port), path: u.pathname + u.search, method: req.method, headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   server.on("connect", (req, client: net.Socket, head) => {
@@ -87,7 +93,10 @@ let work: string;
 let src: string;
 
 beforeAll(async () => {
-  [reg, plain] = await Promise.all([startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-proxied" }), startRegistry()]);
+  [reg, plain] = await Promise.all([
+    startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-proxied" }),
+    startRegistry(),
+  ]);
   proxy = await startProxy("proxyuser:s3cr3t-proxy-pw");
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-proxy-"));
   src = path.join(work, "src");
@@ -102,9 +111,30 @@ afterAll(async () => {
 
 describe("proxies", () => {
   it("tunnels HTTPS through HTTPS_PROXY with proxy credentials, verifying the registry's certificate", async () => {
-    const env = { HOME: work, DOCKER_CONFIG: path.join(work, "none"), HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: reg.caFile! };
+    const env = {
+      HOME: work,
+      DOCKER_CONFIG: path.join(work, "none"),
+      HTTPS_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: reg.caFile!,
+    };
     const target = `oci://${FAKE_HOST}:${reg.port}/proxied/app:v1`;
-    const push = await flux(["push", "artifact", target, "--path", src, "--source", "s", "--revision", "r", "--creds", `flux:${reg.password}`, "--verbose"], env);
+    const push = await flux(
+      [
+        "push",
+        "artifact",
+        target,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--creds",
+        `flux:${reg.password}`,
+        "--verbose",
+      ],
+      env,
+    );
     expect(push.stderr).toContain(`✔ artifact successfully pushed to ${FAKE_HOST}:${reg.port}/proxied/app@sha256:`);
     expect(push.code).toBe(0);
     expect(proxy.log).toContain(`CONNECT ${FAKE_HOST}:${reg.port}`);
@@ -117,7 +147,10 @@ describe("proxies", () => {
     expect(await readFile(path.join(out, "cm.yaml"), "utf8")).toBe("kind: ConfigMap\n");
 
     // Without the registry's CA the tunnel is made but TLS verification fails.
-    const untrusted = await flux(["list", "artifacts", `oci://${FAKE_HOST}:${reg.port}/proxied/app`, "--creds", `flux:${reg.password}`], { ...env, NODE_EXTRA_CA_CERTS: "" });
+    const untrusted = await flux(
+      ["list", "artifacts", `oci://${FAKE_HOST}:${reg.port}/proxied/app`, "--creds", `flux:${reg.password}`],
+      { ...env, NODE_EXTRA_CA_CERTS: "" },
+    );
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toContain("TLS certificate verification failed");
   });
@@ -126,18 +159,30 @@ describe("proxies", () => {
     const env = { HOME: work, DOCKER_CONFIG: path.join(work, "none"), HTTP_PROXY: proxy.url };
     const before = proxy.log.length;
     const target = `oci://${FAKE_HOST}:${plain.port}/plain/app:v1`;
-    const push = await flux(["push", "artifact", target, "--path", src, "--source", "s", "--revision", "r", "--insecure-registry"], env);
+    const push = await flux(
+      ["push", "artifact", target, "--path", src, "--source", "s", "--revision", "r", "--insecure-registry"],
+      env,
+    );
     expect(push.code).toBe(0);
     expect(proxy.log.slice(before)).toContain(`GET http://${FAKE_HOST}:${plain.port}/v2/`);
-    const bypass = await flux(["list", "artifacts", `oci://${FAKE_HOST}:${plain.port}/plain/app`, "--insecure-registry"], { ...env, NO_PROXY: ".tsflux.test" });
+    const bypass = await flux(
+      ["list", "artifacts", `oci://${FAKE_HOST}:${plain.port}/plain/app`, "--insecure-registry"],
+      { ...env, NO_PROXY: ".tsflux.test" },
+    );
     expect(bypass.code).toBe(1); // the fake name does not resolve without the proxy
-    expect(bypass.stderr).toMatch(/cannot reach registry registry\.tsflux\.test:\d+: (no such host|temporary DNS failure)/);
+    expect(bypass.stderr).toMatch(
+      /cannot reach registry registry\.tsflux\.test:\d+: (no such host|temporary DNS failure)/,
+    );
   });
 });
 
 describe("proxy selection", () => {
   it("follows Go's httpproxy rules", () => {
-    const env = { HTTPS_PROXY: "proxy:3128", http_proxy: "http://p2:80", NO_PROXY: "internal.example.com,.corp,10.0.0.0/8,svc:5000" };
+    const env = {
+      HTTPS_PROXY: "proxy:3128",
+      http_proxy: "http://p2:80",
+      NO_PROXY: "internal.example.com,.corp,10.0.0.0/8,svc:5000",
+    };
     expect(proxyFor(new URL("https://ghcr.io/v2/"), env)?.host).toBe("proxy:3128");
     expect(proxyFor(new URL("http://ghcr.io/v2/"), env)?.host).toBe("p2");
     expect(proxyFor(new URL("https://127.0.0.1:5000/v2/"), env)).toBeUndefined();

@@ -27,20 +27,30 @@ interface CliResult {
 function flux(args: string[], env: NodeJS.ProcessEnv = {}, insecure = true): Promise<CliResult> {
   const cwd = ROOT;
   return new Promise((resolve) => {
-    execFile(process.execPath, [FLUX, ...args, ...(insecure ? ["--insecure-registry"] : [])], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0;
-      resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [FLUX, ...args, ...(insecure ? ["--insecure-registry"] : [])],
+      { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0;
+        resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
+      },
+    );
   });
 }
 
-function httpGet(url: string, accept?: string): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+function httpGet(
+  url: string,
+  accept?: string,
+): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers: accept ? { Accept: accept } : {} }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }),
+        );
       })
       .on("error", reject);
   });
@@ -52,14 +62,18 @@ let src: string;
 let home: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js"))) throw new Error("run `npm run build` before the integration tests");
+  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js")))
+    throw new Error("run `npm run build` before the integration tests");
   reg = await startRegistry();
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-"));
   home = path.join(work, "home");
   await mkdir(home);
   src = path.join(work, "src");
   await mkdir(path.join(src, "apps"), { recursive: true });
-  await writeFile(path.join(src, "apps", "deploy.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n");
+  await writeFile(
+    path.join(src, "apps", "deploy.yaml"),
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n",
+  );
   await writeFile(path.join(src, "kustomization.yaml"), "resources:\n- apps/deploy.yaml\n");
   await writeFile(path.join(src, "logo.png"), "not really a png");
 });
@@ -108,21 +122,35 @@ describe("engine round trip", () => {
     const tagged = await tagArtifact(ref, ["latest", "stable"], { insecure: true });
     expect(tagged).toEqual([`${reg.host}/engine/app:latest`, `${reg.host}/engine/app:stable`]);
 
-    const listed = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { insecure: true });
-    expect(listed.map((l) => l.url)).toEqual([`${reg.host}/engine/app:v1.0.0`, `${reg.host}/engine/app:stable`, `${reg.host}/engine/app:latest`]);
+    const listed = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, {
+      insecure: true,
+    });
+    expect(listed.map((l) => l.url)).toEqual([
+      `${reg.host}/engine/app:v1.0.0`,
+      `${reg.host}/engine/app:stable`,
+      `${reg.host}/engine/app:latest`,
+    ]);
     for (const l of listed) {
       expect(l.digest).toBe(pushed.digest);
       expect(l.source_url).toBe("https://github.com/org/repo");
       expect(l.source_revision).toBe("main@sha1:0123456789abcdef0123456789abcdef01234567");
     }
-    const semver = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { semverFilter: ">=1.0.0", insecure: true });
+    const semver = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, {
+      semverFilter: ">=1.0.0",
+      insecure: true,
+    });
     expect(semver.map((l) => l.url)).toEqual([`${reg.host}/engine/app:v1.0.0`]);
-    const regex = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, { regexFilter: "^st", insecure: true });
+    const regex = await listArtifacts(parseArtifactUrl(`oci://${reg.host}/engine/app`).ref, `${reg.host}/engine/app`, {
+      regexFilter: "^st",
+      insecure: true,
+    });
     expect(regex.map((l) => l.url)).toEqual([`${reg.host}/engine/app:stable`]);
 
     const out = path.join(work, "pulled-engine");
     await mkdir(out);
-    const pulled = await pullArtifact(parseArtifactUrl(`oci://${reg.host}/engine/app@${pushed.digest}`).ref, url, out, { insecure: true });
+    const pulled = await pullArtifact(parseArtifactUrl(`oci://${reg.host}/engine/app@${pushed.digest}`).ref, url, out, {
+      insecure: true,
+    });
     expect(pulled.digest).toBe(`${reg.host}/engine/app@${pushed.digest}`);
     expect(pulled.source_revision).toBe("main@sha1:0123456789abcdef0123456789abcdef01234567");
     expect(await readFile(path.join(out, "apps", "deploy.yaml"), "utf8")).toContain("name: podinfo");
@@ -132,7 +160,10 @@ describe("engine round trip", () => {
     expect(await diffArtifact(ref, src, { insecure: true })).toEqual({ equal: true, changes: [] });
     const changed = path.join(work, "changed");
     await mkdir(path.join(changed, "apps"), { recursive: true });
-    await writeFile(path.join(changed, "apps", "deploy.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n");
+    await writeFile(
+      path.join(changed, "apps", "deploy.yaml"),
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n",
+    );
     await writeFile(path.join(changed, "extra.yaml"), "a: b\n");
     const d = await diffArtifact(ref, changed, { insecure: true });
     expect(d.equal).toBe(false);
@@ -143,7 +174,22 @@ describe("engine round trip", () => {
 describe("CLI round trip", () => {
   it("push -o json, list, tag, pull and diff", async () => {
     const target = `oci://${reg.host}/cli/app:1.0.0`;
-    const push = await flux(["push", "artifact", target, "--path", src, "--source", "https://example.com/repo.git", "--revision", "v1@sha1:abc", "-o", "json"], env());
+    const push = await flux(
+      [
+        "push",
+        "artifact",
+        target,
+        "--path",
+        src,
+        "--source",
+        "https://example.com/repo.git",
+        "--revision",
+        "v1@sha1:abc",
+        "-o",
+        "json",
+      ],
+      env(),
+    );
     expect(push.stderr).toBe("");
     expect(push.code).toBe(0);
     const info = JSON.parse(push.stdout);
@@ -152,10 +198,17 @@ describe("CLI round trip", () => {
     expect(info.tag).toBe("1.0.0");
     expect(info.url).toBe(`oci://${reg.host}/cli/app@${info.digest}`);
 
-    const plain = await flux(["push", "artifact", `oci://${reg.host}/cli/app:1.0.1`, "-f", src, "--source", "s", "--revision", "r"], env());
+    const plain = await flux(
+      ["push", "artifact", `oci://${reg.host}/cli/app:1.0.1`, "-f", src, "--source", "s", "--revision", "r"],
+      env(),
+    );
     expect(plain.code).toBe(0);
     expect(plain.stdout).toBe("");
-    expect(plain.stderr).toMatch(new RegExp(`^► pushing artifact to ${reg.host}/cli/app:1.0.1\n✔ artifact successfully pushed to ${reg.host}/cli/app@sha256:[a-f0-9]{64}\n$`));
+    expect(plain.stderr).toMatch(
+      new RegExp(
+        `^► pushing artifact to ${reg.host}/cli/app:1.0.1\n✔ artifact successfully pushed to ${reg.host}/cli/app@sha256:[a-f0-9]{64}\n$`,
+      ),
+    );
 
     const tag = await flux(["tag", "artifact", target, "--tag", "latest,prod", "--tag", "v1"], env());
     expect(tag.code).toBe(0);
@@ -175,10 +228,19 @@ describe("CLI round trip", () => {
       `${reg.host}/cli/app:1.0.0`,
     ]);
     expect(lines[1]).toContain(info.digest);
-    const json = await flux(["list", "artifacts", `oci://${reg.host}/cli/app`, "--filter-semver", "~1.0", "-o", "json"], env());
+    const json = await flux(
+      ["list", "artifacts", `oci://${reg.host}/cli/app`, "--filter-semver", "~1.0", "-o", "json"],
+      env(),
+    );
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).map((m: { url: string }) => m.url)).toEqual([`${reg.host}/cli/app:1.0.1`, `${reg.host}/cli/app:1.0.0`]);
-    const yaml = await flux(["list", "artifacts", `oci://${reg.host}/cli/app`, "--filter-regex", "^prod$", "-o", "yaml"], env());
+    expect(JSON.parse(json.stdout).map((m: { url: string }) => m.url)).toEqual([
+      `${reg.host}/cli/app:1.0.1`,
+      `${reg.host}/cli/app:1.0.0`,
+    ]);
+    const yaml = await flux(
+      ["list", "artifacts", `oci://${reg.host}/cli/app`, "--filter-regex", "^prod$", "-o", "yaml"],
+      env(),
+    );
     expect(yaml.stdout).toContain(`url: ${reg.host}/cli/app:prod`);
     expect(yaml.stdout).toContain("source_url: https://example.com/repo.git");
 
@@ -210,9 +272,41 @@ describe("CLI round trip", () => {
   });
 
   it("reproducible pushes of the same content give the same digest", async () => {
-    const a = await flux(["push", "artifact", `oci://${reg.host}/repro/app:a`, "--path", src, "--source", "s", "--revision", "r", "--reproducible", "-o", "json"], env());
+    const a = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${reg.host}/repro/app:a`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--reproducible",
+        "-o",
+        "json",
+      ],
+      env(),
+    );
     await new Promise((r) => setTimeout(r, 1100));
-    const b = await flux(["push", "artifact", `oci://${reg.host}/repro/app:b`, "--path", src, "--source", "s", "--revision", "r", "--reproducible", "-o", "json"], env());
+    const b = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${reg.host}/repro/app:b`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "--reproducible",
+        "-o",
+        "json",
+      ],
+      env(),
+    );
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(JSON.parse(a.stdout).digest).toBe(JSON.parse(b.stdout).digest);
@@ -224,14 +318,30 @@ describe("CLI round trip", () => {
     const r = await new Promise<CliResult>((resolve) => {
       const child = execFile(
         process.execPath,
-        [FLUX, "push", "artifact", `oci://${reg.host}/stdin/app:v1`, "-f", "-", "--source", "s", "--revision", "r", "-o", "yaml", "--insecure-registry"],
+        [
+          FLUX,
+          "push",
+          "artifact",
+          `oci://${reg.host}/stdin/app:v1`,
+          "-f",
+          "-",
+          "--source",
+          "s",
+          "--revision",
+          "r",
+          "-o",
+          "yaml",
+          "--insecure-registry",
+        ],
         { env: { ...process.env, ...env(), NO_COLOR: "1" } },
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
       child.stdin!.end("apiVersion: v1\nkind: ConfigMap\n\n\n");
     });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^digest: sha256:[a-f0-9]{64}\nrepository: 127\.0\.0\.1:\d+\/stdin\/app\ntag: v1\nurl: oci:\/\/127\.0\.0\.1:\d+\/stdin\/app@sha256:[a-f0-9]{64}\n$/);
+    expect(r.stdout).toMatch(
+      /^digest: sha256:[a-f0-9]{64}\nrepository: 127\.0\.0\.1:\d+\/stdin\/app\ntag: v1\nurl: oci:\/\/127\.0\.0\.1:\d+\/stdin\/app@sha256:[a-f0-9]{64}\n$/,
+    );
     const out = path.join(work, "pulled-stdin");
     await mkdir(out);
     expect((await flux(["pull", "artifact", `oci://${reg.host}/stdin/app:v1`, "-o", out], env())).code).toBe(0);
@@ -259,7 +369,10 @@ describe("tampering and errors", () => {
     );
     expect(await readdir(out)).toEqual(["keep.txt"]);
 
-    const diff = await flux(["diff", "artifact", `oci://${reg.host}/tamper/app:v1`, "--path", path.join(work, "pulled-tampered")], env());
+    const diff = await flux(
+      ["diff", "artifact", `oci://${reg.host}/tamper/app:v1`, "--path", path.join(work, "pulled-tampered")],
+      env(),
+    );
     expect(diff.code).toBe(1);
     expect(diff.stderr).toContain("digest mismatch for blob");
   });
@@ -269,34 +382,66 @@ describe("tampering and errors", () => {
     await mkdir(out);
     const missing = await flux(["pull", "artifact", `oci://${reg.host}/cli/app:nope`, "-o", out], env());
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trimEnd().split("\n").pop()).toBe(`✗ GET ${reg.host}/cli/app:nope: MANIFEST_UNKNOWN: manifest unknown`);
+    expect(missing.stderr.trimEnd().split("\n").pop()).toBe(
+      `✗ GET ${reg.host}/cli/app:nope: MANIFEST_UNKNOWN: manifest unknown`,
+    );
 
     const norepo = await flux(["list", "artifacts", `oci://${reg.host}/does/not/exist`], env());
     expect(norepo.code).toBe(1);
-    expect(norepo.stderr).toBe(`✗ listing tags failed: listing tags of ${reg.host}/does/not/exist: NAME_UNKNOWN: repository name not known to registry\n`);
+    expect(norepo.stderr).toBe(
+      `✗ listing tags failed: listing tags of ${reg.host}/does/not/exist: NAME_UNKNOWN: repository name not known to registry\n`,
+    );
 
     const malformed = await flux(["pull", "artifact", `oci://${reg.host}/UPPER/app:v1`, "-o", out], env());
     expect(malformed).toMatchObject({ code: 1, stdout: "" });
-    expect(malformed.stderr).toBe(`✗ 'oci://${reg.host}/UPPER/app:v1' invalid URL: could not parse reference: ${reg.host}/UPPER/app:v1\n`);
+    expect(malformed.stderr).toBe(
+      `✗ 'oci://${reg.host}/UPPER/app:v1' invalid URL: could not parse reference: ${reg.host}/UPPER/app:v1\n`,
+    );
 
     const noScheme = await flux(["tag", "artifact", `${reg.host}/app:v1`, "--tag", "x"], env());
     expect(noScheme.stderr).toBe("✗ URL must be in format 'oci://<domain>/<org>/<repo>'\n");
 
     const closed = (await import("../env/registry.js")).freePort;
     const port = await closed();
-    const unreachable = await flux(["push", "artifact", `oci://127.0.0.1:${port}/app:v1`, "--path", src, "--source", "s", "--revision", "r"], env());
+    const unreachable = await flux(
+      ["push", "artifact", `oci://127.0.0.1:${port}/app:v1`, "--path", src, "--source", "s", "--revision", "r"],
+      env(),
+    );
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr.trimEnd().split("\n").pop()).toBe(`✗ pushing artifact failed: cannot reach registry 127.0.0.1:${port}: connection refused`);
+    expect(unreachable.stderr.trimEnd().split("\n").pop()).toBe(
+      `✗ pushing artifact failed: cannot reach registry 127.0.0.1:${port}: connection refused`,
+    );
 
     const noTag = await flux(["tag", "artifact", `oci://${reg.host}/cli/app:1.0.0`], env());
     expect(noTag.stderr).toBe("✗ --tag is required\n");
     const noSource = await flux(["push", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "--path", src], env());
     expect(noSource.stderr).toBe("✗ --source is required\n");
-    const noPath = await flux(["push", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "--source", "s", "--revision", "r"], env());
+    const noPath = await flux(
+      ["push", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "--source", "s", "--revision", "r"],
+      env(),
+    );
     expect(noPath.stderr).toBe('✗ invalid path ""\n');
-    const badAnnotation = await flux(["push", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "--path", src, "--source", "s", "--revision", "r", "-a", "novalue"], env());
+    const badAnnotation = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${reg.host}/cli/app:1.0.0`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+        "-a",
+        "novalue",
+      ],
+      env(),
+    );
     expect(badAnnotation.stderr).toBe("✗ invalid annotation novalue, must be in the format key=value\n");
-    const badOut = await flux(["pull", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "-o", path.join(work, "nope")], env());
+    const badOut = await flux(
+      ["pull", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "-o", path.join(work, "nope")],
+      env(),
+    );
     expect(badOut.stderr).toBe(`✗ invalid output path ${path.join(work, "nope")}\n`);
   });
 });
@@ -306,7 +451,9 @@ describe("TLS by default", () => {
     const r = await flux(["list", "artifacts", `oci://${reg.host}/cli/app`], env(), false);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`^✗ listing tags failed: cannot reach registry ${reg.host.replace(/\./g, "\\.")}: TLS handshake failed \\([A-Z_]+\\); the registry may serve plain HTTP: use --insecure-registry\\n$`),
+      new RegExp(
+        `^✗ listing tags failed: cannot reach registry ${reg.host.replace(/\./g, "\\.")}: TLS handshake failed \\([A-Z_]+\\); the registry may serve plain HTTP: use --insecure-registry\\n$`,
+      ),
     );
   });
 });
@@ -314,8 +461,11 @@ describe("TLS by default", () => {
 describe("artifacts written by other tools", () => {
   it("pulls and diffs an artifact whose tarball GNU tar wrote (./ names, other gzip bytes) under a Docker v2 manifest", async () => {
     const tgz = await new Promise<Buffer>((resolve, reject) =>
-      execFile("tar", ["--format=gnu", "--owner=0", "--group=0", "-czf", "-", "-C", src, "."], { encoding: "buffer" }, (err, stdout) =>
-        err ? reject(err) : resolve(stdout as unknown as Buffer),
+      execFile(
+        "tar",
+        ["--format=gnu", "--owner=0", "--group=0", "-czf", "-", "-C", src, "."],
+        { encoding: "buffer" },
+        (err, stdout) => (err ? reject(err) : resolve(stdout as unknown as Buffer)),
       ),
     );
     const client = new RegistryClient({ registry: reg.host, insecure: true });
@@ -325,8 +475,14 @@ describe("artifacts written by other tools", () => {
     const manifest = {
       schemaVersion: 2,
       mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-      config: { mediaType: "application/vnd.docker.container.image.v1+json", size: config.length, digest: sha256(config) },
-      layers: [{ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: tgz.length, digest: sha256(tgz) }],
+      config: {
+        mediaType: "application/vnd.docker.container.image.v1+json",
+        size: config.length,
+        digest: sha256(config),
+      },
+      layers: [
+        { mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", size: tgz.length, digest: sha256(tgz) },
+      ],
     };
     await client.putManifest("foreign/app", "v1", Buffer.from(JSON.stringify(manifest)), manifest.mediaType);
     client.close();
@@ -338,10 +494,15 @@ describe("artifacts written by other tools", () => {
     expect(pull.stderr).toContain("✔ source \n");
     expect(await readFile(path.join(out, "apps", "deploy.yaml"), "utf8")).toContain("name: podinfo");
     // The tarball holds logo.png (GNU tar ignores nothing); the local build ignores it.
-    const diff = await flux(["diff", "artifact", `oci://${reg.host}/foreign/app:v1`, "--path", src, "--ignore-paths", ".git/"], env());
+    const diff = await flux(
+      ["diff", "artifact", `oci://${reg.host}/foreign/app:v1`, "--path", src, "--ignore-paths", ".git/"],
+      env(),
+    );
     expect(diff.stderr).toBe("✔ no changes detected\n");
     const list = await flux(["list", "artifacts", `oci://${reg.host}/foreign/app`], env());
-    expect(list.stdout.split("\n")[1]).toMatch(new RegExp(`^${reg.host}/foreign/app:v1\\s*\\tsha256:[a-f0-9]{64}\\s*\\t {6}\\t {8}\\t$`));
+    expect(list.stdout.split("\n")[1]).toMatch(
+      new RegExp(`^${reg.host}/foreign/app:v1\\s*\\tsha256:[a-f0-9]{64}\\s*\\t {6}\\t {8}\\t$`),
+    );
   });
 });
 

@@ -51,7 +51,8 @@ describe("buildArtifact", () => {
     const { data } = await buildArtifact(dir);
     expect([...data.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
     const tar = gunzipSync(data);
-    const field = (block: number, off: number, len: number) => tar.subarray(block * 512 + off, block * 512 + off + len).toString("latin1");
+    const field = (block: number, off: number, len: number) =>
+      tar.subarray(block * 512 + off, block * 512 + off + len).toString("latin1");
     // root "." directory entry
     expect(field(0, 0, 2)).toBe(".\0");
     expect(field(0, 100, 8)).toBe("0040755\0");
@@ -81,7 +82,14 @@ describe("buildArtifact", () => {
     const longer = `${"x".repeat(120)}.yaml`;
     await tree(dir, { [long]: "a\n", [longer]: "b\n", "héllo.yaml": "c\n" });
     const { data } = await buildArtifact(dir);
-    expect(names(data)).toEqual([".", "d".repeat(60), `${"d".repeat(60)}/${"e".repeat(60)}`, long, "héllo.yaml", longer]);
+    expect(names(data)).toEqual([
+      ".",
+      "d".repeat(60),
+      `${"d".repeat(60)}/${"e".repeat(60)}`,
+      long,
+      "héllo.yaml",
+      longer,
+    ]);
     const listing = execFileSync("tar", ["-tzf", "-"], { input: data }).toString().trim().split("\n");
     expect(listing).toEqual([".", "d".repeat(60), `${"d".repeat(60)}/${"e".repeat(60)}`, long, "héllo.yaml", longer]);
   });
@@ -101,12 +109,28 @@ describe("buildArtifact", () => {
       ".sourceignore": "# comment\n\n*.env\n/docs/\n",
     });
     const def = await buildArtifact(dir);
-    expect(def.entries).toEqual([".", ".sourceignore", "apps", "apps/.sourceignore", "apps/README.md", "apps/deploy.yaml", "keep.yaml"]);
+    expect(def.entries).toEqual([
+      ".",
+      ".sourceignore",
+      "apps",
+      "apps/.sourceignore",
+      "apps/README.md",
+      "apps/deploy.yaml",
+      "keep.yaml",
+    ]);
     const custom = await buildArtifact(dir, { ignorePaths: ["keep.yaml", "apps/"] });
     // "apps/" matches every path under apps, but the files are still walked and judged on
     // their own (as filepath.Walk with a filter does upstream), so apps/.sourceignore's
     // later "!README.md" brings README.md back without its directory entry.
-    expect(custom.entries).toEqual([".", ".git", ".git/config", ".gitignore", ".sourceignore", "apps/README.md", "logo.png"]);
+    expect(custom.entries).toEqual([
+      ".",
+      ".git",
+      ".git/config",
+      ".gitignore",
+      ".sourceignore",
+      "apps/README.md",
+      "logo.png",
+    ]);
     const noSourceIgnore = await buildArtifact(dir, { sourceIgnore: false, ignorePaths: [] });
     expect(noSourceIgnore.entries).toContain("secret.env");
   });
@@ -132,7 +156,9 @@ describe("buildArtifact", () => {
   });
 
   it("fails clearly on a missing path and writes outputs atomically", async () => {
-    await expect(buildArtifact(path.join(dir, "missing"))).rejects.toThrow(`invalid path '${path.join(dir, "missing")}', must point to an existing directory or file`);
+    await expect(buildArtifact(path.join(dir, "missing"))).rejects.toThrow(
+      `invalid path '${path.join(dir, "missing")}', must point to an existing directory or file`,
+    );
     const out = path.join(dir, "artifact.tgz");
     await writeFileAtomic(out, Buffer.from("data"));
     expect(await readFile(out, "utf8")).toBe("data");

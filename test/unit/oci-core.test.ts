@@ -10,16 +10,43 @@ import { parseConstraint, parseVersion } from "../../src/oci/semver.js";
 
 describe("references", () => {
   it("parses registries, Docker Hub defaults, tags and digests like go-containerregistry", () => {
-    expect(parseReference("ghcr.io/org/config/app:v1")).toEqual({ registry: "ghcr.io", repository: "org/config/app", tag: "v1" });
-    expect(parseReference("localhost:5000/app")).toEqual({ registry: "localhost:5000", repository: "app", tag: "latest" });
+    expect(parseReference("ghcr.io/org/config/app:v1")).toEqual({
+      registry: "ghcr.io",
+      repository: "org/config/app",
+      tag: "v1",
+    });
+    expect(parseReference("localhost:5000/app")).toEqual({
+      registry: "localhost:5000",
+      repository: "app",
+      tag: "latest",
+    });
     expect(parseReference("localhost/app:1")).toEqual({ registry: "localhost", repository: "app", tag: "1" });
-    expect(parseReference("docker.io/org/app:v1")).toEqual({ registry: "index.docker.io", repository: "org/app", tag: "v1" });
-    expect(parseReference("nginx")).toEqual({ registry: "index.docker.io", repository: "library/nginx", tag: "latest" });
+    expect(parseReference("docker.io/org/app:v1")).toEqual({
+      registry: "index.docker.io",
+      repository: "org/app",
+      tag: "v1",
+    });
+    expect(parseReference("nginx")).toEqual({
+      registry: "index.docker.io",
+      repository: "library/nginx",
+      tag: "latest",
+    });
     const d = "sha256:" + "a".repeat(64);
-    expect(parseReference(`ghcr.io/org/app:v1@${d}`)).toEqual({ registry: "ghcr.io", repository: "org/app", digest: d });
+    expect(parseReference(`ghcr.io/org/app:v1@${d}`)).toEqual({
+      registry: "ghcr.io",
+      repository: "org/app",
+      digest: d,
+    });
     expect(referenceString(parseReference(`ghcr.io/org/app@${d}`))).toBe(`ghcr.io/org/app@${d}`);
     expect(referenceString(parseReference("127.0.0.1:5000/a/b"))).toBe("127.0.0.1:5000/a/b:latest");
-    for (const bad of ["ghcr.io/Org/app:v1", "ghcr.io/org/app:-bad", "ghcr.io/org/app@sha256:short", "ghcr.io//app", "", `ghcr.io/app:${"t".repeat(129)}`]) {
+    for (const bad of [
+      "ghcr.io/Org/app:v1",
+      "ghcr.io/org/app:-bad",
+      "ghcr.io/org/app@sha256:short",
+      "ghcr.io//app",
+      "",
+      `ghcr.io/app:${"t".repeat(129)}`,
+    ]) {
       expect(() => parseReference(bad), bad).toThrow(/could not parse reference/);
     }
   });
@@ -27,7 +54,9 @@ describe("references", () => {
   it("validates oci:// URLs with upstream's messages, never echoing credentials", () => {
     expect(parseArtifactUrl("oci://ghcr.io/org/app:v1").url).toBe("ghcr.io/org/app:v1");
     expect(() => parseArtifactUrl("ghcr.io/org/app:v1")).toThrow("URL must be in format 'oci://<domain>/<org>/<repo>'");
-    expect(() => parseArtifactUrl("oci://ghcr.io/Org/app")).toThrow("'oci://ghcr.io/Org/app' invalid URL: could not parse reference: ghcr.io/Org/app");
+    expect(() => parseArtifactUrl("oci://ghcr.io/Org/app")).toThrow(
+      "'oci://ghcr.io/Org/app' invalid URL: could not parse reference: ghcr.io/Org/app",
+    );
     let message = "";
     try {
       parseArtifactUrl("oci://user:hunter2@ghcr.io/app:v1");
@@ -36,7 +65,10 @@ describe("references", () => {
     }
     expect(message).toContain("invalid URL");
     expect(message).not.toContain("hunter2");
-    expect(parseRepositoryUrl("oci://ghcr.io/org/app:v1")).toEqual({ url: "ghcr.io/org/app", ref: { registry: "ghcr.io", repository: "org/app" } });
+    expect(parseRepositoryUrl("oci://ghcr.io/org/app:v1")).toEqual({
+      url: "ghcr.io/org/app",
+      ref: { registry: "ghcr.io", repository: "org/app" },
+    });
   });
 });
 
@@ -113,17 +145,30 @@ describe("semver filters", () => {
   });
 
   it("skips cosign tags", () => {
-    expect(["sha256-abc.sig", "sha256-abc.att", "sha256-abc.sbom", "v1"].filter((t) => !isCosignArtifact(t))).toEqual(["v1"]);
+    expect(["sha256-abc.sig", "sha256-abc.att", "sha256-abc.sbom", "v1"].filter((t) => !isCosignArtifact(t))).toEqual([
+      "v1",
+    ]);
   });
 });
 
 describe("auth", () => {
   it("parses Bearer and Basic challenges", () => {
-    expect(parseChallenge('Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:org/app:pull"')).toEqual({
+    expect(
+      parseChallenge(
+        'Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:org/app:pull"',
+      ),
+    ).toEqual({
       scheme: "bearer",
-      params: { realm: "https://auth.example.com/token", service: "registry.example.com", scope: "repository:org/app:pull" },
+      params: {
+        realm: "https://auth.example.com/token",
+        service: "registry.example.com",
+        scope: "repository:org/app:pull",
+      },
     });
-    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: "basic", params: { realm: "Registry Realm" } });
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({
+      scheme: "basic",
+      params: { realm: "Registry Realm" },
+    });
     expect(parseChallenge(undefined).scheme).toBe("none");
   });
 

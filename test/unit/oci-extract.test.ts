@@ -73,7 +73,11 @@ describe("extractTarGz", () => {
     expect(res.files).toBe(2);
     expect(await readFile(path.join(dir, "apps", "a.yaml"), "utf8")).toBe("a: 1\n");
     expect((await readdir(dir)).sort()).toEqual(["apps", "run.sh"]);
-    expect(execFileSync("stat", ["-c", "%a", path.join(dir, "run.sh")]).toString().trim()).toBe("755");
+    expect(
+      execFileSync("stat", ["-c", "%a", path.join(dir, "run.sh")])
+        .toString()
+        .trim(),
+    ).toBe("755");
   });
 
   it("refuses traversal and absolute names before writing anything", async () => {
@@ -87,11 +91,17 @@ describe("extractTarGz", () => {
   });
 
   it("skips symlinks and hard links (no links out of the target) and refuses devices", async () => {
-    const gz = archive({ name: "a.yaml", data: "a" }, { name: "link", type: "2", link: "/etc/passwd" }, { name: "hard", type: "1", link: "a.yaml" });
+    const gz = archive(
+      { name: "a.yaml", data: "a" },
+      { name: "link", type: "2", link: "/etc/passwd" },
+      { name: "hard", type: "1", link: "a.yaml" },
+    );
     const res = await extractTarGz(gz, dir);
     expect(res.skipped).toEqual(["link", "hard"]);
     expect((await readdir(dir)).sort()).toEqual(["a.yaml"]);
-    await expect(extractTarGz(archive({ name: "dev", type: "3" }), dir)).rejects.toThrow("tar file entry dev contained unsupported file type");
+    await expect(extractTarGz(archive({ name: "dev", type: "3" }), dir)).rejects.toThrow(
+      "tar file entry dev contained unsupported file type",
+    );
   });
 
   it("never writes through a symlink already in the target", async () => {
@@ -100,20 +110,24 @@ describe("extractTarGz", () => {
     await mkdir(outside);
     await mkdir(target);
     await symlink(outside, path.join(target, "apps"));
-    await expect(extractTarGz(archive({ name: "apps/x.yaml", data: "x" }), target)).rejects.toThrow(/refusing to extract through the symlink/);
+    await expect(extractTarGz(archive({ name: "apps/x.yaml", data: "x" }), target)).rejects.toThrow(
+      /refusing to extract through the symlink/,
+    );
     expect(await readdir(outside)).toEqual([]);
   });
 
   it("enforces the size cap on the uncompressed content (zip bombs)", async () => {
     const big = "x".repeat(64 * 1024);
-    await expect(extractTarGz(archive({ name: "a", data: big }, { name: "b", data: big }), dir, { maxBytes: 100 * 1024 })).rejects.toThrow(
-      /bigger than (the )?max/,
-    );
+    await expect(
+      extractTarGz(archive({ name: "a", data: big }, { name: "b", data: big }), dir, { maxBytes: 100 * 1024 }),
+    ).rejects.toThrow(/bigger than (the )?max/);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it("refuses a path that is both a file and a directory, and lets the last duplicate win", async () => {
-    await expect(extractTarGz(archive({ name: "a", data: "1" }, { name: "a/b", data: "2" }), dir)).rejects.toThrow(/parent is a file/);
+    await expect(extractTarGz(archive({ name: "a", data: "1" }, { name: "a/b", data: "2" }), dir)).rejects.toThrow(
+      /parent is a file/,
+    );
     await extractTarGz(archive({ name: "x", data: "1" }, { name: "x", data: "2" }), dir);
     expect(await readFile(path.join(dir, "x"), "utf8")).toBe("2");
   });
@@ -133,8 +147,12 @@ describe("readTar", () => {
     for (const format of ["gnu", "pax", "ustar"]) {
       if (format === "ustar") await rm(path.join(src, "sub", `${long}.yaml`));
       const tar = execFileSync("tar", [`--format=${format}`, "-cf", "-", "-C", src, "."]);
-      const names = readTar(tar).map((e) => e.name).sort();
-      expect(names, format).toEqual(format === "ustar" ? ["./", "./a.yaml", "./sub/"] : ["./", "./a.yaml", "./sub/", `./sub/${long}.yaml`]);
+      const names = readTar(tar)
+        .map((e) => e.name)
+        .sort();
+      expect(names, format).toEqual(
+        format === "ustar" ? ["./", "./a.yaml", "./sub/"] : ["./", "./a.yaml", "./sub/", `./sub/${long}.yaml`],
+      );
       const out = path.join(dir, `out-${format}`);
       await mkdir(out);
       await extractTarGz(gzipSync(tar), out);
