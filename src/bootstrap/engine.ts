@@ -316,7 +316,7 @@ export class Bootstrapper {
       const knownHosts = await this.deps.scanHostKey(src.sshHostPort, 30_000);
       this.log.success(`public key: ${pair.publicKey.trim()}`);
       if (this.deps.registerDeployKey) await this.deps.registerDeployKey(pair.publicKey);
-      else if (this.deps.onNewPublicKey) await this.deps.onNewPublicKey(pair.publicKey);
+      else if (!src.privateKey && this.deps.onNewPublicKey) await this.deps.onNewPublicKey(pair.publicKey);
       secret = gitSecret({
         name: secretName,
         namespace,

@@ -219,3 +219,74 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     );
   });
 });
+
+describe("flux bootstrap git over ssh://", () => {
+  it("pushes with the system git client and the given key, and stores that key in the secret", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { chmodSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { PassThrough } = await import("node:stream");
+    const { bootstrapGit } = await import("../../src/bootstrap/run.js");
+    const { SystemGitClient } = await import("../../src/git/index.js");
+    const { createMemoryLogger } = await import("../../src/output/logger.js");
+
+    const repo = `fleet/${uniqueName("ssh")}`;
+    const ns = uniqueName("fb-ssh");
+    await srv.createRepo(repo, { files: { "README.md": "ssh\n" } });
+    const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-sshtest-"));
+    const keyFile = path.join(work, "id");
+    const privateKey = generateKeyPairSync("ed25519", {
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    }).privateKey;
+    writeFileSync(keyFile, privateKey, { mode: 0o600 });
+    // A stand-in for ssh (as git's own tests do): records its arguments and runs the remote command locally.
+    const log = path.join(work, "ssh.log");
+    const fakeSsh = path.join(work, "ssh");
+    writeFileSync(fakeSsh, `#!/bin/sh\nfor a; do last="$a"; done\necho "$*" >> "${log}"\nexec sh -c "$last"\n`);
+    chmodSync(fakeSsh, 0o755);
+    const url = `ssh://git@git.example.com${path.join(srv.root, `${repo}.git`)}`;
+    const git = new SystemGitClient({
+      url,
+      branch: "main",
+      dir: path.join(work, "clone"),
+      ssh: { privateKey, sshCommand: fakeSsh },
+    });
+    const logger = createMemoryLogger();
+    const stdin = new PassThrough();
+    stdin.end();
+    const ctx = {
+      globals: {
+        kubeconfig,
+        namespace: ns,
+        timeout: "20s",
+        timeoutMs: 20_000,
+        insecureSkipTlsVerify: false,
+        verbose: false,
+        nsFollowsKubeContext: false,
+        namespaceSet: true,
+      },
+      logger,
+      io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
+    };
+    await withFluxStandIn(
+      { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
+      () =>
+        bootstrapGit({ url, path: "clusters/ssh", manifests: BUNDLE, privateKeyFile: keyFile }, ctx, {
+          git,
+          scanHostKey: async (hostport) =>
+            `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
+        }),
+    );
+    expect(logger.lines).toContain("✔ all components are healthy");
+    expect(srv.listFiles(repo, "main")).toContain(`clusters/ssh/${ns}/gotk-sync.yaml`);
+    expect(srv.readFile(repo, "main", `clusters/ssh/${ns}/gotk-sync.yaml`)).toContain(`  url: ${url}\n`);
+    expect(readFileSync(log, "utf8")).toMatch(/IdentitiesOnly=yes.*git@git\.example\.com git-receive-pack/);
+    const secret = await secretOf(ns);
+    const data = secret!.data as Record<string, string>;
+    expect(Buffer.from(data.identity!, "base64").toString()).toBe(privateKey);
+    expect(Buffer.from(data.known_hosts!, "base64").toString()).toMatch(/^git\.example\.com ssh-ed25519 /);
+    expect(logger.lines.join("\n")).not.toContain("PRIVATE KEY");
+  });
+});
