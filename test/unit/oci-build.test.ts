@@ -1,6 +1,6 @@
 // Reproducible artifact tarballs: same input, same bytes; headers like Go's
 // archive/tar writes them for fluxcd/pkg/oci; --ignore-paths and .sourceignore.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -162,5 +162,48 @@ describe("buildArtifact", () => {
     const out = path.join(dir, "artifact.tgz");
     await writeFileAtomic(out, Buffer.from("data"));
     expect(await readFile(out, "utf8")).toBe("data");
+  });
+});
+
+describe("flux build artifact", () => {
+  const flux = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [path.resolve("bin/flux.js"), ...args], {
+      cwd: dir,
+      input,
+      env: { ...process.env, NO_COLOR: "1" },
+      encoding: "utf8",
+    });
+
+  it("writes the same file twice for the same input, with upstream's messages", async () => {
+    await tree(dir, { "src/a.yaml": "a: 1\n", "src/b/c.yaml": "c: 1\n" });
+    const one = flux(["build", "artifact", "--path", "src", "--output", "one.tgz"]);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toBe("");
+    expect(one.stderr).toBe("► building artifact from src\n✔ artifact created at one.tgz\n");
+    await utimes(path.join(dir, "src", "a.yaml"), 12345, 12345);
+    expect(flux(["build", "artifact", "-p", "src"]).status).toBe(0); // default output artifact.tgz
+    expect((await readFile(path.join(dir, "one.tgz"))).equals(await readFile(path.join(dir, "artifact.tgz")))).toBe(
+      true,
+    );
+    expect(
+      execFileSync("stat", ["-c", "%a", path.join(dir, "one.tgz")])
+        .toString()
+        .trim(),
+    ).toBe("640");
+  });
+
+  it("builds from stdin and reports bad paths", async () => {
+    const r = flux(["build", "artifact", "-p", "-", "-o", "stdin.tgz"], "kind: ConfigMap\n\n");
+    expect(r.status).toBe(0);
+    const entries = readTar(gunzipSync(await readFile(path.join(dir, "stdin.tgz"))));
+    expect(entries.map((e) => e.name)).toEqual([".", "stdin.yaml"]);
+    expect(entries[1]!.data.toString()).toBe("kind: ConfigMap");
+    expect(flux(["build", "artifact"]).stderr).toBe('✗ invalid path ""\n');
+    expect(flux(["build", "artifact", "-p", "missing"]).stderr).toBe(
+      "✗ invalid path 'missing', must point to an existing directory or file\n",
+    );
+    const ignored = flux(["build", "artifact", "-p", "-", "-o", "x.tgz", "--ignore-paths", "*.yaml"], "a: b");
+    expect(ignored.status).toBe(0);
+    expect(readTar(gunzipSync(await readFile(path.join(dir, "x.tgz")))).map((e) => e.name)).toEqual(["."]);
   });
 });
