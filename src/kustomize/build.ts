@@ -230,35 +230,41 @@ async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomiza
 
 /**
  * The kustomization file (name and text) the build runs with. A generated one
- * lists absolute paths (so it builds from an empty temporary directory).
+ * is rendered for the directory it is built in: it references the user's
+ * files by relative paths from there (kustomize refuses absolute directories).
  */
 export async function kustomizationFor(
   dir: string,
   spec: FluxKustomizationSpec,
   ignorePaths: string[] = [],
-): Promise<{ name: string; text: string; generated: boolean; standalone: boolean }> {
+): Promise<{ name: string; text: string | ((buildDir: string) => string); generated: boolean; standalone: boolean }> {
   const existing = findKustomizationFile(dir);
-  let kus: JsonObject;
-  let effectiveSpec = spec;
+  const finish = (out: JsonObject): string => {
+    // kustomize-controller builds with krusty's defaults: resources in input order
+    // (the kustomize CLIs default to the legacy kind order).
+    if (!("sortOptions" in out)) out.sortOptions = { order: "fifo" };
+    return JSON.stringify(out, null, 2) + "\n";
+  };
   if (existing) {
     const file = path.join(dir, existing);
+    let kus: JsonObject;
     try {
       const parsed = await parseYamlDocument(readFileSync(file, "utf8"));
       kus = (parsed && typeof parsed === "object" ? parsed : {}) as JsonObject;
     } catch (err) {
       throw new CliError(`failed to generate kustomization.yaml: ${file}: ${(err as Error).message}`);
     }
-  } else {
-    const real = realpathSync(dir);
-    const resources = (await scanResources(dir, ignorePaths)).map((r) => path.join(real, r));
-    kus = generatedKustomization(resources);
-    if (spec.components?.length) effectiveSpec = { ...spec, components: spec.components.map((c) => path.resolve(real, c)) };
+    return { name: existing, text: finish(applyFluxSpec(kus, spec, dir)), generated: false, standalone: false };
   }
-  const out = applyFluxSpec(kus, effectiveSpec, dir);
-  // kustomize-controller builds with krusty's defaults: resources in input order
-  // (the kustomize CLIs default to the legacy kind order).
-  if (!("sortOptions" in out)) out.sortOptions = { order: "fifo" };
-  return { name: existing ?? "kustomization.yaml", text: JSON.stringify(out, null, 2) + "\n", generated: !existing, standalone: !existing };
+  const real = realpathSync(dir);
+  const resources = (await scanResources(dir, ignorePaths)).map((r) => path.join(real, r));
+  const components = spec.components?.map((c) => path.resolve(real, c));
+  const text = (buildDir: string) => {
+    const rel = (abs: string) => path.relative(buildDir, abs) || ".";
+    const effective = components ? { ...spec, components: components.map(rel) } : spec;
+    return finish(applyFluxSpec(generatedKustomization(resources.map(rel)), effective, dir));
+  };
+  return { name: "kustomization.yaml", text, generated: true, standalone: true };
 }
 
 /** Builds one Kustomization (and, with recursive, the Kustomizations it contains). */

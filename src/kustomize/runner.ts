@@ -145,12 +145,13 @@ export interface RunKustomizeOptions {
 /**
  * Builds `dir` (the user's directory) with `kustomization` (file name and YAML
  * text) in place of its own kustomization file. Returns kustomize's stdout.
- * With `standalone`, the kustomization only holds absolute paths and is built
- * in an empty temporary directory (no mirror needed).
+ * With `standalone`, the kustomization (text rendered for the directory it is
+ * built in) only references the user's files by path and is built in an empty
+ * temporary directory (no mirror needed).
  */
 export async function runKustomize(
   dir: string,
-  kustomization: { name: string; text: string; standalone?: boolean },
+  kustomization: { name: string; text: string | ((buildDir: string) => string); standalone?: boolean },
   opts: RunKustomizeOptions = {},
 ): Promise<string> {
   const cmd = opts.command ?? findKustomize(opts.env);
@@ -160,7 +161,8 @@ export async function runKustomize(
     const mirrored = kustomization.standalone
       ? tmp
       : mirrorDirectory(tmp, real, [...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name])]);
-    writeFileSync(path.join(mirrored, kustomization.name), kustomization.text, { mode: 0o600 });
+    const text = typeof kustomization.text === "function" ? kustomization.text(mirrored) : kustomization.text;
+    writeFileSync(path.join(mirrored, kustomization.name), text, { mode: 0o600 });
     return await new Promise<string>((resolve, reject) => {
       execFile(
         cmd.file,

@@ -93,6 +93,24 @@ describe("flux build kustomization --dry-run", () => {
     expect(r.stdout.match(/^kind: .*$/gm)).toEqual(["kind: Service", "kind: Secret", "kind: Secret", "kind: ConfigMap", "kind: Secret", "kind: Secret"]);
   });
 
+  it("builds generated kustomizations holding nested kustomization directories and relative components", async () => {
+    const root = path.join(tmp, "gen");
+    for (const [rel, text] of Object.entries({
+      "app/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: top\n",
+      "app/nested/kustomization.yaml": "resources:\n- x.yaml\nnamePrefix: n-\n",
+      "app/nested/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+      "comp/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  comp: enabled\n",
+      "ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: g\n  namespace: ns\nspec:\n  components:\n  - ../comp\n",
+    })) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    const r = await runCli(["build", "ks", "g", "-n", "ns", "--path", path.join(root, "app"), "--kustomization-file", path.join(root, "ks.yaml"), "--dry-run"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.match(/^  name: .*$/gm)).toEqual(["  name: top", "  name: n-x"]);
+    expect(r.stdout.match(/comp: enabled/g)).toHaveLength(2);
+  });
+
   it("fails with --strict-substitute on a variable without value or default", async () => {
     const dir = path.join(tmp, "strict");
     mkdirSync(dir);

@@ -129,7 +129,7 @@ describe("generated kustomization", () => {
     const k = await kustomizationFor(root, { targetNamespace: "new" });
     expect(k.name).toBe("kustomization.yml");
     expect(k.generated).toBe(false);
-    expect(JSON.parse(k.text)).toMatchObject({ resources: ["a.yaml"], namespace: "new" });
+    expect(JSON.parse(k.text as string)).toMatchObject({ resources: ["a.yaml"], namespace: "new" });
   });
 });
 
