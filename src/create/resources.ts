@@ -161,7 +161,12 @@ async function readValues(files: string[]): Promise<Record<string, unknown> | un
     const text = readUserFile(f, `reading values from ${f} failed`);
     let doc: unknown;
     try {
-      doc = YAML.parse(text, { version: "1.1", uniqueKeys: false });
+      // YAML 1.1 as go-yaml v2 reads it; timestamps stay strings as in sigs.k8s.io/yaml.
+      doc = YAML.parse(text, {
+        version: "1.1",
+        uniqueKeys: false,
+        customTags: (tags) => tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:timestamp"),
+      });
     } catch (err) {
       throw new CliError(`converting values to JSON from ${f} failed: ${(err as Error).message.split("\n")[0]}`);
     }

@@ -263,6 +263,10 @@ const cases: [string, string, string?][] = [
       "Flag --key-file has been deprecated, please use the command `flux create secret tls` to generate TLS secrets\n",
   ],
   [
+    "hr-values-yaml11.yaml",
+    `create hr podinfo --source=HelmRepository/podinfo --chart=podinfo --values=${FX}/values3.yaml --export`,
+  ],
+  [
     "secret-oci-url.yaml",
     "create secret oci ghcr --url=ghcr.io/stefanprodan/charts -u user -p pass --label=ignored=yes --export",
   ],
