@@ -76,8 +76,14 @@ export function compileGoGlob(pattern: string): RegExp | null {
   }
 }
 
+const globCache = new Map<string, RegExp | null>();
+
 function goMatch(pattern: string, name: string): boolean {
-  const re = compileGoGlob(pattern);
+  let re = globCache.get(pattern);
+  if (re === undefined) {
+    re = compileGoGlob(pattern);
+    globCache.set(pattern, re);
+  }
   return re !== null && re.test(name);
 }
 
