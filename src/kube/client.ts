@@ -62,6 +62,7 @@ export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<k8s.Ku
     kc.setCurrentContext(opts.context);
   }
   applyOverrides(kc, opts);
+  if (opts.as || opts.asGroup?.length) applyImpersonation(kc, opts.as, opts.asGroup ?? []);
   if (!kc.getCurrentCluster()) {
     throw new CliError(
       "no Kubernetes cluster configured: set --kubeconfig or KUBECONFIG, or --server, to point at a cluster",
@@ -109,6 +110,32 @@ function applyOverrides(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): void {
     });
     kc.setCurrentContext("tsflux-override");
   }
+}
+
+/**
+ * --as / --as-group: every request made through this KubeConfig (client-node's API
+ * clients, its fetch/https/watch helpers, and src/kube/rest.ts) carries the
+ * Impersonate-User / Impersonate-Group headers.
+ */
+export function applyImpersonation(kc: k8s.KubeConfig, user: string | undefined, groups: string[]): void {
+  if (groups.length > 0 && !user) {
+    throw new CliError("--as-group requires --as: impersonating groups without a user is not allowed by Kubernetes");
+  }
+  const https = kc.applyToHTTPSOptions.bind(kc);
+  kc.applyToHTTPSOptions = async (opts) => {
+    await https(opts);
+    const o = opts as { headers?: Record<string, string | string[] | number | undefined> };
+    o.headers = { ...(o.headers ?? {}) };
+    if (user) o.headers["Impersonate-User"] = user;
+    if (groups.length > 0) o.headers["Impersonate-Group"] = groups;
+  };
+  const security = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context) => {
+    await security(context);
+    if (user) context.setHeaderParam("Impersonate-User", user);
+    // The generated clients hold one value per header: the first group (rest.ts sends all).
+    if (groups.length > 0) context.setHeaderParam("Impersonate-Group", groups[0]!);
+  };
 }
 
 /** -n wins; with --ns-follows-kube-context the context's namespace replaces the default. */
