@@ -480,7 +480,10 @@ export class Bootstrapper {
             artifact?: { revision?: string };
             lastAttemptedRevision?: string;
           };
-          if (status.observedGeneration !== undefined && status.observedGeneration !== obj.metadata.generation) {
+          if (status.observedGeneration === undefined || status.observedGeneration < 1) {
+            return { done: false, message: "not reconciled yet (is the controller running?)" };
+          }
+          if (status.observedGeneration !== obj.metadata.generation) {
             return { done: false, message: "waiting for the current generation" };
           }
           const ready = status.conditions?.find((c) => c.type === "Ready");

@@ -86,7 +86,7 @@ function git(cwd: string, args: string[], env: Record<string, string> = {}): str
   });
 }
 
-export async function startGitServer(opts: GitServerOptions = {}): Promise<GitServer> {
+export async function startGitServer(opts: GitServerOptions & { port?: number } = {}): Promise<GitServer> {
   if (!existsSync(GIT_HTTP_BACKEND)) {
     throw new Error(`${GIT_HTTP_BACKEND} not found: install Debian's git package (apt-get install git)`);
   }
@@ -292,7 +292,32 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   self.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return self;
+}
+
+// Run directly (see docs/bootstrap.md) to serve repositories for a manual bootstrap:
+//   npx esbuild test/env/git-server.ts --bundle --platform=node --format=esm \
+//     --packages=external --outfile=node_modules/.cache/git-server.mjs
+//   node node_modules/.cache/git-server.mjs fleet-infra
+// Credentials: TSFLUX_GIT_USERNAME (default "git") / TSFLUX_GIT_PASSWORD (default
+// "secret"); port: TSFLUX_GIT_PORT (default 8081). Ctrl-C stops it and removes the data.
+async function serveFromCommandLine(): Promise<void> {
+  const username = process.env.TSFLUX_GIT_USERNAME ?? "git";
+  const password = process.env.TSFLUX_GIT_PASSWORD ?? "secret";
+  const srv = await startGitServer({ username, password, port: Number(process.env.TSFLUX_GIT_PORT ?? 8081) });
+  const repos = process.argv.slice(2);
+  for (const repo of repos.length ? repos : ["fleet-infra"]) {
+    await srv.createRepo(repo);
+    process.stdout.write(`URL=${srv.url(repo)}\n`);
+  }
+  process.stderr.write(`[git-server] serving ${srv.root} at ${srv.baseUrl} (user ${username}); Ctrl-C to stop\n`);
+  const stop = () => void srv.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+  void serveFromCommandLine();
 }
