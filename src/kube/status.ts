@@ -39,7 +39,10 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   const ready = findCondition(obj, "Ready");
   const readyMsg = ready?.message ?? "";
   if (requestedAt !== undefined && status.lastHandledReconcileAt !== requestedAt) {
-    return { state: "InProgress", message: "reconciliation request not handled yet" };
+    return {
+      state: "InProgress",
+      message: "the controller has not handled the reconciliation request yet (is it running? see flux check)",
+    };
   }
   const generation = obj.metadata.generation ?? 0;
   const observed = status.observedGeneration ?? -1;
