@@ -2,7 +2,8 @@
 // touches the target (no absolute paths, no `..`, no links, no devices, a size cap),
 // files are staged in a fresh directory, then moved into place; a failure leaves the
 // target as it was.
-import { lstat, mkdir, mkdtemp, rename, rm, utimes, writeFile } from "node:fs/promises";
+import { lstatSync, mkdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import { DEFAULT_MAX_UNTAR_BYTES } from "./constants.js";
@@ -83,9 +84,9 @@ export function planExtraction(gz: Buffer, opts: ExtractOptions = {}): { entries
   return { entries: [...last.values()], skipped };
 }
 
-async function lstatOrNull(p: string) {
+function lstatOrNull(p: string) {
   try {
-    return await lstat(p);
+    return lstatSync(p);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
@@ -113,7 +114,7 @@ export async function extractTarGz(
       const rel = segs.slice(0, i).join("/");
       if (checked.has(rel)) continue;
       checked.add(rel);
-      const st = await lstatOrNull(path.join(target, rel));
+      const st = lstatOrNull(path.join(target, rel));
       if (!st) continue;
       const wantDir = i < segs.length || e.type === "dir";
       if (st.isSymbolicLink()) throw new CliError(`refusing to extract through the symlink ${path.join(dir, rel)}`);
@@ -127,26 +128,30 @@ export async function extractTarGz(
   const stage = await mkdtemp(path.join(target, ".tsflux-pull-"));
   const now = Date.now() / 1000;
   try {
+    // Synchronous on purpose: many small files, no thread-pool round trip each.
     for (const e of entries) {
       const p = path.join(stage, e.rel);
       if (e.type === "dir") {
-        await mkdir(p, { recursive: true, mode: 0o750 });
+        mkdirSync(p, { recursive: true, mode: 0o750 });
       } else {
-        await mkdir(path.dirname(p), { recursive: true, mode: 0o750 });
-        await writeFile(p, e.data, { mode: e.perm || 0o600 });
+        mkdirSync(path.dirname(p), { recursive: true, mode: 0o750 });
+        writeFileSync(p, e.data, { mode: e.perm || 0o600 });
         const t = Math.min(e.mtime, now);
-        await utimes(p, t, t);
+        utimesSync(p, t, t);
       }
     }
     // Move into place: directories are created, files renamed over.
     let files = 0;
+    const made = new Set<string>();
     for (const e of entries) {
       const dst = path.join(target, e.rel);
-      if (e.type === "dir") {
-        await mkdir(dst, { recursive: true, mode: 0o750 });
-      } else {
-        await mkdir(path.dirname(dst), { recursive: true, mode: 0o750 });
-        await rename(path.join(stage, e.rel), dst);
+      const parent = e.type === "dir" ? dst : path.dirname(dst);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true, mode: 0o750 });
+        made.add(parent);
+      }
+      if (e.type === "file") {
+        renameSync(path.join(stage, e.rel), dst);
         files++;
       }
     }
