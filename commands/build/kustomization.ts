@@ -51,7 +51,11 @@ Examples:
     "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
   );
   boolFlag(cmd, "-r, --recursive", "Recursively build Kustomizations");
-  arrayFlag(cmd, "--local-sources <stringToString>", "Comma-separated list of repositories in format: Kind/namespace/name=path");
+  arrayFlag(
+    cmd,
+    "--local-sources <stringToString>",
+    "Comma-separated list of repositories in format: Kind/namespace/name=path",
+  );
   boolFlag(cmd, "--in-memory-build", "Use in-memory filesystem during build.");
   lazyAction(cmd, async () => (await import("../../src/kustomize/build-cmd.js")).runBuildKustomization);
 }

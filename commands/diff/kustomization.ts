@@ -35,7 +35,11 @@ Examples:
     "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
   );
   boolFlag(cmd, "-r, --recursive", "Recursively diff Kustomizations");
-  arrayFlag(cmd, "--local-sources <stringToString>", "Comma-separated list of repositories in format: Kind/namespace/name=path");
+  arrayFlag(
+    cmd,
+    "--local-sources <stringToString>",
+    "Comma-separated list of repositories in format: Kind/namespace/name=path",
+  );
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
   lazyAction(cmd, async () => (await import("../../src/diff/diff-cmd.js")).runDiffKustomization);
 }

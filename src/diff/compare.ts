@@ -59,7 +59,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Lists the changes turning `before` into `after`. */
-export function compareValues(before: JsonValue | undefined, after: JsonValue | undefined, path: PathElement[] = []): FieldChange[] {
+export function compareValues(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  path: PathElement[] = [],
+): FieldChange[] {
   if (deepEqual(before, after)) return [];
   if (isMap(before) && isMap(after)) return compareMaps(before, after, path);
   if (Array.isArray(before) && Array.isArray(after)) return compareLists(before, after, path);
@@ -70,7 +74,11 @@ export function compareValues(before: JsonValue | undefined, after: JsonValue | 
   return [change];
 }
 
-function compareMaps(before: { [k: string]: JsonValue }, after: { [k: string]: JsonValue }, path: PathElement[]): FieldChange[] {
+function compareMaps(
+  before: { [k: string]: JsonValue },
+  after: { [k: string]: JsonValue },
+  path: PathElement[],
+): FieldChange[] {
   const out: FieldChange[] = [];
   const removed: { [k: string]: JsonValue } = {};
   const added: { [k: string]: JsonValue } = {};
@@ -86,7 +94,8 @@ function compareMaps(before: { [k: string]: JsonValue }, after: { [k: string]: J
 
 function compareLists(before: JsonValue[], after: JsonValue[], path: PathElement[]): FieldChange[] {
   const id = identifierOf(before) ?? identifierOf(after);
-  const idOk = id && identifierOf(before.length ? before : after) === id && (after.length === 0 || identifierOf(after) === id);
+  const idOk =
+    id && identifierOf(before.length ? before : after) === id && (after.length === 0 || identifierOf(after) === id);
   if (id && idOk) {
     const out: FieldChange[] = [];
     const nameOf = (e: JsonValue) => (e as { [k: string]: JsonValue })[id] as string;
@@ -98,7 +107,8 @@ function compareLists(before: JsonValue[], after: JsonValue[], path: PathElement
     if (added.length) out.push({ path, type: "added", entries: "list", after: added });
     const commonBefore = before.filter((e) => afterNames.has(nameOf(e))).map(nameOf);
     const commonAfter = after.filter((e) => beforeNames.has(nameOf(e))).map(nameOf);
-    if (!deepEqual(commonBefore, commonAfter)) out.push({ path, type: "order", before: commonBefore, after: commonAfter });
+    if (!deepEqual(commonBefore, commonAfter))
+      out.push({ path, type: "order", before: commonBefore, after: commonAfter });
     for (const e of before) {
       const name = nameOf(e);
       const other = after.find((x) => nameOf(x) === name);
@@ -137,5 +147,7 @@ export function dotPath(path: PathElement[]): string {
 export function pointerPath(path: PathElement[]): string {
   if (path.length === 0) return "/";
   const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
-  return path.map((e) => "/" + ("key" in e ? esc(e.key) : "name" in e ? `${esc(e.id)}=${esc(e.name)}` : String(e.index))).join("");
+  return path
+    .map((e) => "/" + ("key" in e ? esc(e.key) : "name" in e ? `${esc(e.id)}=${esc(e.name)}` : String(e.index)))
+    .join("");
 }

@@ -35,7 +35,11 @@ function startSpinner(ctx: CommandContext): { update(done: number, total: number
   };
 }
 
-export async function runDiffKustomization(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+export async function runDiffKustomization(
+  args: string[],
+  opts: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<void> {
   const flags = opts as DiffCommandFlags;
   const output = flags.output ?? "human";
   let spinner: ReturnType<typeof startSpinner> | undefined;
@@ -71,7 +75,12 @@ export async function runDiffKustomization(args: string[], opts: Record<string, 
     release();
   }
   const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
-  const text = output === "json" ? renderJson(report) : output === "markdown" ? renderMarkdown(report) : renderHuman(report, palette);
+  const text =
+    output === "json"
+      ? renderJson(report)
+      : output === "markdown"
+        ? renderMarkdown(report)
+        : renderHuman(report, palette);
   ctx.io.stdout.write(text);
   if (report.errors.length > 0) throw new CliError(report.errors.join("\n"), 2);
   if (report.changed) {

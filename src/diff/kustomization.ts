@@ -70,7 +70,9 @@ export function inventoryId(namespace: string | undefined, name: string, group: 
   return `${namespace ?? ""}_${name.replaceAll(":", "__")}_${group}_${kind}`;
 }
 
-export function parseInventoryId(id: string): { namespace: string; name: string; group: string; kind: string } | undefined {
+export function parseInventoryId(
+  id: string,
+): { namespace: string; name: string; group: string; kind: string } | undefined {
   const first = id.indexOf("_");
   const last = id.lastIndexOf("_");
   if (first < 0 || last <= first) return undefined;
@@ -79,7 +81,12 @@ export function parseInventoryId(id: string): { namespace: string; name: string;
   if (groupSep < first) return undefined;
   const name = beforeKind.slice(first + 1, groupSep);
   if (name === "") return undefined;
-  return { namespace: id.slice(0, first), name: name.replaceAll("__", ":"), group: beforeKind.slice(groupSep + 1), kind: id.slice(last + 1) };
+  return {
+    namespace: id.slice(0, first),
+    name: name.replaceAll("__", ":"),
+    group: beforeKind.slice(groupSep + 1),
+    kind: id.slice(last + 1),
+  };
 }
 
 function matchesExclusion(obj: Obj | undefined): boolean {
@@ -89,7 +96,10 @@ function matchesExclusion(obj: Obj | undefined): boolean {
 }
 
 function secretMaps(obj: Obj): Record<string, Record<string, unknown> | undefined> {
-  return { data: obj.data as Record<string, unknown> | undefined, stringData: obj.stringData as Record<string, unknown> | undefined };
+  return {
+    data: obj.data as Record<string, unknown> | undefined,
+    stringData: obj.stringData as Record<string, unknown> | undefined,
+  };
 }
 
 /** Masks Secret values in both objects; a changed value shows as `*** (before)` / `*** (after)`. */
@@ -115,7 +125,9 @@ export function maskSecretPair(before: Obj | undefined, after: Obj | undefined):
 function isSopsMasked(desired: Obj): boolean {
   const data = desired.data as Record<string, unknown> | undefined;
   if (!data) return false;
-  return Object.values(data).some((v) => typeof v === "string" && Buffer.from(v, "base64").toString("latin1").includes(SOPS_MASK));
+  return Object.values(data).some(
+    (v) => typeof v === "string" && Buffer.from(v, "base64").toString("latin1").includes(SOPS_MASK),
+  );
 }
 
 const KIND_ORDER = [
@@ -156,7 +168,9 @@ async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
   const base = () => ({ apiVersion, kind, namespace, name, subject: subjectOf(kind, namespace, name) });
 
   if (!namespace && runner.namespaced && (await runner.namespaced(obj))) {
-    throw new Error(`${subjectOf(kind, namespace, name)} namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization`);
+    throw new Error(
+      `${subjectOf(kind, namespace, name)} namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization`,
+    );
   }
   const live = await runner.get(obj).catch((err: Error) => {
     throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${err.message}`);
@@ -169,7 +183,7 @@ async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
   } catch (err) {
     const e = err as Error & { reason?: string };
     const reason = e.reason && e.reason !== "Unknown" ? ` (${e.reason})` : "";
-    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed${reason}: ${e.message}`);
+    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed${reason}: ${e.message}`, { cause: err });
   }
   namespace = merged.metadata?.namespace ?? namespace;
   if (!live) {
@@ -190,7 +204,8 @@ async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
   if (isSecret) {
     maskSecretPair(before, after);
     changes = compareValues(before as JsonValue, after as JsonValue);
-    if (changes.length === 0) changes = [{ path: [{ key: "data" }], type: "modified", before: MASK_BEFORE, after: MASK_AFTER }];
+    if (changes.length === 0)
+      changes = [{ path: [{ key: "data" }], type: "modified", before: MASK_BEFORE, after: MASK_AFTER }];
   }
   return { action: "drifted", ...base(), changes, before, after };
 }
@@ -201,7 +216,11 @@ export async function diffKustomization(opts: DiffOptions): Promise<DiffReport> 
   return diffObjects(kustomization, objects, opts);
 }
 
-export async function diffObjects(kustomization: FluxKustomization, objects: Obj[], opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress">): Promise<DiffReport> {
+export async function diffObjects(
+  kustomization: FluxKustomization,
+  objects: Obj[],
+  opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress">,
+): Promise<DiffReport> {
   const errors: string[] = [];
   let done = 0;
   const results = await mapConcurrent(objects, opts.concurrency ?? 8, async (obj) => {
@@ -228,7 +247,14 @@ export async function diffObjects(kustomization: FluxKustomization, objects: Obj
       }
       const apiVersion = meta.group ? `${meta.group}/${entry.v}` : entry.v;
       const namespace = meta.namespace || undefined;
-      stale.push({ action: "deleted", apiVersion, kind: meta.kind, namespace, name: meta.name, subject: subjectOf(meta.kind, namespace, meta.name) });
+      stale.push({
+        action: "deleted",
+        apiVersion,
+        kind: meta.kind,
+        namespace,
+        name: meta.name,
+        subject: subjectOf(meta.kind, namespace, meta.name),
+      });
     }
     stale.sort(
       (a, b) =>
@@ -240,7 +266,10 @@ export async function diffObjects(kustomization: FluxKustomization, objects: Obj
     diffs.push(...stale);
   }
   return {
-    kustomization: { name: String(kustomization.metadata?.name ?? ""), namespace: String(kustomization.metadata?.namespace ?? "") },
+    kustomization: {
+      name: String(kustomization.metadata?.name ?? ""),
+      namespace: String(kustomization.metadata?.namespace ?? ""),
+    },
     objects: diffs,
     errors,
     changed: diffs.some((d) => d.action === "created" || d.action === "drifted" || d.action === "deleted"),

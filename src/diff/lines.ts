@@ -51,7 +51,8 @@ function myers(a: string[], b: string[]): LineOp[] {
       }
     }
   }
-  if (!found) return [...a.map((line) => ({ op: "-" as const, line })), ...b.map((line) => ({ op: "+" as const, line }))];
+  if (!found)
+    return [...a.map((line) => ({ op: "-" as const, line })), ...b.map((line) => ({ op: "+" as const, line }))];
   const at = (d: number, k: number) => trace[d]![k + d]!;
   const ops: LineOp[] = [];
   let x = n;
@@ -114,7 +115,10 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
       if (o.op !== "-") countB++;
       j++;
     }
-    out.push(`@@ -${countA === 0 ? lineA - 1 : lineA},${countA} +${countB === 0 ? lineB - 1 : lineB},${countB} @@`, ...body);
+    out.push(
+      `@@ -${countA === 0 ? lineA - 1 : lineA},${countA} +${countB === 0 ? lineB - 1 : lineB},${countB} @@`,
+      ...body,
+    );
     lineA += countA;
     lineB += countB;
     i = j;

@@ -6,7 +6,21 @@ import { dotPath, pointerPath, type FieldChange, type JsonValue } from "./compar
 import type { DiffReport, ObjectDiff } from "./kustomization.js";
 import { unifiedDiff, type LineOp } from "./lines.js";
 
-const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+const NUMBER_WORDS = [
+  "no",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+];
 
 /** gonvenience's text.Plural: `one map entry`, `two map entries`, `13 map entries`. */
 export function plural(n: number, singular: string, pluralForm = singular + "s"): string {
@@ -88,19 +102,30 @@ export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): s
     case "removed": {
       const value = (c.type === "added" ? c.after : c.before) as JsonValue;
       const count = c.entries === "map" ? Object.keys(value as object).length : (value as JsonValue[]).length;
-      const what = c.entries === "map" ? plural(count, "map entry", "map entries") : plural(count, "list entry", "list entries");
+      const what =
+        c.entries === "map" ? plural(count, "map entry", "map entries") : plural(count, "list entry", "list entries");
       const sign = c.type === "added" ? "+" : "-";
       const color = c.type === "added" ? p.green : p.red;
-      return p.yellow(`  ${sign} ${what} ${c.type}:`) + "\n" + color(indentLines(toYaml(value as never), "    ")) + "\n";
+      return (
+        p.yellow(`  ${sign} ${what} ${c.type}:`) + "\n" + color(indentLines(toYaml(value as never), "    ")) + "\n"
+      );
     }
     case "order": {
       const list = (v: JsonValue | undefined) => ((v as JsonValue[]) ?? []).map((e) => scalarText(e)).join(", ");
-      return p.yellow("  ⇆ order changed") + "\n" + p.red(`    - ${list(c.before)}`) + "\n" + p.green(`    + ${list(c.after)}`) + "\n";
+      return (
+        p.yellow("  ⇆ order changed") +
+        "\n" +
+        p.red(`    - ${list(c.before)}`) +
+        "\n" +
+        p.green(`    + ${list(c.after)}`) +
+        "\n"
+      );
     }
     default: {
       if (c.lines) {
         const { ins, del } = countChunks(c.lines);
-        let out = p.yellow(`  ± value change in multiline text (${plural(ins, "insert")}, ${plural(del, "deletion")})`) + "\n";
+        let out =
+          p.yellow(`  ± value change in multiline text (${plural(ins, "insert")}, ${plural(del, "deletion")})`) + "\n";
         for (const l of c.lines) {
           if (l.op === "+") out += p.green(`    + ${l.line}`) + "\n";
           else if (l.op === "-") out += p.red(`    - ${l.line}`) + "\n";
@@ -111,7 +136,12 @@ export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): s
       const to = humanType(c.after);
       const head = from !== to ? `  ± type change from ${from} to ${to}` : "  ± value change";
       return (
-        p.yellow(head) + "\n" + p.red(prefixed("- ", scalarText(c.before), 4)) + "\n" + p.green(prefixed("+ ", scalarText(c.after), 4)) + "\n"
+        p.yellow(head) +
+        "\n" +
+        p.red(prefixed("- ", scalarText(c.before), 4)) +
+        "\n" +
+        p.green(prefixed("+ ", scalarText(c.after), 4)) +
+        "\n"
       );
     }
   }
@@ -155,7 +185,9 @@ function jsonChange(c: FieldChange): JsonChange {
   return out;
 }
 
-export function summaryOf(report: DiffReport): Record<"created" | "drifted" | "deleted" | "unchanged" | "skipped", number> {
+export function summaryOf(
+  report: DiffReport,
+): Record<"created" | "drifted" | "deleted" | "unchanged" | "skipped", number> {
   const s = { created: 0, drifted: 0, deleted: 0, unchanged: 0, skipped: 0 };
   for (const d of report.objects) s[d.action]++;
   return s;
@@ -178,7 +210,13 @@ export function renderJson(report: DiffReport): string {
   });
   return (
     JSON.stringify(
-      { kustomization: report.kustomization, changed: report.changed, summary: summaryOf(report), objects, errors: report.errors },
+      {
+        kustomization: report.kustomization,
+        changed: report.changed,
+        summary: summaryOf(report),
+        objects,
+        errors: report.errors,
+      },
       null,
       2,
     ) + "\n"
@@ -207,23 +245,39 @@ export function renderMarkdown(report: DiffReport): string {
   const s = summaryOf(report);
   const ks = report.kustomization;
   const lines: string[] = [`### Flux diff: Kustomization ${ks.namespace}/${ks.name}`, ""];
-  const changed = report.objects.filter((d) => d.action === "created" || d.action === "drifted" || d.action === "deleted");
+  const changed = report.objects.filter(
+    (d) => d.action === "created" || d.action === "drifted" || d.action === "deleted",
+  );
   if (changed.length === 0) {
-    lines.push(report.errors.length ? "No changes computed (see errors below)." : "No changes: the cluster matches the build.");
+    lines.push(
+      report.errors.length ? "No changes computed (see errors below)." : "No changes: the cluster matches the build.",
+    );
   } else {
     lines.push("| Action | Kind | Namespace | Name | Changed fields |", "| --- | --- | --- | --- | --- |");
     for (const d of changed) {
       const fields = d.changes ? String(d.changes.length) : "";
-      lines.push(`| ${ICON[d.action]} ${d.action} | ${mdEscape(d.kind)} | ${mdEscape(d.namespace ?? "")} | ${mdEscape(d.name)} | ${fields} |`);
+      lines.push(
+        `| ${ICON[d.action]} ${d.action} | ${mdEscape(d.kind)} | ${mdEscape(d.namespace ?? "")} | ${mdEscape(d.name)} | ${fields} |`,
+      );
     }
   }
-  lines.push("", `**${s.created} created, ${s.drifted} drifted, ${s.deleted} deleted, ${s.unchanged} unchanged${s.skipped ? `, ${s.skipped} skipped` : ""}**`);
+  lines.push(
+    "",
+    `**${s.created} created, ${s.drifted} drifted, ${s.deleted} deleted, ${s.unchanged} unchanged${s.skipped ? `, ${s.skipped} skipped` : ""}**`,
+  );
   for (const d of changed) {
     if (d.action === "deleted") continue;
     const before = d.before ? toYaml(d.before as never) : "";
     const after = d.after ? toYaml(d.after as never) : "";
     const body = unifiedDiff(before, after, 3);
-    lines.push("", `<details><summary>${d.action === "created" ? "🟢" : "🟡"} <code>${htmlEscape(d.subject)}</code> ${d.action}</summary>`, "", fence(body), "", "</details>");
+    lines.push(
+      "",
+      `<details><summary>${d.action === "created" ? "🟢" : "🟡"} <code>${htmlEscape(d.subject)}</code> ${d.action}</summary>`,
+      "",
+      fence(body),
+      "",
+      "</details>",
+    );
   }
   if (report.errors.length) {
     lines.push("", "**Errors**", "");

@@ -10,7 +10,12 @@ export const FIELD_MANAGER = "kustomize-controller";
 export type Obj = Record<string, unknown> & {
   apiVersion?: string;
   kind?: string;
-  metadata?: Record<string, unknown> & { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: Record<string, unknown> & {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
 };
 
 export class ApiError extends Error {
@@ -52,7 +57,11 @@ export function kubeDryRunner(client: KubeClient): DryRunner {
       try {
         const md: Record<string, string> = { name: String(obj.metadata?.name ?? "") };
         if (obj.metadata?.namespace) md.namespace = obj.metadata.namespace;
-        return (await client.objects.read({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: md } as never)) as unknown as Obj;
+        return (await client.objects.read({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          metadata: md,
+        } as never)) as unknown as Obj;
       } catch (err) {
         const api = toApiError(err);
         if (api.code === 404) return undefined;
@@ -100,7 +109,10 @@ interface Discovered {
  * of dry-runs several times slower). Authentication comes from the kubeconfig
  * (certificates, tokens, exec plugins) through client-node.
  */
-export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: number } = {}): Promise<DryRunner & { close(): void }> {
+export async function restDryRunner(
+  config: KubeConfig,
+  opts: { maxSockets?: number } = {},
+): Promise<DryRunner & { close(): void }> {
   const https = await import("node:https");
   const http = await import("node:http");
   const cluster = config.getCurrentCluster();
@@ -111,11 +123,18 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
   await config.applyToHTTPSOptions(tls as never);
   const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 8, ...tls };
   delete (agentOptions as Record<string, unknown>).headers;
-  const agent = secure ? new https.Agent(agentOptions as never) : new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
+  const agent = secure
+    ? new https.Agent(agentOptions as never)
+    : new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
   const basePath = server.pathname.replace(/\/$/, "");
   const headers = { ...(tls.headers ?? {}) };
 
-  const request = (method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: unknown }> =>
+  const request = (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<{ status: number; body: unknown }> =>
     new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = (secure ? https : http).request(
@@ -129,7 +148,9 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
           headers: {
             ...headers,
             Accept: "application/json",
-            ...(data ? { "Content-Type": contentType ?? "application/json", "Content-Length": String(data.length) } : {}),
+            ...(data
+              ? { "Content-Type": contentType ?? "application/json", "Content-Length": String(data.length) }
+              : {}),
           },
         },
         (res) => {
@@ -151,7 +172,10 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
       req.on("error", (err: NodeJS.ErrnoException) =>
         reject(
           new ApiError(
-            err.code === "ECONNREFUSED" || err.code === "ENOTFOUND" || err.code === "EHOSTUNREACH" || err.code === "ETIMEDOUT"
+            err.code === "ECONNREFUSED" ||
+              err.code === "ENOTFOUND" ||
+              err.code === "EHOSTUNREACH" ||
+              err.code === "ETIMEDOUT"
               ? `unable to connect to the Kubernetes API server (${err.code}): check that the cluster is running and --kubeconfig/--context point at it`
               : err.message,
           ),
@@ -163,7 +187,8 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
 
   const failure = (res: { status: number; body: unknown }): ApiError => {
     const b = res.body as { message?: string; reason?: string; code?: number } | string | undefined;
-    if (b && typeof b === "object") return new ApiError(b.message ?? `HTTP ${res.status}`, b.code ?? res.status, b.reason);
+    if (b && typeof b === "object")
+      return new ApiError(b.message ?? `HTTP ${res.status}`, b.code ?? res.status, b.reason);
     return new ApiError(typeof b === "string" && b ? b.trim() : `HTTP ${res.status}`, res.status);
   };
 
@@ -176,7 +201,8 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
         const out = new Map<string, Discovered>();
         if (res.status === 404) return out;
         if (res.status >= 400) throw failure(res);
-        for (const r of ((res.body as { resources?: { name: string; kind: string; namespaced: boolean }[] })?.resources ?? [])) {
+        for (const r of (res.body as { resources?: { name: string; kind: string; namespaced: boolean }[] })
+          ?.resources ?? []) {
           if (!r.name.includes("/")) out.set(r.kind, { plural: r.name, namespaced: r.namespaced });
         }
         return out;
@@ -222,7 +248,11 @@ export async function restDryRunner(config: KubeConfig, opts: { maxSockets?: num
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

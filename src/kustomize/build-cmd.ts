@@ -17,28 +17,39 @@ export interface BuildCommandFlags {
   localSources?: string[];
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return !statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Validates the command line and returns the engine's options (without the reader). */
-export function buildOptionsFrom(args: string[], flags: BuildCommandFlags, ctx: CommandContext, exitCode = 1): BuildOptions {
+export function buildOptionsFrom(
+  args: string[],
+  flags: BuildCommandFlags,
+  ctx: CommandContext,
+  exitCode = 1,
+): BuildOptions {
   const name = args[0];
   if (!name) throw new CliError("Kustomization name is required", exitCode);
   if (!flags.path) throw new CliError(`invalid resource path ""`, exitCode);
   const dir = path.resolve(flags.path);
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new CliError(`invalid resource path "${dir}"`, exitCode);
-  if (flags.dryRun && !flags.kustomizationFile) throw new CliError("dry-run mode requires a kustomization file", exitCode);
+  if (!isDirectory(dir)) throw new CliError(`invalid resource path "${dir}"`, exitCode);
+  if (flags.dryRun && !flags.kustomizationFile)
+    throw new CliError("dry-run mode requires a kustomization file", exitCode);
   if (flags.kustomizationFile) {
-    let ok = false;
-    try {
-      ok = !statSync(flags.kustomizationFile).isDirectory();
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new CliError(`invalid kustomization file "${flags.kustomizationFile}"`, exitCode);
+    if (!isFile(flags.kustomizationFile))
+      throw new CliError(`invalid kustomization file "${flags.kustomizationFile}"`, exitCode);
   }
   return {
     name,
@@ -66,7 +77,13 @@ export async function withDeadline<T>(promise: Promise<T>, ctx: CommandContext, 
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new CliError(`timed out after ${ctx.globals.timeout}: raise --timeout for larger builds or slower clusters`, exitCode)),
+      () =>
+        reject(
+          new CliError(
+            `timed out after ${ctx.globals.timeout}: raise --timeout for larger builds or slower clusters`,
+            exitCode,
+          ),
+        ),
       ctx.globals.timeoutMs,
     );
     timer.unref?.();
@@ -92,7 +109,11 @@ export function exitOnInterrupt(ctx: CommandContext): () => void {
   };
 }
 
-export async function runBuildKustomization(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+export async function runBuildKustomization(
+  args: string[],
+  opts: Record<string, unknown>,
+  ctx: CommandContext,
+): Promise<void> {
   const options = buildOptionsFrom(args, opts as BuildCommandFlags, ctx);
   if (!options.dryRun) {
     const { reader, namespace } = await clusterReader(ctx);

@@ -109,7 +109,8 @@ export async function parseYamlDocument(text: string): Promise<unknown> {
   const YAML = await import("yaml");
   const doc = YAML.parseDocument(text, {
     version: "1.1",
-    customTags: (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp")),
+    customTags: (tags) =>
+      tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp")),
     uniqueKeys: false,
   });
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0]);
@@ -119,17 +120,29 @@ export async function parseYamlDocument(text: string): Promise<unknown> {
 function isKubernetesObject(o: unknown): o is KubeObj {
   if (!o || typeof o !== "object" || Array.isArray(o)) return false;
   const obj = o as KubeObj;
-  return typeof obj.apiVersion === "string" && obj.apiVersion !== "" && typeof obj.kind === "string" && obj.kind !== "" && !!obj.metadata?.name;
+  return (
+    typeof obj.apiVersion === "string" &&
+    obj.apiVersion !== "" &&
+    typeof obj.kind === "string" &&
+    obj.kind !== "" &&
+    !!obj.metadata?.name
+  );
 }
 
 function isKustomizeConfig(o: KubeObj): boolean {
-  return o.kind === "Kustomization" && typeof o.apiVersion === "string" && o.apiVersion.startsWith("kustomize.config.k8s.io/");
+  return (
+    o.kind === "Kustomization" &&
+    typeof o.apiVersion === "string" &&
+    o.apiVersion.startsWith("kustomize.config.k8s.io/")
+  );
 }
 
 // ----------------------------------------------------------------- substitution
 
 function substitutionDisabled(o: KubeObj): boolean {
-  return o.metadata?.labels?.[SUBSTITUTE_KEY] === "disabled" || o.metadata?.annotations?.[SUBSTITUTE_KEY] === "disabled";
+  return (
+    o.metadata?.labels?.[SUBSTITUTE_KEY] === "disabled" || o.metadata?.annotations?.[SUBSTITUTE_KEY] === "disabled"
+  );
 }
 
 /** Loads the variables of spec.postBuild: substituteFrom (unless dryRun) overridden by substitute. */
@@ -169,7 +182,8 @@ export async function loadVariables(
 
 function substituteText(text: string, vars: Map<string, string>, strict: boolean): string {
   for (const name of vars.keys()) {
-    if (!isValidVarName(name)) throw new CliError(`envsubst error: '${name}' var name is invalid, must match '${VARSUB_REGEX_SOURCE}'`);
+    if (!isValidVarName(name))
+      throw new CliError(`envsubst error: '${name}' var name is invalid, must match '${VARSUB_REGEX_SOURCE}'`);
   }
   try {
     return evalEnvsubst(text, (name) => {
@@ -177,7 +191,8 @@ function substituteText(text: string, vars: Map<string, string>, strict: boolean
       return strict ? [v ?? "", v !== undefined] : [v ?? "", true];
     });
   } catch (err) {
-    if (err instanceof EnvsubstError) throw new CliError(`envsubst error: variable substitution failed: ${err.message}`);
+    if (err instanceof EnvsubstError)
+      throw new CliError(`envsubst error: variable substitution failed: ${err.message}`);
     throw err;
   }
 }
@@ -186,10 +201,18 @@ function substituteText(text: string, vars: Map<string, string>, strict: boolean
 
 function setOwnerLabels(o: KubeObj, ks: FluxKustomization): void {
   const md = (o.metadata ??= {});
-  md.labels = { ...(md.labels ?? {}), [`${KUSTOMIZE_GROUP}/name`]: ks.metadata?.name ?? "", [`${KUSTOMIZE_GROUP}/namespace`]: ks.metadata?.namespace ?? "" };
+  md.labels = {
+    ...(md.labels ?? {}),
+    [`${KUSTOMIZE_GROUP}/name`]: ks.metadata?.name ?? "",
+    [`${KUSTOMIZE_GROUP}/namespace`]: ks.metadata?.namespace ?? "",
+  };
 }
 
-export function setCommonMetadata(objects: KubeObj[], labels: Record<string, string> = {}, annotations: Record<string, string> = {}): void {
+export function setCommonMetadata(
+  objects: KubeObj[],
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+): void {
   for (const o of objects) {
     const md = (o.metadata ??= {});
     const l = { ...(md.labels ?? {}), ...labels };
@@ -208,13 +231,16 @@ async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomiza
   } else {
     if (!opts.reader) throw new CliError("client is required for live run");
     try {
-      live = (await opts.reader.get(KUSTOMIZATION_API_VERSION, "Kustomization", opts.namespace, opts.name)) as FluxKustomization | undefined;
+      live = (await opts.reader.get(KUSTOMIZATION_API_VERSION, "Kustomization", opts.namespace, opts.name)) as
+        FluxKustomization | undefined;
     } catch (err) {
       throw new CliError(`failed to get kustomization object: ${(err as Error).message}`);
     }
     if (!live) {
       if (!fallback) {
-        throw new CliError(`failed to get kustomization object: kustomizations.${KUSTOMIZE_GROUP} "${opts.name}" not found`);
+        throw new CliError(
+          `failed to get kustomization object: kustomizations.${KUSTOMIZE_GROUP} "${opts.name}" not found`,
+        );
       }
       live = fallback;
     }
@@ -315,7 +341,10 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
       }
       if (!isKubernetesObject(parsed)) continue;
     }
-    const list = (parsed as KubeObj).kind?.endsWith("List") && Array.isArray((parsed as KubeObj).items) ? ((parsed as KubeObj).items as unknown[]) : [parsed];
+    const list =
+      (parsed as KubeObj).kind?.endsWith("List") && Array.isArray((parsed as KubeObj).items)
+        ? ((parsed as KubeObj).items as unknown[])
+        : [parsed];
     for (const item of list) {
       if (!isKubernetesObject(item) || isKustomizeConfig(item)) continue;
       setOwnerLabels(item, ks);
@@ -330,7 +359,12 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
   if (opts.recursive) {
     const nested: KubeObj[] = [];
     for (const o of objects) {
-      if (!(typeof o.apiVersion === "string" && o.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) && o.kind === "Kustomization")) continue;
+      if (!(
+        typeof o.apiVersion === "string" &&
+        o.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) &&
+        o.kind === "Kustomization"
+      ))
+        continue;
       const child = o as FluxKustomization;
       if (child.metadata?.name === ks.metadata?.name && child.metadata?.namespace === ks.metadata?.namespace) continue;
       const childNs = child.metadata?.namespace || opts.namespace;
@@ -339,7 +373,13 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
       const local = opts.localSources?.[key];
       if (!local) throw new CliError(`cannot get local path for ${key} of kustomization ${child.metadata?.name}`);
       const sub = await buildKustomization(
-        { ...opts, name: child.metadata!.name!, namespace: childNs, path: path.join(local, child.spec?.path ?? ""), kustomizationFile: undefined },
+        {
+          ...opts,
+          name: child.metadata!.name!,
+          namespace: childNs,
+          path: path.join(local, child.spec?.path ?? ""),
+          kustomizationFile: undefined,
+        },
         child,
       );
       nested.push(...sub.objects);
@@ -362,7 +402,10 @@ export function parseLocalSources(values: string[] | undefined): Record<string, 
     for (const pair of v.split(",")) {
       if (pair === "") continue;
       const i = pair.indexOf("=");
-      if (i <= 0) throw new CliError(`invalid argument "${v}" for "--local-sources" flag: ${pair} must be formatted as key=value`);
+      if (i <= 0)
+        throw new CliError(
+          `invalid argument "${v}" for "--local-sources" flag: ${pair} must be formatted as key=value`,
+        );
       out[pair.slice(0, i)] = pair.slice(i + 1);
     }
   }

@@ -5,7 +5,13 @@ import { kubeErrorMessage } from "../kube/client.js";
 export type KubeObj = Record<string, unknown> & {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
 };
 
 export interface ObjectReader {
@@ -36,7 +42,7 @@ export function kubeReader(client: KubeClient): ObjectReader {
         return (await client.objects.read({ apiVersion, kind, metadata } as never)) as unknown as KubeObj;
       } catch (err) {
         if (isNotFound(err)) return undefined;
-        throw new Error(kubeErrorMessage(err));
+        throw new Error(kubeErrorMessage(err), { cause: err });
       }
     },
   };

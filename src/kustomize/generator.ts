@@ -62,7 +62,7 @@ export function loadIgnorePatterns(root: string, ignore: string[] = []): IgnoreP
     for (const name of entries) {
       if (name === ".git") continue;
       const full = path.join(dir, name);
-      let isDir = false;
+      let isDir: boolean;
       try {
         isDir = statSync(full).isDirectory();
       } catch {
@@ -110,9 +110,7 @@ export async function scanResources(root: string, ignore: string[] = []): Promis
       const docs = parseAllDocuments(readFileSync(full, "utf8"));
       const bad = (Array.isArray(docs) ? docs : [docs]).find((d) => d.errors.length > 0);
       if (bad) {
-        throw new CliError(
-          `failed to decode Kubernetes YAML from ${full}: ${bad.errors[0]!.message.split("\n")[0]}`,
-        );
+        throw new CliError(`failed to decode Kubernetes YAML from ${full}: ${bad.errors[0]!.message.split("\n")[0]}`);
       }
       out.push("./" + relPath.join("/"));
     }

@@ -5,7 +5,19 @@
 // Flux would build with is written. Temporary trees are removed on every path,
 // including process exit.
 import { execFile } from "node:child_process";
-import { accessSync, constants, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CliError } from "../errors.js";
@@ -39,9 +51,15 @@ function findOnPath(name: string, envPath: string | undefined): string | undefin
 /** Finds `kustomize`, else `kubectl`, on PATH. */
 export function findKustomize(env: NodeJS.ProcessEnv = process.env): KustomizeCommand {
   const kustomize = findOnPath("kustomize", env.PATH);
-  if (kustomize) return { file: kustomize, args: ["build", "--load-restrictor", "LoadRestrictionsNone"], label: "kustomize" };
+  if (kustomize)
+    return { file: kustomize, args: ["build", "--load-restrictor", "LoadRestrictionsNone"], label: "kustomize" };
   const kubectl = findOnPath("kubectl", env.PATH);
-  if (kubectl) return { file: kubectl, args: ["kustomize", "--load-restrictor", "LoadRestrictionsNone"], label: "kubectl kustomize" };
+  if (kubectl)
+    return {
+      file: kubectl,
+      args: ["kustomize", "--load-restrictor", "LoadRestrictionsNone"],
+      label: "kubectl kustomize",
+    };
   throw new CliError(KUSTOMIZE_NOT_FOUND);
 }
 
@@ -110,7 +128,7 @@ export function mirrorDirectory(root: string, target: string, skip: string[] = [
   const rootReal = realpathSync(root);
   for (let i = 0; i <= parts.length; i++) {
     const next = parts[i];
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = readdirSync(original);
     } catch {
@@ -160,7 +178,9 @@ export async function runKustomize(
   try {
     const mirrored = kustomization.standalone
       ? tmp
-      : mirrorDirectory(tmp, real, [...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name])]);
+      : mirrorDirectory(tmp, real, [
+          ...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name]),
+        ]);
     const text = typeof kustomization.text === "function" ? kustomization.text(mirrored) : kustomization.text;
     writeFileSync(path.join(mirrored, kustomization.name), text, { mode: 0o600 });
     return await new Promise<string>((resolve, reject) => {
@@ -176,9 +196,15 @@ export async function runKustomize(
         },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
-          const text = (stderr || err.message).split(tmp).join("").trim().replace(/^Error: /i, "").replace(/^error: /, "");
+          const text = (stderr || err.message)
+            .split(tmp)
+            .join("")
+            .trim()
+            .replace(/^Error: /i, "")
+            .replace(/^error: /, "");
           if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new CliError(KUSTOMIZE_NOT_FOUND));
-          if (err.killed && !opts.signal?.aborted) return reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));
+          if (err.killed && !opts.signal?.aborted)
+            return reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));
           reject(new CliError(`kustomize build failed: ${text}`));
         },
       );

@@ -56,7 +56,8 @@ export function maskSopsData(obj: Obj, text: string): void {
   } else {
     for (const [k, v] of Object.entries(data)) {
       const bad = isStrictBase64(v);
-      if (bad >= 0) throw new CliError(`failed to mask secret ${name} sops data: illegal base64 data at input byte ${bad}`);
+      if (bad >= 0)
+        throw new CliError(`failed to mask secret ${name} sops data: illegal base64 data at input byte ${bad}`);
       const decoded = Buffer.from(v, "base64").toString("latin1");
       if (decoded.includes("sops") && decoded.includes("ENC[")) data[k] = SOPS_MASK_B64;
     }

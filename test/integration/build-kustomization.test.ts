@@ -103,7 +103,18 @@ afterAll(() => {
 });
 
 const build = (name: string, ...extra: string[]) =>
-  runCli(["build", "kustomization", name, "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns, ...extra]);
+  runCli([
+    "build",
+    "kustomization",
+    name,
+    "--path",
+    path.join(dir, "apps"),
+    "--kubeconfig",
+    kubeconfig,
+    "-n",
+    ns,
+    ...extra,
+  ]);
 
 describe("flux build kustomization (cluster)", () => {
   it("substitutes from the Kustomization's ConfigMaps and Secrets, later sources winning, optional ones tolerated", async () => {
@@ -142,18 +153,28 @@ metadata:
     const r = await build("broken");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`✗ var substitution failed for 'app-config': substitute from 'ConfigMap/not-there' error: configmaps "not-there" not found\n`);
+    expect(r.stderr).toBe(
+      `✗ var substitution failed for 'app-config': substitute from 'ConfigMap/not-there' error: configmaps "not-there" not found\n`,
+    );
   });
 
   it("fails clearly when the Kustomization does not exist", async () => {
     const r = await build("nope");
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`);
+    expect(r.stderr).toBe(
+      `✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`,
+    );
   });
 
   it("uses the spec of a local Kustomization file over the cluster's", async () => {
     const file = path.join(dir, "local-ks.yaml");
-    writeFileSync(file, ks("apps", `    substitute:\n      cluster_name: local\n`).replace("metadata:\n  name: apps", `metadata:\n  name: apps\n  namespace: ${ns}`));
+    writeFileSync(
+      file,
+      ks("apps", `    substitute:\n      cluster_name: local\n`).replace(
+        "metadata:\n  name: apps",
+        `metadata:\n  name: apps\n  namespace: ${ns}`,
+      ),
+    );
     const r = await build("apps", "--kustomization-file", file);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  cluster: local\n");

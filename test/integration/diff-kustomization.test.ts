@@ -5,7 +5,17 @@ import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ContentType, createNamespace, fluxRef, kubeRequest, refFor, resourcePath, setInventory, applyYaml, type KubeObject } from "../env/helpers.js";
+import {
+  ContentType,
+  createNamespace,
+  fluxRef,
+  kubeRequest,
+  refFor,
+  resourcePath,
+  setInventory,
+  applyYaml,
+  type KubeObject,
+} from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 let kubeconfig: string;
@@ -113,7 +123,19 @@ afterAll(() => {
 });
 
 const diff = (...extra: string[]) =>
-  runCli(["diff", "kustomization", "apps", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns, "--progress-bar=false", ...extra]);
+  runCli([
+    "diff",
+    "kustomization",
+    "apps",
+    "--path",
+    path.join(dir, "apps"),
+    "--kubeconfig",
+    kubeconfig,
+    "-n",
+    ns,
+    "--progress-bar=false",
+    ...extra,
+  ]);
 
 describe("flux diff kustomization", () => {
   it("reports objects that would be created, exit 1", async () => {
@@ -126,7 +148,17 @@ describe("flux diff kustomization", () => {
   });
 
   it("reports nothing and exits 0 when the cluster matches the build", async () => {
-    const built = await runCli(["build", "ks", "apps", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns]);
+    const built = await runCli([
+      "build",
+      "ks",
+      "apps",
+      "--path",
+      path.join(dir, "apps"),
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+    ]);
     expect(built.code).toBe(0);
     await applyAsController(built.stdout);
     await setInventory(kc, fluxRef("Kustomization", ns, "apps"), [
@@ -144,7 +176,9 @@ describe("flux diff kustomization", () => {
     writeManifests(config.replace("line 42", "line 42 changed"), "second-password");
     writeFileSync(
       path.join(dir, "apps", "resources.yaml"),
-      (await import("node:fs")).readFileSync(path.join(dir, "apps", "resources.yaml"), "utf8").replace("replicas: 2", "replicas: 3"),
+      (await import("node:fs"))
+        .readFileSync(path.join(dir, "apps", "resources.yaml"), "utf8")
+        .replace("replicas: 2", "replicas: 3"),
     );
     await setInventory(kc, fluxRef("Kustomization", ns, "apps"), [
       { namespace: ns, name: "app-config", kind: "ConfigMap" },
@@ -178,7 +212,12 @@ spec.replicas
 
 ► Service/${ns}/old-service deleted
 `);
-    for (const secret of ["first-password", "second-password", Buffer.from("first-password").toString("base64"), Buffer.from("second-password").toString("base64")]) {
+    for (const secret of [
+      "first-password",
+      "second-password",
+      Buffer.from("first-password").toString("base64"),
+      Buffer.from("second-password").toString("base64"),
+    ]) {
       expect(r.stdout).not.toContain(secret);
     }
   });
@@ -189,7 +228,9 @@ spec.replicas
     const report = JSON.parse(r.stdout);
     expect(report.summary).toEqual({ created: 0, drifted: 3, deleted: 1, unchanged: 0, skipped: 1 });
     const byName = Object.fromEntries(report.objects.map((o: { name: string }) => [o.name, o]));
-    expect(byName["web"].changes).toEqual([{ path: "spec.replicas", pointer: "/spec/replicas", type: "modified", before: 2, after: 3 }]);
+    expect(byName["web"].changes).toEqual([
+      { path: "spec.replicas", pointer: "/spec/replicas", type: "modified", before: 2, after: 3 },
+    ]);
     expect(byName["app-secret"].before.data.password).toBe("*** (before)");
     expect(byName["app-secret"].after.data.password).toBe("*** (after)");
     expect(byName["manual"].action).toBe("skipped");
@@ -207,22 +248,62 @@ spec.replicas
   });
 
   it("exits 2 on errors", async () => {
-    const badPath = await runCli(["diff", "ks", "apps", "--path", path.join(dir, "nope"), "--kubeconfig", kubeconfig, "-n", ns]);
+    const badPath = await runCli([
+      "diff",
+      "ks",
+      "apps",
+      "--path",
+      path.join(dir, "nope"),
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+    ]);
     expect(badPath.code).toBe(2);
     expect(badPath.stderr).toBe(`✗ invalid resource path "${path.join(dir, "nope")}"\n`);
-    const missing = await runCli(["diff", "ks", "nope", "--path", path.join(dir, "apps"), "--kubeconfig", kubeconfig, "-n", ns]);
+    const missing = await runCli([
+      "diff",
+      "ks",
+      "nope",
+      "--path",
+      path.join(dir, "apps"),
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+    ]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`);
+    expect(missing.stderr).toBe(
+      `✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n`,
+    );
     const nonsDir = path.join(dir, "nons");
     mkdirSync(nonsDir);
     writeFileSync(path.join(nonsDir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: floating\n");
-    await applyYaml(kc, `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: nons\nspec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`, ns);
-    const nons = await runCli(["diff", "ks", "nons", "--path", nonsDir, "--kubeconfig", kubeconfig, "-n", ns, "--progress-bar=false"]);
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: nons\nspec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+      ns,
+    );
+    const nons = await runCli([
+      "diff",
+      "ks",
+      "nons",
+      "--path",
+      nonsDir,
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+      "--progress-bar=false",
+    ]);
     expect(nons.code).toBe(2);
     expect(nons.stderr).toBe(
       "✗ ConfigMap/floating namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization\n",
     );
-    writeFileSync(path.join(dir, "apps", "invalid.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: invalid\ndata:\n  bad key!: x\n");
+    writeFileSync(
+      path.join(dir, "apps", "invalid.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: invalid\ndata:\n  bad key!: x\n",
+    );
     try {
       const invalid = await diff();
       expect(invalid.code).toBe(2);

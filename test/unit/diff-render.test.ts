@@ -2,7 +2,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareValues, dotPath, pointerPath, type JsonValue } from "../../src/diff/compare.js";
-import { inventoryId, maskSecretPair, parseInventoryId, stripServerFields, type DiffReport } from "../../src/diff/kustomization.js";
+import {
+  inventoryId,
+  maskSecretPair,
+  parseInventoryId,
+  stripServerFields,
+  type DiffReport,
+} from "../../src/diff/kustomization.js";
 import { diffLines, unifiedDiff } from "../../src/diff/lines.js";
 import { plural, renderChanges, renderHuman, renderJson, renderMarkdown } from "../../src/diff/render.js";
 
@@ -15,7 +21,15 @@ function golden(name: string, actual: string): void {
 const liveDeploy = {
   apiVersion: "apps/v1",
   kind: "Deployment",
-  metadata: { name: "web", namespace: "apps", labels: { app: "web" }, resourceVersion: "12", generation: 3, uid: "u", managedFields: [{}] },
+  metadata: {
+    name: "web",
+    namespace: "apps",
+    labels: { app: "web" },
+    resourceVersion: "12",
+    generation: 3,
+    uid: "u",
+    managedFields: [{}],
+  },
   spec: {
     replicas: 1,
     template: {
@@ -37,7 +51,14 @@ const mergedDeploy = {
     template: {
       spec: {
         containers: [
-          { name: "web", image: "nginx:1.1", env: [{ name: "A", value: "1" }, { name: "B", value: "2" }] },
+          {
+            name: "web",
+            image: "nginx:1.1",
+            env: [
+              { name: "A", value: "1" },
+              { name: "B", value: "2" },
+            ],
+          },
           { name: "sidecar", image: "envoy:1" },
         ],
       },
@@ -46,7 +67,12 @@ const mergedDeploy = {
 };
 
 const bigConfig = Array.from({ length: 200 }, (_, i) => `setting.${i} = ${i}`).join("\n") + "\n";
-const liveCm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg", namespace: "apps" }, data: { "app.properties": bigConfig, old: "x" } };
+const liveCm = {
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name: "cfg", namespace: "apps" },
+  data: { "app.properties": bigConfig, old: "x" },
+};
 const mergedCm = {
   apiVersion: "v1",
   kind: "ConfigMap",
@@ -69,7 +95,12 @@ function report(): DiffReport {
         namespace: "apps",
         name: "web",
         subject: "Service/apps/web",
-        after: { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "apps" }, spec: { ports: [{ port: 80 }] } },
+        after: {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "web", namespace: "apps" },
+          spec: { ports: [{ port: 80 }] },
+        },
       },
       {
         action: "drifted",
@@ -93,15 +124,32 @@ function report(): DiffReport {
         before: liveCm,
         after: mergedCm,
       },
-      { action: "unchanged", apiVersion: "v1", kind: "ServiceAccount", namespace: "apps", name: "web", subject: "ServiceAccount/apps/web" },
-      { action: "deleted", apiVersion: "v1", kind: "Secret", namespace: "apps", name: "old", subject: "Secret/apps/old" },
+      {
+        action: "unchanged",
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        namespace: "apps",
+        name: "web",
+        subject: "ServiceAccount/apps/web",
+      },
+      {
+        action: "deleted",
+        apiVersion: "v1",
+        kind: "Secret",
+        namespace: "apps",
+        name: "old",
+        subject: "Secret/apps/old",
+      },
     ],
   };
 }
 
 describe("structural comparison", () => {
   it("identifies list entries by name and reports paths like dyff", () => {
-    const changes = compareValues(stripServerFields(liveDeploy) as JsonValue, stripServerFields(mergedDeploy) as JsonValue);
+    const changes = compareValues(
+      stripServerFields(liveDeploy) as JsonValue,
+      stripServerFields(mergedDeploy) as JsonValue,
+    );
     expect(changes.map((c) => [dotPath(c.path), c.type])).toEqual([
       ["metadata.labels", "added"],
       ["spec.replicas", "modified"],
@@ -112,7 +160,11 @@ describe("structural comparison", () => {
   });
 
   it("ignores server-managed fields", () => {
-    const live = { ...liveDeploy, metadata: { ...liveDeploy.metadata, resourceVersion: "99", generation: 7 }, status: { x: 1 } };
+    const live = {
+      ...liveDeploy,
+      metadata: { ...liveDeploy.metadata, resourceVersion: "99", generation: 7 },
+      status: { x: 1 },
+    };
     expect(compareValues(stripServerFields(liveDeploy) as JsonValue, stripServerFields(live) as JsonValue)).toEqual([]);
   });
 
@@ -126,9 +178,10 @@ describe("structural comparison", () => {
   });
 
   it("produces valid edit scripts, and a plain replacement for huge unrelated texts", () => {
-    const replay = (ops: { op: string; line: string }[], keep: string) => ops.filter((o) => o.op !== keep).map((o) => o.line);
+    const replay = (ops: { op: string; line: string }[], keep: string) =>
+      ops.filter((o) => o.op !== keep).map((o) => o.line);
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let t = 0; t < 500; t++) {
       const gen = () => Array.from({ length: Math.floor(rand() * 10) }, () => "abcd"[Math.floor(rand() * 4)]!);
       const a = gen();
@@ -145,7 +198,13 @@ describe("structural comparison", () => {
   });
 
   it("computes minimal line diffs and unified hunks", () => {
-    expect(diffLines(["a", "b", "c"], ["a", "x", "c", "d"]).map((l) => l.op + l.line)).toEqual([" a", "-b", "+x", " c", "+d"]);
+    expect(diffLines(["a", "b", "c"], ["a", "x", "c", "d"]).map((l) => l.op + l.line)).toEqual([
+      " a",
+      "-b",
+      "+x",
+      " c",
+      "+d",
+    ]);
     expect(unifiedDiff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nD\ne\nf\ng\n", 1)).toBe("@@ -3,3 +3,3 @@\n c\n-d\n+D\n e\n");
     expect(unifiedDiff("same\n", "same\n")).toBe("");
     expect(unifiedDiff("", "a\nb\n")).toBe("@@ -0,0 +1,2 @@\n+a\n+b\n");
@@ -163,14 +222,21 @@ describe("Secret masking and inventory ids", () => {
 
   it("round-trips kustomize-controller inventory ids", () => {
     expect(inventoryId("apps", "web", "apps", "Deployment")).toBe("apps_web_apps_Deployment");
-    expect(inventoryId(undefined, "system:x", "rbac.authorization.k8s.io", "ClusterRole")).toBe("_system__x_rbac.authorization.k8s.io_ClusterRole");
+    expect(inventoryId(undefined, "system:x", "rbac.authorization.k8s.io", "ClusterRole")).toBe(
+      "_system__x_rbac.authorization.k8s.io_ClusterRole",
+    );
     expect(parseInventoryId("_system__x_rbac.authorization.k8s.io_ClusterRole")).toEqual({
       namespace: "",
       name: "system:x",
       group: "rbac.authorization.k8s.io",
       kind: "ClusterRole",
     });
-    expect(parseInventoryId("apps_cfg__ConfigMap")).toEqual({ namespace: "apps", name: "cfg", group: "", kind: "ConfigMap" });
+    expect(parseInventoryId("apps_cfg__ConfigMap")).toEqual({
+      namespace: "apps",
+      name: "cfg",
+      group: "",
+      kind: "ConfigMap",
+    });
     expect(parseInventoryId("garbage")).toBeUndefined();
   });
 });
@@ -194,7 +260,13 @@ describe("renderers", () => {
     golden("report.json", text);
     const parsed = JSON.parse(text);
     expect(parsed.summary).toEqual({ created: 1, drifted: 2, deleted: 1, unchanged: 1, skipped: 0 });
-    expect(parsed.objects.map((o: { action: string }) => o.action)).toEqual(["created", "drifted", "drifted", "unchanged", "deleted"]);
+    expect(parsed.objects.map((o: { action: string }) => o.action)).toEqual([
+      "created",
+      "drifted",
+      "drifted",
+      "unchanged",
+      "deleted",
+    ]);
   });
 
   it("prints Markdown for a pull request comment with the changed line only", () => {
@@ -208,6 +280,8 @@ describe("renderers", () => {
   it("says so when nothing changes", () => {
     const r: DiffReport = { kustomization: { name: "a", namespace: "b" }, errors: [], changed: false, objects: [] };
     expect(renderHuman(r)).toBe("");
-    expect(renderMarkdown(r)).toBe("### Flux diff: Kustomization b/a\n\nNo changes: the cluster matches the build.\n\n**0 created, 0 drifted, 0 deleted, 0 unchanged**\n");
+    expect(renderMarkdown(r)).toBe(
+      "### Flux diff: Kustomization b/a\n\nNo changes: the cluster matches the build.\n\n**0 created, 0 drifted, 0 deleted, 0 unchanged**\n",
+    );
   });
 });

@@ -11,7 +11,8 @@ describe("flux envsubst", () => {
   it("substitutes from the environment line by line, keeping $$ escapes and bare $vars", async () => {
     process.env.TSFLUX_T_REGION = "eu-central-1";
     delete process.env.TSFLUX_T_MISSING;
-    const input = "region: ${TSFLUX_T_REGION}\nzone: ${TSFLUX_T_MISSING:=a}\nraw: $${TSFLUX_T_REGION}\nbare: $TSFLUX_T_REGION\nempty: ${TSFLUX_T_MISSING}\n";
+    const input =
+      "region: ${TSFLUX_T_REGION}\nzone: ${TSFLUX_T_MISSING:=a}\nraw: $${TSFLUX_T_REGION}\nbare: $TSFLUX_T_REGION\nempty: ${TSFLUX_T_MISSING}\n";
     const r = await runCli(["envsubst"], { stdin: input });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -20,7 +21,9 @@ describe("flux envsubst", () => {
 
   it("fails with --strict on an unset variable without default", async () => {
     delete process.env.TSFLUX_T_MISSING;
-    const r = await runCli(["envsubst", "--strict"], { stdin: "ok: ${TSFLUX_T_MISSING:-x}\nbad: ${TSFLUX_T_MISSING}\n" });
+    const r = await runCli(["envsubst", "--strict"], {
+      stdin: "ok: ${TSFLUX_T_MISSING:-x}\nbad: ${TSFLUX_T_MISSING}\n",
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("ok: x\n");
     expect(r.stderr).toBe('✗ variable not set (strict mode): "TSFLUX_T_MISSING"\n');

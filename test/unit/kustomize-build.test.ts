@@ -41,7 +41,16 @@ function snapshot(dir: string): Record<string, number> {
 describe("flux build kustomization --dry-run", () => {
   it("builds a generated kustomization with the Flux spec and substitutions applied", async () => {
     const before = snapshot(fx("plain"));
-    const r = await runCli(["build", "kustomization", "apps", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "kustomization",
+      "apps",
+      "--path",
+      fx("plain"),
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(golden("apps-dry-run.yaml"));
@@ -49,7 +58,16 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("builds an overlay whose kustomization reaches outside its directory", async () => {
-    const r = await runCli(["build", "ks", "apps", "--path", fx("overlay/app"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "apps",
+      "--path",
+      fx("overlay/app"),
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(golden("overlay-dry-run.yaml"));
   });
@@ -73,13 +91,32 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("fails --recursive without a local source for the nested Kustomization", async () => {
-    const r = await runCli(["build", "ks", "root", "--path", fx("recursive/clusters"), "--kustomization-file", fx("ks/root.yaml"), "--dry-run", "-r"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "root",
+      "--path",
+      fx("recursive/clusters"),
+      "--kustomization-file",
+      fx("ks/root.yaml"),
+      "--dry-run",
+      "-r",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("✗ cannot get local path for GitRepository/flux-system/repo of kustomization child\n");
   });
 
   it("masks SOPS-encrypted Secrets", async () => {
-    const r = await runCli(["build", "ks", "secrets", "--path", fx("sops"), "--kustomization-file", fx("ks/secrets.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "secrets",
+      "--path",
+      fx("sops"),
+      "--kustomization-file",
+      fx("ks/secrets.yaml"),
+      "--dry-run",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(golden("sops-dry-run.yaml"));
     expect(r.stdout).not.toContain("ENC[");
@@ -87,10 +124,26 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("keeps kustomize-controller's input order, with generated ConfigMaps/Secrets last and SOPS values masked", async () => {
-    const r = await runCli(["build", "ks", "generators", "--path", fx("generators"), "--kustomization-file", fx("ks/generators.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "generators",
+      "--path",
+      fx("generators"),
+      "--kustomization-file",
+      fx("ks/generators.yaml"),
+      "--dry-run",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(golden("generators-dry-run.yaml"));
-    expect(r.stdout.match(/^kind: .*$/gm)).toEqual(["kind: Service", "kind: Secret", "kind: Secret", "kind: ConfigMap", "kind: Secret", "kind: Secret"]);
+    expect(r.stdout.match(/^kind: .*$/gm)).toEqual([
+      "kind: Service",
+      "kind: Secret",
+      "kind: Secret",
+      "kind: ConfigMap",
+      "kind: Secret",
+      "kind: Secret",
+    ]);
   });
 
   it("builds generated kustomizations holding nested kustomization directories and relative components", async () => {
@@ -99,28 +152,54 @@ describe("flux build kustomization --dry-run", () => {
       "app/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: top\n",
       "app/nested/kustomization.yaml": "resources:\n- x.yaml\nnamePrefix: n-\n",
       "app/nested/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
-      "comp/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  comp: enabled\n",
-      "ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: g\n  namespace: ns\nspec:\n  components:\n  - ../comp\n",
+      "comp/kustomization.yaml":
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  comp: enabled\n",
+      "ks.yaml":
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: g\n  namespace: ns\nspec:\n  components:\n  - ../comp\n",
     })) {
       mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       writeFileSync(path.join(root, rel), text);
     }
-    const r = await runCli(["build", "ks", "g", "-n", "ns", "--path", path.join(root, "app"), "--kustomization-file", path.join(root, "ks.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "g",
+      "-n",
+      "ns",
+      "--path",
+      path.join(root, "app"),
+      "--kustomization-file",
+      path.join(root, "ks.yaml"),
+      "--dry-run",
+    ]);
     expect(r.stderr).toBe("");
-    expect(r.stdout.match(/^  name: .*$/gm)).toEqual(["  name: top", "  name: n-x"]);
+    expect(r.stdout.match(/^ {2}name: .*$/gm)).toEqual(["  name: top", "  name: n-x"]);
     expect(r.stdout.match(/comp: enabled/g)).toHaveLength(2);
   });
 
   it("fails with --strict-substitute on a variable without value or default", async () => {
     const dir = path.join(tmp, "strict");
     mkdirSync(dir);
-    writeFileSync(path.join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: ${set}\n  b: ${unset}\n");
+    writeFileSync(
+      path.join(dir, "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: ${set}\n  b: ${unset}\n",
+    );
     const ks = path.join(tmp, "strict-ks.yaml");
     writeFileSync(
       ks,
       "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: s\n  namespace: flux-system\nspec:\n  postBuild:\n    substitute:\n      set: one\n",
     );
-    const strict = await runCli(["build", "ks", "s", "--path", dir, "--kustomization-file", ks, "--dry-run", "--strict-substitute"]);
+    const strict = await runCli([
+      "build",
+      "ks",
+      "s",
+      "--path",
+      dir,
+      "--kustomization-file",
+      ks,
+      "--dry-run",
+      "--strict-substitute",
+    ]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toBe("");
     expect(strict.stderr).toBe(
@@ -136,7 +215,10 @@ describe("flux build kustomization --dry-run", () => {
     mkdirSync(dir);
     writeFileSync(path.join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
     const ks = path.join(tmp, "badvar-ks.yaml");
-    writeFileSync(ks, "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: s\nspec:\n  postBuild:\n    substitute:\n      bad-name: x\n");
+    writeFileSync(
+      ks,
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: s\nspec:\n  postBuild:\n    substitute:\n      bad-name: x\n",
+    );
     const r = await runCli(["build", "ks", "s", "--path", dir, "--kustomization-file", ks, "--dry-run"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("'bad-name' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'");
@@ -145,21 +227,45 @@ describe("flux build kustomization --dry-run", () => {
   it("validates its flags with upstream's messages", async () => {
     expect((await runCli(["build", "ks", "--path", fx("plain")])).stderr).toBe("✗ Kustomization name is required\n");
     expect((await runCli(["build", "ks", "x"])).stderr).toBe('✗ invalid resource path ""\n');
-    expect((await runCli(["build", "ks", "x", "--path", fx("nope")])).stderr).toBe(`✗ invalid resource path "${fx("nope")}"\n`);
-    expect((await runCli(["build", "ks", "x", "--path", fx("plain"), "--dry-run"])).stderr).toBe("✗ dry-run mode requires a kustomization file\n");
-    expect((await runCli(["build", "ks", "x", "--path", fx("plain"), "--kustomization-file", fx("nope.yaml")])).stderr).toBe(
-      `✗ invalid kustomization file "${fx("nope.yaml")}"\n`,
+    expect((await runCli(["build", "ks", "x", "--path", fx("nope")])).stderr).toBe(
+      `✗ invalid resource path "${fx("nope")}"\n`,
     );
-    const missing = await runCli(["build", "ks", "nope", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    expect((await runCli(["build", "ks", "x", "--path", fx("plain"), "--dry-run"])).stderr).toBe(
+      "✗ dry-run mode requires a kustomization file\n",
+    );
+    expect(
+      (await runCli(["build", "ks", "x", "--path", fx("plain"), "--kustomization-file", fx("nope.yaml")])).stderr,
+    ).toBe(`✗ invalid kustomization file "${fx("nope.yaml")}"\n`);
+    const missing = await runCli([
+      "build",
+      "ks",
+      "nope",
+      "--path",
+      fx("plain"),
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+    ]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`✗ failed find kustomization with name 'nope' and namespace 'flux-system' in file '${fx("ks/apps.yaml")}'\n`);
+    expect(missing.stderr).toBe(
+      `✗ failed find kustomization with name 'nope' and namespace 'flux-system' in file '${fx("ks/apps.yaml")}'\n`,
+    );
   });
 
   it("reports kustomize errors without temp paths", async () => {
     const dir = path.join(tmp, "broken");
     mkdirSync(dir);
     writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n  - missing.yaml\n");
-    const r = await runCli(["build", "ks", "apps", "--path", dir, "--kustomization-file", fx("ks/apps.yaml"), "--dry-run"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "apps",
+      "--path",
+      dir,
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^✗ kustomize build failed: .*missing\.yaml/);
     expect(r.stderr).not.toContain("tsflux-build-");
@@ -167,7 +273,18 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("honours --timeout", async () => {
-    const r = await runCli(["build", "ks", "apps", "--path", fx("plain"), "--kustomization-file", fx("ks/apps.yaml"), "--dry-run", "--timeout", "1ms"]);
+    const r = await runCli([
+      "build",
+      "ks",
+      "apps",
+      "--path",
+      fx("plain"),
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+      "--timeout",
+      "1ms",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^✗ (timed out after 1ms|kustomize build failed: timed out)/);

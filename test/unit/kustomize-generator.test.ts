@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kustomizationFor, parseLocalSources, readKustomizationFile, splitDocuments } from "../../src/kustomize/build.js";
+import {
+  kustomizationFor,
+  parseLocalSources,
+  readKustomizationFile,
+  splitDocuments,
+} from "../../src/kustomize/build.js";
 import { applyFluxSpec, generatedKustomization, scanResources } from "../../src/kustomize/generator.js";
 import { mirrorDirectory, removeTree } from "../../src/kustomize/runner.js";
 import { IgnoreMatcher, parsePattern, readPatterns, defaultPatterns } from "../../src/kustomize/sourceignore.js";
@@ -57,7 +62,11 @@ describe("sourceignore matcher", () => {
   });
 
   it("parses directory-only and anchored patterns", () => {
-    expect(parsePattern("/to_ignore/**/*.yaml")).toMatchObject({ isGlob: true, dirOnly: false, parts: ["", "to_ignore", "**", "*.yaml"] });
+    expect(parsePattern("/to_ignore/**/*.yaml")).toMatchObject({
+      isGlob: true,
+      dirOnly: false,
+      parts: ["", "to_ignore", "**", "*.yaml"],
+    });
     expect(parsePattern("!logs/")).toMatchObject({ inclusion: true, dirOnly: true, isGlob: false });
   });
 });
@@ -79,8 +88,20 @@ describe("generated kustomization", () => {
       "ignore.yaml": cm("i"),
       "z/d.yaml": cm("d"),
     });
-    expect(await scanResources(root)).toEqual(["./a.yaml", "./b.yml", "./ignore.yaml", "./nested", "./to_ignore/deep/c.yaml", "./z/d.yaml"]);
-    expect(await scanResources(root, ["/to_ignore/**/*.yaml", "ignore.yaml"])).toEqual(["./a.yaml", "./b.yml", "./nested", "./z/d.yaml"]);
+    expect(await scanResources(root)).toEqual([
+      "./a.yaml",
+      "./b.yml",
+      "./ignore.yaml",
+      "./nested",
+      "./to_ignore/deep/c.yaml",
+      "./z/d.yaml",
+    ]);
+    expect(await scanResources(root, ["/to_ignore/**/*.yaml", "ignore.yaml"])).toEqual([
+      "./a.yaml",
+      "./b.yml",
+      "./nested",
+      "./z/d.yaml",
+    ]);
   });
 
   it("rejects files that are not YAML, naming the file", async () => {
@@ -120,12 +141,19 @@ describe("generated kustomization", () => {
 
   it("drops missing components when ignoreMissingComponents is set", () => {
     const root = tree(path.join(tmp, "comp"), { "present/kustomization.yaml": "kind: Component\n" });
-    const out = applyFluxSpec(generatedKustomization([]), { components: ["present", "absent"], ignoreMissingComponents: true }, root);
+    const out = applyFluxSpec(
+      generatedKustomization([]),
+      { components: ["present", "absent"], ignoreMissingComponents: true },
+      root,
+    );
     expect(out.components).toEqual(["present"]);
   });
 
   it("keeps the directory's own kustomization and its file name", async () => {
-    const root = tree(path.join(tmp, "own"), { "kustomization.yml": "resources:\n  - a.yaml\nnamespace: old\n", "a.yaml": cm("a") });
+    const root = tree(path.join(tmp, "own"), {
+      "kustomization.yml": "resources:\n  - a.yaml\nnamespace: old\n",
+      "a.yaml": cm("a"),
+    });
     const k = await kustomizationFor(root, { targetNamespace: "new" });
     expect(k.name).toBe("kustomization.yml");
     expect(k.generated).toBe(false);
@@ -135,7 +163,11 @@ describe("generated kustomization", () => {
 
 describe("mirrored build tree", () => {
   it("mirrors ancestors as directories and everything else as symlinks, leaving the original untouched", () => {
-    const src = tree(path.join(tmp, "mirror-src"), { "app/kustomization.yaml": "x", "app/a.yaml": cm("a"), "base/b.yaml": cm("b") });
+    const src = tree(path.join(tmp, "mirror-src"), {
+      "app/kustomization.yaml": "x",
+      "app/a.yaml": cm("a"),
+      "base/b.yaml": cm("b"),
+    });
     const before = readdirSync(path.join(src, "app")).sort();
     const root = mkdtempSync(path.join(os.tmpdir(), "tsflux-mirror-"));
     try {
@@ -156,7 +188,13 @@ describe("SOPS masking", () => {
   const sopsText = "sops:\n  mac: ENC[AES256_GCM,data:x]\n";
 
   it("masks every value of a SOPS-encrypted Secret and drops its metadata", () => {
-    const obj: Record<string, unknown> = { kind: "Secret", metadata: { name: "s" }, data: { a: "RU5D", b: "RU5D" }, stringData: { c: "ENC[x]" }, sops: { mac: "ENC[x]" } };
+    const obj: Record<string, unknown> = {
+      kind: "Secret",
+      metadata: { name: "s" },
+      data: { a: "RU5D", b: "RU5D" },
+      stringData: { c: "ENC[x]" },
+      sops: { mac: "ENC[x]" },
+    };
     maskSopsData(obj, sopsText);
     expect(obj).toEqual({
       kind: "Secret",
@@ -167,16 +205,30 @@ describe("SOPS masking", () => {
   });
 
   it("masks dockerconfigjson Secrets with a JSON mask", () => {
-    const obj: Record<string, unknown> = { kind: "Secret", type: "kubernetes.io/dockerconfigjson", metadata: { name: "s" }, data: { ".dockerconfigjson": "e30=" } };
+    const obj: Record<string, unknown> = {
+      kind: "Secret",
+      type: "kubernetes.io/dockerconfigjson",
+      metadata: { name: "s" },
+      data: { ".dockerconfigjson": "e30=" },
+    };
     maskSopsData(obj, sopsText);
-    expect(Buffer.from((obj.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString()).toBe('{"mask":"**SOPS**"}');
+    expect(Buffer.from((obj.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString()).toBe(
+      '{"mask":"**SOPS**"}',
+    );
   });
 
   it("masks single values that embed SOPS content and leaves plain ones", () => {
     const enc = Buffer.from("sops: ENC[AES256]").toString("base64");
-    const obj: Record<string, unknown> = { kind: "Secret", metadata: { name: "s" }, data: { enc, plain: Buffer.from("hello").toString("base64") } };
+    const obj: Record<string, unknown> = {
+      kind: "Secret",
+      metadata: { name: "s" },
+      data: { enc, plain: Buffer.from("hello").toString("base64") },
+    };
     maskSopsData(obj, "kind: Secret\n");
-    expect(obj.data).toEqual({ enc: Buffer.from(SOPS_MASK).toString("base64"), plain: Buffer.from("hello").toString("base64") });
+    expect(obj.data).toEqual({
+      enc: Buffer.from(SOPS_MASK).toString("base64"),
+      plain: Buffer.from("hello").toString("base64"),
+    });
   });
 
   it("fails on corrupt base64, and strips top-level sops from other kinds", () => {
