@@ -1,5 +1,5 @@
 // flux events [--for Kind[/name]] [--types Normal,Warning] [-A] [-w]
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { boolFlag, sliceFlag } from "../src/cli/flags.js";
 import { lazyActionWithParents } from "../src/ops/bind.js";
 
@@ -9,5 +9,12 @@ export function register(program: Command): void {
   boolFlag(cmd, "-w, --watch", "indicate if the events should be streamed");
   cmd.option("--for <string>", "get events for a particular object");
   sliceFlag(cmd, "--types <strings>", "filter events for certain types (valid types are: Normal, Warning)");
+  cmd.addOption(
+    new Option("-o, --output <format>", "print the events as a List in this format instead of a table").choices([
+      "table",
+      "json",
+      "yaml",
+    ]),
+  );
   lazyActionWithParents(cmd, async () => (await import("../src/ops/events.js")).runEventsCommand);
 }

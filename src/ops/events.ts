@@ -13,6 +13,7 @@ import {
 } from "../kube/rest.js";
 import type { Logger, Writable } from "../output/logger.js";
 import { renderTable } from "../output/table.js";
+import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
 import type { Run } from "../cli/action.js";
 import { clientFor } from "./common.js";
 
@@ -154,6 +155,8 @@ export interface EventsOptions {
   for?: string;
   types: string[];
   watch: boolean;
+  /** table (default), json or yaml (a v1 List of the events). */
+  output?: OutputFormat;
   timeoutMs: number;
   signal?: AbortSignal;
   now?: () => number;
@@ -192,6 +195,11 @@ export async function runEvents(
     let first = true;
     const onEvent = (e: KubeEvent) => {
       if (!keepEvent(e, opts.types)) return;
+      if (opts.output === "json" || opts.output === "yaml") {
+        deps.stdout.write(formatStructured({ apiVersion: "v1", kind: "Event", ...e }, opts.output));
+        if (opts.output === "yaml") deps.stdout.write("---\n");
+        return;
+      }
       const header = first ? eventHeaders(showNamespace) : undefined;
       first = false;
       deps.stdout.write(renderTable(header, [eventRow(e, showNamespace, now())]));
@@ -233,6 +241,12 @@ export async function runEvents(
   const events = lists.flatMap((l) => l.items).filter((e) => keepEvent(e, opts.types));
   const indexed = events.map((e, i) => ({ e, i, t: eventTime(e) }));
   indexed.sort((a, b) => a.t - b.t || a.i - b.i);
+  if (opts.output === "json" || opts.output === "yaml") {
+    deps.stdout.write(
+      formatStructured(asList(indexed.map(({ e }) => ({ apiVersion: "v1", kind: "Event", ...e }))), opts.output),
+    );
+    return;
+  }
   if (indexed.length === 0) {
     deps.logger.failure(opts.allNamespaces ? "No events found." : `No events found in ${opts.namespace} namespace.`);
     return;
@@ -255,6 +269,7 @@ export const runEventsCommand: Run = async (_args, opts, ctx) => {
       for: opts.for as string | undefined,
       types: (opts.types as string[] | undefined) ?? [],
       watch: Boolean(opts.watch),
+      output: parseOutputFormat(opts.output),
       timeoutMs: ctx.globals.timeoutMs,
     },
     { client, stdout: ctx.io.stdout, logger: ctx.logger },

@@ -101,6 +101,15 @@ describe("events", () => {
     expect(kindOnly.stdout.split("\n").filter(Boolean)).toHaveLength(3);
   });
 
+  it("-o json prints a List of the events, oldest first", async () => {
+    const ns = await setup();
+    const res = await flux("events", "-n", ns, "-o", "json");
+    const list = JSON.parse(res.stdout) as { kind: string; items: { reason: string; kind: string }[] };
+    expect(list.kind).toBe("List");
+    expect(list.items.map((e) => e.reason)).toEqual(["Progressing", "GitOperationFailed", "ReconciliationSucceeded"]);
+    expect(list.items[0]!.kind).toBe("Event");
+  });
+
   it("-A adds NAMESPACE; nothing found and bad input are reported", async () => {
     const ns = await setup();
     const all = await flux("events", "-A", "--for", "Kustomization/apps", "-n", ns);
