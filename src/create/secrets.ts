@@ -18,8 +18,7 @@ import {
 import { restTarget, upsert, type RestTarget } from "./apply.js";
 import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
 import { checkReceiverType } from "./resources.js";
-import { gitCredentials, type SourceDeps } from "./sources.js";
-import { ECDSA_CURVES, KEY_ALGORITHMS } from "./sshkeys.js";
+import { checkSshFlags, gitCredentials, type SourceDeps } from "./sources.js";
 
 type Opts = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -61,18 +60,7 @@ export async function buildGitSecret(
   const namespace = ctx.globals.namespace;
   switch (u.scheme) {
     case "ssh": {
-      const alg = str(opts.sshKeyAlgorithm) || "ecdsa";
-      if (!(KEY_ALGORITHMS as readonly string[]).includes(alg)) {
-        throw new CliError(
-          `invalid argument "${alg}" for "--ssh-key-algorithm" flag: unsupported public key algorithm '${alg}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
-        );
-      }
-      const curve = str(opts.sshEcdsaCurve) || "p384";
-      if (!(ECDSA_CURVES as readonly string[]).includes(curve)) {
-        throw new CliError(
-          `invalid argument "${curve}" for "--ssh-ecdsa-curve" flag: unsupported curve '${curve}', should be one of: ${ECDSA_CURVES.join(", ")}`,
-        );
-      }
+      checkSshFlags(opts);
       return (await gitCredentials(name, namespace, labels, url, opts, ctx, deps))!;
     }
     case "http":

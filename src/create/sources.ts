@@ -9,6 +9,8 @@ import { upsert, restTarget } from "./apply.js";
 import { matchKind, parseKindName, parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
 import { applyAndWait, artifactRevision, confirm } from "./flow.js";
 import {
+  ECDSA_CURVES,
+  KEY_ALGORITHMS,
   generateKeyPair,
   loadKeyPair,
   scanHostKey,
@@ -39,6 +41,41 @@ export function rsaBits(value: unknown): number {
   return bits;
 }
 
+/** pflag Value flags with a fixed set of values: upstream's "invalid argument" wording. */
+export function checkEnum(opts: Opts, key: string, flag: string, what: string, allowed: readonly string[]): void {
+  const v = opts[key];
+  if (v === undefined) return;
+  const s = str(v);
+  if (!allowed.includes(s)) {
+    throw invalidFlag(s, flag, `${what} '${s}' is not supported, must be one of: ${allowed.join(", ")}`);
+  }
+}
+
+/** --ssh-key-algorithm, --ssh-ecdsa-curve and --ssh-rsa-bits, checked before anything happens. */
+export function checkSshFlags(opts: Opts): void {
+  const alg = opts.sshKeyAlgorithm;
+  if (alg !== undefined && !(KEY_ALGORITHMS as readonly string[]).includes(str(alg))) {
+    throw invalidFlag(
+      str(alg),
+      "ssh-key-algorithm",
+      `unsupported public key algorithm '${str(alg)}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
+    );
+  }
+  const curve = opts.sshEcdsaCurve;
+  if (curve !== undefined && !(ECDSA_CURVES as readonly string[]).includes(str(curve))) {
+    throw invalidFlag(
+      str(curve),
+      "ssh-ecdsa-curve",
+      `unsupported curve '${str(curve)}', should be one of: ${ECDSA_CURVES.join(", ")}`,
+    );
+  }
+  rsaBits(opts.sshRsaBits);
+}
+
+export const GIT_PROVIDERS = ["generic", "azure", "github"] as const;
+export const BUCKET_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
+export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
+
 // ------------------------------------------------------------------ git
 
 export function buildGitRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
@@ -57,6 +94,8 @@ export function buildGitRepository(args: string[], opts: Opts, ctx: CommandConte
   }
   if (str(opts.caFile) && u.scheme === "ssh")
     throw new CliError("specifying a CA file is not supported for Git over SSH");
+  checkEnum(opts, "provider", "provider", "source Git provider", GIT_PROVIDERS);
+  checkSshFlags(opts);
   const labels = parseLabels(list(opts.label));
   return gitRepository({
     name,
@@ -262,6 +301,7 @@ export function buildOCIRepository(args: string[], opts: Opts, ctx: CommandConte
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${url}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
+  checkEnum(opts, "provider", "provider", "source OCI provider", OCI_PROVIDERS);
   const labels = parseLabels(list(opts.label));
   return ociRepository({
     name,
@@ -304,6 +344,7 @@ export function buildBucket(args: string[], opts: Opts, ctx: CommandContext): Ku
   const name = requireName(args);
   if (!str(opts.bucketName)) throw new CliError("bucket-name is required");
   if (!str(opts.endpoint)) throw new CliError("endpoint is required");
+  checkEnum(opts, "provider", "provider", "source bucket provider", BUCKET_PROVIDERS);
   return bucket({
     name,
     namespace: ctx.globals.namespace,

@@ -42,6 +42,27 @@ const cases: [string, string[]][] = [
     "invalid label format 'a=b=c', must be key=value",
     ["create", "ks", "podinfo", "--source=podinfo", "--label=a=b=c", "--export"],
   ],
+  [
+    `invalid argument "gitlab" for "--provider" flag: source Git provider 'gitlab' is not supported, must be one of: generic, azure, github`,
+    ["create", "source", "git", "podinfo", "--url=https://x.io/a", "--branch=main", "--provider=gitlab", "--export"],
+  ],
+  [
+    `invalid argument "ibm" for "--provider" flag: source bucket provider 'ibm' is not supported, must be one of: generic, aws, azure, gcp`,
+    ["create", "source", "bucket", "podinfo", "--bucket-name=b", "--endpoint=e", "--provider=ibm", "--export"],
+  ],
+  [
+    `invalid argument "1001" for "--ssh-rsa-bits" flag: RSA key bit size must be a multiples of 8`,
+    [
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=ssh://git@github.com/x/y",
+      "--branch=main",
+      "--ssh-rsa-bits=1001",
+      "--export",
+    ],
+  ],
   ["url is required", ["create", "source", "oci", "podinfo"]],
   ["--tag, --tag-semver or --digest is required", ["create", "source", "oci", "podinfo", "--url=oci://ghcr.io/x"]],
   [
