@@ -1,0 +1,53 @@
+// The generic verbs as a library: every engine takes options plus its dependencies
+// (a RestTarget such as createKubeClient()'s result, a Logger, output streams).
+export {
+  runGet,
+  headersFor,
+  rowFor,
+  parseStatusSelector,
+  statusMatches,
+  type GetOptions,
+  type GetDeps,
+} from "./get.js";
+export {
+  runExport,
+  exportObject,
+  runSuspend,
+  runResume,
+  runDelete,
+  stdinConfirm,
+  type ExportOptions,
+  type SuspendOptions,
+  type ResumeOptions,
+  type DeleteOptions,
+  type VerbDeps,
+} from "./verbs.js";
+export {
+  runReconcile,
+  reconcileOne,
+  requestReconciliation,
+  rfc3339Nano,
+  type ReconcileOptions,
+  type ReconcileDeps,
+} from "./reconcile.js";
+export { runEvents, humanDuration, type EventsOptions } from "./events.js";
+export {
+  runLogs,
+  parseLogLine,
+  formatLogEntry,
+  matchesFilter,
+  findControllerPods,
+  type LogsOptions,
+  type LogEntry,
+} from "./logs.js";
+export {
+  runTree,
+  treeKustomization,
+  printTree,
+  parseObjMetadata,
+  type ObjTree,
+  type ObjMetadata,
+  type TreeOptions,
+} from "./tree.js";
+export { runTrace, traceObject, type TraceOptions } from "./trace.js";
+export { listKind, getObject, tryGetObject, NoMatchError } from "./common.js";
