@@ -1,0 +1,79 @@
+// install's flags parsed like pflag (bool=false, string slices, enums) down to the
+// rendered manifests, through the whole CLI.
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+const MINI = fileURLToPath(new URL("../fixtures/install/mini-bundle", import.meta.url));
+type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: any };
+const objects = (text: string) =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => o !== null);
+
+describe("flux install flags", () => {
+  it("parses pflag-style booleans, slices and enums", async () => {
+    const res = await runCli([
+      "install",
+      "--export",
+      "--manifests",
+      MINI,
+      "--network-policy=false",
+      "--watch-all-namespaces=false",
+      "--log-level=debug",
+      "--components",
+      "source-controller",
+      "--components=kustomize-controller",
+      "--components-extra",
+      "image-reflector-controller,image-automation-controller",
+      "--toleration-keys",
+      "a",
+      "--toleration-keys=b,c",
+      "--cluster-domain",
+      "k.local",
+      "--registry",
+      "",
+      "-n",
+      "gitops",
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toContain(
+      "# Components: source-controller,kustomize-controller,image-reflector-controller,image-automation-controller\n",
+    );
+    const objs = objects(res.stdout);
+    expect(objs.some((o) => o.kind === "NetworkPolicy")).toBe(false);
+    const deployments = objs.filter((o) => o.kind === "Deployment");
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
+      "image-automation-controller",
+      "image-reflector-controller",
+      "kustomize-controller",
+      "source-controller",
+    ]);
+    const sc = deployments.find((d) => d.metadata.name === "source-controller")!.spec.template.spec;
+    expect(sc.containers[0].args.slice(0, 3)).toEqual([
+      "--events-addr=",
+      "--watch-all-namespaces=false",
+      "--log-level=debug",
+    ]);
+    expect(sc.containers[0].args[6]).toBe("--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.k.local.");
+    expect(sc.containers[0].image).toBe("fluxcd/source-controller:v1.0.0");
+    expect(sc.tolerations.map((t: { key: string }) => t.key)).toEqual(["a", "b", "c"]);
+    expect(deployments.every((d) => d.metadata.namespace === "gitops")).toBe(true);
+  });
+
+  it("rejects unknown flags and arguments like cobra", async () => {
+    const a = await runCli(["install", "--export", "--manifests", MINI, "--log-level", "verbose"]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe(
+      `✗ invalid argument "verbose" for "--log-level" flag: unsupported value 'verbose', must be one of: debug, info, error\n`,
+    );
+    const b = await runCli(["install", "--export", "--network-policy=maybe"]);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain(`invalid argument "maybe" for "--network-policy" flag`);
+    const c = await runCli(["uninstall", "extra-arg"]);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toBe("");
+  });
+});
