@@ -43,6 +43,12 @@ command -v go >/dev/null 2>&1 || die "the Go toolchain is needed to download the
 
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS="-mod=mod"
 mkdir -p "$CACHE_ROOT"
+# One build at a time; whoever waited finds the finished bundle.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/.flux-bundle.lock"
+  flock 9
+  if [ "$(cat "$OUT/.complete" 2>/dev/null || true)" = "$STAMP" ]; then echo "$OUT"; exit 0; fi
+fi
 TMP="$(mktemp -d "$CACHE_ROOT/.bundle.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
