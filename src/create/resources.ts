@@ -416,6 +416,7 @@ export function buildImageUpdate(args: string[], opts: Opts, ctx: CommandContext
   const name = requireName(args);
   const gitRepo = str(opts.gitRepoRef);
   if (!gitRepo) throw new CliError("a reference to a GitRepository is required (--git-repo-ref)");
+  if (!str(opts.checkoutBranch)) throw new CliError("the Git repository branch is required (--checkout-branch)");
   const authorName = str(opts.authorName);
   const authorEmail = str(opts.authorEmail);
   if (!authorName) throw new CliError("the author name is required (--author-name)");

@@ -227,6 +227,19 @@ const cases: [string, string[]][] = [
     ],
   ],
   [
+    "the Git repository branch is required (--checkout-branch)",
+    [
+      "create",
+      "image",
+      "update",
+      "flux-system",
+      "--git-repo-ref=flux-system",
+      "--author-name=flux",
+      "--author-email=flux@example.com",
+      "--export",
+    ],
+  ],
+  [
     "capture group $ts used in --filter-extract not found in --filter-regex",
     [
       "create",
