@@ -302,6 +302,17 @@ export class Bootstrapper {
       // Reused as it is: never rotated. Make sure its public key can read the repository.
       const pub = b64decode(existing.data?.["identity.pub"]);
       if (pub && this.deps.registerDeployKey) await this.deps.registerDeployKey(pub);
+      const src = this.opts.source;
+      const differs =
+        (src.type === "https" &&
+          (b64decode(existing.data?.username) !== src.username ||
+            b64decode(existing.data?.password) !== src.password)) ||
+        (src.type === "ssh" && src.privateKey !== undefined && b64decode(existing.data?.identity) !== src.privateKey);
+      if (differs) {
+        this.log.warning(
+          `source secret ${quote(key)} exists with other credentials and is kept as it is: delete it and run bootstrap again to replace them`,
+        );
+      }
       this.log.success("source secret up to date");
       return;
     }

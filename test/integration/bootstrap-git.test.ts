@@ -17,7 +17,7 @@ let kubeconfig: string;
 let BUNDLE: string;
 
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: PASSWORD });
+  srv = await startGitServer({ username: "git", password: PASSWORD, extraPasswords: ["rotatedPassw0rd"] });
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   BUNDLE = await crdFreeMiniBundle();
@@ -101,6 +101,17 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(again.stderr).toContain("✔ sync manifests are up to date");
     expect(again.stderr).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
     expect(srv.log(repo, "main")).toHaveLength(2);
+    expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
+
+    // New credentials never overwrite the existing secret: a warning says how to replace them.
+    srv.onRequest = undefined;
+    const other = await withFluxStandIn(
+      { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
+      () => runCli(bootstrapArgs(repo, ns).map((a) => (a === PASSWORD ? "rotatedPassw0rd" : a))),
+    );
+    expect(other.stderr).toContain(
+      `⚠️ source secret "${ns}/flux-system" exists with other credentials and is kept as it is`,
+    );
     expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
   });
 
