@@ -160,7 +160,7 @@ function kindRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
+async function diffObject(obj: Obj, runner: DryRunner, buildNamespaces: Set<string>): Promise<ObjectDiff> {
   const apiVersion = String(obj.apiVersion ?? "");
   const kind = String(obj.kind ?? "");
   const name = String(obj.metadata?.name ?? "");
@@ -181,7 +181,21 @@ async function diffObject(obj: Obj, runner: DryRunner): Promise<ObjectDiff> {
   try {
     merged = await runner.dryRunApply(obj);
   } catch (err) {
-    const e = err as Error & { reason?: string };
+    const e = err as Error & { reason?: string; code?: number };
+    if (!live && namespace && e.code === 404 && e.message.includes(`namespaces "${namespace}" not found`)) {
+      // the namespace is created by this same apply: the server cannot dry-run into it yet
+      if (buildNamespaces.has(namespace)) {
+        const after = stripServerFields(obj);
+        if (kind === "Secret" && groupOf(apiVersion) === "") maskSecretPair(undefined, after);
+        return { action: "created", ...base(), after };
+      }
+      throw new Error(
+        `${subjectOf(kind, namespace, name)} dry-run failed: namespace "${namespace}" does not exist and is not part of the build`,
+        {
+          cause: err,
+        },
+      );
+    }
     const reason = e.reason && e.reason !== "Unknown" ? ` (${e.reason})` : "";
     throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed${reason}: ${e.message}`, { cause: err });
   }
@@ -223,9 +237,12 @@ export async function diffObjects(
 ): Promise<DiffReport> {
   const errors: string[] = [];
   let done = 0;
+  const buildNamespaces = new Set(
+    objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => String(o.metadata?.name ?? "")),
+  );
   const results = await mapConcurrent(objects, opts.concurrency ?? 8, async (obj) => {
     try {
-      return await diffObject(obj, opts.dryRunner);
+      return await diffObject(obj, opts.dryRunner, buildNamespaces);
     } catch (err) {
       errors.push((err as Error).message);
       return undefined;

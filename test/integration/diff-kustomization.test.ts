@@ -247,6 +247,36 @@ spec.replicas
     expect(r.stdout).toContain("**0 created, 3 drifted, 1 deleted, 0 unchanged, 1 skipped**");
   });
 
+  it("reports objects in a namespace the same apply creates as created", async () => {
+    const fresh = `${ns}-new`;
+    const newDir = path.join(dir, "newns");
+    mkdirSync(newDir);
+    writeFileSync(
+      path.join(newDir, "all.yaml"),
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${fresh}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inside\n  namespace: ${fresh}\ndata:\n  a: b\n`,
+    );
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: newns\nspec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+      ns,
+    );
+    const r = await runCli([
+      "diff",
+      "ks",
+      "newns",
+      "--path",
+      newDir,
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+      "--progress-bar=false",
+    ]);
+    expect(r.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
+    expect(r.stdout).toBe(`► Namespace/${fresh} created\n► ConfigMap/${fresh}/inside created\n`);
+    expect(r.code).toBe(1);
+  });
+
   it("exits 2 on errors", async () => {
     const badPath = await runCli([
       "diff",
