@@ -229,8 +229,13 @@ export async function installRequestFrom(
 export async function runInstall(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
   const { createKubeClient, resolveNamespace, loadKubeConfig } = await import("../kube/client.js");
   let namespace = ctx.globals.namespace;
-  if (ctx.globals.nsFollowsKubeContext && !ctx.globals.namespaceSet && !opts.export) {
-    namespace = resolveNamespace(await loadKubeConfig(ctx.globals), ctx.globals);
+  if (ctx.globals.nsFollowsKubeContext && !ctx.globals.namespaceSet) {
+    try {
+      namespace = resolveNamespace(await loadKubeConfig(ctx.globals), ctx.globals);
+    } catch (err) {
+      // --export needs no cluster: without a usable kubeconfig the default namespace stays.
+      if (!opts.export) throw err;
+    }
   }
   const req = await installRequestFrom(opts, ctx, namespace);
   await install(req, {
