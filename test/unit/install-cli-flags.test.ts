@@ -77,3 +77,26 @@ describe("flux install flags", () => {
     expect(c.stdout).toBe("");
   });
 });
+
+describe("flux install --export golden file", () => {
+  it("matches test/golden/install/mini-export.yaml byte for byte", async () => {
+    const { readFileSync } = await import("node:fs");
+    const golden = readFileSync(new URL("../golden/install/mini-export.yaml", import.meta.url), "utf8");
+    const res = await runCli([
+      "install",
+      "--export",
+      "--manifests",
+      MINI,
+      "--version",
+      "v2.9.5",
+      "--components-extra",
+      "source-watcher",
+      "--toleration-keys",
+      "dedicated",
+      "--image-pull-secret",
+      "regcred",
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toBe(golden);
+  });
+});
