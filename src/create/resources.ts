@@ -383,10 +383,8 @@ export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext
   if (reflect && !(REFLECT_DIGEST as readonly string[]).includes(reflect)) {
     throw new CliError(`invalid value for --reflect-digest, must be one of ${REFLECT_DIGEST.join(", ")}`);
   }
+  // the policy's own --interval (digest checks with --reflect-digest=Always); unset by default
   const interval = intervalSet ? str(opts.interval) : "";
-  if (interval && reflect !== "Always") {
-    throw new CliError("the --interval flag can only be used with --reflect-digest=Always");
-  }
   return imagePolicy({
     name,
     namespace: ctx.globals.namespace,
