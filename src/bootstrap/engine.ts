@@ -320,14 +320,17 @@ export class Bootstrapper {
     const src = this.opts.source;
     const { gitSecret } = await import("../manifests/secrets.js");
     let secret: KubeObject;
+    let publicKey: string | undefined;
     if (src.type === "ssh") {
       const pair = src.privateKey
         ? this.deps.loadKeyPair(src.privateKey, src.password)
         : this.deps.generateKeyPair({ algorithm: src.algorithm, rsaBits: src.rsaBits, ecdsaCurve: src.ecdsaCurve });
       const knownHosts = await this.deps.scanHostKey(src.sshHostPort, 30_000);
       this.log.success(`public key: ${pair.publicKey.trim()}`);
-      if (this.deps.registerDeployKey) await this.deps.registerDeployKey(pair.publicKey);
-      else if (!src.privateKey && this.deps.onNewPublicKey) await this.deps.onNewPublicKey(pair.publicKey);
+      if (!this.deps.registerDeployKey && !src.privateKey && this.deps.onNewPublicKey) {
+        await this.deps.onNewPublicKey(pair.publicKey);
+      }
+      publicKey = pair.publicKey;
       secret = gitSecret({
         name: secretName,
         namespace,
@@ -352,9 +355,12 @@ export class Bootstrapper {
         password: creds.password,
       }) as KubeObject;
     }
+    // The secret first, then the deploy key: a run interrupted in between registers the
+    // key of the existing secret next time, so the repository never collects stale keys.
     this.log.action(`applying source secret ${quote(key)}`);
     await this.createSecret(secret);
     this.changed = true;
+    if (publicKey && this.deps.registerDeployKey) await this.deps.registerDeployKey(publicKey);
     this.log.success("reconciled source secret");
   }
 

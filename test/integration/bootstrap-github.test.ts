@@ -159,6 +159,23 @@ describe("flux bootstrap github", () => {
     expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
   });
 
+  it("converges with one deploy key after a run that stopped between the secret and the key", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    gh.http.failRoute("POST", new RegExp(`^/repos/acme/${repo}/keys$`), 4, 503);
+    const first = await run(repo, ns, {}, { standIn: false });
+    expect(String((first.error as Error).message)).toContain("(HTTP 503)");
+    expect(gh.repo("acme", repo)!.keys).toHaveLength(0);
+    const data = (await secretData(ns))!;
+    const second = await run(repo, ns);
+    expect(second.error).toBeUndefined();
+    expect(second.lines).toContain("✔ source secret up to date");
+    const keys = gh.repo("acme", repo)!.keys;
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.key).toBe(data["identity.pub"]!.trim());
+    expect(await secretData(ns)).toEqual(data);
+  });
+
   it("opens a pull request, waits for its merge, then finishes; --wait=false stops at the URL", async () => {
     const repo = uniqueName("fleet");
     const ns = uniqueName("fb-gh");

@@ -55,6 +55,19 @@ export class JsonServer {
     this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler });
   }
 
+  private routeFaults: { method: string; path: RegExp; count: number; status: number; body: unknown }[] = [];
+
+  /** The next `count` requests matching method + path fail with `status`. */
+  failRoute(
+    method: string,
+    path: RegExp,
+    count: number,
+    status = 503,
+    body: unknown = { message: "Service Unavailable" },
+  ): void {
+    this.routeFaults.push({ method, path, count, status, body });
+  }
+
   /** The next `count` requests fail with `status` (default 502) before reaching a route. */
   failNext(count: number, status = 502, body: unknown = { message: "Server Error" }): void {
     this.faults.push({ count, status, body });
@@ -95,7 +108,11 @@ export class JsonServer {
       body,
     };
     const fault = this.faults[0];
-    if (fault) {
+    const routeFault = this.routeFaults.find((f) => f.count > 0 && f.method === r.method && f.path.test(pathname));
+    if (routeFault) {
+      routeFault.count--;
+      out = { status: routeFault.status, body: routeFault.body };
+    } else if (fault) {
       fault.count--;
       if (fault.count <= 0) this.faults.shift();
       out = { status: fault.status, body: fault.body };
