@@ -538,9 +538,9 @@ export class RegistryClient {
   }
 
   /** All tags, following the Link header pagination. */
-  async listTags(repository: string): Promise<string[]> {
+  async listTags(repository: string, pageSize = 1000): Promise<string[]> {
     const tags: string[] = [];
-    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    let path: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
     let url: string | undefined;
     for (let page = 0; page < 1000 && (path !== undefined || url !== undefined); page++) {
       const res: HttpResponse = await this.request({

@@ -95,6 +95,7 @@ export const runPushArtifact: Run = async (args, opts, ctx) => {
   const p = str(opts.path);
   if (p === "") throw new CliError(`invalid path ""`);
   const { url, ref } = parseArtifactUrl(args[0]!);
+  if (ref.digest) throw new CliError(`artifact tag parsing failed: '${url}' has a digest; push needs a tag`);
   const { parseAnnotations, pushArtifact } = await import("./artifact.js");
   await withStdinPath(p, ctx, async (src) => {
     try {

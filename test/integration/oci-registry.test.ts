@@ -412,6 +412,24 @@ describe("tampering and errors", () => {
       `✗ pushing artifact failed: cannot reach registry 127.0.0.1:${port}: connection refused`,
     );
 
+    const byDigest = await flux(
+      [
+        "push",
+        "artifact",
+        `oci://${reg.host}/cli/app@sha256:${"0".repeat(64)}`,
+        "--path",
+        src,
+        "--source",
+        "s",
+        "--revision",
+        "r",
+      ],
+      env(),
+    );
+    expect(byDigest.stderr).toBe(
+      `✗ artifact tag parsing failed: '${reg.host}/cli/app@sha256:${"0".repeat(64)}' has a digest; push needs a tag\n`,
+    );
+
     const noTag = await flux(["tag", "artifact", `oci://${reg.host}/cli/app:1.0.0`], env());
     expect(noTag.stderr).toBe("✗ --tag is required\n");
     const noSource = await flux(["push", "artifact", `oci://${reg.host}/cli/app:1.0.0`, "--path", src], env());
@@ -443,6 +461,25 @@ describe("tampering and errors", () => {
       env(),
     );
     expect(badOut.stderr).toBe(`✗ invalid output path ${path.join(work, "nope")}\n`);
+  });
+});
+
+describe("registry client", () => {
+  it("follows tag list pagination (Link headers)", async () => {
+    const { ref } = parseArtifactUrl(`oci://${reg.host}/paged/app:t0`);
+    const pushed = await pushArtifact(ref, src, { source: "s", revision: "r", insecure: true });
+    await tagArtifact(ref, ["t1", "t2", "t3", "t4"], { insecure: true });
+    const client = new RegistryClient({ registry: reg.host, insecure: true });
+    try {
+      // distribution 2.8 does not return pages in order; all tags, each once, is the contract.
+      expect((await client.listTags("paged/app", 2)).sort()).toEqual(["t0", "t1", "t2", "t3", "t4"]);
+      const m = await client.getManifest("paged/app", pushed.digest);
+      expect(m.digest).toBe(pushed.digest);
+      expect(await client.blobExists("paged/app", pushed.layerDigest)).toBe(true);
+      expect(await client.blobExists("paged/app", `sha256:${"1".repeat(64)}`)).toBe(false);
+    } finally {
+      client.close();
+    }
   });
 });
 
