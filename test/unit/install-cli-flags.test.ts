@@ -100,3 +100,35 @@ describe("flux install --export golden file", () => {
     expect(res.stdout).toBe(golden);
   });
 });
+
+describe("flux install without --manifests", () => {
+  it("uses the verified per-version cache, and names the URL and --manifests when it must download", async () => {
+    const { cpSync, mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const cache = mkdtempSync(path.join(os.tmpdir(), "tsflux-cache-"));
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      const dir = path.join(cache, "tsflux", "manifests", "v2.9.3");
+      cpSync(MINI, dir, { recursive: true });
+      writeFileSync(path.join(dir, ".tsflux-complete"), "sha256:test\n");
+      const hit = await runCli(["install", "--export", "--version", "v2.9.3"]);
+      expect(hit.code, hit.stderr).toBe(0);
+      expect(hit.stdout).toContain("# Flux Version: v2.9.3\n");
+      expect(hit.stdout).toContain("image: ghcr.io/fluxcd/source-controller:v1.0.0\n");
+
+      // Not cached: a download is attempted (offline here; online the release does not exist).
+      const miss = await runCli(["install", "--export", "--version", "v2.9.999", "--timeout", "5s"]);
+      expect(miss.code).toBe(1);
+      expect(miss.stdout).toBe("");
+      expect(miss.stderr).toMatch(
+        /^✗ failed to download manifests\.tar\.gz from https:\/\/github\.com\/fluxcd\/flux2\/releases\/download\/v2\.9\.999\/manifests\.tar\.gz, error: .*pass the directory with --manifests\n$/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
