@@ -14,7 +14,8 @@ export function cobraMessage(err: CommanderError): string {
   switch (err.code) {
     case "commander.unknownOption":
       if ((m = /unknown option '(--[^'=]+)/.exec(msg))) return `unknown flag: ${m[1]}`;
-      if ((m = /unknown option '-([^'-])([^']*)'/.exec(msg))) return `unknown shorthand flag: '${m[1]}' in -${m[1]}${m[2]}`;
+      if ((m = /unknown option '-([^'-])([^']*)'/.exec(msg)))
+        return `unknown shorthand flag: '${m[1]}' in -${m[1]}${m[2]}`;
       return msg;
     case "commander.optionMissingArgument":
       if ((m = /option '(?:-\w, )?(--[\w-]+)/.exec(msg))) return `flag needs an argument: ${m[1]}`;
@@ -28,7 +29,9 @@ export function cobraMessage(err: CommanderError): string {
       if ((m = /unknown command '([^']*)'/.exec(msg))) return `unknown command "${m[1]}" for "flux"`;
       return msg;
     case "commander.excessArguments":
-      return msg.replace(/\. Expected .*$/s, "").replace(/^too many arguments.*$/s, "accepts no arguments, too many arguments given");
+      return msg
+        .replace(/\. Expected .*$/s, "")
+        .replace(/^too many arguments.*$/s, "accepts no arguments, too many arguments given");
     default:
       return msg;
   }
