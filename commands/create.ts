@@ -45,6 +45,11 @@ function typed(cmd: Command, flags: string, description: string, defaultValue?: 
   return cmd.addOption(o);
 }
 
+/** upstream's Long text and Examples in the help. */
+function doc(cmd: Command, long: string, examples: string): Command {
+  return cmd.description(long).addHelpText("after", `\nExamples:\n${examples}`);
+}
+
 function sshFlags(cmd: Command): void {
   typed(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", "ecdsa");
   typed(cmd, "--ssh-rsa-bits <rsaKeyBits>", "SSH RSA public key bit size (multiplies of 8, min 1024)", "2048");
@@ -63,6 +68,54 @@ function registerSources(create: Command): void {
     .command("git")
     .description("Create or update a GitRepository source")
     .summary("Create or update a GitRepository source");
+  doc(
+    git.summary("Create or update a GitRepository source"),
+    `The create source git command generates a GitRepository resource and waits for it to sync.
+For Git over SSH, host and SSH keys are automatically generated and stored in a Kubernetes secret.
+For private Git repositories, the basic authentication credentials are stored in a Kubernetes secret.`,
+    `  # Create a source from a public Git repository master branch
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --branch=master
+
+  # Create a source for a Git repository pinned to specific git tag
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --tag="3.2.3"
+
+  # Create a source from a public Git repository tag that matches a semver range
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --tag-semver=">=3.2.0 <3.3.0"
+
+  # Create a source for a Git repository using SSH authentication
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master
+
+  # Create a source for a Git repository using SSH authentication and an
+  # ECDSA P-521 curve public key
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --ssh-key-algorithm=ecdsa \\
+    --ssh-ecdsa-curve=p521
+
+  # Create a source for a Git repository using SSH authentication and a
+  #	passwordless private key from file
+  # The public SSH host key will still be gathered from the host
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --private-key-file=./private.key
+
+  # Create a source for a Git repository using basic authentication
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --username=username \\
+    --password=password`,
+  );
   str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
   str(git, "--branch <string>", "git branch");
   str(git, "--tag <string>", "git tag");
@@ -108,6 +161,27 @@ function registerSources(create: Command): void {
   run(git, async () => (await sources()).runCreateSourceGit);
 
   const helm = source.command("helm").description("Create or update a HelmRepository source");
+  doc(
+    helm.summary("Create or update a HelmRepository source"),
+    `The create source helm command generates a HelmRepository resource and waits for it to fetch the index.
+For private Helm repositories, the basic authentication credentials are stored in a Kubernetes secret.`,
+    `  # Create a source for an HTTPS public Helm repository
+  flux create source helm podinfo \\
+    --url=https://stefanprodan.github.io/podinfo \\
+    --interval=10m
+
+  # Create a source for an HTTPS Helm repository using basic authentication
+  flux create source helm podinfo \\
+    --url=https://stefanprodan.github.io/podinfo \\
+    --username=username \\
+    --password=password
+
+  # Create a source for an OCI Helm repository
+  flux create source helm podinfo \\
+    --url=oci://ghcr.io/stefanprodan/charts/podinfo \\
+    --username=username \\
+    --password=password`,
+  );
   str(helm, "--url <string>", "Helm repository address");
   str(helm, "-u, --username <string>", "basic authentication username");
   str(helm, "-p, --password <string>", "basic authentication password");
@@ -124,6 +198,15 @@ function registerSources(create: Command): void {
   run(helm, async () => (await sources()).runCreateSourceHelm);
 
   const oci = source.command("oci").description("Create or update an OCIRepository");
+  doc(
+    oci.summary("Create or update an OCIRepository"),
+    `The create source oci command generates an OCIRepository resource and waits for it to be ready.`,
+    `  # Create an OCIRepository for a public container image
+  flux create source oci podinfo \\
+    --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
+    --tag=6.1.6 \\
+    --interval=10m`,
+  );
   str(oci, "--url <string>", "the OCI repository URL");
   str(oci, "--tag <string>", "the OCI artifact tag");
   str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
@@ -162,6 +245,27 @@ function registerSources(create: Command): void {
   run(oci, async () => (await sources()).runCreateSourceOCI);
 
   const bucket = source.command("bucket").description("Create or update a Bucket source");
+  doc(
+    bucket.summary("Create or update a Bucket source"),
+    `The create source bucket command generates a Bucket resource and waits for it to be downloaded.
+For Buckets with static authentication, the credentials are stored in a Kubernetes secret.`,
+    `  # Create a source for a Bucket using static authentication
+  flux create source bucket podinfo \\
+	--bucket-name=podinfo \\
+    --endpoint=minio.minio.svc.cluster.local:9000 \\
+	--insecure=true \\
+	--access-key=myaccesskey \\
+	--secret-key=mysecretkey \\
+    --interval=10m
+
+  # Create a source for an Amazon S3 Bucket using IAM authentication
+  flux create source bucket podinfo \\
+	--bucket-name=podinfo \\
+	--provider=aws \\
+    --endpoint=s3.amazonaws.com \\
+	--region=us-east-1 \\
+    --interval=10m`,
+  );
   typed(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
   str(bucket, "--bucket-name <string>", "the bucket name");
   str(bucket, "--endpoint <string>", "the bucket endpoint address");
@@ -183,6 +287,20 @@ function registerSources(create: Command): void {
   run(bucket, async () => (await sources()).runCreateSourceBucket);
 
   const chart = source.command("chart").description("Create or update a HelmChart source");
+  doc(
+    chart.summary("Create or update a HelmChart source"),
+    `The create source chart command generates a HelmChart resource and waits for the chart to be ready.`,
+    `  # Create a source for a chart residing in a HelmRepository
+  flux create source chart podinfo \\
+    --source=HelmRepository/podinfo \\
+    --chart=podinfo \\
+    --chart-version=6.x
+
+  # Create a source for a chart residing in a Git repository
+  flux create source chart podinfo \\
+    --source=GitRepository/podinfo \\
+    --chart=./charts/podinfo`,
+  );
   str(chart, "--chart <string>", "Helm chart name or path");
   str(
     chart,
@@ -217,6 +335,41 @@ function registerSources(create: Command): void {
 
 function registerWorkloads(create: Command): void {
   const ks = create.command("kustomization").alias("ks").description("Create or update a Kustomization resource");
+  doc(
+    ks.summary("Create or update a Kustomization resource"),
+    `The create command generates a Kustomization resource for a given source.`,
+    `  # Create a Kustomization resource from a source at a given path
+  flux create kustomization kyverno \\
+    --source=GitRepository/kyverno \\
+    --path="./config/release" \\
+    --prune=true \\
+    --interval=60m \\
+    --wait=true \\
+    --health-check-timeout=3m
+
+  # Create a Kustomization resource that depends on the previous one
+  flux create kustomization kyverno-policies \\
+    --depends-on=kyverno \\
+    --source=GitRepository/kyverno-policies \\
+    --path="./policies/flux" \\
+    --prune=true \\
+    --interval=5m
+
+  # Create a Kustomization using a source from a different namespace
+  flux create kustomization podinfo \\
+    --namespace=default \\
+    --source=GitRepository/podinfo.flux-system \\
+    --path="./kustomize" \\
+    --prune=true \\
+    --interval=5m
+
+  # Create a Kustomization resource that references an OCIRepository
+  flux create kustomization podinfo \\
+    --source=OCIRepository/podinfo \\
+    --target-namespace=default \\
+    --prune=true \\
+    --interval=5m`,
+  );
   typed(
     ks,
     "--source <string>",
@@ -267,6 +420,28 @@ function registerWorkloads(create: Command): void {
   run(ks, async () => (await resources()).runCreateKustomization);
 
   const hr = create.command("helmrelease").alias("hr").description("Create or update a HelmRelease resource");
+  doc(
+    hr.summary("Create or update a HelmRelease resource"),
+    `The helmrelease create command generates a HelmRelease resource for a given HelmRepository source.`,
+    `  # Create a HelmRelease with a chart from a HelmRepository source
+  flux create hr podinfo \\
+    --interval=10m \\
+    --source=HelmRepository/podinfo \\
+    --chart=podinfo \\
+    --chart-version=">4.0.0"
+
+  # Create a HelmRelease with values from local YAML files
+  flux create hr podinfo \\
+    --source=HelmRepository/podinfo \\
+    --chart=podinfo \\
+    --values=./my-values1.yaml \\
+    --values=./my-values2.yaml
+
+  # Create a HelmRelease using a chart from an OCIRepository resource
+  flux create hr podinfo \\
+    --namespace=default \\
+    --chart-ref=OCIRepository/podinfo.flux-system`,
+  );
   str(
     hr,
     "--release-name <string>",
@@ -414,6 +589,20 @@ function registerNotification(create: Command): void {
   run(receiver, async () => (await resources()).runCreateReceiver);
 
   const tenant = create.command("tenant").description("Create or update a tenant");
+  doc(
+    tenant.summary("Create or update a tenant"),
+    `The create tenant command generates namespaces, service accounts and role bindings to limit the reconcilers scope to the tenant namespaces.`,
+    `  # Create a tenant with access to a namespace 
+  flux create tenant dev-team \\
+    --with-namespace=frontend \\
+    --label=environment=dev
+
+  # Generate tenant namespaces and role bindings in YAML format
+  flux create tenant dev-team \\
+    --with-namespace=frontend \\
+    --with-namespace=backend \\
+	--export > dev-team.yaml`,
+  );
   sliceFlag(tenant, "--with-namespace <strings>", "namespace belonging to this tenant");
   str(tenant, "--with-service-account <string>", "service account belonging to this tenant");
   str(tenant, "--cluster-role <string>", "cluster role of the tenant role binding", "cluster-admin");
