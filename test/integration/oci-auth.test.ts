@@ -263,10 +263,20 @@ describe("token flow", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`► tagging artifact\n✔ artifact tagged as ${token.host}/team/app:latest\n`);
-    expect(token.tokenRequests.slice(before).every((q) => q.method === "POST" && q.grant === "refresh_token")).toBe(
-      true,
-    );
+    const used = token.tokenRequests.slice(before);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.every((q) => q.method === "POST" && q.grant === "refresh_token")).toBe(true);
     expectNoSecrets(r);
+
+    // The verbose trace shows requests, never tokens (JWTs start with "eyJ").
+    const verbose = await flux(
+      ["list", "artifacts", `oci://${token.host}/team/app`, "--insecure-registry", "--verbose"],
+      { ...emptyHome(), DOCKER_CONFIG: cfg },
+    );
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).toContain(`GET http://${token.host}/v2/team/app/tags/list?n=1000 -> 200`);
+    expect(verbose.stderr).not.toContain("eyJ");
+    expectNoSecrets(verbose);
   });
 
   it("pulls anonymously where the token server allows it, but cannot push", async () => {
