@@ -153,6 +153,23 @@ export function mirrorDirectory(root: string, target: string, skip: string[] = [
   return mirror;
 }
 
+/**
+ * The error kustomize reported, without klog framing (`E1124 ... "command
+ * failed" err="..."`) or the `Error: ` prefix of the kustomize CLI.
+ */
+export function kustomizeMessage(stderr: string): string {
+  const text = stderr.trim();
+  const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/s.exec(text);
+  if (klog) {
+    try {
+      return JSON.parse(`"${klog[1]}"`) as string;
+    } catch {
+      return klog[1]!;
+    }
+  }
+  return text.replace(/^Error: /i, "").replace(/^error: /, "");
+}
+
 export interface RunKustomizeOptions {
   command?: KustomizeCommand;
   env?: NodeJS.ProcessEnv;
@@ -196,12 +213,7 @@ export async function runKustomize(
         },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
-          const text = (stderr || err.message)
-            .split(tmp)
-            .join("")
-            .trim()
-            .replace(/^Error: /i, "")
-            .replace(/^error: /, "");
+          const text = kustomizeMessage((stderr || err.message).split(tmp).join(""));
           if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new CliError(KUSTOMIZE_NOT_FOUND));
           if (err.killed && !opts.signal?.aborted)
             return reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));

@@ -267,7 +267,7 @@ describe("flux build kustomization --dry-run", () => {
       "--dry-run",
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^✗ kustomize build failed: .*missing\.yaml/);
+    expect(r.stderr).toMatch(/^✗ kustomize build failed: accumulating resources: .*missing\.yaml/);
     expect(r.stderr).not.toContain("tsflux-build-");
     expect(r.stderr).toContain(dir);
   });

@@ -9,7 +9,7 @@ import {
   splitDocuments,
 } from "../../src/kustomize/build.js";
 import { applyFluxSpec, generatedKustomization, scanResources } from "../../src/kustomize/generator.js";
-import { mirrorDirectory, removeTree } from "../../src/kustomize/runner.js";
+import { kustomizeMessage, mirrorDirectory, removeTree } from "../../src/kustomize/runner.js";
 import { IgnoreMatcher, parsePattern, readPatterns, defaultPatterns } from "../../src/kustomize/sourceignore.js";
 import { maskSopsData, SOPS_MASK } from "../../src/kustomize/sops.js";
 
@@ -181,6 +181,17 @@ describe("mirrored build tree", () => {
     }
     expect(readdirSync(path.join(src, "app")).sort()).toEqual(before);
     expect(readdirSync(path.join(src, "base"))).toEqual(["b.yaml"]);
+  });
+});
+
+describe("kustomize errors", () => {
+  it("drops klog framing and CLI prefixes", () => {
+    expect(
+      kustomizeMessage(
+        'E1124 06:45:11.358904   17750 run.go:72] "command failed" err="accumulating resources: \\"x\\" missing"\n',
+      ),
+    ).toBe('accumulating resources: "x" missing');
+    expect(kustomizeMessage("Error: accumulating resources: boom\n")).toBe("accumulating resources: boom");
   });
 });
 
