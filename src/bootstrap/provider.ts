@@ -52,6 +52,14 @@ export async function reconcileRepository(
   let repo = await provider.getRepository(ref);
   let created = false;
   if (!repo) {
+    if (o.personal) {
+      const user = await provider.currentUser();
+      if (user.toLowerCase() !== o.owner.toLowerCase()) {
+        throw new CliError(
+          `failed to create new Git repository ${quote(full)}: --owner ${quote(o.owner)} is not the token's user ${quote(user)}; drop --personal for an organization, or use a token of ${quote(o.owner)}`,
+        );
+      }
+    }
     repo = await provider.createRepository(ref, {
       visibility: o.visibility,
       description: o.description,

@@ -118,6 +118,11 @@ export class GitHubProvider implements GitProvider {
     return { owner: repo.fullPath.slice(0, i), repo: repo.fullPath.slice(i + 1) };
   }
 
+  async currentUser(): Promise<string> {
+    const res = await this.call("failed to get the authenticated user", (o) => o.rest.users.getAuthenticated());
+    return res.data.login;
+  }
+
   async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
     const o = await this.octo();
     try {

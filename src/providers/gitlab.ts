@@ -97,6 +97,13 @@ export class GitLabProvider implements GitProvider {
     return `${ref.owner}/${ref.name}`;
   }
 
+  async currentUser(): Promise<string> {
+    const u = (await this.call("failed to get the authenticated user", (api) => api.Users.showCurrentUser())) as {
+      username: string;
+    };
+    return u.username;
+  }
+
   async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
     const full = GitLabProvider.fullPath(ref);
     const api = await this.client();

@@ -59,6 +59,8 @@ export interface GitProvider {
   readonly kind: "github" | "gitlab";
   /** The host people know ("github.com", "gitlab.example.com"). */
   readonly domain: string;
+  /** Login of the token's user. */
+  currentUser(): Promise<string>;
   getRepository(ref: RepositoryRef): Promise<Repository | undefined>;
   createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository>;
   listDeployKeys(repo: Repository): Promise<DeployKey[]>;

@@ -289,6 +289,29 @@ describe("flux bootstrap github (CLI)", () => {
     }
   });
 
+  it("refuses --personal for an owner who is not the token's user", async () => {
+    process.env.GITHUB_TOKEN = TOKEN;
+    try {
+      const res = await runCli([
+        "bootstrap",
+        "github",
+        "--kubeconfig",
+        kubeconfig,
+        `--hostname=${gh.url}`,
+        "--owner=someone-else",
+        "--repository=r",
+        "--personal",
+        "--manifests",
+        bundle,
+      ]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('--owner "someone-else" is not the token\'s user "octocat"');
+      expect(gh.repo("octocat", "r")).toBeUndefined();
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+    }
+  });
+
   it("asks for the token when GITHUB_TOKEN is unset and there is no terminal", async () => {
     delete process.env.GITHUB_TOKEN;
     const res = await runCli(["bootstrap", "github", "--owner=acme", "--repository=x"]);

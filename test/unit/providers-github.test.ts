@@ -52,6 +52,10 @@ describe("GitHubProvider", () => {
     expect((err as Error).message).toContain("name already exists on this account");
   });
 
+  it("knows the token's user", async () => {
+    expect(await provider().currentUser()).toBe("octocat");
+  });
+
   it("creates personal repositories under the authenticated user", async () => {
     const repo = await provider().createRepository(
       { owner: "octocat", name: "mine", personal: true },

@@ -45,6 +45,10 @@ describe("GitLabProvider", () => {
     expect((dup as Error).message).toContain("has already been taken");
   });
 
+  it("knows the token's user", async () => {
+    expect(await provider().currentUser()).toBe("jdoe");
+  });
+
   it("creates personal projects in the user's namespace", async () => {
     const repo = await provider().createRepository(
       { owner: "jdoe", name: "mine", personal: true },
