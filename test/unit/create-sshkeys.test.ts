@@ -198,7 +198,11 @@ describe("upstream's git-ssh-secret.yaml", () => {
     });
     await run(
       ["podinfo-auth"],
-      { url: "ssh://git@github.com/stefanprodan/podinfo", privateKeyFile: join(golden, "fixtures/ecdsa.private"), export: true },
+      {
+        url: "ssh://git@github.com/stefanprodan/podinfo",
+        privateKeyFile: join(golden, "fixtures/ecdsa.private"),
+        export: true,
+      },
       {
         globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as CommandContext["globals"],
         logger: createMemoryLogger(),
@@ -206,5 +210,27 @@ describe("upstream's git-ssh-secret.yaml", () => {
       },
     );
     expect(text).toBe(readFileSync(join(golden, "secret-git-ssh.yaml"), "utf8"));
+  });
+});
+
+describe("scanHostKey (ssh-keyscan)", () => {
+  it("fails with a clear message when no host key can be collected", async () => {
+    const { scanHostKey } = await import("../../src/create/sshkeys.js");
+    await expect(scanHostKey("127.0.0.1:1", 2000)).rejects.toThrow(
+      "unable to collect the SSH host key of [127.0.0.1]:1: no host key received",
+    );
+  });
+
+  it("explains how to get ssh-keyscan when it is missing", async () => {
+    const { scanHostKey } = await import("../../src/create/sshkeys.js");
+    const path = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      await expect(scanHostKey("github.com", 2000)).rejects.toThrow(
+        /^unable to collect the SSH host key of github\.com: ssh-keyscan was not found, install the OpenSSH client/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
