@@ -10,6 +10,11 @@ export function register(program: Command): void {
     describe: (k) => `Export ${k.kind} resources in YAML format`,
     args: "[name...]",
     groups: { source: "Export sources", image: "Export image automation objects" },
+    flags: (cmd, k) => {
+      if (k.exportsCredentials) {
+        boolFlag(cmd, "--with-credentials", "include credential secrets");
+      }
+    },
     load: async (k) => (await import("../src/ops/run.js")).makeRunExport(k),
   });
 }

@@ -58,6 +58,16 @@ export interface KindInfo {
   reconcileAnnotations?: Record<string, string>;
   /** True when this particular object has no reconciler (HelmRepository of type oci). */
   isStaticObject?: (obj: KubeObject) => boolean;
+  /** `reconcile --with-source` applies (the source is read with sourceRef). */
+  reconcileWithSource?: boolean;
+  /** `reconcile --force / --reset` apply (reconcile.fluxcd.io/forceAt, resetAt). */
+  forceReset?: boolean;
+  /** `get --show-source` adds a SOURCE column. */
+  showSource?: boolean;
+  /** `export --with-credentials` also exports the Secret named by spec.secretRef. */
+  exportsCredentials?: boolean;
+  /** Objects besides sourceRef whose events `flux events --for` shows (HelmRelease: its HelmChart). */
+  eventRefs?: (obj: KubeObject) => SourceRef[];
 }
 
 // ---------------------------------------------------------------------------
@@ -165,6 +175,7 @@ const fetched = (o: KubeObject) => `fetched revision ${artifactRevision(o)}`;
 export const KINDS: readonly KindInfo[] = [
   {
     kind: "OCIRepository",
+    exportsCredentials: true,
     group: SOURCE,
     version: "v1",
     plural: "ocirepositories",
@@ -184,6 +195,7 @@ export const KINDS: readonly KindInfo[] = [
   },
   {
     kind: "Bucket",
+    exportsCredentials: true,
     group: SOURCE,
     version: "v1",
     plural: "buckets",
@@ -203,6 +215,7 @@ export const KINDS: readonly KindInfo[] = [
   },
   {
     kind: "GitRepository",
+    exportsCredentials: true,
     group: SOURCE,
     version: "v1",
     plural: "gitrepositories",
@@ -222,6 +235,7 @@ export const KINDS: readonly KindInfo[] = [
   },
   {
     kind: "HelmRepository",
+    exportsCredentials: true,
     group: SOURCE,
     version: "v1",
     plural: "helmrepositories",
@@ -372,6 +386,16 @@ export const KINDS: readonly KindInfo[] = [
     },
     statusSelectable: true,
     successMessage: (o) => `applied revision ${helmReleaseRevision(o)}`,
+    reconcileWithSource: true,
+    forceReset: true,
+    showSource: true,
+    eventRefs: (o) => {
+      if (get(o, "spec", "chartRef")) return [];
+      const ref = localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
+      return ref
+        ? [{ kind: "HelmChart", name: `${o.metadata.namespace}-${o.metadata.name}`, namespace: ref.namespace }]
+        : [];
+    },
     sourceRef: (o) => {
       const chartRef = get(o, "spec", "chartRef");
       if (chartRef) return localRef(o, chartRef);
@@ -396,6 +420,7 @@ export const KINDS: readonly KindInfo[] = [
     columns: revisionColumns((o) => str(get(o, "status", "lastAppliedRevision"))),
     statusSelectable: true,
     successMessage: (o) => `applied revision ${str(get(o, "status", "lastAppliedRevision"))}`,
+    reconcileWithSource: true,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
   },
   {

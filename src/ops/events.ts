@@ -131,7 +131,7 @@ async function referencedSelectors(
   name: string,
   namespace: string,
 ): Promise<Selector[]> {
-  if (!k.sourceRef) return [];
+  if (!k.sourceRef && !k.eventRefs) return [];
   let obj: KubeObject;
   try {
     obj = await kubeRest<KubeObject>(client, "GET", resourcePath(resourceOf(k), namespace, name));
@@ -141,11 +141,10 @@ async function referencedSelectors(
     throw err;
   }
   const out: Selector[] = [];
-  const ref = k.sourceRef(obj);
+  const ref = k.sourceRef?.(obj);
   if (ref) out.push({ namespace: ref.namespace, fieldSelector: fieldSelector(ref.kind, ref.name) });
-  if (k.kind === "HelmRelease" && ref && !(obj.spec as { chartRef?: unknown } | undefined)?.chartRef) {
-    out.push({ namespace: ref.namespace, fieldSelector: fieldSelector("HelmChart", `${namespace}-${name}`) });
-  }
+  for (const r of k.eventRefs?.(obj) ?? [])
+    out.push({ namespace: r.namespace, fieldSelector: fieldSelector(r.kind, r.name) });
   return out;
 }
 

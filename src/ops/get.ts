@@ -57,14 +57,13 @@ export function statusMatches(obj: KubeObject, type: string, status: string): bo
   return found !== undefined && found.status.toLowerCase() === status.toLowerCase();
 }
 
-function sourceColumn(obj: KubeObject): string {
-  const k = mustKind("HelmRelease");
+function sourceColumn(k: KindInfo, obj: KubeObject): string {
   const ref = k.sourceRef?.(obj);
   return ref ? `${ref.kind}/${ref.namespace}/${ref.name}` : "";
 }
 
 export function headersFor(k: KindInfo, opts: Pick<GetOptions, "allNamespaces" | "showSource">): string[] {
-  const h = ["Name", ...(opts.showSource && k.kind === "HelmRelease" ? ["Source"] : []), ...k.columns.headers];
+  const h = ["Name", ...(opts.showSource && k.showSource ? ["Source"] : []), ...k.columns.headers];
   return opts.allNamespaces ? ["Namespace", ...h] : h;
 }
 
@@ -74,11 +73,7 @@ export function rowFor(
   opts: Pick<GetOptions, "allNamespaces" | "showSource" | "all">,
 ): string[] {
   const name = opts.all ? `${k.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
-  const row = [
-    name,
-    ...(opts.showSource && k.kind === "HelmRelease" ? [sourceColumn(obj)] : []),
-    ...k.columns.row(obj),
-  ];
+  const row = [name, ...(opts.showSource && k.showSource ? [sourceColumn(k, obj)] : []), ...k.columns.row(obj)];
   return opts.allNamespaces ? [obj.metadata.namespace ?? "", ...row] : row;
 }
 

@@ -105,13 +105,12 @@ export async function reconcileOne(
   }
 
   deps.logger.action(`annotating ${k.kind} ${name} in ${namespace} namespace`);
-  const isHelmRelease = k.kind === "HelmRelease";
   const requestedAt = await requestReconciliation(
     deps.client,
     k,
     namespace,
     name,
-    { force: isHelmRelease && opts.force, reset: isHelmRelease && opts.reset },
+    { force: Boolean(k.forceReset) && opts.force, reset: Boolean(k.forceReset) && opts.reset },
     opts.now,
   );
   deps.logger.success(`${k.kind} annotated`);

@@ -9,7 +9,13 @@ export function makeRunExport(kind: KindInfo): Run {
   return async (args, opts, ctx) => {
     const client = await clientFor(ctx);
     await runExport(
-      { kind, names: args, all: Boolean(opts.all), namespace: client.namespace },
+      {
+        kind,
+        names: args,
+        all: Boolean(opts.all),
+        namespace: client.namespace,
+        withCredentials: Boolean(opts.withCredentials),
+      },
       { client, logger: ctx.logger, stdout: ctx.io.stdout },
     );
   };

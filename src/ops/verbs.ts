@@ -35,6 +35,25 @@ export interface ExportOptions {
   names: string[];
   all: boolean;
   namespace: string;
+  /** Sources: also export the Secret named by spec.secretRef (upstream's --with-credentials). */
+  withCredentials?: boolean;
+}
+
+/** The Secret of a source's spec.secretRef as upstream exports it: name, namespace, type, data. */
+async function exportCredentials(client: RestTarget, obj: KubeObject): Promise<Record<string, unknown> | undefined> {
+  const name = (obj.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
+  if (!name) return undefined;
+  const ns = obj.metadata.namespace ?? "";
+  let secret: { type?: string; data?: Record<string, string> };
+  try {
+    secret = await kubeRest(client, "GET", resourcePath({ group: "", version: "v1", plural: "secrets" }, ns, name));
+  } catch (err) {
+    throw new CliError(`failed to retrieve secret ${name}, error: ${errorMessage(err)}`);
+  }
+  const out: Record<string, unknown> = { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: ns } };
+  if (secret.data && Object.keys(secret.data).length > 0) out.data = secret.data;
+  if (secret.type) out.type = secret.type;
+  return out;
 }
 
 export async function runExport(opts: ExportOptions, deps: VerbDeps): Promise<void> {
@@ -47,7 +66,15 @@ export async function runExport(opts: ExportOptions, deps: VerbDeps): Promise<vo
     objs = [];
     for (const name of unique(opts.names)) objs.push(await getObject(deps.client, opts.kind, opts.namespace, name));
   }
-  deps.stdout.write(toYamlDocuments(objs.map((o) => exportObject(opts.kind, o))));
+  const docs: unknown[] = [];
+  for (const o of objs) {
+    docs.push(exportObject(opts.kind, o));
+    if (opts.withCredentials) {
+      const secret = await exportCredentials(deps.client, o);
+      if (secret) docs.push(secret);
+    }
+  }
+  deps.stdout.write(toYamlDocuments(docs));
 }
 
 // ---------------------------------------------------------------------------

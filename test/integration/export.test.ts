@@ -57,6 +57,34 @@ describe("export", () => {
     expect(res.stdout).toBe((await flux("export", "kustomization", "podinfo", "-n", ns)).stdout);
   });
 
+  it("--with-credentials exports the source's Secret after it", async () => {
+    const kc = await testKubeConfig();
+    const ns2 = await createNamespace(kc);
+    await applyYaml(
+      kc,
+      `apiVersion: v1
+kind: Secret
+metadata: {name: git-auth, namespace: ${ns2}, labels: {team: a}}
+type: Opaque
+stringData: {username: git, password: s3cr3t}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: private, namespace: ${ns2}}
+spec: {interval: 1m, url: https://example.com/repo.git, ref: {branch: main}, secretRef: {name: git-auth}}`,
+    );
+    const res = await flux("export", "source", "git", "private", "--with-credentials", "-n", ns2);
+    expect(res.code).toBe(0);
+    expect(
+      res.stdout.endsWith(
+        `---\napiVersion: v1\ndata:\n  password: czNjcjN0\n  username: Z2l0\nkind: Secret\nmetadata:\n  name: git-auth\n  namespace: ${ns2}\ntype: Opaque\n`,
+      ),
+    ).toBe(true);
+    expect(res.stderr).toBe("");
+    const without = await flux("export", "source", "git", "private", "-n", ns2);
+    expect(without.stdout).not.toContain("kind: Secret");
+  });
+
   it("fails clearly: no name, missing object, empty namespace", async () => {
     const noName = await flux("export", "source", "git", "-n", ns);
     expect(noName).toMatchObject({ code: 1, stdout: "", stderr: "✗ name is required\n" });
