@@ -168,7 +168,7 @@ export function createSourceGit(deps: SourceDeps = {}): Run {
       const s = await gitCredentials(
         name,
         ctx.globals.namespace,
-        repo.metadata.labels ?? {},
+        {}, // as upstream, the credentials secret carries no labels
         str(opts.url),
         opts,
         ctx,
@@ -235,7 +235,7 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
     const s = helmSecret({
       name: `helm-${repo.metadata.name}`,
       namespace: ctx.globals.namespace,
-      labels: repo.metadata.labels,
+      // as upstream, the credentials secret carries no labels
       username: str(opts.username),
       password: str(opts.password),
       tlsCrt: certFile ? readUserFile(certFile, "failed to read cert file") : undefined,
