@@ -38,7 +38,7 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   const status = (obj.status ?? {}) as { observedGeneration?: number; lastHandledReconcileAt?: string };
   const ready = findCondition(obj, "Ready");
   const readyMsg = ready?.message ?? "";
-  if (requestedAt !== undefined && status.lastHandledReconcileAt !== requestedAt) {
+  if (requestedAt !== undefined && !handledRequest(status.lastHandledReconcileAt, requestedAt)) {
     return {
       state: "InProgress",
       message: "the controller has not handled the reconciliation request yet (is it running? see flux check)",
@@ -59,6 +59,18 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   if (ready.status === "True") return { state: "Ready", message: readyMsg };
   if (ready.status === "False") return { state: "Failed", message: readyMsg, stalled: false };
   return { state: "InProgress", message: readyMsg };
+}
+
+/**
+ * The request was handled: lastHandledReconcileAt is our request, or a later one
+ * (someone else requested again meanwhile; the controller coalesces requests).
+ */
+export function handledRequest(handled: string | undefined, requestedAt: string): boolean {
+  if (!handled) return false;
+  if (handled === requestedAt) return true;
+  const h = Date.parse(handled);
+  const r = Date.parse(requestedAt);
+  return !Number.isNaN(h) && !Number.isNaN(r) && h > r;
 }
 
 /** True when the object is suspended (spec.suspend). */

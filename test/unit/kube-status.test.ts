@@ -71,6 +71,17 @@ describe("objectState", () => {
     expect(objectState(obj(1, st), "a").state).toBe("Ready");
   });
 
+  it("accepts a later request handled meanwhile, not an earlier one", () => {
+    const st = (handled: string) => ({
+      observedGeneration: 1,
+      conditions: [ready("True")],
+      lastHandledReconcileAt: handled,
+    });
+    expect(objectState(obj(1, st("2024-01-01T00:00:02.5Z")), "2024-01-01T00:00:02.123456Z").state).toBe("Ready");
+    expect(objectState(obj(1, st("2024-01-01T00:00:01Z")), "2024-01-01T00:00:02.123456Z").state).toBe("InProgress");
+    expect(objectState(obj(1, st("not a time")), "2024-01-01T00:00:02Z").state).toBe("InProgress");
+  });
+
   it("isSuspended reads spec.suspend", () => {
     expect(isSuspended(obj(1, undefined, { suspend: true }))).toBe(true);
     expect(isSuspended(obj(1))).toBe(false);
