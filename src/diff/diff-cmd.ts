@@ -49,12 +49,15 @@ export async function runDiffKustomization(
     const options = buildOptionsFrom(args, flags, ctx, 2);
     const { createKubeClient } = await import("../kube/client.js");
     const { kubeReader } = await import("../kustomize/cluster.js");
-    const { restDryRunner } = await import("../kube/dryrun.js");
+    const { kubeDryRunner, restDryRunner } = await import("../kube/dryrun.js");
     const client = await createKubeClient(ctx.globals);
     options.namespace = client.namespace;
     options.reader = kubeReader(client);
     if (flags.progressBar !== false) spinner = startSpinner(ctx);
-    const dryRunner = await restDryRunner(client.config);
+    // A cluster reached through a proxy goes through client-node, which knows proxies.
+    const dryRunner = client.config.getCurrentCluster()?.proxyUrl
+      ? { ...kubeDryRunner(client), close: () => {} }
+      : await restDryRunner(client.config);
     try {
       report = await withDeadline(
         diffKustomization({
