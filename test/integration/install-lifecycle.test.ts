@@ -102,6 +102,21 @@ describe("flux install / check / version / uninstall", () => {
     );
   });
 
+  it("install with other options upgrades in place: only what changed is configured", async () => {
+    const res = await installWithRollout(["--log-level", "debug", "--timeout", "60s"]);
+    expect(res.code, res.stderr).toBe(0);
+    const changes = res.stderr.split("\n").filter((l) => /^[A-Z][A-Za-z]+\//.test(l));
+    expect(changes.filter((l) => l.endsWith(" configured")).sort()).toEqual(
+      DEFAULTS.map((d) => `Deployment/flux-system/${d} configured`).sort(),
+    );
+    expect(changes.filter((l) => !l.endsWith(" configured")).every((l) => l.endsWith(" unchanged"))).toBe(true);
+    const d = await deployment("flux-system", "kustomize-controller");
+    expect((d!.spec as any).template.spec.containers[0].args).toContain("--log-level=debug");
+    expect(res.stderr).toContain("✔ install finished\n");
+    // back to the defaults for the tests below
+    expect((await installWithRollout(["--timeout", "60s"])).code).toBe(0);
+  });
+
   it("check reports the distribution, the controllers and the CRDs", async () => {
     const res = await flux("check", "--poll-interval", "200ms");
     expect(res.code, res.stderr).toBe(0);
