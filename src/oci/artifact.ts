@@ -303,14 +303,15 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
       throw err;
     });
     tags.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-    const out: Metadata[] = [];
-    for (const tag of tags) {
-      if (!opts.includeCosignArtifacts && isCosignArtifact(tag)) continue;
+    const selected = tags.filter((tag) => {
+      if (!opts.includeCosignArtifacts && isCosignArtifact(tag)) return false;
       if (constraint) {
         const v = parseVersion(tag);
-        if (!v || !constraint(v)) continue;
+        if (!v || !constraint(v)) return false;
       }
-      if (re && !re.test(tag)) continue;
+      return !re || re.test(tag);
+    });
+    const fetchOne = async (tag: string): Promise<Metadata> => {
       const tagUrl = `${url}:${tag}`;
       const got = await client.getManifest(ref.repository, tag).catch((err: unknown) => {
         if (err instanceof RegistryError)
@@ -324,14 +325,23 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
       } catch {
         throw new RegistryError(`parsing manifest failed: ${tagUrl}`);
       }
-      out.push(
-        metadataFrom(
-          { schemaVersion: 2, config: { mediaType: "", size: 0, digest: "" }, layers: [], annotations },
-          tagUrl,
-          got.digest,
-        ),
+      return metadataFrom(
+        { schemaVersion: 2, config: { mediaType: "", size: 0, digest: "" }, layers: [], annotations },
+        tagUrl,
+        got.digest,
       );
-    }
+    };
+    // A few manifests at a time (the first request settles auth), results in tag order.
+    const out: Metadata[] = new Array<Metadata>(selected.length);
+    if (selected.length > 0) out[0] = await fetchOne(selected[0]!);
+    let next = 1;
+    const worker = async () => {
+      while (next < selected.length) {
+        const i = next++;
+        out[i] = await fetchOne(selected[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, Math.max(0, selected.length - 1)) }, worker));
     return out;
   } finally {
     client.close();
