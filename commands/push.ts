@@ -78,5 +78,6 @@ export function register(program: Command): void {
     "ensure reproducible image digests by setting the created timestamp to '1970-01-01T00:00:00Z'",
   );
   insecureFlag(cmd, "allows artifacts to be pushed without TLS");
+  boolFlag(cmd, "--resolve-symlinks", "resolve symlinks by copying their targets into the artifact");
   lazyAction(cmd, async () => (await import("../src/oci/run.js")).runPushArtifact);
 }

@@ -121,6 +121,7 @@ export const runPushArtifact: Run = async (args, opts, ctx) => {
       annotations,
       reproducible: opts.reproducible === true,
       ignorePaths: ignorePaths(opts),
+      resolveSymlinks: opts.resolveSymlinks === true,
     }).catch((err: unknown) => wrap("pushing artifact failed", err));
     const info = { url: `oci://${res.digestUrl}`, repository: res.repository, tag: res.tag, digest: res.digest };
     if (output === "json") ctx.io.stdout.write(JSON.stringify(info, null, 2) + "\n");
