@@ -69,6 +69,15 @@ export async function reconcileRepository(
     logger.success(`repository ${quote(full)} created`);
   } else {
     logger.success(`repository ${quote(full)} exists`);
+    const descriptionDiffers =
+      o.description !== undefined && o.description !== "" && o.description !== repo.description;
+    if (o.reconcile && (repo.visibility !== o.visibility || descriptionDiffers)) {
+      repo = await provider.updateRepository(repo, {
+        visibility: o.visibility,
+        description: o.description || undefined,
+      });
+      logger.success(`repository ${quote(full)} reconciled`);
+    }
   }
   const teams = Object.entries(o.teams);
   if (teams.length > 0) {

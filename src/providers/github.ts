@@ -11,6 +11,7 @@ import {
   type GitProvider,
   type Repository,
   type RepositoryRef,
+  type Visibility,
 } from "./types.js";
 
 export interface GitHubOptions {
@@ -45,6 +46,7 @@ interface GhRepo {
   default_branch?: string;
   private?: boolean;
   visibility?: string;
+  description?: string | null;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -110,6 +112,7 @@ export class GitHubProvider implements GitProvider {
       webUrl: r.html_url,
       defaultBranch: r.default_branch,
       visibility: (r.visibility as Repository["visibility"]) ?? (r.private ? "private" : "public"),
+      description: r.description ?? undefined,
     };
   }
 
@@ -155,6 +158,21 @@ export class GitHubProvider implements GitProvider {
       ref.personal
         ? o.rest.repos.createForAuthenticatedUser({ ...body, visibility: undefined })
         : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
+    );
+    return this.toRepo(res.data as GhRepo);
+  }
+
+  async updateRepository(
+    repo: Repository,
+    opts: { visibility: Visibility; description?: string },
+  ): Promise<Repository> {
+    const res = await this.call(`failed to reconcile Git repository "${repo.fullPath}"`, (o) =>
+      o.rest.repos.update({
+        ...this.split(repo),
+        private: opts.visibility !== "public",
+        visibility: opts.visibility as "public" | "private",
+        description: opts.description,
+      }),
     );
     return this.toRepo(res.data as GhRepo);
   }

@@ -11,6 +11,7 @@ import {
   type GitProvider,
   type Repository,
   type RepositoryRef,
+  type Visibility,
 } from "./types.js";
 
 export interface GitLabOptions {
@@ -32,6 +33,7 @@ interface GlProject {
   web_url: string;
   default_branch?: string | null;
   visibility?: string;
+  description?: string | null;
 }
 
 type Api = any;
@@ -89,6 +91,7 @@ export class GitLabProvider implements GitProvider {
       webUrl: p.web_url,
       defaultBranch: p.default_branch ?? undefined,
       visibility: p.visibility as Repository["visibility"],
+      description: p.description ?? undefined,
     };
   }
 
@@ -143,6 +146,16 @@ export class GitLabProvider implements GitProvider {
         description: opts.description || undefined,
         initializeWithReadme: opts.autoInit ?? true,
       }),
+    );
+    return this.toRepo(p as GlProject);
+  }
+
+  async updateRepository(
+    repo: Repository,
+    opts: { visibility: Visibility; description?: string },
+  ): Promise<Repository> {
+    const p = await this.call(`failed to reconcile Git repository "${repo.fullPath}"`, (api) =>
+      api.Projects.edit(repo.id, { visibility: opts.visibility, description: opts.description }),
     );
     return this.toRepo(p as GlProject);
   }

@@ -23,6 +23,7 @@ export interface Repository {
   webUrl: string;
   defaultBranch?: string;
   visibility?: Visibility;
+  description?: string;
 }
 
 export interface CreateRepositoryOptions {
@@ -63,6 +64,8 @@ export interface GitProvider {
   currentUser(): Promise<string>;
   getRepository(ref: RepositoryRef): Promise<Repository | undefined>;
   createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository>;
+  /** Updates the visibility and (when given) the description of an existing repository. */
+  updateRepository(repo: Repository, opts: { visibility: Visibility; description?: string }): Promise<Repository>;
   listDeployKeys(repo: Repository): Promise<DeployKey[]>;
   addDeployKey(repo: Repository, key: { title: string; key: string; readOnly: boolean }): Promise<DeployKey>;
   /** GitHub: the team's permission on the repository, or undefined without access. */

@@ -128,6 +128,19 @@ describe("flux bootstrap github", () => {
     expect(await secretData(ns)).toEqual(data);
   });
 
+  it("changes an existing repository's visibility only with --reconcile", async () => {
+    const repo = uniqueName("fleet");
+    const ns = uniqueName("fb-gh");
+    await gh.addRepo("acme", repo, { "README.md": "x\n" }, "private");
+    const plain = await run(repo, ns, { visibility: "public" });
+    expect(plain.error).toBeUndefined();
+    expect(gh.repo("acme", repo)!.visibility).toBe("private");
+    const reconciled = await run(repo, ns, { visibility: "public", reconcile: true });
+    expect(reconciled.error).toBeUndefined();
+    expect(reconciled.lines).toContain(`✔ repository "acme/${repo}" reconciled`);
+    expect(gh.repo("acme", repo)!.visibility).toBe("public");
+  });
+
   it("registers a read-write key with --read-write-key and ed25519 keys on request", async () => {
     const repo = uniqueName("fleet");
     const ns = uniqueName("fb-gh");

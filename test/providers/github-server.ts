@@ -194,6 +194,28 @@ export class GitHubServer {
       return "status" in r ? r : { status: 200, body: this.repoJson(r) };
     });
 
+    h.route("PATCH", "/repos/:owner/:repo", (req, p) => {
+      const r = this.getRepo(p);
+      if ("status" in r) return r;
+      if (req.body.visibility !== undefined || req.body.private !== undefined) {
+        const visibility = String(req.body.visibility ?? (req.body.private ? "private" : "public"));
+        if (!["public", "private", "internal"].includes(visibility)) {
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              errors: [{ resource: "Repository", code: "invalid", field: "visibility" }],
+              documentation_url: DOCS,
+            },
+          };
+        }
+        r.visibility = visibility;
+        r.private = visibility !== "public";
+      }
+      if (typeof req.body.description === "string") r.description = req.body.description;
+      return { status: 200, body: this.repoJson(r) };
+    });
+
     const create = async (owner: string, req: Req): Promise<Res> => {
       const name = String(req.body.name ?? "");
       if (!name)

@@ -189,6 +189,18 @@ export class GitLabServer {
     h.route("GET", "/projects/:id", (_req, p) =>
       this.withProject(p, (pr) => ({ status: 200, body: this.projectJson(pr) })),
     );
+    h.route("PUT", "/projects/:id", (req, p) =>
+      this.withProject(p, (pr) => {
+        if (req.body.visibility !== undefined) {
+          const v = String(req.body.visibility);
+          if (!["public", "private", "internal"].includes(v))
+            return { status: 400, body: { error: "visibility does not have a valid value" } };
+          pr.visibility = v;
+        }
+        if (typeof req.body.description === "string") pr.description = req.body.description;
+        return { status: 200, body: this.projectJson(pr) };
+      }),
+    );
     h.route("POST", "/projects", async (req) => {
       const name = String(req.body.path ?? req.body.name ?? "");
       const nsId = req.body.namespace_id as number | undefined;

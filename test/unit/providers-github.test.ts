@@ -52,6 +52,16 @@ describe("GitHubProvider", () => {
     expect((err as Error).message).toContain("name already exists on this account");
   });
 
+  it("updates visibility and description", async () => {
+    const p = provider();
+    await gh.addRepo("acme", "upd");
+    const repo = (await p.getRepository({ owner: "acme", name: "upd", personal: false }))!;
+    expect(repo.visibility).toBe("private");
+    const updated = await p.updateRepository(repo, { visibility: "public", description: "Fleet" });
+    expect(updated).toMatchObject({ visibility: "public", description: "Fleet" });
+    expect(gh.repo("acme", "upd")!.private).toBe(false);
+  });
+
   it("knows the token's user", async () => {
     expect(await provider().currentUser()).toBe("octocat");
   });

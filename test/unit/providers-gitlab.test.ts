@@ -45,6 +45,15 @@ describe("GitLabProvider", () => {
     expect((dup as Error).message).toContain("has already been taken");
   });
 
+  it("updates visibility and description", async () => {
+    const p = provider();
+    await gl.addProject("acme/upd");
+    const repo = (await p.getRepository({ owner: "acme", name: "upd", personal: false }))!;
+    const updated = await p.updateRepository(repo, { visibility: "internal", description: "Fleet" });
+    expect(updated).toMatchObject({ visibility: "internal", description: "Fleet" });
+    expect(gl.project("acme/upd")!.visibility).toBe("internal");
+  });
+
   it("knows the token's user", async () => {
     expect(await provider().currentUser()).toBe("jdoe");
   });
