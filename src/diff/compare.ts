@@ -93,48 +93,69 @@ function compareMaps(
 }
 
 function compareLists(before: JsonValue[], after: JsonValue[], path: PathElement[]): FieldChange[] {
-  const id = identifierOf(before) ?? identifierOf(after);
-  const idOk =
-    id && identifierOf(before.length ? before : after) === id && (after.length === 0 || identifierOf(after) === id);
-  if (id && idOk) {
-    const out: FieldChange[] = [];
+  if (before.length === 0 && after.length === 0) return [];
+  // dyff's order: one entry at the list's path (order change, removals,
+  // additions), then the changes inside the entries both sides have
+  const head: FieldChange[] = [];
+  const nested: FieldChange[] = [];
+  const id = identifierOf(before.length ? before : after);
+  if (
+    id &&
+    (before.length === 0 || identifierOf(before) === id) &&
+    (after.length === 0 || identifierOf(after) === id)
+  ) {
     const nameOf = (e: JsonValue) => (e as { [k: string]: JsonValue })[id] as string;
     const afterNames = new Set(after.map(nameOf));
     const beforeNames = new Set(before.map(nameOf));
-    const removed = before.filter((e) => !afterNames.has(nameOf(e)));
-    const added = after.filter((e) => !beforeNames.has(nameOf(e)));
-    if (removed.length) out.push({ path, type: "removed", entries: "list", before: removed });
-    if (added.length) out.push({ path, type: "added", entries: "list", after: added });
     const commonBefore = before.filter((e) => afterNames.has(nameOf(e))).map(nameOf);
     const commonAfter = after.filter((e) => beforeNames.has(nameOf(e))).map(nameOf);
     if (!deepEqual(commonBefore, commonAfter))
-      out.push({ path, type: "order", before: commonBefore, after: commonAfter });
+      head.push({ path, type: "order", before: commonBefore, after: commonAfter });
+    const removed = before.filter((e) => !afterNames.has(nameOf(e)));
+    const added = after.filter((e) => !beforeNames.has(nameOf(e)));
+    if (removed.length) head.push({ path, type: "removed", entries: "list", before: removed });
+    if (added.length) head.push({ path, type: "added", entries: "list", after: added });
     for (const e of before) {
       const name = nameOf(e);
       const other = after.find((x) => nameOf(x) === name);
-      if (other !== undefined) out.push(...compareValues(e, other, [...path, { name, id }]));
+      if (other !== undefined) nested.push(...compareValues(e, other, [...path, { name, id }]));
     }
-    return out;
+    return [...head, ...nested];
   }
-  const scalars = (l: JsonValue[]) => l.every((e) => e === null || typeof e !== "object");
-  if (scalars(before) && scalars(after)) {
-    const key = (e: JsonValue) => JSON.stringify(e);
-    const afterKeys = after.map(key);
-    const beforeKeys = before.map(key);
-    const removed = before.filter((e) => !afterKeys.includes(key(e)));
-    const added = after.filter((e) => !beforeKeys.includes(key(e)));
-    const out: FieldChange[] = [];
-    if (removed.length) out.push({ path, type: "removed", entries: "list", before: removed });
-    if (added.length) out.push({ path, type: "added", entries: "list", after: added });
-    if (!removed.length && !added.length) out.push({ path, type: "order", before, after });
-    return out;
+  if (before.length === 1 && after.length === 1) return compareValues(before[0], after[0], [...path, { index: 0 }]);
+  // simple lists: entries compared by value, duplicates counted
+  const key = (e: JsonValue) => JSON.stringify(e);
+  const count = (l: JsonValue[]) => {
+    const m = new Map<string, number>();
+    for (const e of l) m.set(key(e), (m.get(key(e)) ?? 0) + 1);
+    return m;
+  };
+  const cb = count(before);
+  const ca = count(after);
+  const removed: JsonValue[] = [];
+  const added: JsonValue[] = [];
+  const seenB = new Set<string>();
+  for (const e of before) {
+    const k = key(e);
+    if (seenB.has(k)) continue;
+    seenB.add(k);
+    for (let i = 0; i < (cb.get(k) ?? 0) - (ca.get(k) ?? 0); i++) removed.push(e);
   }
-  const out: FieldChange[] = [];
-  const common = Math.min(before.length, after.length);
-  for (let i = 0; i < common; i++) out.push(...compareValues(before[i], after[i], [...path, { index: i }]));
-  if (before.length > common) out.push({ path, type: "removed", entries: "list", before: before.slice(common) });
-  if (after.length > common) out.push({ path, type: "added", entries: "list", after: after.slice(common) });
-  return out;
+  const seenA = new Set<string>();
+  for (const e of after) {
+    const k = key(e);
+    if (seenA.has(k)) continue;
+    seenA.add(k);
+    for (let i = 0; i < (ca.get(k) ?? 0) - (cb.get(k) ?? 0); i++) added.push(e);
+  }
+  const commonBefore = before.filter((e) => ca.has(key(e)));
+  const commonAfter = after.filter((e) => cb.has(key(e)));
+  if (commonBefore.length === commonAfter.length && !deepEqual(commonBefore, commonAfter)) {
+    head.push({ path, type: "order", before: commonBefore, after: commonAfter });
+  }
+  if (removed.length) head.push({ path, type: "removed", entries: "list", before: removed });
+  if (added.length) head.push({ path, type: "added", entries: "list", after: added });
+  return head;
 }
 
 /** dyff's dot-style path: `spec.template.spec.containers.app.image`, `(root level)` for the top. */

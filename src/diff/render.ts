@@ -150,7 +150,14 @@ export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): s
 /** The dyff-style report of an object's changes (as upstream prints after `drifted`). */
 export function renderChanges(changes: FieldChange[], p: Palette = plainPalette): string {
   let out = "";
-  for (const c of changes) out += "\n" + dotPath(c.path) + "\n" + renderChangeDetail(c, p);
+  let prev: string | undefined;
+  for (const c of changes) {
+    const where = dotPath(c.path);
+    // details at the same path (an order change, removals, additions) share one header
+    if (where !== prev) out += "\n" + where + "\n";
+    out += renderChangeDetail(c, p);
+    prev = where;
+  }
   return out + "\n";
 }
 
