@@ -369,6 +369,20 @@ describe("tampering and errors", () => {
     );
     expect(await readdir(out)).toEqual(["keep.txt"]);
 
+    // A blob that grew in storage is cut off at its descriptor size.
+    const { ref: grownRef } = parseArtifactUrl(`oci://${reg.host}/tamper/grown:v1`);
+    const grown = await pushArtifact(grownRef, path.join(src, "apps"), { source: "s", revision: "r", insecure: true });
+    await writeFile(
+      reg.blobPath(grown.layerDigest),
+      Buffer.concat([await readFile(reg.blobPath(grown.layerDigest)), Buffer.alloc(4096)]),
+    );
+    const grownPull = await flux(["pull", "artifact", `oci://${reg.host}/tamper/grown:v1`, "-o", out], env());
+    expect(grownPull.code).toBe(1);
+    expect(grownPull.stderr.trimEnd().split("\n").pop()).toBe(
+      `✗ blob ${grown.layerDigest} is bigger than its descriptor size of ${grown.manifest.layers[0]!.size} bytes`,
+    );
+    expect(await readdir(out)).toEqual(["keep.txt"]);
+
     const diff = await flux(
       ["diff", "artifact", `oci://${reg.host}/tamper/app:v1`, "--path", path.join(work, "pulled-tampered")],
       env(),
