@@ -5,7 +5,7 @@
 // rootcertbundle trusts). Everything is removed on stop().
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, randomBytes, sign } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
@@ -344,9 +344,30 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   });
   proc.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
   proc.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
+  // If the test runner dies without afterAll: kill the registry on exit, and a
+  // detached watchdog does it (and removes the temp dir) even after a SIGKILL.
+  const onExit = () => {
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
+  const watchdog = spawn(
+    "sh",
+    [
+      "-c",
+      'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null; rm -rf "$3"',
+      "registry-watchdog",
+      String(process.pid),
+      String(proc.pid),
+      dir,
+    ],
+    { detached: true, stdio: "ignore" },
+  );
+  watchdog.unref();
   const scheme = opts.tls ? "https" : "http";
   const url = `${scheme}://127.0.0.1:${port}`;
   const stop = async () => {
+    process.removeListener("exit", onExit);
     if (proc.exitCode === null && proc.pid !== undefined) {
       const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
       proc.kill("SIGTERM");
@@ -355,6 +376,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     }
     await tokenServer?.close();
     await rm(dir, { recursive: true, force: true });
+    if (watchdog.exitCode === null) watchdog.kill("SIGKILL");
   };
   try {
     await waitReady(url, caCert, proc, () => output);
