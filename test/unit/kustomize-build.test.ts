@@ -10,18 +10,26 @@ import { runCli } from "../helpers/cli.js";
 const fx = (...p: string[]) => path.resolve("test/fixtures/kustomize", ...p);
 const golden = (name: string) => readFileSync(path.resolve("test/golden/build", name), "utf8");
 
+// A private TMPDIR for this file's worker, so the temp-dir check cannot see
+// other test files' builds running at the same time.
+let privateTmp: string;
+let savedTmpdir: string | undefined;
 function tsfluxTempDirs(): string[] {
-  return readdirSync(os.tmpdir()).filter((n) => n.startsWith("tsflux-build-"));
+  return readdirSync(privateTmp).filter((n) => n.startsWith("tsflux-build-"));
 }
 
 let tmp: string;
-let tempBefore: string[];
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-buildtest-"));
-  tempBefore = tsfluxTempDirs();
+  privateTmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-buildtest-tmpdir-"));
+  savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = privateTmp;
 });
 afterAll(() => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
   rmSync(tmp, { recursive: true, force: true });
+  rmSync(privateTmp, { recursive: true, force: true });
 });
 
 function snapshot(dir: string): Record<string, number> {
@@ -307,6 +315,7 @@ describe("flux build kustomization --dry-run", () => {
 
   it("leaves no temporary directory behind, on success or failure", () => {
     expect(liveTempDirCount()).toBe(0);
-    expect(tsfluxTempDirs().filter((d) => !tempBefore.includes(d))).toEqual([]);
+    expect(os.tmpdir()).toBe(privateTmp);
+    expect(tsfluxTempDirs()).toEqual([]);
   });
 });
