@@ -277,6 +277,56 @@ spec.replicas
     expect(r.code).toBe(1);
   });
 
+  it("diffs nested Kustomizations with --recursive and --local-sources", async () => {
+    const repo = path.join(dir, "repo");
+    mkdirSync(path.join(repo, "root"), { recursive: true });
+    mkdirSync(path.join(repo, "child"));
+    writeFileSync(
+      path.join(repo, "root", "child-ks.yaml"),
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: child\n  namespace: ${ns}\nspec:\n  interval: 10m\n  path: ./child\n  prune: true\n  targetNamespace: ${ns}\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+    );
+    writeFileSync(
+      path.join(repo, "child", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: child-cm\ndata:\n  a: b\n",
+    );
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: root\nspec:\n  interval: 10m\n  path: ./root\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+      ns,
+    );
+    const args = [
+      "diff",
+      "ks",
+      "root",
+      "--path",
+      path.join(repo, "root"),
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+      "--progress-bar=false",
+    ];
+    const r = await runCli([...args, "--recursive", "--local-sources", `GitRepository/${ns}/repo=${repo}`]);
+    expect(r.stdout).toBe(`► Kustomization/${ns}/child created\n► ConfigMap/${ns}/child-cm created\n`);
+    expect(r.code).toBe(1);
+    const flat = await runCli(args);
+    expect(flat.stdout).toBe(`► Kustomization/${ns}/child created\n`);
+  });
+
+  it("uses a local Kustomization file with the cluster's inventory", async () => {
+    const file = path.join(dir, "apps-local.yaml");
+    writeFileSync(
+      file,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: ${ns}\nspec:\n  interval: 10m\n  prune: true\n  targetNamespace: ${ns}\n  commonMetadata:\n    labels:\n      team: blue\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+    );
+    const r = await diff("--kustomization-file", file, "-o", "json");
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const web = report.objects.find((o: { name: string }) => o.name === "web");
+    expect(web.changes[0]).toMatchObject({ path: "metadata.labels", type: "added", after: { team: "blue" } });
+    expect(report.objects.find((o: { name: string }) => o.name === "old-service")?.action).toBe("deleted");
+  });
+
   it("exits 2 on errors", async () => {
     const badPath = await runCli([
       "diff",
