@@ -14,6 +14,7 @@ import type { Logger } from "../output/logger.js";
 import {
   COMPONENTS_FILE,
   KUSTOMIZATION_FILE,
+  SYNC_FILE,
   generateKustomization,
   generateSync,
   manifestsDir,
@@ -119,6 +120,8 @@ export interface BootstrapDeps {
   checkComponents?: (namespace: string, components: string[], timeoutMs: number) => Promise<boolean>;
   sleep?: (ms: number) => Promise<void>;
   maxPushAttempts?: number;
+  /** kustomize build of a directory (default: the real kustomize through the install engine). */
+  kustomizeBuild?: (dir: string) => Promise<string>;
 }
 
 export interface BootstrapResult {
@@ -274,7 +277,7 @@ export class Bootstrapper {
       return;
     }
     this.log.action(`installing components in ${quote(this.opts.namespace)} namespace`);
-    const manifest = this.componentsManifest ?? (await this.deps.renderComponents());
+    const manifest = await this.installManifest();
     const { parseManifests, sortForApply } = await import("../install/run.js");
     const objs = sortForApply(await parseManifests(manifest));
     const { applyObjects } = await import("../kube/apply.js");
@@ -289,6 +292,24 @@ export class Bootstrapper {
       throw new CliError(`install failed: ${await this.kubeMessage(err)}`);
     }
     this.log.success("installed components");
+  }
+
+  /**
+   * What the install applies: like upstream, the flux-system kustomization.yaml built
+   * with kustomize when the repository has one (so the user's patches apply from the
+   * first install), else gotk-components.yaml as rendered.
+   */
+  private async installManifest(): Promise<string> {
+    const components = this.componentsManifest ?? (await this.deps.renderComponents());
+    const git = this.deps.git;
+    const kfile = await git.readFile(path.join(this.dir, KUSTOMIZATION_FILE));
+    const sync = await git.readFile(path.join(this.dir, SYNC_FILE));
+    if (kfile === undefined || sync === undefined) return components;
+    const build =
+      this.deps.kustomizeBuild ??
+      (async (dir: string) => (await import("../install/kustomize.js")).kustomizeBuild(dir));
+    this.log.action(`building ${path.join(this.dir, KUSTOMIZATION_FILE)} with the repository's customizations`);
+    return build(`${git.dir}/${this.dir}`);
   }
 
   // ------------------------------------------------------------------ source secret

@@ -190,6 +190,51 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(srv.log(repo, "main")).toHaveLength(2);
   });
 
+  it("installs through the repository's kustomization.yaml, with its patches, while Flux never applied", async () => {
+    const repo = `fleet/${uniqueName("patch")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    // First run: no controllers, so the Kustomization never applies a revision.
+    expect((await runCli(bootstrapArgs(repo, ns, ["--timeout", "1s"]))).code).toBe(1);
+    const dir = `clusters/dev/${ns}`;
+    srv.commitFiles(
+      repo,
+      "main",
+      {
+        [`${dir}/kustomization.yaml`]: [
+          "apiVersion: kustomize.config.k8s.io/v1beta1",
+          "kind: Kustomization",
+          "resources:",
+          "- gotk-components.yaml",
+          "- gotk-sync.yaml",
+          "patches:",
+          "- patch: |",
+          "    - op: add",
+          "      path: /metadata/labels/patched-by",
+          "      value: fleet",
+          "  target:",
+          "    kind: Deployment",
+          "    name: source-controller",
+          "",
+        ].join("\n"),
+      },
+      "Patch source-controller",
+    );
+    // Still no controllers (the stand-in would mark the Kustomization applied and skip the install).
+    const res = await runCli(bootstrapArgs(repo, ns, ["--timeout", "1s"]));
+    expect(res.stderr).toContain("✔ installed components");
+    expect(res.stderr).toContain(`► building ${dir}/kustomization.yaml with the repository's customizations`);
+    const d = await tryGetObject(kc, {
+      group: "apps",
+      version: "v1",
+      plural: "deployments",
+      namespace: ns,
+      name: "source-controller",
+    });
+    expect(d!.metadata.labels?.["patched-by"]).toBe("fleet");
+    expect(srv.readFile(repo, "main", `${dir}/kustomization.yaml`)).toContain("patched-by");
+  });
+
   it("rebuilds its commit on top when the remote moves during the push, never forcing", async () => {
     const repo = `fleet/${uniqueName("moved")}`;
     const ns = uniqueName("fb-git");
