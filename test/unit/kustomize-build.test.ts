@@ -185,6 +185,23 @@ describe("flux build kustomization --dry-run", () => {
     expect(r.stdout.match(/comp: enabled/g)).toHaveLength(2);
   });
 
+  it("excludes files matching --ignore-paths from the generated kustomization", async () => {
+    const r = await runCli([
+      "build",
+      "ks",
+      "apps",
+      "--path",
+      fx("plain"),
+      "--kustomization-file",
+      fx("ks/apps.yaml"),
+      "--dry-run",
+      "--ignore-paths",
+      "sub/",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^kind: .*$/gm)).toEqual(["kind: Deployment"]);
+  });
+
   it("fails with --strict-substitute on a variable without value or default", async () => {
     const dir = path.join(tmp, "strict");
     mkdirSync(dir);
