@@ -1,7 +1,8 @@
 // A small OCI distribution client on node:http/https: the /v2/ ping, the auth
 // challenge (Basic, or Bearer with the token flow), blobs, manifests and tags.
-// TLS is always verified; plain HTTP only with --insecure-registry (stricter than
-// go-containerregistry, which downgrades loopback and private addresses).
+// TLS is verified unless --insecure-registry is given, which (as crane.Insecure)
+// skips verification and falls back to plain HTTP; loopback and private addresses
+// are not downgraded silently as go-containerregistry does.
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
@@ -162,7 +163,12 @@ export class RegistryClient {
     this.env = opts.env ?? process.env;
     this.agents = {
       http: new http.Agent({ keepAlive: true }),
-      https: new https.Agent({ keepAlive: true, ...(this.ca ? { ca: this.mergedCa() } : {}) }),
+      // --insecure-registry as crane.Insecure: HTTPS without verification, then plain HTTP.
+      https: new https.Agent({
+        keepAlive: true,
+        rejectUnauthorized: !this.insecure,
+        ...(this.ca ? { ca: this.mergedCa() } : {}),
+      }),
     };
   }
 
@@ -177,23 +183,45 @@ export class RegistryClient {
     this.agents.https.destroy();
   }
 
-  /** scheme://host, checked once by pinging /v2/. Plain HTTP only when asked for. */
+  /**
+   * scheme://host, checked once by pinging /v2/. HTTPS with verification; with
+   * --insecure-registry, HTTPS without verification and then plain HTTP when the
+   * registry does not speak TLS (as go-containerregistry's crane.Insecure).
+   */
   async baseUrl(): Promise<string> {
     if (this.base) return this.base;
-    const base = `${this.insecure ? "http" : "https"}://${this.registry}`;
-    this.base = base;
+    const attempt = async (base: string) => {
+      this.base = base;
+      try {
+        await this.ping();
+      } catch (err) {
+        this.base = undefined;
+        throw err;
+      }
+      return base;
+    };
     try {
-      await this.ping();
+      return await attempt(`https://${this.registry}`);
     } catch (err) {
-      this.base = undefined;
       if (err instanceof RegistryError) throw err;
       const e = err as NodeJS.ErrnoException;
+      if (this.insecure && e.name !== "AbortError") {
+        // As go-containerregistry's ping: with insecure, any HTTPS failure tries plain HTTP.
+        this.debug(
+          `HTTPS to ${this.registry} failed (${e.code ?? e.message}); trying plain HTTP (--insecure-registry)`,
+        );
+        try {
+          return await attempt(`http://${this.registry}`);
+        } catch (err2) {
+          if (err2 instanceof RegistryError) throw err2;
+          throw new RegistryError(networkMessage(err2 as NodeJS.ErrnoException, this.registry));
+        }
+      }
       let msg = networkMessage(e, this.registry);
       if (!this.insecure && isPlainHttpServerError(e))
         msg += "; the registry may serve plain HTTP: use --insecure-registry";
       throw new RegistryError(msg);
     }
-    return base;
   }
 
   private async ping(): Promise<void> {
@@ -273,7 +301,12 @@ export class RegistryClient {
           ),
         );
       } else if (isHttps) {
-        tunnel(proxy, u, this.ca ? { ca: this.mergedCa() } : {}, this.signal).then(
+        tunnel(
+          proxy,
+          u,
+          { rejectUnauthorized: !this.insecure, ...(this.ca ? { ca: this.mergedCa() } : {}) },
+          this.signal,
+        ).then(
           (socket) =>
             send(
               https.request(u, { method, headers: h, createConnection: () => socket, signal: this.signal }, onResponse),

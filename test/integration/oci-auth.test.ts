@@ -102,6 +102,18 @@ describe("basic auth (htpasswd) over TLS", () => {
     expectNoSecrets(r);
   });
 
+  it("accepts an unverified certificate only with --insecure-registry", async () => {
+    const r = await flux(
+      ["list", "artifacts", `oci://${basic.host}/nothing`, "--creds", `flux:${basic.password}`, "--insecure-registry"],
+      emptyHome(),
+    );
+    // TLS was accepted (no CA given): the registry itself answered.
+    expect(r.stderr).toBe(
+      `► logging in to registry with credentials\n✗ listing tags failed: listing tags of ${basic.host}/nothing: NAME_UNKNOWN: repository name not known to registry\n`,
+    );
+    expectNoSecrets(r);
+  });
+
   it("answers 401 without credentials and with a wrong password", async () => {
     const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: basic.caFile! };
     const none = await flux(
