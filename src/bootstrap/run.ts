@@ -139,6 +139,15 @@ async function finish(res: Promise<unknown>, dir: string): Promise<void> {
 
 // ---------------------------------------------------------------- bootstrap git
 
+/** ssh:// form of an SSH URL: scp-like "git@host:org/repo.git" becomes "ssh://git@host/org/repo.git". */
+export function sshUrl(url: string): string {
+  if (/^ssh:\/\//i.test(url)) return url;
+  const m = /^([^@/:\s]+@)?([^/:\s]+):(.*)$/.exec(url);
+  if (!m) return url;
+  const rest = m[3]!.startsWith("/") ? m[3]! : `/${m[3]!}`;
+  return `ssh://${m[1] ?? ""}${m[2]}${rest}`;
+}
+
 export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
   await bootstrapGit(opts, ctx);
 }
@@ -184,7 +193,7 @@ export async function bootstrapGit(
       caCrt: opts.caFile ? await readFile(str(opts.caFile), "utf8") : undefined,
     };
   } else {
-    const u = url.startsWith("ssh://") ? new URL(url) : new URL(`ssh://${url.replace(/:(?!\d+\/)/, "/")}`);
+    const u = new URL(sshUrl(url));
     source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);
   }
   const { createKubeClient } = await import("../kube/client.js");
@@ -208,7 +217,8 @@ export async function bootstrapGit(
     },
     ...overrides,
   };
-  const options: BootstrapOptions = { ...c.base, syncUrl: url, source };
+  // source-controller wants ssh:// URLs: scp-like git@host:path is rewritten.
+  const options: BootstrapOptions = { ...c.base, syncUrl: transport === "ssh" ? sshUrl(url) : url, source };
   await finish(bootstrap(options, deps), dir);
 }
 

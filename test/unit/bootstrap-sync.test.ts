@@ -103,3 +103,12 @@ describe("paths, deploy key names and revisions", () => {
     expect(sameRevision(undefined, "main", "abc")).toBe(false);
   });
 });
+
+describe("SSH URLs for bootstrap git", () => {
+  it("rewrites scp-like URLs into the ssh:// form source-controller accepts", async () => {
+    const { sshUrl } = await import("../../src/bootstrap/run.js");
+    expect(sshUrl("git@github.com:acme/fleet.git")).toBe("ssh://git@github.com/acme/fleet.git");
+    expect(sshUrl("ssh://git@example.com:2222/fleet.git")).toBe("ssh://git@example.com:2222/fleet.git");
+    expect(sshUrl("git@host:/srv/git/fleet.git")).toBe("ssh://git@host/srv/git/fleet.git");
+  });
+});
