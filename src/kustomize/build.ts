@@ -306,12 +306,25 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
   const spec = ks.spec ?? {};
 
   const kfile = await kustomizationFor(opts.path, spec, opts.ignorePaths);
-  const output = await runKustomize(opts.path, kfile, {
-    command: opts.kustomize,
-    env: opts.env,
-    timeoutMs: opts.timeoutMs,
-    signal: opts.signal,
-  });
+  const runOpts = { command: opts.kustomize, env: opts.env, timeoutMs: opts.timeoutMs, signal: opts.signal };
+  let output: string;
+  try {
+    output = await runKustomize(opts.path, kfile, runOpts);
+  } catch (err) {
+    // kustomize before v5 does not know sortOptions: build again in its (legacy) order
+    if (!(err instanceof CliError) || !/sortOptions/.test(err.message)) throw err;
+    const withoutSort = (text: string) => {
+      const k = JSON.parse(text) as JsonObject;
+      delete k.sortOptions;
+      return JSON.stringify(k, null, 2) + "\n";
+    };
+    const text = kfile.text;
+    output = await runKustomize(
+      opts.path,
+      { ...kfile, text: typeof text === "function" ? (d: string) => withoutSort(text(d)) : withoutSort(text) },
+      runOpts,
+    );
+  }
 
   let vars: Map<string, string> | undefined;
   let objects: KubeObj[] = [];

@@ -316,6 +316,24 @@ describe("flux build kustomization --dry-run", () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the killed kustomize finish its cleanup
   });
 
+  it("falls back to kustomize's own order with a kustomize older than v5 (no sortOptions)", async () => {
+    const fake = path.join(tmp, "old-kustomize");
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nif grep -q sortOptions "$2/kustomization.yaml"; then echo \'Error: json: unknown field "sortOptions"\' >&2; exit 1; fi\nexec kubectl kustomize --load-restrictor LoadRestrictionsNone "$2"\n',
+      { mode: 0o755 },
+    );
+    const { objects } = await buildKustomization({
+      name: "apps",
+      path: fx("plain"),
+      namespace: "flux-system",
+      kustomizationFile: fx("ks/apps.yaml"),
+      dryRun: true,
+      kustomize: { file: fake, args: ["build"], label: "kustomize" },
+    });
+    expect(objects.map((o) => o.kind)).toEqual(["ConfigMap", "ConfigMap", "Deployment"]);
+  });
+
   it("names both kustomize and kubectl when neither is on PATH", async () => {
     expect(() => findKustomize({ PATH: tmp })).toThrow(/kustomize not found: install kustomize .* or kubectl/);
     await expect(
