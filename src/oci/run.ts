@@ -32,10 +32,16 @@ async function settings(ref: Reference, opts: Opts, ctx: CommandContext, debug =
     ctx.logger.action("logging in to registry with credentials");
     credentials = parseCreds(str(opts.creds));
   } else if (provider !== "generic") {
+    // Upstream links the cloud SDKs in; tsflux relies on the provider's Docker
+    // credential helper (docker-credential-ecr-login, -gcloud, -acr-env, ...).
     ctx.logger.action("logging in to registry with provider credentials");
-    throw new CliError(
-      `error during login with provider: the '${provider}' provider needs its cloud SDK, which tsflux does not ship; use --creds or a Docker credential helper`,
-    );
+    credentials = await resolveKeychain(ref.registry);
+    if (!credentials) {
+      const helper = { aws: "ecr-login", gcp: "gcloud", azure: "acr-env" }[provider] ?? provider;
+      throw new CliError(
+        `error during login with provider: no ${provider} credentials for ${ref.registry}: configure the docker-credential-${helper} helper in the Docker config, or use --creds`,
+      );
+    }
   } else {
     credentials = await resolveKeychain(ref.registry);
   }

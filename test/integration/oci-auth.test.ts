@@ -183,6 +183,21 @@ describe("basic auth (htpasswd) over TLS", () => {
     expect(pull.code).toBe(0);
     expect(await readFile(path.join(out, "cm.yaml"), "utf8")).toContain("kind: ConfigMap");
     expectNoSecrets(pull);
+
+    // --provider relies on the provider's credential helper from the Docker config.
+    const provider = await flux(["list", "artifacts", `oci://${basic.host}/app`, "--provider", "aws"], {
+      ...env,
+      DOCKER_CONFIG: helperCfg,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    expect(provider.code).toBe(0);
+    expect(provider.stderr).toBe("► logging in to registry with provider credentials\n");
+    expect(provider.stdout).toContain(`${basic.host}/app:v1`);
+    const noHelper = await flux(["list", "artifacts", `oci://${basic.host}/app`, "--provider", "gcp"], env);
+    expect(noHelper.code).toBe(1);
+    expect(noHelper.stderr).toBe(
+      `► logging in to registry with provider credentials\n✗ error during login with provider: no gcp credentials for ${basic.host}: configure the docker-credential-gcloud helper in the Docker config, or use --creds\n`,
+    );
   });
 
   it("works as a library with an explicit CA", async () => {
