@@ -327,6 +327,37 @@ spec.replicas
     expect(report.objects.find((o: { name: string }) => o.name === "old-service")?.action).toBe("deleted");
   });
 
+  it("compares SOPS-encrypted Secrets by keys only", async () => {
+    const sopsDir = path.join(dir, "sops");
+    mkdirSync(sopsDir);
+    const secret = (keys: string[]) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: ${ns}\ndata:\n${keys
+        .map((k) => `  ${k}: ENC[AES256_GCM,data:eHg=,iv:aXY=,tag:dGFn,type:str]\n`)
+        .join("")}sops:\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n  version: 3.8.1\n`;
+    await applyYaml(
+      kc,
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ${Buffer.from("live-password").toString("base64")}\n`,
+      ns,
+    );
+    await applyYaml(
+      kc,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: sops\nspec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+      ns,
+    );
+    const run = () =>
+      runCli(["diff", "ks", "sops", "--path", sopsDir, "--kubeconfig", kubeconfig, "-n", ns, "--progress-bar=false"]);
+    writeFileSync(path.join(sopsDir, "secret.yaml"), secret(["password"]));
+    const same = await run();
+    expect(same.stdout).toBe("");
+    expect(same.code).toBe(0);
+    writeFileSync(path.join(sopsDir, "secret.yaml"), secret(["password", "username"]));
+    const more = await run();
+    expect(more.code).toBe(1);
+    expect(more.stdout).toContain(`► Secret/${ns}/db drifted`);
+    expect(more.stdout).toContain("  + one map entry added:\n    username: '***'\n");
+    expect(more.stdout).not.toContain(Buffer.from("live-password").toString("base64"));
+  });
+
   it("exits 2 on errors", async () => {
     const badPath = await runCli([
       "diff",
