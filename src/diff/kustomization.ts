@@ -216,6 +216,15 @@ async function diffObject(obj: Obj, runner: DryRunner, buildNamespaces: Set<stri
   }
   if (changes.length === 0) return { action: "unchanged", ...base() };
   if (isSecret) {
+    if (isSopsMasked(obj)) {
+      // encrypted values cannot be compared: every value is just `***`
+      for (const o of [before, after]) {
+        for (const field of ["data", "stringData"] as const) {
+          const m = o[field] as Record<string, unknown> | undefined;
+          if (m) for (const k of Object.keys(m)) m[k] = MASK;
+        }
+      }
+    }
     maskSecretPair(before, after);
     changes = compareValues(before as JsonValue, after as JsonValue);
     if (changes.length === 0)
