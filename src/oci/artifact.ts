@@ -318,7 +318,7 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
           throw new RegistryError(`fetching manifest failed: ${err.message}`, err.status, err.code);
         throw err;
       });
-      let annotations: Record<string, string> = {};
+      let annotations: Record<string, string>;
       try {
         annotations =
           (JSON.parse(got.body.toString("utf8")) as { annotations?: Record<string, string> }).annotations ?? {};
