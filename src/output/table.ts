@@ -20,10 +20,13 @@ export function titleCase(name: string): string {
   return out.toUpperCase();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Display width (ANSI stripped; East Asian wide characters count two). */
 export function displayWidth(s: string): number {
+  // Fast path: printable ASCII is one column per character.
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s.replace(ANSI, "")) {
     const cp = ch.codePointAt(0)!;
