@@ -179,7 +179,7 @@ async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<v
         { ...query, resourceVersion: rv },
         (ev) => {
           if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
-          if (ev.type === "ADDED" || ev.type === "MODIFIED") print(ev.object);
+          if (ev.type !== "BOOKMARK") print(ev.object); // like upstream, deletions too
         },
         signal,
       );
