@@ -47,45 +47,26 @@ export function findKustomizationFile(dir: string): string | undefined {
   return undefined;
 }
 
-/** Collects the ignore patterns: Flux's defaults, every .sourceignore under `root`, then `ignore`. */
-export function loadIgnorePatterns(root: string, ignore: string[] = []): IgnorePattern[] {
-  const patterns: IgnorePattern[] = [...defaultPatterns()];
-  const walk = (dir: string, domain: string[]) => {
-    const file = path.join(dir, IGNORE_FILE);
-    if (existsSync(file)) patterns.push(...readPatterns(readFileSync(file, "utf8"), domain));
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      if (name === ".git") continue;
-      const full = path.join(dir, name);
-      let isDir: boolean;
-      try {
-        isDir = statSync(full).isDirectory();
-      } catch {
-        continue;
-      }
-      if (isDir) walk(full, [...domain, name]);
-    }
-  };
-  walk(root, []);
-  if (ignore.length > 0) patterns.push(...readPatterns(ignore.join("\n"), []));
-  return patterns;
-}
-
 /**
  * Lists the resources of a generated kustomization: YAML files and directories
  * holding their own kustomization, found recursively in lexical order, as
  * `./relative/path`. Ignored files and directories are skipped.
  */
 export async function scanResources(root: string, ignore: string[] = []): Promise<string[]> {
-  const matcher = new IgnoreMatcher(loadIgnorePatterns(root, ignore));
+  // .sourceignore files are read as the walk reaches their directory (never
+  // inside an ignored one); --ignore-paths patterns come last, so they win.
+  const defaults = defaultPatterns();
+  const fromFiles: IgnorePattern[] = [];
+  const user = ignore.length > 0 ? readPatterns(ignore.join("\n"), []) : [];
+  let matcher = new IgnoreMatcher([...defaults, ...user]);
   const out: string[] = [];
   const { parseAllDocuments } = await import("yaml");
   const walk = (dir: string, rel: string[]) => {
+    const ignoreFile = path.join(dir, IGNORE_FILE);
+    if (existsSync(ignoreFile)) {
+      fromFiles.push(...readPatterns(readFileSync(ignoreFile, "utf8"), rel));
+      matcher = new IgnoreMatcher([...defaults, ...fromFiles, ...user]);
+    }
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       const relPath = [...rel, name];

@@ -104,6 +104,20 @@ describe("generated kustomization", () => {
     ]);
   });
 
+  it("scopes a nested .sourceignore to its directory and lets --ignore-paths win", async () => {
+    const root = tree(path.join(tmp, "nested-ignore"), {
+      "local.yaml": cm("top-local"),
+      "sub/.sourceignore": "local.yaml\n",
+      "sub/local.yaml": cm("sub-local"),
+      "sub/kept.yaml": cm("kept"),
+      "skipped/.sourceignore": "!*.yaml\n",
+      ".sourceignore": "skipped/\n",
+      "skipped/x.yaml": cm("x"),
+    });
+    expect(await scanResources(root)).toEqual(["./local.yaml", "./sub/kept.yaml"]);
+    expect(await scanResources(root, ["kept.yaml"])).toEqual(["./local.yaml"]);
+  });
+
   it("rejects files that are not YAML, naming the file", async () => {
     const root = tree(path.join(tmp, "bad"), { "bad.yaml": "a: [unclosed\n" });
     await expect(scanResources(root)).rejects.toThrow(/failed to decode Kubernetes YAML from .*bad\.yaml/);
