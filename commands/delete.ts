@@ -7,7 +7,7 @@ export function register(program: Command): void {
   const group = program.command("delete").description("Delete sources and resources");
   boolFlag(group, "-s, --silent", "delete resource without asking for confirmation");
   bindVerb(group, {
-    describe: (k) => `Delete a ${k.kind} resource`,
+    describe: (k) => `Delete a ${k.kind} ${k.section === "source" ? "source" : "resource"}`,
     args: "[name]",
     groups: { source: "Delete sources", image: "Delete image automation objects" },
     load: async (k) => (await import("../src/ops/run.js")).makeRunDelete(k),

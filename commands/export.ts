@@ -7,7 +7,7 @@ export function register(program: Command): void {
   const group = program.command("export").description("Export resources in YAML format");
   boolFlag(group, "--all", "select all resources");
   bindVerb(group, {
-    describe: (k) => `Export ${k.kind} resources in YAML format`,
+    describe: (k) => `Export ${k.kind} ${k.section === "source" ? "sources" : "resources"} in YAML format`,
     args: "[name...]",
     groups: { source: "Export sources", image: "Export image automation objects" },
     flags: (cmd, k) => {

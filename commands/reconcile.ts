@@ -8,10 +8,7 @@ export function register(program: Command): void {
   boolFlag(group, "--all", "reconcile all resources of the kind in that namespace, concurrently");
   boolFlag(group, "--wait", "wait for the reconciliation to finish (--wait=false only requests it)", true);
   bindVerb(group, {
-    describe: (k) =>
-      k.reconcilable
-        ? `Reconcile a ${k.kind} resource`
-        : `Reconcile a ${k.kind} resource (not supported by the object)`,
+    describe: (k) => `Reconcile a ${k.kind} ${k.section === "source" ? "source" : "resource"}`,
     args: "[name...]",
     groups: { source: "Reconcile sources", image: "Reconcile image automation objects" },
     flags: (cmd, k) => {
