@@ -6,7 +6,7 @@
 // and pushes never forced. Talks to git through GitClient, to the provider through
 // the hooks it is given, to the cluster through the kube helpers.
 import path from "node:path/posix";
-import { CliError, errorMessage } from "../errors.js";
+import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { commitAndPush, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
 import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
@@ -182,7 +182,7 @@ export class Bootstrapper {
   async ensureCloned(): Promise<void> {
     if (this.cloned) return;
     const { git } = this.deps;
-    this.log.action(`cloning branch ${quote(this.opts.branch)} from Git repository ${quote(git.url)}`);
+    this.log.action(`cloning branch ${quote(this.opts.branch)} from Git repository ${quote(redactUrls(git.url))}`);
     const res = await git.clone();
     this.cloned = true;
     if (res.newBranch) {
@@ -241,7 +241,7 @@ export class Bootstrapper {
     if (res.commit) {
       this.changed = true;
       this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(res.commit)})`);
-      this.log.action(`pushed ${what} to ${quote(git.url)}`);
+      this.log.action(`pushed ${what} to ${quote(redactUrls(git.url))}`);
     } else {
       this.log.success(`${what} are up to date`);
     }

@@ -160,6 +160,12 @@ export async function bootstrapGit(
 ): Promise<void> {
   const url = str(opts.url);
   if (!url) throw new CliError('required flag(s) "url" not set');
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) {
+    // It would end up in gotk-sync.yaml, in Git: credentials go in flags, the secret holds them.
+    throw new CliError(
+      `the --url ${redactUrls(url)} contains credentials: remove them and use --username and --password`,
+    );
+  }
   const { transportOf, createGitClient } = await import("../git/index.js");
   const transport = transportOf(url);
   if (/^http:\/\//i.test(url) && !opts.allowInsecureHttp) {

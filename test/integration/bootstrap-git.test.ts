@@ -155,6 +155,18 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
   });
 
+  it("refuses a URL with credentials in it, which would end up in Git", async () => {
+    const repo = `fleet/${uniqueName("creds")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    const url = srv.authUrl(repo);
+    const res = await runCli(bootstrapArgs(repo, ns).map((a) => (a.startsWith("--url=") ? `--url=${url}` : a)));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("contains credentials: remove them and use --username and --password");
+    expect(res.stderr).not.toContain(PASSWORD);
+    expect(srv.log(repo, "main")).toHaveLength(0);
+  });
+
   it("converges after a run interrupted during the wait", async () => {
     const repo = `fleet/${uniqueName("wait")}`;
     const ns = uniqueName("fb-git");
