@@ -37,7 +37,7 @@ fi
 # kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
 if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
   log "installing kustomize from the Go module proxy"
-  GOBIN=/usr/local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1 >&2
+  GOBIN=/usr/local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.3 >&2
 fi
 
 log "preparing the test environment (kube-apiserver, etcd, Flux CRDs)"

@@ -40,3 +40,6 @@ export {
   receiverWebhookPath,
 } from "./manifests/secrets.js";
 export { generateKeyPair, loadKeyPair, authorizedKey, openSSHPrivateKey, type KeyPair } from "./create/sshkeys.js";
+// build/diff kustomization and envsubst.
+export * as kustomize from "./kustomize/index.js";
+export * as diff from "./diff/index.js";
