@@ -479,9 +479,9 @@ export class RegistryClient {
     if (res.status !== 200)
       this.fail(res, `GET ${this.registry}/${repository}:${reference}`.replace(/:sha256:/, "@sha256:"));
     const digest = sha256(res.body);
-    if (reference.startsWith("sha256:") && digest !== reference) {
+    if (/^sha(256|512):/.test(reference) && digestOf(res.body, reference) !== reference) {
       throw new RegistryError(
-        `manifest digest mismatch for ${this.registry}/${repository}@${reference}: got ${digest}`,
+        `manifest digest mismatch for ${this.registry}/${repository}@${reference}: got ${digestOf(res.body, reference)}`,
       );
     }
     const mediaType = headerValue(res.headers["content-type"])?.split(";")[0]?.trim() ?? MANIFEST_MEDIA_TYPE;
@@ -562,7 +562,7 @@ export class RegistryClient {
     if (res.body.length !== expectedSize) {
       throw new RegistryError(`blob ${digest} size mismatch: got ${res.body.length} bytes, want ${expectedSize}`);
     }
-    const got = sha256(res.body);
+    const got = digestOf(res.body, digest);
     if (got !== digest)
       throw new RegistryError(
         `digest mismatch for blob ${digest}: got ${got}; the registry content was modified or corrupted`,
@@ -608,4 +608,10 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 export function sha256(data: Buffer): string {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+
+/** The digest of data with the algorithm of `like` (sha256 or sha512). */
+export function digestOf(data: Buffer, like: string): string {
+  const algo = like.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algo}:${createHash(algo).update(data).digest("hex")}`;
 }

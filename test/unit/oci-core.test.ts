@@ -5,7 +5,7 @@ import { artifactConfig, goJson, isCosignArtifact, parseAnnotations, rfc3339 } f
 import { hostOf, parseCreds } from "../../src/oci/auth.js";
 import { compileGoGlob, IgnoreMatcher, IgnorePattern, readPatterns } from "../../src/oci/ignore.js";
 import { parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../src/oci/reference.js";
-import { parseChallenge } from "../../src/oci/registry.js";
+import { digestOf, parseChallenge, sha256 } from "../../src/oci/registry.js";
 import { parseConstraint, parseVersion } from "../../src/oci/semver.js";
 
 describe("references", () => {
@@ -152,6 +152,13 @@ describe("semver filters", () => {
 });
 
 describe("auth", () => {
+  it("computes digests with the descriptor's algorithm", () => {
+    const data = Buffer.from("abc");
+    expect(sha256(data)).toBe("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(digestOf(data, "sha256:00")).toBe(sha256(data));
+    expect(digestOf(data, "sha512:00")).toMatch(/^sha512:ddaf35a193617aba[a-f0-9]{112}$/);
+  });
+
   it("parses Bearer and Basic challenges", () => {
     expect(
       parseChallenge(
