@@ -4,6 +4,7 @@
 import { CliError } from "../errors.js";
 import {
   isNotFound,
+  KubeConnectionError,
   KubeApiError,
   resourcePath,
   watchCollection,
@@ -75,6 +76,8 @@ export async function waitFor<T>(
   const signal = AbortSignal.any(signals);
   let lastMessage: string | undefined;
   let settled: { value?: T; error?: Error } | undefined;
+  let connectionErrors = 0;
+  let lastConnectionError: KubeConnectionError | undefined;
 
   const evaluate = (obj: KubeObject | undefined): boolean => {
     if (obj) opts.onUpdate?.(obj);
@@ -102,6 +105,12 @@ export async function waitFor<T>(
         rv = obj.metadata.resourceVersion;
       } catch (err) {
         if (signal.aborted) break;
+        if (err instanceof KubeConnectionError && connectionErrors < 5) {
+          connectionErrors++;
+          lastConnectionError = err;
+          await new Promise((r) => setTimeout(r, 250 * 2 ** connectionErrors));
+          continue;
+        }
         if (!isNotFound(err)) throw err;
         obj = undefined;
       }
@@ -144,6 +153,12 @@ export async function waitFor<T>(
             (err.statusCode === 410 || err.reason === "Expired" || err.reason === "Gone")
           ) {
             gone = true;
+          } else if (err instanceof KubeConnectionError && !signal.aborted && connectionErrors < 5) {
+            // A dropped connection (API server restart, proxy timeout): back off, then re-read and re-watch.
+            connectionErrors++;
+            lastConnectionError = err;
+            await new Promise((r) => setTimeout(r, 250 * 2 ** connectionErrors));
+            gone = true;
           } else if (!signal.aborted && !inner.signal.aborted) {
             throw err;
           }
@@ -160,6 +175,8 @@ export async function waitFor<T>(
   if (opts.signal?.aborted) {
     throw Object.assign(new Error(`waiting for ${what} was aborted`), { name: "AbortError" });
   }
+  // Never reached the API server: say so rather than "timeout".
+  if (lastConnectionError && !lastMessage) throw lastConnectionError;
   throw new WaitTimeoutError(`timeout waiting for ${what}${lastMessage ? `: ${lastMessage}` : ""}`);
 }
 

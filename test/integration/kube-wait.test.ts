@@ -122,6 +122,18 @@ describe("waitForReady", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it("an unreachable API server is reported as such, not as a timeout", async () => {
+    const c = await createKubeClient({
+      kubeconfig: await testKubeconfigPath(),
+      server: "https://127.0.0.1:1",
+      namespace: "default",
+    });
+    const err = await waitForReady(c, gitType, "default", "x", { timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /^unable to connect to the Kubernetes API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+    );
+  });
+
   it("waitForDeletion resolves when the object is deleted", async () => {
     const kc = await testKubeConfig();
     const ns = await createNamespace(kc);
