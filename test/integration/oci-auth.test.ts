@@ -356,5 +356,41 @@ describe("keychain", () => {
     expect(await resolveKeychain("helper.example.com", { env, runHelper })).toEqual({
       identityToken: "fake-helper.example.com",
     });
+
+    // credsStore answers for every registry; "not found" falls through to auths.
+    const store = await dockerConfig("docker-store", {
+      credsStore: "desktop",
+      auths: { "http://plain.example.com/v2/": { username: "a", password: "b" } },
+    });
+    const storeEnv = { DOCKER_CONFIG: store, HOME: work };
+    const desktop = async (helper: string, server: string) =>
+      server === "store.example.com"
+        ? JSON.stringify({ Username: "su", Secret: `${helper}-secret` })
+        : "ERROR:not found";
+    expect(await resolveKeychain("store.example.com", { env: storeEnv, runHelper: desktop })).toEqual({
+      username: "su",
+      password: "desktop-secret",
+    });
+    expect(await resolveKeychain("plain.example.com", { env: storeEnv, runHelper: desktop })).toEqual({
+      username: "a",
+      password: "b",
+    });
+    // Without DOCKER_CONFIG, ~/.docker/config.json is read.
+    await mkdir(path.join(work, "home2", ".docker"), { recursive: true });
+    await writeFile(
+      path.join(work, "home2", ".docker", "config.json"),
+      JSON.stringify({ auths: { "ghcr.io": { auth: Buffer.from("gh:tok").toString("base64") } } }),
+    );
+    expect(await resolveKeychain("ghcr.io", { env: { HOME: path.join(work, "home2") } })).toEqual({
+      username: "gh",
+      password: "tok",
+    });
+    // A broken config is one clear error.
+    const broken = path.join(work, "docker-broken");
+    await mkdir(broken);
+    await writeFile(path.join(broken, "config.json"), "{not json");
+    await expect(resolveKeychain("ghcr.io", { env: { DOCKER_CONFIG: broken } })).rejects.toThrow(
+      `cannot parse the Docker config file ${path.join(broken, "config.json")}: invalid JSON`,
+    );
   });
 });
