@@ -178,6 +178,10 @@ export class RegistryClient {
     return [...tls.rootCertificates, ...extra];
   }
 
+  private traceUrl(u: URL): string {
+    return traceUrl(u, this.registry);
+  }
+
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -252,7 +256,7 @@ export class RegistryClient {
       const h: Record<string, string> = { "User-Agent": this.userAgent, ...headers };
       if (body) h["Content-Length"] = String(body.length);
       const proxy = proxyFor(u, this.env);
-      this.debug(`${method} ${redactUrls(url)}${proxy ? ` via proxy ${proxy.host}` : ""}`);
+      this.debug(`${method} ${this.traceUrl(u)}${proxy ? ` via proxy ${proxy.host}` : ""}`);
       const onResponse = (res: http.IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if ([301, 302, 303, 307, 308].includes(status) && res.headers.location && redirects < 5) {
@@ -283,7 +287,7 @@ export class RegistryClient {
         });
         res.on("error", reject);
         res.on("end", () => {
-          this.debug(`${method} ${redactUrls(url)} -> ${status}`);
+          this.debug(`${method} ${this.traceUrl(u)} -> ${status}`);
           resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
         });
       };
@@ -604,6 +608,13 @@ export class RegistryClient {
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** URLs for the trace: query strings of other hosts (presigned storage URLs, token realms) are hidden. */
+export function traceUrl(u: URL, registry: string): string {
+  const clean = `${u.protocol}//${u.host}${u.pathname}`;
+  if (u.host === registry) return redactUrls(clean + u.search);
+  return u.search ? `${clean}?…` : clean;
 }
 
 export function sha256(data: Buffer): string {

@@ -5,7 +5,7 @@ import { artifactConfig, goJson, isCosignArtifact, parseAnnotations, rfc3339 } f
 import { hostOf, parseCreds } from "../../src/oci/auth.js";
 import { compileGoGlob, IgnoreMatcher, IgnorePattern, readPatterns } from "../../src/oci/ignore.js";
 import { parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../src/oci/reference.js";
-import { digestOf, parseChallenge, sha256 } from "../../src/oci/registry.js";
+import { digestOf, parseChallenge, sha256, traceUrl } from "../../src/oci/registry.js";
 import { parseConstraint, parseVersion } from "../../src/oci/semver.js";
 
 describe("references", () => {
@@ -157,6 +157,21 @@ describe("auth", () => {
     expect(sha256(data)).toBe("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect(digestOf(data, "sha256:00")).toBe(sha256(data));
     expect(digestOf(data, "sha512:00")).toMatch(/^sha512:ddaf35a193617aba[a-f0-9]{112}$/);
+  });
+
+  it("hides query strings of other hosts in the verbose trace (presigned URLs)", () => {
+    expect(traceUrl(new URL("https://reg.example.com/v2/app/tags/list?n=1000"), "reg.example.com")).toBe(
+      "https://reg.example.com/v2/app/tags/list?n=1000",
+    );
+    expect(
+      traceUrl(
+        new URL("https://bucket.s3.amazonaws.com/blob?X-Amz-Signature=secret&X-Amz-Credential=x"),
+        "reg.example.com",
+      ),
+    ).toBe("https://bucket.s3.amazonaws.com/blob?…");
+    expect(traceUrl(new URL("https://user:pw@other.example.com/x"), "reg.example.com")).toBe(
+      "https://other.example.com/x",
+    );
   });
 
   it("parses Bearer and Basic challenges", () => {
