@@ -43,3 +43,5 @@ export { generateKeyPair, loadKeyPair, authorizedKey, openSSHPrivateKey, type Ke
 // build/diff kustomization and envsubst.
 export * as kustomize from "./kustomize/index.js";
 export * as diff from "./diff/index.js";
+// install, uninstall and check.
+export * as install from "./install/index.js";
