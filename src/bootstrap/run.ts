@@ -265,9 +265,10 @@ export async function bootstrapWithProvider(
     changeRequestHooks,
   } = await import("./provider.js");
   const { GITHUB_PERMISSIONS } = await import("../providers/github.js");
-  const teams = setup.kind === "github" ? parseTeams(list(opts.team), GITHUB_PERMISSIONS) : {};
-  if (setup.kind === "gitlab" && list(opts.team).length > 0)
-    ctx.logger.warning("--team is not supported for GitLab yet, skipping it");
+  const teams = parseTeams(
+    list(opts.team),
+    setup.kind === "github" ? GITHUB_PERMISSIONS : ["pull", "push", "maintain", "admin"],
+  );
   const visibility = visibilityOf(opts, ["public", "private", "internal"]);
   const repo = await reconcileRepository(
     setup.provider,

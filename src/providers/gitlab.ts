@@ -160,6 +160,39 @@ export class GitLabProvider implements GitProvider {
     return this.toRepo(p as GlProject);
   }
 
+  /** GitLab "teams" are groups the project is shared with; permissions map to access levels. */
+  static readonly ACCESS_LEVELS: Record<string, number> = { pull: 20, push: 30, maintain: 40, admin: 50 };
+
+  private groupPath(org: string, team: string): string {
+    return team.includes("/") ? team : `${org}/${team}`;
+  }
+
+  async getTeamPermission(repo: Repository, org: string, team: string): Promise<string | undefined> {
+    const p = (await this.call(`failed to get Git repository "${repo.fullPath}"`, (api) =>
+      api.Projects.show(repo.id),
+    )) as {
+      shared_with_groups?: { group_full_path: string; group_access_level: number }[];
+    };
+    const path = this.groupPath(org, team);
+    const shared = (p.shared_with_groups ?? []).find((g) => g.group_full_path === path);
+    if (!shared) return undefined;
+    const entry = Object.entries(GitLabProvider.ACCESS_LEVELS).find(([, level]) => level === shared.group_access_level);
+    return entry?.[0] ?? String(shared.group_access_level);
+  }
+
+  async setTeamPermission(repo: Repository, org: string, team: string, permission: string): Promise<void> {
+    const level = GitLabProvider.ACCESS_LEVELS[permission];
+    if (level === undefined) throw new ProviderError(`invalid permission "${permission}" for team "${team}"`);
+    const path = this.groupPath(org, team);
+    const group = (await this.call(
+      `failed to grant permissions to team "${team}": group "${path}" not found or not accessible`,
+      (api) => api.Groups.show(path),
+    )) as { id: number };
+    await this.call(`failed to grant "${permission}" permissions to team "${team}"`, (api) =>
+      api.Projects.share(repo.id, group.id, level),
+    );
+  }
+
   async listDeployKeys(repo: Repository): Promise<DeployKey[]> {
     const keys = (await this.call(`failed to list deploy keys of "${repo.fullPath}"`, (api) =>
       api.DeployKeys.all({ projectId: repo.id, perPage: 100 }),

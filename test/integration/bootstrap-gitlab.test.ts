@@ -102,10 +102,13 @@ describe("flux bootstrap gitlab", () => {
     const name = uniqueName("fleet");
     const full = `acme/platform/clusters/${name}`;
     const ns = uniqueName("fb-gl");
-    const first = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}` });
+    const first = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}`, team: ["platform"] });
     expect(first.error).toBeUndefined();
     expect(first.lines).toContain(`✔ repository "${full}" created`);
     const project = gl.project(full)!;
+    expect(project.shares).toEqual([
+      { group_id: gl.groups.get("acme/platform"), group_full_path: "acme/platform", group_access_level: 40 },
+    ]);
     expect(project.keys).toHaveLength(1);
     expect(project.keys[0]!.can_push).toBe(false);
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
@@ -119,7 +122,7 @@ describe("flux bootstrap gitlab", () => {
       `clusters/edge/${ns}/kustomization.yaml`,
     ]);
     const commits = git.log(full, "main").length;
-    const second = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}` });
+    const second = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}`, team: ["platform"] });
     expect(second.error).toBeUndefined();
     expect(second.lines).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
     expect(gl.project(full)!.keys).toHaveLength(1);

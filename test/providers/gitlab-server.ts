@@ -33,6 +33,7 @@ export interface GlProjectState {
     target_branch: string;
     state: "opened" | "merged" | "closed";
   }[];
+  shares?: { group_id: number; group_full_path: string; group_access_level: number }[];
 }
 
 export interface GitLabServerOptions {
@@ -120,6 +121,7 @@ export class GitLabServer {
       visibility: p.visibility,
       description: p.description,
       default_branch: "main",
+      shared_with_groups: (p.shares ?? []).map((g) => ({ ...g, group_name: g.group_full_path.split("/").pop() })),
       web_url: `https://gitlab.example/${p.fullPath}`,
       http_url_to_repo: this.opts.git.url(p.fullPath),
       ssh_url_to_repo: `git@gitlab.example:${p.fullPath}.git`,
@@ -233,6 +235,24 @@ export class GitLabServer {
       );
       return { status: 201, body: this.projectJson(pr) };
     });
+    h.route("POST", "/projects/:id/share", (req, p) =>
+      this.withProject(p, (pr) => {
+        const gid = Number(req.body.group_id);
+        const access = Number(req.body.group_access);
+        const g = [...this.groups.entries()].find(([, v]) => v === gid);
+        if (!g) return { status: 404, body: { message: "404 Group Not Found" } };
+        if (![10, 20, 30, 40, 50].includes(access))
+          return { status: 400, body: { error: "group_access does not have a valid value" } };
+        pr.shares ??= [];
+        if (pr.shares.some((x) => x.group_id === gid))
+          return { status: 409, body: { message: "Group already shared with this group" } };
+        pr.shares.push({ group_id: gid, group_full_path: g[0], group_access_level: access });
+        return {
+          status: 201,
+          body: { id: pr.shares.length, project_id: pr.id, group_id: gid, group_access: access, expires_at: null },
+        };
+      }),
+    );
     h.route("GET", "/projects/:id/deploy_keys", (req, p) =>
       this.withProject(p, (pr) => paginate(req, `${this.url}/api/v4`, pr.keys, true)),
     );

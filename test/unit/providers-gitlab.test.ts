@@ -54,6 +54,20 @@ describe("GitLabProvider", () => {
     expect(gl.project("acme/upd")!.visibility).toBe("internal");
   });
 
+  it("shares the project with groups as team permissions", async () => {
+    const p = provider();
+    await gl.addProject("acme/shared");
+    const repo = (await p.getRepository({ owner: "acme", name: "shared", personal: false }))!;
+    expect(await p.getTeamPermission(repo, "acme", "platform")).toBeUndefined();
+    await p.setTeamPermission(repo, "acme", "platform", "maintain");
+    expect(await p.getTeamPermission(repo, "acme", "platform")).toBe("maintain");
+    expect(gl.project("acme/shared")!.shares).toEqual([
+      { group_id: gl.groups.get("acme/platform"), group_full_path: "acme/platform", group_access_level: 40 },
+    ]);
+    const err = await p.setTeamPermission(repo, "acme", "ghosts", "push").catch((e: unknown) => e);
+    expect((err as ProviderError).status).toBe(404);
+  });
+
   it("knows the token's user", async () => {
     expect(await provider().currentUser()).toBe("jdoe");
   });
