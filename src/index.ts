@@ -45,3 +45,8 @@ export * as kustomize from "./kustomize/index.js";
 export * as diff from "./diff/index.js";
 // install, uninstall and check.
 export * as install from "./install/index.js";
+// The registry of Flux kinds and the generic verbs over it.
+export * as kinds from "./kinds/registry.js";
+export * as ops from "./ops/index.js";
+export { waitForReady, waitFor, waitForDeletion } from "./kube/wait.js";
+export { applyObjects, applyObject, changeLine } from "./kube/apply.js";
