@@ -160,8 +160,9 @@ function b64decode(s: string | undefined): string | undefined {
 
 export class Bootstrapper {
   private changed = false;
+  private newBranch = false;
   private cloned = false;
-  private readonly opts: BootstrapOptions;
+  private opts: BootstrapOptions;
   private readonly deps: BootstrapDeps;
   private readonly dir: string;
 
@@ -185,6 +186,7 @@ export class Bootstrapper {
     this.log.action(`cloning branch ${quote(this.opts.branch)} from Git repository ${quote(redactUrls(git.url))}`);
     const res = await git.clone();
     this.cloned = true;
+    this.newBranch = res.newBranch;
     if (res.newBranch) {
       this.log.success(
         res.emptyRemote
@@ -581,7 +583,15 @@ export class Bootstrapper {
   // ------------------------------------------------------------------ run
 
   async run(): Promise<BootstrapResult> {
-    if (this.opts.pullRequest) return this.runWithPullRequest();
+    if (this.opts.pullRequest) {
+      await this.ensureCloned();
+      if (!this.newBranch) return this.runWithPullRequest();
+      // Nothing to protect yet: a request needs a base branch to merge into.
+      this.log.warning(
+        `branch ${quote(this.opts.branch)} does not exist yet: pushing to it directly instead of opening a ${this.deps.changeRequests?.noun ?? "pull request"}`,
+      );
+      this.opts = { ...this.opts, pullRequest: undefined };
+    }
     await this.reconcileComponentsInGit();
     await this.installComponents();
     this.log.success("reconciled components");

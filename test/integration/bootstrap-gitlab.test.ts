@@ -174,6 +174,22 @@ describe("flux bootstrap gitlab", () => {
   });
 });
 
+describe("flux bootstrap gitlab --pr on a repository without the branch", () => {
+  it("pushes directly, since there is no branch to protect or merge into", async () => {
+    const name = uniqueName("fleet");
+    const full = `acme/${name}`;
+    const ns = uniqueName("fb-gl");
+    await gl.addProject(full);
+    const res = await run(full, ns, { owner: "acme", repository: name, pr: true, tokenAuth: true });
+    expect(res.error).toBeUndefined();
+    expect(res.lines).toContain(
+      '⚠️ branch "main" does not exist yet: pushing to it directly instead of opening a merge request',
+    );
+    expect(gl.project(full)!.mrs).toHaveLength(0);
+    expect(git.readFile(full, "main", `clusters/edge/${ns}/gotk-sync.yaml`)).toContain("kind: GitRepository");
+  });
+});
+
 describe("flux bootstrap gitlab (CLI)", () => {
   it("bootstraps a personal project with --token-auth", async () => {
     const name = uniqueName("mine");
