@@ -7,15 +7,12 @@ const BLOCK = 512;
 const NAME_SIZE = 100;
 const PREFIX_SIZE = 155;
 
-export const C_ISDIR = 0o40000;
-export const C_ISREG = 0o100000;
-
 export type EntryType = "file" | "dir" | "symlink" | "hardlink" | "other";
 
 export interface TarEntry {
   name: string;
   type: EntryType;
-  /** Mode as stored in the header (permission bits plus Go's c_IS* type bits). */
+  /** Mode as stored in the header (permission and setuid/setgid/sticky bits; other writers may add type bits). */
   mode: number;
   size: number;
   linkname: string;
@@ -94,12 +91,14 @@ function padTo(data: Buffer): Buffer[] {
 export class TarWriter {
   private readonly chunks: Buffer[] = [];
 
+  // Go's FileInfoHeader keeps permission, setuid, setgid and sticky bits only (no
+  // c_ISDIR / c_ISREG type bits): "0000755" for a directory, "0000644" for a file.
   addDirectory(name: string, perm: number): void {
-    this.writeHeader(name, C_ISDIR | (perm & 0o7777), 0, "5");
+    this.writeHeader(name, perm & 0o7777, 0, "5");
   }
 
   addFile(name: string, perm: number, data: Buffer): void {
-    this.writeHeader(name, C_ISREG | (perm & 0o7777), data.length, "0");
+    this.writeHeader(name, perm & 0o7777, data.length, "0");
     this.chunks.push(...padTo(data));
   }
 

@@ -1,6 +1,7 @@
 // Reproducible artifact tarballs: same input, same bytes; headers like Go's
 // archive/tar writes them for fluxcd/pkg/oci; --ignore-paths and .sourceignore.
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -55,11 +56,11 @@ describe("buildArtifact", () => {
       tar.subarray(block * 512 + off, block * 512 + off + len).toString("latin1");
     // root "." directory entry
     expect(field(0, 0, 2)).toBe(".\0");
-    expect(field(0, 100, 8)).toBe("0040755\0");
+    expect(field(0, 100, 8)).toBe("0000755\0");
     expect(field(0, 156, 1)).toBe("5");
     // the file
     expect(field(1, 0, 8)).toBe("cm.yaml\0");
-    expect(field(1, 100, 8)).toBe("0100644\0");
+    expect(field(1, 100, 8)).toBe("0000644\0");
     expect(field(1, 108, 8)).toBe("0000000\0");
     expect(field(1, 116, 8)).toBe("0000000\0");
     expect(field(1, 124, 12)).toBe("00000000020\0");
@@ -75,6 +76,38 @@ describe("buildArtifact", () => {
     // GNU tar agrees
     const listing = execFileSync("tar", ["-tvzf", "-"], { input: data }).toString();
     expect(listing).toContain("0/0              16 1970-01-01 00:00 cm.yaml");
+  });
+
+  it("writes the exact tar Go's archive/tar writes for fluxcd/pkg (golden digest)", async () => {
+    // The tree below, archived by a Go program doing what fluxcd/pkg/tar.Tar does
+    // (filepath.Walk, tar.FileInfoHeader, name relative to the root, uid/gid/uname/
+    // gname and times zeroed) with go1.26.8, gives an uncompressed tar whose sha256 is:
+    const GO_TAR_SHA256 = "5a6439cdccd02813679dbfca8d2d0de93e434e950b8d584dbdd7f1c17669dfa6";
+    const long = `${"d".repeat(60)}/${"e".repeat(60)}`;
+    await tree(dir, {
+      "apps/a.yaml": "a: 1\n",
+      "apps/sub/b.yaml": "b\n",
+      "run.sh": "#!/bin/sh\n",
+      [`${long}/file.yaml`]: "x\n",
+      [`${"x".repeat(120)}.yaml`]: "y\n",
+      "héllo.yaml": "z\n",
+      "Zeta.yaml": "empty\n",
+      "empty.yaml": "",
+    });
+    for (const d of [".", "apps", "apps/sub", "d".repeat(60), long]) await chmod(path.join(dir, d), 0o755);
+    for (const f of [
+      "apps/sub/b.yaml",
+      `${long}/file.yaml`,
+      `${"x".repeat(120)}.yaml`,
+      "héllo.yaml",
+      "Zeta.yaml",
+      "empty.yaml",
+    ])
+      await chmod(path.join(dir, f), 0o644);
+    await chmod(path.join(dir, "run.sh"), 0o755);
+    await chmod(path.join(dir, "apps/a.yaml"), 0o600);
+    const built = await buildArtifact(dir, { ignorePaths: [] });
+    expect(createHash("sha256").update(gunzipSync(built.data)).digest("hex")).toBe(GO_TAR_SHA256);
   });
 
   it("keeps long and non-ASCII names (USTAR prefix, PAX path) readable by GNU tar", async () => {
@@ -141,8 +174,8 @@ describe("buildArtifact", () => {
     const built = await buildArtifact(path.join(dir, "one.yaml"));
     const entries = readTar(gunzipSync(built.data));
     expect(entries.map((e) => [e.name, e.mode.toString(8)])).toEqual([
-      [".", "40700"],
-      ["one.yaml", "100600"],
+      [".", "700"],
+      ["one.yaml", "600"],
     ]);
   });
 
