@@ -25,33 +25,36 @@ import { register as tree } from "./tree.js";
 import { register as uninstall } from "./uninstall.js";
 import { register as version } from "./version.js";
 
-export function registerAll(program: Command): void {
-  for (const register of [
-    bootstrap,
-    build,
-    check,
-    completion,
-    create,
-    del,
-    diff,
-    envsubst,
-    events,
-    exportCmd,
-    get,
-    install,
-    list,
-    logs,
-    pull,
-    push,
-    reconcile,
-    resume,
-    suspend,
-    tag,
-    trace,
-    tree,
-    uninstall,
-    version,
-  ]) {
-    register(program);
+/** Top-level verbs by name: registering only the one a command line uses keeps start-up fast. */
+export const verbs: ReadonlyArray<readonly [string, (program: Command) => void]> = [
+  ["bootstrap", bootstrap],
+  ["build", build],
+  ["check", check],
+  ["completion", completion],
+  ["create", create],
+  ["delete", del],
+  ["diff", diff],
+  ["envsubst", envsubst],
+  ["events", events],
+  ["export", exportCmd],
+  ["get", get],
+  ["install", install],
+  ["list", list],
+  ["logs", logs],
+  ["pull", pull],
+  ["push", push],
+  ["reconcile", reconcile],
+  ["resume", resume],
+  ["suspend", suspend],
+  ["tag", tag],
+  ["trace", trace],
+  ["tree", tree],
+  ["uninstall", uninstall],
+  ["version", version],
+];
+
+export function registerAll(program: Command, only?: string): void {
+  for (const [name, register] of verbs) {
+    if (only === undefined || name === only) register(program);
   }
 }

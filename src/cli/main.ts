@@ -39,7 +39,7 @@ export function cobraMessage(err: CommanderError): string {
 
 export async function main(argv: string[] = process.argv.slice(2), io: IO = processIO()): Promise<number> {
   const logger = createLogger({ stream: io.stderr });
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   const output = {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),

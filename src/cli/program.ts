@@ -1,13 +1,17 @@
 // The root command: upstream flux's global flags, cobra-like error wording, and the
 // whole command tree. Declaring flags is cheap; engines load when a command runs.
 import { Command, Option } from "commander";
-import { registerAll } from "../../commands/index.js";
+import { registerAll, verbs } from "../../commands/index.js";
 import { CLI_VERSION } from "../version.js";
 import { DEFAULT_NAMESPACE, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
 import { arrayFlag, boolFlag, durationFlag } from "./flags.js";
 
-export function buildProgram(io?: IO): Command {
+/**
+ * Builds the command tree. Given the command line, only the verb it names is
+ * registered (the whole tree otherwise: help, completion, unknown commands).
+ */
+export function buildProgram(io?: IO, argv?: string[]): Command {
   const program = new Command("flux");
   program
     .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
@@ -51,7 +55,7 @@ export function buildProgram(io?: IO): Command {
   );
 
   if (io) setCommandIO(program, io);
-  registerAll(program);
+  registerAll(program, argv ? verbOf(program, argv) : undefined);
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);
     if (cmd !== program) cmd.helpOption("-h, --help", `help for ${cmd.name()}`);
@@ -62,4 +66,24 @@ export function buildProgram(io?: IO): Command {
 export function applyToTree(cmd: Command, fn: (c: Command) => void): void {
   fn(cmd);
   for (const sub of cmd.commands) applyToTree(sub, fn);
+}
+
+/** The verb a command line names, skipping global flags and their values. */
+export function verbOf(program: Command, argv: string[]): string | undefined {
+  const takesValue = new Set<string>();
+  for (const opt of program.options) {
+    if (!opt.required && !opt.optional) continue;
+    if (opt.long) takesValue.add(opt.long);
+    if (opt.short) takesValue.add(opt.short);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return undefined;
+    if (arg.startsWith("-")) {
+      if (!arg.includes("=") && takesValue.has(arg)) i++;
+      continue;
+    }
+    return verbs.some(([name]) => name === arg) ? arg : undefined;
+  }
+  return undefined;
 }

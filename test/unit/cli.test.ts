@@ -117,3 +117,22 @@ describe("version", () => {
     expect(bad.stderr).toContain('"xml"');
   });
 });
+
+describe("lazy registration", () => {
+  it("registers only the verb a command line names, after global flags and their values", async () => {
+    const { buildProgram: build, verbOf } = await import("../../src/cli/program.js");
+    const full = build();
+    expect(verbOf(full, ["-n", "apps", "--timeout=1m", "get", "ks"])).toBe("get");
+    expect(verbOf(full, ["--kubeconfig", "/x", "--verbose", "create", "source", "git"])).toBe("create");
+    expect(verbOf(full, ["--help"])).toBeUndefined();
+    expect(verbOf(full, ["frobnicate"])).toBeUndefined();
+    expect(build(undefined, ["get", "ks"]).commands.map((c) => c.name())).toEqual(["get"]);
+    expect(build(undefined, ["--help"]).commands.length).toBe(full.commands.length);
+  });
+
+  it("still lists every verb in the root help", async () => {
+    const res = await runCli(["--help"]);
+    expect(res.code).toBe(0);
+    for (const verb of ["bootstrap", "create", "get", "reconcile", "version"]) expect(res.stdout).toContain(verb);
+  });
+});
