@@ -1,6 +1,7 @@
 // `flux bootstrap git|github|gitlab`: turns flags into options, wires the real
 // dependencies (kube client, git client, provider, install engine, SSH key tools)
 // and runs the engine.
+import { rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -129,10 +130,24 @@ async function workDir(): Promise<string> {
   return path.join(dir, "repo");
 }
 
-async function finish(res: Promise<unknown>, dir: string): Promise<void> {
+/**
+ * Awaits the run and removes the working tree; on Ctrl-C or SIGTERM the clone and any
+ * key file are removed before the process exits.
+ */
+async function finish(run: () => Promise<unknown>, dir: string, git: GitClient): Promise<void> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    git.closeSync();
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
-    await res;
+    await run();
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await git.close().catch(() => undefined);
     await rm(path.dirname(dir), { recursive: true, force: true });
   }
 }
@@ -225,7 +240,7 @@ export async function bootstrapGit(
   };
   // source-controller wants ssh:// URLs: scp-like git@host:path is rewritten.
   const options: BootstrapOptions = { ...c.base, syncUrl: transport === "ssh" ? sshUrl(url) : url, source };
-  await finish(bootstrap(options, deps), dir);
+  await finish(() => bootstrap(options, deps), dir, deps.git);
 }
 
 // ---------------------------------------------------------------- github / gitlab
@@ -323,7 +338,7 @@ export async function bootstrapWithProvider(
     changeRequests: changeRequestHooks(setup.provider, repo),
     ...overrides,
   };
-  await finish(bootstrap(options, deps), dir);
+  await finish(() => bootstrap(options, deps), dir, deps.git);
 }
 
 export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {

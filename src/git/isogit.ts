@@ -203,6 +203,10 @@ export class IsoGitClient implements GitClient {
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
+
+  closeSync(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 /** Joins a repository-relative path, refusing paths that escape the working tree or enter .git. */

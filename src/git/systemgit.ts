@@ -4,6 +4,7 @@
 // close(). HTTP credentials, when used, travel in GIT_CONFIG_* environment
 // variables (an http.extraHeader), never in argv or a URL.
 import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -219,6 +220,13 @@ export class SystemGitClient implements GitClient {
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     if (this.keyDir) await rm(this.keyDir, { recursive: true, force: true });
+    this.keyDir = undefined;
+    this.env = undefined;
+  }
+
+  closeSync(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    if (this.keyDir) rmSync(this.keyDir, { recursive: true, force: true });
     this.keyDir = undefined;
     this.env = undefined;
   }

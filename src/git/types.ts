@@ -55,6 +55,8 @@ export interface GitClient {
   readFile(file: string): Promise<string | undefined>;
   /** Removes the working tree and any key material. */
   close(): Promise<void>;
+  /** The same, synchronously: for signal handlers. */
+  closeSync(): void;
 }
 
 export class GitError extends Error {
