@@ -16,7 +16,7 @@ const outDir = mkdtempSync(path.join(root, "node_modules", ".cache-tsflux-testen
 const outfile = path.join(outDir, "up.mjs");
 try {
   await build({
-    entryPoints: [path.join(root, "test/env/up.ts")],
+    entryPoints: [path.join(root, process.env.TSFLUX_TS_ENTRY ?? "test/env/up.ts")],
     outfile,
     bundle: true,
     platform: "node",
