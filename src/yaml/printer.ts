@@ -331,6 +331,11 @@ class Emitter {
     this.column += 1; // libyaml counts characters, not bytes
     this.whitespace = false;
   }
+  /** A flow token after the key's colon (or the sequence dash), separated by one space. */
+  putInline(s: string): void {
+    if (!this.whitespace) this.space();
+    this.put(s);
+  }
   space(): void {
     this.out += " ";
     this.column += 1;
@@ -526,11 +531,7 @@ function normalize(value: unknown): JsonValue | undefined {
 
 function emitNode(e: Emitter, value: JsonValue, indent: number, inSequence: boolean): void {
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      if (!e.whitespace) e.space();
-      e.put("[]");
-      return;
-    }
+    if (value.length === 0) return e.putInline("[]");
     // Sequences are indentless inside mappings, indented inside sequences.
     const seqIndent = inSequence ? indent + 2 : indent;
     for (const item of value) {
@@ -543,35 +544,26 @@ function emitNode(e: Emitter, value: JsonValue, indent: number, inSequence: bool
   }
   if (isMapping(value)) {
     const keys = Object.keys(value).sort(goYamlKeyCompare);
-    if (keys.length === 0) {
-      if (!e.whitespace) e.space();
-      e.put("{}");
-      return;
-    }
+    if (keys.length === 0) return e.putInline("{}");
     const mapIndent = inSequence ? indent + 2 : indent;
     for (const key of keys) {
       e.indentTo(mapIndent);
       e.scalar(key, mapIndent + 2, true);
       e.put(":");
       const child = value[key]!;
-      if (Array.isArray(child) && child.length > 0) {
-        emitNode(e, child, mapIndent, false);
-      } else if (isMapping(child) && Object.keys(child).length > 0) {
-        emitNode(e, child, mapIndent + 2, false);
-      } else {
-        emitNode(e, child, mapIndent, false);
-      }
+      // a nested block mapping is indented; a sequence is indentless
+      emitNode(e, child, isBlock(child) && isMapping(child) ? mapIndent + 2 : mapIndent, false);
     }
     return;
   }
   const text = scalarText(value);
-  const scalarIndent = inSequence ? indent + 2 : indent + 2;
-  if (text !== null) {
-    if (!e.whitespace) e.space();
-    e.put(text);
-  } else {
-    e.scalar(value as string, scalarIndent, false);
-  }
+  if (text !== null) e.putInline(text);
+  else e.scalar(value as string, indent + 2, false);
+}
+
+/** A non-empty sequence or mapping: printed in block style, on lines of its own. */
+function isBlock(value: JsonValue): boolean {
+  return Array.isArray(value) ? value.length > 0 : isMapping(value) && Object.keys(value).length > 0;
 }
 
 /** Serialises one value as go-yaml v2 (via sigs.k8s.io/yaml) would; ends with a newline. */
@@ -579,13 +571,7 @@ export function toYaml(value: unknown): string {
   const v = normalize(value);
   if (v === undefined) return "null\n";
   const e = new Emitter();
-  if (isMapping(v) && Object.keys(v).length > 0) {
-    emitNode(e, v, 0, false);
-  } else if (Array.isArray(v) && v.length > 0) {
-    emitNode(e, v, 0, false);
-  } else {
-    emitNode(e, v, -2, false);
-  }
+  emitNode(e, v, isBlock(v) ? 0 : -2, false);
   if (!e.out.endsWith("\n")) e.newline();
   return e.out;
 }
