@@ -67,6 +67,11 @@ function parsePartial(s: string, original: string): Partial {
 }
 
 const v = (major: number, minor: number, patch: number, pre: string[] = []): Version => ({ major, minor, patch, pre });
+
+/** x below an exclusive upper bound, comparing major.minor.patch only (2.0.0-alpha is not below 2.0.0 here, as in Masterminds). */
+function belowCore(x: Version, hi: Version): boolean {
+  return compareVersions({ ...x, pre: [] }, hi) < 0;
+}
 type Check = (x: Version) => boolean;
 
 function lowest(p: Partial): Version {
@@ -89,11 +94,11 @@ function term(op: string, p: Partial): Check {
     case "":
     case "=":
       if (p.major === undefined) return () => true;
-      if (up) return (x) => ge(x) && compareVersions(x, up) < 0;
+      if (up) return (x) => ge(x) && belowCore(x, up);
       return (x) => compareVersions(x, lo) === 0;
     case "!=":
       if (p.major === undefined) return () => false;
-      if (up) return (x) => !(ge(x) && compareVersions(x, up) < 0);
+      if (up) return (x) => !(ge(x) && belowCore(x, up));
       return (x) => compareVersions(x, lo) !== 0;
     case ">":
       if (up) return (x) => compareVersions(x, up) >= 0;
@@ -105,13 +110,13 @@ function term(op: string, p: Partial): Check {
       return (x) => compareVersions(x, lo) < 0;
     case "<=":
     case "=<":
-      if (up) return (x) => compareVersions(x, up) < 0;
+      if (up) return (x) => belowCore(x, up);
       return (x) => compareVersions(x, lo) <= 0;
     case "~":
     case "~>": {
       if (p.major === undefined) return () => true;
       const hi = p.minor === undefined ? v(p.major + 1, 0, 0) : v(p.major, p.minor + 1, 0);
-      return (x) => ge(x) && compareVersions(x, hi) < 0;
+      return (x) => ge(x) && belowCore(x, hi);
     }
     case "^": {
       if (p.major === undefined) return () => true;
@@ -119,14 +124,14 @@ function term(op: string, p: Partial): Check {
       if (p.major > 0 || p.minor === undefined) hi = v(p.major + 1, 0, 0);
       else if (p.minor > 0 || p.patch === undefined) hi = v(0, p.minor + 1, 0);
       else hi = v(0, 0, p.patch + 1);
-      return (x) => ge(x) && compareVersions(x, hi) < 0;
+      return (x) => ge(x) && belowCore(x, hi);
     }
     default:
       throw new RegistryError(`improper constraint operator ${op}`);
   }
 }
 
-/** Compiles a constraint; prerelease versions only match terms that name a prerelease. */
+/** Compiles a constraint; prerelease versions only match groups that name a prerelease. */
 export function parseConstraint(input: string): Check {
   const groups = input.split("||").map((g) => g.trim());
   const ors: Check[] = [];
@@ -149,7 +154,9 @@ export function parseConstraint(input: string): Check {
       const p = parsePartial(m[2]!, input);
       ands.push({ check: term(m[1] ?? "", p), pre: p.pre.length > 0 });
     }
-    ors.push((x) => ands.every((a) => (x.pre.length > 0 && !a.pre ? false : a.check(x))));
+    // Masterminds v3.5: a prerelease version can only match a group in which some term names a prerelease.
+    const allowsPre = ands.some((a) => a.pre);
+    ors.push((x) => (x.pre.length > 0 && !allowsPre ? false : ands.every((a) => a.check(x))));
   }
   return (x) => ors.some((c) => c(x));
 }

@@ -137,8 +137,9 @@ describe("semver filters", () => {
     expect(filter("<1.0.0 || >=2.0.0")).toEqual(["2.0.0", "v0.1.0", "0.2.5"]);
     expect(filter(">1.0.0, <1.3.0")).toEqual(["1.2.3"]);
     expect(filter("1.2.0 - 1.3.0")).toEqual(["1.2.3", "1.3.0"]);
-    // Masterminds: a prerelease only matches when every term of its group names a prerelease.
-    expect(filter(">=1.2.4-rc.0 <1.3.0")).toEqual([]);
+    // Masterminds v3.5: a prerelease matches only in a group where some term names a prerelease.
+    expect(filter(">=1.2.4-rc.0 <1.3.0")).toEqual(["1.2.4-rc.1"]);
+    expect(filter(">=1.2.0 <1.3.0")).toEqual(["1.2.3"]);
     expect(filter(">=1.2.4-rc.0 <1.3.0-0")).toEqual(["1.2.4-rc.1"]);
     expect(filter("!=1.2.3")).toEqual(["v1.0.0", "1.3.0", "2.0.0", "v0.1.0", "0.2.5"]);
     expect(() => parseConstraint("not a range")).toThrow(/parse error/);
