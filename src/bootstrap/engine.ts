@@ -7,7 +7,7 @@
 // the hooks it is given, to the cluster through the kube helpers.
 import path from "node:path/posix";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
-import { commitAndPush, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
+import { commitAndPush, GitAuthError, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
 import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
@@ -172,6 +172,10 @@ export class Bootstrapper {
     this.dir = manifestsDir(this.opts.targetPath, opts.namespace);
   }
 
+  private sleep(ms: number): Promise<void> {
+    return (this.deps.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+  }
+
   private get log(): Logger {
     return this.deps.logger;
   }
@@ -184,7 +188,18 @@ export class Bootstrapper {
     if (this.cloned) return;
     const { git } = this.deps;
     this.log.action(`cloning branch ${quote(this.opts.branch)} from Git repository ${quote(redactUrls(git.url))}`);
-    const res = await git.clone();
+    // Like upstream, a failing clone is retried (not on refused credentials).
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = attempt === 1 ? await git.clone() : await git.reclone();
+        break;
+      } catch (err) {
+        if (err instanceof GitAuthError || attempt >= 3) throw err;
+        this.log.warning(`clone failure: ${errorMessage(err)}`);
+        await this.sleep(2_000 * attempt);
+      }
+    }
     this.cloned = true;
     this.newBranch = res.newBranch;
     if (res.newBranch) {

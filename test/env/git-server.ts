@@ -63,6 +63,8 @@ export interface GitServer {
   branches(repo: string): string[];
   /** Every request the server received. */
   requests: GitRequestInfo[];
+  /** The next `count` authorized requests answer `status` (default 503) without reaching git. */
+  failNext(count: number, status?: number): void;
   /** Called before a request is served; may be async (e.g. to move the remote). */
   onRequest?: (info: GitRequestInfo) => void | Promise<void>;
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
   }
   const root = mkdtempSync(path.join(os.tmpdir(), "tsflux-gitserver-"));
   const requests: GitRequestInfo[] = [];
+  const faults = { count: 0, status: 503 };
   const passwords = new Set([opts.password ?? "", ...(opts.extraPasswords ?? [])]);
 
   const checkAuth = (header: string | undefined): string | undefined => {
@@ -115,6 +118,10 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
     baseUrl: "",
     root,
     requests,
+    failNext(count, status = 503) {
+      faults.count = count;
+      faults.status = status;
+    },
     url: (repo) => `${self.baseUrl}/${repo}.git`,
     authUrl: (repo) => {
       const u = new URL(self.url(repo));
@@ -224,6 +231,13 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
       req.resume();
       res.writeHead(404, { "Content-Type": "text/plain" });
       res.end("repository not found\n");
+      return;
+    }
+    if (faults.count > 0) {
+      faults.count--;
+      req.resume();
+      res.writeHead(faults.status, { "Content-Type": "text/plain" });
+      res.end("temporarily unavailable\n");
       return;
     }
     await self.onRequest?.(info);

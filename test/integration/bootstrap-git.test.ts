@@ -115,6 +115,17 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
   });
 
+  it("retries a clone that fails with a server error", async () => {
+    const repo = `fleet/${uniqueName("flaky")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo, { files: { "README.md": "x\n" } });
+    srv.failNext(1, 503);
+    const res = await bootstrapWithControllers(repo, ns);
+    expect(res.stderr).toContain("⚠️ clone failure:");
+    expect(res.code).toBe(0);
+    expect(srv.log(repo, "main")).toHaveLength(3);
+  });
+
   it("keeps the other files of an existing repository", async () => {
     const repo = `fleet/${uniqueName("existing")}`;
     const ns = uniqueName("fb-git");
