@@ -14,6 +14,20 @@ export interface CreateFlags {
   label?: string[];
 }
 
+/** A create command's parsed flags, keyed by commander's camelCase names. */
+export type Opts = Record<string, unknown>;
+
+/** A string flag's value; "" when unset. */
+export const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** A slice flag's values; [] when unset. */
+export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** pflag's wording for a flag value that was rejected. */
+export function invalidFlag(value: string, flag: string, message: string): CliError {
+  return new CliError(`invalid argument "${value}" for "--${flag}" flag: ${message}`);
+}
+
 const NAME_RE = /^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$/;
 
 /** upstream's PersistentPreRunE of `flux create`. */

@@ -1,10 +1,12 @@
 // The cluster half of `flux create ...` (without --export): upsert, status lines with
 // upstream's wording, watch-based readiness wait and the final report.
 import { createInterface } from "node:readline";
+import type { Run } from "../cli/action.js";
 import type { CommandContext } from "../cli/context.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import { restTarget, upsert, waitReady, type RestTarget } from "./apply.js";
+import { printExport, type Opts } from "./common.js";
 
 export interface ApplyPlan {
   /** "GitRepository source", "Kustomization", ... */
@@ -47,6 +49,22 @@ export async function applyAndWait(
   else log.success(`${obj.kind} ${obj.metadata.name} is ready`);
   plan.report?.(ready, ctx);
   return ready;
+}
+
+/**
+ * The usual create command: build the object from the flags, print it with --export,
+ * otherwise announce "generating <what>", apply it and wait as the plan says.
+ */
+export function exportOrApply(
+  build: (args: string[], opts: Opts, ctx: CommandContext) => KubeObject | Promise<KubeObject>,
+  plan: ApplyPlan,
+): Run {
+  return async (args, opts, ctx) => {
+    const obj = await build(args, opts, ctx);
+    if (opts.export) return printExport(ctx, [obj]);
+    ctx.logger.generate(`generating ${plan.what}`);
+    await applyAndWait(ctx, obj, plan);
+  };
 }
 
 export function artifactRevision(what: string): (ready: KubeObject, ctx: CommandContext) => void {

@@ -9,6 +9,8 @@ import { alert, alertProvider, receiver } from "../manifests/notification.js";
 import { tenantObjects } from "../manifests/tenant.js";
 import { restTarget, upsert } from "./apply.js";
 import {
+  invalidFlag,
+  list,
   matchKind,
   parseKindName,
   parseKindNameNamespace,
@@ -18,17 +20,11 @@ import {
   readUserFile,
   requireName,
   safeRelativePath,
+  str,
+  type Opts,
 } from "./common.js";
-import { applyAndWait, appliedRevision } from "./flow.js";
+import { appliedRevision, exportOrApply } from "./flow.js";
 import { validateSemverRange } from "./semver.js";
-
-type Opts = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-
-function invalidFlag(value: string, flag: string, message: string): CliError {
-  return new CliError(`invalid argument "${value}" for "--${flag}" flag: ${message}`);
-}
 
 // ------------------------------------------------------------------ kustomization
 
@@ -121,16 +117,19 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
   });
 }
 
+const createKustomization = exportOrApply(buildKustomization, {
+  what: "Kustomization",
+  readyStyle: "named",
+  report: appliedRevision,
+});
+
 export const runCreateKustomization: Run = async (args, opts, ctx) => {
   if (opts.validation !== undefined) {
     ctx.io.stderr.write(
       "Flag --validation has been deprecated, this arg is no longer used, all resources are validated using server-side apply dry-run\n",
     );
   }
-  const ks = buildKustomization(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [ks]);
-  ctx.logger.generate("generating Kustomization");
-  await applyAndWait(ctx, ks, { what: "Kustomization", readyStyle: "named", report: appliedRevision });
+  await createKustomization(args, opts, ctx);
 };
 
 // ------------------------------------------------------------------ helmrelease
@@ -262,12 +261,11 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
   });
 }
 
-export const runCreateHelmRelease: Run = async (args, opts, ctx) => {
-  const hr = await buildHelmRelease(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [hr]);
-  ctx.logger.generate("generating HelmRelease");
-  await applyAndWait(ctx, hr, { what: "HelmRelease", readyStyle: "named", report: appliedRevision });
-};
+export const runCreateHelmRelease: Run = exportOrApply(buildHelmRelease, {
+  what: "HelmRelease",
+  readyStyle: "named",
+  report: appliedRevision,
+});
 
 // ------------------------------------------------------------------ image
 
@@ -301,12 +299,10 @@ export function buildImageRepository(args: string[], opts: Opts, ctx: CommandCon
   });
 }
 
-export const runCreateImageRepository: Run = async (args, opts, ctx) => {
-  const obj = buildImageRepository(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [obj]);
-  ctx.logger.generate("generating ImageRepository");
-  await applyAndWait(ctx, obj, { what: "ImageRepository", readyStyle: "completed" });
-};
+export const runCreateImageRepository: Run = exportOrApply(buildImageRepository, {
+  what: "ImageRepository",
+  readyStyle: "completed",
+});
 
 export const REFLECT_DIGEST = ["Always", "IfNotPresent", "Never"] as const;
 
@@ -399,12 +395,10 @@ export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext
 }
 
 export function runCreateImagePolicyWith(intervalSet: boolean): Run {
-  return async (args, opts, ctx) => {
-    const obj = buildImagePolicy(args, opts, ctx, intervalSet);
-    if (opts.export) return printExport(ctx, [obj]);
-    ctx.logger.generate("generating ImagePolicy");
-    await applyAndWait(ctx, obj, { what: "ImagePolicy", readyStyle: "completed" });
-  };
+  return exportOrApply((args, opts, ctx) => buildImagePolicy(args, opts, ctx, intervalSet), {
+    what: "ImagePolicy",
+    readyStyle: "completed",
+  });
 }
 
 export const runCreateImagePolicy: Run = (args, opts, ctx) =>
@@ -444,12 +438,10 @@ export function buildImageUpdate(args: string[], opts: Opts, ctx: CommandContext
   });
 }
 
-export const runCreateImageUpdate: Run = async (args, opts, ctx) => {
-  const obj = buildImageUpdate(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [obj]);
-  ctx.logger.generate("generating ImageUpdateAutomation");
-  await applyAndWait(ctx, obj, { what: "ImageUpdateAutomation", readyStyle: "completed" });
-};
+export const runCreateImageUpdate: Run = exportOrApply(buildImageUpdate, {
+  what: "ImageUpdateAutomation",
+  readyStyle: "completed",
+});
 
 // ------------------------------------------------------------------ notification
 
@@ -473,12 +465,7 @@ export function buildAlert(args: string[], opts: Opts, ctx: CommandContext): Kub
   return alert({ name, namespace: ctx.globals.namespace, labels, providerRef, eventSeverity: severity, eventSources });
 }
 
-export const runCreateAlert: Run = async (args, opts, ctx) => {
-  const obj = buildAlert(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [obj]);
-  ctx.logger.generate("generating Alert");
-  await applyAndWait(ctx, obj, { what: "Alert", readyStyle: "static" });
-};
+export const runCreateAlert: Run = exportOrApply(buildAlert, { what: "Alert", readyStyle: "static" });
 
 export const PROVIDER_TYPES = [
   "slack",
@@ -535,12 +522,10 @@ export function buildAlertProvider(args: string[], opts: Opts, ctx: CommandConte
   });
 }
 
-export const runCreateAlertProvider: Run = async (args, opts, ctx) => {
-  const obj = buildAlertProvider(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [obj]);
-  ctx.logger.generate("generating Provider");
-  await applyAndWait(ctx, obj, { what: "Provider", readyStyle: "static" });
-};
+export const runCreateAlertProvider: Run = exportOrApply(buildAlertProvider, {
+  what: "Provider",
+  readyStyle: "static",
+});
 
 export const RECEIVER_TYPES = [
   "generic",
@@ -595,19 +580,14 @@ export function buildReceiver(args: string[], opts: Opts, ctx: CommandContext): 
   });
 }
 
-export const runCreateReceiver: Run = async (args, opts, ctx) => {
-  const obj = buildReceiver(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [obj]);
-  ctx.logger.generate("generating Receiver");
-  await applyAndWait(ctx, obj, {
-    what: "Receiver",
-    readyStyle: "named",
-    report: (ready, c) => {
-      const path = (ready.status as { webhookPath?: string } | undefined)?.webhookPath ?? "";
-      c.logger.success(`generated webhook URL ${path}`);
-    },
-  });
-};
+export const runCreateReceiver: Run = exportOrApply(buildReceiver, {
+  what: "Receiver",
+  readyStyle: "named",
+  report: (ready, c) => {
+    const path = (ready.status as { webhookPath?: string } | undefined)?.webhookPath ?? "";
+    c.logger.success(`generated webhook URL ${path}`);
+  },
+});
 
 // ------------------------------------------------------------------ tenant
 

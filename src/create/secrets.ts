@@ -16,13 +16,9 @@ import {
   secret,
 } from "../manifests/secrets.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
-import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
+import { list, parseLabels, parseUrl, printExport, readUserFile, requireName, str, type Opts } from "./common.js";
 import { checkReceiverType } from "./resources.js";
 import { checkSshFlags, gitCredentials, type SourceDeps } from "./sources.js";
-
-type Opts = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 export interface SecretDeps extends SourceDeps {
   target?: RestTarget;

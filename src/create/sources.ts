@@ -6,7 +6,19 @@ import { bucket, gitRepository, helmChart, helmRepository, ociRepository } from 
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
 import type { KubeObject } from "../manifests/common.js";
 import { upsert, restTarget } from "./apply.js";
-import { matchKind, parseKindName, parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
+import {
+  invalidFlag,
+  list,
+  matchKind,
+  parseKindName,
+  parseLabels,
+  parseUrl,
+  printExport,
+  readUserFile,
+  requireName,
+  str,
+  type Opts,
+} from "./common.js";
 import { applyAndWait, artifactRevision, confirm } from "./flow.js";
 import {
   ECDSA_CURVES,
@@ -19,16 +31,8 @@ import {
   type KeyAlgorithm,
 } from "./sshkeys.js";
 
-type Opts = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-
 export interface SourceDeps {
   scanHostKey?: HostKeyScanner;
-}
-
-function invalidFlag(value: string, flag: string, message: string): CliError {
-  return new CliError(`invalid argument "${value}" for "--${flag}" flag: ${message}`);
 }
 
 export function rsaBits(value: unknown): number {
