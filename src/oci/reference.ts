@@ -7,7 +7,7 @@ export const DEFAULT_REGISTRY = "index.docker.io";
 const DEFAULT_TAG = "latest";
 
 const REPO_CHARS = /^[a-z0-9_\-./]+$/;
-const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const TAG_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const REGISTRY_RE = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
 
@@ -26,7 +26,8 @@ function splitRegistry(name: string): { registry: string; repository: string } {
   const slash = name.indexOf("/");
   if (slash > 0) {
     const first = name.slice(0, slash);
-    if (first.includes(".") || first.includes(":") || first === "localhost") {
+    // As go-containerregistry: a registry has a "." or a ":" (a bare "localhost" is a Docker Hub org).
+    if (first.includes(".") || first.includes(":")) {
       return { registry: first, repository: name.slice(slash + 1) };
     }
   }
@@ -34,9 +35,7 @@ function splitRegistry(name: string): { registry: string; repository: string } {
 }
 
 function normalizeRegistry(registry: string): string {
-  // Docker Hub's aliases all mean index.docker.io.
-  if (registry === "docker.io" || registry === "registry-1.docker.io") return DEFAULT_REGISTRY;
-  return registry;
+  return registry === "docker.io" ? DEFAULT_REGISTRY : registry;
 }
 
 function parseRepository(name: string, original: string): { registry: string; repository: string } {
@@ -44,10 +43,10 @@ function parseRepository(name: string, original: string): { registry: string; re
   const registry = normalizeRegistry(split.registry);
   let repository = split.repository;
   if (!REGISTRY_RE.test(registry)) throw new ReferenceError(`could not parse reference: ${original}`);
-  if (repository === "" || !REPO_CHARS.test(repository)) {
+  // go-containerregistry: 2 to 255 characters of [a-z0-9_-./].
+  if (repository.length < 2 || repository.length > 255 || !REPO_CHARS.test(repository)) {
     throw new ReferenceError(`could not parse reference: ${original}`);
   }
-  if (repository.split("/").some((c) => c === "")) throw new ReferenceError(`could not parse reference: ${original}`);
   if (registry === DEFAULT_REGISTRY && !repository.includes("/")) repository = `library/${repository}`;
   return { registry, repository };
 }
@@ -63,8 +62,8 @@ export function parseReference(s: string): Reference {
     return { ...parseRepository(name, s), digest };
   }
   const { name, tag } = splitTag(s);
-  if (tag !== undefined && !TAG_RE.test(tag)) throw new ReferenceError(`could not parse reference: ${s}`);
-  return { ...parseRepository(name, s), tag: tag ?? DEFAULT_TAG };
+  if (tag !== undefined && tag !== "" && !TAG_RE.test(tag)) throw new ReferenceError(`could not parse reference: ${s}`);
+  return { ...parseRepository(name, s), tag: tag || DEFAULT_TAG };
 }
 
 /** Parses a repository without tag or digest (for list). */

@@ -20,7 +20,12 @@ describe("references", () => {
       repository: "app",
       tag: "latest",
     });
-    expect(parseReference("localhost/app:1")).toEqual({ registry: "localhost", repository: "app", tag: "1" });
+    // go-containerregistry: a bare "localhost" is a Docker Hub namespace.
+    expect(parseReference("localhost/app:1")).toEqual({
+      registry: "index.docker.io",
+      repository: "localhost/app",
+      tag: "1",
+    });
     expect(parseReference("docker.io/org/app:v1")).toEqual({
       registry: "index.docker.io",
       repository: "org/app",
@@ -41,9 +46,8 @@ describe("references", () => {
     expect(referenceString(parseReference("127.0.0.1:5000/a/b"))).toBe("127.0.0.1:5000/a/b:latest");
     for (const bad of [
       "ghcr.io/Org/app:v1",
-      "ghcr.io/org/app:-bad",
       "ghcr.io/org/app@sha256:short",
-      "ghcr.io//app",
+      "ghcr.io/a",
       "",
       `ghcr.io/app:${"t".repeat(129)}`,
     ]) {
