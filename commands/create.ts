@@ -32,14 +32,11 @@ const sources = () => import("../src/create/sources.js");
 const resources = () => import("../src/create/resources.js");
 const secrets = () => import("../src/create/secrets.js");
 
+/**
+ * A string flag; pflag custom Value flags are declared the same way, shown as
+ * `--flag type` or `--flag <a|b|c>` with the allowed values (checked by the engine).
+ */
 function str(cmd: Command, flags: string, description: string, defaultValue?: string): Command {
-  const o = new Option(flags, description);
-  if (defaultValue !== undefined) o.default(defaultValue);
-  return cmd.addOption(o);
-}
-
-/** A pflag custom Value flag: shown as `--flag type` with the allowed values. */
-function typed(cmd: Command, flags: string, description: string, defaultValue?: string): Command {
   const o = new Option(flags, description);
   if (defaultValue !== undefined) o.default(defaultValue);
   return cmd.addOption(o);
@@ -51,9 +48,44 @@ function doc(cmd: Command, long: string, examples: string): Command {
 }
 
 function sshFlags(cmd: Command): void {
-  typed(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", "ecdsa");
-  typed(cmd, "--ssh-rsa-bits <rsaKeyBits>", "SSH RSA public key bit size (multiplies of 8, min 1024)", "2048");
-  typed(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", "p384");
+  str(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", "ecdsa");
+  str(cmd, "--ssh-rsa-bits <rsaKeyBits>", "SSH RSA public key bit size (multiplies of 8, min 1024)", "2048");
+  str(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", "p384");
+}
+
+function basicAuthFlags(cmd: Command): void {
+  str(cmd, "-u, --username <string>", "basic authentication username");
+  str(cmd, "-p, --password <string>", "basic authentication password");
+}
+
+function proxySecretRefFlag(cmd: Command): void {
+  str(
+    cmd,
+    "--proxy-secret-ref <string>",
+    "the name of an existing secret containing the proxy address and credentials",
+  );
+}
+
+/** Signature verification of OCI artifacts and Helm charts. */
+function verifyFlags(cmd: Command): void {
+  str(
+    cmd,
+    "--verify-provider <sourceOCIVerifyProvider>",
+    "the OCI verify provider name to use for signature verification, available options are: (cosign)",
+  );
+  str(cmd, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
+  str(cmd, "--verify-subject <string>", "regular expression to use for the OIDC subject during signature verification");
+  str(cmd, "--verify-issuer <string>", "regular expression to use for the OIDC issuer during signature verification");
+}
+
+/** TLS files of `create secret helm|tls`, with the deprecated --cert-file/--key-file/--ca-file hidden. */
+function tlsFileFlags(cmd: Command): void {
+  str(cmd, "--tls-crt-file <string>", "TLS authentication cert file path");
+  str(cmd, "--tls-key-file <string>", "TLS authentication key file path");
+  str(cmd, "--ca-crt-file <string>", "TLS authentication CA file path");
+  for (const f of ["--cert-file <string>", "--key-file <string>", "--ca-file <string>"]) {
+    cmd.addOption(new Option(f, "deprecated").hideHelp());
+  }
 }
 
 function registerSources(create: Command): void {
@@ -122,20 +154,15 @@ For private Git repositories, the basic authentication credentials are stored in
   str(git, "--tag-semver <string>", "git tag semver range");
   str(git, "--ref-name <string>", " git reference name");
   str(git, "--commit <string>", "git commit");
-  str(git, "-u, --username <string>", "basic authentication username");
-  str(git, "-p, --password <string>", "basic authentication password");
-  typed(git, "--provider <generic|azure|github>", "the Git provider name");
+  basicAuthFlags(git);
+  str(git, "--provider <generic|azure|github>", "the Git provider name");
   sshFlags(git);
   str(
     git,
     "--secret-ref <string>",
     "the name of an existing secret containing SSH or basic credentials or github app authentication",
   );
-  str(
-    git,
-    "--proxy-secret-ref <string>",
-    "the name of an existing secret containing the proxy address and credentials",
-  );
+  proxySecretRefFlag(git);
   str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   str(
     git,
@@ -183,8 +210,7 @@ For private Helm repositories, the basic authentication credentials are stored i
     --password=password`,
   );
   str(helm, "--url <string>", "Helm repository address");
-  str(helm, "-u, --username <string>", "basic authentication username");
-  str(helm, "-p, --password <string>", "basic authentication password");
+  basicAuthFlags(helm);
   str(helm, "--cert-file <string>", "TLS authentication cert file path");
   str(helm, "--key-file <string>", "TLS authentication key file path");
   str(helm, "--ca-file <string>", "TLS authentication CA file path");
@@ -211,7 +237,7 @@ For private Helm repositories, the basic authentication credentials are stored i
   str(oci, "--tag <string>", "the OCI artifact tag");
   str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
   str(oci, "--digest <string>", "the OCI artifact digest");
-  typed(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", "generic");
+  str(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", "generic");
   str(
     oci,
     "--secret-ref <string>",
@@ -223,19 +249,8 @@ For private Helm repositories, the basic authentication credentials are stored i
     "the name of the Kubernetes service account that refers to an image pull secret",
   );
   str(oci, "--cert-ref <string>", "the name of a secret to use for TLS certificates");
-  str(
-    oci,
-    "--proxy-secret-ref <string>",
-    "the name of an existing secret containing the proxy address and credentials",
-  );
-  typed(
-    oci,
-    "--verify-provider <sourceOCIVerifyProvider>",
-    "the OCI verify provider name to use for signature verification, available options are: (cosign)",
-  );
-  str(oci, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
-  str(oci, "--verify-subject <string>", "regular expression to use for the OIDC subject during signature verification");
-  str(oci, "--verify-issuer <string>", "regular expression to use for the OIDC issuer during signature verification");
+  proxySecretRefFlag(oci);
+  verifyFlags(oci);
   sliceFlag(
     oci,
     "--ignore-paths <strings>",
@@ -266,7 +281,7 @@ For Buckets with static authentication, the credentials are stored in a Kubernet
 	--region=us-east-1 \\
     --interval=10m`,
   );
-  typed(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
+  str(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
   str(bucket, "--bucket-name <string>", "the bucket name");
   str(bucket, "--endpoint <string>", "the bucket endpoint address");
   str(bucket, "--access-key <string>", "the bucket access key");
@@ -274,11 +289,7 @@ For Buckets with static authentication, the credentials are stored in a Kubernet
   str(bucket, "--region <string>", "the bucket region");
   boolFlag(bucket, "--insecure", "for when connecting to a non-TLS S3 HTTP endpoint");
   str(bucket, "--secret-ref <string>", "the name of an existing secret containing credentials");
-  str(
-    bucket,
-    "--proxy-secret-ref <string>",
-    "the name of an existing secret containing the proxy address and credentials",
-  );
+  proxySecretRefFlag(bucket);
   sliceFlag(
     bucket,
     "--ignore-paths <strings>",
@@ -307,7 +318,7 @@ For Buckets with static authentication, the credentials are stored in a Kubernet
     "--chart-version <string>",
     "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)",
   );
-  typed(
+  str(
     chart,
     "--source <helmChartSource>",
     "source that contains the chart in the format '<kind>/<name>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
@@ -318,18 +329,7 @@ For Buckets with static authentication, the credentials are stored in a Kubernet
     "the reconcile strategy for helm chart (accepted values: Revision and ChartRevision)",
     "ChartVersion",
   );
-  typed(
-    chart,
-    "--verify-provider <sourceOCIVerifyProvider>",
-    "the OCI verify provider name to use for signature verification, available options are: (cosign)",
-  );
-  str(chart, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
-  str(
-    chart,
-    "--verify-subject <string>",
-    "regular expression to use for the OIDC subject during signature verification",
-  );
-  str(chart, "--verify-issuer <string>", "regular expression to use for the OIDC issuer during signature verification");
+  verifyFlags(chart);
   run(chart, async () => (await sources()).runCreateSourceChart);
 }
 
@@ -370,12 +370,12 @@ function registerWorkloads(create: Command): void {
     --prune=true \\
     --interval=5m`,
   );
-  typed(
+  str(
     ks,
     "--source <string>",
     "source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (OCIRepository, GitRepository, Bucket), if kind is not specified it defaults to GitRepository",
   );
-  typed(ks, "--path <safeRelativePath>", "path to the directory containing a kustomization.yaml file", "./");
+  str(ks, "--path <safeRelativePath>", "path to the directory containing a kustomization.yaml file", "./");
   boolFlag(ks, "--prune", "enable garbage collection");
   boolFlag(ks, "--wait", "enable health checking of all the applied resources");
   sliceFlag(
@@ -400,7 +400,7 @@ function registerWorkloads(create: Command): void {
     "--service-account <string>",
     "the name of the service account to impersonate when reconciling this Kustomization",
   );
-  typed(ks, "--decryption-provider <decryptionProvider>", "decryption provider, available options are: (sops)");
+  str(ks, "--decryption-provider <decryptionProvider>", "decryption provider, available options are: (sops)");
   str(
     ks,
     "--decryption-secret <string>",
@@ -447,7 +447,7 @@ function registerWorkloads(create: Command): void {
     "--release-name <string>",
     "name used for the Helm release, defaults to a composition of '[<target-namespace>-]<HelmRelease-name>'",
   );
-  typed(
+  str(
     hr,
     "--source <string>",
     "source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
@@ -489,7 +489,7 @@ function registerWorkloads(create: Command): void {
     "--values-from <strings>",
     "a Kubernetes object reference that contains the values.yaml data key in the format '<kind>/<name>', where kind must be one of: (Secret,ConfigMap)",
   );
-  typed(hr, "--crds <Skip|Create|CreateReplace>", "upgrade CRDs policy");
+  str(hr, "--crds <Skip|Create|CreateReplace>", "upgrade CRDs policy");
   str(
     hr,
     "--kubeconfig-secret-ref <string>",
@@ -582,7 +582,7 @@ function registerNotification(create: Command): void {
   run(provider, async () => (await resources()).runCreateAlertProvider);
 
   const receiver = create.command("receiver").description("Create or update a Receiver resource");
-  typed(receiver, "--type <string>", "");
+  str(receiver, "--type <string>", "");
   str(receiver, "--secret-ref <string>", "");
   sliceFlag(receiver, "--event <strings>", "also accepts comma-separated values");
   sliceFlag(receiver, "--resource <strings>", "also accepts comma-separated values");
@@ -615,8 +615,7 @@ function registerSecrets(create: Command): void {
 
   const git = secret.command("git").description("Create or update a Kubernetes secret for Git authentication");
   str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
-  str(git, "-u, --username <string>", "basic authentication username");
-  str(git, "-p, --password <string>", "basic authentication password");
+  basicAuthFlags(git);
   sshFlags(git);
   str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   str(
@@ -635,29 +634,17 @@ function registerSecrets(create: Command): void {
   const helm = secret
     .command("helm")
     .description("Create or update a Kubernetes secret for Helm repository authentication");
-  str(helm, "-u, --username <string>", "basic authentication username");
-  str(helm, "-p, --password <string>", "basic authentication password");
-  str(helm, "--tls-crt-file <string>", "TLS authentication cert file path");
-  str(helm, "--tls-key-file <string>", "TLS authentication key file path");
-  str(helm, "--ca-crt-file <string>", "TLS authentication CA file path");
-  for (const f of ["--cert-file <string>", "--key-file <string>", "--ca-file <string>"]) {
-    helm.addOption(new Option(f, "deprecated").hideHelp());
-  }
+  basicAuthFlags(helm);
+  tlsFileFlags(helm);
   run(helm, async () => (await secrets()).runCreateSecretHelm);
 
   const tls = secret.command("tls").description("Create or update a Kubernetes secret with TLS certificates");
-  str(tls, "--tls-crt-file <string>", "TLS authentication cert file path");
-  str(tls, "--tls-key-file <string>", "TLS authentication key file path");
-  str(tls, "--ca-crt-file <string>", "TLS authentication CA file path");
-  for (const f of ["--cert-file <string>", "--key-file <string>", "--ca-file <string>"]) {
-    tls.addOption(new Option(f, "deprecated").hideHelp());
-  }
+  tlsFileFlags(tls);
   run(tls, async () => (await secrets()).runCreateSecretTLS);
 
   const oci = secret.command("oci").description("Create or update a Kubernetes image pull secret");
   str(oci, "--url <string>", "oci repository address e.g. ghcr.io/stefanprodan/charts");
-  str(oci, "-u, --username <string>", "basic authentication username");
-  str(oci, "-p, --password <string>", "basic authentication password");
+  basicAuthFlags(oci);
   run(oci, async () => (await secrets()).runCreateSecretOCI);
 
   const app = secret.command("githubapp").alias("github-app").description("Create or update a github app secret");
@@ -670,8 +657,7 @@ function registerSecrets(create: Command): void {
 
   const proxy = secret.command("proxy").description("Create or update a Kubernetes secret for proxy authentication");
   str(proxy, "--address <string>", "proxy address");
-  str(proxy, "-u, --username <string>", "basic authentication username");
-  str(proxy, "-p, --password <string>", "basic authentication password");
+  basicAuthFlags(proxy);
   run(proxy, async () => (await secrets()).runCreateSecretProxy);
 
   const notation = secret
@@ -684,7 +670,7 @@ function registerSecrets(create: Command): void {
   const receiver = secret
     .command("receiver")
     .description("Create or update a Kubernetes secret for a Receiver webhook");
-  typed(
+  str(
     receiver,
     "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
     "the receiver type",
