@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { lazyAction } from "../../src/cli/action.js";
-import { arrayFlag, boolFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, sliceFlag } from "../../src/cli/flags.js";
+import { localBuildFlags } from "../../src/kustomize/flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -45,17 +46,7 @@ Examples:
     .option("--kustomization-file <string>", "Path to the Flux Kustomization YAML file.");
   sliceFlag(cmd, "--ignore-paths <strings>", "set paths to ignore in .gitignore format");
   boolFlag(cmd, "--dry-run", "Dry run mode.");
-  boolFlag(
-    cmd,
-    "--strict-substitute",
-    "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
-  );
-  boolFlag(cmd, "-r, --recursive", "Recursively build Kustomizations");
-  arrayFlag(
-    cmd,
-    "--local-sources <stringToString>",
-    "Comma-separated list of repositories in format: Kind/namespace/name=path",
-  );
+  localBuildFlags(cmd, "build");
   boolFlag(cmd, "--in-memory-build", "Use in-memory filesystem during build.");
   lazyAction(cmd, async () => (await import("../../src/kustomize/build-cmd.js")).runBuildKustomization);
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { lazyAction } from "../../src/cli/action.js";
-import { arrayFlag, boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+import { localBuildFlags } from "../../src/kustomize/flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -29,17 +30,7 @@ Examples:
     .option("--kustomization-file <string>", "Path to the Flux Kustomization YAML file.");
   boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);
   sliceFlag(cmd, "--ignore-paths <strings>", "set paths to ignore in .gitignore format");
-  boolFlag(
-    cmd,
-    "--strict-substitute",
-    "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
-  );
-  boolFlag(cmd, "-r, --recursive", "Recursively diff Kustomizations");
-  arrayFlag(
-    cmd,
-    "--local-sources <stringToString>",
-    "Comma-separated list of repositories in format: Kind/namespace/name=path",
-  );
+  localBuildFlags(cmd, "diff");
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
   lazyAction(cmd, async () => (await import("../../src/diff/diff-cmd.js")).runDiffKustomization);
 }
