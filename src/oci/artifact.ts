@@ -98,6 +98,21 @@ export function artifactConfig(diffId: string): Buffer {
   );
 }
 
+/** The OCI manifest of a Flux artifact, as go-containerregistry writes it for upstream. */
+export function artifactManifest(
+  config: Buffer,
+  layer: { size: number; digest: string },
+  annotations: Record<string, string>,
+): Manifest {
+  return {
+    schemaVersion: 2,
+    mediaType: MANIFEST_MEDIA_TYPE,
+    config: { mediaType: CONFIG_MEDIA_TYPE, size: config.length, digest: sha256(config) },
+    layers: [{ mediaType: CONTENT_MEDIA_TYPE, size: layer.size, digest: layer.digest }],
+    annotations: sortedRecord(annotations),
+  };
+}
+
 /** Parses `key=value` annotations with upstream's rule (exactly one `=`). */
 export function parseAnnotations(list: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -141,13 +156,7 @@ export async function pushArtifact(ref: Reference, sourcePath: string, opts: Pus
     [REVISION_ANNOTATION]: opts.revision,
     ...(opts.annotations ?? {}),
   });
-  const manifest: Manifest = {
-    schemaVersion: 2,
-    mediaType: MANIFEST_MEDIA_TYPE,
-    config: { mediaType: CONFIG_MEDIA_TYPE, size: config.length, digest: sha256(config) },
-    layers: [{ mediaType: CONTENT_MEDIA_TYPE, size: built.data.length, digest: built.digest }],
-    annotations,
-  };
+  const manifest = artifactManifest(config, { size: built.data.length, digest: built.digest }, annotations);
   const body = Buffer.from(goJson(manifest));
   const client = clientFor(ref, opts);
   try {

@@ -1,7 +1,14 @@
 // Pure pieces of the OCI engine: references, ignore patterns (go-git semantics),
 // semver filters (Masterminds syntax), auth challenges, --creds, manifests as Go writes them.
 import { describe, expect, it } from "vitest";
-import { artifactConfig, goJson, isCosignArtifact, parseAnnotations, rfc3339 } from "../../src/oci/artifact.js";
+import {
+  artifactConfig,
+  artifactManifest,
+  goJson,
+  isCosignArtifact,
+  parseAnnotations,
+  rfc3339,
+} from "../../src/oci/artifact.js";
 import { hostOf, parseCreds } from "../../src/oci/auth.js";
 import { compileGoGlob, IgnoreMatcher, IgnorePattern, readPatterns } from "../../src/oci/ignore.js";
 import { parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../src/oci/reference.js";
@@ -209,6 +216,28 @@ describe("auth", () => {
 });
 
 describe("manifests as Go writes them", () => {
+  it("writes the config and manifest bytes go-containerregistry writes for upstream", () => {
+    // Produced by empty.Image + mutate.MediaType/ConfigMediaType/Annotations/Append(tarball.LayerFromFile)
+    // (go-containerregistry v0.20.3, go1.26.8) for a 448-byte layer.
+    const GO_CONFIG =
+      '{"architecture":"","created":"0001-01-01T00:00:00Z","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["sha256:5a6439cdccd02813679dbfca8d2d0de93e434e950b8d584dbdd7f1c17669dfa6"]},"config":{}}';
+    const GO_MANIFEST =
+      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.cncf.flux.config.v1+json","size":233,"digest":"sha256:c3e800a75a7b5027d8b55483560591f62a02175e49cb902ce9daccdf7491646f"},"layers":[{"mediaType":"application/vnd.cncf.flux.content.v1.tar+gzip","size":448,"digest":"sha256:f5b7bcdfabd903b5952456afb7c3f3815c5399db8f2491eda53f46b1f311e012"}],"annotations":{"org.opencontainers.image.created":"2026-01-02T03:04:05Z","org.opencontainers.image.description":"a \\u003cb\\u003e \\u0026 c","org.opencontainers.image.revision":"main@sha1:0123","org.opencontainers.image.source":"https://github.com/org/repo"}}';
+    const config = artifactConfig("sha256:5a6439cdccd02813679dbfca8d2d0de93e434e950b8d584dbdd7f1c17669dfa6");
+    expect(config.toString()).toBe(GO_CONFIG);
+    const manifest = artifactManifest(
+      config,
+      { size: 448, digest: "sha256:f5b7bcdfabd903b5952456afb7c3f3815c5399db8f2491eda53f46b1f311e012" },
+      {
+        "org.opencontainers.image.source": "https://github.com/org/repo",
+        "org.opencontainers.image.revision": "main@sha1:0123",
+        "org.opencontainers.image.created": "2026-01-02T03:04:05Z",
+        "org.opencontainers.image.description": "a <b> & c",
+      },
+    );
+    expect(goJson(manifest)).toBe(GO_MANIFEST);
+  });
+
   it("escapes HTML in JSON, formats RFC 3339 without fractions, and builds the image config", () => {
     expect(goJson({ a: "<x> & \u2028" })).toBe('{"a":"\\u003cx\\u003e \\u0026 \\u2028"}');
     expect(rfc3339(new Date("2026-11-24T06:04:15.123Z"))).toBe("2026-11-24T06:04:15Z");
