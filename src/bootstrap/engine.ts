@@ -48,6 +48,8 @@ export interface ComponentsSpec {
   version: string;
   /** Controllers whose Deployments are checked at the end. */
   components: string[];
+  /** --registry-creds with --image-pull-secret: the pull secret to apply. */
+  imagePullSecret?: KubeObject;
 }
 
 export interface PullRequestSpec {
@@ -309,6 +311,20 @@ export class Bootstrapper {
       throw new CliError(`install failed: ${await this.kubeMessage(err)}`);
     }
     this.log.success("installed components");
+  }
+
+  /** Applies the image pull secret of --registry-creds (server-side apply: unchanged when equal). */
+  async reconcileImagePullSecret(): Promise<void> {
+    const secret = this.opts.components.imagePullSecret;
+    if (!secret) return;
+    const { applyObject } = await import("../kube/apply.js");
+    this.log.action(`reconciling image pull secret ${quote(`${this.opts.namespace}/${secret.metadata.name}`)}`);
+    try {
+      const r = await applyObject(this.deps.kube, secret, { fieldManager: "flux", force: true });
+      if (r.action !== "unchanged") this.changed = true;
+    } catch (err) {
+      throw new CliError(`failed to apply the image pull secret: ${await this.kubeMessage(err)}`);
+    }
   }
 
   /**
@@ -609,6 +625,7 @@ export class Bootstrapper {
     }
     await this.reconcileComponentsInGit();
     await this.installComponents();
+    await this.reconcileImagePullSecret();
     this.log.success("reconciled components");
     await this.reconcileSourceSecret();
     await this.reconcileSyncInGit();
@@ -633,6 +650,7 @@ export class Bootstrapper {
       await this.deps.git.reclone();
     }
     await this.installComponents();
+    await this.reconcileImagePullSecret();
     this.log.success("reconciled components");
     await this.reconcileSourceSecret();
     await this.applySync();

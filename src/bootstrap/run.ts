@@ -8,6 +8,7 @@ import path from "node:path";
 import type { CommandContext } from "../cli/context.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
+import type { KubeObject } from "../kube/rest.js";
 import type { GitProvider, Visibility } from "../providers/types.js";
 import {
   bootstrap,
@@ -97,7 +98,14 @@ async function commonOptions(opts: Opts, ctx: CommandContext) {
       recurseSubmodules: Boolean(opts.recurseSubmodules),
       author: { name: str(opts.authorName, "Flux"), email: str(opts.authorEmail) },
       commitMessageAppendix: str(opts.commitMessageAppendix) || undefined,
-      components: { version: install.version, components: install.components },
+      components: {
+        version: install.version,
+        components: install.components,
+        imagePullSecret:
+          install.imagePullSecret && install.registryCredential
+            ? ((await import("../install/run.js")).imagePullSecret(install) as KubeObject)
+            : undefined,
+      },
       timeoutMs: ctx.globals.timeoutMs,
     },
   };

@@ -142,9 +142,26 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       "Ops",
       "--author-email",
       "ops@example.com",
+      "--registry-creds",
+      "robot:pullT0ken",
+      "--image-pull-secret",
+      "regcred",
     ]);
     expect(res.stderr).toContain("bootstrap finished");
     expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain("pullT0ken");
+    const pull = await tryGetObject(kc, {
+      group: "",
+      version: "v1",
+      plural: "secrets",
+      namespace: ns,
+      name: "regcred",
+    });
+    expect(pull!.type).toBe("kubernetes.io/dockerconfigjson");
+    const config = JSON.parse(
+      Buffer.from((pull!.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString(),
+    );
+    expect(config.auths["ghcr.io/fluxcd"].username).toBe("robot");
     for (const [f, content] of Object.entries(files)) expect(srv.readFile(repo, "main", f)).toBe(content);
     const log = srv.log(repo, "main");
     expect(log).toHaveLength(3);
