@@ -14,6 +14,7 @@ command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 [ -x /usr/lib/git-core/git-http-backend ] || apt_missing+=(git)
 command -v docker-registry >/dev/null 2>&1 || apt_missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || apt_missing+=(apache2-utils)
+command -v skopeo >/dev/null 2>&1 || apt_missing+=(skopeo)
 command -v ssh-keyscan >/dev/null 2>&1 || apt_missing+=(openssh-client)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -50,3 +50,5 @@ export * as kinds from "./kinds/registry.js";
 export * as ops from "./ops/index.js";
 export { waitForReady, waitFor, waitForDeletion } from "./kube/wait.js";
 export { applyObjects, applyObject, changeLine } from "./kube/apply.js";
+// OCI artifacts: build, push, pull, tag, list, diff.
+export * as oci from "./oci/index.js";
