@@ -17,9 +17,15 @@ export class NotBuiltError extends CliError {
   }
 }
 
-/** Removes credentials from URLs (user:password@host) in any text. */
+/**
+ * Removes credentials from URLs (user:password@host, token@host) in any text. An SSH
+ * URL's bare user name (ssh://git@host) is no secret and stays, so messages still
+ * name the address the user gave.
+ */
 export function redactUrls(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, "$1***@");
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/\s@]+)@/gi, (match, scheme: string, userinfo: string) =>
+    /^ssh:/i.test(scheme) && !userinfo.includes(":") ? match : `${scheme}***@`,
+  );
 }
 
 /** Turns any thrown value into a one-line message without stack traces or secrets. */

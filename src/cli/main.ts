@@ -1,7 +1,7 @@
 // The program entry: parses argv, runs the command, and is the one place that prints
 // `✗ <message>` and decides the exit code.
 import { CommanderError, type Command } from "commander";
-import { CliError, errorMessage } from "../errors.js";
+import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
 import { BoolFlagError, normalizeBoolArgs, routeSubcommandVersion } from "./flags.js";
@@ -60,15 +60,16 @@ export async function main(argv: string[] = process.argv.slice(2), io: IO = proc
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
         return 0;
       }
-      logger.failure(cobraMessage(err));
+      logger.failure(redactUrls(cobraMessage(err)));
       return 1;
     }
     if (err instanceof BoolFlagError) {
-      logger.failure(err.message);
+      logger.failure(errorMessage(err));
       return 1;
     }
     if (err instanceof CliError) {
-      if (err.message !== "") logger.failure(err.message);
+      // every message passes redactUrls: a flag value may hold credentials (--url https://user:token@host)
+      if (err.message !== "") logger.failure(errorMessage(err));
       return err.exitCode;
     }
     logger.failure(errorMessage(err));

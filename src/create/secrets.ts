@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import type { Run } from "../cli/action.js";
 import type { CommandContext } from "../cli/context.js";
-import { CliError } from "../errors.js";
+import { CliError, redactUrls } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import {
   githubAppSecret,
@@ -51,7 +51,7 @@ export async function buildGitSecret(
   const url = str(opts.url);
   if (!url) throw new CliError("url is required");
   const u = parseUrl(url);
-  if (!u) throw new CliError(`git URL parse failed: parse "${url}": invalid URL`);
+  if (!u) throw new CliError(`git URL parse failed: parse "${redactUrls(url)}": invalid URL`);
   const labels = parseLabels(list(opts.label));
   const namespace = ctx.globals.namespace;
   switch (u.scheme) {
@@ -184,7 +184,7 @@ export function buildOCISecret(args: string[], opts: Opts, ctx: CommandContext):
   if (!username) throw new CliError("--username is required");
   if (!password) throw new CliError("--password is required");
   if (/\s/.test(url) || url.includes("://")) {
-    throw new CliError(`error parsing url: 'could not parse reference: ${url}'`);
+    throw new CliError(`error parsing url: 'could not parse reference: ${redactUrls(url)}'`);
   }
   // upstream passes the URL as the registry key and sets no labels on this secret
   return ociSecret({ name, namespace: ctx.globals.namespace, registry: url, username, password });

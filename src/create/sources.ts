@@ -1,7 +1,7 @@
 // flux create source git|helm|oci|bucket|chart
 import type { Run } from "../cli/action.js";
 import type { CommandContext } from "../cli/context.js";
-import { CliError } from "../errors.js";
+import { CliError, redactUrls } from "../errors.js";
 import { bucket, gitRepository, helmChart, helmRepository, ociRepository } from "../manifests/sources.js";
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
 import type { KubeObject } from "../manifests/common.js";
@@ -87,7 +87,7 @@ export function buildGitRepository(args: string[], opts: Opts, ctx: CommandConte
   const url = str(opts.url);
   if (url === "") throw new CliError("url is required");
   const u = parseUrl(url);
-  if (!u) throw new CliError(`git URL parse failed: parse "${url}": invalid URL`);
+  if (!u) throw new CliError(`git URL parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "ssh" && u.scheme !== "http" && u.scheme !== "https") {
     throw new CliError(`git URL scheme '${u.scheme}' not supported, can be: ssh, http and https`);
   }
@@ -209,7 +209,7 @@ export function buildHelmRepository(args: string[], opts: Opts, ctx: CommandCont
   const url = str(opts.url);
   if (url === "") throw new CliError("url is required");
   const u = parseUrl(url);
-  if (!u) throw new CliError(`url parse failed: parse "${url}": invalid URL`);
+  if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
   const secretRef = str(opts.secretRef);
   return helmRepository({
     name,
@@ -303,7 +303,7 @@ export function buildOCIRepository(args: string[], opts: Opts, ctx: CommandConte
   if (!str(opts.tagSemver) && !str(opts.tag) && !str(opts.digest))
     throw new CliError("--tag, --tag-semver or --digest is required");
   const u = parseUrl(url);
-  if (!u) throw new CliError(`url parse failed: parse "${url}": invalid URL`);
+  if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
   checkEnum(opts, "provider", "provider", "source OCI provider", OCI_PROVIDERS);
   const labels = parseLabels(list(opts.label));
