@@ -205,22 +205,20 @@ export async function bootstrapGit(
       throw new CliError(`unable to read private key file ${str(opts.privateKeyFile)}`);
     }
   }
+  const ca = opts.caFile ? await readFile(str(opts.caFile), "utf8").catch(() => undefined) : undefined;
+  if (opts.caFile && ca === undefined) throw new CliError(`unable to read TLS CA file ${str(opts.caFile)}`);
   const dir = await workDir();
   const git = createGitClient({
     url,
     branch: c.base.branch,
     dir,
+    ca,
     http: transport === "http" && password ? { username, password } : undefined,
     ssh: transport === "ssh" ? { privateKey } : undefined,
   });
   let source: SourceSecretSpec;
   if (transport === "http") {
-    source = {
-      type: "https",
-      username,
-      password,
-      caCrt: opts.caFile ? await readFile(str(opts.caFile), "utf8") : undefined,
-    };
+    source = { type: "https", username, password, caCrt: ca };
   } else {
     const u = new URL(sshUrl(url));
     source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);

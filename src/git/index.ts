@@ -27,6 +27,8 @@ export interface GitClientOptions {
   dir: string;
   http?: HttpAuth;
   ssh?: SshAuth;
+  /** PEM CA bundle trusted for https (--ca-file). */
+  ca?: string;
   /** Use the system git client even for http(s) (for testing the SSH code path's git handling). */
   forceSystemGit?: boolean;
   now?: () => Date;
@@ -40,10 +42,18 @@ export function createGitClient(opts: GitClientOptions): GitClient {
       dir: opts.dir,
       ssh: opts.ssh ?? {},
       http: opts.http,
+      ca: opts.ca,
       now: opts.now,
     });
   }
-  return new IsoGitClient({ url: opts.url, branch: opts.branch, dir: opts.dir, auth: opts.http, now: opts.now });
+  return new IsoGitClient({
+    url: opts.url,
+    branch: opts.branch,
+    dir: opts.dir,
+    auth: opts.http,
+    ca: opts.ca,
+    now: opts.now,
+  });
 }
 
 export interface CommitAndPushOptions {

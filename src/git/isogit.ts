@@ -21,6 +21,8 @@ export interface IsoGitOptions {
   auth?: HttpAuth;
   /** Extra headers for every request (e.g. a User-Agent). */
   headers?: Record<string, string>;
+  /** PEM CA bundle trusted for https (--ca-file), in addition to nothing else. */
+  ca?: string;
   /** Clock for commit timestamps (seconds); defaults to now. */
   now?: () => Date;
 }
@@ -48,7 +50,13 @@ export class IsoGitClient implements GitClient {
   private async load() {
     if (!this.lib) {
       const git = (await import("isomorphic-git")).default as unknown as Iso;
-      const http = (await import("isomorphic-git/http/node")).default;
+      let http = (await import("isomorphic-git/http/node")).default;
+      if (this.opts.ca) {
+        const { Agent } = await import("node:https");
+        const agent = new Agent({ ca: this.opts.ca, keepAlive: false });
+        const base = http;
+        http = { request: (req) => base.request({ ...req, agent: req.url.startsWith("https:") ? agent : undefined }) };
+      }
       this.lib = { git, http };
     }
     return this.lib;

@@ -27,6 +27,8 @@ export interface SystemGitOptions {
   dir: string;
   ssh?: SshAuth;
   http?: HttpAuth;
+  /** PEM CA bundle trusted for https (--ca-file). */
+  ca?: string;
   /** git executable (default "git"). */
   gitPath?: string;
   now?: () => Date;
@@ -93,11 +95,24 @@ export class SystemGitClient implements GitClient {
       }
       env.GIT_SSH_COMMAND = parts.map((p, i) => (i === 0 ? p : shellQuote(p))).join(" ");
     }
+    const config: [string, string][] = [];
     if (this.opts.http) {
       const basic = Buffer.from(`${this.opts.http.username}:${this.opts.http.password}`).toString("base64");
-      env.GIT_CONFIG_COUNT = "1";
-      env.GIT_CONFIG_KEY_0 = "http.extraHeader";
-      env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
+      config.push(["http.extraHeader", `Authorization: Basic ${basic}`]);
+    }
+    if (this.opts.ca) {
+      this.keyDir ??= await mkdtemp(path.join(os.tmpdir(), "tsflux-ssh-"));
+      await chmod(this.keyDir, 0o700);
+      const caFile = path.join(this.keyDir, "ca.crt");
+      await writeFile(caFile, this.opts.ca, { mode: 0o600 });
+      config.push(["http.sslCAInfo", caFile]);
+    }
+    if (config.length > 0) {
+      env.GIT_CONFIG_COUNT = String(config.length);
+      config.forEach(([k, v], i) => {
+        env[`GIT_CONFIG_KEY_${i}`] = k;
+        env[`GIT_CONFIG_VALUE_${i}`] = v;
+      });
     }
     this.env = env;
     return env;
@@ -120,7 +135,7 @@ export class SystemGitClient implements GitClient {
   private failure(op: string, r: RunResult): Error {
     const text = redactUrls(r.stderr.trim() || r.stdout.trim());
     if (
-      /Authentication failed|Permission denied|could not read Username|403|401|Host key verification failed/i.test(text)
+      /Authentication failed|Permission denied|could not read Username|returned error: 40[13]\b|Host key verification failed/i.test(text)
     ) {
       if (/Host key verification failed/i.test(text)) {
         return new GitError(`${op} ${redactUrls(this.url)}: the SSH host key of the git server is not in known_hosts`);

@@ -12,6 +12,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,8 @@ export interface GitServerOptions {
   password?: string;
   /** Accept any of these passwords too (e.g. several tokens). */
   extraPasswords?: string[];
+  /** Serve https with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
 }
 
 export interface GitRequestInfo {
@@ -107,12 +110,15 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
     return user === opts.username && passwords.has(pass) ? user : undefined;
   };
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     void handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
       res.end(String(err));
     });
-  });
+  };
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }, listener)
+    : http.createServer(listener);
 
   const self: GitServer = {
     baseUrl: "",
@@ -307,7 +313,7 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
   }
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  self.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  self.baseUrl = `${opts.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return self;
 }
 

@@ -265,3 +265,59 @@ exec sh -c "$last"
     }
   });
 });
+
+describe("https with a private CA (--ca-file)", () => {
+  it("trusts the given CA only; without it the certificate is refused", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { generateCerts } = await import("../env/certs.js");
+    const certDir = mkdtempSync(path.join(os.tmpdir(), "tsflux-gitcerts-"));
+    const certs = await generateCerts(certDir);
+    const read = (p: string) => readFileSync(p, "utf8");
+    const tls = await startGitServer({
+      username: "git",
+      password: TOKEN,
+      tls: { cert: read(certs.servingCert), key: read(certs.servingKey) },
+    });
+    try {
+      expect(tls.baseUrl).toMatch(/^https:/);
+      await tls.createRepo("org/tls", { files: { "README.md": "tls\n" } });
+      const ca = read(certs.caCert);
+      for (const make of [
+        (c?: string) =>
+          new IsoGitClient({
+            url: tls.url("org/tls"),
+            branch: "main",
+            dir: tmpDir(),
+            auth: { username: "git", password: TOKEN },
+            ca: c,
+          }),
+        (c?: string) =>
+          new SystemGitClient({
+            url: tls.url("org/tls"),
+            branch: "main",
+            dir: tmpDir(),
+            http: { username: "git", password: TOKEN },
+            ca: c,
+          }),
+      ]) {
+        const untrusted = make();
+        await expect(untrusted.clone()).rejects.toThrow(/certificate|SSL/i);
+        await untrusted.close();
+        const trusted = make(ca);
+        await trusted.clone();
+        expect(await trusted.readFile("README.md")).toBe("tls\n");
+        await trusted.commitFiles({ [`by-${trusted.constructor.name}.txt`]: "x\n" }, "over tls", author);
+        await trusted.push();
+        await trusted.close();
+      }
+      expect(tls.listFiles("org/tls", "main").sort()).toEqual([
+        "README.md",
+        "by-IsoGitClient.txt",
+        "by-SystemGitClient.txt",
+      ]);
+    } finally {
+      await tls.stop();
+      rmSync(certDir, { recursive: true, force: true });
+    }
+  });
+});
