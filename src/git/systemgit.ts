@@ -135,7 +135,9 @@ export class SystemGitClient implements GitClient {
   private failure(op: string, r: RunResult): Error {
     const text = redactUrls(r.stderr.trim() || r.stdout.trim());
     if (
-      /Authentication failed|Permission denied|could not read Username|returned error: 40[13]\b|Host key verification failed/i.test(text)
+      /Authentication failed|Permission denied|could not read Username|returned error: 40[13]\b|Host key verification failed/i.test(
+        text,
+      )
     ) {
       if (/Host key verification failed/i.test(text)) {
         return new GitError(`${op} ${redactUrls(this.url)}: the SSH host key of the git server is not in known_hosts`);
