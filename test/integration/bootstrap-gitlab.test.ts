@@ -229,6 +229,34 @@ describe("flux bootstrap gitlab (CLI)", () => {
     }
   });
 
+  it("fails on a wrong token with GitLab's message and changes nothing", async () => {
+    process.env.GITLAB_TOKEN = "glpat-WRONGwrongWRONG";
+    try {
+      const ns = uniqueName("fb-gl");
+      const name = uniqueName("nope");
+      const res = await runCli([
+        "bootstrap",
+        "gitlab",
+        "--kubeconfig",
+        kubeconfig,
+        "-n",
+        ns,
+        `--hostname=${gl.url}`,
+        "--owner=acme",
+        `--repository=${name}`,
+        "--manifests",
+        bundle,
+      ]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("401 Unauthorized (HTTP 401)");
+      expect(res.stderr).not.toContain("glpat-WRONGwrongWRONG");
+      expect(gl.project(`acme/${name}`)).toBeUndefined();
+      expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
+    } finally {
+      delete process.env.GITLAB_TOKEN;
+    }
+  });
+
   it("explains a missing group and creates nothing", async () => {
     process.env.GITLAB_TOKEN = TOKEN;
     try {
