@@ -243,6 +243,12 @@ export const runCreateSecretProxy: Run = async (args, opts, ctx) =>
 
 // ------------------------------------------------------------------ notation
 
+/** A JSON.parse error as one line that does not quote the file's content back. */
+function jsonErrorReason(err: unknown): string {
+  const reason = (err as Error).message.replace(/, ".*" is not valid JSON$/s, "").split("\n")[0];
+  return `not valid JSON: ${reason}`;
+}
+
 export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
   const caFiles = list(opts.caCertFile);
@@ -255,7 +261,7 @@ export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandCont
   try {
     doc = JSON.parse(trustPolicy);
   } catch (err) {
-    throw new CliError(`failed to unmarshal trust policy ${policyFile}: ${(err as Error).message}`);
+    throw new CliError(`failed to unmarshal trust policy ${policyFile}: ${jsonErrorReason(err)}`);
   }
   const policies = (doc as { trustPolicies?: unknown } | null)?.trustPolicies;
   if (!doc || typeof doc !== "object" || !Array.isArray(policies) || policies.length === 0) {

@@ -368,6 +368,19 @@ const cases: [string, string[]][] = [
       "--export",
     ],
   ],
+  [
+    // one line, and the file's content is not quoted back
+    `failed to unmarshal trust policy ${FX}/ca.crt: not valid JSON: Unexpected token 'c'`,
+    [
+      "create",
+      "secret",
+      "notation",
+      "nn",
+      `--ca-cert-file=${FX}/ca.crt`,
+      `--trust-policy-file=${FX}/ca.crt`,
+      "--export",
+    ],
+  ],
   ["--app-id is required", ["create", "secret", "githubapp", "app", "--export"]],
   [
     "--tls-crt-file and --tls-key-file, or --ca-crt-file are required",
