@@ -102,24 +102,39 @@ function secretMaps(obj: Obj): Record<string, Record<string, unknown> | undefine
   };
 }
 
-/** Masks Secret values in both objects; a changed value shows as `*** (before)` / `*** (after)`. */
+/** kubectl's copy of the whole applied object: for a Secret, its values in plain text. */
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+function maskKeys(
+  b: Record<string, unknown> | undefined,
+  a: Record<string, unknown> | undefined,
+  keys: Iterable<string>,
+) {
+  for (const k of keys) {
+    const inB = b && k in b;
+    const inA = a && k in a;
+    if (inB && inA && b[k] !== a[k]) {
+      b[k] = MASK_BEFORE;
+      a[k] = MASK_AFTER;
+    } else {
+      if (inB) b[k] = MASK;
+      if (inA) a[k] = MASK;
+    }
+  }
+}
+
+/**
+ * Masks Secret values in both objects, and kubectl's last-applied annotation that
+ * repeats them; a changed value shows as `*** (before)` / `*** (after)`.
+ */
 export function maskSecretPair(before: Obj | undefined, after: Obj | undefined): void {
   for (const field of ["data", "stringData"] as const) {
     const b = before ? secretMaps(before)[field] : undefined;
     const a = after ? secretMaps(after)[field] : undefined;
-    const keys = new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})]);
-    for (const k of keys) {
-      const inB = b && k in b;
-      const inA = a && k in a;
-      if (inB && inA && b[k] !== a[k]) {
-        b[k] = MASK_BEFORE;
-        a[k] = MASK_AFTER;
-      } else {
-        if (inB) b[k] = MASK;
-        if (inA) a[k] = MASK;
-      }
-    }
+    maskKeys(b, a, new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})]));
   }
+  const annotations = (o: Obj | undefined) => o?.metadata?.annotations as Record<string, unknown> | undefined;
+  maskKeys(annotations(before), annotations(after), [LAST_APPLIED]);
 }
 
 function isSopsMasked(desired: Obj): boolean {

@@ -220,6 +220,22 @@ describe("Secret masking and inventory ids", () => {
     expect(after.data).toEqual({ same: "***", changed: "*** (after)", added: "***" });
   });
 
+  it("masks kubectl's last-applied annotation, which repeats the values in plain text", () => {
+    const LAST = "kubectl.kubernetes.io/last-applied-configuration";
+    const applied = (v: string) => JSON.stringify({ kind: "Secret", stringData: { password: v } });
+    const before = { kind: "Secret", metadata: { annotations: { [LAST]: applied("hunter2"), team: "a" } } };
+    const after = { kind: "Secret", metadata: { annotations: { [LAST]: applied("hunter3"), team: "a" } } };
+    maskSecretPair(before, after);
+    expect(before.metadata.annotations).toEqual({ [LAST]: "*** (before)", team: "a" });
+    expect(after.metadata.annotations).toEqual({ [LAST]: "*** (after)", team: "a" });
+    const created = { kind: "Secret", metadata: { annotations: { [LAST]: applied("hunter2") } } };
+    maskSecretPair(undefined, created);
+    expect(created.metadata.annotations).toEqual({ [LAST]: "***" });
+    const plain = { kind: "Secret", metadata: { name: "s" } };
+    maskSecretPair(undefined, plain);
+    expect(plain).toEqual({ kind: "Secret", metadata: { name: "s" } });
+  });
+
   it("round-trips kustomize-controller inventory ids", () => {
     expect(inventoryId("apps", "web", "apps", "Deployment")).toBe("apps_web_apps_Deployment");
     expect(inventoryId(undefined, "system:x", "rbac.authorization.k8s.io", "ClusterRole")).toBe(
