@@ -1,6 +1,5 @@
 // The cluster half of `flux create ...` (without --export): upsert, status lines with
 // upstream's wording, watch-based readiness wait and the final report.
-import { createInterface } from "node:readline";
 import type { Run } from "../cli/action.js";
 import type { CommandContext } from "../cli/context.js";
 import { CliError } from "../errors.js";
@@ -80,15 +79,8 @@ export function appliedRevision(ready: KubeObject, ctx: CommandContext): void {
   ctx.logger.success(`applied revision ${rev}`);
 }
 
-/** upstream's promptui confirmation; without a terminal it aborts (use --silent). */
+/** upstream's promptui confirmation; without a terminal, or at end of input, it aborts (use --silent). */
 export async function confirm(ctx: CommandContext, label: string): Promise<void> {
-  const stdin = ctx.io.stdin;
-  if (!stdin.isTTY) throw new CliError("aborting");
-  const rl = createInterface({ input: stdin, output: ctx.io.stderr as NodeJS.WritableStream });
-  try {
-    const answer = await new Promise<string>((resolve) => rl.question(`? ${label} [y/N] `, resolve));
-    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("aborting");
-  } finally {
-    rl.close();
-  }
+  const { confirm: ask } = await import("../install/prompt.js");
+  if (!(await ask(ctx.io, label, " "))) throw new CliError("aborting");
 }

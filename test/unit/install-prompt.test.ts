@@ -1,5 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import type { CommandContext } from "../../src/cli/context.js";
+import { confirm as confirmDeployKey } from "../../src/create/flow.js";
 import { confirm } from "../../src/install/prompt.js";
 
 function tty(input: string | null, isTTY = true) {
@@ -31,6 +33,27 @@ describe("confirmation prompt", () => {
   it("answers no without a terminal, without prompting", async () => {
     const t = tty("y\n", false);
     expect(await confirm(t.io, "Proceed")).toBe(false);
+    expect(t.err()).toBe("");
+  });
+});
+
+describe("create source git: the deploy key confirmation", () => {
+  const ask = (t: ReturnType<typeof tty>) =>
+    confirmDeployKey({ io: t.io } as unknown as CommandContext, "Have you added the deploy key to your repository");
+
+  it("goes on after yes", async () => {
+    const t = tty("y\n");
+    await expect(ask(t)).resolves.toBeUndefined();
+    expect(t.err()).toBe("? Have you added the deploy key to your repository [y/N] ");
+  });
+
+  it.each([["n\n"], [""]])("aborts after %j (no, or end of input)", async (input) => {
+    await expect(ask(tty(input))).rejects.toThrow(/^aborting$/);
+  });
+
+  it("aborts without a terminal, without prompting", async () => {
+    const t = tty("y\n", false);
+    await expect(ask(t)).rejects.toThrow(/^aborting$/);
     expect(t.err()).toBe("");
   });
 });
