@@ -344,7 +344,16 @@ export async function bootstrapWithProvider(
     changeRequests: changeRequestHooks(setup.provider, repo),
     ...overrides,
   };
-  await finish(() => bootstrap(options, deps), dir, deps.git);
+  await finish(
+    async () => {
+      const res = await bootstrap(options, deps);
+      // With --pr --wait=false the request's URL is the command's output, for scripts.
+      if (res.pullRequestUrl && options.pullRequest && !options.pullRequest.wait)
+        ctx.io.stdout.write(`${res.pullRequestUrl}\n`);
+    },
+    dir,
+    deps.git,
+  );
 }
 
 export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {

@@ -35,6 +35,7 @@ afterAll(async () => {
   await git?.stop();
 });
 
+let stdout = "";
 function context(ns: string) {
   const logger = createMemoryLogger();
   const stdin = new PassThrough();
@@ -51,7 +52,7 @@ function context(ns: string) {
       namespaceSet: true,
     },
     logger,
-    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
+    io: { stdout: { write: (t: string) => ((stdout += t), true) }, stderr: { write: () => true }, stdin },
   };
   return { ctx, logger };
 }
@@ -195,8 +196,10 @@ describe("flux bootstrap github", () => {
     await gh.addRepo("acme", repo, { "README.md": "protected\n" });
     const before = git.revParse(`acme/${repo}`, "main");
     // --wait=false: opens the request and stops.
+    stdout = "";
     const early = await run(repo, ns, { pr: true, wait: false }, { standIn: false });
     expect(early.error).toBeUndefined();
+    expect(stdout).toBe(`https://github.example/acme/${repo}/pull/1\n`);
     expect(git.revParse(`acme/${repo}`, "main")).toBe(before);
     const pr = gh.repo("acme", repo)!.pulls[0]!;
     expect(pr).toMatchObject({ head: `flux-bootstrap-${ns}`, base: "main", state: "open" });
