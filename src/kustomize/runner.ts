@@ -34,7 +34,8 @@ export interface KustomizeCommand {
 export const KUSTOMIZE_NOT_FOUND =
   "kustomize not found: install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl (it embeds `kubectl kustomize`) and make sure one of them is on PATH";
 
-function findOnPath(name: string, envPath: string | undefined): string | undefined {
+/** The first executable `name` (not a directory) in the directories of `envPath`. */
+export function findOnPath(name: string, envPath: string | undefined): string | undefined {
   for (const dir of (envPath ?? "").split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);

@@ -183,6 +183,21 @@ describe("renderInstall with customised options", () => {
     }
   });
 
+  it("reports a failed kustomize build on one line, without kubectl's klog framing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-overlay-"));
+    try {
+      writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n  - missing.yaml\n");
+      const err = await renderInstall(opts(), { dir }).then(
+        () => new Error("expected a failure"),
+        (e: Error) => e,
+      );
+      expect(err.message).toMatch(/^kustomize build failed: accumulating resources: .*missing\.yaml/);
+      expect(err.message).not.toMatch(/\n|run\.go|command failed|^E\d{4}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("cleans up its work directory, also on failure", async () => {
     const tmpDir = mkdtempSync(path.join(os.tmpdir(), "tsflux-work-"));
     try {
