@@ -251,6 +251,10 @@ export class Bootstrapper {
       author: this.opts.author,
       logger: this.log,
       maxAttempts: this.deps.maxPushAttempts,
+      onCommitted: (sha) => {
+        this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(sha)})`);
+        this.log.action(`pushing ${what} to ${quote(redactUrls(git.url))}`);
+      },
     }).catch((err: unknown) => {
       if (err instanceof RemoteMovedError) {
         throw new CliError(`failed to push ${what}: ${err.message}; gave up after repeated retries`);
@@ -259,8 +263,6 @@ export class Bootstrapper {
     });
     if (res.commit) {
       this.changed = true;
-      this.log.success(`committed ${what} to ${quote(this.opts.branch)} (${quote(res.commit)})`);
-      this.log.action(`pushed ${what} to ${quote(redactUrls(git.url))}`);
     } else {
       this.log.success(`${what} are up to date`);
     }

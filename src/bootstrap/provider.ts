@@ -49,6 +49,7 @@ export async function reconcileRepository(
   logger.action(`connecting to ${provider.domain}`);
   const ref = { owner: o.owner, name: o.repository, personal: o.personal };
   const full = `${o.owner}/${o.repository}`;
+  const display = repositoryUrl(provider, full);
   let repo = await provider.getRepository(ref);
   let created = false;
   if (!repo) {
@@ -66,9 +67,9 @@ export async function reconcileRepository(
       autoInit: true,
     });
     created = true;
-    logger.success(`repository ${quote(full)} created`);
+    logger.success(`repository ${quote(display)} created`);
   } else {
-    logger.success(`repository ${quote(full)} exists`);
+    logger.success(`repository ${quote(display)} exists`);
     const descriptionDiffers =
       o.description !== undefined && o.description !== "" && o.description !== repo.description;
     if (o.reconcile && (repo.visibility !== o.visibility || descriptionDiffers)) {
@@ -76,7 +77,7 @@ export async function reconcileRepository(
         visibility: o.visibility,
         description: o.description || undefined,
       });
-      logger.success(`repository ${quote(full)} reconciled`);
+      logger.success(`repository ${quote(display)} reconciled`);
     }
   }
   const teams = Object.entries(o.teams);
@@ -101,6 +102,11 @@ export async function reconcileRepository(
     }
   }
   return repo;
+}
+
+/** How upstream names a repository in messages: https://<domain>/<path>. */
+export function repositoryUrl(provider: GitProvider, fullPath: string): string {
+  return `https://${provider.domain}/${fullPath}`;
 }
 
 /** ssh://git@HOST/PATH for the GitRepository, with --ssh-hostname replacing the host. */
@@ -133,13 +139,15 @@ export function deployKeyRegistrar(provider: GitProvider, repo: Repository, n: D
           `deploy key ${quote(mine.title)} is ${mine.readOnly ? "read-only" : "read-write"}; it is kept as it is (remove it from the repository to change its access)`,
         );
       } else {
-        logger.success(`deploy key ${quote(mine.title)} is already configured for ${quote(repo.fullPath)}`);
+        logger.success(
+          `deploy key ${quote(mine.title)} is already configured for ${quote(repositoryUrl(provider, repo.fullPath))}`,
+        );
       }
       return;
     }
     const title = deployKeyTitle(n.namespace, n.branch, n.secretName, n.targetPath, publicKey);
     await provider.addDeployKey(repo, { title, key: publicKey.trim(), readOnly: !n.readWrite });
-    logger.success(`configured deploy key ${quote(title)} for ${quote(repo.fullPath)}`);
+    logger.success(`configured deploy key ${quote(title)} for ${quote(repositoryUrl(provider, repo.fullPath))}`);
   };
 }
 
@@ -150,7 +158,7 @@ export function deployTokenIssuer(provider: GitProvider, repo: Repository, n: De
     logger.action("checking to reconcile deploy token for source secret");
     const name = deployKeyBaseName(n.namespace, n.branch, n.secretName, n.targetPath);
     const t = await provider.createDeployToken(repo, name);
-    logger.success(`configured deploy token ${quote(name)} for ${quote(repo.fullPath)}`);
+    logger.success(`configured deploy token ${quote(name)} for ${quote(repositoryUrl(provider, repo.fullPath))}`);
     return { username: t.username, password: t.token ?? "" };
   };
 }

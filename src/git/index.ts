@@ -64,6 +64,8 @@ export interface CommitAndPushOptions {
   /** How many times to rebuild on a moved remote (default 5). */
   maxAttempts?: number;
   logger?: Logger;
+  /** Called after each commit, before its push. */
+  onCommitted?: (commit: string) => void;
 }
 
 export interface CommitAndPushResult {
@@ -80,6 +82,7 @@ export async function commitAndPush(git: GitClient, opts: CommitAndPushOptions):
     const files = await opts.files(git);
     const commit = await git.commitFiles(files, opts.message, opts.author);
     if (!commit) return { head: await git.head(), attempts: attempt };
+    opts.onCommitted?.(commit);
     try {
       await git.push();
       return { commit, head: commit, attempts: attempt };

@@ -100,7 +100,7 @@ describe("flux bootstrap github", () => {
     const ns = uniqueName("fb-gh");
     const first = await run(repo, ns, { team: ["platform:admin", "devs"] });
     expect(first.error).toBeUndefined();
-    expect(first.lines).toContain(`✔ repository "acme/${repo}" created`);
+    expect(first.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" created`);
     const state = gh.repo("acme", repo)!;
     expect(state.keys).toHaveLength(1);
     expect(state.keys[0]!.read_only).toBe(true);
@@ -121,7 +121,7 @@ describe("flux bootstrap github", () => {
 
     const second = await run(repo, ns, { team: ["platform:admin", "devs"] });
     expect(second.error).toBeUndefined();
-    expect(second.lines).toContain(`✔ repository "acme/${repo}" exists`);
+    expect(second.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" exists`);
     expect(second.lines.some((l) => l.startsWith("✔ deploy key") && l.includes("is already configured"))).toBe(true);
     expect(second.lines).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
     expect(gh.repo("acme", repo)!.keys).toHaveLength(1);
@@ -138,7 +138,7 @@ describe("flux bootstrap github", () => {
     expect(gh.repo("acme", repo)!.visibility).toBe("private");
     const reconciled = await run(repo, ns, { visibility: "public", reconcile: true });
     expect(reconciled.error).toBeUndefined();
-    expect(reconciled.lines).toContain(`✔ repository "acme/${repo}" reconciled`);
+    expect(reconciled.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" reconciled`);
     expect(gh.repo("acme", repo)!.visibility).toBe("public");
   });
 

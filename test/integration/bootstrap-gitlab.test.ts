@@ -104,7 +104,7 @@ describe("flux bootstrap gitlab", () => {
     const ns = uniqueName("fb-gl");
     const first = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}`, team: ["platform"] });
     expect(first.error).toBeUndefined();
-    expect(first.lines).toContain(`✔ repository "${full}" created`);
+    expect(first.lines).toContain(`✔ repository "https://${new URL(gl.url).host}/${full}" created`);
     const project = gl.project(full)!;
     expect(project.shares).toEqual([
       { group_id: gl.groups.get("acme/platform"), group_full_path: "acme/platform", group_access_level: 40 },
