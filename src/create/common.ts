@@ -123,6 +123,19 @@ export function matchKind(kinds: readonly string[], kind: string): string | unde
   return kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
 }
 
+/** The kind of a `--source` value, canonically spelled; upstream's "not supported" wording otherwise. */
+export function sourceKind(kinds: readonly string[], kind: string, value: string, separator = ", "): string {
+  const k = matchKind(kinds, kind);
+  if (!k) {
+    throw invalidFlag(
+      value,
+      "source",
+      `source kind '${kind}' is not supported, must be one of: ${kinds.join(separator)}`,
+    );
+  }
+  return k;
+}
+
 /** flags.SafeRelativePath: a path confined to the source root, always starting with ./ */
 export function safeRelativePath(input: string): string {
   const out: string[] = [];

@@ -20,6 +20,7 @@ import {
   readUserFile,
   requireName,
   safeRelativePath,
+  sourceKind,
   str,
   type Opts,
 } from "./common.js";
@@ -38,15 +39,7 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
   let sourceNs = "";
   if (source.trim() !== "") {
     const p = parseKindNameNamespace(source);
-    const k = matchKind(KUSTOMIZATION_SOURCE_KINDS, p.kind || "GitRepository");
-    if (!k) {
-      throw invalidFlag(
-        source,
-        "source",
-        `source kind '${p.kind}' is not supported, must be one of: ${KUSTOMIZATION_SOURCE_KINDS.join(", ")}`,
-      );
-    }
-    kind = k;
+    kind = sourceKind(KUSTOMIZATION_SOURCE_KINDS, p.kind || "GitRepository", source);
     sourceName = p.name;
     sourceNs = p.namespace;
   } else if (opts.source !== undefined) {
@@ -195,14 +188,7 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
     const p = parseKindNameNamespace(source);
     if (p.kind === "" || p.name === "")
       throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
-    const k = matchKind(HELMRELEASE_SOURCE_KINDS, p.kind);
-    if (!k)
-      throw invalidFlag(
-        source,
-        "source",
-        `source kind '${p.kind}' is not supported, must be one of: ${HELMRELEASE_SOURCE_KINDS.join(", ")}`,
-      );
-    src = { kind: k, name: p.name, namespace: p.namespace };
+    src = { kind: sourceKind(HELMRELEASE_SOURCE_KINDS, p.kind, source), name: p.name, namespace: p.namespace };
   }
   const chart = str(opts.chart);
   const chartRefRaw = str(opts.chartRef);

@@ -9,13 +9,13 @@ import { upsert, restTarget } from "./apply.js";
 import {
   invalidFlag,
   list,
-  matchKind,
   parseKindName,
   parseLabels,
   parseUrl,
   printExport,
   readUserFile,
   requireName,
+  sourceKind,
   str,
   type Opts,
 } from "./common.js";
@@ -405,15 +405,7 @@ export function buildHelmChart(args: string[], opts: Opts, ctx: CommandContext):
     if (p.kind === "" || p.name === "") {
       throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
     }
-    const k = matchKind(HELM_CHART_SOURCE_KINDS, p.kind);
-    if (!k) {
-      throw invalidFlag(
-        source,
-        "source",
-        `source kind '${p.kind}' is not supported, must be one of: ${HELM_CHART_SOURCE_KINDS.join("|")}`,
-      );
-    }
-    kind = k;
+    kind = sourceKind(HELM_CHART_SOURCE_KINDS, p.kind, source, "|");
     sourceName = p.name;
   }
   if (!kind || !sourceName) throw new CliError("chart source is required");
