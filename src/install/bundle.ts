@@ -14,8 +14,11 @@ export interface BundleSource {
 export async function resolveBundle(version: string, src: BundleSource): Promise<string> {
   if (src.manifestsPath) {
     const dir = path.resolve(src.manifestsPath);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new CliError(`--manifests ${src.manifestsPath}: no such directory`);
+    if (!existsSync(dir)) throw new CliError(`--manifests ${src.manifestsPath}: no such directory`);
+    if (!statSync(dir).isDirectory()) {
+      throw new CliError(
+        `--manifests ${src.manifestsPath}: not a directory (give the directory of a bundle or kustomization)`,
+      );
     }
     return dir;
   }

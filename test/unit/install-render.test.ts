@@ -249,6 +249,19 @@ describe("install --export", () => {
       }),
     ).rejects.toThrow("--manifests /no/such/dir: no such directory");
   });
+
+  it("says so when --manifests names a file", async () => {
+    const req: InstallRequest = { ...opts(), export: true, force: false, verbose: false, timeoutMs: 1000 };
+    const file = path.join(MINI, "rbac.yaml");
+    await expect(
+      install(req, {
+        logger: silentLogger,
+        io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin },
+        bundle: { manifestsPath: file },
+        kube: () => Promise.reject(new Error("x")),
+      }),
+    ).rejects.toThrow(`--manifests ${file}: not a directory (give the directory of a bundle or kustomization)`);
+  });
 });
 
 describe("install options", () => {
