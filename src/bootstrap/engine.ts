@@ -584,12 +584,17 @@ export class Bootstrapper {
     const head = await this.deps.git.head();
     if (!head) throw new CliError("the repository has no commit to wait for");
     const errors: string[] = [];
-    for (const t of [GIT_REPOSITORY, KUSTOMIZATION]) {
+    try {
+      await this.waitReconciled(GIT_REPOSITORY, head);
       try {
-        await this.waitReconciled(t, head);
+        await this.waitReconciled(KUSTOMIZATION, head);
       } catch (err) {
         errors.push(errorMessage(err));
       }
+    } catch (err) {
+      // Without the source at this revision the Kustomization cannot get there: no point waiting.
+      errors.push(errorMessage(err));
+      this.log.failure(`Kustomization ${quote(this.key)} not checked: its GitRepository is not ready`);
     }
     this.log.action("confirming components are healthy");
     const check = this.deps.checkComponents ?? ((ns, comps, t) => this.defaultCheck(ns, comps, t));

@@ -3,10 +3,18 @@
 // rendering (mini bundle + kustomize), and the test playing the Flux controllers.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
+import {
+  fluxRef,
+  setReadyCondition,
+  testKubeConfig,
+  testKubeconfigPath,
+  tryGetObject,
+  uniqueName,
+} from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { rollOutWhenCreated } from "../fixtures/install/bundle.js";
 
 const PASSWORD = "gitS3cretPassw0rd";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
@@ -301,6 +309,37 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       "Initial commit",
     ]);
     expect(srv.readFile(repo, "main", "apps/new.yaml")).toBe("kind: ConfigMap\n");
+  });
+
+  it("reports a failing source without waiting for the Kustomization", async () => {
+    const repo = `fleet/${uniqueName("failing")}`;
+    const ns = uniqueName("fb-git");
+    await srv.createRepo(repo);
+    const stop = new AbortController();
+    const rollout = rollOutWhenCreated(kc, ns, COMPONENTS, stop.signal);
+    const started = Date.now();
+    try {
+      const running = runCli(bootstrapArgs(repo, ns, ["--timeout", "30s"]));
+      const ref = fluxRef("GitRepository", ns, ns);
+      for (let i = 0; i < 200 && !(await tryGetObject(kc, ref)); i++) await new Promise((r) => setTimeout(r, 100));
+      await setReadyCondition(
+        kc,
+        ref,
+        false,
+        "GitOperationFailed",
+        "failed to checkout and determine revision: authentication required",
+      );
+      const res = await running;
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("✗ failed to checkout and determine revision: authentication required");
+      expect(res.stderr).toContain(`✗ Kustomization "${ns}/${ns}" not checked: its GitRepository is not ready`);
+      expect(res.stderr).toContain("✔ all components are healthy");
+      expect(res.stderr).toContain("✗ bootstrap failed with 1 health check failure(s)");
+      expect(Date.now() - started).toBeLessThan(25_000);
+    } finally {
+      stop.abort();
+      await rollout;
+    }
   });
 
   it("refuses to move an existing sync path", async () => {
