@@ -5,7 +5,7 @@ import { CliError, redactUrls } from "../errors.js";
 import { bucket, gitRepository, helmChart, helmRepository, ociRepository } from "../manifests/sources.js";
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
 import type { KubeObject } from "../manifests/common.js";
-import { upsert, restTarget } from "./apply.js";
+import { upsert, restTarget, type RestTarget } from "./apply.js";
 import {
   invalidFlag,
   list,
@@ -79,6 +79,20 @@ export function checkSshFlags(opts: Opts): void {
 export const GIT_PROVIDERS = ["generic", "azure", "github"] as const;
 export const BUCKET_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
 export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
+
+/** Applies the credentials Secret of a source and points the source's secretRef at it. */
+async function applyCredentials(
+  ctx: CommandContext,
+  target: RestTarget,
+  source: KubeObject,
+  credentials: KubeObject,
+  what: string,
+): Promise<void> {
+  ctx.logger.action(`applying secret with ${what}`);
+  await upsert(target, credentials);
+  (source.spec as Record<string, unknown>).secretRef = { name: credentials.metadata.name };
+  ctx.logger.success("authentication configured");
+}
 
 // ------------------------------------------------------------------ git
 
@@ -185,10 +199,7 @@ export function createSourceGit(deps: SourceDeps = {}): Run {
           log.generate(`deploy key: ${data["identity.pub"]}`);
           if (opts.silent !== true) await confirm(ctx, "Have you added the deploy key to your repository");
         }
-        log.action("applying secret with repository credentials");
-        await upsert(target, s);
-        (repo.spec as Record<string, unknown>).secretRef = { name: s.metadata.name };
-        log.success("authentication configured");
+        await applyCredentials(ctx, target, repo, s, "repository credentials");
       }
     }
     await applyAndWait(
@@ -247,11 +258,8 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
       caCrt: caFile ? readUserFile(caFile, "failed to read ca file") : undefined,
     });
     if (s.stringData) {
-      log.action("applying secret with repository credentials");
-      await upsert(target, s);
-      (repo.spec as Record<string, unknown>).secretRef = { name: s.metadata.name };
+      await applyCredentials(ctx, target, repo, s, "repository credentials");
       if (opts.passCredentials === true) (repo.spec as Record<string, unknown>).passCredentials = true;
-      log.success("authentication configured");
     }
   }
   const isOCI = (repo.spec as { type?: string }).type === "oci";
@@ -378,10 +386,7 @@ export const runCreateSourceBucket: Run = async (args, opts, ctx) => {
       labels: b.metadata.labels,
       stringData: { accesskey: str(opts.accessKey), secretkey: str(opts.secretKey) },
     });
-    ctx.logger.action("applying secret with the bucket credentials");
-    await upsert(target, s);
-    (b.spec as Record<string, unknown>).secretRef = { name: s.metadata.name };
-    ctx.logger.success("authentication configured");
+    await applyCredentials(ctx, target, b, s, "the bucket credentials");
   }
   await applyAndWait(
     ctx,
