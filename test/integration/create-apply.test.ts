@@ -401,4 +401,75 @@ describe("flux create source git over SSH (apply)", () => {
     expect(res.stderr).toMatch(/✗ (aborting|unable to collect the SSH host key of \[127\.0\.0\.1\]:1: .*)\n$/);
     expect(await tryGetObject(await testKubeConfig(), fluxRef("GitRepository", ns, "podinfo"))).toBeUndefined();
   });
+
+  it("stores bucket and Helm repository credentials in Secrets the sources refer to", async () => {
+    const { ns, kubeconfig } = await env();
+    const kc = await testKubeConfig();
+    const secretRef = (name: string) => ({ group: "", version: "v1", plural: "secrets", namespace: ns, name });
+    const decoded = async (name: string) => {
+      const s = (await getObject(kc, secretRef(name))) as unknown as { data: Record<string, string> };
+      return Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+    };
+
+    const bucketRef = fluxRef("Bucket", ns, "podinfo");
+    const bucket = runCli([
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "source",
+      "bucket",
+      "podinfo",
+      "--bucket-name=podinfo",
+      "--endpoint=minio.example.com",
+      "--access-key=AKID",
+      "--secret-key=s3cr3t-key",
+      "-n",
+      ns,
+      "--timeout=30s",
+    ]);
+    await controller("Bucket", ns, "podinfo", async () => {
+      await setArtifact(kc, bucketRef, "sha256:c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2");
+      await markReconciled(kc, bucketRef);
+    });
+    const b = await bucket;
+    expect(b.code).toBe(0);
+    expect(b.stderr).toContain(
+      "✚ generating Bucket source\n► applying secret with the bucket credentials\n✔ authentication configured\n► applying Bucket source\n",
+    );
+    expect(b.stderr).not.toContain("s3cr3t-key");
+    expect((await getObject(kc, bucketRef)).spec).toMatchObject({ secretRef: { name: "bucket-podinfo" } });
+    expect(await decoded("bucket-podinfo")).toEqual({ accesskey: "AKID", secretkey: "s3cr3t-key" });
+
+    const helmRef = fluxRef("HelmRepository", ns, "podinfo");
+    const helm = runCli([
+      "--kubeconfig",
+      kubeconfig,
+      "create",
+      "source",
+      "helm",
+      "podinfo",
+      "--url=https://stefanprodan.github.io/podinfo",
+      "--username=bot",
+      "--password=hunter2",
+      "--pass-credentials",
+      "-n",
+      ns,
+      "--timeout=30s",
+    ]);
+    await controller("HelmRepository", ns, "podinfo", async () => {
+      await setArtifact(kc, helmRef, "sha256:c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2");
+      await markReconciled(kc, helmRef);
+    });
+    const h = await helm;
+    expect(h.code).toBe(0);
+    expect(h.stderr).toContain(
+      "► applying secret with repository credentials\n✔ authentication configured\n► applying HelmRepository source\n",
+    );
+    expect(h.stderr).not.toContain("hunter2");
+    expect((await getObject(kc, helmRef)).spec).toMatchObject({
+      secretRef: { name: "helm-podinfo" },
+      passCredentials: true,
+    });
+    expect(await decoded("helm-podinfo")).toEqual({ username: "bot", password: "hunter2" });
+  });
 });
