@@ -538,14 +538,20 @@ export function checkReceiverType(type: string): void {
   }
 }
 
-export function buildReceiver(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
+/** --type of `create receiver` and `create secret receiver`, checked; "" when not given. */
+export function receiverType(opts: Opts): string {
   const type = str(opts.type);
   if (opts.type !== undefined && type.trim() === "") {
     throw invalidFlag(type, "type", "no receiver type given, please specify the receiver type");
   }
+  if (type) checkReceiverType(type);
+  return type;
+}
+
+export function buildReceiver(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
+  const name = requireName(args);
+  const type = receiverType(opts);
   if (!type) throw new CliError("Receiver type is required");
-  checkReceiverType(type);
   const secretRef = str(opts.secretRef);
   if (!secretRef) throw new CliError("secret ref is required");
   const resources = list(opts.resource).map((r) => {

@@ -17,7 +17,7 @@ import {
 } from "../manifests/secrets.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
 import { list, parseLabels, parseUrl, printExport, readUserFile, requireName, str, type Opts } from "./common.js";
-import { checkReceiverType } from "./resources.js";
+import { receiverType } from "./resources.js";
 import { checkSshFlags, gitCredentials, type SourceDeps } from "./sources.js";
 
 export interface SecretDeps extends SourceDeps {
@@ -292,13 +292,7 @@ export const runCreateSecretNotation: Run = async (args, opts, ctx) =>
 
 export function buildReceiverSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
   const name = requireName(args);
-  const type = str(opts.type);
-  if (opts.type !== undefined && type.trim() === "") {
-    throw new CliError(
-      `invalid argument "" for "--type" flag: no receiver type given, please specify the receiver type`,
-    );
-  }
-  if (type) checkReceiverType(type);
+  const type = receiverType(opts);
   if (!type) throw new CliError("--type is required");
   const hostname = str(opts.hostname);
   if (!hostname) throw new CliError("--hostname is required");

@@ -381,6 +381,14 @@ const cases: [string, string[]][] = [
       "--export",
     ],
   ],
+  [
+    `invalid argument " " for "--type" flag: no receiver type given, please specify the receiver type`,
+    ["create", "secret", "receiver", "hook", "--type= ", "--hostname=h", "--export"],
+  ],
+  [
+    `invalid argument " " for "--type" flag: no receiver type given, please specify the receiver type`,
+    ["create", "receiver", "hook", "--type= ", "--secret-ref=s", "--resource=GitRepository/a", "--export"],
+  ],
   ["--app-id is required", ["create", "secret", "githubapp", "app", "--export"]],
   [
     "--tls-crt-file and --tls-key-file, or --ca-crt-file are required",
