@@ -52,3 +52,7 @@ export { waitForReady, waitFor, waitForDeletion } from "./kube/wait.js";
 export { applyObjects, applyObject, changeLine } from "./kube/apply.js";
 // OCI artifacts: build, push, pull, tag, list, diff.
 export * as oci from "./oci/index.js";
+// bootstrap, git and the GitHub/GitLab providers.
+export * as bootstrap from "./bootstrap/index.js";
+export { GitHubProvider, GitLabProvider, type GitProvider } from "./providers/index.js";
+export { createGitClient, commitAndPush, IsoGitClient, SystemGitClient, type GitClient } from "./git/index.js";

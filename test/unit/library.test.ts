@@ -18,7 +18,7 @@ describe("library entry", () => {
   });
 
   it("exports the engines behind the CLI", () => {
-    for (const name of ["kinds", "ops", "install", "kustomize", "diff", "oci", "manifests"]) {
+    for (const name of ["kinds", "ops", "install", "kustomize", "diff", "oci", "manifests", "bootstrap"]) {
       expect(tsflux, name).toHaveProperty(name);
     }
     expect(typeof tsflux.waitForReady).toBe("function");
