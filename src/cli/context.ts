@@ -45,7 +45,8 @@ export function globalsFrom(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals();
   const timeout = (o.timeout as string | undefined) ?? "5m0s";
   const root = rootOf(cmd);
-  const namespaceSet = root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";
+  const namespaceSet =
+    root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";
   return {
     kubeconfig: o.kubeconfig,
     context: o.context,

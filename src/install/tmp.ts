@@ -7,7 +7,11 @@ import path from "node:path";
 
 const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>, parent = os.tmpdir()): Promise<T> {
+export async function withTempDir<T>(
+  prefix: string,
+  fn: (dir: string) => Promise<T>,
+  parent = os.tmpdir(),
+): Promise<T> {
   const dir = mkdtempSync(path.join(parent, prefix));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const handlers = SIGNALS.map((sig) => {
