@@ -1,8 +1,7 @@
 // flux create ...: flags with upstream's names, defaults and help texts; the engines
 // live in src/create (loaded only when a command runs).
 import { Option, type Command } from "commander";
-import { ioOf, type Run } from "../src/cli/action.js";
-import { contextFrom } from "../src/cli/context.js";
+import { lazyAction, type Run } from "../src/cli/action.js";
 import { boolFlag, durationFlag, sliceFlag } from "../src/cli/flags.js";
 
 type Loader = () => Promise<Run>;
@@ -10,21 +9,18 @@ type Loader = () => Promise<Run>;
 /** Runs with the create group's inherited flags (--export, --interval, --label) merged in. */
 function run(cmd: Command, load: Loader): Command {
   cmd.argument("[name]").allowExcessArguments(true);
-  return cmd.action(async (...params: unknown[]) => {
-    const self = params[params.length - 1] as Command;
+  return lazyAction(cmd, load, (self, ctx) => {
     const opts: Record<string, unknown> = {
       ...self.optsWithGlobals(),
       ...self.opts(),
       intervalSet: self.getOptionValueSourceWithGlobals("interval") === "cli",
     };
-    const ctx = contextFrom(self, ioOf(self));
     // `--token` of `create secret receiver` is the webhook token, not the API server's.
     if (self.options.some((o) => o.long === "--token")) {
       opts.token = ctx.globals.token;
       ctx.globals.token = undefined;
     }
-    const fn = await load();
-    await fn(self.args, opts, ctx);
+    return opts;
   });
 }
 

@@ -6,13 +6,21 @@ import { contextFrom, processIO, type CommandContext, type IO } from "./context.
 
 export type Run = (args: string[], opts: Record<string, unknown>, ctx: CommandContext) => Promise<void>;
 
-export function lazyAction(cmd: Command, load: () => Promise<Run>): Command {
+/**
+ * `optionsOf` turns the parsed command into the run's options (default: its own
+ * flags); it may adjust the context, e.g. take over a global flag.
+ */
+export function lazyAction(
+  cmd: Command,
+  load: () => Promise<Run>,
+  optionsOf: (self: Command, ctx: CommandContext) => Record<string, unknown> = (self) => self.opts(),
+): Command {
   return cmd.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    const args = self.args;
-    const opts = self.opts();
+    const ctx = contextFrom(self, ioOf(self));
+    const opts = optionsOf(self, ctx);
     const run = await load();
-    await run(args, opts, contextFrom(self, ioOf(self)));
+    await run(self.args, opts, ctx);
   });
 }
 
