@@ -367,6 +367,12 @@ class Emitter {
     }
   }
 
+  /** Folds a long scalar at a space: the rest continues on the next line at `indent`. */
+  private fold(indent: number): void {
+    this.newline();
+    while (this.column < indent) this.space();
+  }
+
   private plain(value: string, indent: number, allowBreaks: boolean): void {
     if (value.length > 0 && !this.whitespace) this.space();
     const chars = [...value];
@@ -375,8 +381,7 @@ class Emitter {
       const ch = chars[i]!;
       if (ch === " ") {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== " ") {
-          this.newline();
-          while (this.column < indent) this.space();
+          this.fold(indent);
         } else {
           this.putChar(ch);
         }
@@ -405,8 +410,7 @@ class Emitter {
           i !== chars.length - 1 &&
           chars[i + 1] !== " "
         ) {
-          this.newline();
-          while (this.column < indent) this.space();
+          this.fold(indent);
         } else {
           this.putChar(ch);
         }
@@ -446,8 +450,7 @@ class Emitter {
         spaces = false;
       } else if (ch === " ") {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== chars.length - 1) {
-          this.newline();
-          while (this.column < indent) this.space();
+          this.fold(indent);
           if (chars[i + 1] === " ") this.putChar("\\");
         } else {
           this.putChar(ch);
