@@ -54,7 +54,10 @@ export function httpsGet(
       return;
     }
     if (u.protocol !== "https:") {
-      reject(new Error(`refusing to download over ${u.protocol.replace(":", "")}: ${redactUrls(url)} (https only)`));
+      // origin and path only: a redirect's query may carry a signed token, its user info credentials
+      reject(
+        new Error(`refusing to download over ${u.protocol.replace(":", "")}: ${u.origin}${u.pathname} (https only)`),
+      );
       return;
     }
     const req = https.get(u, { ca: opts.ca, timeout: timeoutMs, headers: { "user-agent": "tsflux" } }, (res) => {

@@ -200,6 +200,15 @@ describe("fetchBundle", () => {
     await expect(httpsGet("http://127.0.0.1:1/x")).rejects.toThrow(/refusing to download over http/);
   });
 
+  it("refuses a redirect to plain http without echoing its credentials or signed query", async () => {
+    routes.set("/redirect", (res) => {
+      res.writeHead(302, { location: "http://user:pa55@127.0.0.1:1/blob?X-Amz-Signature=s1gn3d" });
+      res.end();
+    });
+    const err = (await httpsGet(`${base.replace("/releases", "")}/redirect`, { ca }).catch((e: Error) => e)) as Error;
+    expect(err.message).toBe("refusing to download over http: http://127.0.0.1:1/blob (https only)");
+  });
+
   it("rejects invalid versions before any request", async () => {
     await expect(fetchBundle("2.9.5", { baseUrl: base, ca, cacheDir })).rejects.toThrow(/invalid Flux version '2.9.5'/);
     await expect(fetchBundle("v2.9.5/../../x", { baseUrl: base, ca, cacheDir })).rejects.toThrow(
