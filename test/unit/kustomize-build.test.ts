@@ -8,6 +8,9 @@ import { findKustomize, liveTempDirCount } from "../../src/kustomize/runner.js";
 import { runCli } from "../helpers/cli.js";
 
 const fx = (...p: string[]) => path.resolve("test/fixtures/kustomize", ...p);
+/** `flux build ks NAME --path DIR --kustomization-file FILE --dry-run ...extra` over the fixtures. */
+const dryBuild = (name: string, dir: string, ksFile: string, ...extra: string[]) =>
+  runCli(["build", "ks", name, "--path", fx(dir), "--kustomization-file", fx(ksFile), "--dry-run", ...extra]);
 const golden = (name: string) => readFileSync(path.resolve("test/golden/build", name), "utf8");
 
 // A private TMPDIR for this file's worker, so the temp-dir check cannot see
@@ -66,65 +69,32 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("builds an overlay whose kustomization reaches outside its directory", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "apps",
-      "--path",
-      fx("overlay/app"),
-      "--kustomization-file",
-      fx("ks/apps.yaml"),
-      "--dry-run",
-    ]);
+    const r = await dryBuild("apps", "overlay/app", "ks/apps.yaml");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(golden("overlay-dry-run.yaml"));
   });
 
   it("builds nested Kustomizations with --recursive and --local-sources", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
+    const r = await dryBuild(
       "root",
-      "--path",
-      fx("recursive/clusters"),
-      "--kustomization-file",
-      fx("ks/root.yaml"),
-      "--dry-run",
+      "recursive/clusters",
+      "ks/root.yaml",
       "-r",
       "--local-sources",
       `GitRepository/flux-system/repo=${fx("recursive")}`,
-    ]);
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(golden("recursive-dry-run.yaml"));
   });
 
   it("fails --recursive without a local source for the nested Kustomization", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "root",
-      "--path",
-      fx("recursive/clusters"),
-      "--kustomization-file",
-      fx("ks/root.yaml"),
-      "--dry-run",
-      "-r",
-    ]);
+    const r = await dryBuild("root", "recursive/clusters", "ks/root.yaml", "-r");
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("✗ cannot get local path for GitRepository/flux-system/repo of kustomization child\n");
   });
 
   it("masks SOPS-encrypted Secrets", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "secrets",
-      "--path",
-      fx("sops"),
-      "--kustomization-file",
-      fx("ks/secrets.yaml"),
-      "--dry-run",
-    ]);
+    const r = await dryBuild("secrets", "sops", "ks/secrets.yaml");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(golden("sops-dry-run.yaml"));
     expect(r.stdout).not.toContain("ENC[");
@@ -132,16 +102,7 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("keeps kustomize-controller's input order, with generated ConfigMaps/Secrets last and SOPS values masked", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "generators",
-      "--path",
-      fx("generators"),
-      "--kustomization-file",
-      fx("ks/generators.yaml"),
-      "--dry-run",
-    ]);
+    const r = await dryBuild("generators", "generators", "ks/generators.yaml");
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(golden("generators-dry-run.yaml"));
     expect(r.stdout.match(/^kind: .*$/gm)).toEqual([
@@ -186,18 +147,7 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("excludes files matching --ignore-paths from the generated kustomization", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "apps",
-      "--path",
-      fx("plain"),
-      "--kustomization-file",
-      fx("ks/apps.yaml"),
-      "--dry-run",
-      "--ignore-paths",
-      "sub/",
-    ]);
+    const r = await dryBuild("apps", "plain", "ks/apps.yaml", "--ignore-paths", "sub/");
     expect(r.code).toBe(0);
     expect(r.stdout.match(/^kind: .*$/gm)).toEqual(["kind: Deployment"]);
   });
@@ -261,16 +211,7 @@ describe("flux build kustomization --dry-run", () => {
     expect(
       (await runCli(["build", "ks", "x", "--path", fx("plain"), "--kustomization-file", fx("nope.yaml")])).stderr,
     ).toBe(`✗ invalid kustomization file "${fx("nope.yaml")}"\n`);
-    const missing = await runCli([
-      "build",
-      "ks",
-      "nope",
-      "--path",
-      fx("plain"),
-      "--kustomization-file",
-      fx("ks/apps.yaml"),
-      "--dry-run",
-    ]);
+    const missing = await dryBuild("nope", "plain", "ks/apps.yaml");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
       `✗ failed find kustomization with name 'nope' and namespace 'flux-system' in file '${fx("ks/apps.yaml")}'\n`,
@@ -298,18 +239,7 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("honours --timeout", async () => {
-    const r = await runCli([
-      "build",
-      "ks",
-      "apps",
-      "--path",
-      fx("plain"),
-      "--kustomization-file",
-      fx("ks/apps.yaml"),
-      "--dry-run",
-      "--timeout",
-      "1ms",
-    ]);
+    const r = await dryBuild("apps", "plain", "ks/apps.yaml", "--timeout", "1ms");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^✗ (timed out after 1ms|kustomize build failed: timed out)/);
