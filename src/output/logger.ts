@@ -1,5 +1,7 @@
 // Status lines with upstream flux's symbols, always on stderr; data goes to stdout.
-// Colour only when the stream is a TTY and NO_COLOR is unset.
+// Colour only when the stream is a TTY and NO_COLOR is unset. Credentials in URLs
+// (https://user:token@host) are redacted from every line.
+import { redactUrls } from "../errors.js";
 
 export interface Logger {
   action(message: string): void; // ►
@@ -42,7 +44,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const color = opts.color ?? colorEnabled(stream);
   const line = (symbol: string, tint: keyof typeof ANSI, message: string) => {
     const sym = color ? ANSI[tint] + symbol + ANSI.reset : symbol;
-    stream.write(`${sym} ${message}\n`);
+    stream.write(`${sym} ${redactUrls(message)}\n`);
   };
   return {
     action: (m) => line("►", "cyan", m),
@@ -52,7 +54,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     warning: (m) => line("⚠️", "yellow", m),
     failure: (m) => line("✗", "red", m),
     debug: (m) => {
-      if (opts.verbose) stream.write(`${m}\n`);
+      if (opts.verbose) stream.write(`${redactUrls(m)}\n`);
     },
   };
 }

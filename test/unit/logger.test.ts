@@ -8,6 +8,21 @@ function capture(isTTY: boolean) {
 }
 
 describe("logger", () => {
+  it("never prints credentials of a URL, on any line", () => {
+    const out = capture(false);
+    const log = createLogger({ stream: out.stream, verbose: true });
+    log.action("cloning https://x-access-token:ghp_s3cret@github.com/org/repo");
+    log.failure("push to https://ghp_s3cret@github.com/org/repo failed");
+    log.debug("GET https://user:pw@registry.example.com/v2/");
+    log.success("source ssh://git@github.com/org/repo");
+    expect(out.text()).toBe(
+      "► cloning https://***@github.com/org/repo\n" +
+        "✗ push to https://***@github.com/org/repo failed\n" +
+        "GET https://***@registry.example.com/v2/\n" +
+        "✔ source ssh://git@github.com/org/repo\n",
+    );
+  });
+
   it("prints upstream's symbols, one line each, without colour off a TTY", () => {
     const out = capture(false);
     const log = createLogger({ stream: out.stream });
