@@ -1,35 +1,13 @@
 import { Option, type Command } from "commander";
 import { lazyAction } from "../src/cli/action.js";
+import { distributionFlags } from "../src/cli/install-flags.js";
 import { boolFlag, durationFlag, enumFlag, sliceFlag } from "../src/cli/flags.js";
 
 /** Flags every bootstrap command shares (upstream's persistent flags of `flux bootstrap`). */
 function commonFlags(cmd: Command): Command {
-  cmd.option(
-    "-v, --version <string>",
-    "toolkit version, when specified the manifests are downloaded from https://github.com/fluxcd/flux2/releases",
-  );
-  sliceFlag(
+  distributionFlags(
     cmd,
-    "--components <strings>",
-    "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])",
-  );
-  sliceFlag(
-    cmd,
-    "--components-extra <strings>",
-    "list of components in addition to those supplied or defaulted, accepts values such as 'image-reflector-controller,image-automation-controller,source-watcher'",
-  );
-  cmd.addOption(
-    new Option("--registry <string>", "container registry where the toolkit images are published").default(
-      "ghcr.io/fluxcd",
-    ),
-  );
-  cmd.option(
-    "--registry-creds <string>",
-    "container registry credentials in the format 'user:password', requires --image-pull-secret to be set",
-  );
-  cmd.option(
-    "--image-pull-secret <string>",
-    "Kubernetes secret name used for pulling the toolkit images from a private registry",
+    "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces",
   );
   cmd.addOption(new Option("--branch <string>", "Git branch").default("main"));
   cmd.option(
@@ -40,26 +18,6 @@ function commonFlags(cmd: Command): Command {
     cmd,
     "--recurse-submodules",
     "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces",
-  );
-  cmd.addOption(new Option("--manifests <string>", "path to the manifest directory").hideHelp());
-  boolFlag(
-    cmd,
-    "--watch-all-namespaces",
-    "watch for custom resources in all namespaces, if set to false it will only watch the namespace where the toolkit is installed",
-    true,
-  );
-  boolFlag(
-    cmd,
-    "--network-policy",
-    "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces",
-    true,
-  );
-  enumFlag(cmd, "--log-level <string>", "log level", ["debug", "info", "error"], "info");
-  cmd.addOption(new Option("--cluster-domain <string>", "internal cluster domain").default("cluster.local"));
-  sliceFlag(
-    cmd,
-    "--toleration-keys <strings>",
-    "list of toleration keys used to schedule the components pods onto nodes with matching taints",
   );
   cmd.addOption(
     new Option(
