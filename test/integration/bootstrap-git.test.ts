@@ -2,7 +2,7 @@
 // server (git-http-backend with Basic auth), the real API server, the real install
 // rendering (mini bundle + kustomize), and the test playing the Flux controllers.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   fluxRef,
   setReadyCondition,
@@ -31,6 +31,7 @@ beforeAll(async () => {
   BUNDLE = await crdFreeMiniBundle();
 });
 afterAll(async () => {
+  if (BUNDLE) (await import("node:fs")).rmSync(BUNDLE, { recursive: true, force: true });
   await srv?.stop();
 });
 
@@ -358,7 +359,7 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
 describe("flux bootstrap git over ssh://", () => {
   it("pushes with the system git client and the given key, and stores that key in the secret", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
-    const { chmodSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
     const os = await import("node:os");
     const path = await import("node:path");
     const { PassThrough } = await import("node:stream");
@@ -370,6 +371,7 @@ describe("flux bootstrap git over ssh://", () => {
     const ns = uniqueName("fb-ssh");
     await srv.createRepo(repo, { files: { "README.md": "ssh\n" } });
     const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-sshtest-"));
+    onTestFinished(() => rmSync(work, { recursive: true, force: true }));
     const keyFile = path.join(work, "id");
     const privateKey = generateKeyPairSync("ed25519", {
       privateKeyEncoding: { type: "pkcs8", format: "pem" },

@@ -31,6 +31,7 @@ beforeAll(async () => {
   bundle = await crdFreeMiniBundle();
 });
 afterAll(async () => {
+  if (bundle) (await import("node:fs")).rmSync(bundle, { recursive: true, force: true });
   await gh?.stop();
   await git?.stop();
 });

@@ -37,6 +37,7 @@ beforeAll(async () => {
   bundle = await crdFreeMiniBundle();
 });
 afterAll(async () => {
+  if (bundle) (await import("node:fs")).rmSync(bundle, { recursive: true, force: true });
   await gl?.stop();
   await git?.stop();
 });

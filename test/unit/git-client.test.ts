@@ -24,12 +24,17 @@ let n = 0;
 beforeAll(async () => {
   srv = await startGitServer({ username: "git", password: TOKEN });
 });
+// Every clone directory this file creates, removed when it ends.
+const tmpDirs: string[] = [];
 afterAll(async () => {
   await srv?.stop();
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
 function tmpDir(): string {
-  return path.join(mkdtempSync(path.join(os.tmpdir(), "tsflux-gittest-")), "repo");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-gittest-"));
+  tmpDirs.push(dir);
+  return path.join(dir, "repo");
 }
 
 const impls: [string, (url: string, branch: string, password?: string) => GitClient][] = [
