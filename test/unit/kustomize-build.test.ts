@@ -247,10 +247,13 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("falls back to kustomize's own order with a kustomize older than v5 (no sortOptions)", async () => {
+    // The stand-in rejects sortOptions like kustomize v4, then runs whichever real
+    // kustomize this machine has (a kustomize binary or kubectl kustomize).
+    const real = findKustomize();
     const fake = path.join(tmp, "old-kustomize");
     writeFileSync(
       fake,
-      '#!/bin/sh\nif grep -q sortOptions "$2/kustomization.yaml"; then echo \'Error: json: unknown field "sortOptions"\' >&2; exit 1; fi\nexec kubectl kustomize --load-restrictor LoadRestrictionsNone "$2"\n',
+      `#!/bin/sh\nif grep -q sortOptions "$2/kustomization.yaml"; then echo 'Error: json: unknown field "sortOptions"' >&2; exit 1; fi\nexec ${[real.file, ...real.args].join(" ")} "$2"\n`,
       { mode: 0o755 },
     );
     const { objects } = await buildKustomization({
