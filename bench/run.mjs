@@ -17,7 +17,16 @@ const cases = [
   { name: "flux --version", args: [flux, "--version"] },
   {
     name: "flux create source git --export",
-    args: [flux, "create", "source", "git", "podinfo", "--url=https://github.com/stefanprodan/podinfo", "--branch=master", "--export"],
+    args: [
+      flux,
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=https://github.com/stefanprodan/podinfo",
+      "--branch=master",
+      "--export",
+    ],
   },
 ];
 
@@ -49,7 +58,11 @@ cases.forEach((c, idx) => {
 });
 
 // BENCH_STARTUP_ONLY=1 skips the longer benchmarks (they start a test API server).
-const extra = process.env.BENCH_STARTUP_ONLY ? [] : readdirSync("bench").filter((f) => f.endsWith(".bench.mjs")).sort();
+const extra = process.env.BENCH_STARTUP_ONLY
+  ? []
+  : readdirSync("bench")
+      .filter((f) => f.endsWith(".bench.mjs"))
+      .sort();
 for (const f of extra) {
   console.log(`\n# ${f}`);
   const res = spawnSync(process.execPath, [join("bench", f)], { stdio: "inherit" });

@@ -34,9 +34,16 @@ await build({
   entryPoints: { entry: "src/cli/entry.ts" },
   outdir: "dist/cli",
   chunkNames: "chunks/[name]-[hash]",
-  banner: { js: 'import { createRequire as __tsfluxCreateRequire } from "node:module"; const require = __tsfluxCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __tsfluxCreateRequire } from "node:module"; const require = __tsfluxCreateRequire(import.meta.url);',
+  },
 });
-await build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib", chunkNames: "chunks/[name]-[hash]" });
+await build({
+  ...common,
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist/lib",
+  chunkNames: "chunks/[name]-[hash]",
+});
 
 // Type declarations for library users (the package's "types"). A type error here
 // is reported but does not stop the CLI bundle from being usable.

@@ -12,7 +12,8 @@ try {
   const out = join(tmp, "docs.mjs");
   await build({
     stdin: {
-      contents: 'export { buildProgram } from "./src/cli/program.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
+      contents:
+        'export { buildProgram } from "./src/cli/program.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
       resolveDir: process.cwd(),
       loader: "ts",
     },

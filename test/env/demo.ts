@@ -5,7 +5,15 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { createNamespace, fluxRef, kubeRequest, markReconciled, resourcePath, setArtifact, type ResourceRef } from "./helpers.js";
+import {
+  createNamespace,
+  fluxRef,
+  kubeRequest,
+  markReconciled,
+  resourcePath,
+  setArtifact,
+  type ResourceRef,
+} from "./helpers.js";
 import { startTestEnv } from "./testenv.js";
 
 const root = process.env.TSFLUX_REPO_ROOT ?? process.cwd();
@@ -39,7 +47,14 @@ async function main(): Promise<void> {
 
     await expectOk(run(["version", "--client"], e), "version");
     await expectOk(run(["check", "--pre"], e), "check --pre");
-    const gitArgs = ["create", "source", "git", "podinfo", "--url=https://github.com/stefanprodan/podinfo", "--branch=master"];
+    const gitArgs = [
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=https://github.com/stefanprodan/podinfo",
+      "--branch=master",
+    ];
     await expectOk(run([...gitArgs, "--export"], e), "create --export");
 
     // create waits for Ready: meanwhile, play source-controller.

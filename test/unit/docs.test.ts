@@ -17,7 +17,9 @@ describe("docs/cmd", () => {
   it("is up to date with the command tree", () => {
     for (const [name, content] of pages) {
       const path = join("docs/cmd", name);
-      expect(existsSync(path) ? readFileSync(path, "utf8") : "", `${path} is stale: run \`npm run docs\``).toBe(content);
+      expect(existsSync(path) ? readFileSync(path, "utf8") : "", `${path} is stale: run \`npm run docs\``).toBe(
+        content,
+      );
     }
   });
 });

@@ -29,7 +29,8 @@ describe("Go durations", () => {
     ["10", 'time: missing unit in duration "10"'],
     ["1x", 'time: unknown unit "x" in duration "1x"'],
     [".", 'time: invalid duration "."'],
-    ["1m-", 'time: unknown unit "m-" in duration "1m-"'], ["m", 'time: invalid duration "m"'],
+    ["1m-", 'time: unknown unit "m-" in duration "1m-"'],
+    ["m", 'time: invalid duration "m"'],
   ])("rejects %j with Go's message", (input, message) => {
     expect(() => parseDurationNs(input)).toThrow(message);
   });

@@ -75,6 +75,8 @@ describe("toYaml (go-yaml v2 compatible)", () => {
   });
 
   it("formats numbers, booleans and null", () => {
-    expect(toYaml({ i: 3, f: 0.5, big: 1.5e22, t: true, n: null })).toBe("big: 1.5e+22\nf: 0.5\ni: 3\n\"n\": null\nt: true\n");
+    expect(toYaml({ i: 3, f: 0.5, big: 1.5e22, t: true, n: null })).toBe(
+      'big: 1.5e+22\nf: 0.5\ni: 3\n"n": null\nt: true\n',
+    );
   });
 });
