@@ -55,7 +55,11 @@ export function buildProgram(io?: IO, argv?: string[]): Command {
   );
 
   if (io) setCommandIO(program, io);
-  registerAll(program, argv ? verbOf(program, argv) : undefined);
+  if (argv && argv.length === 1 && argv[0] === "--version") {
+    // `flux --version` needs no command tree at all.
+  } else {
+    registerAll(program, argv ? verbOf(program, argv) : undefined);
+  }
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);
     if (cmd !== program) cmd.helpOption("-h, --help", `help for ${cmd.name()}`);

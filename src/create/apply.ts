@@ -3,9 +3,11 @@
 import type { CommandContext } from "../cli/context.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
-import { createKubeClient, kubeErrorMessage } from "../kube/client.js";
-import { KubeApiError, isNotFound, kubeRest, resourcePath, type ResourceType, type RestTarget } from "../kube/rest.js";
-import { WaitTimeoutError, waitForReady } from "../kube/wait.js";
+import type { ResourceType, RestTarget } from "../kube/rest.js";
+
+// The kube modules (and through them node:https) load only when a command talks to
+// the cluster, so `create ... --export` never pays for them.
+const kube = () => Promise.all([import("../kube/client.js"), import("../kube/rest.js"), import("../kube/wait.js")]);
 
 export type { RestTarget } from "../kube/rest.js";
 
@@ -38,6 +40,7 @@ export function resourceTypeOf(obj: KubeObject): ResourceType {
 
 /** Connects with the global flags (kubeconfig, context, impersonation). */
 export async function restTarget(ctx: CommandContext): Promise<RestTarget> {
+  const [{ createKubeClient }] = await kube();
   const client = await createKubeClient(ctx.globals);
   const g = ctx.globals;
   return {
@@ -46,8 +49,9 @@ export async function restTarget(ctx: CommandContext): Promise<RestTarget> {
   };
 }
 
-function apiError(err: unknown): Error {
+async function apiError(err: unknown): Promise<Error> {
   if (err instanceof CliError) return err;
+  const [{ kubeErrorMessage }, { KubeApiError }] = await kube();
   if (err instanceof KubeApiError) return new CliError(err.message);
   return new CliError(kubeErrorMessage(err));
 }
@@ -65,6 +69,7 @@ export async function upsert(
   const type = resourceTypeOf(obj);
   const ns = type.namespaced === false ? undefined : obj.metadata.namespace;
   const body = JSON.parse(JSON.stringify(obj)) as KubeObject;
+  const [, { isNotFound, kubeRest, resourcePath }] = await kube();
   try {
     let existing: KubeObject | undefined;
     try {
@@ -101,13 +106,14 @@ export async function upsert(
     });
     return { result: "updated", object: updated };
   } catch (err) {
-    throw apiError(err);
+    throw await apiError(err);
   }
 }
 
 /** Waits for Ready=True at the latest generation; Ready=False fails with its message. */
 export async function waitReady(target: RestTarget, obj: KubeObject, timeoutMs: number): Promise<KubeObject> {
   const type = resourceTypeOf(obj);
+  const [, , { WaitTimeoutError, waitForReady }] = await kube();
   try {
     return (await waitForReady(target, type, obj.metadata.namespace ?? "", obj.metadata.name, {
       timeoutMs,
@@ -123,6 +129,6 @@ export async function waitReady(target: RestTarget, obj: KubeObject, timeoutMs: 
       if (ready !== undefined) throw new CliError(ready);
       throw err;
     }
-    throw apiError(err);
+    throw await apiError(err);
   }
 }

@@ -136,3 +136,14 @@ describe("lazy registration", () => {
     for (const verb of ["bootstrap", "create", "get", "reconcile", "version"]) expect(res.stdout).toContain(verb);
   });
 });
+
+describe("flux --version", () => {
+  it("prints upstream's version line on stdout", async () => {
+    const res = await runCli(["--version"]);
+    expect(res).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^flux version 2\.9\.\d+\+tsflux\.[\d.]+\n$/),
+      stderr: "",
+    });
+  });
+});
