@@ -62,6 +62,8 @@ export function buildProgram(io?: IO, argv?: string[]): Command {
   }
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);
+    // Like cobra's "Global Flags": a subcommand's help lists the flags its parents declare.
+    cmd.configureHelp({ showGlobalOptions: true });
     if (cmd !== program) cmd.helpOption("-h, --help", `help for ${cmd.name()}`);
   });
   return program;
