@@ -3,12 +3,10 @@
 // codes, error bodies ({message, documentation_url, errors[]}), Link pagination.
 // Repositories are backed by real bare repositories on the test git server, so
 // clone_url works for git.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import { JsonServer, paginate, type Req, type Res } from "./http.js";
+import { mergeBranches } from "./merge.js";
 
 const DOCS = "https://docs.github.com/rest";
 
@@ -146,27 +144,7 @@ export class GitHubServer {
     const r = this.repo(owner, name)!;
     const pr = r.pulls.find((p) => p.number === number)!;
     const bare = path.join(this.opts.git.root, `${owner}/${name}.git`);
-    const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
-    const env = {
-      ...process.env,
-      HOME: work,
-      GIT_AUTHOR_NAME: "GitHub",
-      GIT_AUTHOR_EMAIL: "noreply@github.com",
-      GIT_COMMITTER_NAME: "GitHub",
-      GIT_COMMITTER_EMAIL: "noreply@github.com",
-    };
-    try {
-      execFileSync("git", ["clone", "--quiet", "--branch", pr.base, bare, work], { env, stdio: "pipe" });
-      execFileSync("git", ["fetch", "--quiet", "origin", pr.head], { cwd: work, env, stdio: "pipe" });
-      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], {
-        cwd: work,
-        env,
-        stdio: "pipe",
-      });
-      execFileSync("git", ["push", "--quiet", "origin", pr.base], { cwd: work, env, stdio: "pipe" });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    mergeBranches(bare, pr.base, pr.head, { name: "GitHub", email: "noreply@github.com" });
     pr.state = "closed";
     pr.merged = true;
   }

@@ -3,12 +3,10 @@
 // PRIVATE-TOKEN auth, url-encoded project paths, {"message": ...} error bodies,
 // offset pagination with Link and X-Next-Page headers. Projects are backed by
 // real bare repositories on the test git server.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import { JsonServer, paginate, type Req, type Res } from "./http.js";
+import { mergeBranches } from "./merge.js";
 
 export interface GlProjectState {
   id: number;
@@ -140,27 +138,7 @@ export class GitLabServer {
     const p = this.project(fullPath)!;
     const mr = p.mrs.find((m) => m.iid === iid)!;
     const bare = path.join(this.opts.git.root, `${fullPath}.git`);
-    const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-merge-"));
-    const env = {
-      ...process.env,
-      HOME: work,
-      GIT_AUTHOR_NAME: "GitLab",
-      GIT_AUTHOR_EMAIL: "gitlab@example.com",
-      GIT_COMMITTER_NAME: "GitLab",
-      GIT_COMMITTER_EMAIL: "gitlab@example.com",
-    };
-    try {
-      execFileSync("git", ["clone", "--quiet", "--branch", mr.target_branch, bare, work], { env, stdio: "pipe" });
-      execFileSync("git", ["fetch", "--quiet", "origin", mr.source_branch], { cwd: work, env, stdio: "pipe" });
-      execFileSync("git", ["merge", "--quiet", "--no-edit", "--allow-unrelated-histories", "FETCH_HEAD"], {
-        cwd: work,
-        env,
-        stdio: "pipe",
-      });
-      execFileSync("git", ["push", "--quiet", "origin", mr.target_branch], { cwd: work, env, stdio: "pipe" });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    mergeBranches(bare, mr.target_branch, mr.source_branch, { name: "GitLab", email: "gitlab@example.com" });
     mr.state = "merged";
   }
 
