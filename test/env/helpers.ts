@@ -168,6 +168,19 @@ export async function tryGetObject<T extends KubeObject = KubeObject>(
   }
 }
 
+/** A Secret's data decoded to strings, or undefined when the Secret does not exist. */
+export async function secretStrings(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace, name });
+  if (!s) return undefined;
+  return Object.fromEntries(
+    Object.entries((s.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
+  );
+}
+
 export const FIELD_MANAGER = "tsflux-test";
 
 /**

@@ -7,7 +7,14 @@ import { bootstrapWithProvider } from "../../src/bootstrap/run.js";
 import type { CommandContext } from "../../src/cli/context.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitHubProvider } from "../../src/providers/github.js";
-import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
+import {
+  fluxRef,
+  secretStrings,
+  testKubeConfig,
+  testKubeconfigPath,
+  tryGetObject,
+  uniqueName,
+} from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
@@ -86,14 +93,7 @@ async function run(repo: string, ns: string, extra: Record<string, unknown> = {}
   return { lines: logger.lines, error };
 }
 
-const secretData = async (ns: string) => {
-  const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
-  return s
-    ? Object.fromEntries(
-        Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
-      )
-    : undefined;
-};
+const secretData = (ns: string) => secretStrings(kc, ns, "flux-system");
 
 describe("flux bootstrap github", () => {
   it("creates the repository, registers one read-only deploy key, grants teams, and a re-run changes nothing", async () => {

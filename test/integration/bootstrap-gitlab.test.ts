@@ -7,7 +7,14 @@ import { bootstrapWithProvider } from "../../src/bootstrap/run.js";
 import type { CommandContext } from "../../src/cli/context.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitLabProvider } from "../../src/providers/gitlab.js";
-import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
+import {
+  fluxRef,
+  secretStrings,
+  testKubeConfig,
+  testKubeconfigPath,
+  tryGetObject,
+  uniqueName,
+} from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
@@ -89,14 +96,7 @@ async function run(fullPath: string, ns: string, flags: Record<string, unknown>)
   return { lines: logger.lines, error };
 }
 
-const secretData = async (ns: string) => {
-  const s = await tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
-  return s
-    ? Object.fromEntries(
-        Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
-      )
-    : undefined;
-};
+const secretData = (ns: string) => secretStrings(kc, ns, "flux-system");
 
 describe("flux bootstrap gitlab", () => {
   it("creates a project in a nested group with an SSH deploy key; a re-run changes nothing", async () => {
