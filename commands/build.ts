@@ -2,10 +2,12 @@
 // subcommand lives in its own file under commands/build/.
 import type { Command } from "commander";
 import { register as registerArtifact } from "./build/artifact.js";
+import { register as registerHelmRelease } from "./build/helmrelease.js";
 import { register as registerKustomization } from "./build/kustomization.js";
 
 export function register(program: Command): void {
   const group = program.command("build").description("Build a flux resource");
   registerArtifact(group);
+  registerHelmRelease(group);
   registerKustomization(group);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-step set-up of a fresh machine for tsflux: system packages, npm dependencies
 # (which also builds dist/), kustomize, and the test environment's binaries
-# (kube-apiserver, etcd, Flux CRDs, built once from the Go module proxy and cached).
+# (kube-apiserver, etcd, Flux CRDs, built once from the Go module proxy and cached),
+# and helm v4 (the real one tsflux renders charts with) in the tool cache.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,6 +41,9 @@ if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&
   log "installing kustomize from the Go module proxy"
   GOBIN=/usr/local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.3 >&2
 fi
+
+log "building helm into the tool cache (once)"
+bash scripts/helm-build.sh >/dev/null
 
 log "preparing the test environment (kube-apiserver, etcd, Flux CRDs)"
 bash scripts/testenv-build.sh >/dev/null

@@ -43,6 +43,8 @@ export { generateKeyPair, loadKeyPair, authorizedKey, openSSHPrivateKey, type Ke
 // build/diff kustomization and envsubst.
 export * as kustomize from "./kustomize/index.js";
 export * as diff from "./diff/index.js";
+// HelmReleases rendered with the real helm.
+export * as helm from "./helm/index.js";
 // install, uninstall and check.
 export * as install from "./install/index.js";
 // The registry of Flux kinds and the generic verbs over it.
