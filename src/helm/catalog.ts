@@ -38,7 +38,11 @@ export class ObjectCatalog {
   }
 
   get(apiVersionOrGroup: string, kind: string, namespace: string | undefined, name: string): KubeObj | undefined {
-    const group = apiVersionOrGroup.includes("/") ? groupOf(apiVersionOrGroup) : apiVersionOrGroup === "v1" ? "" : apiVersionOrGroup;
+    const group = apiVersionOrGroup.includes("/")
+      ? groupOf(apiVersionOrGroup)
+      : apiVersionOrGroup === "v1"
+        ? ""
+        : apiVersionOrGroup;
     return this.byKey.get(`${group}/${kind}/${namespace || this.defaultNamespace}/${name}`);
   }
 
@@ -70,13 +74,14 @@ export async function objectsInYaml(text: string): Promise<KubeObj[]> {
     }
     if (!isObject(parsed)) continue;
     if (parsed.kind === "Kustomization" && String(parsed.apiVersion).startsWith("kustomize.config.k8s.io/")) continue;
-    if (parsed.kind?.endsWith("List") && Array.isArray(parsed.items)) out.push(...(parsed.items as unknown[]).filter(isObject));
+    if (parsed.kind?.endsWith("List") && Array.isArray(parsed.items))
+      out.push(...(parsed.items as unknown[]).filter(isObject));
     else out.push(parsed);
   }
   return out;
 }
 
-/** The YAML files under `dir` (depth first, sorted), skipping dot-directories. */
+/** The YAML files under `dir` (depth first, sorted), skipping dot-directories and Helm charts. */
 export async function yamlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
@@ -87,6 +92,8 @@ export async function yamlFiles(dir: string): Promise<string[]> {
       throw new CliError(`cannot read ${d}: ${(err as Error).message}`);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // a chart's templates are Go templates, not manifests
+    if (entries.some((e) => e.isFile() && e.name === "Chart.yaml")) return;
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
       const p = path.join(d, e.name);
@@ -105,7 +112,11 @@ export interface LoadOptions {
 }
 
 /** Reads every object in the files under `dir`, plus kustomize-generated ConfigMaps and Secrets. */
-export async function loadCatalog(dir: string, defaultNamespace: string, opts: LoadOptions = {}): Promise<ObjectCatalog> {
+export async function loadCatalog(
+  dir: string,
+  defaultNamespace: string,
+  opts: LoadOptions = {},
+): Promise<ObjectCatalog> {
   const catalog = new ObjectCatalog(defaultNamespace);
   const files = await yamlFiles(dir);
   const generatorDirs: string[] = [];

@@ -93,7 +93,9 @@ async function httpGet(url: string, opts: ChartResolveOptions, what: string): Pr
     res = await fetch(url, { signal: opts.signal, redirect: "follow" });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`cannot fetch ${what} from ${redact(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new CliError(
+      `cannot fetch ${what} from ${redact(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+    );
   }
   if (!res.ok) throw new CliError(`cannot fetch ${what} from ${redact(url)}: HTTP ${res.status} ${res.statusText}`);
   return Buffer.from(await res.arrayBuffer());
@@ -121,7 +123,9 @@ async function fromHttpRepository(
   const spec = (repo.spec ?? {}) as { url?: string; secretRef?: unknown };
   if (!spec.url) throw new CliError(`${source} has no spec.url`);
   if (spec.secretRef)
-    throw new CliError(`${source} needs credentials (spec.secretRef): tsflux builds offline from public repositories only`);
+    throw new CliError(
+      `${source} needs credentials (spec.secretRef): tsflux builds offline from public repositories only`,
+    );
   const base = spec.url.replace(/\/+$/, "") + "/";
   const index = await memo(opts, `index:${base}`, async () => {
     const YAML = await import("yaml");
@@ -147,7 +151,10 @@ async function fromHttpRepository(
     const data = await httpGet(absolute, opts, `chart '${chart}' ${picked}`);
     if (entry.digest && createHash("sha256").update(data).digest("hex") !== entry.digest)
       throw new CliError(`chart '${chart}' ${picked} from ${source} does not match the digest in its index`);
-    const out = path.join(opts.workDir, `${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}-${chart}-${picked}.tgz`);
+    const out = path.join(
+      opts.workDir,
+      `${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}-${chart}-${picked}.tgz`,
+    );
     await writeFile(out, data);
     return out;
   });
@@ -209,7 +216,11 @@ function localChartVersion(dir: string): string {
 }
 
 /** Resolves the chart of `hr` (namespace: the HelmRelease's). */
-export async function resolveChart(hr: HelmRelease, namespace: string, opts: ChartResolveOptions): Promise<ResolvedChart> {
+export async function resolveChart(
+  hr: HelmRelease,
+  namespace: string,
+  opts: ChartResolveOptions,
+): Promise<ResolvedChart> {
   const spec = hr.spec ?? {};
   if (spec.chartRef) {
     const ref = spec.chartRef;
@@ -218,10 +229,21 @@ export async function resolveChart(hr: HelmRelease, namespace: string, opts: Cha
     if (ref.kind !== "OCIRepository")
       throw new CliError(`chartRef kind '${ref.kind}' of ${source} is not supported offline: use an OCIRepository`);
     const repo = sourceOf("OCIRepository", ns, ref.name, opts.catalog);
-    const s = (repo.spec ?? {}) as { url?: string; ref?: { tag?: string; semver?: string; digest?: string }; insecure?: boolean };
+    const s = (repo.spec ?? {}) as {
+      url?: string;
+      ref?: { tag?: string; semver?: string; digest?: string };
+      insecure?: boolean;
+    };
     if (!s.url) throw new CliError(`${source} has no spec.url`);
     const name = s.url.replace(/\/+$/, "").split("/").pop()!;
-    return pullOciChart(s.url, s.ref?.digest || s.ref?.semver || s.ref?.tag ? s.ref! : { tag: "latest" }, Boolean(s.insecure), opts, source, name);
+    return pullOciChart(
+      s.url,
+      s.ref?.digest || s.ref?.semver || s.ref?.tag ? s.ref! : { tag: "latest" },
+      Boolean(s.insecure),
+      opts,
+      source,
+      name,
+    );
   }
   const chartSpec = spec.chart?.spec;
   if (!chartSpec?.chart || !chartSpec.sourceRef?.name)

@@ -28,7 +28,9 @@ export function shortenName(name: string): string {
 /** GetReleaseName, shortened: spec.releaseName, else `[targetNamespace-]name`. */
 export function releaseNameOf(hr: HelmRelease): string {
   const spec = hr.spec ?? {};
-  const name = spec.releaseName || (spec.targetNamespace ? `${spec.targetNamespace}-${hr.metadata?.name}` : String(hr.metadata?.name));
+  const name =
+    spec.releaseName ||
+    (spec.targetNamespace ? `${spec.targetNamespace}-${hr.metadata?.name}` : String(hr.metadata?.name));
   return shortenName(name);
 }
 
@@ -168,22 +170,40 @@ export async function renderHelmRelease(
   };
   const chart = await resolveChart(hr, hrNamespace, { ...opts, catalog });
   const values = await releaseValues(hr, catalog, hrNamespace);
-  const valuesFiles = [...(spec.chart?.spec?.valuesFiles ?? []), ...(spec.chart?.spec?.valuesFile ? [spec.chart.spec.valuesFile] : [])];
+  const valuesFiles = [
+    ...(spec.chart?.spec?.valuesFiles ?? []),
+    ...(spec.chart?.spec?.valuesFile ? [spec.chart.spec.valuesFile] : []),
+  ];
   const chartPath = valuesFiles.length > 0 ? await withValuesFiles(chart, valuesFiles, hr, opts) : chart.path;
 
   const home = await workSubdir(opts.workDir, "helm");
   const valuesFile = path.join(home, "values.json");
   await writeFile(valuesFile, JSON.stringify(values), { mode: 0o600 });
   const crdsPolicy = spec.install?.crds ?? "Create";
-  const args = ["template", release.name, chartPath, "--namespace", release.namespace, "--values", valuesFile, "--no-hooks"];
+  const args = [
+    "template",
+    release.name,
+    chartPath,
+    "--namespace",
+    release.namespace,
+    "--values",
+    valuesFile,
+    "--no-hooks",
+  ];
   args.push(crdsPolicy === "Skip" ? "--skip-crds" : "--include-crds");
   if (opts.kubeVersion) args.push("--kube-version", opts.kubeVersion);
   for (const v of opts.apiVersions ?? []) args.push("--api-versions", v);
-  const output = await runHelm(args, { helm: opts.helm, env: opts.env, home, timeoutMs: opts.timeoutMs, signal: opts.signal }).catch(
-    (err: Error) => {
-      throw new CliError(`${err.message.replace(/^helm template failed: /, `rendering chart '${chart.name}' ${chart.version} (${chart.source}) failed: `)}`);
-    },
-  );
+  const output = await runHelm(args, {
+    helm: opts.helm,
+    env: opts.env,
+    home,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+  }).catch((err: Error) => {
+    throw new CliError(
+      `${err.message.replace(/^helm template failed: /, `rendering chart '${chart.name}' ${chart.version} (${chart.source}) failed: `)}`,
+    );
+  });
 
   const { crds, manifests } = await splitOutput(output);
   let rendered = manifests;
