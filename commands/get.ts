@@ -1,7 +1,7 @@
 // flux get: one sub-command per registry kind, plus `all`, `sources all`, `images all`.
 import { Option, type Command } from "commander";
 import { boolFlag } from "../src/cli/flags.js";
-import { KINDS } from "../src/kinds/registry.js";
+import { kindsWithVerb } from "../src/kinds/registry.js";
 import { lazyActionWithParents, subgroup } from "../src/ops/bind.js";
 
 export function register(program: Command): void {
@@ -33,7 +33,7 @@ export function register(program: Command): void {
     sources: { description: "Get source statuses", aliases: ["source"] },
     images: { description: "Get image automation object status", aliases: ["image"] },
   };
-  for (const k of KINDS) {
+  for (const k of kindsWithVerb("get")) {
     let parent = group;
     if (k.getCli.length > 1) {
       const g = groups[k.getCli[0]!]!;

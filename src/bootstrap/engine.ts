@@ -8,6 +8,7 @@
 import path from "node:path/posix";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { commitAndPush, GitAuthError, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
+import { mustKind, resourceOf } from "../kinds/registry.js";
 import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
@@ -135,18 +136,8 @@ export interface BootstrapResult {
   pullRequestUrl?: string;
 }
 
-const GIT_REPOSITORY = {
-  group: "source.toolkit.fluxcd.io",
-  version: "v1",
-  plural: "gitrepositories",
-  kind: "GitRepository",
-};
-const KUSTOMIZATION = {
-  group: "kustomize.toolkit.fluxcd.io",
-  version: "v1",
-  plural: "kustomizations",
-  kind: "Kustomization",
-};
+const GIT_REPOSITORY = resourceOf(mustKind("GitRepository"));
+const KUSTOMIZATION = resourceOf(mustKind("Kustomization"));
 
 function quote(s: string): string {
   return JSON.stringify(s);

@@ -4,6 +4,7 @@ import type { CommandContext } from "../cli/context.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import type { ResourceType, RestTarget } from "../kube/rest.js";
+import { knownResource } from "../kinds/resources.js";
 
 // The kube modules (and through them node:https) load only when a command talks to
 // the cluster, so `create ... --export` never pays for them.
@@ -11,31 +12,10 @@ const kube = () => Promise.all([import("../kube/client.js"), import("../kube/res
 
 export type { RestTarget } from "../kube/rest.js";
 
-const PLURALS: Record<string, string> = {
-  GitRepository: "gitrepositories",
-  HelmRepository: "helmrepositories",
-  OCIRepository: "ocirepositories",
-  Bucket: "buckets",
-  HelmChart: "helmcharts",
-  Kustomization: "kustomizations",
-  HelmRelease: "helmreleases",
-  ImageRepository: "imagerepositories",
-  ImagePolicy: "imagepolicies",
-  ImageUpdateAutomation: "imageupdateautomations",
-  Alert: "alerts",
-  Provider: "providers",
-  Receiver: "receivers",
-  Secret: "secrets",
-  Namespace: "namespaces",
-  ServiceAccount: "serviceaccounts",
-  RoleBinding: "rolebindings",
-};
-
 export function resourceTypeOf(obj: KubeObject): ResourceType {
-  const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/") : ["", obj.apiVersion];
-  const plural = PLURALS[obj.kind];
-  if (!plural) throw new CliError(`unsupported kind ${obj.kind}`);
-  return { group: group!, version: version!, plural, kind: obj.kind, namespaced: obj.kind !== "Namespace" };
+  const type = knownResource(obj.apiVersion, obj.kind);
+  if (!type) throw new CliError(`unsupported kind ${obj.kind}`);
+  return type;
 }
 
 /** Connects with the global flags (kubeconfig, context, impersonation). */

@@ -6,7 +6,10 @@
 // and the namespace. The workloads Flux applied are left alone. Upstream's order.
 import type { CommandContext, IO } from "../cli/context.js";
 import { CliError } from "../errors.js";
+import { FINALIZER_ORDER, kindsInOrder, resourceOf } from "../kinds/registry.js";
+import { builtInResource } from "../kinds/resources.js";
 import type { KubeClient } from "../kube/client.js";
+import type { ResourceType } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
 import { FLUX_SELECTOR } from "./cluster.js";
 
@@ -17,52 +20,22 @@ export interface UninstallOptions {
   silent: boolean;
 }
 
-interface Kind {
-  kind: string;
-  group: string;
-  version: string;
-  plural: string;
-}
+type Kind = ResourceType;
 
-const COMPONENT_KINDS: (Kind & { namespaced: boolean })[] = [
-  { kind: "Deployment", group: "apps", version: "v1", plural: "deployments", namespaced: true },
-  { kind: "Service", group: "", version: "v1", plural: "services", namespaced: true },
-  { kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", namespaced: true },
-  { kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", namespaced: true },
-  { kind: "ClusterRole", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", namespaced: false },
-  {
-    kind: "ClusterRoleBinding",
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    plural: "clusterrolebindings",
-    namespaced: false,
-  },
+/** The Flux components, selected by app.kubernetes.io/part-of=flux (upstream's order). */
+const COMPONENT_KINDS: Kind[] = [
+  builtInResource("apps/v1", "Deployment"),
+  builtInResource("v1", "Service"),
+  builtInResource("networking.k8s.io/v1", "NetworkPolicy"),
+  builtInResource("v1", "ServiceAccount"),
+  builtInResource("rbac.authorization.k8s.io/v1", "ClusterRole"),
+  builtInResource("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
 ];
 
-/** The Flux kinds whose finalizers are removed (upstream's list and versions). */
-export const FINALIZER_KINDS: Kind[] = [
-  { kind: "GitRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "gitrepositories" },
-  { kind: "OCIRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "ocirepositories" },
-  { kind: "HelmRepository", group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories" },
-  { kind: "HelmChart", group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmcharts" },
-  { kind: "Bucket", group: "source.toolkit.fluxcd.io", version: "v1", plural: "buckets" },
-  { kind: "Kustomization", group: "kustomize.toolkit.fluxcd.io", version: "v1", plural: "kustomizations" },
-  { kind: "HelmRelease", group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases" },
-  { kind: "Alert", group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "alerts" },
-  { kind: "Provider", group: "notification.toolkit.fluxcd.io", version: "v1beta3", plural: "providers" },
-  { kind: "Receiver", group: "notification.toolkit.fluxcd.io", version: "v1", plural: "receivers" },
-  { kind: "ImagePolicy", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagepolicies" },
-  { kind: "ImageRepository", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imagerepositories" },
-  { kind: "ImageUpdateAutomation", group: "image.toolkit.fluxcd.io", version: "v1", plural: "imageupdateautomations" },
-  { kind: "ArtifactGenerator", group: "source.extensions.fluxcd.io", version: "v1beta1", plural: "artifactgenerators" },
-];
+/** The Flux kinds whose finalizers are removed (upstream's list and order). */
+export const FINALIZER_KINDS: Kind[] = kindsInOrder(FINALIZER_ORDER).map(resourceOf);
 
-const CRD_KIND: Kind = {
-  kind: "CustomResourceDefinition",
-  group: "apiextensions.k8s.io",
-  version: "v1",
-  plural: "customresourcedefinitions",
-};
+const CRD_KIND: Kind = builtInResource("apiextensions.k8s.io/v1", "CustomResourceDefinition");
 
 export interface UninstallDeps {
   kube: KubeClient;

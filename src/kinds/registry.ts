@@ -19,12 +19,31 @@ export interface SourceRef {
   namespace: string;
 }
 
+/** The generic verbs (commands written once over the registry) a kind takes part in. */
+export type KindVerb = "get" | "export" | "suspend" | "resume" | "reconcile" | "delete" | "events";
+
+/** The verbs of a Flux kind unless its entry says otherwise. */
+export const DEFAULT_VERBS: readonly KindVerb[] = [
+  "get",
+  "export",
+  "suspend",
+  "resume",
+  "reconcile",
+  "delete",
+  "events",
+];
+
 export interface KindInfo {
   /** Kubernetes kind, e.g. GitRepository. */
   kind: string;
   group: string;
+  /** The served version tsflux reads and writes. */
   version: string;
   plural: string;
+  /** Namespace-scoped (every Flux kind is). */
+  namespaced: boolean;
+  /** The generic verbs that have a command for this kind. */
+  verbs: readonly KindVerb[];
   /** Upstream's human name, e.g. "source git" (used in status lines). */
   humanKind: string;
   section: KindSection;
@@ -54,8 +73,6 @@ export interface KindInfo {
   successMessage: (obj: KubeObject) => string;
   /** The source the object reads from (Kustomization, HelmRelease, HelmChart...). */
   sourceRef?: (obj: KubeObject) => SourceRef | undefined;
-  /** Extra annotations reconcile may set (HelmRelease --force / --reset). */
-  reconcileAnnotations?: Record<string, string>;
   /** True when this particular object has no reconciler (HelmRepository of type oci). */
   isStaticObject?: (obj: KubeObject) => boolean;
   /** `reconcile --with-source` applies (the source is read with sourceRef). */
@@ -169,11 +186,39 @@ export function imageRefString(ref: unknown): string {
 // ---------------------------------------------------------------------------
 // The entries
 
+/** What an entry must say; everything else has a default (see defineKind). */
+export type KindSpec = Pick<
+  KindInfo,
+  "kind" | "group" | "version" | "plural" | "humanKind" | "section" | "cli" | "getCli" | "getShort" | "successMessage"
+> &
+  Partial<KindInfo>;
+
+/**
+ * One registry entry. Defaults: namespaced, every generic verb, reconcilable and
+ * suspendable with a status of its own (readiness from the Ready condition, matched
+ * by --status-selector), no aliases, and the source columns (artifact revision,
+ * suspended, ready, message).
+ */
+export function defineKind(spec: KindSpec): KindInfo {
+  return {
+    namespaced: true,
+    verbs: DEFAULT_VERBS,
+    cliAliases: [],
+    getAliases: [],
+    reconcilable: true,
+    suspendable: true,
+    staticStatus: false,
+    statusSelectable: true,
+    columns: revisionColumns(artifactRevision),
+    ...spec,
+  };
+}
+
 const SOURCE = "source.toolkit.fluxcd.io";
 const fetched = (o: KubeObject) => `fetched revision ${artifactRevision(o)}`;
 
 export const KINDS: readonly KindInfo[] = [
-  {
+  defineKind({
     kind: "OCIRepository",
     exportsCredentials: true,
     group: SOURCE,
@@ -182,18 +227,11 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "source oci",
     section: "source",
     cli: ["source", "oci"],
-    cliAliases: [],
     getCli: ["sources", "oci"],
-    getAliases: [],
     getShort: "Get OCIRepository status",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
-    columns: revisionColumns(artifactRevision),
-    statusSelectable: true,
     successMessage: fetched,
-  },
-  {
+  }),
+  defineKind({
     kind: "Bucket",
     exportsCredentials: true,
     group: SOURCE,
@@ -202,18 +240,11 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "source bucket",
     section: "source",
     cli: ["source", "bucket"],
-    cliAliases: [],
     getCli: ["sources", "bucket"],
-    getAliases: [],
     getShort: "Get Bucket source statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
-    columns: revisionColumns(artifactRevision),
-    statusSelectable: true,
     successMessage: fetched,
-  },
-  {
+  }),
+  defineKind({
     kind: "GitRepository",
     exportsCredentials: true,
     group: SOURCE,
@@ -222,18 +253,11 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "source git",
     section: "source",
     cli: ["source", "git"],
-    cliAliases: [],
     getCli: ["sources", "git"],
-    getAliases: [],
     getShort: "Get GitRepository source statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
-    columns: revisionColumns(artifactRevision),
-    statusSelectable: true,
     successMessage: fetched,
-  },
-  {
+  }),
+  defineKind({
     kind: "HelmRepository",
     exportsCredentials: true,
     group: SOURCE,
@@ -242,13 +266,8 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "source helm",
     section: "source",
     cli: ["source", "helm"],
-    cliAliases: [],
     getCli: ["sources", "helm"],
-    getAliases: [],
     getShort: "Get HelmRepository source statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Revision", "Suspended", "Ready", "Message"],
       row: (o) => {
@@ -257,11 +276,10 @@ export const KINDS: readonly KindInfo[] = [
         return [truncateHex(artifactRevision(o)), suspendedCell(o), status, truncateHex(msg)];
       },
     },
-    statusSelectable: true,
     successMessage: fetched,
     isStaticObject: (o) => get(o, "spec", "type") === "oci",
-  },
-  {
+  }),
+  defineKind({
     kind: "HelmChart",
     group: SOURCE,
     version: "v1",
@@ -269,20 +287,14 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "source chart",
     section: "source",
     cli: ["source", "chart"],
-    cliAliases: [],
     getCli: ["sources", "chart"],
-    getAliases: [],
     getShort: "Get HelmChart statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     // The revision is a chart version: never shortened.
     columns: revisionColumns(artifactRevision, false, true),
-    statusSelectable: true,
     successMessage: (o) => `pulled '${str(get(o, "spec", "chart"))}' chart with version '${artifactRevision(o)}'`,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
-  },
-  {
+  }),
+  defineKind({
     kind: "ImageRepository",
     group: "image.toolkit.fluxcd.io",
     version: "v1",
@@ -290,13 +302,8 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "image repository",
     section: "image",
     cli: ["image", "repository"],
-    cliAliases: [],
     getCli: ["images", "repository"],
-    getAliases: [],
     getShort: "Get ImageRepository status",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Last scan", "Suspended", "Ready", "Message"],
       row: (o) => {
@@ -304,10 +311,9 @@ export const KINDS: readonly KindInfo[] = [
         return [rfc3339(get(o, "status", "lastScanResult", "scanTime")), suspendedCell(o), status, msg];
       },
     },
-    statusSelectable: true,
     successMessage: (o) => `scan fetched ${Number(get(o, "status", "lastScanResult", "tagCount") ?? 0)} tags`,
-  },
-  {
+  }),
+  defineKind({
     kind: "ImagePolicy",
     group: "image.toolkit.fluxcd.io",
     version: "v1",
@@ -315,13 +321,8 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "image policy",
     section: "image",
     cli: ["image", "policy"],
-    cliAliases: [],
     getCli: ["images", "policy"],
-    getAliases: [],
     getShort: "Get ImagePolicy status",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Latest image", "Ready", "Message"],
       row: (o) => {
@@ -329,11 +330,10 @@ export const KINDS: readonly KindInfo[] = [
         return [imageRefString(get(o, "status", "latestRef")), status, msg];
       },
     },
-    statusSelectable: true,
     successMessage: (o) => `selected ref ${imageRefString(get(o, "status", "latestRef"))}`,
     sourceRef: (o) => localRef(o, get(o, "spec", "imageRepositoryRef"), "ImageRepository"),
-  },
-  {
+  }),
+  defineKind({
     kind: "ImageUpdateAutomation",
     group: "image.toolkit.fluxcd.io",
     version: "v1",
@@ -341,13 +341,8 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "image update automation",
     section: "image",
     cli: ["image", "update"],
-    cliAliases: [],
     getCli: ["images", "update"],
-    getAliases: [],
     getShort: "Get ImageUpdateAutomation status",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Last run", "Suspended", "Ready", "Message"],
       row: (o) => {
@@ -355,14 +350,13 @@ export const KINDS: readonly KindInfo[] = [
         return [rfc3339(get(o, "status", "lastAutomationRunTime")), suspendedCell(o), status, msg];
       },
     },
-    statusSelectable: true,
     successMessage: (o) => {
       const t = get(o, "status", "lastAutomationRunTime");
       return t ? `last run ${rfc3339(t)}` : "automation not yet run";
     },
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef"), "GitRepository"),
-  },
-  {
+  }),
+  defineKind({
     kind: "HelmRelease",
     group: "helm.toolkit.fluxcd.io",
     version: "v2",
@@ -374,9 +368,6 @@ export const KINDS: readonly KindInfo[] = [
     getCli: ["helmreleases"],
     getAliases: ["hr", "helmrelease"],
     getShort: "Get HelmRelease statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Revision", "Suspended", "Ready", "Message"],
       row: (o) => {
@@ -384,7 +375,6 @@ export const KINDS: readonly KindInfo[] = [
         return [helmReleaseRevision(o), suspendedCell(o), status, msg];
       },
     },
-    statusSelectable: true,
     successMessage: (o) => `applied revision ${helmReleaseRevision(o)}`,
     reconcileWithSource: true,
     forceReset: true,
@@ -401,8 +391,8 @@ export const KINDS: readonly KindInfo[] = [
       if (chartRef) return localRef(o, chartRef);
       return localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
     },
-  },
-  {
+  }),
+  defineKind({
     kind: "Kustomization",
     group: "kustomize.toolkit.fluxcd.io",
     version: "v1",
@@ -414,16 +404,12 @@ export const KINDS: readonly KindInfo[] = [
     getCli: ["kustomizations"],
     getAliases: ["ks", "kustomization"],
     getShort: "Get Kustomization statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: revisionColumns((o) => str(get(o, "status", "lastAppliedRevision"))),
-    statusSelectable: true,
     successMessage: (o) => `applied revision ${str(get(o, "status", "lastAppliedRevision"))}`,
     reconcileWithSource: true,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
-  },
-  {
+  }),
+  defineKind({
     kind: "Receiver",
     group: "notification.toolkit.fluxcd.io",
     version: "v1",
@@ -431,13 +417,9 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "receiver",
     section: "notification",
     cli: ["receiver"],
-    cliAliases: [],
     getCli: ["receivers"],
     getAliases: ["receiver"],
     getShort: "Get Receiver statuses",
-    reconcilable: true,
-    suspendable: true,
-    staticStatus: false,
     columns: {
       headers: ["Suspended", "Ready", "Message"],
       row: (o) => {
@@ -445,10 +427,9 @@ export const KINDS: readonly KindInfo[] = [
         return [suspendedCell(o), status, msg];
       },
     },
-    statusSelectable: true,
     successMessage: () => "Receiver reconciliation completed",
-  },
-  {
+  }),
+  defineKind({
     kind: "Provider",
     group: "notification.toolkit.fluxcd.io",
     version: "v1beta3",
@@ -456,18 +437,16 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "alert provider",
     section: "notification",
     cli: ["alert-provider"],
-    cliAliases: [],
     getCli: ["alert-providers"],
     getAliases: ["alert-provider"],
     getShort: "Get Provider statuses",
     reconcilable: false,
-    suspendable: true,
     staticStatus: true,
     columns: { headers: ["Ready", "Message"], row: () => ["True", "Provider is Ready"] },
     statusSelectable: false,
     successMessage: () => "Provider reconciliation completed",
-  },
-  {
+  }),
+  defineKind({
     kind: "Alert",
     group: "notification.toolkit.fluxcd.io",
     version: "v1beta3",
@@ -475,12 +454,10 @@ export const KINDS: readonly KindInfo[] = [
     humanKind: "alert",
     section: "notification",
     cli: ["alert"],
-    cliAliases: [],
     getCli: ["alerts"],
     getAliases: ["alert"],
     getShort: "Get Alert statuses",
     reconcilable: false,
-    suspendable: true,
     staticStatus: true,
     columns: {
       headers: ["Suspended", "Ready", "Message"],
@@ -489,7 +466,59 @@ export const KINDS: readonly KindInfo[] = [
     statusSelectable: false,
     successMessage: () => "Alert reconciliation completed",
     sourceRef: (o) => localRef(o, get(o, "spec", "providerRef"), "Provider"),
-  },
+  }),
+  // source-watcher's generator and the source-controller kind it produces. Upstream
+  // has get, export and tree for them (and events for ArtifactGenerator); tsflux's
+  // commands for those come later, so only the facts (events included) are here.
+  defineKind({
+    kind: "ArtifactGenerator",
+    group: "source.extensions.fluxcd.io",
+    version: "v1beta1",
+    plural: "artifactgenerators",
+    humanKind: "artifact generator",
+    section: "source",
+    verbs: ["events"],
+    cli: ["artifact", "generator"],
+    getCli: ["artifact", "generators"],
+    getAliases: ["generator"],
+    getShort: "Get artifact generator statuses",
+    // Disabled through an annotation, not spec.suspend: source-watcher's IsDisabled.
+    suspendable: false,
+    columns: {
+      headers: ["Suspended", "Ready", "Message"],
+      row: (o) => {
+        const [status, msg] = statusAndMessage(o);
+        const disabled = str(o.metadata.annotations?.["source.extensions.fluxcd.io/reconcile"]).toLowerCase();
+        return [disabled === "disabled" ? "True" : "False", status, msg];
+      },
+    },
+    successMessage: () => "ArtifactGenerator reconciliation completed",
+  }),
+  defineKind({
+    kind: "ExternalArtifact",
+    group: SOURCE,
+    version: "v1",
+    plural: "externalartifacts",
+    humanKind: "source external",
+    section: "source",
+    verbs: [],
+    cli: ["source", "external"],
+    getCli: ["sources", "external"],
+    getShort: "Get ExternalArtifact source statuses",
+    // Written by its producer (an ArtifactGenerator), never reconciled on request.
+    reconcilable: false,
+    suspendable: false,
+    columns: {
+      headers: ["Revision", "Source", "Ready", "Message"],
+      row: (o) => {
+        const [status, msg] = statusAndMessage(o);
+        const ref = get(o, "spec", "sourceRef") as Dict | undefined;
+        const source = ref ? `${str(ref.kind)}/${str(ref.namespace)}/${str(ref.name)}` : "";
+        return [truncateHex(artifactRevision(o)), source, status, truncateHex(msg)];
+      },
+    },
+    successMessage: fetched,
+  }),
 ];
 
 /** Upstream's order for `get sources all`. */
@@ -506,6 +535,34 @@ export const ALL_ORDER = [
   "Provider",
   "Alert",
 ];
+
+/** Upstream uninstall's order for stripping finalizers (every Flux kind that has them). */
+export const FINALIZER_ORDER = [
+  "GitRepository",
+  "OCIRepository",
+  "HelmRepository",
+  "HelmChart",
+  "Bucket",
+  "Kustomization",
+  "HelmRelease",
+  "Alert",
+  "Provider",
+  "Receiver",
+  "ImagePolicy",
+  "ImageRepository",
+  "ImageUpdateAutomation",
+  "ArtifactGenerator",
+];
+
+/** The kinds that have a command for the verb, in registry order. */
+export function kindsWithVerb(verb: KindVerb): KindInfo[] {
+  return KINDS.filter((k) => k.verbs.includes(verb));
+}
+
+/** The API group of the kind (each Flux controller owns one). */
+export function groupOf(kind: string): string {
+  return mustKind(kind).group;
+}
 
 const byKind = new Map(KINDS.map((k) => [k.kind.toLowerCase(), k]));
 
@@ -535,9 +592,9 @@ export function resourceOf(k: KindInfo): {
   version: string;
   plural: string;
   kind: string;
-  namespaced: true;
+  namespaced: boolean;
 } {
-  return { group: k.group, version: k.version, plural: k.plural, kind: k.kind, namespaced: true };
+  return { group: k.group, version: k.version, plural: k.plural, kind: k.kind, namespaced: k.namespaced };
 }
 
 /** Finds a kind from user input like "Kustomization", "kustomizations", "ks", "gitrepository". */

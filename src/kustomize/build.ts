@@ -6,6 +6,7 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { apiVersionOf, mustKind } from "../kinds/registry.js";
 import type { KubeObj, ObjectReader } from "./cluster.js";
 import { EnvsubstError, evalEnvsubst, isValidVarName, VARSUB_REGEX_SOURCE } from "./envsubst.js";
 import {
@@ -19,8 +20,9 @@ import {
 import { runKustomize, type KustomizeCommand } from "./runner.js";
 import { maskSopsData } from "./sops.js";
 
-export const KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
-export const KUSTOMIZATION_API_VERSION = `${KUSTOMIZE_GROUP}/v1`;
+const KUSTOMIZATION = mustKind("Kustomization");
+export const KUSTOMIZE_GROUP = KUSTOMIZATION.group;
+export const KUSTOMIZATION_API_VERSION = apiVersionOf(KUSTOMIZATION);
 export const SUBSTITUTE_KEY = `${KUSTOMIZE_GROUP}/substitute`;
 
 export interface FluxKustomization extends KubeObj {

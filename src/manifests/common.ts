@@ -1,16 +1,13 @@
 // Shared shapes and helpers of the generated Flux objects. Generators in this folder
 // are pure: options in, plain objects out (fields left undefined are omitted, as Go's
 // omitempty does), ready for src/yaml/printer.ts.
+import { apiVersionOf, mustKind } from "../kinds/registry.js";
 import { formatDurationNs, parseDurationNs } from "../util/duration.js";
 
-export const API = {
-  source: "source.toolkit.fluxcd.io/v1",
-  kustomize: "kustomize.toolkit.fluxcd.io/v1",
-  helm: "helm.toolkit.fluxcd.io/v2",
-  image: "image.toolkit.fluxcd.io/v1",
-  notificationV1: "notification.toolkit.fluxcd.io/v1",
-  notificationV1beta3: "notification.toolkit.fluxcd.io/v1beta3",
-} as const;
+/** The apiVersion a generator writes for a Flux kind (the registry's served version). */
+export function apiVersionFor(kind: string): string {
+  return apiVersionOf(mustKind(kind));
+}
 
 export interface ObjectMeta {
   name: string;

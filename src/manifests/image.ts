@@ -1,13 +1,6 @@
 // ImageRepository, ImagePolicy and ImageUpdateAutomation as `flux create image ...` generates them.
-import {
-  API,
-  type CommonOptions,
-  type KubeObject,
-  goDuration,
-  localRef,
-  nonZeroDuration,
-  objectMeta,
-} from "./common.js";
+import { type CommonOptions, type KubeObject, goDuration, localRef, nonZeroDuration, objectMeta } from "./common.js";
+import { apiVersionFor } from "./common.js";
 
 export interface ImageRepositoryOptions extends CommonOptions {
   image: string;
@@ -19,7 +12,7 @@ export interface ImageRepositoryOptions extends CommonOptions {
 
 export function imageRepository(o: ImageRepositoryOptions): KubeObject {
   return {
-    apiVersion: API.image,
+    apiVersion: apiVersionFor("ImageRepository"),
     kind: "ImageRepository",
     metadata: objectMeta(o),
     spec: {
@@ -49,7 +42,7 @@ export interface ImagePolicyOptions extends CommonOptions {
 
 export function imagePolicy(o: ImagePolicyOptions): KubeObject {
   return {
-    apiVersion: API.image,
+    apiVersion: apiVersionFor("ImagePolicy"),
     kind: "ImagePolicy",
     metadata: objectMeta(o),
     spec: {
@@ -79,7 +72,7 @@ export interface ImageUpdateOptions extends CommonOptions {
 
 export function imageUpdateAutomation(o: ImageUpdateOptions): KubeObject {
   return {
-    apiVersion: API.image,
+    apiVersion: apiVersionFor("ImageUpdateAutomation"),
     kind: "ImageUpdateAutomation",
     metadata: objectMeta(o),
     spec: {

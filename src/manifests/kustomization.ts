@@ -1,6 +1,5 @@
 // Kustomization and HelmRelease as `flux create kustomization|helmrelease` generates them.
 import {
-  API,
   type CommonOptions,
   type CrossNamespaceRef,
   type KubeObject,
@@ -10,6 +9,7 @@ import {
   nonZeroDuration,
   objectMeta,
 } from "./common.js";
+import { apiVersionFor } from "./common.js";
 
 /** `<name>` or `<namespace>/<name>` dependencies, as upstream's MakeDependsOn. */
 export function dependsOn(deps: string[] | undefined): { name: string; namespace?: string }[] | undefined {
@@ -51,7 +51,7 @@ export function kustomization(o: KustomizationOptions): KubeObject {
   const useChecks = !o.wait && (o.healthChecks?.length ?? 0) > 0;
   const timeout = useChecks || o.wait ? goDuration(o.healthCheckTimeout ?? "2m") : undefined;
   return {
-    apiVersion: API.kustomize,
+    apiVersion: apiVersionFor("Kustomization"),
     kind: "Kustomization",
     metadata: objectMeta(o),
     spec: {
@@ -106,7 +106,7 @@ export function helmRelease(o: HelmReleaseOptions): KubeObject {
     upgrade = { crds: o.crds };
   }
   return {
-    apiVersion: API.helm,
+    apiVersion: apiVersionFor("HelmRelease"),
     kind: "HelmRelease",
     metadata: objectMeta(o),
     spec: {

@@ -1,5 +1,6 @@
 // Alert, Provider and Receiver as `flux create alert|alert-provider|receiver` generates them.
-import { API, type CommonOptions, type CrossNamespaceRef, type KubeObject, localRef, objectMeta } from "./common.js";
+import { type CommonOptions, type CrossNamespaceRef, type KubeObject, localRef, objectMeta } from "./common.js";
+import { apiVersionFor } from "./common.js";
 
 export interface AlertOptions extends CommonOptions {
   providerRef: string;
@@ -9,7 +10,7 @@ export interface AlertOptions extends CommonOptions {
 
 export function alert(o: AlertOptions): KubeObject {
   return {
-    apiVersion: API.notificationV1beta3,
+    apiVersion: apiVersionFor("Alert"),
     kind: "Alert",
     metadata: objectMeta(o),
     spec: {
@@ -30,7 +31,7 @@ export interface AlertProviderOptions extends CommonOptions {
 
 export function alertProvider(o: AlertProviderOptions): KubeObject {
   return {
-    apiVersion: API.notificationV1beta3,
+    apiVersion: apiVersionFor("Provider"),
     kind: "Provider",
     metadata: objectMeta(o),
     spec: {
@@ -52,7 +53,7 @@ export interface ReceiverOptions extends CommonOptions {
 
 export function receiver(o: ReceiverOptions): KubeObject {
   return {
-    apiVersion: API.notificationV1,
+    apiVersion: apiVersionFor("Receiver"),
     kind: "Receiver",
     metadata: objectMeta(o),
     spec: {

@@ -1,7 +1,6 @@
 // GitRepository, HelmRepository, OCIRepository, Bucket and HelmChart as
 // `flux create source ...` generates them.
 import {
-  API,
   type CommonOptions,
   type KubeObject,
   goDuration,
@@ -11,6 +10,7 @@ import {
   nonZeroDuration,
   objectMeta,
 } from "./common.js";
+import { apiVersionFor } from "./common.js";
 
 export interface GitRepositoryOptions extends CommonOptions {
   url: string;
@@ -37,7 +37,7 @@ export function gitRepository(o: GitRepositoryOptions): KubeObject {
   else if (o.tag) ref = { tag: o.tag };
   else ref = { branch: o.branch || undefined };
   return {
-    apiVersion: API.source,
+    apiVersion: apiVersionFor("GitRepository"),
     kind: "GitRepository",
     metadata: objectMeta(o),
     spec: {
@@ -68,7 +68,7 @@ export interface HelmRepositoryOptions extends CommonOptions {
 export function helmRepository(o: HelmRepositoryOptions): KubeObject {
   const oci = /^oci:\/\//i.test(o.url);
   return {
-    apiVersion: API.source,
+    apiVersion: apiVersionFor("HelmRepository"),
     kind: "HelmRepository",
     metadata: objectMeta(o),
     spec: {
@@ -120,7 +120,7 @@ export interface OCIRepositoryOptions extends CommonOptions {
 
 export function ociRepository(o: OCIRepositoryOptions): KubeObject {
   return {
-    apiVersion: API.source,
+    apiVersion: apiVersionFor("OCIRepository"),
     kind: "OCIRepository",
     metadata: objectMeta(o),
     spec: {
@@ -156,7 +156,7 @@ export interface BucketOptions extends CommonOptions {
 
 export function bucket(o: BucketOptions): KubeObject {
   return {
-    apiVersion: API.source,
+    apiVersion: apiVersionFor("Bucket"),
     kind: "Bucket",
     metadata: objectMeta(o),
     spec: {
@@ -186,7 +186,7 @@ export interface HelmChartOptions extends CommonOptions {
 
 export function helmChart(o: HelmChartOptions): KubeObject {
   return {
-    apiVersion: API.source,
+    apiVersion: apiVersionFor("HelmChart"),
     kind: "HelmChart",
     metadata: objectMeta(o),
     spec: {

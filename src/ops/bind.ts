@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import type { Run } from "../cli/action.js";
 import { lazyAction } from "../cli/action.js";
-import { KINDS, type KindInfo } from "../kinds/registry.js";
+import { kindsWithVerb, type KindInfo, type KindVerb } from "../kinds/registry.js";
 
 /** Finds or creates the group command `name` under parent. */
 export function subgroup(parent: Command, name: string, description: string, aliases: string[] = []): Command {
@@ -37,9 +37,9 @@ export interface VerbBinding {
   load: (k: KindInfo) => Promise<Run>;
 }
 
-/** Registers `<verb> <cli words of each kind> <args>` under group. */
+/** Registers `<verb> <cli words of each kind> <args>` under group (the verb's command). */
 export function bindVerb(group: Command, b: VerbBinding): void {
-  for (const k of KINDS) {
+  for (const k of kindsWithVerb(group.name() as KindVerb)) {
     if (b.filter && !b.filter(k)) continue;
     let parent = group;
     for (const word of k.cli.slice(0, -1)) parent = subgroup(parent, word, b.groups[word] ?? word);

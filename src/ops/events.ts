@@ -1,7 +1,7 @@
 // `flux events`: Kubernetes events of Flux objects (and, with --for Kind/name, of the
 // objects it references), upstream's table sorted by time, or a stream with -w.
 import { CliError } from "../errors.js";
-import { kindInfo, KINDS, resourceOf, type KindInfo } from "../kinds/registry.js";
+import { kindInfo, resourceOf, type KindInfo } from "../kinds/registry.js";
 import {
   KubeApiError,
   kubeRest,
@@ -110,7 +110,7 @@ export function validateEventTypes(types: string[]): void {
 
 /** Upstream's filter: only events of Flux kinds, and of the requested types. */
 export function keepEvent(e: KubeEvent, types: string[]): boolean {
-  if (!e.involvedObject.kind || !kindInfo(e.involvedObject.kind)) return false;
+  if (!e.involvedObject.kind || !kindInfo(e.involvedObject.kind)?.verbs.includes("events")) return false;
   if (types.length > 0 && !types.some((t) => t.toLowerCase() === (e.type ?? "").toLowerCase())) return false;
   return true;
 }
@@ -175,8 +175,8 @@ export async function runEvents(
     const kind = i < 0 ? opts.for : opts.for.slice(0, i);
     const name = i < 0 ? "" : opts.for.slice(i + 1);
     if (!kind) throw new CliError("--for selector must be of format <kind>[/<name>]");
-    const k = KINDS.find((x) => x.kind.toLowerCase() === kind.toLowerCase());
-    if (!k) throw new CliError(`'${kind}' is not a recognized Flux kind`);
+    const k = kindInfo(kind);
+    if (!k?.verbs.includes("events")) throw new CliError(`'${kind}' is not a recognized Flux kind`);
     selectors[0]!.fieldSelector = fieldSelector(k.kind, name || undefined);
     if (name) {
       for (const sel of await referencedSelectors(deps.client, k, name, opts.namespace)) {

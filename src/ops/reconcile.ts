@@ -129,8 +129,7 @@ export async function reconcileOne(
 export async function runReconcile(opts: ReconcileOptions, deps: ReconcileDeps): Promise<void> {
   const k = opts.kind;
   if (opts.withSource && !k.sourceRef) throw new CliError(`--with-source is not supported for ${k.kind}`);
-  if ((opts.force || opts.reset) && k.kind !== "HelmRelease")
-    throw new CliError("--force and --reset apply to HelmRelease only");
+  if ((opts.force || opts.reset) && !k.forceReset) throw new CliError("--force and --reset apply to HelmRelease only");
   if (!opts.all) {
     if (opts.names.length < 1) throw new CliError(`${k.kind} name is required`);
     const names = unique(opts.names);

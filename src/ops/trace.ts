@@ -382,9 +382,9 @@ export async function traceHelmRelease(
 }
 
 export async function traceObject(client: RestTarget, obj: KubeObject): Promise<string> {
-  const ks = await ownerManagedBy(client, obj, "kustomize.toolkit.fluxcd.io");
+  const ks = await ownerManagedBy(client, obj, mustKind("Kustomization").group);
   if (ks) return await traceKustomization(client, ks, obj);
-  const hr = await ownerManagedBy(client, obj, "helm.toolkit.fluxcd.io");
+  const hr = await ownerManagedBy(client, obj, mustKind("HelmRelease").group);
   if (hr) return await traceHelmRelease(client, hr, obj);
   throw new CliError("object not managed by Flux");
 }

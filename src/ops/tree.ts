@@ -21,8 +21,9 @@ export interface ObjTree {
   resources?: ObjTree[];
 }
 
-const KS_GROUP = "kustomize.toolkit.fluxcd.io";
-const HR_GROUP = "helm.toolkit.fluxcd.io";
+const KS_GROUP = mustKind("Kustomization").group;
+const HR_GROUP = mustKind("HelmRelease").group;
+/** --compact keeps the objects of the Flux APIs (every *.toolkit.fluxcd.io group). */
 const COMPACT_GROUP = "toolkit.fluxcd.io";
 
 /** Parses an inventory id `<namespace>_<name>_<group>_<kind>` (a `__` in the name stands for `:`). */

@@ -13,6 +13,7 @@ import {
   type KubeObject,
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { mustKind } from "../../src/kinds/registry.js";
 
 const golden = (name: string) => readFileSync(new URL(`../golden/get/${name}`, import.meta.url), "utf8");
 
@@ -31,19 +32,8 @@ async function applyWithStatus(yamlText: string, ns: string): Promise<void> {
 }
 
 function refOf(doc: KubeObject) {
-  const [group, version] = doc.apiVersion!.split("/");
-  const plural = {
-    GitRepository: "gitrepositories",
-    Kustomization: "kustomizations",
-    HelmRelease: "helmreleases",
-    OCIRepository: "ocirepositories",
-    Alert: "alerts",
-    Provider: "providers",
-    HelmRepository: "helmrepositories",
-    ImagePolicy: "imagepolicies",
-    ImageRepository: "imagerepositories",
-  }[doc.kind!]!;
-  return { group: group!, version: version!, plural };
+  const k = mustKind(doc.kind!);
+  return { group: k.group, version: k.version, plural: k.plural };
 }
 
 let kubeconfig: string;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   ALL_ORDER,
+  DEFAULT_VERBS,
+  defineKind,
+  FINALIZER_ORDER,
   KINDS,
+  kindsInOrder,
+  kindsWithVerb,
   kindFromUserInput,
   kindInfo,
   statusAndMessage,
@@ -30,8 +35,47 @@ describe("registry", () => {
       Receiver: "notification.toolkit.fluxcd.io/v1",
       Provider: "notification.toolkit.fluxcd.io/v1beta3",
       Alert: "notification.toolkit.fluxcd.io/v1beta3",
+      ArtifactGenerator: "source.extensions.fluxcd.io/v1beta1",
+      ExternalArtifact: "source.toolkit.fluxcd.io/v1",
     });
-    expect(new Set(ALL_ORDER).size).toBe(KINDS.length);
+    // `get all` lists every kind that has a get command.
+    expect(new Set(ALL_ORDER)).toEqual(new Set(kindsWithVerb("get").map((k) => k.kind)));
+  });
+
+  it("fills the defaults of defineKind and keeps what an entry says", () => {
+    const k = defineKind({
+      kind: "Thing",
+      group: "example.fluxcd.io",
+      version: "v1",
+      plural: "things",
+      humanKind: "thing",
+      section: "source",
+      cli: ["source", "thing"],
+      getCli: ["sources", "thing"],
+      getShort: "Get Thing statuses",
+      successMessage: () => "done",
+      suspendable: false,
+    });
+    expect(k).toMatchObject({
+      namespaced: true,
+      reconcilable: true,
+      suspendable: false,
+      staticStatus: false,
+      statusSelectable: true,
+      cliAliases: [],
+      getAliases: [],
+      verbs: DEFAULT_VERBS,
+    });
+    expect(k.columns.headers).toEqual(["Revision", "Suspended", "Ready", "Message"]);
+  });
+
+  it("derives the uninstall order and the verbs of each kind", () => {
+    expect(kindsInOrder(FINALIZER_ORDER).map((k) => k.plural)).toContain("artifactgenerators");
+    expect(kindsWithVerb("events").map((k) => k.kind)).toContain("ArtifactGenerator");
+    expect(kindsWithVerb("events").map((k) => k.kind)).not.toContain("ExternalArtifact");
+    expect(kindsWithVerb("reconcile").map((k) => k.kind)).not.toContain("ArtifactGenerator");
+    expect(kindInfo("HelmRelease")!.forceReset).toBe(true);
+    expect(kindInfo("Kustomization")!.forceReset).toBeUndefined();
   });
 
   it("finds kinds from what users type", () => {
