@@ -2,10 +2,12 @@
 // subcommand lives in its own file under commands/diff/.
 import type { Command } from "commander";
 import { register as registerArtifact } from "./diff/artifact.js";
+import { register as registerHelmRelease } from "./diff/helmrelease.js";
 import { register as registerKustomization } from "./diff/kustomization.js";
 
 export function register(program: Command): void {
   const group = program.command("diff").description("Diff a flux resource");
   registerArtifact(group);
+  registerHelmRelease(group);
   registerKustomization(group);
 }

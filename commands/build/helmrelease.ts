@@ -15,7 +15,7 @@ interface Flags {
 /** Validates the command line into the engine's options. */
 export async function helmReleaseOptions(
   args: string[],
-  flags: Flags,
+  flags: Pick<Flags, "path" | "localSources">,
   ctx: CommandContext,
   exitCode = 1,
 ): Promise<BuildHelmReleaseOptions> {

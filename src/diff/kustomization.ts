@@ -24,6 +24,8 @@ export interface ObjectDiff {
 }
 
 export interface DiffReport {
+  /** The object the diff is of: a Kustomization (default) or a HelmRelease. */
+  kind?: "Kustomization" | "HelmRelease";
   kustomization: { name: string; namespace: string };
   objects: ObjectDiff[];
   errors: string[];

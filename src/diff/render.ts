@@ -218,7 +218,7 @@ export function renderJson(report: DiffReport): string {
   return (
     JSON.stringify(
       {
-        kustomization: report.kustomization,
+        [report.kind === "HelmRelease" ? "helmRelease" : "kustomization"]: report.kustomization,
         changed: report.changed,
         summary: summaryOf(report),
         objects,
@@ -251,7 +251,7 @@ function fence(body: string): string {
 export function renderMarkdown(report: DiffReport): string {
   const s = summaryOf(report);
   const ks = report.kustomization;
-  const lines: string[] = [`### Flux diff: Kustomization ${ks.namespace}/${ks.name}`, ""];
+  const lines: string[] = [`### Flux diff: ${report.kind ?? "Kustomization"} ${ks.namespace}/${ks.name}`, ""];
   const changed = report.objects.filter(
     (d) => d.action === "created" || d.action === "drifted" || d.action === "deleted",
   );
