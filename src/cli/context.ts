@@ -73,8 +73,19 @@ function rootOf(cmd: Command): Command {
   return c;
 }
 
+/** The process's streams, each created on first use (process.stdin alone costs milliseconds at start-up). */
 export function processIO(): IO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 export function contextFrom(cmd: Command, io: IO = processIO()): CommandContext {
