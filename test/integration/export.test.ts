@@ -1,6 +1,6 @@
 // `flux export` against the real API server: clean manifests (no status, managedFields,
 // uid, resourceVersion, generation, creationTimestamp, last-applied annotation).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
@@ -11,16 +11,14 @@ import {
   testKubeconfigPath,
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { expectGolden, tsfluxGolden } from "../support/golden.js";
 
-const dir = new URL("../golden/export/", import.meta.url);
+const dir = new URL("../golden/tsflux/export/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), "utf8");
 
-/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it. `{{ .fluxns }}` stands for the namespace. */
-function expectGolden(actual: string, name: string, ns: string): void {
-  const generic = actual.replaceAll(ns, "{{ .fluxns }}");
-  if (process.env.UPDATE_GOLDEN) writeFileSync(new URL(name, dir), generic);
-  expect(generic).toBe(read(name));
-}
+/** Compares with test/golden/tsflux/export/<name>; `{{ .fluxns }}` stands for the namespace. */
+const expectSnapshot = (actual: string, name: string, ns: string) =>
+  expectGolden(actual, tsfluxGolden("export", name), { fluxns: ns });
 
 let kubeconfig: string;
 let ns: string;
@@ -40,16 +38,16 @@ describe("export", () => {
     const res = await flux("export", "source", "git", "podinfo", "-n", ns);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("");
-    expectGolden(res.stdout, "source-git.golden", ns);
+    expectSnapshot(res.stdout, "source-git.golden", ns);
     expect(res.stdout).not.toMatch(
       /status:|managedFields|uid:|resourceVersion|generation|creationTimestamp|last-applied/,
     );
   });
 
   it("exports kustomizations, helmreleases and alerts byte for byte", async () => {
-    expectGolden((await flux("export", "kustomization", "podinfo", "-n", ns)).stdout, "kustomization.golden", ns);
-    expectGolden((await flux("export", "helmrelease", "podinfo", "-n", ns)).stdout, "helmrelease.golden", ns);
-    expectGolden((await flux("export", "alert", "--all", "-n", ns)).stdout, "alert-all.golden", ns);
+    expectSnapshot((await flux("export", "kustomization", "podinfo", "-n", ns)).stdout, "kustomization.golden", ns);
+    expectSnapshot((await flux("export", "helmrelease", "podinfo", "-n", ns)).stdout, "helmrelease.golden", ns);
+    expectSnapshot((await flux("export", "alert", "--all", "-n", ns)).stdout, "alert-all.golden", ns);
   });
 
   it("--all prints every object as its own document; aliases work", async () => {

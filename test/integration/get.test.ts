@@ -15,7 +15,7 @@ import {
 import { runCli } from "../helpers/cli.js";
 import { mustKind } from "../../src/kinds/registry.js";
 
-const golden = (name: string) => readFileSync(new URL(`../golden/get/${name}`, import.meta.url), "utf8");
+const golden = (name: string) => readFileSync(new URL(`../golden/tsflux/get/${name}`, import.meta.url), "utf8");
 
 /** Applies objects (spec via server-side apply, status through the status subresource). */
 async function applyWithStatus(yamlText: string, ns: string): Promise<void> {

@@ -1,6 +1,5 @@
 // `flux trace` against the real API server: objects labelled by kustomize-controller
 // and helm-controller, owner references, and the sources behind them.
-import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
@@ -12,13 +11,11 @@ import {
   testKubeconfigPath,
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { expectGolden, tsfluxGolden } from "../support/golden.js";
 
-const dir = new URL("../golden/trace/", import.meta.url);
-function expectGolden(actual: string, name: string, ns: string): void {
-  const generic = actual.replaceAll(ns, "{{ .fluxns }}");
-  if (process.env.UPDATE_GOLDEN) writeFileSync(new URL(name, dir), generic);
-  expect(generic).toBe(readFileSync(new URL(name, dir), "utf8"));
-}
+/** Compares with test/golden/tsflux/trace/<name>; `{{ .fluxns }}` stands for the namespace. */
+const expectSnapshot = (actual: string, name: string, ns: string) =>
+  expectGolden(actual, tsfluxGolden("trace", name), { fluxns: ns });
 
 let ns: string;
 let kubeconfig: string;
@@ -133,7 +130,7 @@ describe("trace", () => {
     const res = await flux("trace", "deployment", "web", "-n", ns);
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
-    expectGolden(res.stdout, "deployment.golden", ns);
+    expectSnapshot(res.stdout, "deployment.golden", ns);
     // The other spellings give the same report.
     expect((await flux("trace", "deploy/web", "-n", ns)).stdout).toBe(res.stdout);
     expect((await flux("trace", "web", "--kind", "Deployment", "--api-version", "apps/v1", "-n", ns)).stdout).toBe(
@@ -151,7 +148,7 @@ describe("trace", () => {
   it("traces a Service to its HelmRelease, HelmChart and HelmRepository; several objects are separated by ---", async () => {
     const res = await flux("trace", "svc/podinfo", "deployment/web", "-n", ns);
     expect(res.code).toBe(0);
-    expectGolden(res.stdout, "service-and-deployment.golden", ns);
+    expectSnapshot(res.stdout, "service-and-deployment.golden", ns);
   });
 
   it("errors: unmanaged, missing, unknown type, bad arguments", async () => {

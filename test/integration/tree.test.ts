@@ -1,7 +1,6 @@
 // `flux tree kustomization` against the real API server: inventories written as
 // kustomize-controller would, a Helm storage secret as helm-controller would.
 import { gzipSync } from "node:zlib";
-import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
@@ -14,13 +13,11 @@ import {
   testKubeconfigPath,
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { expectGolden, tsfluxGolden } from "../support/golden.js";
 
-const dir = new URL("../golden/tree/", import.meta.url);
-function expectGolden(actual: string, name: string, ns: string): void {
-  const generic = actual.replaceAll(ns, "{{ .fluxns }}");
-  if (process.env.UPDATE_GOLDEN) writeFileSync(new URL(name, dir), generic);
-  expect(generic).toBe(readFileSync(new URL(name, dir), "utf8"));
-}
+/** Compares with test/golden/tsflux/tree/<name>; `{{ .fluxns }}` stands for the namespace. */
+const expectSnapshot = (actual: string, name: string, ns: string) =>
+  expectGolden(actual, tsfluxGolden("tree", name), { fluxns: ns });
 
 let ns: string;
 let kubeconfig: string;
@@ -117,17 +114,17 @@ describe("tree kustomization", () => {
     const res = await flux("tree", "kustomization", "flux-system", "-n", ns);
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
-    expectGolden(res.stdout, "flux-system.golden", ns);
+    expectSnapshot(res.stdout, "flux-system.golden", ns);
   });
 
   it("--compact keeps Flux objects only; -o json and -o yaml", async () => {
-    expectGolden(
+    expectSnapshot(
       (await flux("tree", "ks", "flux-system", "--compact", "-n", ns)).stdout,
       "flux-system-compact.golden",
       ns,
     );
-    expectGolden((await flux("tree", "ks", "apps", "-o", "json", "-n", ns)).stdout, "apps.json.golden", ns);
-    expectGolden((await flux("tree", "ks", "apps", "-o", "yaml", "-n", ns)).stdout, "apps.yaml.golden", ns);
+    expectSnapshot((await flux("tree", "ks", "apps", "-o", "json", "-n", ns)).stdout, "apps.json.golden", ns);
+    expectSnapshot((await flux("tree", "ks", "apps", "-o", "yaml", "-n", ns)).stdout, "apps.yaml.golden", ns);
   });
 
   it("errors: no name, missing object, bad output", async () => {

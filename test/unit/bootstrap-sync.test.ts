@@ -11,7 +11,7 @@ import {
   sameRevision,
 } from "../../src/bootstrap/sync.js";
 
-const golden = (f: string) => readFileSync(new URL(`../golden/bootstrap/${f}`, import.meta.url), "utf8");
+const golden = (f: string) => readFileSync(new URL(`../golden/tsflux/bootstrap/${f}`, import.meta.url), "utf8");
 
 describe("gotk-sync.yaml", () => {
   it("matches upstream for an SSH GitHub repository", () => {

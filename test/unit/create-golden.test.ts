@@ -1,13 +1,13 @@
 // Byte-exact --export output of `flux create ...`, run through the real command tree.
-// Goldens under test/golden/create/: the four upstream references, upstream's own
+// Goldens under test/golden/tsflux/create/: the four upstream references, upstream's own
 // testdata outputs, and one file per flag that changes the output.
-// UPDATE_GOLDEN=1 rewrites missing/changed goldens (review the diff before committing).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// UPDATE_GOLDEN=1 rewrites missing/changed goldens (test/support/golden.ts; never under CI).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectGolden } from "../support/golden.js";
 import { runCli } from "./create-helpers.js";
 
-const GOLDEN = join(__dirname, "../golden/create");
+const GOLDEN = join(__dirname, "../golden/tsflux/create");
 const FX = join(GOLDEN, "fixtures");
 
 /** [golden file, command line, expected stderr] */
@@ -285,11 +285,7 @@ describe("flux create --export golden files", () => {
       const res = await runCli(split(cmd));
       expect(res.stderr.replace(/^✚ generating HelmChart source\n/, "")).toBe(stderr ?? "");
       expect(res.code).toBe(0);
-      const path = join(GOLDEN, file);
-      if (process.env.UPDATE_GOLDEN && (!existsSync(path) || readFileSync(path, "utf8") !== res.stdout)) {
-        writeFileSync(path, res.stdout);
-      }
-      expect(res.stdout).toBe(readFileSync(path, "utf8"));
+      expectGolden(res.stdout, join(GOLDEN, file));
     });
   }
 });

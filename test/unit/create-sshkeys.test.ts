@@ -188,7 +188,7 @@ describe("create secret git over ssh --export", () => {
 
 describe("upstream's git-ssh-secret.yaml", () => {
   it("is reproduced byte for byte from the same key file and host key", async () => {
-    const golden = join(__dirname, "../golden/create");
+    const golden = join(__dirname, "../golden/tsflux/create");
     let text = "";
     const run = createSecretGit({
       scanHostKey: async (host) => {

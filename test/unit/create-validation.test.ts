@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./create-helpers.js";
 
-const FX = join(__dirname, "../golden/create/fixtures");
+const FX = join(__dirname, "../golden/tsflux/create/fixtures");
 
 const cases: [string, string[]][] = [
   ["name is required", ["create", "source", "git", "--export"]],

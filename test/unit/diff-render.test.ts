@@ -1,5 +1,3 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareValues, dotPath, pointerPath, type JsonValue } from "../../src/diff/compare.js";
 import {
@@ -10,12 +8,11 @@ import {
   type DiffReport,
 } from "../../src/diff/kustomization.js";
 import { diffLines, unifiedDiff } from "../../src/diff/lines.js";
+import { expectGolden, tsfluxGolden } from "../support/golden.js";
 import { plural, renderChanges, renderHuman, renderJson, renderMarkdown } from "../../src/diff/render.js";
 
 function golden(name: string, actual: string): void {
-  const file = path.resolve("test/golden/diff", name);
-  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, "utf8"));
+  expectGolden(actual, tsfluxGolden("diff", name));
 }
 
 const liveDeploy = {

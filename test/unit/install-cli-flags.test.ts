@@ -79,9 +79,9 @@ describe("flux install flags", () => {
 });
 
 describe("flux install --export golden file", () => {
-  it("matches test/golden/install/mini-export.yaml byte for byte", async () => {
+  it("matches test/golden/tsflux/install/mini-export.yaml byte for byte", async () => {
     const { readFileSync } = await import("node:fs");
-    const golden = readFileSync(new URL("../golden/install/mini-export.yaml", import.meta.url), "utf8");
+    const golden = readFileSync(new URL("../golden/tsflux/install/mini-export.yaml", import.meta.url), "utf8");
     const res = await runCli([
       "install",
       "--export",

@@ -11,7 +11,7 @@ const fx = (...p: string[]) => path.resolve("test/fixtures/kustomize", ...p);
 /** `flux build ks NAME --path DIR --kustomization-file FILE --dry-run ...extra` over the fixtures. */
 const dryBuild = (name: string, dir: string, ksFile: string, ...extra: string[]) =>
   runCli(["build", "ks", name, "--path", fx(dir), "--kustomization-file", fx(ksFile), "--dry-run", ...extra]);
-const golden = (name: string) => readFileSync(path.resolve("test/golden/build", name), "utf8");
+const golden = (name: string) => readFileSync(path.resolve("test/golden/tsflux/build", name), "utf8");
 
 // A private TMPDIR for this file's worker, so the temp-dir check cannot see
 // other test files' builds running at the same time.
