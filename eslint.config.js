@@ -25,4 +25,22 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  // One API client: @kubernetes/client-node is imported only inside src/kube.
+  {
+    files: ["src/**/*.ts", "commands/**/*.ts"],
+    ignores: ["src/kube/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@kubernetes/client-node", message: "talk to the API server through src/kube" }] },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportExpression[source.value='@kubernetes/client-node']",
+          message: "talk to the API server through src/kube",
+        },
+      ],
+    },
+  },
 );

@@ -97,11 +97,25 @@ async function versionCheck(kube: KubeClient, logger: Logger): Promise<boolean> 
   }
 }
 
+/** The fields check reads of a Deployment and of a CRD. */
+interface Deployment {
+  metadata: { name: string };
+  spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+}
+interface Crd {
+  metadata: { name: string };
+  status?: { storedVersions?: string[] };
+}
+
 async function componentsCheck(kube: KubeClient, logger: Logger, opts: CheckOptions): Promise<boolean> {
-  const apps = kube.config.makeApiClient(kube.k8s.AppsV1Api);
-  let items;
+  const { listAll, resourcePath } = await import("../kube/rest.js");
+  const { builtInResource } = await import("../kinds/resources.js");
+  let items: Deployment[];
   try {
-    items = (await apps.listNamespacedDeployment({ namespace: opts.namespace, labelSelector: FLUX_SELECTOR })).items;
+    const deployments = builtInResource("apps/v1", "Deployment");
+    items = (
+      await listAll<Deployment>(kube, resourcePath(deployments, opts.namespace), { labelSelector: FLUX_SELECTOR })
+    ).items;
   } catch (err) {
     const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`listing controllers failed: ${kubeErrorMessage(err)}`);
@@ -123,10 +137,12 @@ async function componentsCheck(kube: KubeClient, logger: Logger, opts: CheckOpti
 }
 
 async function crdsCheck(kube: KubeClient, logger: Logger): Promise<boolean> {
-  const ext = kube.config.makeApiClient(kube.k8s.ApiextensionsV1Api);
-  let items;
+  const { listAll, resourcePath } = await import("../kube/rest.js");
+  const { builtInResource } = await import("../kinds/resources.js");
+  let items: Crd[];
   try {
-    items = (await ext.listCustomResourceDefinition({ labelSelector: FLUX_SELECTOR })).items;
+    const crds = builtInResource("apiextensions.k8s.io/v1", "CustomResourceDefinition");
+    items = (await listAll<Crd>(kube, resourcePath(crds), { labelSelector: FLUX_SELECTOR })).items;
   } catch (err) {
     const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`listing crds failed: ${kubeErrorMessage(err)}`);

@@ -49,16 +49,13 @@ export async function runDiffKustomization(
     const options = buildOptionsFrom(args, flags, ctx, 2);
     const { createKubeClient } = await import("../kube/client.js");
     const { kubeReader } = await import("../kustomize/cluster.js");
-    const { kubeDryRunner, restDryRunner } = await import("../kube/dryrun.js");
+    const { restDryRunner } = await import("../kube/dryrun.js");
     const client = await createKubeClient(ctx.globals);
     options.namespace = client.namespace;
     options.reader = kubeReader(client);
     if (flags.progressBar !== false) spinner = startSpinner(ctx);
-    // A cluster reached through a proxy goes through client-node, which knows proxies.
-    const dryRunner = client.config.getCurrentCluster()?.proxyUrl
-      ? { ...kubeDryRunner(client), close: () => {} }
-      : await restDryRunner(client.config);
-    try {
+    const dryRunner = restDryRunner(client);
+    {
       report = await withDeadline(
         diffKustomization({
           ...options,
@@ -68,8 +65,6 @@ export async function runDiffKustomization(
         ctx,
         2,
       );
-    } finally {
-      dryRunner.close();
     }
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);

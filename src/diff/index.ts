@@ -10,4 +10,5 @@ export {
 export { compareValues, dotPath, pointerPath, type FieldChange, type PathElement } from "./compare.js";
 export { diffLines, unifiedDiff, type LineOp } from "./lines.js";
 export { renderHuman, renderJson, renderMarkdown, renderChanges } from "./render.js";
-export { kubeDryRunner, restDryRunner, mapConcurrent, type DryRunner } from "../kube/dryrun.js";
+export { restDryRunner, type DryRunner } from "../kube/dryrun.js";
+export { mapConcurrent } from "../kube/rest.js";

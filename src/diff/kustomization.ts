@@ -2,7 +2,9 @@
 // object (concurrently, bounded) compared with the live object, then the
 // Kustomization's inventory minus the build (what pruning would delete).
 import { buildKustomization, type BuildOptions, type FluxKustomization } from "../kustomize/build.js";
-import { mapConcurrent, type DryRunner, type Obj } from "../kube/dryrun.js";
+import type { DryRunner } from "../kube/dryrun.js";
+import { mapConcurrent } from "../kube/rest.js";
+import type { KubeObj } from "../kustomize/cluster.js";
 import { compareValues, deepEqual, type FieldChange, type JsonValue } from "./compare.js";
 
 export type DiffAction = "created" | "drifted" | "deleted" | "unchanged" | "skipped";
@@ -18,9 +20,9 @@ export interface ObjectDiff {
   /** For drifted objects: what changed from the live object to the applied one. */
   changes?: FieldChange[];
   /** The live object (server fields removed, Secret values masked). */
-  before?: Obj;
+  before?: KubeObj;
   /** The object after apply (server fields removed, Secret values masked). */
-  after?: Obj;
+  after?: KubeObj;
 }
 
 export interface DiffReport {
@@ -50,7 +52,7 @@ const MASK_AFTER = "*** (after)";
 const SERVER_METADATA = ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp", "selfLink"];
 
 /** Removes the fields the API server manages (metadata bookkeeping and status). */
-export function stripServerFields(obj: Obj): Obj {
+export function stripServerFields(obj: KubeObj): KubeObj {
   const out = structuredClone(obj);
   delete out.status;
   const md = out.metadata;
@@ -91,13 +93,13 @@ export function parseInventoryId(
   };
 }
 
-function matchesExclusion(obj: Obj | undefined): boolean {
+function matchesExclusion(obj: KubeObj | undefined): boolean {
   if (!obj) return false;
   const v = obj.metadata?.labels?.[RECONCILE_KEY] || obj.metadata?.annotations?.[RECONCILE_KEY];
   return typeof v === "string" && v.toLowerCase() === "disabled";
 }
 
-function secretMaps(obj: Obj): Record<string, Record<string, unknown> | undefined> {
+function secretMaps(obj: KubeObj): Record<string, Record<string, unknown> | undefined> {
   return {
     data: obj.data as Record<string, unknown> | undefined,
     stringData: obj.stringData as Record<string, unknown> | undefined,
@@ -129,17 +131,17 @@ function maskKeys(
  * Masks Secret values in both objects, and kubectl's last-applied annotation that
  * repeats them; a changed value shows as `*** (before)` / `*** (after)`.
  */
-export function maskSecretPair(before: Obj | undefined, after: Obj | undefined): void {
+export function maskSecretPair(before: KubeObj | undefined, after: KubeObj | undefined): void {
   for (const field of ["data", "stringData"] as const) {
     const b = before ? secretMaps(before)[field] : undefined;
     const a = after ? secretMaps(after)[field] : undefined;
     maskKeys(b, a, new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})]));
   }
-  const annotations = (o: Obj | undefined) => o?.metadata?.annotations as Record<string, unknown> | undefined;
+  const annotations = (o: KubeObj | undefined) => o?.metadata?.annotations as Record<string, unknown> | undefined;
   maskKeys(annotations(before), annotations(after), [LAST_APPLIED]);
 }
 
-function isSopsMasked(desired: Obj): boolean {
+function isSopsMasked(desired: KubeObj): boolean {
   const data = desired.data as Record<string, unknown> | undefined;
   if (!data) return false;
   return Object.values(data).some(
@@ -177,7 +179,7 @@ function kindRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-async function diffObject(obj: Obj, runner: DryRunner, buildNamespaces: Set<string>): Promise<ObjectDiff> {
+async function diffObject(obj: KubeObj, runner: DryRunner, buildNamespaces: Set<string>): Promise<ObjectDiff> {
   const apiVersion = String(obj.apiVersion ?? "");
   const kind = String(obj.kind ?? "");
   const name = String(obj.metadata?.name ?? "");
@@ -194,12 +196,12 @@ async function diffObject(obj: Obj, runner: DryRunner, buildNamespaces: Set<stri
   });
   if (matchesExclusion(obj) || matchesExclusion(live)) return { action: "skipped", ...base() };
 
-  let merged: Obj;
+  let merged: KubeObj;
   try {
     merged = await runner.dryRunApply(obj);
   } catch (err) {
-    const e = err as Error & { reason?: string; code?: number };
-    if (!live && namespace && e.code === 404 && e.message.includes(`namespaces "${namespace}" not found`)) {
+    const e = err as Error & { reason?: string; statusCode?: number };
+    if (!live && namespace && e.statusCode === 404 && e.message.includes(`namespaces "${namespace}" not found`)) {
       // the namespace is created by this same apply: the server cannot dry-run into it yet
       if (buildNamespaces.has(namespace)) {
         const after = stripServerFields(obj);
@@ -228,7 +230,7 @@ async function diffObject(obj: Obj, runner: DryRunner, buildNamespaces: Set<stri
   const isSecret = kind === "Secret" && groupOf(apiVersion) === "";
   if (isSecret && changes.length > 0 && isSopsMasked(obj)) {
     // SOPS-encrypted values cannot be compared: only the keys count
-    const keys = (o: Obj) => Object.keys((o.data as object | undefined) ?? {}).sort();
+    const keys = (o: KubeObj) => Object.keys((o.data as object | undefined) ?? {}).sort();
     if (deepEqual(keys(before), keys(after))) changes = [];
   }
   if (changes.length === 0) return { action: "unchanged", ...base() };
@@ -258,7 +260,7 @@ export async function diffKustomization(opts: DiffOptions): Promise<DiffReport> 
 
 export async function diffObjects(
   kustomization: FluxKustomization,
-  objects: Obj[],
+  objects: KubeObj[],
   opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress">,
 ): Promise<DiffReport> {
   const errors: string[] = [];

@@ -1,7 +1,13 @@
 // What the cluster says about a Flux installation: the GitRepository CRD's labels
 // (version, part-of, managed-by, bootstrap labels), the API server version, and the
 // kstatus rules for the objects install and check wait on (Deployments and CRDs).
+import { mustKind } from "../kinds/registry.js";
+import { builtInResource } from "../kinds/resources.js";
 import type { KubeClient } from "../kube/client.js";
+import { isNotFound, kubeRest, resourcePath, type KubeObject } from "../kube/rest.js";
+
+const CRD = builtInResource("apiextensions.k8s.io/v1", "CustomResourceDefinition");
+const DEPLOYMENT = builtInResource("apps/v1", "Deployment");
 
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
 export const PART_OF_VALUE = "flux";
@@ -32,15 +38,10 @@ export function managedByFlux(info: FluxClusterInfo): boolean {
   return info.managedBy === "" || info.managedBy === "flux";
 }
 
-export function isNotFound(err: unknown): boolean {
-  const e = err as { code?: number; statusCode?: number; body?: unknown };
-  return e?.code === 404 || e?.statusCode === 404;
-}
-
 export async function getFluxClusterInfo(kube: KubeClient): Promise<FluxClusterInfo> {
-  const ext = kube.config.makeApiClient(kube.k8s.ApiextensionsV1Api);
+  const git = mustKind("GitRepository");
   try {
-    const crd = await ext.readCustomResourceDefinition({ name: "gitrepositories.source.toolkit.fluxcd.io" });
+    const crd = await kubeRest<KubeObject>(kube, "GET", resourcePath(CRD, undefined, `${git.plural}.${git.group}`));
     const labels = crd.metadata?.labels ?? {};
     return {
       installed: true,
@@ -58,8 +59,7 @@ export async function getFluxClusterInfo(kube: KubeClient): Promise<FluxClusterI
 
 /** The API server's gitVersion, e.g. "v1.34.4". */
 export async function serverGitVersion(kube: KubeClient): Promise<string> {
-  const api = kube.config.makeApiClient(kube.k8s.VersionApi);
-  const info = await api.getCode();
+  const info = await kubeRest<{ gitVersion: string }>(kube, "GET", "/version");
   return info.gitVersion;
 }
 
@@ -164,14 +164,13 @@ export async function assessDeployments(
   refs: DeploymentRef[],
   opts: { pollIntervalMs: number; timeoutMs: number; logger: { success(m: string): void; failure(m: string): void } },
 ): Promise<boolean> {
-  const apps = kube.config.makeApiClient(kube.k8s.AppsV1Api);
   const deadline = Date.now() + opts.timeoutMs;
   const results = new Map<string, KStatus>();
   for (;;) {
     for (const ref of refs) {
       try {
-        const d = await apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
-        results.set(ref.name, deploymentStatus(d as Obj).status);
+        const d = await kubeRest<KubeObject>(kube, "GET", resourcePath(DEPLOYMENT, ref.namespace, ref.name));
+        results.set(ref.name, deploymentStatus(d).status);
       } catch (err) {
         if (isNotFound(err)) results.set(ref.name, "NotFound");
         else throw err;

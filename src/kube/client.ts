@@ -1,12 +1,15 @@
 // Kubernetes client wiring: kubeconfig loading with flux's global flags applied
 // (--kubeconfig, --context, --cluster, --user, --server, --token, --certificate-authority,
 // --insecure-skip-tls-verify) and the namespace rule (-n, or the context's namespace
-// with --ns-follows-kube-context). @kubernetes/client-node is imported here only,
-// and only by commands that talk to a cluster.
-import { readFileSync } from "node:fs";
-import type * as k8s from "@kubernetes/client-node";
+// with --ns-follows-kube-context). Requests go through src/kube/rest.ts; the
+// kubeconfig is read by src/kube/config.ts, which loads @kubernetes/client-node only
+// for exec and auth-provider plugins, proxies and in-cluster configuration.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import type { GlobalOptions } from "../cli/context.js";
 import { CliError } from "../errors.js";
+import { KubeConfig, type Cluster, type Context, type User } from "./config.js";
 
 export type KubeOptions = Pick<
   GlobalOptions,
@@ -26,28 +29,41 @@ export type KubeOptions = Pick<
 >;
 
 export interface KubeClient {
-  k8s: typeof k8s;
-  config: k8s.KubeConfig;
+  config: KubeConfig;
   /** The namespace this request is scoped to. */
   namespace: string;
-  objects: k8s.KubernetesObjectApi;
-  custom: k8s.CustomObjectsApi;
-  core: k8s.CoreV1Api;
   /** --as / --as-group, sent as Impersonate-* headers by src/kube/rest.ts. */
   impersonate?: { user?: string; groups?: string[] };
 }
 
-export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<k8s.KubeConfig> {
+/** ~/.kube/config, used when neither --kubeconfig nor KUBECONFIG names a file. */
+function homeKubeconfig(): string | undefined {
+  const home = join(homedir(), ".kube", "config");
+  return existsSync(home) ? home : undefined;
+}
+
+/** client-node's default loading (in-cluster service account, ...) when there is no kubeconfig file. */
+async function defaultKubeConfig(): Promise<KubeConfig> {
   const lib = await import("@kubernetes/client-node");
   const kc = new lib.KubeConfig();
-  const path = opts.kubeconfig ?? process.env.KUBECONFIG?.split(":")[0];
+  kc.loadFromDefault();
+  const out = new KubeConfig();
+  out.clusters = kc.clusters.map((c) => ({ ...c }) as Cluster);
+  out.users = kc.users.map((u) => ({ ...u }) as User);
+  out.contexts = kc.contexts.map((c) => ({ ...c }) as Context);
+  out.currentContext = kc.getCurrentContext();
+  return out;
+}
+
+export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<KubeConfig> {
+  let kc: KubeConfig;
+  const given = opts.kubeconfig ?? process.env.KUBECONFIG?.split(":")[0];
+  const path = given ?? homeKubeconfig();
   try {
     if (path) {
-      const text = readFileSync(path, "utf8");
-      kc.loadFromString(text);
-    } else {
-      kc.loadFromDefault();
-    }
+      kc = KubeConfig.fromString(readFileSync(path, "utf8"));
+      if (!given) kc.makePathsAbsolute(dirname(path));
+    } else kc = await defaultKubeConfig();
   } catch (err) {
     const where = path ?? "the default kubeconfig";
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
@@ -62,7 +78,7 @@ export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<k8s.Ku
     kc.setCurrentContext(opts.context);
   }
   applyOverrides(kc, opts);
-  if (opts.as || opts.asGroup?.length) applyImpersonation(kc, opts.as, opts.asGroup ?? []);
+  checkImpersonation(opts.as, opts.asGroup ?? []);
   if (!kc.getCurrentCluster()) {
     throw new CliError(
       "no Kubernetes cluster configured: set --kubeconfig or KUBECONFIG, or --server, to point at a cluster",
@@ -71,21 +87,20 @@ export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<k8s.Ku
   return kc;
 }
 
-function applyOverrides(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): void {
+function applyOverrides(kc: KubeConfig, opts: Partial<KubeOptions>): void {
   const ctxName = kc.getCurrentContext();
   const ctx = kc.getContextObject(ctxName);
-  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
   let clusterName = opts.cluster ?? ctx?.cluster;
   let userName = opts.user ?? ctx?.user;
   if (opts.cluster && !kc.getCluster(opts.cluster))
     throw new CliError(`cluster "${opts.cluster}" does not exist in the kubeconfig`);
   if (opts.user && !kc.getUser(opts.user)) throw new CliError(`user "${opts.user}" does not exist in the kubeconfig`);
   const needsOwnCluster = opts.server || opts.certificateAuthority || opts.insecureSkipTlsVerify;
-  const clusters = kc.clusters as Mutable<k8s.Cluster>[];
-  const users = kc.users as Mutable<k8s.User>[];
+  const clusters = kc.clusters;
+  const users = kc.users;
   if (needsOwnCluster) {
     const base = clusterName ? kc.getCluster(clusterName) : null;
-    const cluster: Mutable<k8s.Cluster> = { ...(base ?? { name: "", server: "", skipTLSVerify: false }) };
+    const cluster: Cluster = { ...(base ?? { name: "", server: "", skipTLSVerify: false }) };
     cluster.name = "tsflux-override";
     if (opts.server) cluster.server = opts.server;
     if (opts.certificateAuthority) {
@@ -101,8 +116,7 @@ function applyOverrides(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): void {
     userName = "tsflux-override";
   }
   if (clusterName !== ctx?.cluster || userName !== ctx?.user || !ctx) {
-    const contexts = kc.contexts as Mutable<k8s.Context>[];
-    contexts.push({
+    kc.contexts.push({
       name: "tsflux-override",
       cluster: clusterName ?? "",
       user: userName ?? "",
@@ -112,34 +126,15 @@ function applyOverrides(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): void {
   }
 }
 
-/**
- * --as / --as-group: every request made through this KubeConfig (client-node's API
- * clients, its fetch/https/watch helpers, and src/kube/rest.ts) carries the
- * Impersonate-User / Impersonate-Group headers.
- */
-export function applyImpersonation(kc: k8s.KubeConfig, user: string | undefined, groups: string[]): void {
+/** --as-group needs --as (Kubernetes refuses groups without a user). */
+function checkImpersonation(user: string | undefined, groups: string[]): void {
   if (groups.length > 0 && !user) {
     throw new CliError("--as-group requires --as: impersonating groups without a user is not allowed by Kubernetes");
   }
-  const https = kc.applyToHTTPSOptions.bind(kc);
-  kc.applyToHTTPSOptions = async (opts) => {
-    await https(opts);
-    const o = opts as { headers?: Record<string, string | string[] | number | undefined> };
-    o.headers = { ...(o.headers ?? {}) };
-    if (user) o.headers["Impersonate-User"] = user;
-    if (groups.length > 0) o.headers["Impersonate-Group"] = groups;
-  };
-  const security = kc.applySecurityAuthentication.bind(kc);
-  kc.applySecurityAuthentication = async (context) => {
-    await security(context);
-    if (user) context.setHeaderParam("Impersonate-User", user);
-    // The generated clients hold one value per header: the first group (rest.ts sends all).
-    if (groups.length > 0) context.setHeaderParam("Impersonate-Group", groups[0]!);
-  };
 }
 
 /** -n wins; with --ns-follows-kube-context the context's namespace replaces the default. */
-export function resolveNamespace(kc: k8s.KubeConfig, opts: Partial<KubeOptions>): string {
+export function resolveNamespace(kc: KubeConfig, opts: Partial<KubeOptions>): string {
   if (opts.nsFollowsKubeContext && !opts.namespaceSet) {
     const ns = kc.getContextObject(kc.getCurrentContext())?.namespace;
     if (ns) return ns;
@@ -148,15 +143,10 @@ export function resolveNamespace(kc: k8s.KubeConfig, opts: Partial<KubeOptions>)
 }
 
 export async function createKubeClient(opts: Partial<KubeOptions>): Promise<KubeClient> {
-  const lib = await import("@kubernetes/client-node");
   const config = await loadKubeConfig(opts);
   return {
-    k8s: lib,
     config,
     namespace: resolveNamespace(config, opts),
-    objects: lib.KubernetesObjectApi.makeApiClient(config),
-    custom: config.makeApiClient(lib.CustomObjectsApi),
-    core: config.makeApiClient(lib.CoreV1Api),
     impersonate: opts.as || opts.asGroup?.length ? { user: opts.as, groups: opts.asGroup } : undefined,
   };
 }

@@ -1,9 +1,10 @@
-// Raw Kubernetes REST access over node:https, authenticated through client-node's
-// KubeConfig (TLS, tokens, exec plugins). It gives full control over paths,
-// subresources, patch content types and watch streams, which the generic verbs need.
+// The one HTTP path to the Kubernetes API server: node:https over one keep-alive agent
+// per kubeconfig identity, authenticated by src/kube/config.ts (certificates, tokens;
+// exec plugins through client-node). Full control over paths, subresources, patch
+// content types, paging and watch streams; one error type, one object type.
 import http from "node:http";
 import https from "node:https";
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfigSource } from "./config.js";
 
 export const ContentType = {
   JSON: "application/json",
@@ -60,7 +61,7 @@ export interface Impersonation {
 
 /** What REST calls need: a kubeconfig and optional impersonation. */
 export interface RestTarget {
-  config: k8s.KubeConfig;
+  config: KubeConfigSource;
   impersonate?: Impersonation;
 }
 
@@ -92,9 +93,9 @@ export function resourcePath(
   return p;
 }
 
-// client-node builds a fresh Agent (one TLS handshake per request); verbs that issue
-// many requests (get all, paging, --all) reuse connections through one keep-alive
-// agent per kubeconfig and TLS identity instead.
+// One keep-alive agent per kubeconfig and TLS identity: verbs that issue many requests
+// (get all, paging, --all, diff's dry-runs) reuse connections instead of paying a TLS
+// handshake each (client-node's own agents open one connection per request).
 const agents = new WeakMap<object, Map<string, http.Agent>>();
 
 function keepAliveAgent(config: object, o: https.RequestOptions, protocol: string): http.Agent {
@@ -362,4 +363,23 @@ export async function listAll<T = KubeObject>(
     cont = page.metadata?.continue || undefined;
   } while (cont);
   return result!;
+}
+
+/** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

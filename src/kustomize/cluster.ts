@@ -1,6 +1,8 @@
 // The little the build needs from a cluster: read one object, or learn it is absent.
 import type { KubeClient } from "../kube/client.js";
 import { kubeErrorMessage } from "../kube/client.js";
+import { resolveResource } from "../kube/discovery.js";
+import { isNotFound, kubeRest, resourcePath } from "../kube/rest.js";
 
 export type KubeObj = Record<string, unknown> & {
   apiVersion?: string;
@@ -19,27 +21,15 @@ export interface ObjectReader {
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined>;
 }
 
-export function isNotFound(err: unknown): boolean {
-  const e = err as { code?: number; statusCode?: number; body?: unknown };
-  if (e?.code === 404 || e?.statusCode === 404) return true;
-  let body = e?.body;
-  if (typeof body === "string") {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return false;
-    }
-  }
-  return (body as { code?: number } | undefined)?.code === 404;
-}
-
 export function kubeReader(client: KubeClient): ObjectReader {
   return {
     async get(apiVersion, kind, namespace, name) {
       try {
-        const metadata: Record<string, string> = { name };
-        if (namespace) metadata.namespace = namespace;
-        return (await client.objects.read({ apiVersion, kind, metadata } as never)) as unknown as KubeObj;
+        const type = await resolveResource(client, apiVersion, kind);
+        // client-node's rule for a namespaced object without one: the context's namespace, else "default".
+        const contextNs = client.config.getContextObject(client.config.getCurrentContext())?.namespace;
+        const ns = type.namespaced === false ? undefined : namespace || contextNs || "default";
+        return await kubeRest<KubeObj>(client, "GET", resourcePath(type, ns, name));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw new Error(kubeErrorMessage(err), { cause: err });

@@ -102,21 +102,4 @@ export function unique(names: string[]): string[] {
   return [...new Set(names)];
 }
 
-/** Runs fn over items with at most `limit` running at once; results in input order. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      results[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
+export { mapConcurrent } from "../kube/rest.js";

@@ -4,6 +4,11 @@
 // namespace, image name -> tag.
 import type { GlobalOptions } from "../cli/context.js";
 import { CliError } from "../errors.js";
+import type { KubeObject } from "../kube/rest.js";
+
+interface Deployment {
+  spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+}
 
 /** Splits an image reference into its last path element and its tag (upstream's splitImageStr). */
 export function splitImage(image: string): { name: string; tag: string } {
@@ -20,8 +25,9 @@ export function splitImage(image: string): { name: string; tag: string } {
 
 export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<string, string>> {
   const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
-  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL, isNotFound } =
-    await import("../install/cluster.js");
+  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL } = await import("../install/cluster.js");
+  const { isNotFound, kubeRest, listAll, resourcePath } = await import("../kube/rest.js");
+  const { builtInResource } = await import("../kinds/resources.js");
   const kube = await createKubeClient(g);
   const out: Record<string, string> = {};
   try {
@@ -29,15 +35,21 @@ export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<
     let dist = distribution(info);
     if (!info.installed) {
       try {
-        const ns = await kube.core.readNamespace({ name: kube.namespace });
-        dist = ns.metadata?.labels?.[VERSION_LABEL] ?? "";
+        const ns = await kubeRest<KubeObject>(
+          kube,
+          "GET",
+          resourcePath(builtInResource("v1", "Namespace"), undefined, kube.namespace),
+        );
+        dist = ns.metadata.labels?.[VERSION_LABEL] ?? "";
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
     }
     if (dist !== "") out.distribution = dist;
-    const apps = kube.config.makeApiClient(kube.k8s.AppsV1Api);
-    const list = await apps.listNamespacedDeployment({ namespace: kube.namespace, labelSelector: FLUX_SELECTOR });
+    const deployments = builtInResource("apps/v1", "Deployment");
+    const list = await listAll<Deployment>(kube, resourcePath(deployments, kube.namespace), {
+      labelSelector: FLUX_SELECTOR,
+    });
     if (list.items.length === 0) throw new CliError(`no deployments found in ${kube.namespace} namespace`);
     for (const d of list.items) {
       for (const c of d.spec?.template?.spec?.containers ?? []) {

@@ -1,4 +1,4 @@
-// --as / --as-group reach every request: src/kube/rest.ts and client-node's own clients.
+// --as / --as-group reach every request made through src/kube/rest.ts.
 import { describe, expect, it } from "vitest";
 import { testKubeconfigPath } from "../env/helpers.js";
 import { createKubeClient } from "../../src/kube/client.js";
@@ -18,9 +18,9 @@ describe("impersonation", () => {
     });
     expect(review.status.userInfo.username).toBe("jane");
     expect(review.status.userInfo.groups).toEqual(expect.arrayContaining(["dev", "system:authenticated"]));
-    // client-node's generated clients carry the same identity.
-    const err = await c.core.listNamespace().catch((e: unknown) => e as { body?: string; message?: string });
-    expect(JSON.stringify(err)).toContain("jane");
+    // A forbidden request names the impersonated user.
+    const err = await kubeRest(c, "GET", "/api/v1/namespaces").catch((e: unknown) => e as Error);
+    expect((err as Error).message).toContain('User "jane" cannot list resource "namespaces"');
   });
 
   it("refuses --as-group without --as", async () => {

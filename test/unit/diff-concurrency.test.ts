@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapConcurrent } from "../../src/kube/dryrun.js";
+import { mapConcurrent } from "../../src/kube/rest.js";
 
 describe("bounded concurrency for dry-runs", () => {
   it("keeps at most `limit` calls in flight, uses the bound, and keeps input order", async () => {
