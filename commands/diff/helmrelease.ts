@@ -26,7 +26,7 @@ async function run(args: string[], opts: Record<string, unknown>, ctx: CommandCo
   try {
     const options = await helmReleaseOptions(args, flags, ctx, 2);
     const { createKubeClient } = await import("../../src/kube/client.js");
-    const { restDryRunner, kubeDryRunner } = await import("../../src/kube/dryrun.js");
+    const { restDryRunner } = await import("../../src/kube/dryrun.js");
     const { kubeRest, listAll } = await import("../../src/kube/rest.js");
     const { diffHelmRelease, decodeReleaseManifest } = await import("../../src/diff/helmrelease.js");
     const client = await createKubeClient(ctx.globals);
@@ -37,30 +37,24 @@ async function run(args: string[], opts: Record<string, unknown>, ctx: CommandCo
       const { startSpinner } = await import("../../src/output/spinner.js");
       spinner = await startSpinner("HelmRelease diffing... rendering and running dry-run", ctx.logger, ctx.io.stderr);
     }
-    const dryRunner = client.config.getCurrentCluster()?.proxyUrl
-      ? { ...kubeDryRunner(client), close: () => {} }
-      : await restDryRunner(client.config);
-    try {
-      report = await diffHelmRelease({
-        ...options,
-        dryRunner,
-        deployedManifest: async (namespace, release) => {
-          const list = await listAll<{ data?: Record<string, string>; metadata?: { labels?: Record<string, string> } }>(
-            client,
-            `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
-            { labelSelector: `owner=helm,name=${release},status=deployed` },
-          );
-          const latest = list.items
-            .filter((s) => s.data?.release)
-            .sort((a, b) => Number(b.metadata?.labels?.version ?? 0) - Number(a.metadata?.labels?.version ?? 0))[0];
-          return latest
-            ? decodeReleaseManifest(Buffer.from(latest.data!.release!, "base64").toString("utf8"))
-            : undefined;
-        },
-      });
-    } finally {
-      dryRunner.close();
-    }
+    const dryRunner = restDryRunner(client);
+    report = await diffHelmRelease({
+      ...options,
+      dryRunner,
+      deployedManifest: async (namespace, release) => {
+        const list = await listAll<{ data?: Record<string, string>; metadata?: { labels?: Record<string, string> } }>(
+          client,
+          `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
+          { labelSelector: `owner=helm,name=${release},status=deployed` },
+        );
+        const latest = list.items
+          .filter((s) => s.data?.release)
+          .sort((a, b) => Number(b.metadata?.labels?.version ?? 0) - Number(a.metadata?.labels?.version ?? 0))[0];
+        return latest
+          ? decodeReleaseManifest(Buffer.from(latest.data!.release!, "base64").toString("utf8"))
+          : undefined;
+      },
+    });
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
   } finally {

@@ -55,17 +55,15 @@ export async function runDiffKustomization(
     options.reader = kubeReader(client);
     if (flags.progressBar !== false) spinner = startSpinner(ctx);
     const dryRunner = restDryRunner(client);
-    {
-      report = await withDeadline(
-        diffKustomization({
-          ...options,
-          dryRunner,
-          onProgress: (done, total) => spinner?.update(done, total),
-        }),
-        ctx,
-        2,
-      );
-    }
+    report = await withDeadline(
+      diffKustomization({
+        ...options,
+        dryRunner,
+        onProgress: (done, total) => spinner?.update(done, total),
+      }),
+      ctx,
+      2,
+    );
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
   } finally {

@@ -6,7 +6,9 @@ import { gunzipSync } from "node:zlib";
 import { buildHelmRelease, type BuildHelmReleaseOptions } from "../helm/build.js";
 import { objectsInYaml } from "../helm/catalog.js";
 import type { ReleaseInfo } from "../helm/render.js";
-import { mapConcurrent, type DryRunner, type Obj } from "../kube/dryrun.js";
+import type { DryRunner } from "../kube/dryrun.js";
+import { mapConcurrent } from "../kube/rest.js";
+import type { KubeObj as Obj } from "../kustomize/cluster.js";
 import { diffObjects, subjectOf, type DiffReport, type ObjectDiff } from "./kustomization.js";
 
 export interface DiffHelmReleaseOptions extends BuildHelmReleaseOptions {
