@@ -3,6 +3,12 @@
 // (run automatically by `npm ci` / `npm install` through the prepare script).
 import module from "node:module";
 
+// The bundle reaches Node's built-ins through process.getBuiltinModule (Node >= 20.16).
+if (typeof process.getBuiltinModule !== "function") {
+  process.stderr.write(`✗ tsflux needs Node.js 22 or later; this is Node.js ${process.version}\n`);
+  process.exit(1);
+}
+
 // V8's compiled code for the bundle, kept between runs (Node >= 22.1): start-up then
 // skips parsing and compiling. The cache lives in the user's cache directory (the
 // package directory may be read-only); any failure just leaves the cache off.

@@ -29,12 +29,13 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm dependencies (npm ci) and building dist/"
+  log "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund >&2
 else
-  log "npm dependencies are up to date; building dist/"
-  npm run --silent build >&2
+  log "npm dependencies are up to date"
 fi
+log "building dist/"
+npm run --silent build >&2
 
 # kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
 if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
