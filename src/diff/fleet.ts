@@ -14,7 +14,7 @@ import { HELM_GROUP, type HelmRelease } from "../helm/types.js";
 import { buildKustomization, KUSTOMIZE_GROUP, type FluxKustomization } from "../kustomize/build.js";
 import type { KubeObj, ObjectReader } from "../kustomize/cluster.js";
 import { createTempDir, removeTempDir, type KustomizeCommand } from "../kustomize/runner.js";
-import { mapConcurrent } from "../kube/dryrun.js";
+import { mapConcurrent } from "../kube/rest.js";
 
 export type UnitKind = "Kustomization" | "HelmRelease";
 
@@ -44,8 +44,10 @@ export interface FleetOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Shared chart downloads across builds (e.g. of two refs). */
+  /** Shared chart downloads across builds (e.g. of two refs), kept in chartDir. */
   chartCache?: Map<string, Promise<unknown>>;
+  /** Where shared chart downloads are kept (owned by whoever owns chartCache). */
+  chartDir?: string;
 }
 
 export function unitKey(kind: string, namespace: string, name: string): string {
@@ -174,6 +176,7 @@ export async function buildFleet(opts: FleetOptions): Promise<Map<string, BuiltU
           defaultSourceRoot: opts.root,
           localSources: opts.localSources,
           cache,
+          downloadDir: opts.chartCache ? opts.chartDir : undefined,
           helm: opts.helm,
           kustomize: opts.kustomize,
           env: opts.env,

@@ -12,3 +12,19 @@ export { diffLines, unifiedDiff, type LineOp } from "./lines.js";
 export { renderHuman, renderJson, renderMarkdown, renderChanges } from "./render.js";
 export { restDryRunner, type DryRunner } from "../kube/dryrun.js";
 export { mapConcurrent } from "../kube/rest.js";
+export {
+  diffHelmRelease,
+  decodeReleaseManifest,
+  type DiffHelmReleaseOptions,
+  type HelmReleaseDiffReport,
+} from "./helmrelease.js";
+export { buildFleet, type BuiltUnit, type FleetOptions } from "./fleet.js";
+export {
+  diffRefs,
+  compareObjects,
+  type DiffRefsOptions,
+  type RefsReport,
+  type RefsUnitDiff,
+  type RefsObjectDiff,
+} from "./refs.js";
+export { renderRefsHuman, renderRefsJson, renderRefsMarkdown } from "./refs-render.js";

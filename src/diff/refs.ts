@@ -79,10 +79,9 @@ async function materialize(root: string, ref: string, dir: string): Promise<void
     let failed = false;
     const done = (code: number | null) => {
       if (code !== 0) failed = true;
-      if (--pending === 0)
-        failed
-          ? reject(new CliError(`cannot check out ${ref}: ${stderr.trim() || "git archive failed"}`, 2))
-          : resolve();
+      if (--pending > 0) return;
+      if (failed) reject(new CliError(`cannot check out ${ref}: ${stderr.trim() || "git archive failed"}`, 2));
+      else resolve();
     };
     archive.on("error", (err) => reject(new CliError(`cannot run git archive: ${err.message}`, 2)));
     tar.on("error", (err) => reject(new CliError(`cannot run tar: ${err.message}`, 2)));
@@ -166,11 +165,13 @@ export async function diffRefs(opts: DiffRefsOptions): Promise<RefsReport> {
       return d;
     };
     const [baseRoot, headRoot] = await Promise.all([checkout(opts.base, "base"), checkout(opts.head, "head")]);
-    const chartCache = opts.chartCache ?? new Map<string, Promise<unknown>>();
+    const chartCache = new Map<string, Promise<unknown>>();
+    const chartDir = path.join(tmp, "charts");
+    mkdirSync(chartDir);
     const fleet = async (r: string) => {
       const p = path.join(r, rel);
       if (!existsSync(p)) return new Map<string, BuiltUnit>(); // the path does not exist at this ref
-      return buildFleet({ ...opts, root: r, path: p, chartCache });
+      return buildFleet({ ...opts, root: r, path: p, chartCache, chartDir });
     };
     const [base, head] = await Promise.all([fleet(baseRoot), fleet(headRoot)]);
     const roots = [baseRoot, headRoot, tmp];

@@ -31,6 +31,8 @@ export interface ChartResolveOptions {
   catalog: ObjectCatalog;
   /** Directory for downloaded charts (removed by the caller). */
   workDir: string;
+  /** Directory for downloaded charts when `cache` outlives `workDir` (shared by several runs). */
+  downloadDir?: string;
   /** `Kind/namespace/name` → local directory holding that source's content. */
   localSources?: Record<string, string>;
   /** Content of GitRepository/Bucket sources not named in localSources (the tree being built). */
@@ -152,7 +154,7 @@ async function fromHttpRepository(
     if (entry.digest && createHash("sha256").update(data).digest("hex") !== entry.digest)
       throw new CliError(`chart '${chart}' ${picked} from ${source} does not match the digest in its index`);
     const out = path.join(
-      opts.workDir,
+      opts.downloadDir ?? opts.workDir,
       `${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}-${chart}-${picked}.tgz`,
     );
     await writeFile(out, data);
@@ -194,7 +196,7 @@ async function pullOciChart(
       const blob = await client.getBlob(repository, layer.digest, layer.size);
       if (blob[0] !== 0x1f || blob[1] !== 0x8b)
         throw new CliError(`${source}: ${registry}/${repository}:${reference} does not hold a packaged chart`);
-      const out = path.join(opts.workDir, `${layer.digest.replace(":", "-")}.tgz`);
+      const out = path.join(opts.downloadDir ?? opts.workDir, `${layer.digest.replace(":", "-")}.tgz`);
       await writeFile(out, blob);
       return { path: out, name, version: version || reference!, source };
     } catch (err) {

@@ -38,7 +38,7 @@ describe("flux diff refs", () => {
     expect(r.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
     expect(r.code).toBe(1);
     // the apps Kustomization: substitution from the Kustomization changed, an object swapped
-    expect(r.stdout).toContain("► Kustomization/flux-system/apps changed (1 added, 2 changed, 1 removed)\n");
+    expect(r.stdout).toContain("► Kustomization/flux-system/apps changed (1 added, 4 changed, 1 removed)\n");
     expect(r.stdout).toContain("  + ConfigMap/apps/new-settings added\n");
     expect(r.stdout).toContain("  - ConfigMap/apps/old-settings removed\n");
     expect(r.stdout).toContain("      -    cluster: prod\n      +    cluster: production\n");
@@ -61,12 +61,12 @@ describe("flux diff refs", () => {
     const md = await refs("--base", "HEAD~1", "--head", "HEAD", "-o", "markdown");
     expect(md.code).toBe(1);
     expectGolden(md.stdout, tsfluxGolden("diff", "refs.md"));
-    expect(md.stdout.match(/<details>/g)).toHaveLength(3);
+    expect(md.stdout.match(/<details>/g)).toHaveLength(4);
     const json = await refs("--base", "HEAD~1", "--head", "HEAD", "-o", "json");
     expect(json.code).toBe(1);
     expectGolden(json.stdout, tsfluxGolden("diff", "refs.json"));
     const report = JSON.parse(json.stdout) as { summary: Record<string, number> };
-    expect(report.summary).toEqual({ units: 5, changed: 3, added: 0, removed: 0, failed: 0, unchanged: 2 });
+    expect(report.summary).toEqual({ units: 5, changed: 4, added: 0, removed: 0, failed: 0, unchanged: 1 });
   });
 
   it("compares with the working tree by default, and exits 0 when nothing changes", async () => {

@@ -161,6 +161,15 @@ data:
   );
   write(
     root,
+    "apps/base/web/kustomization.yaml",
+    `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - web.yaml
+`,
+  );
+  write(
+    root,
     "apps/base/web/web.yaml",
     `apiVersion: apps/v1
 kind: Deployment
