@@ -1,12 +1,45 @@
 import { defineConfig } from "vitest/config";
 
+// Test files that change cluster-scoped state others read (CRDs, ClusterRoles and
+// ClusterRoleBindings of an installation, namespaces they did not create) never share
+// an API server with the files that read it: they run in the "cluster" project, one
+// file at a time, against an API server of their own (install-lifecycle starts yet
+// another one without CRDs). Everything else in test/integration shares one API
+// server and creates only namespaced objects in namespaces it owns.
+const clusterScoped = ["test/integration/install-lifecycle.test.ts", "test/integration/bootstrap-*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // One real kube-apiserver + etcd with the Flux CRDs for the whole run.
-    globalSetup: ["test/env/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ["default", ["json", { outputFile: "test-results.json" }]],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          exclude: clusterScoped,
+          // One real kube-apiserver + etcd with the Flux CRDs, shared by the files.
+          globalSetup: ["test/env/global-setup.ts"],
+          setupFiles: ["test/env/worker-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "cluster",
+          include: clusterScoped,
+          // A second API server, never the shared one (nor TSFLUX_TEST_KUBECONFIG's).
+          globalSetup: ["test/env/global-setup-private.ts"],
+          setupFiles: ["test/env/worker-setup.ts"],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
