@@ -2,7 +2,7 @@
 // bounded retries for 5xx; errors become ProviderError with GitHub's message and never
 // the token.
 import { redactUrls } from "../errors.js";
-import { withRetry, type RetryOptions } from "./retry.js";
+import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
 import {
   ProviderError,
   type ChangeRequest,
@@ -49,17 +49,94 @@ interface GhRepo {
   description?: string | null;
 }
 
+interface OctoError {
+  status?: unknown;
+  message?: string;
+  response?: {
+    headers?: Record<string, string | undefined>;
+    data?: { message?: string; errors?: { message?: string; code?: string; field?: string }[] };
+  };
+}
+
 function statusOf(err: unknown): number | undefined {
-  const s = (err as { status?: unknown })?.status;
-  return typeof s === "number" ? s : undefined;
+  const e = (err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError;
+  return typeof e?.status === "number" ? e.status : undefined;
+}
+
+function headersOf(err: unknown): Record<string, string | undefined> {
+  return ((err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError)?.response?.headers ?? {};
+}
+
+/**
+ * GitHub's rate limits (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+ * 429, or 403 with Retry-After, with x-ratelimit-remaining 0 (wait until x-ratelimit-reset),
+ * or a secondary-limit message without headers (wait a minute).
+ */
+function failureOf(err: unknown): Failure {
+  const status = statusOf(err);
+  if (status !== 403 && status !== 429) return { status };
+  const h = headersOf(err);
+  const message = (err as OctoError)?.response?.data?.message ?? "";
+  let retryAfterMs = parseRetryAfter(h["retry-after"]);
+  const exhausted = h["x-ratelimit-remaining"] === "0" && /^\d+$/.test(h["x-ratelimit-reset"] ?? "");
+  if (retryAfterMs === undefined && exhausted)
+    retryAfterMs = Math.max(0, Number(h["x-ratelimit-reset"]) * 1000 - Date.now());
+  const secondary = /secondary rate limit/i.test(message);
+  if (retryAfterMs === undefined && secondary) retryAfterMs = 60_000;
+  const rateLimited = status === 429 || retryAfterMs !== undefined || exhausted || secondary;
+  return { status, retryAfterMs, rateLimited };
+}
+
+// Classic scopes that include others (docs.github.com/apps/oauth-apps: scopes for OAuth apps).
+const IMPLIED_SCOPES: Record<string, string[]> = {
+  repo: ["public_repo", "repo:status", "repo_deployment", "repo:invite", "security_events"],
+  "admin:org": ["write:org", "read:org"],
+  "write:org": ["read:org"],
+  "admin:public_key": ["write:public_key", "read:public_key"],
+  "write:public_key": ["read:public_key"],
+  "admin:repo_hook": ["write:repo_hook", "read:repo_hook"],
+  "write:repo_hook": ["read:repo_hook"],
+  user: ["read:user", "user:email", "user:follow"],
+};
+
+const scopeList = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Why a call was refused, from GitHub's headers: the missing scope or permission, SSO, a rate limit. */
+function hintOf(err: unknown): string {
+  const status = statusOf(err);
+  const h = headersOf(err);
+  if (status === 401) return " (check GITHUB_TOKEN: it is missing, expired or revoked)";
+  const f = failureOf(err);
+  if (f.rateLimited) {
+    const wait = f.retryAfterMs !== undefined ? `; try again in ${Math.ceil(f.retryAfterMs / 1000)}s` : "";
+    return ` (GitHub's rate limit${wait})`;
+  }
+  if (status !== 403 && status !== 404) return "";
+  const sso = h["x-github-sso"];
+  if (sso?.startsWith("required")) {
+    const url = /url=(\S+)/.exec(sso)?.[1];
+    return ` (the token is not authorized for the organization's SAML single sign-on${url ? `: authorize it at ${url}` : ""})`;
+  }
+  const accepted = scopeList(h["x-accepted-oauth-scopes"]);
+  if (accepted.length && h["x-oauth-scopes"] !== undefined) {
+    const has = scopeList(h["x-oauth-scopes"]);
+    const granted = new Set(has.flatMap((s) => [s, ...(IMPLIED_SCOPES[s] ?? [])]));
+    if (!accepted.some((s) => granted.has(s))) {
+      return ` (the token lacks the ${accepted.map((s) => `'${s}'`).join(" or ")} scope; it has ${has.length ? has.map((s) => `'${s}'`).join(", ") : "no scopes"})`;
+    }
+  }
+  const permissions = h["x-accepted-github-permissions"];
+  if (status === 403 && permissions)
+    return ` (the token lacks the permission ${permissions.split(/;\s*/).join(" or ")})`;
+  return status === 403 ? " (the token lacks the permissions needed)" : "";
 }
 
 function messageOf(err: unknown): string {
-  const e = err as {
-    status?: number;
-    message?: string;
-    response?: { data?: { message?: string; errors?: { message?: string; code?: string; field?: string }[] } };
-  };
+  const e = (err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError;
   const data = e.response?.data;
   let msg = data?.message ?? e.message ?? String(err);
   const details = (data?.errors ?? []).map((x) => x.message ?? `${x.field} ${x.code}`).filter(Boolean);
@@ -94,14 +171,15 @@ export class GitHubProvider implements GitProvider {
   private async call<T>(what: string, fn: (o: Octo) => Promise<T>): Promise<T> {
     const o = await this.octo();
     try {
-      return await withRetry(() => fn(o), statusOf, this.opts.retry);
+      return await withRetry(() => fn(o), failureOf, this.opts.retry);
     } catch (err) {
-      const status = statusOf(err);
-      let hint = "";
-      if (status === 401) hint = " (check GITHUB_TOKEN: it is missing, expired or revoked)";
-      if (status === 403) hint = " (the token lacks the permissions needed)";
-      throw new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+      throw this.failed(what, err);
     }
+  }
+
+  private failed(what: string, err: unknown): ProviderError {
+    const status = statusOf(err);
+    return new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hintOf(err)}`, status);
   }
 
   private toRepo(r: GhRepo): Repository {
@@ -131,18 +209,14 @@ export class GitHubProvider implements GitProvider {
     try {
       const res = await withRetry(
         () => o.rest.repos.get({ owner: ref.owner, repo: ref.name }),
-        statusOf,
+        failureOf,
         this.opts.retry,
       );
       return this.toRepo(res.data as GhRepo);
     } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      const status = statusOf(err);
-      const hint = status === 401 ? " (check GITHUB_TOKEN: it is missing, expired or revoked)" : "";
-      throw new ProviderError(
-        `failed to get Git repository "${ref.owner}/${ref.name}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`,
-        status,
-      );
+      // 404 is "no such repository", unless the headers say the token may not see it.
+      if (statusOf(err) === 404 && !hintOf(err)) return undefined;
+      throw this.failed(`failed to get Git repository "${ref.owner}/${ref.name}"`, err);
     }
   }
 
@@ -202,7 +276,7 @@ export class GitHubProvider implements GitProvider {
             ...this.split(repo),
             headers: { accept: "application/vnd.github.v3.repository+json" },
           }),
-        statusOf,
+        failureOf,
         this.opts.retry,
       );
       const data = res.data as { role_name?: string; permissions?: Record<string, boolean> } | undefined;
@@ -212,11 +286,8 @@ export class GitHubProvider implements GitProvider {
       for (const p of [...GITHUB_PERMISSIONS].reverse()) if (perms[p]) return p;
       return "pull";
     } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw new ProviderError(
-        `failed to get permissions of team "${team}" on "${repo.fullPath}": ${messageOf(err)}`,
-        statusOf(err),
-      );
+      if (statusOf(err) === 404 && !hintOf(err)) return undefined;
+      throw this.failed(`failed to get permissions of team "${team}" on "${repo.fullPath}"`, err);
     }
   }
 

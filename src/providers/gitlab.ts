@@ -1,7 +1,7 @@
 // GitLab (gitlab.com and self-managed) through @gitbeaker/rest: projects in the user's
 // namespace or in (nested) groups, deploy keys, deploy tokens and merge requests.
 import { redactUrls } from "../errors.js";
-import { withRetry, type RetryOptions } from "./retry.js";
+import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
 import {
   ProviderError,
   type ChangeRequest,
@@ -38,16 +38,108 @@ interface GlProject {
 
 type Api = any;
 
+interface GlError {
+  cause?: { description?: unknown; body?: unknown; response?: { status?: number; headers?: Headers } };
+  status?: number;
+  message?: string;
+}
+
+const unwrap = (err: unknown) => (err instanceof RateLimitWaitTooLong ? err.original : err) as GlError;
+
 function statusOf(err: unknown): number | undefined {
-  const e = err as { cause?: { response?: { status?: number } }; status?: number };
+  const e = unwrap(err);
   return e?.cause?.response?.status ?? (typeof e?.status === "number" ? e.status : undefined);
 }
 
+/** GitLab's rate limits (docs.gitlab.com/security/rate_limits): 429 with Retry-After or RateLimit-Reset. */
+function failureOf(err: unknown): Failure {
+  const status = statusOf(err);
+  if (status !== 429) return { status };
+  const h = unwrap(err).cause?.response?.headers;
+  let retryAfterMs = parseRetryAfter(h?.get("retry-after"));
+  const reset = h?.get("ratelimit-reset");
+  if (retryAfterMs === undefined && reset && /^\d+$/.test(reset))
+    retryAfterMs = Math.max(0, Number(reset) * 1000 - Date.now());
+  return { status, retryAfterMs, rateLimited: true };
+}
+
 function messageOf(err: unknown): string {
-  const e = err as { cause?: { description?: unknown }; message?: string };
-  const d = e?.cause?.description;
+  const e = unwrap(err);
+  const body = e?.cause?.body as { error_description?: unknown } | undefined;
+  const d = typeof body?.error_description === "string" ? body.error_description : e?.cause?.description;
   const text = typeof d === "string" && d ? d : d ? JSON.stringify(d) : (e?.message ?? String(err));
-  return redactUrls(text);
+  return redactUrls(text.trim());
+}
+
+/** Why a call was refused: a missing scope (GitLab names it), bad credentials, a rate limit. */
+function hintOf(err: unknown): string {
+  const status = statusOf(err);
+  if (status === 401) return " (check GITLAB_TOKEN: it is missing, expired or revoked)";
+  const f = failureOf(err);
+  if (f.rateLimited) {
+    const wait = f.retryAfterMs !== undefined ? `; try again in ${Math.ceil(f.retryAfterMs / 1000)}s` : "";
+    return ` (GitLab's rate limit${wait})`;
+  }
+  if (status !== 403) return "";
+  const e = unwrap(err);
+  const body = e.cause?.body as { error?: unknown; scope?: unknown } | undefined;
+  const challenge = e.cause?.response?.headers?.get("www-authenticate") ?? "";
+  if (body?.error === "insufficient_scope" || /error="insufficient_scope"/.test(challenge)) {
+    const scope = typeof body?.scope === "string" ? body.scope : /scope="([^"]+)"/.exec(challenge)?.[1];
+    const scopes = (scope ?? "api").split(/\s+/).filter(Boolean);
+    return ` (the token lacks the ${scopes.map((x) => `'${x}'`).join(" or ")} scope)`;
+  }
+  return " (the token lacks the api scope or the permissions needed)";
+}
+
+/**
+ * gitbeaker's request handler without its retry loop (it retries 429 and 502 ten times
+ * within a quarter of a second, ignoring Retry-After): one attempt, errors shaped like
+ * gitbeaker's (cause.description, cause.response) plus the parsed body, so withRetry
+ * decides when to try again.
+ */
+async function requestOnce(endpoint: string, options: Record<string, unknown> = {}) {
+  const { rateLimiters: _limiters, agent: _agent, asStream, prefixUrl, searchParams, method, ...init } = options;
+  const prefix = typeof prefixUrl === "string" ? (prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`) : undefined;
+  const url = new URL(endpoint, prefix);
+  url.search = typeof searchParams === "string" ? searchParams : "";
+  let response: Response;
+  try {
+    response = await fetch(url, { ...(init as RequestInit), method: method as string });
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === "TimeoutError" || name === "AbortError")
+      throw Object.assign(new Error("Query timeout was reached"), { name: "GitbeakerTimeoutError" });
+    throw err;
+  }
+  const contentType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  if (response.ok) {
+    const headers = Object.fromEntries(response.headers.entries());
+    let body: unknown;
+    if (asStream) body = response.body;
+    else if (response.status === 204) body = null;
+    else if (contentType === "application/json") body = (await response.json()) || {};
+    else if (contentType.startsWith("text/")) body = (await response.text()) || "";
+    else body = await response.blob();
+    return { body, headers, status: response.status } as never;
+  }
+  const text = await response.text();
+  let body: unknown = text;
+  let description = text;
+  if (contentType === "application/json") {
+    try {
+      body = JSON.parse(text);
+      const b = body as { error?: unknown; message?: unknown };
+      const d = b?.error || b?.message || "";
+      description = typeof d === "string" ? d : JSON.stringify(d);
+    } catch {
+      /* not JSON after all */
+    }
+  }
+  throw Object.assign(new Error(description), {
+    name: "GitbeakerRequestError",
+    cause: { description, body, response },
+  });
 }
 
 export class GitLabProvider implements GitProvider {
@@ -64,8 +156,15 @@ export class GitLabProvider implements GitProvider {
 
   private async client(): Promise<Api> {
     if (!this.api) {
-      const { Gitlab } = await import("@gitbeaker/rest");
-      this.api = new Gitlab({ host: gitlabHostUrl(this.opts.hostname), token: this.opts.token });
+      const [{ Gitlab }, { createRequesterFn }] = await Promise.all([
+        import("@gitbeaker/rest"),
+        import("@gitbeaker/requester-utils"),
+      ]);
+      this.api = new Gitlab({
+        host: gitlabHostUrl(this.opts.hostname),
+        token: this.opts.token,
+        requesterFn: createRequesterFn((_, o) => Promise.resolve(o), requestOnce),
+      });
     }
     return this.api;
   }
@@ -73,14 +172,15 @@ export class GitLabProvider implements GitProvider {
   private async call<T>(what: string, fn: (api: Api) => Promise<T>): Promise<T> {
     const api = await this.client();
     try {
-      return await withRetry(() => fn(api), statusOf, this.opts.retry);
+      return await withRetry(() => fn(api), failureOf, this.opts.retry);
     } catch (err) {
-      const status = statusOf(err);
-      let hint = "";
-      if (status === 401) hint = " (check GITLAB_TOKEN: it is missing, expired or revoked)";
-      if (status === 403) hint = " (the token lacks the api scope or the permissions needed)";
-      throw new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`, status);
+      throw this.failed(what, err);
     }
+  }
+
+  private failed(what: string, err: unknown): ProviderError {
+    const status = statusOf(err);
+    return new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hintOf(err)}`, status);
   }
 
   private toRepo(p: GlProject): Repository {
@@ -111,16 +211,11 @@ export class GitLabProvider implements GitProvider {
     const full = GitLabProvider.fullPath(ref);
     const api = await this.client();
     try {
-      const p = await withRetry(() => api.Projects.show(full), statusOf, this.opts.retry);
+      const p = await withRetry(() => api.Projects.show(full), failureOf, this.opts.retry);
       return this.toRepo(p as GlProject);
     } catch (err) {
-      const status = statusOf(err);
-      if (status === 404) return undefined;
-      const hint = status === 401 ? " (check GITLAB_TOKEN: it is missing, expired or revoked)" : "";
-      throw new ProviderError(
-        `failed to get Git repository "${full}": ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hint}`,
-        status,
-      );
+      if (statusOf(err) === 404) return undefined;
+      throw this.failed(`failed to get Git repository "${full}"`, err);
     }
   }
 

@@ -3,9 +3,15 @@
 // codes, error bodies ({message, documentation_url, errors[]}), Link pagination.
 // Repositories are backed by real bare repositories on the test git server, so
 // clone_url works for git.
+//
+// Tokens carry classic scopes (X-OAuth-Scopes on every answer, X-Accepted-OAuth-Scopes
+// naming what the endpoint accepts) or fine-grained permissions
+// (X-Accepted-GitHub-Permissions); a token lacking them gets GitHub's 403. Organizations
+// may enforce SAML SSO for a token (403 with X-GitHub-SSO). Rate limits: the secondary
+// limit (403 or 429 with Retry-After) and the primary one (403 with x-ratelimit-*).
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
-import { JsonServer, paginate, type Req, type Res } from "./http.js";
+import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route, type RouteNeeds } from "./http.js";
 import { mergeBranches } from "./merge.js";
 
 const DOCS = "https://docs.github.com/rest";
@@ -30,9 +36,51 @@ export interface GhRepoState {
   }[];
 }
 
+/** What a token may do. The main token is classic with the scopes repo, admin:org and admin:public_key. */
+export interface GhTokenGrant {
+  /** A classic token's scopes. */
+  scopes?: string[];
+  /** A fine-grained token's permissions, e.g. { administration: "write", contents: "write" }. */
+  permissions?: Record<string, "read" | "write">;
+  /** Organizations enforcing SAML SSO for which this token is not authorized. */
+  ssoUnauthorized?: string[];
+}
+
+export const MAIN_TOKEN_SCOPES = ["repo", "admin:org", "admin:public_key"];
+
+// Classic scopes that include others.
+const IMPLIED: Record<string, string[]> = {
+  repo: ["public_repo"],
+  "admin:org": ["write:org", "read:org"],
+  "write:org": ["read:org"],
+  "admin:public_key": ["write:public_key", "read:public_key"],
+};
+
+/** What each endpoint accepts (docs.github.com: scopes for OAuth apps; permissions for fine-grained tokens). */
+function needsOf(route: Route | undefined): RouteNeeds {
+  if (!route) return {};
+  const path = "/" + route.pattern.join("/");
+  const write = route.method !== "GET";
+  if (path === "/user") return { scopes: [] };
+  if (path.startsWith("/orgs/:org/teams/"))
+    return {
+      scopes: write ? ["admin:org"] : ["read:org", "admin:org"],
+      permission: `members=${write ? "write" : "read"}`,
+    };
+  if (path.includes("/pulls")) return { scopes: ["repo"], permission: `pull_requests=${write ? "write" : "read"}` };
+  if (path.endsWith("/keys")) return { scopes: ["repo"], permission: `administration=${write ? "write" : "read"}` };
+  if (path === "/repos/:owner/:repo" && !write) return { scopes: ["repo"], permission: "metadata=read" };
+  return { scopes: ["repo"], permission: "administration=write" };
+}
+
+export const SECONDARY_RATE_LIMIT_MESSAGE =
+  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0400:2B4D:5E2A1C:6C1F3E:66A0B1C2.";
+
 export interface GitHubServerOptions {
   git: GitServer;
   token: string;
+  /** More tokens, each with its own grant. */
+  tokens?: Record<string, GhTokenGrant>;
   /** The authenticated user's login. */
   login?: string;
   /** Organizations that exist, with their team slugs. */
@@ -49,7 +97,7 @@ export class GitHubServer {
   constructor(private readonly opts: GitHubServerOptions) {
     this.login = opts.login ?? "octocat";
     this.orgs = opts.orgs ?? {};
-    this.http = new JsonServer("", (req) => this.auth(req));
+    this.http = new JsonServer("", (req, route, params) => this.auth(req, route, params));
     this.http.notFound = () => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } });
     this.routes();
   }
@@ -68,13 +116,102 @@ export class GitHubServer {
     await this.http.close();
   }
 
-  private auth(req: Req): Res | undefined {
+  private grantOf(token: string): GhTokenGrant | undefined {
+    if (token === this.opts.token) return { scopes: MAIN_TOKEN_SCOPES };
+    return this.opts.tokens?.[token];
+  }
+
+  private auth(req: Req, route: Route | undefined, params: Record<string, string>): AuthResult {
     const h = req.headers.authorization ?? "";
     const token = h.replace(/^(token|bearer)\s+/i, "");
-    if (token !== this.opts.token) {
-      return { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } };
+    const grant = token ? this.grantOf(token) : undefined;
+    if (!grant) {
+      return { deny: { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } } };
     }
-    return undefined;
+    const needs = needsOf(route);
+    const headers: Record<string, string> = {};
+    if (grant.scopes) {
+      headers["X-OAuth-Scopes"] = grant.scopes.join(", ");
+      headers["X-Accepted-OAuth-Scopes"] = (needs.scopes ?? []).join(", ");
+    }
+    const org = params.org ?? params.owner;
+    if (org && grant.ssoUnauthorized?.includes(org)) {
+      headers["X-GitHub-SSO"] =
+        `required; url=https://github.example/orgs/${org}/sso?authorization_request=A3JZQ7Y5KXTOKENREQUEST`;
+      return {
+        headers,
+        deny: {
+          status: 403,
+          body: {
+            message:
+              "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+            documentation_url:
+              "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
+            status: "403",
+          },
+        },
+      };
+    }
+    const refused: Res = {
+      status: 403,
+      body: { message: "Resource not accessible by personal access token", documentation_url: DOCS, status: "403" },
+    };
+    if (grant.scopes && needs.scopes?.length) {
+      const granted = new Set(grant.scopes.flatMap((x) => [x, ...(IMPLIED[x] ?? [])]));
+      if (!needs.scopes.some((x) => granted.has(x))) return { headers, deny: refused };
+    }
+    if (grant.permissions && needs.permission) {
+      const [name, level] = needs.permission.split("=") as [string, "read" | "write"];
+      const has = grant.permissions[name];
+      if (!has || (level === "write" && has !== "write")) {
+        headers["X-Accepted-GitHub-Permissions"] = needs.permission;
+        return { headers, deny: refused };
+      }
+    }
+    return { headers };
+  }
+
+  /** The next `count` requests (optionally only method + path) hit the secondary rate limit: 403 (or 429) with Retry-After. */
+  secondaryRateLimit(
+    count: number,
+    retryAfterSeconds: number,
+    status: 403 | 429 = 403,
+    match?: { method: string; path: RegExp },
+  ): void {
+    this.http.answerNext(
+      count,
+      {
+        status,
+        body: {
+          message: SECONDARY_RATE_LIMIT_MESSAGE,
+          documentation_url:
+            "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          status: String(status),
+        },
+        headers: { "Retry-After": String(retryAfterSeconds) },
+      },
+      match,
+    );
+  }
+
+  /** The next `count` requests find the primary rate limit used up until `resetInSeconds` from now. */
+  primaryRateLimit(count: number, resetInSeconds: number): void {
+    this.http.answerNext(count, {
+      status: 403,
+      body: {
+        message:
+          "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID 0400:2B4D:5E2A1C:6C1F3E:66A0B1C3.",
+        documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+        status: "403",
+      },
+      headers: {
+        "x-ratelimit-limit": "5000",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-used": "5000",
+        "x-ratelimit-resource": "core",
+        "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+      },
+    });
   }
 
   private key(owner: string, name: string): string {

@@ -3,9 +3,15 @@
 // PRIVATE-TOKEN auth, url-encoded project paths, {"message": ...} error bodies,
 // offset pagination with Link and X-Next-Page headers. Projects are backed by
 // real bare repositories on the test git server.
+//
+// Tokens carry scopes (api, read_api, read_user, ...): a token lacking the scope an
+// endpoint needs gets GitLab's 403 insufficient_scope (body and WWW-Authenticate).
+// Rate limits answer 429 "Retry later" with Retry-After and the RateLimit-* headers.
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
-import { JsonServer, paginate, type Req, type Res } from "./http.js";
+import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
+
+const INSUFFICIENT_SCOPE = "The request requires higher privileges than provided by the access token.";
 import { mergeBranches } from "./merge.js";
 
 export interface GlProjectState {
@@ -36,7 +42,10 @@ export interface GlProjectState {
 
 export interface GitLabServerOptions {
   git: GitServer;
+  /** The main token, with the api scope. */
   token: string;
+  /** More tokens with their scopes, e.g. { "glpat-readonly": ["read_api"] }. */
+  tokens?: Record<string, string[]>;
   username?: string;
   /** Existing groups by full path ("org", "org/sub/team"). */
   groups?: string[];
@@ -52,7 +61,7 @@ export class GitLabServer {
   constructor(private readonly opts: GitLabServerOptions) {
     this.username = opts.username ?? "gitlab-user";
     for (const g of opts.groups ?? []) this.groups.set(g, this.nextId++);
-    this.http = new JsonServer("/api/v4", (req) => this.auth(req));
+    this.http = new JsonServer("/api/v4", (req, route) => this.auth(req, route));
     this.http.notFound = () => ({ status: 404, body: { error: "404 Not Found" } });
     this.routes();
   }
@@ -71,12 +80,52 @@ export class GitLabServer {
     await this.http.close();
   }
 
-  private auth(req: Req): Res | undefined {
+  private auth(req: Req, route: Route | undefined): AuthResult {
     const token =
       (req.headers["private-token"] as string | undefined) ??
       (req.headers.authorization ?? "").replace(/^bearer\s+/i, "");
-    if (token !== this.opts.token) return { status: 401, body: { message: "401 Unauthorized" } };
-    return undefined;
+    const scopes = token === this.opts.token ? ["api"] : token ? this.opts.tokens?.[token] : undefined;
+    if (!scopes) return { deny: { status: 401, body: { message: "401 Unauthorized" } } };
+    // Reads accept read_api (GET /user also read_user); everything else needs api.
+    const accepted =
+      req.method !== "GET"
+        ? ["api"]
+        : route?.pattern.join("/") === "user"
+          ? ["api", "read_api", "read_user"]
+          : ["api", "read_api"];
+    if (scopes.some((s) => accepted.includes(s))) return {};
+    const scope = accepted.join(" ");
+    return {
+      deny: {
+        status: 403,
+        body: { error: "insufficient_scope", error_description: INSUFFICIENT_SCOPE, scope },
+        headers: {
+          "WWW-Authenticate": `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="${INSUFFICIENT_SCOPE}", scope="${scope}"`,
+        },
+      },
+    };
+  }
+
+  /** The next `count` requests (optionally only method + path) are throttled: 429 with Retry-After. */
+  rateLimit(count: number, retryAfterSeconds: number, match?: { method: string; path: RegExp }): void {
+    const reset = Math.ceil(Date.now() / 1000) + retryAfterSeconds;
+    this.http.answerNext(
+      count,
+      {
+        status: 429,
+        body: "Retry later\n",
+        headers: {
+          "Retry-After": String(retryAfterSeconds),
+          "RateLimit-Name": "throttle_authenticated_api",
+          "RateLimit-Limit": "60",
+          "RateLimit-Observed": "61",
+          "RateLimit-Remaining": "0",
+          "RateLimit-Reset": String(reset),
+          "RateLimit-ResetTime": new Date(reset * 1000).toUTCString(),
+        },
+      },
+      match,
+    );
   }
 
   project(fullPath: string): GlProjectState | undefined {

@@ -1,7 +1,7 @@
 // A tiny JSON HTTP server base for the provider contract servers: routing on
 // method + path pattern (segments decoded, so GitLab's url-encoded project paths
-// match), a request log, token checks and fault injection (the next N requests
-// answer with a 5xx).
+// match), a request log, token checks (per route, for scopes) and fault injection
+// (the next N requests answer with a 5xx, a rate limit, ...).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,6 +28,28 @@ export interface Route {
   /** Segments; ":name" captures one segment. */
   pattern: string[];
   handler: Handler;
+  /** What a token needs for this route, in the server's own terms (scopes, permissions). */
+  needs?: RouteNeeds;
+}
+
+export interface RouteNeeds {
+  /** Any one of these scopes (GitHub classic tokens, GitLab). */
+  scopes?: string[];
+  /** A fine-grained permission such as "administration=write" (GitHub). */
+  permission?: string;
+}
+
+/** What the token check decides: refuse with `deny`, and/or add headers to the answer. */
+export interface AuthResult {
+  deny?: Res;
+  headers?: Record<string, string>;
+}
+
+interface Fault {
+  method?: string;
+  path?: RegExp;
+  count: number;
+  res: Res;
 }
 
 export interface RecordedRequest {
@@ -42,20 +64,18 @@ export class JsonServer {
   readonly requests: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly server: http.Server;
-  private faults: { count: number; status: number; body: unknown }[] = [];
+  private faults: Fault[] = [];
   /** Prefix stripped before routing (e.g. "/api/v4"). */
   constructor(
     private readonly prefix: string,
-    private readonly authenticate: (req: Req) => Res | undefined,
+    private readonly authenticate: (req: Req, route: Route | undefined, params: Record<string, string>) => AuthResult,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
-  route(method: string, pattern: string, handler: Handler): void {
-    this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler });
+  route(method: string, pattern: string, handler: Handler, needs?: RouteNeeds): void {
+    this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler, needs });
   }
-
-  private routeFaults: { method: string; path: RegExp; count: number; status: number; body: unknown }[] = [];
 
   /** The next `count` requests matching method + path fail with `status`. */
   failRoute(
@@ -64,14 +84,35 @@ export class JsonServer {
     count: number,
     status = 503,
     body: unknown = { message: "Service Unavailable" },
+    headers?: Record<string, string>,
   ): void {
-    this.routeFaults.push({ method, path, count, status, body });
+    this.faults.push({ method, path, count, res: { status, body, headers } });
   }
 
   /** The next `count` requests fail with `status` (default 502) before reaching a route. */
-  failNext(count: number, status = 502, body: unknown = { message: "Server Error" }): void {
-    this.faults.push({ count, status, body });
+  failNext(
+    count: number,
+    status = 502,
+    body: unknown = { message: "Server Error" },
+    headers?: Record<string, string>,
+  ): void {
+    this.faults.push({ count, res: { status, body, headers } });
   }
+
+  /** Answers the next `count` requests (optionally only method + path) with `res`. */
+  answerNext(count: number, res: Res, match?: { method: string; path: RegExp }): void {
+    this.faults.push({ count, res, method: match?.method, path: match?.path });
+  }
+
+  /** Drops the faults not served yet; returns how many answers they still had. */
+  clearFaults(): number {
+    const left = this.faults.reduce((n, f) => n + f.count, 0);
+    this.faults = [];
+    return left;
+  }
+
+  /** Requests answered by injected faults so far. */
+  faultsServed = 0;
 
   async listen(): Promise<void> {
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
@@ -107,17 +148,20 @@ export class JsonServer {
       headers: req.headers,
       body,
     };
-    const fault = this.faults[0];
-    const routeFault = this.routeFaults.find((f) => f.count > 0 && f.method === r.method && f.path.test(pathname));
-    if (routeFault) {
-      routeFault.count--;
-      out = { status: routeFault.status, body: routeFault.body };
-    } else if (fault) {
+    const fault = this.faults.find(
+      (f) => f.count > 0 && (!f.method || f.method === r.method) && (!f.path || f.path.test(pathname)),
+    );
+    let extraHeaders: Record<string, string> = {};
+    if (fault) {
       fault.count--;
-      if (fault.count <= 0) this.faults.shift();
-      out = { status: fault.status, body: fault.body };
+      this.faults = this.faults.filter((f) => f.count > 0);
+      this.faultsServed++;
+      out = fault.res;
     } else {
-      out = this.authenticate(r) ?? (await this.dispatch(r));
+      const match = this.match(r);
+      const auth = this.authenticate(r, match?.route, match?.params ?? {});
+      extraHeaders = auth.headers ?? {};
+      out = auth.deny ?? (match ? await this.run(match.route, r, match.params) : this.notFound());
     }
     this.requests.push({
       method: r.method,
@@ -125,13 +169,15 @@ export class JsonServer {
       status: out.status,
       authorization: req.headers.authorization,
     });
-    const headers: Record<string, string> = { ...(out.headers ?? {}) };
-    if (out.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+    const headers: Record<string, string> = { ...extraHeaders, ...(out.headers ?? {}) };
+    const text = typeof out.body === "string";
+    if (out.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type"))
+      headers["Content-Type"] = text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
     res.writeHead(out.status, headers);
-    res.end(out.body !== undefined ? JSON.stringify(out.body) : undefined);
+    res.end(out.body === undefined ? undefined : text ? (out.body as string) : JSON.stringify(out.body));
   }
 
-  private async dispatch(r: Req): Promise<Res> {
+  private match(r: Req): { route: Route; params: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.method !== r.method || route.pattern.length !== r.segments.length) continue;
       const params: Record<string, string> = {};
@@ -140,15 +186,17 @@ export class JsonServer {
         if (p.startsWith(":")) params[p.slice(1)] = r.segments[i]!;
         else if (p !== r.segments[i]) ok = false;
       });
-      if (ok) {
-        try {
-          return await route.handler(r, params);
-        } catch (err) {
-          return { status: 500, body: { message: String(err) } };
-        }
-      }
+      if (ok) return { route, params };
     }
-    return this.notFound();
+    return undefined;
+  }
+
+  private async run(route: Route, r: Req, params: Record<string, string>): Promise<Res> {
+    try {
+      return await route.handler(r, params);
+    } catch (err) {
+      return { status: 500, body: { message: String(err) } };
+    }
   }
 
   notFound: () => Res = () => ({ status: 404, body: { message: "Not Found" } });
