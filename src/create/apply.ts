@@ -26,6 +26,7 @@ export async function restTarget(ctx: CommandContext): Promise<RestTarget> {
   return {
     config: client.config,
     impersonate: g.as || (g.asGroup && g.asGroup.length > 0) ? { user: g.as, groups: g.asGroup } : undefined,
+    requestTimeoutMs: client.requestTimeoutMs,
   };
 }
 
@@ -46,48 +47,62 @@ export async function upsert(
   target: RestTarget,
   obj: KubeObject,
 ): Promise<{ result: UpsertResult; object: KubeObject }> {
+  // A create or replace that raced another writer (409), or whose answer was lost
+  // (a reset connection, 502/503), is decided again from a fresh read: the object
+  // ends up written once, by whichever write won, with this command's spec.
+  const [, { KubeApiError, KubeConnectionError }] = await kube();
+  const again = (err: unknown) =>
+    err instanceof KubeApiError
+      ? [409, 502, 503].includes(err.statusCode)
+      : err instanceof KubeConnectionError && ["ECONNRESET", "ETRUNCATED", "EPIPE"].includes(err.code ?? "");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsertOnce(target, obj);
+    } catch (err) {
+      if (attempt >= 3 || !again(err)) throw await apiError(err);
+    }
+  }
+}
+
+async function upsertOnce(target: RestTarget, obj: KubeObject): Promise<{ result: UpsertResult; object: KubeObject }> {
   const type = resourceTypeOf(obj);
   const ns = type.namespaced === false ? undefined : obj.metadata.namespace;
   const body = JSON.parse(JSON.stringify(obj)) as KubeObject;
   const [, { isNotFound, kubeRest, resourcePath }] = await kube();
+  let existing: KubeObject | undefined;
   try {
-    let existing: KubeObject | undefined;
-    try {
-      existing = await kubeRest<KubeObject>(target, "GET", resourcePath(type, ns, obj.metadata.name));
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    if (!existing) {
-      const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
-      return { result: "created", object: created };
-    }
-    const next: KubeObject = { ...existing, metadata: { ...existing.metadata, labels: body.metadata.labels } };
-    if (body.metadata.annotations) {
-      next.metadata.annotations = { ...(existing.metadata.annotations ?? {}), ...body.metadata.annotations };
-    }
-    if (obj.kind === "Secret") {
-      delete next.data;
-      next.stringData = body.stringData;
-      if (body.type) next.type = body.type;
-    } else if (obj.kind === "RoleBinding") {
-      if (JSON.stringify(existing.roleRef) !== JSON.stringify(body.roleRef)) {
-        // roleRef is immutable: recreate the binding as upstream does.
-        await kubeRest(target, "DELETE", resourcePath(type, ns, obj.metadata.name));
-        const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
-        return { result: "updated", object: created };
-      }
-      next.subjects = body.subjects;
-    } else if (body.spec !== undefined) {
-      next.spec = body.spec;
-    }
-    delete (next.metadata as unknown as Record<string, unknown>).managedFields;
-    const updated = await kubeRest<KubeObject>(target, "PUT", resourcePath(type, ns, obj.metadata.name), {
-      body: next,
-    });
-    return { result: "updated", object: updated };
+    existing = await kubeRest<KubeObject>(target, "GET", resourcePath(type, ns, obj.metadata.name));
   } catch (err) {
-    throw await apiError(err);
+    if (!isNotFound(err)) throw err;
   }
+  if (!existing) {
+    const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
+    return { result: "created", object: created };
+  }
+  const next: KubeObject = { ...existing, metadata: { ...existing.metadata, labels: body.metadata.labels } };
+  if (body.metadata.annotations) {
+    next.metadata.annotations = { ...(existing.metadata.annotations ?? {}), ...body.metadata.annotations };
+  }
+  if (obj.kind === "Secret") {
+    delete next.data;
+    next.stringData = body.stringData;
+    if (body.type) next.type = body.type;
+  } else if (obj.kind === "RoleBinding") {
+    if (JSON.stringify(existing.roleRef) !== JSON.stringify(body.roleRef)) {
+      // roleRef is immutable: recreate the binding as upstream does.
+      await kubeRest(target, "DELETE", resourcePath(type, ns, obj.metadata.name));
+      const created = await kubeRest<KubeObject>(target, "POST", resourcePath(type, ns), { body });
+      return { result: "updated", object: created };
+    }
+    next.subjects = body.subjects;
+  } else if (body.spec !== undefined) {
+    next.spec = body.spec;
+  }
+  delete (next.metadata as unknown as Record<string, unknown>).managedFields;
+  const updated = await kubeRest<KubeObject>(target, "PUT", resourcePath(type, ns, obj.metadata.name), {
+    body: next,
+  });
+  return { result: "updated", object: updated };
 }
 
 /** Waits for Ready=True at the latest generation; Ready=False fails with its message. */

@@ -26,6 +26,7 @@ export type KubeOptions = Pick<
   | "namespace"
   | "nsFollowsKubeContext"
   | "namespaceSet"
+  | "timeoutMs"
 >;
 
 export interface KubeClient {
@@ -34,6 +35,12 @@ export interface KubeClient {
   namespace: string;
   /** --as / --as-group, sent as Impersonate-* headers by src/kube/rest.ts. */
   impersonate?: { user?: string; groups?: string[] };
+  /**
+   * --timeout caps each request of src/kube/rest.ts, within 10s..60s: a stalled API
+   * server fails the command instead of hanging it, and a short --timeout meant for a
+   * wait does not cut off an apply on a busy server.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** ~/.kube/config, used when neither --kubeconfig nor KUBECONFIG names a file. */
@@ -148,6 +155,7 @@ export async function createKubeClient(opts: Partial<KubeOptions>): Promise<Kube
     config,
     namespace: resolveNamespace(config, opts),
     impersonate: opts.as || opts.asGroup?.length ? { user: opts.as, groups: opts.asGroup } : undefined,
+    requestTimeoutMs: opts.timeoutMs ? Math.min(Math.max(opts.timeoutMs, 10_000), 60_000) : undefined,
   };
 }
 

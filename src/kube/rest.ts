@@ -20,6 +20,8 @@ export class KubeApiError extends Error {
     message: string,
     readonly reason?: string,
     readonly body?: unknown,
+    /** The server's Retry-After, in milliseconds. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "KubeApiError";
@@ -63,6 +65,8 @@ export interface Impersonation {
 export interface RestTarget {
   config: KubeConfigSource;
   impersonate?: Impersonation;
+  /** No single request outlives this (the command's --timeout); default 60s. */
+  requestTimeoutMs?: number;
 }
 
 export interface ResourceType {
@@ -153,7 +157,9 @@ async function prepare(
   return { url, reqOpts, payload };
 }
 
-function apiError(code: number, text: string): KubeApiError {
+function apiError(code: number, text: string, retryAfter?: string | string[]): KubeApiError {
+  const ra = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  const retryAfterMs = ra && /^\d+$/.test(ra.trim()) ? Number(ra.trim()) * 1000 : undefined;
   let body: unknown = text;
   try {
     body = JSON.parse(text);
@@ -162,7 +168,7 @@ function apiError(code: number, text: string): KubeApiError {
   }
   if (body && typeof body === "object" && "message" in body) {
     const b = body as { message: string; reason?: string };
-    return new KubeApiError(code, b.message, b.reason, body);
+    return new KubeApiError(code, b.message, b.reason, body, retryAfterMs);
   }
   const reason = http.STATUS_CODES[code] ?? "error";
   return new KubeApiError(
@@ -170,17 +176,23 @@ function apiError(code: number, text: string): KubeApiError {
     `the server responded with ${code} ${reason}${text ? `: ${text.trim().slice(0, 200)}` : ""}`,
     undefined,
     body,
+    retryAfterMs,
   );
 }
 
 function connectionError(err: NodeJS.ErrnoException, url: URL): KubeConnectionError {
   const code = err.code;
+  if (code === "ECONNRESET" || err.message === "aborted") {
+    return new KubeConnectionError(
+      `the connection to the Kubernetes API server at ${url.origin} was reset before the answer was complete`,
+      "ECONNRESET",
+    );
+  }
   if (
     code === "ECONNREFUSED" ||
     code === "ENOTFOUND" ||
     code === "EHOSTUNREACH" ||
     code === "ETIMEDOUT" ||
-    code === "ECONNRESET" ||
     code === "EAI_AGAIN"
   ) {
     return new KubeConnectionError(
@@ -194,15 +206,58 @@ function connectionError(err: NodeJS.ErrnoException, url: URL): KubeConnectionEr
   );
 }
 
-/** One request; resolves with the parsed JSON body, rejects with KubeApiError/KubeConnectionError. */
+// Retries, as client-go does them and bounded: an answer with Retry-After (429, or a
+// 5xx that says when to come back) was not processed, so any request waits and tries
+// again; requests that are safe to repeat (reads, apply and merge patches) also retry a
+// connection reset or a cut-off answer, and 502/503/504, with exponential backoff.
+// Nothing else is retried: a 500 or a refused connection fails at once.
+const RETRY = { attempts: 5, baseDelayMs: 250, maxWaitMs: 30_000 };
+const MID_FLIGHT = new Set(["ECONNRESET", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE", "ETRUNCATED"]);
+
+/** Requests whose repetition changes nothing more: reads, server-side apply and JSON merge patches (RFC 7386). */
+function repeatable(method: string, opts: RestOptions): boolean {
+  if (method === "GET" || method === "HEAD") return true;
+  return (
+    method === "PATCH" && (opts.contentType === ContentType.ApplyPatch || opts.contentType === ContentType.MergePatch)
+  );
+}
+
+function retryDelay(err: unknown, method: string, opts: RestOptions, attempt: number): number | undefined {
+  const backoff = RETRY.baseDelayMs * 2 ** (attempt - 1);
+  if (err instanceof KubeApiError) {
+    const code = err.statusCode;
+    if ((code === 429 || code >= 500) && err.retryAfterMs !== undefined)
+      return err.retryAfterMs <= RETRY.maxWaitMs ? Math.max(err.retryAfterMs, 100) : undefined;
+    if (code === 429) return backoff;
+    if ((code === 502 || code === 503 || code === 504) && repeatable(method, opts)) return backoff;
+    return undefined;
+  }
+  if (err instanceof KubeConnectionError && MID_FLIGHT.has(err.code ?? "") && repeatable(method, opts)) return backoff;
+  return undefined;
+}
+
+/** One API call, retried as above; resolves with the parsed JSON body, rejects with KubeApiError/KubeConnectionError. */
 export async function kubeRest<T = unknown>(
   target: RestTarget,
   method: string,
   path: string,
   opts: RestOptions = {},
 ): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kubeRestOnce<T>(target, method, path, opts);
+    } catch (err) {
+      const delay = attempt < RETRY.attempts ? retryDelay(err, method, opts, attempt) : undefined;
+      if (delay === undefined || opts.signal?.aborted) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+async function kubeRestOnce<T>(target: RestTarget, method: string, path: string, opts: RestOptions): Promise<T> {
   const { url, reqOpts, payload } = await prepare(target, method, path, opts);
   const mod = url.protocol === "http:" ? http : https;
+  const timeoutMs = opts.timeoutMs ?? target.requestTimeoutMs ?? 60_000;
   return await new Promise<T>((resolve, reject) => {
     const req = mod.request(url, reqOpts, (res) => {
       const chunks: Buffer[] = [];
@@ -211,20 +266,35 @@ export async function kubeRest<T = unknown>(
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const code = res.statusCode ?? 0;
-        if (code < 200 || code >= 300) return reject(apiError(code, text));
+        if (code < 200 || code >= 300) return reject(apiError(code, text, res.headers["retry-after"]));
         if (!text) return resolve(undefined as T);
         try {
           resolve(JSON.parse(text) as T);
         } catch {
+          // A JSON answer cut short is a broken connection, not a string.
+          if (/json/.test(String(res.headers["content-type"])))
+            return reject(
+              new KubeConnectionError(
+                `the Kubernetes API server at ${url.origin} sent an incomplete answer to ${method} ${url.pathname}`,
+                "ETRUNCATED",
+              ),
+            );
           resolve(text as T);
         }
       });
     });
-    req.setTimeout(opts.timeoutMs ?? 60_000, () =>
-      req.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })),
-    );
+    if (timeoutMs > 0)
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(
+          new KubeConnectionError(
+            `the Kubernetes API server at ${url.origin} did not answer ${method} ${url.pathname} within ${Math.round(timeoutMs / 100) / 10}s`,
+            "ETIMEDOUT",
+          ),
+        ),
+      );
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (e.name === "AbortError") reject(e);
+      else if (e instanceof KubeConnectionError) reject(e);
       else reject(connectionError(e, url));
     });
     if (payload !== undefined) req.write(payload);
