@@ -25,10 +25,38 @@ export class RegistryError extends Error {
     message: string,
     readonly status?: number,
     readonly code?: string,
+    /** The connection broke mid-exchange (reset, cut-off answer): worth another try when the request is repeatable. */
+    readonly transient = false,
   ) {
     super(redactUrls(message));
     this.name = "RegistryError";
   }
+}
+
+// Retries (bounded, like go-containerregistry's transport): a repeatable request
+// (GET, HEAD, a manifest PUT) whose connection broke, or that got 502/503/504, is sent
+// again with backoff; 429 (and a 5xx with Retry-After) waits as the registry says, at
+// most 30s, for any request: the registry did not process it.
+const RETRY = { attempts: 4, baseDelayMs: 250, maxWaitMs: 30_000 };
+
+function retryAfterMs(res: HttpResponse): number | undefined {
+  const v = headerValue(res.headers["retry-after"])?.trim();
+  return v && /^\d+$/.test(v) ? Number(v) * 1000 : undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 export interface RegistryClientOptions {
@@ -427,8 +455,37 @@ export class RegistryClient {
     return token;
   }
 
-  /** An authenticated request; retries once with a fresh token on a 401 challenge. */
+  /** An authenticated request, retried as above. */
   async request(opts: RequestOptions): Promise<HttpResponse> {
+    const repeatable =
+      opts.method === "GET" || opts.method === "HEAD" || (opts.method === "PUT" && opts.path.includes("/manifests/"));
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= RETRY.attempts;
+      const backoff = RETRY.baseDelayMs * 2 ** (attempt - 1);
+      let res: HttpResponse;
+      try {
+        res = await this.requestOnce(opts);
+      } catch (err) {
+        if (last || !repeatable || !(err instanceof RegistryError && err.transient)) throw err;
+        this.debug(`${opts.method} ${opts.path || opts.url}: ${err.message}; retrying`);
+        await sleep(backoff, this.signal);
+        continue;
+      }
+      const ra = retryAfterMs(res);
+      const wait =
+        res.status === 429 || (res.status >= 500 && ra !== undefined)
+          ? (ra ?? backoff)
+          : repeatable && [502, 503, 504].includes(res.status)
+            ? backoff
+            : undefined;
+      if (last || wait === undefined || wait > RETRY.maxWaitMs) return res;
+      this.debug(`${opts.method} ${opts.path || opts.url} -> ${res.status}; retrying in ${wait}ms`);
+      await sleep(wait, this.signal);
+    }
+  }
+
+  /** One authenticated exchange; retries once with a fresh token on a 401 challenge. */
+  private async requestOnce(opts: RequestOptions): Promise<HttpResponse> {
     const base = await this.baseUrl();
     const url = opts.url ?? `${base}${opts.path}`;
     const actions = opts.actions ?? ["pull"];
@@ -440,7 +497,10 @@ export class RegistryClient {
         return await this.raw(opts.method, url, headers, opts.body, maxBytes);
       } catch (err) {
         if (err instanceof RegistryError) throw err;
-        throw new RegistryError(networkMessage(err as NodeJS.ErrnoException, this.registry));
+        const e = err as NodeJS.ErrnoException;
+        const broken =
+          e.name !== "AbortError" && (e.code === "ECONNRESET" || e.code === "EPIPE" || e.message === "aborted");
+        throw new RegistryError(networkMessage(e, this.registry), undefined, undefined, broken);
       }
     };
     let res = await send(await this.authHeader(opts.repository, actions));
@@ -517,8 +577,25 @@ export class RegistryClient {
     return this.fail(res, `HEAD ${this.registry}/${repository}@${digest}`);
   }
 
-  /** Monolithic upload: POST an upload session, PUT the bytes with ?digest=. */
+  /**
+   * Monolithic upload: POST an upload session, PUT the bytes with ?digest=. A session
+   * that fails on the way (a broken connection, 502/503/504) is started over: the
+   * registry only keeps a blob whose bytes match the digest.
+   */
   async uploadBlob(repository: string, data: Buffer, digest = sha256(data)): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.uploadBlobOnce(repository, data, digest);
+      } catch (err) {
+        const again = err instanceof RegistryError && (err.transient || [502, 503, 504].includes(err.status ?? 0));
+        if (!again || attempt >= RETRY.attempts) throw err;
+        this.debug(`blob upload of ${digest} failed (${err.message}); starting it over`);
+        await sleep(RETRY.baseDelayMs * 2 ** (attempt - 1), this.signal);
+      }
+    }
+  }
+
+  private async uploadBlobOnce(repository: string, data: Buffer, digest: string): Promise<string> {
     if (await this.blobExists(repository, digest)) {
       this.debug(`blob ${digest} already exists`);
       return digest;

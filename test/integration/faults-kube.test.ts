@@ -69,7 +69,13 @@ async function withFault<T>(
 ) {
   const before = proxy.injected.length;
   proxy.inject(rule);
-  const out = await run();
+  let out: T;
+  try {
+    out = await run();
+  } finally {
+    // A rule not used up would hit the next test: count it here, then drop it.
+    ctx.onTestFinished(() => proxy.clear());
+  }
   const injected = proxy.injected.length - before;
   expect(injected, "faults injected").toBe(rule.times ?? 1);
   expect(proxy.pending()).toBe(0);

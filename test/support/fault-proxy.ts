@@ -75,6 +75,8 @@ export interface FaultProxy {
   readonly requests: { method: string; path: string }[];
   /** Fault answers that rules still have to give. */
   pending(): number;
+  /** Drops the rules not used up (so one failed test does not leak faults into the next). */
+  clear(): void;
   stop(): Promise<void>;
 }
 
@@ -119,7 +121,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   /** Sends the request on to the target; resolves with the response (not yet read). */
   const forward = (req: http.IncomingMessage): Promise<http.IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: target.host };
+      // The Host header stays the proxy's, so servers that build URLs from it (a
+      // registry's upload Location) keep clients on the proxy.
+      const headers = { ...req.headers };
       const up = (upstreamHttps ? https : http).request(
         {
           protocol: target.protocol,
@@ -271,6 +275,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     injected,
     requests,
     pending: () => rules.reduce((n, r) => n + r.times, 0),
+    clear: () => void rules.splice(0),
     stop,
   };
 }
