@@ -318,7 +318,6 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     await srv.createRepo(repo);
     const stop = new AbortController();
     const rollout = rollOutWhenCreated(kc, ns, COMPONENTS, stop.signal);
-    const started = Date.now();
     try {
       const running = runCli(bootstrapArgs(repo, ns, ["--timeout", "30s"]));
       const ref = fluxRef("GitRepository", ns, ns);
@@ -336,7 +335,8 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       expect(res.stderr).toContain(`✗ Kustomization "${ns}/${ns}" not checked: its GitRepository is not ready`);
       expect(res.stderr).toContain("✔ all components are healthy");
       expect(res.stderr).toContain("✗ bootstrap failed with 1 health check failure(s)");
-      expect(Date.now() - started).toBeLessThan(25_000);
+      // Not a timeout: the failure ended the wait (no clock here: a busy machine must not change the verdict).
+      expect(res.stderr).not.toMatch(/timeout|timed out|context deadline/i);
     } finally {
       stop.abort();
       await rollout;

@@ -351,8 +351,14 @@ describe("CLI round trip", () => {
 
 describe("tampering and errors", () => {
   it("detects a modified blob in registry storage and leaves the output untouched", async () => {
+    // Content of its own: blobs are shared by digest, and corrupting one that other
+    // tests push too would break them when they run after this one.
+    const own = path.join(work, "tamper-src");
+    await mkdir(path.join(own, "apps"), { recursive: true });
+    await writeFile(path.join(own, "kustomization.yaml"), "resources: []\n# tamper\n");
+    await writeFile(path.join(own, "apps", "grown.yaml"), "kind: ConfigMap\n# grown\n");
     const { ref } = parseArtifactUrl(`oci://${reg.host}/tamper/app:v1`);
-    const pushed = await pushArtifact(ref, src, { source: "s", revision: "r", insecure: true });
+    const pushed = await pushArtifact(ref, own, { source: "s", revision: "r", insecure: true });
     const blob = reg.blobPath(pushed.layerDigest);
     const data = await readFile(blob);
     data[data.length - 10] = data[data.length - 10]! ^ 0xff; // same size, different bytes
@@ -371,7 +377,7 @@ describe("tampering and errors", () => {
 
     // A blob that grew in storage is cut off at its descriptor size.
     const { ref: grownRef } = parseArtifactUrl(`oci://${reg.host}/tamper/grown:v1`);
-    const grown = await pushArtifact(grownRef, path.join(src, "apps"), { source: "s", revision: "r", insecure: true });
+    const grown = await pushArtifact(grownRef, path.join(own, "apps"), { source: "s", revision: "r", insecure: true });
     await writeFile(
       reg.blobPath(grown.layerDigest),
       Buffer.concat([await readFile(reg.blobPath(grown.layerDigest)), Buffer.alloc(4096)]),

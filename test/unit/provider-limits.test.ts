@@ -58,7 +58,9 @@ const failure = async (p: Promise<unknown>): Promise<ProviderError> => {
 };
 
 const ghRepo = { owner: "acme", name: "limits", personal: false };
-const KEY = { title: "flux", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5limits", readOnly: true };
+// Each test adds its own key (the tests of this file may run in any order).
+const key = (n: number) => ({ title: `flux-${n}`, key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5limits${n}`, readOnly: true });
+const titled = (keys: { title: string }[], title: string) => keys.filter((k) => k.title === title);
 
 describe("GitHub token scopes", () => {
   it("answers with the token's scopes and the endpoint's accepted scopes", async () => {
@@ -82,11 +84,11 @@ describe("GitHub token scopes", () => {
     const p = new GitHubProvider({ token: GH_FINE, hostname: gh.url, retry: recorder().retry });
     const repo = (await p.getRepository(ghRepo))!;
     expect(repo.fullPath).toBe("acme/limits");
-    const err = await failure(p.addDeployKey(repo, KEY));
+    const err = await failure(p.addDeployKey(repo, key(1)));
     expect(err.message).toBe(
-      `failed to add deploy key "flux" to "acme/limits": Resource not accessible by personal access token (HTTP 403) (the token lacks the permission administration=write)`,
+      `failed to add deploy key "flux-1" to "acme/limits": Resource not accessible by personal access token (HTTP 403) (the token lacks the permission administration=write)`,
     );
-    expect(gh.repo("acme", "limits")!.keys).toHaveLength(0);
+    expect(titled(gh.repo("acme", "limits")!.keys, "flux-1")).toHaveLength(0);
   });
 
   it("says the token needs SAML SSO authorization, with GitHub's link", async () => {
@@ -128,13 +130,10 @@ describe("GitHub rate limits", () => {
     const { waits, retry } = recorder();
     const repo = await mainRepo();
     gh.secondaryRateLimit(1, 2, 429, { method: "POST", path: /\/keys$/ });
-    const key = await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry }).addDeployKey(repo, {
-      ...KEY,
-      title: "after-429",
-    });
-    expect(key.title).toBe("after-429");
+    const added = await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry }).addDeployKey(repo, key(2));
+    expect(added.title).toBe("flux-2");
     expect(waits).toEqual([2000]);
-    expect(gh.repo("acme", "limits")!.keys.filter((k) => k.title === "after-429")).toHaveLength(1);
+    expect(titled(gh.repo("acme", "limits")!.keys, "flux-2")).toHaveLength(1);
   });
 
   it("waits until the primary limit resets", async () => {
@@ -176,7 +175,7 @@ describe("GitLab token scopes", () => {
     const res = await fetch(`${gl.url}/api/v4/projects/${encodeURIComponent("fleet/limits")}/deploy_keys`, {
       method: "POST",
       headers: { "private-token": GL_READ, "content-type": "application/json" },
-      body: JSON.stringify({ title: "x", key: KEY.key }),
+      body: JSON.stringify(key(3)),
     });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
@@ -193,13 +192,13 @@ describe("GitLab token scopes", () => {
     const p = new GitLabProvider({ token: GL_READ, hostname: gl.url, retry: recorder().retry });
     const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
     expect(repo.fullPath).toBe("fleet/limits");
-    const err = await failure(p.addDeployKey(repo, KEY));
+    const err = await failure(p.addDeployKey(repo, key(4)));
     expect(err.status).toBe(403);
     expect(err.message).toBe(
-      `failed to add deploy key "flux" to "fleet/limits": The request requires higher privileges than provided by the access token. (HTTP 403) (the token lacks the 'api' scope)`,
+      `failed to add deploy key "flux-4" to "fleet/limits": The request requires higher privileges than provided by the access token. (HTTP 403) (the token lacks the 'api' scope)`,
     );
     expect(err.message).not.toContain(GL_READ);
-    expect(gl.project("fleet/limits")!.keys).toHaveLength(0);
+    expect(titled(gl.project("fleet/limits")!.keys, "flux-4")).toHaveLength(0);
   });
 });
 
@@ -220,9 +219,9 @@ describe("GitLab rate limits", () => {
     const p = new GitLabProvider({ token: GL_TOKEN, hostname: gl.url, retry });
     const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
     gl.rateLimit(1, 1, { method: "POST", path: /deploy_keys$/ });
-    await p.addDeployKey(repo, KEY);
+    await p.addDeployKey(repo, key(5));
     expect(waits).toEqual([1000]);
-    expect(gl.project("fleet/limits")!.keys).toHaveLength(1);
+    expect(titled(gl.project("fleet/limits")!.keys, "flux-5")).toHaveLength(1);
   });
 
   it("fails at once with the wait when it is longer than allowed", async () => {

@@ -144,18 +144,20 @@ describe("GitHubProvider", () => {
       hostname: gh.url,
       retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => void delays.push(ms) },
     });
+    // Its own repository: the tests of this file may run in any order.
+    await gh.addRepo("acme", "retries");
     gh.http.failNext(2, 502);
-    const repo = await p.getRepository({ owner: "acme", name: "fleet", personal: false });
-    expect(repo?.fullPath).toBe("acme/fleet");
+    const repo = await p.getRepository({ owner: "acme", name: "retries", personal: false });
+    expect(repo?.fullPath).toBe("acme/retries");
     expect(delays).toEqual([10, 20]);
     gh.http.failNext(3, 503);
-    const err = await p.getRepository({ owner: "acme", name: "fleet", personal: false }).catch((e: unknown) => e);
+    const err = await p.getRepository({ owner: "acme", name: "retries", personal: false }).catch((e: unknown) => e);
     expect((err as ProviderError).status).toBe(503);
     expect(delays).toEqual([10, 20, 10, 20]);
     // 4xx are not retried.
     const before = gh.http.requests.length;
     await provider("bad")
-      .getRepository({ owner: "acme", name: "fleet", personal: false })
+      .getRepository({ owner: "acme", name: "retries", personal: false })
       .catch(() => undefined);
     expect(gh.http.requests.length - before).toBe(1);
   });

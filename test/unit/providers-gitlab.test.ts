@@ -126,10 +126,11 @@ describe("GitLabProvider", () => {
 
   it("retries 5xx, bounded", async () => {
     const p = new GitLabProvider({ token: TOKEN, hostname: gl.url, retry: { attempts: 3, baseDelayMs: 1 } });
+    await gl.addProject("acme/retries"); // its own: the tests of this file may run in any order
     gl.http.failNext(2, 500);
-    expect((await p.getRepository({ owner: "acme", name: "keys", personal: false }))?.fullPath).toBe("acme/keys");
+    expect((await p.getRepository({ owner: "acme", name: "retries", personal: false }))?.fullPath).toBe("acme/retries");
     gl.http.failNext(3, 503);
-    const err = await p.getRepository({ owner: "acme", name: "keys", personal: false }).catch((e: unknown) => e);
+    const err = await p.getRepository({ owner: "acme", name: "retries", personal: false }).catch((e: unknown) => e);
     expect((err as ProviderError).status).toBe(503);
   });
 
