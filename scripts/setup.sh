@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-step set-up of a fresh machine for tsflux: system packages, npm dependencies
 # (which also builds dist/), kustomize, and the test environment's binaries
-# (kube-apiserver, etcd, Flux CRDs, built once from the Go module proxy and cached),
-# and helm v4 (the real one tsflux renders charts with) in the tool cache.
+# (kube-apiserver, etcd, Flux CRDs, and for the controllers mode kube-controller-manager,
+# kube-scheduler, kwok and the Flux controllers, built once from the Go module proxy
+# and cached), and helm v4 (the real one tsflux renders charts with) in the tool cache.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,13 +30,12 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm dependencies (npm ci)"
+  log "installing npm dependencies (npm ci) and building dist/"
   npm ci --no-audit --no-fund >&2
 else
-  log "npm dependencies are up to date"
+  log "npm dependencies are up to date; building dist/"
+  npm run --silent build >&2
 fi
-log "building dist/"
-npm run --silent build >&2
 
 # kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
 if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
@@ -48,4 +48,7 @@ bash scripts/helm-build.sh >/dev/null
 
 log "preparing the test environment (kube-apiserver, etcd, Flux CRDs)"
 bash scripts/testenv-build.sh >/dev/null
+# One go build at a time (each peaks near 2 GB); ~25 min cold on 2 cores, a check once cached.
+log "preparing the controllers mode (kube-controller-manager, kube-scheduler, kwok, Flux controllers)"
+bash scripts/testenv-build.sh --controllers >/dev/null
 log "done"

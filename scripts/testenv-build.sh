@@ -7,12 +7,20 @@
 #   scripts/testenv-build.sh --env      # ensure everything; print KUBEBUILDER_ASSETS=... and TSFLUX_FLUX_CRDS=...
 #   scripts/testenv-build.sh --binaries # only kube-apiserver + etcd; print the asset dir
 #   scripts/testenv-build.sh --crds     # only the Flux CRDs; print the CRD dir
+#   scripts/testenv-build.sh --controllers # also the controllers mode's binaries: print
+#                                       # KEY=value lines (TSFLUX_SOURCE_CONTROLLER=<path>, ...)
+#   scripts/testenv-build.sh --controller NAME # only that one (source-controller, kwok,
+#                                       # kube-controller-manager, ...): to build several at once
 #
 # Environment:
 #   KUBEBUILDER_ASSETS   dir containing kube-apiserver and etcd; when set nothing is built.
 #   TSFLUX_FLUX_CRDS     dir containing the Flux CRD yaml files; when set nothing is downloaded.
 #   TSFLUX_TESTENV_CACHE cache root (default ${XDG_CACHE_HOME:-~/.cache}/tsflux/testenv).
 #   TSFLUX_TESTENV_JOBS  parallel compile jobs (default 2).
+#   TSFLUX_CONTROLLERS_BIN dir containing prebuilt source-controller, kustomize-controller,
+#                        helm-controller, notification-controller, kube-controller-manager,
+#                        kube-scheduler and kwok; when set none of them is built.
+#   TSFLUX_KWOK_STAGES   dir containing kwok's stage files (default: from the kwok module).
 #
 # Idempotent and safe to run concurrently: builds happen under a flock in a
 # temporary directory that is renamed into place only when complete.
@@ -47,7 +55,9 @@ case "${1:-}" in
   --env) mode="env" ;;
   --binaries) mode="binaries" ;;
   --crds) mode="crds" ;;
-  -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+  --controllers) mode="controllers" ;;
+  --controller) mode="one-controller"; one_controller="${2:-}" ;;
+  -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
   *) die "unknown argument: $1 (see --help)" ;;
 esac
 
@@ -128,6 +138,32 @@ controller_gen() { # installs (once, cached) and prints the path of controller-g
 
 go_line() { sed -n 's/^go \([0-9.]*\).*/\1/p' "$1" | head -n1; }
 
+# k8s_wrapper_gomod <dir> <name>: writes <dir>/go.mod requiring k8s.io/kubernetes with
+# its staging modules pinned to the published v0.Y.Z (kube-apiserver,
+# kube-controller-manager and kube-scheduler share it, and so the build cache).
+k8s_wrapper_gomod() {
+  local dir="$1" name="$2"
+  log "resolving k8s.io/kubernetes v$K8S_VERSION ..."
+  local kgomod; kgomod="$(cd "$dir" && mod_gomod "k8s.io/kubernetes@v$K8S_VERSION")"
+  [ -f "$kgomod" ] || die "could not download go.mod of k8s.io/kubernetes@v$K8S_VERSION (is GOPROXY reachable?)"
+  local staging_ver="v0.${K8S_VERSION#1.}"
+  {
+    echo "module tsflux.local/testenv/$name"
+    echo
+    echo "go $(go_line "$kgomod")"
+    echo
+    echo "require k8s.io/kubernetes v$K8S_VERSION"
+    echo
+    echo "replace ("
+    # k8s.io/kubernetes replaces its staging modules with ./staging/src/...;
+    # pin each one to the published v0.Y.Z instead.
+    sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/src/.*#\1#p' "$kgomod" | sort -u |
+      while read -r m; do echo "	$m => $m $staging_ver"; done
+    echo ")"
+  } >"$dir/go.mod"
+  log "wrapper go.mod: $(grep -c '=>' "$dir/go.mod") staging modules pinned to $staging_ver"
+}
+
 build_binaries_locked() {
   if [ "$(cat "$ASSET_DIR/.complete" 2>/dev/null || true)" = "$BIN_STAMP" ]; then
     return 0 # someone else finished while we waited
@@ -143,26 +179,8 @@ build_binaries_locked() {
   export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
 
   # --- kube-apiserver -------------------------------------------------------
-  log "resolving k8s.io/kubernetes v$K8S_VERSION ..."
-  local kgomod; kgomod="$(cd "$tmp/apiserver" && mod_gomod "k8s.io/kubernetes@v$K8S_VERSION")"
-  [ -f "$kgomod" ] || die "could not download go.mod of k8s.io/kubernetes@v$K8S_VERSION (is GOPROXY reachable?)"
-  local staging_ver="v0.${K8S_VERSION#1.}"
+  k8s_wrapper_gomod "$tmp/apiserver" kube-apiserver
   local minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
-  {
-    echo "module tsflux.local/testenv/kube-apiserver"
-    echo
-    echo "go $(go_line "$kgomod")"
-    echo
-    echo "require k8s.io/kubernetes v$K8S_VERSION"
-    echo
-    echo "replace ("
-    # k8s.io/kubernetes replaces its staging modules with ./staging/src/...;
-    # pin each one to the published v0.Y.Z instead.
-    sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/src/.*#\1#p' "$kgomod" | sort -u |
-      while read -r m; do echo "	$m => $m $staging_ver"; done
-    echo ")"
-  } >"$tmp/apiserver/go.mod"
-  log "wrapper go.mod: $(grep -c '=>' "$tmp/apiserver/go.mod") staging modules pinned to $staging_ver"
   local bdate; bdate="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   local vpkg="k8s.io/component-base/version"
   log "building kube-apiserver v$K8S_VERSION with $JOBS jobs (first build takes a while) ..."
@@ -279,12 +297,240 @@ ensure_crds() {
   with_lock "flux-crds-v$FLUX_VERSION" fetch_crds_locked
 }
 
+# ---------------------------------------------------------------------------
+# Controllers mode: the Flux controllers, kube-controller-manager,
+# kube-scheduler and kwok, each built once per version into its own cache dir
+# ($CACHE_ROOT/<name>-v<version>/) under its own lock, renamed into place when
+# complete. A failed build leaves the others cached.
+
+# Loads (or derives) per-binary facts: NAME -> "module version pkg".
+SOURCE_CONTROLLER_VERSION="${TESTENV_SOURCE_CONTROLLER_VERSION}"
+KUSTOMIZE_CONTROLLER_VERSION="${TESTENV_KUSTOMIZE_CONTROLLER_VERSION}"
+HELM_CONTROLLER_VERSION="${TESTENV_HELM_CONTROLLER_VERSION}"
+NOTIFICATION_CONTROLLER_VERSION="${TESTENV_NOTIFICATION_CONTROLLER_VERSION}"
+KWOK_VERSION="${TESTENV_KWOK_VERSION}"
+FLUX_CONTROLLERS="source-controller kustomize-controller helm-controller notification-controller"
+
+ctrl_version() {
+  case "$1" in
+    source-controller) echo "$SOURCE_CONTROLLER_VERSION" ;;
+    kustomize-controller) echo "$KUSTOMIZE_CONTROLLER_VERSION" ;;
+    helm-controller) echo "$HELM_CONTROLLER_VERSION" ;;
+    notification-controller) echo "$NOTIFICATION_CONTROLLER_VERSION" ;;
+    kwok) echo "$KWOK_VERSION" ;;
+    *) die "unknown controller $1" ;;
+  esac
+}
+
+# served_patch <module> <pinned x.y.z>: the pinned version when the proxy serves
+# it, else the newest served patch of the same minor (the proxy may refuse the
+# @v/list request, so each lower patch is asked for directly).
+served_patch() {
+  local mod="$1" pinned="$2" major minor patch p
+  major="${pinned%%.*}"; minor="${pinned#*.}"; minor="${minor%%.*}"; patch="${pinned##*.}"
+  for ((p = patch; p >= 0; p--)); do
+    if go mod download -json "$mod@v$major.$minor.$p" >/dev/null 2>&1; then
+      [ "$p" = "$patch" ] || log "  $mod@v$pinned is refused by the module proxy; using v$major.$minor.$p, the newest served v$major.$minor.x"
+      echo "$major.$minor.$p"; return 0
+    fi
+  done
+  return 1
+}
+
+# replace_refused_deps <module dir>: for each dependency the proxy refuses,
+# replace it with the newest served lower patch of the same minor (e.g.
+# github.com/fluxcd/pkg/artifact v0.18.3 -> v0.18.1), logging each replacement.
+replace_refused_deps() {
+  local dir="$1" refused line mod ver p
+  refused="$(cd "$dir" && go mod download -json 2>/dev/null | awk '
+    /^[[:space:]]*"Path":/ { gsub(/[",]/, "", $2); path = $2 }
+    /^[[:space:]]*"Version":/ { gsub(/[",]/, "", $2); version = $2 }
+    /^[[:space:]]*"Error":/ { print path " " version }')" || true
+  [ -n "$refused" ] || return 0
+  while read -r mod ver; do
+    [ -n "$mod" ] || continue
+    local base="${ver#v}" found=""
+    local major="${base%%.*}" rest="${base#*.}"
+    local minor="${rest%%.*}" patch="${rest#*.}"
+    patch="${patch%%[-+]*}"
+    for ((p = patch - 1; p >= 0; p--)); do
+      if (cd "$dir" && go mod download -json "$mod@v$major.$minor.$p" >/dev/null 2>&1); then found="v$major.$minor.$p"; break; fi
+    done
+    # Test-only requirements are refused too; go build names any that matters.
+    if [ -z "$found" ]; then log "  $mod@$ver is refused by the module proxy and no lower v$major.$minor.x is served"; continue; fi
+    log "  $mod@$ver is refused by the module proxy; replacing it with $found"
+    (cd "$dir" && go mod edit -replace "$mod=$mod@$found")
+  done <<<"$refused"
+}
+
+# build_flux_controller_locked <name> <cache dir>
+build_flux_controller_locked() {
+  local name="$1" out_dir="$2" pinned; pinned="$(ctrl_version "$name")"
+  local stamp="$name=v$pinned"
+  if [ "$(cat "$out_dir/.complete" 2>/dev/null || true)" = "$stamp" ]; then return 0; fi
+  require_go "build $name v$pinned"
+  rm -rf "$CACHE_ROOT"/.build-"$name"-v"$pinned".* 2>/dev/null || true
+  local start; start="$(date +%s)"
+  local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.build-$name-v$pinned.XXXXXX")"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
+  local mod="github.com/fluxcd/$name" ver src
+  ver="$(cd "$tmp" && served_patch "$mod" "$pinned")" || die "the module proxy serves neither $mod@v$pinned nor any lower v${pinned%.*}.x"
+  src="$(cd "$tmp" && mod_dir "$mod@v$ver")"
+  [ -d "$src" ] || die "go mod download $mod@v$ver gave no directory"
+  cp -r "$src" "$tmp/src"; chmod -R u+w "$tmp/src"
+  # The api is a separate module, absent from the zip: use the published one.
+  (cd "$tmp/src" && go mod edit -dropreplace "$mod/api")
+  replace_refused_deps "$tmp/src"
+  mkdir -p "$tmp/out"
+  log "building $name v$ver with $JOBS jobs ..."
+  (cd "$tmp/src" && go build -p "$JOBS" -trimpath -ldflags "-s -w" -o "$tmp/out/$name" .) || die "building $name v$ver failed"
+  echo "$ver" >"$tmp/out/VERSION"
+  echo "$stamp" >"$tmp/out/.complete"
+  rm -rf "$out_dir"; mv "$tmp/out" "$out_dir"
+  log "$name v$ver ready in $out_dir (build took $(( $(date +%s) - start ))s)"
+}
+
+build_kwok_locked() {
+  local out_dir="$1" stamp="kwok=v$KWOK_VERSION"
+  if [ "$(cat "$out_dir/.complete" 2>/dev/null || true)" = "$stamp" ]; then return 0; fi
+  require_go "build kwok v$KWOK_VERSION"
+  rm -rf "$CACHE_ROOT"/.build-kwok-v"$KWOK_VERSION".* 2>/dev/null || true
+  local start; start="$(date +%s)"
+  local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.build-kwok-v$KWOK_VERSION.XXXXXX")"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
+  local src; src="$(cd "$tmp" && mod_dir "sigs.k8s.io/kwok@v$KWOK_VERSION")"
+  cp -r "$src" "$tmp/src"; chmod -R u+w "$tmp/src"
+  replace_refused_deps "$tmp/src"
+  mkdir -p "$tmp/out/stages"
+  log "building kwok v$KWOK_VERSION with $JOBS jobs ..."
+  (cd "$tmp/src" && go build -p "$JOBS" -trimpath -ldflags "-s -w" -o "$tmp/out/kwok" ./cmd/kwok) || die "building kwok v$KWOK_VERSION failed"
+  copy_kwok_stages "$src" "$tmp/out/stages"
+  echo "$stamp" >"$tmp/out/.complete"
+  rm -rf "$out_dir"; mv "$tmp/out" "$out_dir"
+  log "kwok v$KWOK_VERSION ready in $out_dir (build took $(( $(date +%s) - start ))s)"
+}
+
+# kwok exits with "no stages found" without stage files: a Node that initialises
+# and keeps its lease, Pods that go Ready, complete and delete.
+copy_kwok_stages() {
+  local src="$1" dest="$2" f
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    [ -f "$src/kustomize/stage/$f" ] || die "kwok v$KWOK_VERSION has no kustomize/stage/$f"
+    cp "$src/kustomize/stage/$f" "$dest/"
+  done
+  chmod -R u+w "$dest"
+}
+
+build_k8s_controllers_locked() {
+  local out_dir="$1" stamp="k8s=v$K8S_VERSION"
+  if [ "$(cat "$out_dir/.complete" 2>/dev/null || true)" = "$stamp" ]; then return 0; fi
+  require_go "build kube-controller-manager and kube-scheduler v$K8S_VERSION"
+  rm -rf "$CACHE_ROOT"/.build-k8s-controllers-"$K8S_VERSION".* 2>/dev/null || true
+  local start; start="$(date +%s)"
+  local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.build-k8s-controllers-$K8S_VERSION.XXXXXX")"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  export GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 GOWORK=off
+  mkdir -p "$tmp/out" "$tmp/wrapper"
+  k8s_wrapper_gomod "$tmp/wrapper" kube-controllers
+  local minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
+  local bdate vpkg="k8s.io/component-base/version" b
+  bdate="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  for b in kube-controller-manager kube-scheduler; do
+    log "building $b v$K8S_VERSION with $JOBS jobs ..."
+    (cd "$tmp/wrapper" && go build -p "$JOBS" -trimpath \
+      -ldflags "-s -w -X $vpkg.gitVersion=v$K8S_VERSION -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=$bdate" \
+      -o "$tmp/out/$b" "k8s.io/kubernetes/cmd/$b") || die "building $b v$K8S_VERSION failed"
+    log "$b built after $(( $(date +%s) - start ))s"
+  done
+  echo "$stamp" >"$tmp/out/.complete"
+  rm -rf "$out_dir"; mv "$tmp/out" "$out_dir"
+  log "kube-controller-manager and kube-scheduler ready in $out_dir (build took $(( $(date +%s) - start ))s)"
+}
+
+# ensure_cached <lock name> <dir> <stamp> <build function> [args...]
+ensure_cached() {
+  local lock="$1" dir="$2" stamp="$3"; shift 3
+  if [ "$(cat "$dir/.complete" 2>/dev/null || true)" = "$stamp" ]; then return 0; fi
+  with_lock "$lock" "$@" "$dir"
+}
+
+# Prints KEY=value lines: TSFLUX_<NAME>=<binary path> for each binary,
+# TSFLUX_KWOK_STAGES=<dir>, TSFLUX_NOTIFICATION_CONTROLLER_VERSION=<built version>.
+ensure_controllers() {
+  local name ver dir key
+  if [ -n "${TSFLUX_CONTROLLERS_BIN:-}" ]; then
+    for name in $FLUX_CONTROLLERS kube-controller-manager kube-scheduler kwok; do
+      [ -x "$TSFLUX_CONTROLLERS_BIN/$name" ] || die "TSFLUX_CONTROLLERS_BIN=$TSFLUX_CONTROLLERS_BIN does not contain an executable '$name'"
+      key="$(echo "$name" | tr 'a-z-' 'A-Z_')"
+      echo "TSFLUX_$key=$TSFLUX_CONTROLLERS_BIN/$name"
+    done
+    echo "TSFLUX_NOTIFICATION_CONTROLLER_VERSION=$(cat "$TSFLUX_CONTROLLERS_BIN/notification-controller.VERSION" 2>/dev/null || echo "$NOTIFICATION_CONTROLLER_VERSION")"
+  else
+    # Cheapest first with kube-controller-manager + kube-scheduler right after
+    # kube-apiserver, whose build cache they reuse.
+    dir="$CACHE_ROOT/k8s-controllers-$K8S_VERSION"
+    ensure_cached "k8s-controllers-$K8S_VERSION" "$dir" "k8s=v$K8S_VERSION" build_k8s_controllers_locked
+    echo "TSFLUX_KUBE_CONTROLLER_MANAGER=$dir/kube-controller-manager"
+    echo "TSFLUX_KUBE_SCHEDULER=$dir/kube-scheduler"
+    for name in helm-controller kustomize-controller notification-controller source-controller; do
+      ver="$(ctrl_version "$name")"; dir="$CACHE_ROOT/$name-v$ver"
+      ensure_cached "$name-v$ver" "$dir" "$name=v$ver" build_flux_controller_locked "$name"
+      key="$(echo "$name" | tr 'a-z-' 'A-Z_')"
+      echo "TSFLUX_$key=$dir/$name"
+    done
+    echo "TSFLUX_NOTIFICATION_CONTROLLER_VERSION=$(cat "$CACHE_ROOT/notification-controller-v$NOTIFICATION_CONTROLLER_VERSION/VERSION")"
+    dir="$CACHE_ROOT/kwok-v$KWOK_VERSION"
+    ensure_cached "kwok-v$KWOK_VERSION" "$dir" "kwok=v$KWOK_VERSION" build_kwok_locked
+    echo "TSFLUX_KWOK=$dir/kwok"
+    [ -n "${TSFLUX_KWOK_STAGES:-}" ] || echo "TSFLUX_KWOK_STAGES=$dir/stages"
+  fi
+  if [ -n "${TSFLUX_KWOK_STAGES:-}" ]; then
+    ls "$TSFLUX_KWOK_STAGES"/*.yaml >/dev/null 2>&1 || die "TSFLUX_KWOK_STAGES=$TSFLUX_KWOK_STAGES contains no *.yaml files"
+    echo "TSFLUX_KWOK_STAGES=$TSFLUX_KWOK_STAGES"
+  elif [ -n "${TSFLUX_CONTROLLERS_BIN:-}" ]; then
+    dir="$CACHE_ROOT/kwok-stages-v$KWOK_VERSION"
+    if [ ! -f "$dir/.complete" ]; then
+      require_go "download kwok v$KWOK_VERSION's stage files"
+      local tmp; tmp="$(mktemp -d "$CACHE_ROOT/.kwok-stages.XXXXXX")"
+      copy_kwok_stages "$(cd "$tmp" && GOFLAGS=-mod=mod GOWORK=off mod_dir "sigs.k8s.io/kwok@v$KWOK_VERSION")" "$tmp"
+      touch "$tmp/.complete"; rm -rf "$dir"; mv "$tmp" "$dir"
+    fi
+    echo "TSFLUX_KWOK_STAGES=$dir"
+  fi
+}
+
+# ensure_one_controller <name>: builds just that binary (cached like the others).
+ensure_one_controller() {
+  local name="$1" ver
+  case "$name" in
+    kube-controller-manager|kube-scheduler)
+      ensure_cached "k8s-controllers-$K8S_VERSION" "$CACHE_ROOT/k8s-controllers-$K8S_VERSION" "k8s=v$K8S_VERSION" build_k8s_controllers_locked ;;
+    kwok)
+      ensure_cached "kwok-v$KWOK_VERSION" "$CACHE_ROOT/kwok-v$KWOK_VERSION" "kwok=v$KWOK_VERSION" build_kwok_locked ;;
+    source-controller|kustomize-controller|helm-controller|notification-controller)
+      ver="$(ctrl_version "$name")"
+      ensure_cached "$name-v$ver" "$CACHE_ROOT/$name-v$ver" "$name=v$ver" build_flux_controller_locked "$name" ;;
+    *) die "unknown controller '$name' (source-controller, kustomize-controller, helm-controller, notification-controller, kube-controller-manager, kube-scheduler, kwok)" ;;
+  esac
+}
+
 main() {
   case "$mode" in
     all) ensure_binaries; ensure_crds; echo "$ASSET_DIR" ;;
     env) ensure_binaries; ensure_crds; echo "KUBEBUILDER_ASSETS=$ASSET_DIR"; echo "TSFLUX_FLUX_CRDS=$CRD_DIR" ;;
     binaries) ensure_binaries; echo "$ASSET_DIR" ;;
     crds) ensure_crds; echo "$CRD_DIR" ;;
+    one-controller) ensure_one_controller "$one_controller" ;;
+    controllers)
+      ensure_binaries; ensure_crds
+      local lines; lines="$(ensure_controllers)" || exit 1
+      echo "KUBEBUILDER_ASSETS=$ASSET_DIR"; echo "TSFLUX_FLUX_CRDS=$CRD_DIR"; echo "$lines" ;;
   esac
 }
 

@@ -15,3 +15,14 @@ TESTENV_FLUX_VERSION=2.9.5
 # served by the Go proxy: its CRDs are then generated from the controller's
 # api module exactly like upstream's `make manifests` does.
 TESTENV_CONTROLLER_GEN_VERSION=0.21.0
+
+# Controllers mode (npm run env:up -- --controllers, the e2e suite, npm run demo).
+# The Flux controllers run as host processes, at the versions flux v2.9.5 pins in
+# its manifests/bases. When the proxy refuses the pinned notification-controller,
+# the newest served patch of the same minor is built (the cache records which).
+TESTENV_SOURCE_CONTROLLER_VERSION=1.9.5
+TESTENV_KUSTOMIZE_CONTROLLER_VERSION=1.9.5
+TESTENV_HELM_CONTROLLER_VERSION=1.6.4
+TESTENV_NOTIFICATION_CONTROLLER_VERSION=1.9.4
+# kwok simulates the Node the controller Deployments are scheduled on.
+TESTENV_KWOK_VERSION=0.8.0

@@ -90,9 +90,68 @@ async function doResolve(log: (msg: string) => void): Promise<TestEnvAssets> {
     }
     return { binDir: bin, crdDir: crds };
   }
+  const kv = await runBuildScript(["--env"], log);
+  const binDir = kv.KUBEBUILDER_ASSETS;
+  const crdDir = kv.TSFLUX_FLUX_CRDS;
+  if (!binDir || !crdDir) throw new Error(`unexpected output from ${BUILD_SCRIPT} --env: ${JSON.stringify(kv)}`);
+  return { binDir, crdDir };
+}
+
+/** The binaries of the controllers mode (scripts/testenv-build.sh --controllers). */
+export interface ControllerAssets {
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kwok: string;
+  /** Directory of kwok's stage files (node-initialize, pod-ready, ...). */
+  kwokStages: string;
+  sourceController: string;
+  kustomizeController: string;
+  helmController: string;
+  notificationController: string;
+  /** The notification-controller version that was built (the pinned one or the newest served patch). */
+  notificationControllerVersion: string;
+}
+
+let pendingControllers: Promise<ControllerAssets> | undefined;
+
+/**
+ * Resolves (building once, cached and locked) the controllers mode's binaries.
+ * TSFLUX_CONTROLLERS_BIN points at prebuilt ones. A failed build rejects with the
+ * build's exact error: the e2e suite fails, it is never skipped.
+ */
+export function resolveControllerAssets(log: (msg: string) => void = () => {}): Promise<ControllerAssets> {
+  pendingControllers ??= runBuildScript(["--controllers"], log).then(
+    (kv) => {
+      const get = (key: string): string => {
+        const v = kv[key];
+        if (!v) throw new Error(`${BUILD_SCRIPT} --controllers printed no ${key}`);
+        return v;
+      };
+      return {
+        kubeControllerManager: get("TSFLUX_KUBE_CONTROLLER_MANAGER"),
+        kubeScheduler: get("TSFLUX_KUBE_SCHEDULER"),
+        kwok: get("TSFLUX_KWOK"),
+        kwokStages: get("TSFLUX_KWOK_STAGES"),
+        sourceController: get("TSFLUX_SOURCE_CONTROLLER"),
+        kustomizeController: get("TSFLUX_KUSTOMIZE_CONTROLLER"),
+        helmController: get("TSFLUX_HELM_CONTROLLER"),
+        notificationController: get("TSFLUX_NOTIFICATION_CONTROLLER"),
+        notificationControllerVersion: get("TSFLUX_NOTIFICATION_CONTROLLER_VERSION"),
+      };
+    },
+    (err: unknown) => {
+      pendingControllers = undefined;
+      throw err;
+    },
+  );
+  return pendingControllers;
+}
+
+/** Runs scripts/testenv-build.sh with args and returns its KEY=value stdout lines. */
+async function runBuildScript(args: string[], log: (msg: string) => void): Promise<Record<string, string>> {
   const script = path.join(repoRoot(), BUILD_SCRIPT);
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn("bash", [script, "--env"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -108,19 +167,15 @@ async function doResolve(log: (msg: string) => void): Promise<TestEnvAssets> {
           .split("\n")
           .filter((l) => l.includes("ERROR"))
           .join("\n");
-        reject(new Error(`${BUILD_SCRIPT} failed (exit ${code})\n${lastErr || stderr.slice(-4000)}`));
+        reject(new Error(`${BUILD_SCRIPT} ${args.join(" ")} failed (exit ${code})\n${lastErr || stderr.slice(-4000)}`));
       }
     });
   });
-  const kv = Object.fromEntries(
+  return Object.fromEntries(
     out
       .split("\n")
       .map((l) => l.trim())
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   ) as Record<string, string>;
-  const binDir = kv.KUBEBUILDER_ASSETS;
-  const crdDir = kv.TSFLUX_FLUX_CRDS;
-  if (!binDir || !crdDir) throw new Error(`unexpected output from ${BUILD_SCRIPT} --env: ${out}`);
-  return { binDir, crdDir };
 }

@@ -1,8 +1,10 @@
 // A real Kubernetes control plane for integration tests, in the spirit of
 // controller-runtime's envtest: etcd + kube-apiserver as local processes, a
 // client-certificate kubeconfig, and the real Flux CRDs installed and
-// Established. No controllers run: tests (or the helpers in ./helpers.ts)
-// play the controllers' part by writing status through the status subresource.
+// Established. In the plain mode no controllers run: tests (or the helpers in
+// ./helpers.ts) play the controllers' part by writing status through the status
+// subresource. The controllers mode (`controllers: true`, ./controllers.ts) adds
+// kube-controller-manager, kube-scheduler, kwok and the real Flux controllers.
 import { spawn, type ChildProcess } from "node:child_process";
 import {
   closeSync,
@@ -22,8 +24,9 @@ import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
-import { resolveAssets, type TestEnvAssets } from "./assets.js";
+import { resolveAssets, resolveControllerAssets, type ControllerAssets, type TestEnvAssets } from "./assets.js";
 import { ADMIN_USER, generateCerts } from "./certs.js";
+import { ControllerExitedError, startControllers, type ControllersInfo } from "./controllers.js";
 import { ContentType, kubeRequest } from "./kube.js";
 
 export interface TestEnvOptions {
@@ -37,6 +40,12 @@ export interface TestEnvOptions {
   startTimeoutMs?: number;
   /** Progress logger (default: stderr unless TSFLUX_TESTENV_QUIET=1). */
   log?: (msg: string) => void;
+  /**
+   * The controllers mode: also kube-controller-manager, kube-scheduler, kwok with one
+   * fake Node and the real Flux controllers, ready once a canary GitRepository and
+   * Kustomization are reconciled (default false; start timeout then 300s).
+   */
+  controllers?: boolean;
 }
 
 export interface TestEnvTimings {
@@ -45,6 +54,8 @@ export interface TestEnvTimings {
   etcdMs: number;
   apiServerMs: number;
   crdsMs: number;
+  /** The controllers mode's processes, kwok Node and canary (0 in the plain mode). */
+  controllersMs: number;
   totalMs: number;
 }
 
@@ -61,6 +72,8 @@ export interface TestEnv {
   /** Names of the installed CRDs. */
   crds: string[];
   timings: TestEnvTimings;
+  /** Set in the controllers mode: log dir, artifact and notification addresses, versions. */
+  controllers?: ControllersInfo;
   /** Kills kube-apiserver and etcd (whole process groups) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -197,11 +210,16 @@ function tail(file: string, lines = 40): string {
   }
 }
 
-function startProcess(dir: string, name: string, bin: string, args: string[]): ChildProcess {
+function startProcess(dir: string, name: string, bin: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
   const logFile = path.join(dir, `${name}.log`);
   const fd = openSync(logFile, "a");
   try {
-    const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: dir });
+    const child = spawn(bin, args, {
+      detached: true,
+      stdio: ["ignore", fd, fd],
+      cwd: dir,
+      env: env ? { ...process.env, ...env } : undefined,
+    });
     child.on("error", () => {}); // reported through the exit checks below
     if (child.pid) writeFileSync(path.join(dir, `${name}.pgid`), `${child.pid}\n`);
     return child;
@@ -356,23 +374,29 @@ export async function installCRDs(kc: KubeConfig, crds: CRDDoc[], deadline: numb
 /** Starts etcd + kube-apiserver, writes a kubeconfig and installs the Flux CRDs. */
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const log = opts.log ?? defaultLog;
-  const timeoutMs = opts.startTimeoutMs ?? (Number(process.env.TSFLUX_TESTENV_START_TIMEOUT) * 1000 || 120_000);
+  const timeoutMs =
+    opts.startTimeoutMs ??
+    (Number(process.env.TSFLUX_TESTENV_START_TIMEOUT) * 1000 || (opts.controllers ? 300_000 : 120_000));
   const t0 = Date.now();
   installHandlers();
   pruneStaleDirs();
 
   const assets = await resolveAssets(log);
+  const controllerAssets = opts.controllers ? await resolveControllerAssets(log) : undefined;
   const tAssets = Date.now();
 
   let lastErr: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce(assets, opts, log, t0, tAssets, Date.now() + timeoutMs);
+      return await startOnce(assets, controllerAssets, opts, log, t0, tAssets, Date.now() + timeoutMs);
     } catch (err) {
       lastErr = err;
       const msg = (err as Error).message;
       // A port grabbed by someone else between picking and binding: retry with fresh ports.
-      if (err instanceof ProcessExitedError && /address already in use/i.test(msg)) {
+      if (
+        (err instanceof ProcessExitedError || err instanceof ControllerExitedError) &&
+        /address already in use/i.test(msg)
+      ) {
         log(`port collision, retrying (attempt ${attempt})`);
         continue;
       }
@@ -384,6 +408,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
 
 async function startOnce(
   assets: TestEnvAssets,
+  controllerAssets: ControllerAssets | undefined,
   opts: TestEnvOptions,
   log: (msg: string) => void,
   t0: number,
@@ -398,13 +423,16 @@ async function startOnce(
 
   const stop = async (): Promise<void> => {
     if (r.stopped) return;
-    // Graceful first (apiserver before etcd), then SIGKILL whatever is left.
-    for (const p of [...r.procs].reverse()) {
-      if (p.exitCode !== null || p.signalCode !== null) continue;
+    // Graceful first (the controllers together, then apiserver, then etcd), then
+    // SIGKILL whatever is left.
+    const term = async (p: ChildProcess) => {
+      if (p.exitCode !== null || p.signalCode !== null) return;
       const exited = new Promise<void>((res) => p.once("exit", () => res()));
       killGroup(p.pid, "SIGTERM");
       await Promise.race([exited, sleep(5000)]);
-    }
+    };
+    await Promise.all(r.procs.slice(2).map(term));
+    for (const p of r.procs.slice(0, 2).reverse()) await term(p);
     cleanupSync(r);
   };
 
@@ -483,13 +511,40 @@ async function startOnce(
     if (crds.length > 0) await installCRDs(kc, crds, deadline);
     const tCRDs = Date.now();
 
+    let controllers: ControllersInfo | undefined;
+    if (controllerAssets) {
+      log("starting kube-controller-manager, kube-scheduler, kwok and the Flux controllers ...");
+      controllers = await startControllers({
+        dir,
+        kubeconfigPath,
+        kc,
+        certs,
+        assets: controllerAssets,
+        deadline,
+        log,
+        freePort: getFreePort,
+        start: (name, bin, args, env) => {
+          const child = startProcess(dir, name, bin, args, env);
+          r.procs.push(child);
+          return child;
+        },
+      });
+      const t = controllers.timings;
+      log(
+        `controllers ready in ${t.totalMs}ms (processes ${t.processesMs}, kwok Node ${t.nodeMs}, canary reconciled ${t.canaryMs}); ` +
+          `notification-controller v${controllers.notificationControllerVersion}; logs in ${controllers.logDir}`,
+      );
+    }
+    const tControllers = Date.now();
+
     const timings: TestEnvTimings = {
       assetsMs: tAssets - t0,
       certsMs: tCerts - tAssets,
       etcdMs: tEtcd - tCerts,
       apiServerMs: tAPI - tEtcd,
       crdsMs: tCRDs - tAPI,
-      totalMs: tCRDs - t0,
+      controllersMs: tControllers - tCRDs,
+      totalMs: tControllers - t0,
     };
     log(
       `ready in ${timings.totalMs}ms (assets ${timings.assetsMs}, certs ${timings.certsMs}, etcd ${timings.etcdMs}, ` +
@@ -503,6 +558,7 @@ async function startOnce(
       assets,
       crds: crds.map((c) => c.metadata.name),
       timings,
+      controllers,
       stop,
     };
   } catch (err) {
