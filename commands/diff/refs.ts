@@ -49,7 +49,9 @@ async function run(_args: string[], opts: Record<string, unknown>, ctx: CommandC
   if (report.failed) {
     const failed = report.units.filter((u) => u.status === "failed").map((u) => `${u.kind}/${u.namespace}/${u.name}`);
     throw new CliError(
-      `could not build ${failed.length === 1 ? failed[0] : `${failed.length} units: ${failed.join(", ")}`}`,
+      failed.length === 1
+        ? `could not build ${failed[0]}`
+        : `could not build ${failed.length} Kustomizations and HelmReleases (listed in the report)`,
       2,
     );
   }

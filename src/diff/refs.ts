@@ -4,7 +4,6 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { CliError } from "../errors.js";
 import type { KubeObj } from "../kustomize/cluster.js";
 import { createTempDir, removeTempDir } from "../kustomize/runner.js";
@@ -13,8 +12,6 @@ import { deepEqual } from "./compare.js";
 import { buildFleet, unitKey, type BuiltUnit, type FleetOptions, type UnitKind } from "./fleet.js";
 import { maskSecretPair, subjectOf } from "./kustomization.js";
 import { unifiedDiff } from "./lines.js";
-
-const run = promisify(execFile);
 
 export interface DiffRefsOptions extends Omit<FleetOptions, "root" | "path"> {
   /** A directory inside a git work tree. */
@@ -56,14 +53,15 @@ export interface RefsReport {
   failed: boolean;
 }
 
-async function git(args: string[], cwd: string): Promise<string> {
-  try {
-    return (await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === "ENOENT") throw new CliError("git not found: install git and make sure it is on PATH", 2);
-    throw new CliError((e.stderr || e.message).trim().replace(/^fatal: /, ""), 2);
-  }
+function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout.trim());
+      if ((err as NodeJS.ErrnoException).code === "ENOENT")
+        return reject(new CliError("git not found: install git and make sure it is on PATH", 2));
+      reject(new CliError((stderr || err.message).trim().replace(/^fatal: /, ""), 2));
+    });
+  });
 }
 
 /** Writes the tree of `ref` into `dir` (git archive | tar -x). */
