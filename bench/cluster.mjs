@@ -44,7 +44,18 @@ export function stopEnv() {
 }
 
 let agent;
-async function request(kc, method, p, body, contentType = "application/json") {
+// The API server closes idle keep-alive connections (the bench idles between
+// phases): a request that finds its socket gone is sent again once.
+async function request(kc, method, p, body, contentType) {
+  try {
+    return await requestOnce(kc, method, p, body, contentType);
+  } catch (err) {
+    if (err?.code !== "ECONNRESET" && err?.code !== "EPIPE") throw err;
+    return await requestOnce(kc, method, p, body, contentType);
+  }
+}
+
+async function requestOnce(kc, method, p, body, contentType = "application/json") {
   const cluster = kc.getCurrentCluster();
   const url = new URL(cluster.server + p);
   const opts = { method, headers: { Accept: "application/json" } };
