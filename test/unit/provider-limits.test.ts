@@ -6,6 +6,7 @@ import { GitHubProvider, GitLabProvider, ProviderError, type RetryOptions } from
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { GitHubServer, SECONDARY_RATE_LIMIT_MESSAGE } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
+import { recordScenario } from "../support/reliability.js";
 
 const GH_TOKEN = "ghp_limitsMAINtoken0001";
 const GH_READ_ORG = "ghp_limitsREADORGonly02";
@@ -70,7 +71,14 @@ describe("GitHub token scopes", () => {
     expect(res.headers.get("x-accepted-oauth-scopes")).toBe("repo");
   });
 
-  it("names the missing classic scope and the ones the token has", async () => {
+  it("names the missing classic scope and the ones the token has", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "token without the repo scope (403)",
+      expected: "clear failure",
+      injected: 1,
+    });
     const p = new GitHubProvider({ token: GH_READ_ORG, hostname: gh.url, retry: recorder().retry });
     const err = await failure(p.getRepository(ghRepo));
     expect(err.status).toBe(403);
@@ -80,7 +88,14 @@ describe("GitHub token scopes", () => {
     expect(err.message).not.toContain(GH_READ_ORG);
   });
 
-  it("names the missing fine-grained permission", async () => {
+  it("names the missing fine-grained permission", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "fine-grained token without administration=write (403)",
+      expected: "clear failure",
+      injected: 1,
+    });
     const p = new GitHubProvider({ token: GH_FINE, hostname: gh.url, retry: recorder().retry });
     const repo = (await p.getRepository(ghRepo))!;
     expect(repo.fullPath).toBe("acme/limits");
@@ -91,7 +106,14 @@ describe("GitHub token scopes", () => {
     expect(titled(gh.repo("acme", "limits")!.keys, "flux-1")).toHaveLength(0);
   });
 
-  it("says the token needs SAML SSO authorization, with GitHub's link", async () => {
+  it("says the token needs SAML SSO authorization, with GitHub's link", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "SAML SSO required (403 X-GitHub-SSO)",
+      expected: "clear failure",
+      injected: 1,
+    });
     const p = new GitHubProvider({ token: GH_SSO, hostname: gh.url, retry: recorder().retry });
     const err = await failure(p.getRepository({ owner: "sso", name: "locked", personal: false }));
     expect(err.status).toBe(403);
@@ -118,7 +140,14 @@ async function mainRepo() {
 }
 
 describe("GitHub rate limits", () => {
-  it("waits out a secondary rate limit (403 with Retry-After) as told, then succeeds", async () => {
+  it("waits out a secondary rate limit (403 with Retry-After) as told, then succeeds", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "secondary rate limit 403 Retry-After 3s ×2",
+      expected: "waited, succeeded",
+      injected: 2,
+    });
     const { waits, retry } = recorder();
     const p = new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry });
     gh.secondaryRateLimit(2, 3);
@@ -126,7 +155,14 @@ describe("GitHub rate limits", () => {
     expect(waits).toEqual([3000, 3000]);
   });
 
-  it("waits out a 429 with Retry-After on a write, and the write happens once", async () => {
+  it("waits out a 429 with Retry-After on a write, and the write happens once", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "429 Retry-After 2s on a deploy key write",
+      expected: "waited, succeeded",
+      injected: 1,
+    });
     const { waits, retry } = recorder();
     const repo = await mainRepo();
     gh.secondaryRateLimit(1, 2, 429, { method: "POST", path: /\/keys$/ });
@@ -136,7 +172,14 @@ describe("GitHub rate limits", () => {
     expect(titled(gh.repo("acme", "limits")!.keys, "flux-2")).toHaveLength(1);
   });
 
-  it("waits until the primary limit resets", async () => {
+  it("waits until the primary limit resets", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "primary rate limit (x-ratelimit-reset in 5s)",
+      expected: "waited, succeeded",
+      injected: 1,
+    });
     const { waits, retry } = recorder();
     gh.primaryRateLimit(1, 5);
     expect(await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry }).currentUser()).toBe("octocat");
@@ -146,7 +189,14 @@ describe("GitHub rate limits", () => {
     expect(waits[0]).toBeLessThanOrEqual(6000);
   });
 
-  it("does not wait longer than allowed: fails at once and says when to try again", async () => {
+  it("does not wait longer than allowed: fails at once and says when to try again", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "secondary rate limit Retry-After 3600s",
+      expected: "clear failure",
+      injected: 1,
+    });
     const { waits, retry } = recorder({ maxWaitMs: 10_000 });
     const before = gh.http.requests.length;
     gh.secondaryRateLimit(1, 3600);
@@ -159,7 +209,14 @@ describe("GitHub rate limits", () => {
     );
   });
 
-  it("gives up after the bounded number of attempts", async () => {
+  it("gives up after the bounded number of attempts", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitHub API",
+      server: "GitHub contract server",
+      fault: "429 Retry-After 1s beyond the retry budget",
+      expected: "clear failure",
+      injected: 3,
+    });
     const { waits, retry } = recorder({ attempts: 3 });
     gh.secondaryRateLimit(5, 1, 429);
     const err = await failure(new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry }).currentUser());
@@ -188,7 +245,14 @@ describe("GitLab token scopes", () => {
     );
   });
 
-  it("reads with read_api, and a write names the missing api scope", async () => {
+  it("reads with read_api, and a write names the missing api scope", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitLab API",
+      server: "GitLab contract server",
+      fault: "token with read_api only, on a write (403 insufficient_scope)",
+      expected: "clear failure",
+      injected: 1,
+    });
     const p = new GitLabProvider({ token: GL_READ, hostname: gl.url, retry: recorder().retry });
     const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
     expect(repo.fullPath).toBe("fleet/limits");
@@ -203,7 +267,14 @@ describe("GitLab token scopes", () => {
 });
 
 describe("GitLab rate limits", () => {
-  it("waits out a 429 with Retry-After, once per throttled answer", async () => {
+  it("waits out a 429 with Retry-After, once per throttled answer", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitLab API",
+      server: "GitLab contract server",
+      fault: "429 Retry-After 2s ×2",
+      expected: "waited, succeeded",
+      injected: 2,
+    });
     const { waits, retry } = recorder();
     const before = gl.http.requests.length;
     gl.rateLimit(2, 2);
@@ -214,7 +285,14 @@ describe("GitLab rate limits", () => {
     expect(gl.http.requests.length - before).toBe(3);
   });
 
-  it("a throttled write happens once", async () => {
+  it("a throttled write happens once", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitLab API",
+      server: "GitLab contract server",
+      fault: "429 Retry-After 1s on a deploy key write",
+      expected: "waited, succeeded",
+      injected: 1,
+    });
     const { waits, retry } = recorder();
     const p = new GitLabProvider({ token: GL_TOKEN, hostname: gl.url, retry });
     const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
@@ -224,7 +302,14 @@ describe("GitLab rate limits", () => {
     expect(titled(gl.project("fleet/limits")!.keys, "flux-5")).toHaveLength(1);
   });
 
-  it("fails at once with the wait when it is longer than allowed", async () => {
+  it("fails at once with the wait when it is longer than allowed", async (ctx) => {
+    recordScenario(ctx, {
+      family: "GitLab API",
+      server: "GitLab contract server",
+      fault: "429 Retry-After 600s",
+      expected: "clear failure",
+      injected: 1,
+    });
     const { waits, retry } = recorder({ maxWaitMs: 30_000 });
     gl.rateLimit(1, 600);
     const err = await failure(new GitLabProvider({ token: GL_TOKEN, hostname: gl.url, retry }).currentUser());
