@@ -144,6 +144,7 @@ describe("flux --version", () => {
       code: 0,
       stdout: expect.stringMatching(/^flux version 2\.9\.\d+\+tsflux\.[\d.]+\n$/),
       stderr: "",
+      output: res.stdout,
     });
   });
 });
