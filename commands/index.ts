@@ -1,34 +1,38 @@
-// Every top-level verb of the flux command tree, in upstream's order of help.
+// The flux command tree: every top-level verb, in upstream's order of help. The CLI
+// toolkit (src/cli) builds the program from this list; it never imports commands/.
 import type { Command } from "commander";
-import { register as bootstrap } from "./bootstrap.js";
-import { register as build } from "./build.js";
-import { register as check } from "./check.js";
-import { register as completion } from "./completion.js";
-import { register as create } from "./create.js";
-import { register as del } from "./delete.js";
-import { register as diff } from "./diff.js";
-import { register as envsubst } from "./envsubst.js";
-import { register as events } from "./events.js";
-import { register as exportCmd } from "./export.js";
-import { register as get } from "./get.js";
-import { register as install } from "./install.js";
-import { register as list } from "./list.js";
-import { register as logs } from "./logs.js";
-import { register as pull } from "./pull.js";
-import { register as push } from "./push.js";
-import { register as reconcile } from "./reconcile.js";
-import { register as resume } from "./resume.js";
-import { register as suspend } from "./suspend.js";
-import { register as tag } from "./tag.js";
-import { register as trace } from "./trace.js";
-import { register as tree } from "./tree.js";
-import { register as uninstall } from "./uninstall.js";
-import { register as version } from "./version.js";
+import type { IO } from "../src/deps.js";
+import { runProgram } from "../src/cli/main.js";
+import { buildProgram as build, type CommandTree } from "../src/cli/program.js";
+import { register as bootstrap } from "./bootstrap/index.js";
+import { register as build_ } from "./build/index.js";
+import { register as check } from "./check/index.js";
+import { register as completion } from "./completion/index.js";
+import { register as create } from "./create/index.js";
+import { register as del } from "./delete/index.js";
+import { register as diff } from "./diff/index.js";
+import { register as envsubst } from "./envsubst/index.js";
+import { register as events } from "./events/index.js";
+import { register as exportCmd } from "./export/index.js";
+import { register as get } from "./get/index.js";
+import { register as install } from "./install/index.js";
+import { register as list } from "./list/index.js";
+import { register as logs } from "./logs/index.js";
+import { register as pull } from "./pull/index.js";
+import { register as push } from "./push/index.js";
+import { register as reconcile } from "./reconcile/index.js";
+import { register as resume } from "./resume/index.js";
+import { register as suspend } from "./suspend/index.js";
+import { register as tag } from "./tag/index.js";
+import { register as trace } from "./trace/index.js";
+import { register as tree } from "./tree/index.js";
+import { register as uninstall } from "./uninstall/index.js";
+import { register as version } from "./version/index.js";
 
 /** Top-level verbs by name: registering only the one a command line uses keeps start-up fast. */
-export const verbs: ReadonlyArray<readonly [string, (program: Command) => void]> = [
+export const commandTree: CommandTree = [
   ["bootstrap", bootstrap],
-  ["build", build],
+  ["build", build_],
   ["check", check],
   ["completion", completion],
   ["create", create],
@@ -53,8 +57,12 @@ export const verbs: ReadonlyArray<readonly [string, (program: Command) => void]>
   ["version", version],
 ];
 
-export function registerAll(program: Command, only?: string): void {
-  for (const [name, register] of verbs) {
-    if (only === undefined || name === only) register(program);
-  }
+/** The flux program (the whole tree, or only the verb `argv` names). */
+export function buildProgram(io?: IO, argv?: string[]): Command {
+  return build(commandTree, io, argv);
+}
+
+/** Runs flux with the given arguments and streams; returns the exit code. */
+export function main(argv: string[] = process.argv.slice(2), io?: IO): Promise<number> {
+  return runProgram(commandTree, argv, io);
 }

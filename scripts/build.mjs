@@ -90,7 +90,7 @@ await build({
   ...common,
   packages: undefined,
   external: externalsExcept(["commander"]),
-  entryPoints: { entry: "src/cli/entry.ts" },
+  entryPoints: { entry: "commands/entry.ts" },
   outdir: "dist/cli",
   chunkNames: "chunks/[name]-[hash]",
   plugins: [builtins],

@@ -13,7 +13,7 @@ try {
   await build({
     stdin: {
       contents:
-        'export { buildProgram } from "./src/cli/program.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
+        'export { buildProgram } from "./commands/index.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
       resolveDir: process.cwd(),
       loader: "ts",
     },

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
+import { bind } from "../../src/cli/action.js";
 import { boolFlag } from "../../src/cli/flags.js";
-import { ignorePathsFlag } from "../../src/oci/flags.js";
+import { ignorePathsFlag } from "../shared/oci-flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -30,5 +30,13 @@ Examples:
   );
   ignorePathsFlag(cmd);
   boolFlag(cmd, "--resolve-symlinks", "resolve symlinks by copying their targets into the artifact");
-  lazyAction(cmd, async () => (await import("../../src/oci/run.js")).runBuildArtifact);
+  bind(cmd, {
+    options: (inv) => ({
+      path: inv.str("path"),
+      output: inv.str("output"),
+      ignorePaths: inv.listOpt("ignorePaths"),
+      resolveSymlinks: inv.bool("resolveSymlinks"),
+    }),
+    engine: async () => (await import("../../src/oci/run.js")).runBuildArtifact,
+  });
 }

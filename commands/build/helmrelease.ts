@@ -1,8 +1,8 @@
 // `flux build helmrelease NAME --path DIR` (beyond upstream): renders a HelmRelease
 // from the manifests in files with the real helm, offline.
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import { bind } from "../../src/cli/action.js";
+import type { Deps } from "../../src/deps.js";
 import { arrayFlag, enumFlag } from "../../src/cli/flags.js";
 import type { BuildHelmReleaseOptions } from "../../src/helm/build.js";
 
@@ -16,7 +16,7 @@ interface Flags {
 export async function helmReleaseOptions(
   args: string[],
   flags: Pick<Flags, "path" | "localSources">,
-  ctx: CommandContext,
+  ctx: Deps,
   exitCode = 1,
 ): Promise<BuildHelmReleaseOptions> {
   const { CliError } = await import("../../src/errors.js");
@@ -41,7 +41,7 @@ export async function helmReleaseOptions(
   };
 }
 
-async function run(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
   const flags = opts as Flags;
   const options = await helmReleaseOptions(args, flags, ctx);
   const { buildHelmRelease } = await import("../../src/helm/build.js");
@@ -89,5 +89,8 @@ Examples:
     "Comma-separated list of repositories in format: Kind/namespace/name=path",
   );
   enumFlag(cmd, "-o, --output <string>", "the format of the output", ["yaml", "json"], "yaml");
-  lazyAction(cmd, async () => run);
+  bind(cmd, {
+    options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
+    engine: async () => (o, deps) => run(o.args, o.flags, deps),
+  });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
+import { bind } from "../../src/cli/action.js";
 import { boolFlag, sliceFlag } from "../../src/cli/flags.js";
-import { localBuildFlags } from "../../src/kustomize/flags.js";
+import { buildFlags, localBuildFlags } from "../shared/kustomize-flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -48,5 +48,10 @@ Examples:
   boolFlag(cmd, "--dry-run", "Dry run mode.");
   localBuildFlags(cmd, "build");
   boolFlag(cmd, "--in-memory-build", "Use in-memory filesystem during build.");
-  lazyAction(cmd, async () => (await import("../../src/kustomize/build-cmd.js")).runBuildKustomization);
+  bind(cmd, {
+    options: (inv) => ({
+      ...buildFlags(inv),
+    }),
+    engine: async () => (await import("../../src/kustomize/build-cmd.js")).runBuildKustomization,
+  });
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
-import { credsFlags, ignorePathsFlag, insecureFlag } from "../../src/oci/flags.js";
+import { bind } from "../../src/cli/action.js";
+import { credsFlags, ignorePathsFlag, insecureFlag, registryOptions } from "../shared/oci-flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -22,5 +22,13 @@ flux diff artifact oci://ghcr.io/stefanprodan/manifests:podinfo:6.2.0 --path=./k
   credsFlags(cmd);
   ignorePathsFlag(cmd);
   insecureFlag(cmd, "allows the remote artifact to be pulled without TLS");
-  lazyAction(cmd, async () => (await import("../../src/oci/run.js")).runDiffArtifact);
+  bind(cmd, {
+    options: (inv) => ({
+      ...registryOptions(inv),
+      url: inv.args[0],
+      path: inv.str("path"),
+      ignorePaths: inv.listOpt("ignorePaths"),
+    }),
+    engine: async () => (await import("../../src/oci/run.js")).runDiffArtifact,
+  });
 }

@@ -2,8 +2,8 @@
 // from files with the real helm and diffs it against the cluster by server-side
 // dry-run. Exit 0 no change, 1 changes, 2 error (as diff kustomization).
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import { bind } from "../../src/cli/action.js";
+import type { Deps } from "../../src/deps.js";
 import { arrayFlag, boolFlag, enumFlag } from "../../src/cli/flags.js";
 import { helmReleaseOptions } from "../build/helmrelease.js";
 
@@ -14,7 +14,7 @@ interface Flags {
   progressBar?: boolean;
 }
 
-async function run(args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
   const flags = opts as Flags;
   const { CliError, errorMessage } = await import("../../src/errors.js");
   const { colorEnabled } = await import("../../src/output/logger.js");
@@ -107,5 +107,8 @@ Examples:
     "Comma-separated list of repositories in format: Kind/namespace/name=path",
   );
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
-  lazyAction(cmd, async () => run);
+  bind(cmd, {
+    options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
+    engine: async () => (o, deps) => run(o.args, o.flags, deps),
+  });
 }

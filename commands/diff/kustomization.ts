@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
+import { bind } from "../../src/cli/action.js";
 import { boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
-import { localBuildFlags } from "../../src/kustomize/flags.js";
+import { buildFlags, localBuildFlags } from "../shared/kustomize-flags.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -32,5 +32,12 @@ Examples:
   sliceFlag(cmd, "--ignore-paths <strings>", "set paths to ignore in .gitignore format");
   localBuildFlags(cmd, "diff");
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
-  lazyAction(cmd, async () => (await import("../../src/diff/diff-cmd.js")).runDiffKustomization);
+  bind(cmd, {
+    options: (inv) => ({
+      ...buildFlags(inv),
+      progressBar: inv.value("progressBar") !== false,
+      output: inv.opt("output") ?? "human",
+    }),
+    engine: async () => (await import("../../src/diff/diff-cmd.js")).runDiffKustomization,
+  });
 }

@@ -2,8 +2,8 @@
 // Flux Kustomization and HelmRelease under DIR at two git refs, without a cluster,
 // and prints the object-level difference. Exit 0 no change, 1 changes, 2 error.
 import type { Command } from "commander";
-import { lazyAction } from "../../src/cli/action.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import { bind } from "../../src/cli/action.js";
+import type { Deps } from "../../src/deps.js";
 import { arrayFlag, enumFlag } from "../../src/cli/flags.js";
 
 interface Flags {
@@ -14,7 +14,7 @@ interface Flags {
   output?: "human" | "json" | "markdown";
 }
 
-async function run(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+async function run(_args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
   const flags = opts as Flags;
   const { CliError, errorMessage } = await import("../../src/errors.js");
   const { colorEnabled } = await import("../../src/output/logger.js");
@@ -95,5 +95,8 @@ Examples:
     "Comma-separated list of sources outside the repository in format: Kind/namespace/name=path",
   );
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
-  lazyAction(cmd, async () => run);
+  bind(cmd, {
+    options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
+    engine: async () => (o, deps) => run(o.args, o.flags, deps),
+  });
 }

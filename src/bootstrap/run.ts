@@ -5,7 +5,8 @@ import { rmSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
+import type { DistributionOptions } from "../install/run.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
 import type { KubeObject } from "../kube/rest.js";
@@ -19,13 +20,53 @@ import {
   type SshKeyAlgorithm,
 } from "./engine.js";
 
-type Opts = Record<string, unknown>;
+/** The flags every `flux bootstrap` command shares, as the command line gives them. */
+export interface BootstrapCommonOptions extends DistributionOptions {
+  branch: string;
+  path: string;
+  interval: string;
+  secretName: string;
+  recurseSubmodules: boolean;
+  authorName: string;
+  authorEmail: string;
+  commitMessageAppendix: string;
+  caFile: string;
+  privateKeyFile: string;
+  password: string;
+  sshKeyAlgorithm: string;
+  sshEcdsaCurve: string;
+  sshRsaBits: number;
+  tokenAuth: boolean;
+}
 
-const str = (v: unknown, d = ""): string => (v === undefined || v === null ? d : String(v));
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+export interface BootstrapGitOptions extends BootstrapCommonOptions {
+  url: string;
+  username: string;
+  silent: boolean;
+  allowInsecureHttp: boolean;
+}
+
+/** bootstrap github|gitlab: the repository on the provider and how to reach it. */
+export interface BootstrapProviderOptions extends BootstrapCommonOptions {
+  owner: string;
+  repository: string;
+  personal: boolean;
+  private: boolean;
+  visibility: string;
+  hostname: string;
+  sshHostname: string;
+  reconcile: boolean;
+  readWriteKey: boolean;
+  team: string[];
+  pr: boolean;
+  prBranch: string;
+  wait: boolean;
+  /** GitLab only. */
+  deployTokenAuth: boolean;
+}
 
 /** Reads a secret from the terminal without echo. */
-export async function promptSecret(ctx: CommandContext, label: string): Promise<string> {
+export async function promptSecret(ctx: Deps, label: string): Promise<string> {
   const stdin = ctx.io.stdin as NodeJS.ReadStream;
   if (!stdin.isTTY) throw new CliError(`${label.replace(/: $/, "")}: no terminal to prompt on`);
   ctx.io.stderr.write(label);
@@ -61,7 +102,7 @@ export async function promptSecret(ctx: CommandContext, label: string): Promise<
 }
 
 async function token(
-  ctx: CommandContext,
+  ctx: Deps,
   envName: string,
   provider: string,
   env: NodeJS.ProcessEnv = process.env,
@@ -76,7 +117,7 @@ async function token(
 }
 
 /** Flags shared by all three commands, turned into engine options (without URLs and secrets). */
-async function commonOptions(opts: Opts, ctx: CommandContext) {
+async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
   const { installRequestFrom } = await import("../install/run.js");
   const namespace = ctx.globals.namespace;
   const install = await installRequestFrom(opts, ctx, namespace);
@@ -85,19 +126,19 @@ async function commonOptions(opts: Opts, ctx: CommandContext) {
   }
   const { goDuration } = await import("../manifests/common.js");
   const { generateInstallManifests } = await import("../install/run.js");
-  const manifestsPath = opts.manifests ? str(opts.manifests) : undefined;
+  const manifestsPath = opts.manifests || undefined;
   return {
     install,
     renderComponents: () => generateInstallManifests(install, { manifestsPath }),
     base: {
       namespace,
-      branch: str(opts.branch, "main"),
-      targetPath: str(opts.path),
-      interval: goDuration(str(opts.interval, "1m0s")),
-      secretName: str(opts.secretName, "flux-system"),
-      recurseSubmodules: Boolean(opts.recurseSubmodules),
-      author: { name: str(opts.authorName, "Flux"), email: str(opts.authorEmail) },
-      commitMessageAppendix: str(opts.commitMessageAppendix) || undefined,
+      branch: opts.branch,
+      targetPath: opts.path,
+      interval: goDuration(opts.interval),
+      secretName: opts.secretName,
+      recurseSubmodules: opts.recurseSubmodules,
+      author: { name: opts.authorName, email: opts.authorEmail },
+      commitMessageAppendix: opts.commitMessageAppendix || undefined,
       components: {
         version: install.version,
         components: install.components,
@@ -111,14 +152,14 @@ async function commonOptions(opts: Opts, ctx: CommandContext) {
   };
 }
 
-function sshSpec(opts: Opts, hostPort: string, privateKey?: string): SourceSecretSpec {
+function sshSpec(opts: BootstrapCommonOptions, hostPort: string, privateKey?: string): SourceSecretSpec {
   return {
     type: "ssh",
-    algorithm: str(opts.sshKeyAlgorithm, "ecdsa") as SshKeyAlgorithm,
-    rsaBits: Number(opts.sshRsaBits ?? 2048),
-    ecdsaCurve: str(opts.sshEcdsaCurve, "p384") as EcdsaCurve,
+    algorithm: opts.sshKeyAlgorithm as SshKeyAlgorithm,
+    rsaBits: opts.sshRsaBits,
+    ecdsaCurve: opts.sshEcdsaCurve as EcdsaCurve,
     privateKey,
-    password: str(opts.password) || undefined,
+    password: opts.password || undefined,
     sshHostPort: hostPort,
   };
 }
@@ -171,17 +212,17 @@ export function sshUrl(url: string): string {
   return `ssh://${m[1] ?? ""}${m[2]}${rest}`;
 }
 
-export async function runBootstrapGit(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+export async function runBootstrapGit(opts: BootstrapGitOptions, ctx: Deps): Promise<void> {
   await bootstrapGit(opts, ctx);
 }
 
 /** bootstrap git with optional dependency overrides (tests, library users). */
 export async function bootstrapGit(
-  opts: Opts,
-  ctx: CommandContext,
+  opts: BootstrapGitOptions,
+  ctx: Deps,
   overrides: Partial<BootstrapDeps> = {},
 ): Promise<void> {
-  const url = str(opts.url);
+  const url = opts.url;
   if (!url) throw new CliError('required flag(s) "url" not set');
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) {
     // It would end up in gotk-sync.yaml, in Git: credentials go in flags, the secret holds them.
@@ -195,18 +236,18 @@ export async function bootstrapGit(
     throw new CliError("scheme http is insecure, pass --allow-insecure-http=true to allow it");
   }
   const c = await commonOptions(opts, ctx);
-  const username = str(opts.username, "git");
-  const password = str(opts.password);
+  const username = opts.username;
+  const password = opts.password;
   let privateKey: string | undefined;
   if (opts.privateKeyFile) {
     try {
-      privateKey = await readFile(str(opts.privateKeyFile), "utf8");
+      privateKey = await readFile(opts.privateKeyFile, "utf8");
     } catch {
-      throw new CliError(`unable to read private key file ${str(opts.privateKeyFile)}`);
+      throw new CliError(`unable to read private key file ${opts.privateKeyFile}`);
     }
   }
-  const ca = opts.caFile ? await readFile(str(opts.caFile), "utf8").catch(() => undefined) : undefined;
-  if (opts.caFile && ca === undefined) throw new CliError(`unable to read TLS CA file ${str(opts.caFile)}`);
+  const ca = opts.caFile ? await readFile(opts.caFile, "utf8").catch(() => undefined) : undefined;
+  if (opts.caFile && ca === undefined) throw new CliError(`unable to read TLS CA file ${opts.caFile}`);
   const dir = await workDir();
   const git = createGitClient({
     url,
@@ -226,7 +267,7 @@ export async function bootstrapGit(
   const { createKubeClient } = await import("../kube/client.js");
   const kube = await createKubeClient(ctx.globals);
   const tools = await keyTools();
-  const silent = Boolean(opts.silent);
+  const silent = opts.silent;
   const deps: BootstrapDeps = {
     git,
     kube,
@@ -257,22 +298,22 @@ export interface ProviderSetup {
   token: string;
 }
 
-function visibilityOf(opts: Opts, allowed: readonly string[]): Visibility {
-  let v = str(opts.visibility, "private");
+function visibilityOf(opts: BootstrapProviderOptions, allowed: readonly string[]): Visibility {
+  let v = opts.visibility;
   if (!allowed.includes(v)) throw new CliError(`unsupported visibility '${v}', must be one of: ${allowed.join(", ")}`);
-  if (opts.private === false && v === "private") v = "public";
+  if (!opts.private && v === "private") v = "public";
   return v as Visibility;
 }
 
 /** bootstrap github/gitlab with a provider client and optional dependency overrides (tests, library users). */
 export async function bootstrapWithProvider(
-  opts: Opts,
-  ctx: CommandContext,
+  opts: BootstrapProviderOptions,
+  ctx: Deps,
   setup: ProviderSetup,
   overrides: Partial<BootstrapDeps> = {},
 ): Promise<void> {
-  const owner = str(opts.owner);
-  const repository = str(opts.repository);
+  const owner = opts.owner;
+  const repository = opts.repository;
   const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
   if (missing.length) throw new CliError(`required flag(s) ${missing.join(", ")} not set`);
   const c = await commonOptions(opts, ctx);
@@ -287,13 +328,13 @@ export async function bootstrapWithProvider(
   } = await import("./provider.js");
   const { GITHUB_PERMISSIONS } = await import("../providers/github.js");
   const teams = parseTeams(
-    list(opts.team),
+    opts.team,
     setup.kind === "github" ? GITHUB_PERMISSIONS : ["pull", "push", "maintain", "admin"],
   );
   const visibility = visibilityOf(opts, ["public", "private", "internal"]);
   const repo = await reconcileRepository(
     setup.provider,
-    { owner, repository, personal: Boolean(opts.personal), visibility, teams, reconcile: Boolean(opts.reconcile) },
+    { owner, repository, personal: opts.personal, visibility, teams, reconcile: opts.reconcile },
     ctx.logger,
   );
   const naming = {
@@ -301,7 +342,7 @@ export async function bootstrapWithProvider(
     branch: c.base.branch,
     secretName: c.base.secretName,
     targetPath: c.base.targetPath,
-    readWrite: Boolean(opts.readWriteKey),
+    readWrite: opts.readWriteKey,
   };
   let source: SourceSecretSpec;
   let syncUrl: string;
@@ -313,7 +354,7 @@ export async function bootstrapWithProvider(
     syncUrl = repo.httpUrl;
     source = { type: "https", username: "git", password: setup.token };
   } else {
-    syncUrl = sshSyncUrl(setup.provider, repo, str(opts.sshHostname) || undefined);
+    syncUrl = sshSyncUrl(setup.provider, repo, opts.sshHostname || undefined);
     source = sshSpec(opts, sshHostPort(syncUrl));
     registerDeployKey = deployKeyRegistrar(setup.provider, repo, naming, ctx.logger);
   }
@@ -327,12 +368,12 @@ export async function bootstrapWithProvider(
   });
   const { createKubeClient } = await import("../kube/client.js");
   const kube = await createKubeClient(ctx.globals);
-  const prBranch = str(opts.prBranch) || `flux-bootstrap-${c.base.namespace}`;
+  const prBranch = opts.prBranch || `flux-bootstrap-${c.base.namespace}`;
   const options: BootstrapOptions = {
     ...c.base,
     syncUrl,
     source,
-    pullRequest: opts.pr ? { branch: prBranch, wait: opts.wait !== false } : undefined,
+    pullRequest: opts.pr ? { branch: prBranch, wait: opts.wait } : undefined,
   };
   const deps: BootstrapDeps = {
     git,
@@ -356,19 +397,19 @@ export async function bootstrapWithProvider(
   );
 }
 
-export async function runBootstrapGitHub(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+export async function runBootstrapGitHub(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
   const { GitHubProvider } = await import("../providers/github.js");
-  const provider = new GitHubProvider({ token: t, hostname: str(opts.hostname, "github.com") });
+  const provider = new GitHubProvider({ token: t, hostname: opts.hostname });
   await bootstrapWithProvider(opts, ctx, { kind: "github", provider, token: t });
 }
 
-export async function runBootstrapGitLab(_args: string[], opts: Opts, ctx: CommandContext): Promise<void> {
+export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   const t = await token(ctx, "GITLAB_TOKEN", "GitLab");
   if (opts.tokenAuth && opts.deployTokenAuth)
     throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
   const { GitLabProvider } = await import("../providers/gitlab.js");
-  const provider = new GitLabProvider({ token: t, hostname: str(opts.hostname, "gitlab.com") });
+  const provider = new GitLabProvider({ token: t, hostname: opts.hostname });
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
 }
 

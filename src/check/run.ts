@@ -1,7 +1,7 @@
 // `flux check [--pre]`: the API server version against Flux's supported range, then
 // (without --pre) the installed distribution, the controllers' Deployments (kstatus,
 // like upstream's status checker) and the Flux CRDs with their stored versions.
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
 import type { Logger } from "../output/logger.js";
@@ -165,23 +165,30 @@ async function crdsCheck(kube: KubeClient, logger: Logger): Promise<boolean> {
   return ok;
 }
 
-export async function runCheck(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+/** `flux check` as the command line gives it. */
+export interface CheckCommandOptions {
+  pre: boolean;
+  /** --poll-interval as given (Go duration). */
+  pollInterval: string;
+}
+
+export async function runCheck(options: CheckCommandOptions, deps: Deps): Promise<void> {
   const { createKubeClient } = await import("../kube/client.js");
   const { parseDuration } = await import("../util/duration.js");
   let kube: KubeClient;
   try {
-    kube = await createKubeClient(ctx.globals);
+    kube = await createKubeClient(deps.globals);
   } catch (err) {
     throw new CliError(`Kubernetes client initialization failed: ${(err as Error).message}`);
   }
   const ok = await check(
     {
-      pre: Boolean(opts.pre),
+      pre: options.pre,
       namespace: kube.namespace,
-      pollIntervalMs: parseDuration(String(opts.pollInterval ?? "5s")),
-      timeoutMs: ctx.globals.timeoutMs,
+      pollIntervalMs: parseDuration(options.pollInterval),
+      timeoutMs: deps.globals.timeoutMs,
     },
-    { kube, logger: ctx.logger },
+    { kube, logger: deps.logger },
   );
   // The failure lines are already printed; exit 1 without another message.
   if (!ok) throw new CliError("", 1);

@@ -1,34 +1,84 @@
-// Binds a commander command to a run function that is loaded only when the command
-// runs, so start-up never pays for the engine (or @kubernetes/client-node).
+// Binds a commander command to an engine entry: the command's mapper turns the parsed
+// flags into the engine's typed options, and the engine module is imported only when
+// the command runs, so start-up never pays for it (or for @kubernetes/client-node).
 import type { Command } from "commander";
-import { NotBuiltError } from "../errors.js";
-import { contextFrom, processIO, type CommandContext, type IO } from "./context.js";
+import type { Deps, Engine, GlobalOptions, IO } from "../deps.js";
+import { depsFrom, globalsFrom, processIO, rootOf } from "./context.js";
 
-export type Run = (args: string[], opts: Record<string, unknown>, ctx: CommandContext) => Promise<void>;
+/** What a command's mapper reads: positional arguments and flag values (its own and its parents'). */
+export class Invocation {
+  readonly args: string[];
+  readonly globals: GlobalOptions;
+  private readonly values: Record<string, unknown>;
 
-/**
- * `optionsOf` turns the parsed command into the run's options (default: its own
- * flags); it may adjust the context, e.g. take over a global flag.
- */
-export function lazyAction(
-  cmd: Command,
-  load: () => Promise<Run>,
-  optionsOf: (self: Command, ctx: CommandContext) => Record<string, unknown> = (self) => self.opts(),
-): Command {
-  return cmd.action(async (...params: unknown[]) => {
-    const self = params[params.length - 1] as Command;
-    const ctx = contextFrom(self, ioOf(self));
-    const opts = optionsOf(self, ctx);
-    const run = await load();
-    await run(self.args, opts, ctx);
-  });
+  constructor(readonly command: Command) {
+    this.args = command.args;
+    // A command's own flag wins over a parent's flag of the same name.
+    this.values = { ...command.optsWithGlobals(), ...command.opts() };
+    this.globals = globalsFrom(command);
+  }
+
+  /** The raw value of a flag (camelCase name, as commander stores it). */
+  value(name: string): unknown {
+    return this.values[name];
+  }
+
+  /** A string flag; "" when unset. */
+  str(name: string): string {
+    const v = this.values[name];
+    return typeof v === "string" ? v : "";
+  }
+
+  /** A string flag; undefined when unset (for flags whose presence matters). */
+  opt(name: string): string | undefined {
+    const v = this.values[name];
+    return typeof v === "string" ? v : undefined;
+  }
+
+  /** A string slice/array flag; [] when unset. */
+  list(name: string): string[] {
+    const v = this.values[name];
+    return Array.isArray(v) ? (v as string[]) : [];
+  }
+
+  /** A string slice/array flag; undefined when unset. */
+  listOpt(name: string): string[] | undefined {
+    const v = this.values[name];
+    return Array.isArray(v) ? (v as string[]) : undefined;
+  }
+
+  /** A boolean flag. */
+  bool(name: string): boolean {
+    return this.values[name] === true;
+  }
+
+  /** True when the flag was given on the command line (not a default). */
+  given(name: string): boolean {
+    return this.command.getOptionValueSourceWithGlobals(name) === "cli";
+  }
 }
 
-/** For commands whose engine has not been built yet: a clear error, exit 1. */
-export function notBuilt(cmd: Command): Command {
-  return cmd.action((...params: unknown[]) => {
+export interface Binding<O> {
+  /** Flags to typed options; pure, so it is tested without running the engine. */
+  options: (inv: Invocation) => O;
+  /** Loads the engine entry (a dynamic import: the engine is a separate chunk). */
+  engine: () => Promise<Engine<O>>;
+}
+
+/** Runs a command's engine with the options its mapper builds from the parsed flags. */
+export function bind<O>(cmd: Command, binding: Binding<O>): Command {
+  return cmd.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    throw new NotBuiltError(commandPath(self));
+    const options = binding.options(new Invocation(self));
+    const root = rootOf(self);
+    const capture = captured.get(root);
+    if (capture) {
+      capture(commandPath(self), options);
+      return;
+    }
+    const deps: Deps = depsFrom(self, ioOf(self));
+    const run = await binding.engine();
+    await run(options, deps);
   });
 }
 
@@ -41,14 +91,19 @@ export function commandPath(cmd: Command): string {
 // The streams a program was built with; commands find them through their root so
 // tests can run the whole CLI in-process and capture its output.
 const programIO = new WeakMap<Command, IO>();
+// Programs whose commands hand their options to a test instead of running the engine.
+const captured = new WeakMap<Command, (path: string, options: unknown) => void>();
 
 export function setCommandIO(program: Command, io: IO): void {
   programIO.set(program, io);
 }
 
+/** Makes every bound command of `program` report its options instead of running its engine. */
+export function captureOptions(program: Command, sink: (path: string, options: unknown) => void): void {
+  captured.set(program, sink);
+}
+
 /** The streams of the program a command belongs to (process streams by default). */
 export function ioOf(cmd: Command): IO {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  return programIO.get(root) ?? processIO();
+  return programIO.get(rootOf(cmd)) ?? processIO();
 }

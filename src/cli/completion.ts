@@ -1,8 +1,8 @@
 // Shell completion. The scripts call back into `flux __complete <words...>`, which
 // walks the same commander tree the CLI runs, so completions never go stale.
 import type { Command } from "commander";
-import type { CommandContext } from "./context.js";
-import type { Run } from "./action.js";
+import type { Deps } from "../deps.js";
+import { buildProgram, type CommandTree } from "./program.js";
 
 const SCRIPTS: Record<string, string> = {
   bash: `# bash completion for flux                                -*- shell-script -*-
@@ -51,10 +51,12 @@ export function completionScript(shell: string): string {
   return script;
 }
 
-export function runCompletion(shell: string): Run {
-  return async (_args, _opts, ctx: CommandContext) => {
-    ctx.io.stdout.write(completionScript(shell));
-  };
+export interface CompletionOptions {
+  shell: string;
+}
+
+export async function runCompletion(options: CompletionOptions, deps: Deps): Promise<void> {
+  deps.io.stdout.write(completionScript(options.shell));
 }
 
 function flagNames(cmd: Command): string[] {
@@ -87,8 +89,14 @@ export function completeWords(program: Command, words: string[]): string[] {
     .sort();
 }
 
-export const runComplete: Run = async (args, _opts, ctx) => {
-  const { buildProgram } = await import("./program.js");
-  const words = args.length === 0 ? [""] : args;
-  for (const c of completeWords(buildProgram(), words)) ctx.io.stdout.write(c + "\n");
-};
+export interface CompleteOptions {
+  /** The words after `flux`, the last one partial. */
+  words: string[];
+  /** The whole command tree, to walk. */
+  tree: CommandTree;
+}
+
+export async function runComplete(options: CompleteOptions, deps: Deps): Promise<void> {
+  const words = options.words.length === 0 ? [""] : options.words;
+  for (const c of completeWords(buildProgram(options.tree), words)) deps.io.stdout.write(c + "\n");
+}

@@ -1,62 +1,35 @@
-// What every command receives: parsed global flags, a logger and the output streams.
-// Commands get this object instead of reaching for process.* so they run in tests
-// without a terminal.
+// Turns a parsed command into the engine's dependencies: global flags, a logger and
+// the streams. Commands get these instead of reaching for process.* so they run in
+// tests without a terminal.
 import type { Command } from "commander";
-import { createLogger, type Logger, type Writable } from "../output/logger.js";
+import { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../deps.js";
+import { createLogger } from "../output/logger.js";
 import { parseDuration } from "../util/duration.js";
 
-export interface GlobalOptions {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  server?: string;
-  token?: string;
-  as?: string;
-  asGroup?: string[];
-  certificateAuthority?: string;
-  insecureSkipTlsVerify: boolean;
-  namespace: string;
-  /** The --timeout flag as given (Go duration text). */
-  timeout: string;
-  /** The --timeout flag in milliseconds. */
-  timeoutMs: number;
-  verbose: boolean;
-  nsFollowsKubeContext: boolean;
-  /** True when -n/--namespace was given explicitly on the command line. */
-  namespaceSet: boolean;
-}
+export { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../deps.js";
 
-export interface IO {
-  stdout: Writable;
-  stderr: Writable;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-}
-
-export interface CommandContext {
-  globals: GlobalOptions;
-  logger: Logger;
-  io: IO;
-}
-
-export const DEFAULT_NAMESPACE = "flux-system";
-
+/**
+ * The global flags as a command sees them. Like cobra, a flag the command declares
+ * itself shadows the global flag of the same name (`create secret receiver --token`
+ * is the webhook token, not the API server's).
+ */
 export function globalsFrom(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals();
+  const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
+  for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
   const timeout = (o.timeout as string | undefined) ?? "5m0s";
   const root = rootOf(cmd);
   const namespaceSet =
     root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";
   return {
-    kubeconfig: o.kubeconfig,
-    context: o.context,
-    cluster: o.cluster,
-    user: o.user,
-    server: o.server,
-    token: o.token,
-    as: o.as,
-    asGroup: o.asGroup,
-    certificateAuthority: o.certificateAuthority,
+    kubeconfig: o.kubeconfig as string | undefined,
+    context: o.context as string | undefined,
+    cluster: o.cluster as string | undefined,
+    user: o.user as string | undefined,
+    server: o.server as string | undefined,
+    token: o.token as string | undefined,
+    as: o.as as string | undefined,
+    asGroup: o.asGroup as string[] | undefined,
+    certificateAuthority: o.certificateAuthority as string | undefined,
     insecureSkipTlsVerify: Boolean(o.insecureSkipTlsVerify),
     namespace: (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE,
     timeout,
@@ -67,7 +40,7 @@ export function globalsFrom(cmd: Command): GlobalOptions {
   };
 }
 
-function rootOf(cmd: Command): Command {
+export function rootOf(cmd: Command): Command {
   let c = cmd;
   while (c.parent) c = c.parent;
   return c;
@@ -88,7 +61,7 @@ export function processIO(): IO {
   };
 }
 
-export function contextFrom(cmd: Command, io: IO = processIO()): CommandContext {
+export function depsFrom(cmd: Command, io: IO = processIO()): Deps {
   const globals = globalsFrom(cmd);
   return { globals, io, logger: createLogger({ stream: io.stderr, verbose: globals.verbose }) };
 }

@@ -5,7 +5,7 @@ import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
 import { BoolFlagError, normalizeBoolArgs, routeSubcommandVersion } from "./flags.js";
-import { buildProgram } from "./program.js";
+import { buildProgram, type CommandTree } from "./program.js";
 
 /** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
 export function cobraMessage(err: CommanderError): string {
@@ -37,9 +37,14 @@ export function cobraMessage(err: CommanderError): string {
   }
 }
 
-export async function main(argv: string[] = process.argv.slice(2), io: IO = processIO()): Promise<number> {
+/** Runs the command line against the given command tree; returns the exit code. */
+export async function runProgram(
+  tree: CommandTree,
+  argv: string[] = process.argv.slice(2),
+  io: IO = processIO(),
+): Promise<number> {
   const logger = createLogger({ stream: io.stderr });
-  const program = buildProgram(io, argv);
+  const program = buildProgram(tree, io, argv);
   const output = {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),

@@ -1,18 +1,37 @@
 // The root command: upstream flux's global flags, cobra-like error wording, and the
-// whole command tree. Declaring flags is cheap; engines load when a command runs.
+// command tree it is given (commands/index.ts). Declaring flags is cheap; engines
+// load when a command runs. The toolkit never imports commands/: the tree comes in.
 import { Command, Option } from "commander";
-import { registerAll, verbs } from "../../commands/index.js";
 import { CLI_VERSION } from "../version.js";
 import { DEFAULT_NAMESPACE, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
 import { arrayFlag, boolFlag, durationFlag } from "./flags.js";
 
+/** Registers one top-level verb (and everything under it) on the root command. */
+export type Register = (program: Command) => void;
+
+/** Every top-level verb by name, in upstream's order of help. */
+export type CommandTree = ReadonlyArray<readonly [string, Register]>;
+
+// The tree each program was built from, so `__complete` can rebuild the whole of it.
+const programTree = new WeakMap<Command, CommandTree>();
+
+/** The command tree a program was built from. */
+export function treeOf(program: Command): CommandTree {
+  let root = program;
+  while (root.parent) root = root.parent;
+  const tree = programTree.get(root);
+  if (!tree) throw new Error("program built without a command tree");
+  return tree;
+}
+
 /**
- * Builds the command tree. Given the command line, only the verb it names is
+ * Builds the program. Given the command line, only the verb it names is
  * registered (the whole tree otherwise: help, completion, unknown commands).
  */
-export function buildProgram(io?: IO, argv?: string[]): Command {
+export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Command {
   const program = new Command("flux");
+  programTree.set(program, tree);
   program
     .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
     .version(`flux version ${CLI_VERSION}`, "--version", "version for flux")
@@ -58,7 +77,8 @@ export function buildProgram(io?: IO, argv?: string[]): Command {
   if (argv && argv.length === 1 && argv[0] === "--version") {
     // `flux --version` needs no command tree at all.
   } else {
-    registerAll(program, argv ? verbOf(program, argv) : undefined);
+    const only = argv ? verbOf(program, tree, argv) : undefined;
+    for (const [name, register] of tree) if (only === undefined || name === only) register(program);
   }
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);
@@ -75,7 +95,7 @@ export function applyToTree(cmd: Command, fn: (c: Command) => void): void {
 }
 
 /** The verb a command line names, skipping global flags and their values. */
-export function verbOf(program: Command, argv: string[]): string | undefined {
+export function verbOf(program: Command, tree: CommandTree, argv: string[]): string | undefined {
   const takesValue = new Set<string>();
   for (const opt of program.options) {
     if (!opt.required && !opt.optional) continue;
@@ -89,7 +109,7 @@ export function verbOf(program: Command, argv: string[]): string | undefined {
       if (!arg.includes("=") && takesValue.has(arg)) i++;
       continue;
     }
-    return verbs.some(([name]) => name === arg) ? arg : undefined;
+    return tree.some(([name]) => name === arg) ? arg : undefined;
   }
   return undefined;
 }

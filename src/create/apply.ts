@@ -1,6 +1,6 @@
 // Create-or-update of generated objects (upstream's upsert: labels and spec replace
 // the existing ones, status is left to the controllers) and the readiness wait.
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import type { ResourceType, RestTarget } from "../kube/rest.js";
@@ -19,10 +19,10 @@ export function resourceTypeOf(obj: KubeObject): ResourceType {
 }
 
 /** Connects with the global flags (kubeconfig, context, impersonation). */
-export async function restTarget(ctx: CommandContext): Promise<RestTarget> {
+export async function restTarget(deps: Deps): Promise<RestTarget> {
   const [{ createKubeClient }] = await kube();
-  const client = await createKubeClient(ctx.globals);
-  const g = ctx.globals;
+  const client = await createKubeClient(deps.globals);
+  const g = deps.globals;
   return {
     config: client.config,
     impersonate: g.as || (g.asGroup && g.asGroup.length > 0) ? { user: g.as, groups: g.asGroup } : undefined,

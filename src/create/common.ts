@@ -1,27 +1,11 @@
 // Shared parts of `flux create ...`: name and label validation with upstream's
 // messages, object references, relative paths, file reading and export printing.
 import { readFileSync } from "node:fs";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import { toYaml } from "../yaml/printer.js";
 import { formatDurationNs, parseDurationNs } from "../util/duration.js";
-
-/** The flags every create command inherits from `flux create`. */
-export interface CreateFlags {
-  export?: boolean;
-  interval?: string;
-  label?: string[];
-}
-
-/** A create command's parsed flags, keyed by commander's camelCase names. */
-export type Opts = Record<string, unknown>;
-
-/** A string flag's value; "" when unset. */
-export const str = (v: unknown): string => (typeof v === "string" ? v : "");
-
-/** A slice flag's values; [] when unset. */
-export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 /** pflag's wording for a flag value that was rejected. */
 export function invalidFlag(value: string, flag: string, message: string): CliError {
@@ -31,9 +15,8 @@ export function invalidFlag(value: string, flag: string, message: string): CliEr
 const NAME_RE = /^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$/;
 
 /** upstream's PersistentPreRunE of `flux create`. */
-export function requireName(args: string[]): string {
-  if (args.length < 1 || args[0] === undefined) throw new CliError("name is required");
-  const name = args[0];
+export function requireName(name: string | undefined): string {
+  if (name === undefined) throw new CliError("name is required");
   if (!NAME_RE.test(name)) {
     throw new CliError(
       `name '${name}' is invalid, it should adhere to standard defined in RFC 1123, the name can only contain alphanumeric characters or '-'`,
@@ -188,9 +171,9 @@ export function parseUrl(raw: string): { scheme: string; host: string } | undefi
 }
 
 /** Prints objects as upstream's --export: `---` then the YAML of each. */
-export function printExport(ctx: CommandContext, objects: KubeObject[], trailingBlankLine = false): void {
+export function printExport(deps: Deps, objects: KubeObject[], trailingBlankLine = false): void {
   let out = "";
   for (const o of objects) out += "---\n" + toYaml(o);
   if (trailingBlankLine) out += "\n";
-  ctx.io.stdout.write(out);
+  deps.io.stdout.write(out);
 }

@@ -1,11 +1,11 @@
 // The cluster half of `flux create ...` (without --export): upsert, status lines with
 // upstream's wording, watch-based readiness wait and the final report.
-import type { Run } from "../cli/action.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import { restTarget, upsert, waitReady, type RestTarget } from "./apply.js";
-import { printExport, type Opts } from "./common.js";
+import { printExport } from "./common.js";
+import type { CreateOptions } from "./options.js";
 
 export interface ApplyPlan {
   /** "GitRepository source", "Kustomization", ... */
@@ -17,23 +17,19 @@ export interface ApplyPlan {
   /** false: a static object (no status from a controller), existence is enough. */
   wait?: boolean;
   /** Lines after readiness (fetched revision, applied revision, webhook URL). */
-  report?: (ready: KubeObject, ctx: CommandContext) => void;
+  report?: (ready: KubeObject, deps: Deps) => void;
   /** Skip the "► applying ..." line (printed by the caller). */
   quietApply?: boolean;
 }
 
-export interface FlowDeps {
-  target?: RestTarget;
-}
-
 export async function applyAndWait(
-  ctx: CommandContext,
+  deps: Deps,
   obj: KubeObject,
   plan: ApplyPlan,
-  deps: FlowDeps = {},
+  target?: RestTarget,
 ): Promise<KubeObject> {
-  const target = deps.target ?? (await restTarget(ctx));
-  const log = ctx.logger;
+  target ??= await restTarget(deps);
+  const log = deps.logger;
   if (!plan.quietApply) log.action(`applying ${plan.what}`);
   const { result } = await upsert(target, obj);
   log.success(`${plan.createdAs ?? plan.what} ${result === "created" ? "created" : "updated"}`);
@@ -43,10 +39,10 @@ export async function applyAndWait(
     return obj;
   }
   log.waiting(`waiting for ${plan.what} reconciliation`);
-  const ready = plan.wait === false ? obj : await waitReady(target, obj, ctx.globals.timeoutMs);
+  const ready = plan.wait === false ? obj : await waitReady(target, obj, deps.globals.timeoutMs);
   if (plan.readyStyle === "completed") log.success(`${plan.what} reconciliation completed`);
   else log.success(`${obj.kind} ${obj.metadata.name} is ready`);
-  plan.report?.(ready, ctx);
+  plan.report?.(ready, deps);
   return ready;
 }
 
@@ -54,33 +50,33 @@ export async function applyAndWait(
  * The usual create command: build the object from the flags, print it with --export,
  * otherwise announce "generating <what>", apply it and wait as the plan says.
  */
-export function exportOrApply(
-  build: (args: string[], opts: Opts, ctx: CommandContext) => KubeObject | Promise<KubeObject>,
+export function exportOrApply<O extends CreateOptions>(
+  build: (options: O, deps: Deps) => KubeObject | Promise<KubeObject>,
   plan: ApplyPlan,
-): Run {
-  return async (args, opts, ctx) => {
-    const obj = await build(args, opts, ctx);
-    if (opts.export) return printExport(ctx, [obj]);
-    ctx.logger.generate(`generating ${plan.what}`);
-    await applyAndWait(ctx, obj, plan);
+): (options: O, deps: Deps) => Promise<void> {
+  return async (options, deps) => {
+    const obj = await build(options, deps);
+    if (options.export) return printExport(deps, [obj]);
+    deps.logger.generate(`generating ${plan.what}`);
+    await applyAndWait(deps, obj, plan);
   };
 }
 
-export function artifactRevision(what: string): (ready: KubeObject, ctx: CommandContext) => void {
-  return (ready, ctx) => {
+export function artifactRevision(what: string): (ready: KubeObject, deps: Deps) => void {
+  return (ready, deps) => {
     const artifact = (ready.status as { artifact?: { revision?: string } } | undefined)?.artifact;
     if (!artifact) throw new CliError(`${what} reconciliation completed but no artifact was found`);
-    ctx.logger.success(`fetched revision: ${artifact.revision ?? ""}`);
+    deps.logger.success(`fetched revision: ${artifact.revision ?? ""}`);
   };
 }
 
-export function appliedRevision(ready: KubeObject, ctx: CommandContext): void {
+export function appliedRevision(ready: KubeObject, deps: Deps): void {
   const rev = (ready.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision ?? "";
-  ctx.logger.success(`applied revision ${rev}`);
+  deps.logger.success(`applied revision ${rev}`);
 }
 
 /** upstream's promptui confirmation; without a terminal, or at end of input, it aborts (use --silent). */
-export async function confirm(ctx: CommandContext, label: string): Promise<void> {
+export async function confirm(deps: Deps, label: string): Promise<void> {
   const { confirm: ask } = await import("../install/prompt.js");
-  if (!(await ask(ctx.io, label, " "))) throw new CliError("aborting");
+  if (!(await ask(deps.io, label, " "))) throw new CliError("aborting");
 }

@@ -1,6 +1,5 @@
 // flux create kustomization|helmrelease|image ...|alert|alert-provider|receiver|tenant
-import type { Run } from "../cli/action.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import { helmRelease, kustomization, type HealthCheck } from "../manifests/kustomization.js";
@@ -10,7 +9,6 @@ import { tenantObjects } from "../manifests/tenant.js";
 import { restTarget, upsert } from "./apply.js";
 import {
   invalidFlag,
-  list,
   matchKind,
   parseKindName,
   parseKindNameNamespace,
@@ -21,19 +19,28 @@ import {
   requireName,
   safeRelativePath,
   sourceKind,
-  str,
-  type Opts,
 } from "./common.js";
 import { appliedRevision, exportOrApply } from "./flow.js";
+import type {
+  CreateAlertOptions,
+  CreateAlertProviderOptions,
+  CreateHelmReleaseOptions,
+  CreateImagePolicyOptions,
+  CreateImageRepositoryOptions,
+  CreateImageUpdateOptions,
+  CreateKustomizationOptions,
+  CreateReceiverOptions,
+  CreateTenantOptions,
+} from "./options.js";
 import { validateSemverRange } from "./semver.js";
 
 // ------------------------------------------------------------------ kustomization
 
 export const KUSTOMIZATION_SOURCE_KINDS = ["OCIRepository", "GitRepository", "Bucket"] as const;
 
-export function buildKustomization(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const source = str(opts.source);
+export function buildKustomization(opts: CreateKustomizationOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const source = opts.source ?? "";
   let kind = "";
   let sourceName = "";
   let sourceNs = "";
@@ -50,10 +57,10 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
     );
   }
   if (!sourceName) throw new CliError("source is required");
-  const path = opts.path === undefined ? "./" : safeRelativePath(str(opts.path));
+  const path = opts.path === undefined ? "./" : safeRelativePath(opts.path);
   if (path === "") throw new CliError("path is required");
   if (!path.startsWith("./")) throw new CliError("path must begin with ./");
-  const decryptionProvider = str(opts.decryptionProvider);
+  const decryptionProvider = opts.decryptionProvider;
   if (decryptionProvider && decryptionProvider !== "sops") {
     throw invalidFlag(
       decryptionProvider,
@@ -61,11 +68,11 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
       `unsupported decryption provider '${decryptionProvider}', must be one of: sops`,
     );
   }
-  const labels = parseLabels(list(opts.label));
-  const wait = opts.wait === true;
+  const labels = parseLabels(opts.label);
+  const wait = opts.wait;
   const healthChecks: HealthCheck[] = [];
   if (!wait) {
-    for (const w of list(opts.healthCheck)) {
+    for (const w of opts.healthCheck) {
       const kindObj = w.split("/");
       if (kindObj.length !== 2) {
         throw new CliError(
@@ -91,22 +98,22 @@ export function buildKustomization(args: string[], opts: Opts, ctx: CommandConte
   }
   return kustomization({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     source: { kind, name: sourceName, namespace: sourceNs },
     path,
-    interval: str(opts.interval) || "1m",
-    prune: opts.prune === true,
-    dependsOn: list(opts.dependsOn),
-    targetNamespace: str(opts.targetNamespace),
-    kubeConfigSecretRef: str(opts.kubeconfigSecretRef),
+    interval: opts.interval || "1m",
+    prune: opts.prune,
+    dependsOn: opts.dependsOn,
+    targetNamespace: opts.targetNamespace,
+    kubeConfigSecretRef: opts.kubeconfigSecretRef,
     healthChecks,
-    healthCheckTimeout: str(opts.healthCheckTimeout) || "2m",
+    healthCheckTimeout: opts.healthCheckTimeout || "2m",
     wait,
-    serviceAccount: str(opts.serviceAccount),
+    serviceAccount: opts.serviceAccount,
     decryptionProvider,
-    decryptionSecret: str(opts.decryptionSecret),
-    retryInterval: str(opts.retryInterval),
+    decryptionSecret: opts.decryptionSecret,
+    retryInterval: opts.retryInterval,
   });
 }
 
@@ -116,14 +123,14 @@ const createKustomization = exportOrApply(buildKustomization, {
   report: appliedRevision,
 });
 
-export const runCreateKustomization: Run = async (args, opts, ctx) => {
+export async function runCreateKustomization(opts: CreateKustomizationOptions, deps: Deps): Promise<void> {
   if (opts.validation !== undefined) {
-    ctx.io.stderr.write(
+    deps.io.stderr.write(
       "Flag --validation has been deprecated, this arg is no longer used, all resources are validated using server-side apply dry-run\n",
     );
   }
-  await createKustomization(args, opts, ctx);
-};
+  await createKustomization(opts, deps);
+}
 
 // ------------------------------------------------------------------ helmrelease
 
@@ -173,9 +180,9 @@ async function readValues(files: string[]): Promise<Record<string, unknown> | un
   return merged;
 }
 
-export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandContext): Promise<KubeObject> {
-  const name = requireName(args);
-  const source = str(opts.source);
+export async function buildHelmRelease(opts: CreateHelmReleaseOptions, deps: Deps): Promise<KubeObject> {
+  const name = requireName(opts.name);
+  const source = opts.source ?? "";
   let src: { kind: string; name: string; namespace: string } | undefined;
   if (opts.source !== undefined) {
     if (source.trim() === "") {
@@ -190,16 +197,16 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
       throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
     src = { kind: sourceKind(HELMRELEASE_SOURCE_KINDS, p.kind, source), name: p.name, namespace: p.namespace };
   }
-  const chart = str(opts.chart);
-  const chartRefRaw = str(opts.chartRef);
+  const chart = opts.chart;
+  const chartRefRaw = opts.chartRef;
   if (!chart && !chartRefRaw) throw new CliError("chart or chart-ref is required");
   if (chart && chartRefRaw) throw new CliError("cannot use --chart in combination with --chart-ref");
-  const crds = str(opts.crds);
+  const crds = opts.crds;
   if (crds && !(CRDS_POLICIES as readonly string[]).includes(crds)) {
     throw invalidFlag(crds, "crds", `unsupported CRDs policy '${crds}', must be one of: ${CRDS_POLICIES.join(", ")}`);
   }
-  const labels = parseLabels(list(opts.label));
-  const strategy = opts.reconcileStrategy === undefined ? "ChartVersion" : str(opts.reconcileStrategy);
+  const labels = parseLabels(opts.label);
+  const strategy = opts.reconcileStrategy === undefined ? "ChartVersion" : opts.reconcileStrategy;
   if (strategy !== "Revision" && strategy !== "ChartVersion") {
     throw new CliError(`'${strategy}' is an invalid reconcile strategy(valid: Revision, ChartVersion)`);
   }
@@ -214,7 +221,7 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
     chartRef = { kind: k, name: p.name, namespace: p.namespace };
   }
   const valuesFrom: { kind: string; name: string }[] = [];
-  for (const value of list(opts.valuesFrom)) {
+  for (const value of opts.valuesFrom) {
     const p = parseKindName(value);
     if (p.kind === "")
       throw new CliError(`invalid Kubernetes object reference '${value}', must be in format <kind>/<name>`);
@@ -222,32 +229,32 @@ export async function buildHelmRelease(args: string[], opts: Opts, ctx: CommandC
     if (!k) throw new CliError(`reference kind '${p.kind}' is not supported, must be one of: Secret, ConfigMap`);
     valuesFrom.push({ kind: k, name: p.name });
   }
-  const values = await readValues(list(opts.values));
+  const values = await readValues(opts.values);
   return helmRelease({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
-    interval: str(opts.interval) || "1m",
+    interval: opts.interval || "1m",
     chart: chart || undefined,
-    chartVersion: str(opts.chartVersion),
+    chartVersion: opts.chartVersion,
     source: src,
     chartRef,
     reconcileStrategy: strategy,
-    chartInterval: str(opts.chartInterval),
-    releaseName: str(opts.releaseName),
-    dependsOn: list(opts.dependsOn),
-    targetNamespace: str(opts.targetNamespace),
-    storageNamespace: str(opts.storageNamespace),
-    createTargetNamespace: opts.createTargetNamespace === true,
-    serviceAccount: str(opts.serviceAccount),
+    chartInterval: opts.chartInterval,
+    releaseName: opts.releaseName,
+    dependsOn: opts.dependsOn,
+    targetNamespace: opts.targetNamespace,
+    storageNamespace: opts.storageNamespace,
+    createTargetNamespace: opts.createTargetNamespace,
+    serviceAccount: opts.serviceAccount,
     crds: crds || undefined,
-    kubeConfigSecretRef: str(opts.kubeconfigSecretRef),
+    kubeConfigSecretRef: opts.kubeconfigSecretRef,
     values,
     valuesFrom,
   });
 }
 
-export const runCreateHelmRelease: Run = exportOrApply(buildHelmRelease, {
+export const runCreateHelmRelease = exportOrApply(buildHelmRelease, {
   what: "HelmRelease",
   readyStyle: "named",
   report: appliedRevision,
@@ -258,9 +265,9 @@ export const runCreateHelmRelease: Run = exportOrApply(buildHelmRelease, {
 const IMAGE_REF =
   /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
-export function buildImageRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const image = str(opts.image);
+export function buildImageRepository(opts: CreateImageRepositoryOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const image = opts.image;
   if (!image) throw new CliError("an image repository (--image) is required");
   if (!IMAGE_REF.test(image)) {
     const parts = image.split("/");
@@ -272,20 +279,20 @@ export function buildImageRepository(args: string[], opts: Opts, ctx: CommandCon
       `unable to parse image value: repository can only contain the characters \`abcdefghijklmnopqrstuvwxyz0123456789_-./\`: ${repo}`,
     );
   }
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   return imageRepository({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     image,
-    interval: str(opts.interval) || "1m",
-    secretRef: str(opts.secretRef),
-    certSecretRef: str(opts.certRef),
-    scanTimeout: str(opts.scanTimeout),
+    interval: opts.interval || "1m",
+    secretRef: opts.secretRef,
+    certSecretRef: opts.certRef,
+    scanTimeout: opts.scanTimeout,
   });
 }
 
-export const runCreateImageRepository: Run = exportOrApply(buildImageRepository, {
+export const runCreateImageRepository = exportOrApply(buildImageRepository, {
   what: "ImageRepository",
   readyStyle: "completed",
 });
@@ -323,14 +330,14 @@ function validateExtract(template: string, pattern: string): void {
   }
 }
 
-export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext, intervalSet: boolean): KubeObject {
-  const name = requireName(args);
-  const imageRef = str(opts.imageRef);
+export function buildImagePolicy(opts: CreateImagePolicyOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const imageRef = opts.imageRef;
   if (!imageRef) throw new CliError("the name of an ImageRepository in the namespace is required (--image-ref)");
-  const labels = parseLabels(list(opts.label));
-  const semver = str(opts.selectSemver);
-  const alpha = str(opts.selectAlpha);
-  const numeric = str(opts.selectNumeric);
+  const labels = parseLabels(opts.label);
+  const semver = opts.selectSemver;
+  const alpha = opts.selectAlpha;
+  const numeric = opts.selectNumeric;
   let policy: ImagePolicyChoice;
   if (semver && (alpha || numeric)) {
     // upstream's switch has empty cases here: no error and no policy
@@ -349,8 +356,8 @@ export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext
   } else {
     throw new CliError("a policy must be provided with either --select-semver or --select-alpha");
   }
-  const filterRegex = str(opts.filterRegex);
-  const filterExtract = str(opts.filterExtract);
+  const filterRegex = opts.filterRegex;
+  const filterExtract = opts.filterExtract;
   if (filterRegex) {
     try {
       new RegExp(filterRegex.replace(/\(\?P</g, "(?<"), "u");
@@ -361,15 +368,15 @@ export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext
   } else if (filterExtract) {
     throw new CliError("cannot specify --filter-extract without specifying --filter-regex");
   }
-  const reflect = str(opts.reflectDigest);
+  const reflect = opts.reflectDigest;
   if (reflect && !(REFLECT_DIGEST as readonly string[]).includes(reflect)) {
     throw new CliError(`invalid value for --reflect-digest, must be one of ${REFLECT_DIGEST.join(", ")}`);
   }
   // the policy's own --interval (digest checks with --reflect-digest=Always); unset by default
-  const interval = intervalSet ? str(opts.interval) : "";
+  const interval = opts.intervalSet ? opts.interval : "";
   return imagePolicy({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     imageRepository: imageRef,
     policy,
@@ -380,51 +387,46 @@ export function buildImagePolicy(args: string[], opts: Opts, ctx: CommandContext
   });
 }
 
-export function runCreateImagePolicyWith(intervalSet: boolean): Run {
-  return exportOrApply((args, opts, ctx) => buildImagePolicy(args, opts, ctx, intervalSet), {
-    what: "ImagePolicy",
-    readyStyle: "completed",
-  });
-}
+export const runCreateImagePolicy = exportOrApply(buildImagePolicy, {
+  what: "ImagePolicy",
+  readyStyle: "completed",
+});
 
-export const runCreateImagePolicy: Run = (args, opts, ctx) =>
-  runCreateImagePolicyWith(opts.intervalSet === true)(args, opts, ctx);
-
-export function buildImageUpdate(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const gitRepo = str(opts.gitRepoRef);
+export function buildImageUpdate(opts: CreateImageUpdateOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const gitRepo = opts.gitRepoRef;
   if (!gitRepo) throw new CliError("a reference to a GitRepository is required (--git-repo-ref)");
-  if (!str(opts.checkoutBranch)) throw new CliError("the Git repository branch is required (--checkout-branch)");
-  const authorName = str(opts.authorName);
-  const authorEmail = str(opts.authorEmail);
+  if (!opts.checkoutBranch) throw new CliError("the Git repository branch is required (--checkout-branch)");
+  const authorName = opts.authorName;
+  const authorEmail = opts.authorEmail;
   if (!authorName) throw new CliError("the author name is required (--author-name)");
   if (!authorEmail) throw new CliError("the author email is required (--author-email)");
-  const signingSecret = str(opts.signingKeySecret);
-  const signingType = str(opts.signingKeyType);
+  const signingSecret = opts.signingKeySecret;
+  const signingType = opts.signingKeyType;
   if (signingType && !signingSecret) throw new CliError("--signing-key-type requires --signing-key-secret");
   if (signingType && signingType !== "gpg" && signingType !== "ssh")
     throw new CliError("--signing-key-type must be one of: gpg, ssh");
-  const labels = parseLabels(list(opts.label));
-  const path = str(opts.gitRepoPath);
+  const labels = parseLabels(opts.label);
+  const path = opts.gitRepoPath;
   return imageUpdateAutomation({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     gitRepository: gitRepo,
-    gitRepositoryNamespace: str(opts.gitRepoNamespace),
+    gitRepositoryNamespace: opts.gitRepoNamespace,
     gitRepositoryPath: path,
-    checkoutBranch: str(opts.checkoutBranch),
-    pushBranch: str(opts.pushBranch),
-    commitTemplate: str(opts.commitTemplate),
+    checkoutBranch: opts.checkoutBranch,
+    pushBranch: opts.pushBranch,
+    commitTemplate: opts.commitTemplate,
     authorName,
     authorEmail,
     signingKeySecret: signingSecret,
     signingKeyType: signingType || "gpg",
-    interval: str(opts.interval) || "1m",
+    interval: opts.interval || "1m",
   });
 }
 
-export const runCreateImageUpdate: Run = exportOrApply(buildImageUpdate, {
+export const runCreateImageUpdate = exportOrApply(buildImageUpdate, {
   what: "ImageUpdateAutomation",
   readyStyle: "completed",
 });
@@ -433,25 +435,25 @@ export const runCreateImageUpdate: Run = exportOrApply(buildImageUpdate, {
 
 export const EVENT_SEVERITIES = ["info", "error"] as const;
 
-export function buildAlert(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const providerRef = str(opts.providerRef);
+export function buildAlert(opts: CreateAlertOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const providerRef = opts.providerRef;
   if (!providerRef) throw new CliError("provider ref is required");
-  const severity = str(opts.eventSeverity);
+  const severity = opts.eventSeverity;
   if (severity && !(EVENT_SEVERITIES as readonly string[]).includes(severity)) {
     throw new CliError(`event severity '${severity}' is not supported, must be one of: ${EVENT_SEVERITIES.join(", ")}`);
   }
-  const eventSources = list(opts.eventSource).map((s) => {
+  const eventSources = opts.eventSource.map((s) => {
     const p = parseKindNameNamespace(s);
     if (p.kind === "") throw new CliError(`invalid event source '${s}', must be in format <kind>/<name>`);
     return p;
   });
   if (eventSources.length === 0) throw new CliError("at least one event source is required");
-  const labels = parseLabels(list(opts.label));
-  return alert({ name, namespace: ctx.globals.namespace, labels, providerRef, eventSeverity: severity, eventSources });
+  const labels = parseLabels(opts.label);
+  return alert({ name, namespace: deps.globals.namespace, labels, providerRef, eventSeverity: severity, eventSources });
 }
 
-export const runCreateAlert: Run = exportOrApply(buildAlert, { what: "Alert", readyStyle: "static" });
+export const runCreateAlert = exportOrApply(buildAlert, { what: "Alert", readyStyle: "static" });
 
 export const PROVIDER_TYPES = [
   "slack",
@@ -488,27 +490,27 @@ export const PROVIDER_TYPES = [
   "otel",
 ] as const;
 
-export function buildAlertProvider(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const type = str(opts.type);
+export function buildAlertProvider(opts: CreateAlertProviderOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const type = opts.type;
   if (!type) throw new CliError("Provider type is required");
   if (!(PROVIDER_TYPES as readonly string[]).includes(type)) {
     throw new CliError(`Provider type '${type}' is not supported, must be one of: ${PROVIDER_TYPES.join(", ")}`);
   }
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   return alertProvider({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     type,
-    channel: str(opts.channel),
-    username: str(opts.username),
-    address: str(opts.address),
-    secretRef: str(opts.secretRef),
+    channel: opts.channel,
+    username: opts.username,
+    address: opts.address,
+    secretRef: opts.secretRef,
   });
 }
 
-export const runCreateAlertProvider: Run = exportOrApply(buildAlertProvider, {
+export const runCreateAlertProvider = exportOrApply(buildAlertProvider, {
   what: "Provider",
   readyStyle: "static",
 });
@@ -539,8 +541,8 @@ export function checkReceiverType(type: string): void {
 }
 
 /** --type of `create receiver` and `create secret receiver`, checked; "" when not given. */
-export function receiverType(opts: Opts): string {
-  const type = str(opts.type);
+export function receiverType(opts: { type: string | undefined }): string {
+  const type = opts.type ?? "";
   if (opts.type !== undefined && type.trim() === "") {
     throw invalidFlag(type, "type", "no receiver type given, please specify the receiver type");
   }
@@ -548,31 +550,31 @@ export function receiverType(opts: Opts): string {
   return type;
 }
 
-export function buildReceiver(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
+export function buildReceiver(opts: CreateReceiverOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
   const type = receiverType(opts);
   if (!type) throw new CliError("Receiver type is required");
-  const secretRef = str(opts.secretRef);
+  const secretRef = opts.secretRef;
   if (!secretRef) throw new CliError("secret ref is required");
-  const resources = list(opts.resource).map((r) => {
+  const resources = opts.resource.map((r) => {
     const p = parseKindName(r);
     if (p.kind === "") throw new CliError(`invalid event source '${r}', must be in format <kind>/<name>`);
     return p;
   });
   if (resources.length === 0) throw new CliError("atleast one resource is required");
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   return receiver({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     type,
     secretRef,
-    events: list(opts.event),
+    events: opts.event,
     resources,
   });
 }
 
-export const runCreateReceiver: Run = exportOrApply(buildReceiver, {
+export const runCreateReceiver = exportOrApply(buildReceiver, {
   what: "Receiver",
   readyStyle: "named",
   report: (ready, c) => {
@@ -583,42 +585,42 @@ export const runCreateReceiver: Run = exportOrApply(buildReceiver, {
 
 // ------------------------------------------------------------------ tenant
 
-export function buildTenant(args: string[], opts: Opts): KubeObject[] {
-  if (args.length < 1) throw new CliError("name is required");
-  const tenant = args[0]!;
+export function buildTenant(opts: CreateTenantOptions): KubeObject[] {
+  if (opts.name === undefined) throw new CliError("name is required");
+  const tenant = opts.name;
   const terr = qualifiedNameErrors(tenant);
   if (terr.length > 0) throw new CliError(`invalid tenant name '${tenant}': [${terr.join(" ")}]`);
-  const clusterRole = opts.clusterRole === undefined ? "cluster-admin" : str(opts.clusterRole);
+  const clusterRole = opts.clusterRole === undefined ? "cluster-admin" : opts.clusterRole;
   if (!clusterRole) throw new CliError("cluster-role is required");
-  const namespaces = list(opts.withNamespace);
-  if (opts.withNamespace === undefined) throw new CliError("with-namespace is required");
+  const namespaces = opts.withNamespace;
+  if (namespaces === undefined) throw new CliError("with-namespace is required");
   for (const ns of namespaces) {
     const err = qualifiedNameErrors(ns);
     if (err.length > 0) throw new CliError(`invalid namespace '${ns}': [${err.join(" ")}]`);
   }
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   return tenantObjects({
     tenant,
     namespaces,
     clusterRole,
-    serviceAccount: str(opts.withServiceAccount),
-    skipNamespace: opts.skipNamespace === true,
+    serviceAccount: opts.withServiceAccount,
+    skipNamespace: opts.skipNamespace,
     labels,
   });
 }
 
-export const runCreateTenant: Run = async (args, opts, ctx) => {
-  const objects = buildTenant(args, opts);
-  if (opts.export) return printExport(ctx, objects);
-  const target = await restTarget(ctx);
+export async function runCreateTenant(opts: CreateTenantOptions, deps: Deps): Promise<void> {
+  const objects = buildTenant(opts);
+  if (opts.export) return printExport(deps, objects);
+  const target = await restTarget(deps);
   const what: Record<string, string> = {
     Namespace: "namespace",
     ServiceAccount: "service account",
     RoleBinding: "role binding",
   };
   for (const obj of objects) {
-    ctx.logger.action(`applying ${what[obj.kind]} ${obj.metadata.name}`);
+    deps.logger.action(`applying ${what[obj.kind]} ${obj.metadata.name}`);
     await upsert(target, obj);
   }
-  ctx.logger.success("tenant setup completed");
-};
+  deps.logger.success("tenant setup completed");
+}

@@ -3,8 +3,7 @@
 // followed by a blank line; otherwise it is applied. Secrets never reach the logs.
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
-import type { Run } from "../cli/action.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import {
@@ -16,61 +15,63 @@ import {
   secret,
 } from "../manifests/secrets.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
-import { list, parseLabels, parseUrl, printExport, readUserFile, requireName, str, type Opts } from "./common.js";
+import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
+import type {
+  CreateOptions,
+  CreateSecretGitHubAppOptions,
+  CreateSecretGitOptions,
+  CreateSecretHelmOptions,
+  CreateSecretNotationOptions,
+  CreateSecretOCIOptions,
+  CreateSecretProxyOptions,
+  CreateSecretReceiverOptions,
+  CreateSecretTLSOptions,
+  TlsFileOptions,
+} from "./options.js";
 import { receiverType } from "./resources.js";
 import { checkSshFlags, gitCredentials, type SourceDeps } from "./sources.js";
 
-export interface SecretDeps extends SourceDeps {
-  target?: RestTarget;
-}
-
 async function finish(
-  ctx: CommandContext,
-  opts: Opts,
+  deps: SourceDeps & { target?: RestTarget },
+  opts: CreateOptions,
   s: KubeObject,
   what: string,
-  deps: SecretDeps,
   blankLine = true,
 ): Promise<void> {
   // upstream prints secrets with Println (a blank line after the document), except tls.
-  if (opts.export) return printExport(ctx, [s], blankLine);
-  const target = deps.target ?? (await restTarget(ctx));
+  if (opts.export) return printExport(deps, [s], blankLine);
+  const target = deps.target ?? (await restTarget(deps));
   await upsert(target, s);
-  ctx.logger.action(`${what} secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
+  deps.logger.action(`${what} secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
 }
 
 // ------------------------------------------------------------------ git
 
-export async function buildGitSecret(
-  args: string[],
-  opts: Opts,
-  ctx: CommandContext,
-  deps: SourceDeps = {},
-): Promise<KubeObject> {
-  const name = requireName(args);
-  const url = str(opts.url);
+export async function buildGitSecret(opts: CreateSecretGitOptions, deps: SourceDeps): Promise<KubeObject> {
+  const name = requireName(opts.name);
+  const url = opts.url;
   if (!url) throw new CliError("url is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`git URL parse failed: parse "${redactUrls(url)}": invalid URL`);
-  const labels = parseLabels(list(opts.label));
-  const namespace = ctx.globals.namespace;
+  const labels = parseLabels(opts.label);
+  const namespace = deps.globals.namespace;
   switch (u.scheme) {
     case "ssh": {
       checkSshFlags(opts);
-      return (await gitCredentials(name, namespace, labels, url, opts, ctx, deps))!;
+      return (await gitCredentials(name, namespace, labels, url, opts, deps))!;
     }
     case "http":
     case "https": {
-      const username = str(opts.username);
-      const password = str(opts.password);
-      const bearerToken = str(opts.bearerToken);
+      const username = opts.username;
+      const password = opts.password;
+      const bearerToken = opts.bearerToken;
       if (!password && !bearerToken) {
         throw new CliError("for Git over HTTP/S the username and password, or a bearer token is required");
       }
       if ((username || password) && bearerToken)
         throw new CliError("user credentials and bearer token cannot be used together");
-      const caCrtFile = str(opts.caCrtFile);
-      const caFile = str(opts.caFile);
+      const caCrtFile = opts.caCrtFile;
+      const caFile = opts.caFile;
       const caCrt = caCrtFile ? readUserFile(caCrtFile, "unable to read TLS CA file") : undefined;
       const caLegacy = !caCrtFile && caFile ? readUserFile(caFile, "unable to read TLS CA file") : undefined;
       const { gitSecret } = await import("../manifests/secrets.js");
@@ -81,16 +82,12 @@ export async function buildGitSecret(
   }
 }
 
-export function createSecretGit(deps: SecretDeps = {}): Run {
-  return async (args, opts, ctx) => {
-    const s = await buildGitSecret(args, opts, ctx, deps);
-    const pub = (s.stringData as Record<string, string> | undefined)?.["identity.pub"];
-    if (!opts.export && pub) ctx.logger.generate(`deploy key: ${pub}`);
-    await finish(ctx, opts, s, "git", deps);
-  };
+export async function runCreateSecretGit(opts: CreateSecretGitOptions, deps: SourceDeps): Promise<void> {
+  const s = await buildGitSecret(opts, deps);
+  const pub = (s.stringData as Record<string, string> | undefined)?.["identity.pub"];
+  if (!opts.export && pub) deps.logger.generate(`deploy key: ${pub}`);
+  await finish(deps, opts, s, "git");
 }
-
-export const runCreateSecretGit: Run = (args, opts, ctx) => createSecretGit()(args, opts, ctx);
 
 // ------------------------------------------------------------------ helm / tls
 
@@ -99,16 +96,16 @@ export const runCreateSecretGit: Run = (args, opts, ctx) => createSecretGit()(ar
  * (both) as tls.crt/tls.key, else the deprecated --cert-file/--key-file as
  * certFile/keyFile; --ca-crt-file as ca.crt, else the deprecated --ca-file as caFile.
  */
-function tlsData(opts: Opts): Record<string, string> {
+function tlsData(opts: TlsFileOptions): Record<string, string> {
   const d: Record<string, string> = {};
-  const caCrtFile = str(opts.caCrtFile);
-  const caFile = str(opts.caFile);
+  const caCrtFile = opts.caCrtFile;
+  const caFile = opts.caFile;
   if (caCrtFile) d["ca.crt"] = readUserFile(caCrtFile, "unable to read TLS CA file");
   else if (caFile) d["caFile"] = readUserFile(caFile, "unable to read TLS CA file");
-  const crt = str(opts.tlsCrtFile);
-  const key = str(opts.tlsKeyFile);
-  const certFile = str(opts.certFile);
-  const keyFile = str(opts.keyFile);
+  const crt = opts.tlsCrtFile;
+  const key = opts.tlsKeyFile;
+  const certFile = opts.certFile;
+  const keyFile = opts.keyFile;
   if (crt && key) {
     d["tls.crt"] = readUserFile(crt, "failed to read cert file");
     d["tls.key"] = readUserFile(key, "failed to read key file");
@@ -121,125 +118,128 @@ function tlsData(opts: Opts): Record<string, string> {
   return d;
 }
 
-function deprecations(ctx: CommandContext, opts: Opts, message: (flag: string) => string): void {
+function deprecations(deps: Deps, opts: TlsFileOptions, message: (flag: string) => string): void {
   for (const [key, flag] of [
     ["certFile", "cert-file"],
     ["keyFile", "key-file"],
     ["caFile", "ca-file"],
   ] as const) {
-    if (opts[key] !== undefined) ctx.io.stderr.write(`Flag --${flag} has been deprecated, ${message(flag)}\n`);
+    if (opts[key] !== undefined) deps.io.stderr.write(`Flag --${flag} has been deprecated, ${message(flag)}\n`);
   }
 }
 
-export function buildHelmSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const labels = parseLabels(list(opts.label));
+export function buildHelmSecret(opts: CreateSecretHelmOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const labels = parseLabels(opts.label);
   const d: Record<string, string> = {};
-  if (str(opts.username)) d.username = str(opts.username);
-  if (str(opts.password)) d.password = str(opts.password);
+  if (opts.username) d.username = opts.username;
+  if (opts.password) d.password = opts.password;
   Object.assign(d, tlsData(opts));
-  return secret({ name, namespace: ctx.globals.namespace, labels, stringData: d });
+  return secret({ name, namespace: deps.globals.namespace, labels, stringData: d });
 }
 
-export const runCreateSecretHelm: Run = async (args, opts, ctx) => {
-  deprecations(ctx, opts, () => "please use the command `flux create secret tls` to generate TLS secrets");
-  await finish(ctx, opts, buildHelmSecret(args, opts, ctx), "helm", {});
-};
+export async function runCreateSecretHelm(opts: CreateSecretHelmOptions, deps: Deps): Promise<void> {
+  deprecations(deps, opts, () => "please use the command `flux create secret tls` to generate TLS secrets");
+  await finish(deps, opts, buildHelmSecret(opts, deps), "helm");
+}
 
-export function buildTLSSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const labels = parseLabels(list(opts.label));
+export function buildTLSSecret(opts: CreateSecretTLSOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const labels = parseLabels(opts.label);
   const d = tlsData(opts);
   if (Object.keys(d).length === 0) {
     throw new CliError("--tls-crt-file and --tls-key-file, or --ca-crt-file are required");
   }
   return secret({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     stringData: d,
     type: d["tls.crt"] && d["tls.key"] ? "kubernetes.io/tls" : undefined,
   });
 }
 
-export const runCreateSecretTLS: Run = async (args, opts, ctx) => {
+export async function runCreateSecretTLS(opts: CreateSecretTLSOptions, deps: Deps): Promise<void> {
   const repl: Record<string, string> = {
     "cert-file": "--tls-crt-file",
     "key-file": "--tls-key-file",
     "ca-file": "--ca-crt-file",
   };
-  deprecations(ctx, opts, (flag) => `please use ${repl[flag]} instead`);
+  deprecations(deps, opts, (flag) => `please use ${repl[flag]} instead`);
   // upstream prints tls secrets with Print: no blank line after the document
-  await finish(ctx, opts, buildTLSSecret(args, opts, ctx), "tls", {}, false);
-};
+  await finish(deps, opts, buildTLSSecret(opts, deps), "tls", false);
+}
 
 // ------------------------------------------------------------------ oci
 
-export function buildOCISecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const url = str(opts.url);
+export function buildOCISecret(opts: CreateSecretOCIOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const url = opts.url;
   if (!url) throw new CliError("--url is required");
-  const username = str(opts.username);
-  const password = str(opts.password);
+  const username = opts.username;
+  const password = opts.password;
   if (!username) throw new CliError("--username is required");
   if (!password) throw new CliError("--password is required");
   if (/\s/.test(url) || url.includes("://")) {
     throw new CliError(`error parsing url: 'could not parse reference: ${redactUrls(url)}'`);
   }
   // upstream passes the URL as the registry key and sets no labels on this secret
-  return ociSecret({ name, namespace: ctx.globals.namespace, registry: url, username, password });
+  return ociSecret({ name, namespace: deps.globals.namespace, registry: url, username, password });
 }
 
-export const runCreateSecretOCI: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildOCISecret(args, opts, ctx), "oci", {});
+export async function runCreateSecretOCI(opts: CreateSecretOCIOptions, deps: Deps): Promise<void> {
+  await finish(deps, opts, buildOCISecret(opts, deps), "oci");
+}
 
 // ------------------------------------------------------------------ githubapp
 
-export function buildGitHubAppSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const appID = str(opts.appId);
+export function buildGitHubAppSecret(opts: CreateSecretGitHubAppOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const appID = opts.appId;
   if (!appID) throw new CliError("--app-id is required");
-  const installationID = str(opts.appInstallationId);
-  const installationOwner = str(opts.appInstallationOwner);
+  const installationID = opts.appInstallationId;
+  const installationOwner = opts.appInstallationOwner;
   if (!installationID && !installationOwner)
     throw new CliError("--app-installation-id or --app-installation-owner is required");
-  const keyFile = str(opts.appPrivateKey);
+  const keyFile = opts.appPrivateKey;
   if (!keyFile) throw new CliError("--app-private-key is required");
   const privateKey = readUserFile(keyFile, "unable to read private key file");
   // as upstream, the githubapp secret carries no labels
   return githubAppSecret({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     appID,
     installationID,
     installationOwner,
     privateKey,
-    baseURL: str(opts.appBaseUrl),
+    baseURL: opts.appBaseUrl,
   });
 }
 
-export const runCreateSecretGitHubApp: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildGitHubAppSecret(args, opts, ctx), "githubapp", {});
+export async function runCreateSecretGitHubApp(opts: CreateSecretGitHubAppOptions, deps: Deps): Promise<void> {
+  await finish(deps, opts, buildGitHubAppSecret(opts, deps), "githubapp");
+}
 
 // ------------------------------------------------------------------ proxy
 
-export function buildProxySecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const labels = parseLabels(list(opts.label));
-  const address = str(opts.address);
+export function buildProxySecret(opts: CreateSecretProxyOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const labels = parseLabels(opts.label);
+  const address = opts.address;
   if (!address) throw new CliError("address is required");
   return proxySecret({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     address,
-    username: str(opts.username),
-    password: str(opts.password),
+    username: opts.username,
+    password: opts.password,
   });
 }
 
-export const runCreateSecretProxy: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildProxySecret(args, opts, ctx), "proxy", {});
+export async function runCreateSecretProxy(opts: CreateSecretProxyOptions, deps: Deps): Promise<void> {
+  await finish(deps, opts, buildProxySecret(opts, deps), "proxy");
+}
 
 // ------------------------------------------------------------------ notation
 
@@ -249,13 +249,13 @@ function jsonErrorReason(err: unknown): string {
   return `not valid JSON: ${reason}`;
 }
 
-export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const caFiles = list(opts.caCertFile);
+export function buildNotationSecret(opts: CreateSecretNotationOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const caFiles = opts.caCertFile;
   if (caFiles.length === 0) throw new CliError("--ca-cert-file is required");
-  const policyFile = str(opts.trustPolicyFile);
+  const policyFile = opts.trustPolicyFile;
   if (!policyFile) throw new CliError("--trust-policy-file is required");
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   const trustPolicy = readUserFile(policyFile, "unable to read trust policy file");
   let doc: unknown;
   try {
@@ -282,38 +282,39 @@ export function buildNotationSecret(args: string[], opts: Opts, ctx: CommandCont
     }
   }
   if (errors.length > 0) throw new CliError(errors.join("\n"));
-  return notationSecret({ name, namespace: ctx.globals.namespace, labels, caCerts, trustPolicy });
+  return notationSecret({ name, namespace: deps.globals.namespace, labels, caCerts, trustPolicy });
 }
 
-export const runCreateSecretNotation: Run = async (args, opts, ctx) =>
-  finish(ctx, opts, buildNotationSecret(args, opts, ctx), "notation configuration", {});
+export async function runCreateSecretNotation(opts: CreateSecretNotationOptions, deps: Deps): Promise<void> {
+  await finish(deps, opts, buildNotationSecret(opts, deps), "notation configuration");
+}
 
 // ------------------------------------------------------------------ receiver
 
-export function buildReceiverSecret(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
+export function buildReceiverSecret(opts: CreateSecretReceiverOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
   const type = receiverType(opts);
   if (!type) throw new CliError("--type is required");
-  const hostname = str(opts.hostname);
+  const hostname = opts.hostname;
   if (!hostname) throw new CliError("--hostname is required");
-  const emailClaim = str(opts.emailClaim);
+  const emailClaim = opts.emailClaim;
   if (type === "gcr" && !emailClaim) throw new CliError("--email-claim is required for gcr receiver type");
-  const labels = parseLabels(list(opts.label));
-  const token = str(opts.token) || randomBytes(32).toString("hex");
+  const labels = parseLabels(opts.label);
+  const token = opts.token || randomBytes(32).toString("hex");
   return receiverSecret({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     token,
     hostname,
     emailClaim: type === "gcr" ? emailClaim : undefined,
-    audienceClaim: type === "gcr" ? str(opts.audienceClaim) : undefined,
+    audienceClaim: type === "gcr" ? opts.audienceClaim : undefined,
   });
 }
 
-export const runCreateSecretReceiver: Run = async (args, opts, ctx) => {
-  const s = buildReceiverSecret(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [s], true);
-  await upsert(await restTarget(ctx), s);
-  ctx.logger.action(`receiver secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
-};
+export async function runCreateSecretReceiver(opts: CreateSecretReceiverOptions, deps: Deps): Promise<void> {
+  const s = buildReceiverSecret(opts, deps);
+  if (opts.export) return printExport(deps, [s], true);
+  await upsert(await restTarget(deps), s);
+  deps.logger.action(`receiver secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
+}

@@ -1,6 +1,5 @@
 // flux create source git|helm|oci|bucket|chart
-import type { Run } from "../cli/action.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError, redactUrls } from "../errors.js";
 import { bucket, gitRepository, helmChart, helmRepository, ociRepository } from "../manifests/sources.js";
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
@@ -8,7 +7,6 @@ import type { KubeObject } from "../manifests/common.js";
 import { upsert, restTarget, type RestTarget } from "./apply.js";
 import {
   invalidFlag,
-  list,
   parseKindName,
   parseLabels,
   parseUrl,
@@ -16,10 +14,18 @@ import {
   readUserFile,
   requireName,
   sourceKind,
-  str,
-  type Opts,
 } from "./common.js";
 import { applyAndWait, artifactRevision, confirm } from "./flow.js";
+import type {
+  CreateSourceBucketOptions,
+  CreateSourceChartOptions,
+  CreateSourceGitOptions,
+  CreateSourceHelmOptions,
+  CreateSourceOCIOptions,
+  GitCredentialOptions,
+  SshKeyOptions,
+  VerifyOptions,
+} from "./options.js";
 import {
   ECDSA_CURVES,
   KEY_ALGORITHMS,
@@ -31,12 +37,13 @@ import {
   type KeyAlgorithm,
 } from "./sshkeys.js";
 
-export interface SourceDeps {
+/** Test seams of the create engines that talk to the network or the cluster. */
+export interface SourceDeps extends Deps {
   scanHostKey?: HostKeyScanner;
+  target?: RestTarget;
 }
 
-export function rsaBits(value: unknown): number {
-  const s = str(value);
+export function rsaBits(s: string): number {
   if (s.trim() === "") return 2048;
   if (!/^[+-]?\d+$/.test(s)) throw invalidFlag(s, "ssh-rsa-bits", `strconv.Atoi: parsing "${s}": invalid syntax`);
   const bits = Number(s);
@@ -46,31 +53,29 @@ export function rsaBits(value: unknown): number {
 }
 
 /** pflag Value flags with a fixed set of values: upstream's "invalid argument" wording. */
-export function checkEnum(opts: Opts, key: string, flag: string, what: string, allowed: readonly string[]): void {
-  const v = opts[key];
-  if (v === undefined) return;
-  const s = str(v);
+export function checkEnum(s: string | undefined, flag: string, what: string, allowed: readonly string[]): void {
+  if (s === undefined) return;
   if (!allowed.includes(s)) {
     throw invalidFlag(s, flag, `${what} '${s}' is not supported, must be one of: ${allowed.join(", ")}`);
   }
 }
 
 /** --ssh-key-algorithm, --ssh-ecdsa-curve and --ssh-rsa-bits, checked before anything happens. */
-export function checkSshFlags(opts: Opts): void {
+export function checkSshFlags(opts: SshKeyOptions): void {
   const alg = opts.sshKeyAlgorithm;
-  if (alg !== undefined && !(KEY_ALGORITHMS as readonly string[]).includes(str(alg))) {
+  if (!(KEY_ALGORITHMS as readonly string[]).includes(alg)) {
     throw invalidFlag(
-      str(alg),
+      alg,
       "ssh-key-algorithm",
-      `unsupported public key algorithm '${str(alg)}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
+      `unsupported public key algorithm '${alg}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
     );
   }
   const curve = opts.sshEcdsaCurve;
-  if (curve !== undefined && !(ECDSA_CURVES as readonly string[]).includes(str(curve))) {
+  if (!(ECDSA_CURVES as readonly string[]).includes(curve)) {
     throw invalidFlag(
-      str(curve),
+      curve,
       "ssh-ecdsa-curve",
-      `unsupported curve '${str(curve)}', should be one of: ${ECDSA_CURVES.join(", ")}`,
+      `unsupported curve '${curve}', should be one of: ${ECDSA_CURVES.join(", ")}`,
     );
   }
   rsaBits(opts.sshRsaBits);
@@ -82,57 +87,56 @@ export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
 
 /** Applies the credentials Secret of a source and points the source's secretRef at it. */
 async function applyCredentials(
-  ctx: CommandContext,
+  deps: Deps,
   target: RestTarget,
   source: KubeObject,
   credentials: KubeObject,
   what: string,
 ): Promise<void> {
-  ctx.logger.action(`applying secret with ${what}`);
+  deps.logger.action(`applying secret with ${what}`);
   await upsert(target, credentials);
   (source.spec as Record<string, unknown>).secretRef = { name: credentials.metadata.name };
-  ctx.logger.success("authentication configured");
+  deps.logger.success("authentication configured");
 }
 
 // ------------------------------------------------------------------ git
 
-export function buildGitRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const url = str(opts.url);
+export function buildGitRepository(opts: CreateSourceGitOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const url = opts.url;
   if (url === "") throw new CliError("url is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`git URL parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "ssh" && u.scheme !== "http" && u.scheme !== "https") {
     throw new CliError(`git URL scheme '${u.scheme}' not supported, can be: ssh, http and https`);
   }
-  if (!str(opts.branch) && !str(opts.tag) && !str(opts.tagSemver) && !str(opts.commit) && !str(opts.refName)) {
+  if (!opts.branch && !opts.tag && !opts.tagSemver && !opts.commit && !opts.refName) {
     throw new CliError(
       "a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver",
     );
   }
-  if (str(opts.caFile) && u.scheme === "ssh")
-    throw new CliError("specifying a CA file is not supported for Git over SSH");
-  checkEnum(opts, "provider", "provider", "source Git provider", GIT_PROVIDERS);
+  if (opts.caFile && u.scheme === "ssh") throw new CliError("specifying a CA file is not supported for Git over SSH");
+  checkEnum(opts.provider, "provider", "source Git provider", GIT_PROVIDERS);
   checkSshFlags(opts);
-  const labels = parseLabels(list(opts.label));
+  const labels = parseLabels(opts.label);
   return gitRepository({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     url,
-    interval: str(opts.interval) || "1m",
-    branch: str(opts.branch),
-    tag: str(opts.tag),
-    semver: str(opts.tagSemver),
-    refName: str(opts.refName),
-    commit: str(opts.commit),
-    secretRef: str(opts.secretRef),
-    proxySecretRef: str(opts.proxySecretRef),
-    provider: str(opts.provider),
-    recurseSubmodules: opts.recurseSubmodules === true,
-    ignorePaths: list(opts.ignorePaths),
-    sparseCheckoutPaths: list(opts.sparseCheckoutPaths),
-    fetchTimeout: str(opts.fetchTimeout),
+    interval: opts.interval || "1m",
+    branch: opts.branch,
+    tag: opts.tag,
+    semver: opts.tagSemver,
+    refName: opts.refName,
+    commit: opts.commit,
+    secretRef: opts.secretRef,
+    proxySecretRef: opts.proxySecretRef,
+    provider: opts.provider ?? "",
+    recurseSubmodules: opts.recurseSubmodules,
+    ignorePaths: opts.ignorePaths,
+    sparseCheckoutPaths: opts.sparseCheckoutPaths,
+    fetchTimeout: opts.fetchTimeout,
   });
 }
 
@@ -141,20 +145,19 @@ export async function gitCredentials(
   namespace: string,
   labels: Record<string, string>,
   url: string,
-  opts: Opts,
-  ctx: CommandContext,
+  opts: GitCredentialOptions,
   deps: SourceDeps,
 ): Promise<KubeObject | undefined> {
   const u = parseUrl(url)!;
   if (u.scheme === "ssh") {
-    const keyFile = str(opts.privateKeyFile);
-    const password = str(opts.password);
+    const keyFile = opts.privateKeyFile;
+    const password = opts.password;
     const pair = keyFile
       ? loadKeyPair(readUserFile(keyFile, "unable to read the private key file"), password)
       : generateKeyPair({
-          algorithm: (str(opts.sshKeyAlgorithm) || "ecdsa") as KeyAlgorithm,
+          algorithm: (opts.sshKeyAlgorithm || "ecdsa") as KeyAlgorithm,
           rsaBits: rsaBits(opts.sshRsaBits),
-          ecdsaCurve: (str(opts.sshEcdsaCurve) || "p384") as EcdsaCurve,
+          ecdsaCurve: (opts.sshEcdsaCurve || "p384") as EcdsaCurve,
         });
     const knownHosts = await (deps.scanHostKey ?? scanHostKey)(u.host, 30_000);
     return gitSecret({
@@ -167,104 +170,99 @@ export async function gitCredentials(
       password: password || undefined,
     });
   }
-  if (u.scheme === "http") ctx.logger.warning("insecure configuration: credentials configured for an HTTP URL");
-  const caFile = str(opts.caFile);
+  if (u.scheme === "http") deps.logger.warning("insecure configuration: credentials configured for an HTTP URL");
+  const caFile = opts.caFile;
   const caCrt = caFile && u.scheme === "https" ? readUserFile(caFile, "unable to read TLS CA file") : undefined;
-  const s = gitSecret({ name, namespace, labels, username: str(opts.username), password: str(opts.password), caCrt });
+  const s = gitSecret({ name, namespace, labels, username: opts.username, password: opts.password, caCrt });
   return s.stringData ? s : undefined;
 }
 
-export function createSourceGit(deps: SourceDeps = {}): Run {
-  return async (args, opts, ctx) => {
-    const repo = buildGitRepository(args, opts, ctx);
-    if (opts.export) return printExport(ctx, [repo]);
-    const log = ctx.logger;
-    const target = await restTarget(ctx);
-    log.generate("generating GitRepository source");
-    if (!str(opts.secretRef)) {
-      const name = repo.metadata.name;
-      const s = await gitCredentials(
-        name,
-        ctx.globals.namespace,
-        {}, // as upstream, the credentials secret carries no labels
-        str(opts.url),
-        opts,
-        ctx,
-        deps,
-      );
-      if (s) {
-        const data = s.stringData as Record<string, string>;
-        if (data.known_hosts) log.success(`collected public key from SSH server:\n${data.known_hosts}`);
-        if (data["identity.pub"]) {
-          log.generate(`deploy key: ${data["identity.pub"]}`);
-          if (opts.silent !== true) await confirm(ctx, "Have you added the deploy key to your repository");
-        }
-        await applyCredentials(ctx, target, repo, s, "repository credentials");
-      }
-    }
-    await applyAndWait(
-      ctx,
-      repo,
-      { what: "GitRepository source", readyStyle: "completed", report: artifactRevision("GitRepository source") },
-      { target },
+export async function runCreateSourceGit(opts: CreateSourceGitOptions, deps: SourceDeps): Promise<void> {
+  const repo = buildGitRepository(opts, deps);
+  if (opts.export) return printExport(deps, [repo]);
+  const log = deps.logger;
+  const target = deps.target ?? (await restTarget(deps));
+  log.generate("generating GitRepository source");
+  if (!opts.secretRef) {
+    const name = repo.metadata.name;
+    const s = await gitCredentials(
+      name,
+      deps.globals.namespace,
+      {}, // as upstream, the credentials secret carries no labels
+      opts.url,
+      opts,
+      deps,
     );
-  };
+    if (s) {
+      const data = s.stringData as Record<string, string>;
+      if (data.known_hosts) log.success(`collected public key from SSH server:\n${data.known_hosts}`);
+      if (data["identity.pub"]) {
+        log.generate(`deploy key: ${data["identity.pub"]}`);
+        if (!opts.silent) await confirm(deps, "Have you added the deploy key to your repository");
+      }
+      await applyCredentials(deps, target, repo, s, "repository credentials");
+    }
+  }
+  await applyAndWait(
+    deps,
+    repo,
+    { what: "GitRepository source", readyStyle: "completed", report: artifactRevision("GitRepository source") },
+    target,
+  );
 }
-
-export const runCreateSourceGit: Run = (args, opts, ctx) => createSourceGit()(args, opts, ctx);
 
 // ------------------------------------------------------------------ helm
 
-export function buildHelmRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const url = str(opts.url);
+export function buildHelmRepository(opts: CreateSourceHelmOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const url = opts.url;
   if (url === "") throw new CliError("url is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
-  const secretRef = str(opts.secretRef);
+  const secretRef = opts.secretRef;
   return helmRepository({
     name,
-    namespace: ctx.globals.namespace,
-    labels: parseLabels(list(opts.label)),
+    namespace: deps.globals.namespace,
+    labels: parseLabels(opts.label),
     url,
-    interval: str(opts.interval) || "1m",
+    interval: opts.interval || "1m",
     secretRef,
     // upstream sets passCredentials only together with a secret reference
-    passCredentials: secretRef !== "" && opts.passCredentials === true,
-    ociProvider: str(opts.ociProvider),
-    fetchTimeout: str(opts.fetchTimeout),
+    passCredentials: secretRef !== "" && opts.passCredentials,
+    ociProvider: opts.ociProvider,
+    fetchTimeout: opts.fetchTimeout,
   });
 }
 
-export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
-  const repo = buildHelmRepository(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [repo]);
-  const target = await restTarget(ctx);
-  const log = ctx.logger;
+export async function runCreateSourceHelm(opts: CreateSourceHelmOptions, deps: SourceDeps): Promise<void> {
+  const repo = buildHelmRepository(opts, deps);
+  if (opts.export) return printExport(deps, [repo]);
+  const target = deps.target ?? (await restTarget(deps));
+  const log = deps.logger;
   log.generate("generating HelmRepository source");
-  if (!str(opts.secretRef)) {
-    const both = str(opts.certFile) !== "" && str(opts.keyFile) !== "";
-    const certFile = both ? str(opts.certFile) : "";
-    const keyFile = both ? str(opts.keyFile) : "";
-    const caFile = str(opts.caFile);
+  if (!opts.secretRef) {
+    const both = opts.certFile !== "" && opts.keyFile !== "";
+    const certFile = both ? opts.certFile : "";
+    const keyFile = both ? opts.keyFile : "";
+    const caFile = opts.caFile;
     const s = helmSecret({
       name: `helm-${repo.metadata.name}`,
-      namespace: ctx.globals.namespace,
+      namespace: deps.globals.namespace,
       // as upstream, the credentials secret carries no labels
-      username: str(opts.username),
-      password: str(opts.password),
+      username: opts.username,
+      password: opts.password,
       tlsCrt: certFile ? readUserFile(certFile, "failed to read cert file") : undefined,
       tlsKey: keyFile ? readUserFile(keyFile, "failed to read key file") : undefined,
       caCrt: caFile ? readUserFile(caFile, "failed to read ca file") : undefined,
     });
     if (s.stringData) {
-      await applyCredentials(ctx, target, repo, s, "repository credentials");
-      if (opts.passCredentials === true) (repo.spec as Record<string, unknown>).passCredentials = true;
+      await applyCredentials(deps, target, repo, s, "repository credentials");
+      if (opts.passCredentials) (repo.spec as Record<string, unknown>).passCredentials = true;
     }
   }
   const isOCI = (repo.spec as { type?: string }).type === "oci";
   await applyAndWait(
-    ctx,
+    deps,
     repo,
     {
       what: "HelmRepository source",
@@ -273,18 +271,18 @@ export const runCreateSourceHelm: Run = async (args, opts, ctx) => {
       wait: !isOCI,
       report: isOCI ? undefined : artifactRevision("HelmRepository source"),
     },
-    { target },
+    target,
   );
-};
+}
 
 // ------------------------------------------------------------------ oci
 
 const VERIFY_PROVIDERS = ["cosign"];
 
 function verifyOptions(
-  opts: Opts,
+  opts: VerifyOptions,
 ): { provider?: string; secretRef?: string; oidcIssuer?: string; oidcSubject?: string } | undefined {
-  const provider = str(opts.verifyProvider);
+  const provider = opts.verifyProvider;
   if (provider && !VERIFY_PROVIDERS.includes(provider)) {
     throw invalidFlag(
       provider,
@@ -292,9 +290,9 @@ function verifyOptions(
       `source OCI verify provider '${provider}' is not supported, must be one of: ${VERIFY_PROVIDERS.join(", ")}`,
     );
   }
-  const secretRef = str(opts.verifySecretRef);
-  const oidcIssuer = str(opts.verifyIssuer);
-  const oidcSubject = str(opts.verifySubject);
+  const secretRef = opts.verifySecretRef;
+  const oidcIssuer = opts.verifyIssuer;
+  const oidcSubject = opts.verifySubject;
   if (!provider) {
     if (secretRef) throw new CliError("a verification provider must be specified when a secret is specified");
     if (oidcIssuer || oidcSubject)
@@ -304,42 +302,41 @@ function verifyOptions(
   return { provider, secretRef, oidcIssuer, oidcSubject };
 }
 
-export function buildOCIRepository(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const url = str(opts.url);
+export function buildOCIRepository(opts: CreateSourceOCIOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const url = opts.url;
   if (url === "") throw new CliError("url is required");
-  if (!str(opts.tagSemver) && !str(opts.tag) && !str(opts.digest))
-    throw new CliError("--tag, --tag-semver or --digest is required");
+  if (!opts.tagSemver && !opts.tag && !opts.digest) throw new CliError("--tag, --tag-semver or --digest is required");
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
-  checkEnum(opts, "provider", "provider", "source OCI provider", OCI_PROVIDERS);
-  const labels = parseLabels(list(opts.label));
+  checkEnum(opts.provider, "provider", "source OCI provider", OCI_PROVIDERS);
+  const labels = parseLabels(opts.label);
   return ociRepository({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
     url,
-    interval: str(opts.interval) || "1m",
-    tag: str(opts.tag),
-    semver: str(opts.tagSemver),
-    digest: str(opts.digest),
-    provider: str(opts.provider) || "generic",
-    secretRef: str(opts.secretRef),
-    serviceAccount: str(opts.serviceAccount),
-    certSecretRef: str(opts.certRef),
-    proxySecretRef: str(opts.proxySecretRef),
-    ignorePaths: list(opts.ignorePaths),
-    insecure: opts.insecure === true,
+    interval: opts.interval || "1m",
+    tag: opts.tag,
+    semver: opts.tagSemver,
+    digest: opts.digest,
+    provider: opts.provider || "generic",
+    secretRef: opts.secretRef,
+    serviceAccount: opts.serviceAccount,
+    certSecretRef: opts.certRef,
+    proxySecretRef: opts.proxySecretRef,
+    ignorePaths: opts.ignorePaths,
+    insecure: opts.insecure,
     verify: verifyOptions(opts),
-    fetchTimeout: str(opts.fetchTimeout),
+    fetchTimeout: opts.fetchTimeout,
   });
 }
 
-export const runCreateSourceOCI: Run = async (args, opts, ctx) => {
-  const repo = buildOCIRepository(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [repo]);
-  await applyAndWait(ctx, repo, {
+export async function runCreateSourceOCI(opts: CreateSourceOCIOptions, deps: Deps): Promise<void> {
+  const repo = buildOCIRepository(opts, deps);
+  if (opts.export) return printExport(deps, [repo]);
+  await applyAndWait(deps, repo, {
     what: "OCIRepository",
     readyStyle: "completed",
     report: (ready, c) => {
@@ -348,61 +345,61 @@ export const runCreateSourceOCI: Run = async (args, opts, ctx) => {
       c.logger.success(`fetched revision: ${artifact.revision ?? ""}`);
     },
   });
-};
+}
 
 // ------------------------------------------------------------------ bucket
 
-export function buildBucket(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  if (!str(opts.bucketName)) throw new CliError("bucket-name is required");
-  if (!str(opts.endpoint)) throw new CliError("endpoint is required");
-  checkEnum(opts, "provider", "provider", "source bucket provider", BUCKET_PROVIDERS);
+export function buildBucket(opts: CreateSourceBucketOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  if (!opts.bucketName) throw new CliError("bucket-name is required");
+  if (!opts.endpoint) throw new CliError("endpoint is required");
+  checkEnum(opts.provider, "provider", "source bucket provider", BUCKET_PROVIDERS);
   return bucket({
     name,
-    namespace: ctx.globals.namespace,
-    labels: parseLabels(list(opts.label)),
-    bucketName: str(opts.bucketName),
-    endpoint: str(opts.endpoint),
-    interval: str(opts.interval) || "1m",
-    provider: str(opts.provider) || "generic",
-    region: str(opts.region),
-    insecure: opts.insecure === true,
-    secretRef: str(opts.secretRef),
-    proxySecretRef: str(opts.proxySecretRef),
-    ignorePaths: list(opts.ignorePaths),
-    fetchTimeout: str(opts.fetchTimeout),
+    namespace: deps.globals.namespace,
+    labels: parseLabels(opts.label),
+    bucketName: opts.bucketName,
+    endpoint: opts.endpoint,
+    interval: opts.interval || "1m",
+    provider: opts.provider || "generic",
+    region: opts.region,
+    insecure: opts.insecure,
+    secretRef: opts.secretRef,
+    proxySecretRef: opts.proxySecretRef,
+    ignorePaths: opts.ignorePaths,
+    fetchTimeout: opts.fetchTimeout,
   });
 }
 
-export const runCreateSourceBucket: Run = async (args, opts, ctx) => {
-  const b = buildBucket(args, opts, ctx);
-  if (opts.export) return printExport(ctx, [b]);
-  const target = await restTarget(ctx);
-  ctx.logger.generate("generating Bucket source");
-  if (!str(opts.secretRef) && str(opts.accessKey) && str(opts.secretKey)) {
+export async function runCreateSourceBucket(opts: CreateSourceBucketOptions, deps: SourceDeps): Promise<void> {
+  const b = buildBucket(opts, deps);
+  if (opts.export) return printExport(deps, [b]);
+  const target = deps.target ?? (await restTarget(deps));
+  deps.logger.generate("generating Bucket source");
+  if (!opts.secretRef && opts.accessKey && opts.secretKey) {
     const s = secret({
       name: `bucket-${b.metadata.name}`,
-      namespace: ctx.globals.namespace,
+      namespace: deps.globals.namespace,
       labels: b.metadata.labels,
-      stringData: { accesskey: str(opts.accessKey), secretkey: str(opts.secretKey) },
+      stringData: { accesskey: opts.accessKey, secretkey: opts.secretKey },
     });
-    await applyCredentials(ctx, target, b, s, "the bucket credentials");
+    await applyCredentials(deps, target, b, s, "the bucket credentials");
   }
   await applyAndWait(
-    ctx,
+    deps,
     b,
     { what: "Bucket source", readyStyle: "completed", report: artifactRevision("Bucket source") },
-    { target },
+    target,
   );
-};
+}
 
 // ------------------------------------------------------------------ chart
 
 export const HELM_CHART_SOURCE_KINDS = ["HelmRepository", "GitRepository", "Bucket"] as const;
 
-export function buildHelmChart(args: string[], opts: Opts, ctx: CommandContext): KubeObject {
-  const name = requireName(args);
-  const source = str(opts.source);
+export function buildHelmChart(opts: CreateSourceChartOptions, deps: Deps): KubeObject {
+  const name = requireName(opts.name);
+  const source = opts.source;
   let kind = "";
   let sourceName = "";
   if (source !== "") {
@@ -414,30 +411,30 @@ export function buildHelmChart(args: string[], opts: Opts, ctx: CommandContext):
     sourceName = p.name;
   }
   if (!kind || !sourceName) throw new CliError("chart source is required");
-  if (!str(opts.chart)) throw new CliError("chart name or path is required");
-  const labels = parseLabels(list(opts.label));
+  if (!opts.chart) throw new CliError("chart name or path is required");
+  const labels = parseLabels(opts.label);
   return helmChart({
     name,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     labels,
-    chart: str(opts.chart),
-    version: str(opts.chartVersion),
-    interval: str(opts.interval) || "1m",
+    chart: opts.chart,
+    version: opts.chartVersion,
+    interval: opts.interval || "1m",
     sourceKind: kind,
     sourceName,
-    reconcileStrategy: str(opts.reconcileStrategy) || "ChartVersion",
+    reconcileStrategy: opts.reconcileStrategy || "ChartVersion",
     verify: verifyOptions(opts),
   });
 }
 
-export const runCreateSourceChart: Run = async (args, opts, ctx) => {
-  const chart = buildHelmChart(args, opts, ctx);
-  ctx.logger.generate("generating HelmChart source");
-  if (opts.export) return printExport(ctx, [chart]);
-  await applyAndWait(ctx, chart, {
+export async function runCreateSourceChart(opts: CreateSourceChartOptions, deps: Deps): Promise<void> {
+  const chart = buildHelmChart(opts, deps);
+  deps.logger.generate("generating HelmChart source");
+  if (opts.export) return printExport(deps, [chart]);
+  await applyAndWait(deps, chart, {
     what: "HelmChart source",
     createdAs: "source",
     readyStyle: "completed",
     report: artifactRevision("HelmChart source"),
   });
-};
+}

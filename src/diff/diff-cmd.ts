@@ -1,21 +1,27 @@
 // `flux diff kustomization NAME --path DIR`: exit 0 when nothing would change,
 // 1 when something would (after printing it), 2 on any error.
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
 import { colorEnabled } from "../output/logger.js";
-import { buildOptionsFrom, exitOnInterrupt, withDeadline, type BuildCommandFlags } from "../kustomize/build-cmd.js";
+import {
+  buildOptionsFrom,
+  exitOnInterrupt,
+  withDeadline,
+  type BuildKustomizationOptions,
+} from "../kustomize/build-cmd.js";
 import { diffKustomization } from "./kustomization.js";
 import { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } from "./render.js";
 
 export const CHANGED_MESSAGE = "identified at least one change, exiting with non-zero exit code";
 
-interface DiffCommandFlags extends BuildCommandFlags {
-  progressBar?: boolean;
-  output?: string;
+/** `flux diff kustomization` as the command line gives it. */
+export interface DiffKustomizationOptions extends BuildKustomizationOptions {
+  progressBar: boolean;
+  output: string;
 }
 
-function startSpinner(ctx: CommandContext): { update(done: number, total: number): void; stop(): void } {
-  const stream = ctx.io.stderr;
+function startSpinner(deps: Deps): { update(done: number, total: number): void; stop(): void } {
+  const stream = deps.io.stderr;
   if (!stream.isTTY) return { update: () => {}, stop: () => {} };
   const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
   let i = 0;
@@ -35,25 +41,20 @@ function startSpinner(ctx: CommandContext): { update(done: number, total: number
   };
 }
 
-export async function runDiffKustomization(
-  args: string[],
-  opts: Record<string, unknown>,
-  ctx: CommandContext,
-): Promise<void> {
-  const flags = opts as DiffCommandFlags;
-  const output = flags.output ?? "human";
+export async function runDiffKustomization(flags: DiffKustomizationOptions, deps: Deps): Promise<void> {
+  const output = flags.output;
   let spinner: ReturnType<typeof startSpinner> | undefined;
-  const release = exitOnInterrupt(ctx);
+  const release = exitOnInterrupt(deps);
   let report;
   try {
-    const options = buildOptionsFrom(args, flags, ctx, 2);
+    const options = buildOptionsFrom(flags, deps, 2);
     const { createKubeClient } = await import("../kube/client.js");
     const { kubeReader } = await import("../kustomize/cluster.js");
     const { restDryRunner } = await import("../kube/dryrun.js");
-    const client = await createKubeClient(ctx.globals);
+    const client = await createKubeClient(deps.globals);
     options.namespace = client.namespace;
     options.reader = kubeReader(client);
-    if (flags.progressBar !== false) spinner = startSpinner(ctx);
+    if (flags.progressBar) spinner = startSpinner(deps);
     const dryRunner = restDryRunner(client);
     report = await withDeadline(
       diffKustomization({
@@ -61,7 +62,7 @@ export async function runDiffKustomization(
         dryRunner,
         onProgress: (done, total) => spinner?.update(done, total),
       }),
-      ctx,
+      deps,
       2,
     );
   } catch (err) {
@@ -70,17 +71,17 @@ export async function runDiffKustomization(
     spinner?.stop();
     release();
   }
-  const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
+  const palette = output === "human" && colorEnabled(deps.io.stdout) ? ansiPalette : plainPalette;
   const text =
     output === "json"
       ? renderJson(report)
       : output === "markdown"
         ? renderMarkdown(report)
         : renderHuman(report, palette);
-  ctx.io.stdout.write(text);
+  deps.io.stdout.write(text);
   if (report.errors.length > 0) throw new CliError(report.errors.join("\n"), 2);
   if (report.changed) {
-    ctx.logger.warning(CHANGED_MESSAGE);
+    deps.logger.warning(CHANGED_MESSAGE);
     throw new CliError("", 1);
   }
 }

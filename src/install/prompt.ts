@@ -1,6 +1,6 @@
 // A yes/no confirmation like promptui's IsConfirm: "<label> [y/N]: "; only y/yes confirms.
 // Without a terminal on stdin, or at end of input, the answer is no.
-import type { IO } from "../cli/context.js";
+import type { IO } from "../deps.js";
 
 /** `end` follows "[y/N]" (`flux create source git` asks without the colon). */
 export async function confirm(io: IO, label: string, end = ": "): Promise<boolean> {

@@ -1,7 +1,7 @@
 // `flux install`: render the selected, customised Flux distribution from its release
 // bundle with kustomize, then (unless --export) server-side apply it in two phases
 // and wait for the controllers' Deployments to roll out.
-import type { CommandContext, IO } from "../cli/context.js";
+import type { Deps, IO } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
@@ -185,66 +185,88 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
   logger.success("install finished");
 }
 
-function strings(v: unknown, fallback: string[] = []): string[] {
-  return Array.isArray(v) ? (v as string[]) : fallback;
+/**
+ * The flags that select and customise the distribution, shared by `flux install` and
+ * `flux bootstrap`, as given (undefined: not given, the default applies).
+ */
+export interface DistributionOptions {
+  version: string;
+  components: string[] | undefined;
+  componentsExtra: string[];
+  /** A local directory with the distribution's manifests (hidden flag). */
+  manifests: string;
+  registry: string | undefined;
+  registryCreds: string;
+  imagePullSecret: string;
+  watchAllNamespaces: boolean;
+  networkPolicy: boolean;
+  logLevel: string | undefined;
+  clusterDomain: string | undefined;
+  tolerationKeys: string[];
 }
 
-/** Turns the parsed command-line flags into a validated request. */
+export interface InstallCommandOptions extends DistributionOptions {
+  export: boolean;
+  force: boolean;
+}
+
+/** Turns the distribution flags into a validated request. */
 export async function installRequestFrom(
-  opts: Record<string, unknown>,
-  ctx: CommandContext,
+  opts: DistributionOptions & { export?: boolean; force?: boolean },
+  deps: Deps,
   namespace: string,
 ): Promise<InstallRequest> {
   const d = defaultInstallOptions();
-  const components = [...strings(opts.components, DEFAULT_COMPONENTS), ...strings(opts.componentsExtra)];
+  const components = [...(opts.components ?? DEFAULT_COMPONENTS), ...opts.componentsExtra];
   validateComponents(components);
-  const registryCredential = String(opts.registryCreds ?? "");
-  const pullSecret = String(opts.imagePullSecret ?? "");
+  const registryCredential = opts.registryCreds;
+  const pullSecret = opts.imagePullSecret;
   validateRegistryCreds(registryCredential, pullSecret);
   validateNamespace(namespace);
-  const logLevel = String(opts.logLevel ?? d.logLevel);
+  const logLevel = opts.logLevel ?? d.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliError(`unsupported log level '${logLevel}', must be one of: ${LOG_LEVELS.join(", ")}`);
   }
-  const version = await resolveVersion(String(opts.version ?? ""), () => latestReleaseVersion());
+  const version = await resolveVersion(opts.version, () => latestReleaseVersion());
   return {
     version,
     namespace,
     components,
-    registry: String(opts.registry ?? d.registry),
+    registry: opts.registry ?? d.registry,
     registryCredential,
     imagePullSecret: pullSecret,
-    watchAllNamespaces: opts.watchAllNamespaces !== false,
-    networkPolicy: opts.networkPolicy !== false,
+    watchAllNamespaces: opts.watchAllNamespaces,
+    networkPolicy: opts.networkPolicy,
     logLevel,
-    clusterDomain: String(opts.clusterDomain ?? d.clusterDomain),
-    tolerationKeys: strings(opts.tolerationKeys),
+    clusterDomain: opts.clusterDomain ?? d.clusterDomain,
+    tolerationKeys: opts.tolerationKeys,
     export: Boolean(opts.export),
     force: Boolean(opts.force),
-    verbose: ctx.globals.verbose,
-    timeoutMs: ctx.globals.timeoutMs,
+    verbose: deps.globals.verbose,
+    timeoutMs: deps.globals.timeoutMs,
   };
 }
 
-export async function runInstall(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+export async function runInstall(options: InstallCommandOptions, deps: Deps): Promise<void> {
   const { createKubeClient, resolveNamespace, loadKubeConfig } = await import("../kube/client.js");
-  let namespace = ctx.globals.namespace;
-  if (ctx.globals.nsFollowsKubeContext && !ctx.globals.namespaceSet) {
+  const g = deps.globals;
+  let namespace = g.namespace;
+  if (g.nsFollowsKubeContext && !g.namespaceSet) {
     try {
-      namespace = resolveNamespace(await loadKubeConfig(ctx.globals), ctx.globals);
+      namespace = resolveNamespace(await loadKubeConfig(g), g);
     } catch (err) {
       // --export needs no cluster: without a usable kubeconfig the default namespace stays.
-      if (!opts.export) throw err;
+      if (!options.export) throw err;
     }
   }
-  const req = await installRequestFrom(opts, ctx, namespace);
+  const req = await installRequestFrom(options, deps, namespace);
   await install(req, {
-    logger: ctx.logger,
-    io: ctx.io,
+    logger: deps.logger,
+    io: deps.io,
     bundle: {
-      manifestsPath: opts.manifests ? String(opts.manifests) : undefined,
-      download: { timeoutMs: ctx.globals.timeoutMs },
+      manifestsPath: options.manifests || undefined,
+      download: { timeoutMs: g.timeoutMs },
     },
-    kube: () => createKubeClient({ ...ctx.globals, namespace }),
+    kube: () => createKubeClient({ ...g, namespace }),
   });
 }

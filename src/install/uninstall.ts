@@ -4,7 +4,7 @@
 // in all namespaces (with the controllers gone nothing would remove them, and the
 // controllers must not garbage-collect what they applied), then deletes the Flux CRDs
 // and the namespace. The workloads Flux applied are left alone. Upstream's order.
-import type { CommandContext, IO } from "../cli/context.js";
+import type { Deps, IO } from "../deps.js";
 import { CliError } from "../errors.js";
 import { FINALIZER_ORDER, kindsInOrder, resourceOf } from "../kinds/registry.js";
 import { builtInResource } from "../kinds/resources.js";
@@ -111,15 +111,13 @@ export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Pr
   return ok;
 }
 
-export async function runUninstall(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+/** `flux uninstall` as the command line gives it (the namespace comes from the kube context). */
+export type UninstallCommandOptions = Omit<UninstallOptions, "namespace">;
+
+export async function runUninstall(options: UninstallCommandOptions, deps: Deps): Promise<void> {
   const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
-  const kube = await createKubeClient(ctx.globals);
-  const o: UninstallOptions = {
-    namespace: kube.namespace,
-    keepNamespace: Boolean(opts.keepNamespace),
-    dryRun: Boolean(opts.dryRun),
-    silent: Boolean(opts.silent),
-  };
+  const kube = await createKubeClient(deps.globals);
+  const o: UninstallOptions = { ...options, namespace: kube.namespace };
   if (!o.dryRun && !o.silent) {
     const { getFluxClusterInfo, managedByFlux } = await import("./cluster.js");
     let info;
@@ -132,16 +130,16 @@ export async function runUninstall(_args: string[], opts: Record<string, unknown
       ? "Are you sure you want to delete Flux and its custom resource definitions"
       : `Flux is managed by ${info.managedBy}! Are you sure you want to delete Flux and its CRDs using Flux CLI`;
     const { confirm } = await import("./prompt.js");
-    if (!(await confirm(ctx.io, label))) {
+    if (!(await confirm(deps.io, label))) {
       throw new CliError(
-        ctx.io.stdin.isTTY
+        deps.io.stdin.isTTY
           ? "aborting"
           : "aborting: confirmation needs a terminal; use --silent to uninstall without asking",
       );
     }
   }
   try {
-    if (!(await uninstall(o, { kube, logger: ctx.logger, io: ctx.io })))
+    if (!(await uninstall(o, { kube, logger: deps.logger, io: deps.io })))
       throw new CliError("uninstall failed: some objects could not be deleted (see above)");
   } catch (err) {
     if (err instanceof CliError) throw err;

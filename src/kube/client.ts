@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { GlobalOptions } from "../cli/context.js";
+import type { GlobalOptions } from "../deps.js";
 import { CliError } from "../errors.js";
 import { KubeConfig, type Cluster, type Context, type User } from "./config.js";
 

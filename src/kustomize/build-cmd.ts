@@ -2,12 +2,14 @@
 // wires the cluster reader (unless --dry-run) and prints the objects.
 import { statSync } from "node:fs";
 import path from "node:path";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { buildKustomization, objectsToYaml, parseLocalSources, type BuildOptions } from "./build.js";
 import type { ObjectReader } from "./cluster.js";
 
-export interface BuildCommandFlags {
+/** `flux build kustomization` as the command line gives it (diff adds its own flags). */
+export interface BuildKustomizationOptions {
+  name: string | undefined;
   path?: string;
   kustomizationFile?: string;
   ignorePaths?: string[];
@@ -34,13 +36,8 @@ function isFile(p: string): boolean {
 }
 
 /** Validates the command line and returns the engine's options (without the reader). */
-export function buildOptionsFrom(
-  args: string[],
-  flags: BuildCommandFlags,
-  ctx: CommandContext,
-  exitCode = 1,
-): BuildOptions {
-  const name = args[0];
+export function buildOptionsFrom(flags: BuildKustomizationOptions, deps: Deps, exitCode = 1): BuildOptions {
+  const name = flags.name;
   if (!name) throw new CliError("Kustomization name is required", exitCode);
   if (!flags.path) throw new CliError(`invalid resource path ""`, exitCode);
   const dir = path.resolve(flags.path);
@@ -54,37 +51,37 @@ export function buildOptionsFrom(
   return {
     name,
     path: dir,
-    namespace: ctx.globals.namespace,
+    namespace: deps.globals.namespace,
     kustomizationFile: flags.kustomizationFile,
     dryRun: Boolean(flags.dryRun),
     ignorePaths: flags.ignorePaths ?? [],
     strictSubstitute: Boolean(flags.strictSubstitute),
     recursive: Boolean(flags.recursive),
     localSources: parseLocalSources(flags.localSources),
-    timeoutMs: ctx.globals.timeoutMs,
+    timeoutMs: deps.globals.timeoutMs,
   };
 }
 
-export async function clusterReader(ctx: CommandContext): Promise<{ reader: ObjectReader; namespace: string }> {
+export async function clusterReader(deps: Deps): Promise<{ reader: ObjectReader; namespace: string }> {
   const { createKubeClient } = await import("../kube/client.js");
   const { kubeReader } = await import("./cluster.js");
-  const client = await createKubeClient(ctx.globals);
+  const client = await createKubeClient(deps.globals);
   return { reader: kubeReader(client), namespace: client.namespace };
 }
 
 /** Rejects with an actionable message when `promise` outlives the --timeout. */
-export async function withDeadline<T>(promise: Promise<T>, ctx: CommandContext, exitCode = 1): Promise<T> {
+export async function withDeadline<T>(promise: Promise<T>, deps: Deps, exitCode = 1): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
           new CliError(
-            `timed out after ${ctx.globals.timeout}: raise --timeout for larger builds or slower clusters`,
+            `timed out after ${deps.globals.timeout}: raise --timeout for larger builds or slower clusters`,
             exitCode,
           ),
         ),
-      ctx.globals.timeoutMs,
+      deps.globals.timeoutMs,
     );
     timer.unref?.();
   });
@@ -96,9 +93,9 @@ export async function withDeadline<T>(promise: Promise<T>, ctx: CommandContext, 
 }
 
 /** Ctrl-C: leave nothing behind (the runner's exit hook removes temp trees). */
-export function exitOnInterrupt(ctx: CommandContext): () => void {
+export function exitOnInterrupt(deps: Deps): () => void {
   const onSignal = () => {
-    ctx.io.stderr.write("Build cancelled... exiting.\n");
+    deps.io.stderr.write("Build cancelled... exiting.\n");
     process.exit(130);
   };
   process.once("SIGINT", onSignal);
@@ -109,21 +106,17 @@ export function exitOnInterrupt(ctx: CommandContext): () => void {
   };
 }
 
-export async function runBuildKustomization(
-  args: string[],
-  opts: Record<string, unknown>,
-  ctx: CommandContext,
-): Promise<void> {
-  const options = buildOptionsFrom(args, opts as BuildCommandFlags, ctx);
+export async function runBuildKustomization(flags: BuildKustomizationOptions, deps: Deps): Promise<void> {
+  const options = buildOptionsFrom(flags, deps);
   if (!options.dryRun) {
-    const { reader, namespace } = await clusterReader(ctx);
+    const { reader, namespace } = await clusterReader(deps);
     options.reader = reader;
     options.namespace = namespace;
   }
-  const release = exitOnInterrupt(ctx);
+  const release = exitOnInterrupt(deps);
   try {
-    const { objects } = await withDeadline(buildKustomization(options), ctx);
-    ctx.io.stdout.write(await objectsToYaml(objects));
+    const { objects } = await withDeadline(buildKustomization(options), deps);
+    deps.io.stdout.write(await objectsToYaml(objects));
   } finally {
     release();
   }

@@ -1,7 +1,7 @@
 // `flux envsubst`: substitutes ${VAR} expressions in stdin from the environment,
 // line by line like upstream, with Flux's envsubst engine.
 import { createInterface } from "node:readline";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { EnvsubstError, evalEnvsubst } from "./envsubst.js";
 
@@ -36,6 +36,6 @@ export async function envsubstStream(
   }
 }
 
-export async function runEnvsubst(_args: string[], opts: Record<string, unknown>, ctx: CommandContext): Promise<void> {
-  await envsubstStream(ctx.io.stdin, (s) => ctx.io.stdout.write(s), { strict: Boolean(opts.strict) });
+export async function runEnvsubst(options: { strict: boolean }, deps: Deps): Promise<void> {
+  await envsubstStream(deps.io.stdin, (s) => deps.io.stdout.write(s), { strict: options.strict });
 }

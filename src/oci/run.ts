@@ -3,8 +3,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Run } from "../cli/action.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { toYaml } from "../yaml/printer.js";
 import { parseCreds, resolveKeychain, type Credentials } from "./auth.js";
@@ -14,10 +13,56 @@ import { parseArtifactUrl, parseRepositoryUrl, isValidTag, type Reference } from
 import { RegistryError } from "./registry.js";
 import type { ClientSettings, Metadata } from "./artifact.js";
 
-type Opts = Record<string, unknown>;
+/** How to reach the registry: --provider, --creds, --insecure-registry. */
+export interface RegistryOptions {
+  provider: string;
+  creds: string;
+  insecureRegistry: boolean;
+}
 
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
+export interface BuildArtifactOptions {
+  path: string;
+  output: string;
+  /** undefined: the default exclusions. */
+  ignorePaths: string[] | undefined;
+  resolveSymlinks: boolean;
+}
+
+export interface PushArtifactOptions extends RegistryOptions {
+  url: string | undefined;
+  path: string;
+  source: string;
+  revision: string;
+  annotations: string[];
+  output: string;
+  debug: boolean;
+  reproducible: boolean;
+  ignorePaths: string[] | undefined;
+  resolveSymlinks: boolean;
+}
+
+export interface PullArtifactOptions extends RegistryOptions {
+  url: string | undefined;
+  output: string;
+}
+
+export interface TagArtifactOptions extends RegistryOptions {
+  url: string | undefined;
+  tag: string[];
+}
+
+export interface ListArtifactsOptions extends RegistryOptions {
+  url: string | undefined;
+  output: string;
+  filterSemver: string;
+  filterRegex: string;
+}
+
+export interface DiffArtifactOptions extends RegistryOptions {
+  url: string | undefined;
+  path: string;
+  ignorePaths: string[] | undefined;
+}
 
 function wrap(prefix: string, err: unknown): never {
   if (err instanceof RegistryError) throw new CliError(prefix ? `${prefix}: ${err.message}` : err.message);
@@ -25,16 +70,16 @@ function wrap(prefix: string, err: unknown): never {
 }
 
 /** Credentials from --creds / --provider, else the Docker config. */
-async function settings(ref: Reference, opts: Opts, ctx: CommandContext, debug = false): Promise<ClientSettings> {
-  const provider = str(opts.provider) || "generic";
+async function settings(ref: Reference, opts: RegistryOptions, deps: Deps, debug = false): Promise<ClientSettings> {
+  const provider = opts.provider || "generic";
   let credentials: Credentials | undefined;
-  if (provider === "generic" && str(opts.creds) !== "") {
-    ctx.logger.action("logging in to registry with credentials");
-    credentials = parseCreds(str(opts.creds));
+  if (provider === "generic" && opts.creds !== "") {
+    deps.logger.action("logging in to registry with credentials");
+    credentials = parseCreds(opts.creds);
   } else if (provider !== "generic") {
     // Upstream links the cloud SDKs in; tsflux relies on the provider's Docker
     // credential helper (docker-credential-ecr-login, -gcloud, -acr-env, ...).
-    ctx.logger.action("logging in to registry with provider credentials");
+    deps.logger.action("logging in to registry with provider credentials");
     credentials = await resolveKeychain(ref.registry);
     if (!credentials) {
       const helper = { aws: "ecr-login", gcp: "gcloud", azure: "acr-env" }[provider] ?? provider;
@@ -45,65 +90,65 @@ async function settings(ref: Reference, opts: Opts, ctx: CommandContext, debug =
   } else {
     credentials = await resolveKeychain(ref.registry);
   }
-  const timeoutMs = ctx.globals.timeoutMs;
-  const trace = (line: string) => ctx.logger.debug(line);
+  const timeoutMs = deps.globals.timeoutMs;
+  const trace = (line: string) => deps.logger.debug(line);
   return {
     credentials,
-    insecure: opts.insecureRegistry === true,
+    insecure: opts.insecureRegistry,
     signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined,
-    debug: debug ? (line: string) => ctx.io.stderr.write(`${line}\n`) : trace,
+    debug: debug ? (line: string) => deps.io.stderr.write(`${line}\n`) : trace,
   };
 }
 
-function ignorePaths(opts: Opts): string[] {
-  return list(opts.ignorePaths) ?? [...DEFAULT_IGNORE_PATHS];
+function ignorePaths(opts: { ignorePaths: string[] | undefined }): string[] {
+  return opts.ignorePaths ?? [...DEFAULT_IGNORE_PATHS];
 }
 
-async function withStdinPath<T>(p: string, ctx: CommandContext, fn: (p: string) => Promise<T>): Promise<T> {
+async function withStdinPath<T>(p: string, deps: Deps, fn: (p: string) => Promise<T>): Promise<T> {
   if (p !== "-") return fn(p);
   const dir = await mkdtemp(path.join(os.tmpdir(), "tsflux-stdin-"));
   try {
-    return await fn(await saveStdinToFile(ctx.io.stdin, dir));
+    return await fn(await saveStdinToFile(deps.io.stdin, dir));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export const runBuildArtifact: Run = async (_args, opts, ctx) => {
-  const p = str(opts.path);
+export async function runBuildArtifact(opts: BuildArtifactOptions, deps: Deps): Promise<void> {
+  const p = opts.path;
   if (p === "") throw new CliError(`invalid path ""`);
-  const output = str(opts.output) || "artifact.tgz";
-  await withStdinPath(p, ctx, async (src) => {
+  const output = opts.output || "artifact.tgz";
+  await withStdinPath(p, deps, async (src) => {
     try {
       await stat(src);
     } catch {
       throw new CliError(`invalid path '${src}', must point to an existing directory or file`);
     }
-    ctx.logger.action(`building artifact from ${src}`);
+    deps.logger.action(`building artifact from ${src}`);
     try {
       const built = await buildArtifact(src, {
         ignorePaths: ignorePaths(opts),
-        resolveSymlinks: opts.resolveSymlinks === true,
+        resolveSymlinks: opts.resolveSymlinks,
       });
       await writeFileAtomic(output, built.data);
     } catch (err) {
       if (err instanceof CliError) throw err;
       throw new CliError(`building artifact failed, error: ${(err as Error).message}`);
     }
-    ctx.logger.success(`artifact created at ${output}`);
+    deps.logger.success(`artifact created at ${output}`);
   });
-};
+}
 
-export const runPushArtifact: Run = async (args, opts, ctx) => {
-  if (args.length < 1) throw new CliError("artifact URL is required");
-  if (str(opts.source) === "") throw new CliError("--source is required");
-  if (str(opts.revision) === "") throw new CliError("--revision is required");
-  const p = str(opts.path);
+export async function runPushArtifact(opts: PushArtifactOptions, deps: Deps): Promise<void> {
+  if (opts.url === undefined) throw new CliError("artifact URL is required");
+  if (opts.source === "") throw new CliError("--source is required");
+  if (opts.revision === "") throw new CliError("--revision is required");
+  const p = opts.path;
   if (p === "") throw new CliError(`invalid path ""`);
-  const { url, ref } = parseArtifactUrl(args[0]!);
+  const { url, ref } = parseArtifactUrl(opts.url);
   if (ref.digest) throw new CliError(`artifact tag parsing failed: '${url}' has a digest; push needs a tag`);
   const { parseAnnotations, pushArtifact } = await import("./artifact.js");
-  await withStdinPath(p, ctx, async (src) => {
+  await withStdinPath(p, deps, async (src) => {
     try {
       await stat(src);
     } catch (err) {
@@ -113,107 +158,107 @@ export const runPushArtifact: Run = async (args, opts, ctx) => {
     }
     let annotations: Record<string, string>;
     try {
-      annotations = parseAnnotations(list(opts.annotations) ?? []);
+      annotations = parseAnnotations(opts.annotations);
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    const s = await settings(ref, opts, ctx, opts.debug === true);
-    const output = str(opts.output);
-    if (output === "") ctx.logger.action(`pushing artifact to ${url}`);
+    const s = await settings(ref, opts, deps, opts.debug);
+    const output = opts.output;
+    if (output === "") deps.logger.action(`pushing artifact to ${url}`);
     const res = await pushArtifact(ref, src, {
       ...s,
-      source: str(opts.source),
-      revision: str(opts.revision),
+      source: opts.source,
+      revision: opts.revision,
       annotations,
-      reproducible: opts.reproducible === true,
+      reproducible: opts.reproducible,
       ignorePaths: ignorePaths(opts),
-      resolveSymlinks: opts.resolveSymlinks === true,
+      resolveSymlinks: opts.resolveSymlinks,
     }).catch((err: unknown) => wrap("pushing artifact failed", err));
     const info = { url: `oci://${res.digestUrl}`, repository: res.repository, tag: res.tag, digest: res.digest };
-    if (output === "json") ctx.io.stdout.write(JSON.stringify(info, null, 2) + "\n");
-    else if (output === "yaml") ctx.io.stdout.write(toYaml(info));
-    else ctx.logger.success(`artifact successfully pushed to ${res.digestUrl}`);
+    if (output === "json") deps.io.stdout.write(JSON.stringify(info, null, 2) + "\n");
+    else if (output === "yaml") deps.io.stdout.write(toYaml(info));
+    else deps.logger.success(`artifact successfully pushed to ${res.digestUrl}`);
   });
-};
+}
 
-export const runPullArtifact: Run = async (args, opts, ctx) => {
-  if (args.length < 1) throw new CliError("artifact URL is required");
-  const out = str(opts.output);
+export async function runPullArtifact(opts: PullArtifactOptions, deps: Deps): Promise<void> {
+  if (opts.url === undefined) throw new CliError("artifact URL is required");
+  const out = opts.output;
   if (out === "") throw new CliError("invalid output path ");
   try {
     if (!(await stat(out)).isDirectory()) throw new Error("not a dir");
   } catch {
     throw new CliError(`invalid output path ${out}`);
   }
-  const { url, ref } = parseArtifactUrl(args[0]!);
-  const s = await settings(ref, opts, ctx);
-  ctx.logger.action(`pulling artifact from ${url}`);
+  const { url, ref } = parseArtifactUrl(opts.url);
+  const s = await settings(ref, opts, deps);
+  deps.logger.action(`pulling artifact from ${url}`);
   const { pullArtifact } = await import("./artifact.js");
   const meta = await pullArtifact(ref, url, out, s).catch((err: unknown) => wrap("", err));
-  for (const skipped of meta.skipped) ctx.logger.warning(`skipped link ${skipped}`);
-  ctx.logger.success(`source ${meta.source_url ?? ""}`);
-  ctx.logger.success(`revision ${meta.source_revision ?? ""}`);
-  ctx.logger.success(`digest ${meta.digest}`);
-  ctx.logger.success(`artifact content extracted to ${out}`);
-};
+  for (const skipped of meta.skipped) deps.logger.warning(`skipped link ${skipped}`);
+  deps.logger.success(`source ${meta.source_url ?? ""}`);
+  deps.logger.success(`revision ${meta.source_revision ?? ""}`);
+  deps.logger.success(`digest ${meta.digest}`);
+  deps.logger.success(`artifact content extracted to ${out}`);
+}
 
-export const runTagArtifact: Run = async (args, opts, ctx) => {
-  if (args.length < 1) throw new CliError("artifact name is required");
-  const tags = list(opts.tag) ?? [];
+export async function runTagArtifact(opts: TagArtifactOptions, deps: Deps): Promise<void> {
+  if (opts.url === undefined) throw new CliError("artifact name is required");
+  const tags = opts.tag;
   if (tags.length < 1) throw new CliError("--tag is required");
-  const { ref } = parseArtifactUrl(args[0]!);
+  const { ref } = parseArtifactUrl(opts.url);
   for (const t of tags) if (!isValidTag(t)) throw new CliError(`tagging artifact failed: invalid tag '${t}'`);
-  const s = await settings(ref, opts, ctx);
-  ctx.logger.action("tagging artifact");
+  const s = await settings(ref, opts, deps);
+  deps.logger.action("tagging artifact");
   const { tagArtifact } = await import("./artifact.js");
   for (const t of tags) {
     const [img] = await tagArtifact(ref, [t], s).catch((err: unknown) => wrap("tagging artifact failed", err));
-    ctx.logger.success(`artifact tagged as ${img}`);
+    deps.logger.success(`artifact tagged as ${img}`);
   }
-};
+}
 
-export const runListArtifacts: Run = async (args, opts, ctx) => {
-  if (args.length < 1) throw new CliError("artifact repository URL is required");
-  const output = str(opts.output);
+export async function runListArtifacts(opts: ListArtifactsOptions, deps: Deps): Promise<void> {
+  if (opts.url === undefined) throw new CliError("artifact repository URL is required");
+  const output = opts.output;
   if (output !== "" && output !== "json" && output !== "yaml")
     throw new CliError(`invalid output format '${output}', must be one of: json, yaml`);
-  const { url, ref } = parseRepositoryUrl(args[0]!);
-  const s = await settings(ref, opts, ctx);
+  const { url, ref } = parseRepositoryUrl(opts.url);
+  const s = await settings(ref, opts, deps);
   const { listArtifacts } = await import("./artifact.js");
   const metas: Metadata[] = await listArtifacts(ref, url, {
     ...s,
-    semverFilter: str(opts.filterSemver) || undefined,
-    regexFilter: str(opts.filterRegex) || undefined,
+    semverFilter: opts.filterSemver || undefined,
+    regexFilter: opts.filterRegex || undefined,
   }).catch((err: unknown) => wrap("", err));
   if (output === "json") {
-    ctx.io.stdout.write(JSON.stringify(metas, null, 2) + "\n");
+    deps.io.stdout.write(JSON.stringify(metas, null, 2) + "\n");
   } else if (output === "yaml") {
-    ctx.io.stdout.write(toYaml(metas));
+    deps.io.stdout.write(toYaml(metas));
   } else {
     const rows = metas.map((m) => [m.url, m.digest, m.source_url ?? "", m.source_revision ?? ""]);
     const { renderTable } = await import("../output/table.js");
-    ctx.io.stdout.write(renderTable(["artifact", "digest", "source", "revision"], rows));
+    deps.io.stdout.write(renderTable(["artifact", "digest", "source", "revision"], rows));
   }
-};
+}
 
-export const runDiffArtifact: Run = async (args, opts, ctx) => {
-  if (args.length < 1) throw new CliError("artifact URL is required");
-  const p = str(opts.path);
+export async function runDiffArtifact(opts: DiffArtifactOptions, deps: Deps): Promise<void> {
+  if (opts.url === undefined) throw new CliError("artifact URL is required");
+  const p = opts.path;
   if (p === "") throw new CliError(`invalid path ""`);
-  const { ref } = parseArtifactUrl(args[0]!);
+  const { ref } = parseArtifactUrl(opts.url);
   try {
     await stat(p);
   } catch {
     throw new CliError(`invalid path '${p}', must point to an existing directory or file`);
   }
-  const s = await settings(ref, opts, ctx);
+  const s = await settings(ref, opts, deps);
   const { diffArtifact } = await import("./artifact.js");
   const res = await diffArtifact(ref, p, { ...s, ignorePaths: ignorePaths(opts) }).catch((err: unknown) =>
     wrap("", err),
   );
   if (!res.equal) {
-    for (const c of res.changes) ctx.logger.debug(c);
+    for (const c of res.changes) deps.logger.debug(c);
     throw new CliError("the remote artifact contents differs from the local one");
   }
-  ctx.logger.success("no changes detected");
-};
+  deps.logger.success("no changes detected");
+}

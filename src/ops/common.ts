@@ -13,15 +13,15 @@ import {
   type KubeObject,
   type RestTarget,
 } from "../kube/rest.js";
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 
 export type { KubeObject } from "../kube/rest.js";
 
 /** What the verb engines need from a cluster connection. */
 export type OpsClient = RestTarget & { namespace?: string };
 
-export async function clientFor(ctx: CommandContext): Promise<KubeClient> {
-  return await createKubeClient(ctx.globals as Partial<KubeOptions>);
+export async function clientFor(deps: Deps): Promise<KubeClient> {
+  return await createKubeClient(deps.globals as Partial<KubeOptions>);
 }
 
 /** The error for a kind whose CRD is not installed. */

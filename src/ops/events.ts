@@ -1,5 +1,6 @@
 // `flux events`: Kubernetes events of Flux objects (and, with --for Kind/name, of the
 // objects it references), upstream's table sorted by time, or a stream with -w.
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { kindInfo, resourceOf, type KindInfo } from "../kinds/registry.js";
 import {
@@ -14,7 +15,6 @@ import {
 import type { Logger, Writable } from "../output/logger.js";
 import { renderTable } from "../output/table.js";
 import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
-import type { Run } from "../cli/action.js";
 import { clientFor } from "./common.js";
 
 export interface KubeEvent extends KubeObject {
@@ -161,7 +161,7 @@ export interface EventsOptions {
   now?: () => number;
 }
 
-export async function runEvents(
+export async function showEvents(
   opts: EventsOptions,
   deps: { client: RestTarget; stdout: Writable; logger: Logger },
 ): Promise<void> {
@@ -259,18 +259,24 @@ export async function runEvents(
   );
 }
 
-export const runEventsCommand: Run = async (_args, opts, ctx) => {
-  const client = await clientFor(ctx);
-  await runEvents(
+/** `flux events` as the command line gives it. */
+export interface EventsCommandOptions {
+  allNamespaces: boolean;
+  for: string | undefined;
+  types: string[];
+  watch: boolean;
+  output: string | undefined;
+}
+
+export async function runEvents(options: EventsCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await showEvents(
     {
+      ...options,
+      output: parseOutputFormat(options.output),
       namespace: client.namespace,
-      allNamespaces: Boolean(opts.allNamespaces),
-      for: opts.for as string | undefined,
-      types: (opts.types as string[] | undefined) ?? [],
-      watch: Boolean(opts.watch),
-      output: parseOutputFormat(opts.output),
-      timeoutMs: ctx.globals.timeoutMs,
+      timeoutMs: deps.globals.timeoutMs,
     },
-    { client, stdout: ctx.io.stdout, logger: ctx.logger },
+    { client, stdout: deps.io.stdout, logger: deps.logger },
   );
-};
+}

@@ -1,5 +1,6 @@
 // `flux get ...`: one engine for every kind and for `get all` / `get sources all` /
 // `get images all`, printing upstream's tables byte for byte, or a List with -o json|yaml.
+import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
 import {
   ALL_ORDER,
@@ -15,7 +16,6 @@ import { conditionsOf } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
 import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
 import { renderTable } from "../output/table.js";
-import type { Run } from "../cli/action.js";
 import { clientFor, listKind, NoMatchError } from "./common.js";
 
 export interface GetOptions {
@@ -88,7 +88,7 @@ function namespaceNameOrAny(opts: GetOptions): string {
 }
 
 /** Runs a get; rejects with a CliError when a listing failed (after printing what could be listed). */
-export async function runGet(opts: GetOptions, deps: GetDeps): Promise<void> {
+export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void> {
   parseStatusSelector(opts.statusSelector); // validate before any request
   if (opts.watch) {
     if (opts.all || opts.kinds.length !== 1) throw new CliError("expected a single resource type, but found all");
@@ -203,28 +203,27 @@ export function kindsForGet(selector: string): { kinds: KindInfo[]; all: boolean
   return { kinds: [mustKind(selector)], all: false };
 }
 
-/** The command binding: args [name], opts from commands/get.ts. */
-export function makeRunGet(selector: string): Run {
-  return async (args, opts, ctx) => {
-    const { kinds, all } = kindsForGet(selector);
-    const output = parseOutputFormat(opts.output);
-    const client = await clientFor(ctx);
-    await runGet(
-      {
-        kinds,
-        all,
-        name: args[0],
-        namespace: client.namespace,
-        allNamespaces: Boolean(opts.allNamespaces),
-        noHeader: Boolean(opts.header === false || opts.noHeader),
-        statusSelector: opts.statusSelector as string | undefined,
-        labelSelector: opts.labelSelector as string | undefined,
-        watch: Boolean(opts.watch),
-        output,
-        showSource: Boolean(opts.showSource),
-        timeoutMs: ctx.globals.timeoutMs,
-      },
-      { client, stdout: ctx.io.stdout, logger: ctx.logger },
-    );
-  };
+/** `flux get <kind>|all|sources all|images all` as the command line gives it. */
+export interface GetCommandOptions {
+  /** A kind, or "all", "sources all", "images all". */
+  selector: string;
+  name: string | undefined;
+  allNamespaces: boolean;
+  noHeader: boolean;
+  statusSelector: string | undefined;
+  labelSelector: string | undefined;
+  watch: boolean;
+  output: string | undefined;
+  showSource: boolean;
+}
+
+export async function runGet(options: GetCommandOptions, deps: Deps): Promise<void> {
+  const { kinds, all } = kindsForGet(options.selector);
+  const output = parseOutputFormat(options.output);
+  const client = await clientFor(deps);
+  const { selector: _selector, ...rest } = options;
+  await getObjects(
+    { ...rest, kinds, all, output, namespace: client.namespace, timeoutMs: deps.globals.timeoutMs },
+    { client, stdout: deps.io.stdout, logger: deps.logger },
+  );
 }

@@ -1,7 +1,7 @@
 // The generic verbs as a library: every engine takes options plus its dependencies
 // (a RestTarget such as createKubeClient()'s result, a Logger, output streams).
 export {
-  runGet,
+  getObjects,
   headersFor,
   rowFor,
   parseStatusSelector,
@@ -10,11 +10,11 @@ export {
   type GetDeps,
 } from "./get.js";
 export {
-  runExport,
+  exportObjects,
   exportObject,
-  runSuspend,
-  runResume,
-  runDelete,
+  suspendObjects,
+  resumeObjects,
+  deleteObject,
   stdinConfirm,
   type ExportOptions,
   type SuspendOptions,
@@ -23,16 +23,16 @@ export {
   type VerbDeps,
 } from "./verbs.js";
 export {
-  runReconcile,
+  reconcileObjects,
   reconcileOne,
   requestReconciliation,
   rfc3339Nano,
   type ReconcileOptions,
   type ReconcileDeps,
 } from "./reconcile.js";
-export { runEvents, humanDuration, type EventsOptions } from "./events.js";
+export { showEvents, humanDuration, type EventsOptions } from "./events.js";
 export {
-  runLogs,
+  showLogs,
   parseLogLine,
   formatLogEntry,
   matchesFilter,
@@ -41,7 +41,7 @@ export {
   type LogEntry,
 } from "./logs.js";
 export {
-  runTree,
+  showTree,
   treeKustomization,
   printTree,
   parseObjMetadata,
@@ -49,5 +49,5 @@ export {
   type ObjMetadata,
   type TreeOptions,
 } from "./tree.js";
-export { runTrace, traceObject, type TraceOptions } from "./trace.js";
+export { traceObjects, traceObject, type TraceOptions } from "./trace.js";
 export { listKind, getObject, tryGetObject, NoMatchError } from "./common.js";

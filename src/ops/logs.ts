@@ -1,10 +1,10 @@
 // `flux logs`: finds one pod per Flux controller Deployment in the Flux namespace,
 // streams its JSON log lines, filters them by --kind/--name/--level/namespace and
 // prints them like upstream: "<ts> <level> <Kind>/<name>.<namespace> - <msg> <error>".
+import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
 import { kubeStream, listAll, resourcePath, type KubeObject, type RestTarget } from "../kube/rest.js";
 import type { Logger, Writable } from "../output/logger.js";
-import type { Run } from "../cli/action.js";
 import { parseDuration } from "../util/duration.js";
 import { clientFor } from "./common.js";
 
@@ -164,7 +164,7 @@ export function validateLogsOptions(
   return query;
 }
 
-export async function runLogs(
+export async function showLogs(
   opts: LogsOptions,
   deps: { client: RestTarget; stdout: Writable; stderr: Writable; logger: Logger },
 ): Promise<void> {
@@ -217,24 +217,27 @@ async function sequential<T, R>(items: T[], fn: (t: T) => Promise<R>): Promise<R
   return out;
 }
 
-export const runLogsCommand: Run = async (args, opts, ctx) => {
-  if (args.length > 0) throw new CliError("no argument required");
-  const client = await clientFor(ctx);
-  const tail = opts.tail === undefined ? -1 : Number(opts.tail);
-  await runLogs(
-    {
-      fluxNamespace: (opts.fluxNamespace as string | undefined) ?? "flux-system",
-      namespace: client.namespace,
-      allNamespaces: Boolean(opts.allNamespaces),
-      level: opts.level as string | undefined,
-      kind: opts.kind as string | undefined,
-      name: opts.name as string | undefined,
-      follow: Boolean(opts.follow),
-      tail,
-      since: opts.since as string | undefined,
-      sinceTime: opts.sinceTime as string | undefined,
-      timeoutMs: ctx.globals.timeoutMs,
-    },
-    { client, stdout: ctx.io.stdout, stderr: ctx.io.stderr, logger: ctx.logger },
+/** `flux logs` as the command line gives it. */
+export interface LogsCommandOptions {
+  /** Positional arguments: none are accepted. */
+  args: string[];
+  fluxNamespace: string;
+  allNamespaces: boolean;
+  level: string | undefined;
+  kind: string | undefined;
+  name: string | undefined;
+  follow: boolean;
+  tail: number;
+  since: string | undefined;
+  sinceTime: string | undefined;
+}
+
+export async function runLogs(options: LogsCommandOptions, deps: Deps): Promise<void> {
+  if (options.args.length > 0) throw new CliError("no argument required");
+  const client = await clientFor(deps);
+  const { args: _args, ...rest } = options;
+  await showLogs(
+    { ...rest, namespace: client.namespace, timeoutMs: deps.globals.timeoutMs },
+    { client, stdout: deps.io.stdout, stderr: deps.io.stderr, logger: deps.logger },
   );
-};
+}

@@ -126,7 +126,7 @@ export async function reconcileOne(
   return ready;
 }
 
-export async function runReconcile(opts: ReconcileOptions, deps: ReconcileDeps): Promise<void> {
+export async function reconcileObjects(opts: ReconcileOptions, deps: ReconcileDeps): Promise<void> {
   const k = opts.kind;
   if (opts.withSource && !k.sourceRef) throw new CliError(`--with-source is not supported for ${k.kind}`);
   if ((opts.force || opts.reset) && !k.forceReset) throw new CliError("--force and --reset apply to HelmRelease only");

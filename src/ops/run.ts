@@ -1,79 +1,81 @@
-// Command bindings of the generic verbs: turn parsed flags into engine options.
-import type { Run } from "../cli/action.js";
+// Engine entries of the generic verbs over registry kinds (export, suspend, resume,
+// delete, reconcile): connect to the cluster, then run the verb on the kind.
+import type { Deps } from "../deps.js";
 import type { KindInfo } from "../kinds/registry.js";
 import { clientFor } from "./common.js";
-import { runReconcile } from "./reconcile.js";
-import { runDelete, runExport, runResume, runSuspend, stdinConfirm } from "./verbs.js";
+import { reconcileObjects } from "./reconcile.js";
+import { deleteObject, exportObjects, resumeObjects, suspendObjects, stdinConfirm } from "./verbs.js";
 
-export function makeRunExport(kind: KindInfo): Run {
-  return async (args, opts, ctx) => {
-    const client = await clientFor(ctx);
-    await runExport(
-      {
-        kind,
-        names: args,
-        all: Boolean(opts.all),
-        namespace: client.namespace,
-        withCredentials: Boolean(opts.withCredentials),
-      },
-      { client, logger: ctx.logger, stdout: ctx.io.stdout },
-    );
-  };
+/** What every generic verb's command gives: the kind and the names (or --all). */
+export interface KindVerbOptions {
+  kind: KindInfo;
+  names: string[];
+  all: boolean;
 }
 
-export function makeRunSuspend(kind: KindInfo): Run {
-  return async (args, opts, ctx) => {
-    const client = await clientFor(ctx);
-    await runSuspend(
-      { kind, names: args, all: Boolean(opts.all), namespace: client.namespace },
-      { client, logger: ctx.logger, stdout: ctx.io.stdout },
-    );
-  };
+export interface ExportCommandOptions extends KindVerbOptions {
+  withCredentials: boolean;
 }
 
-export function makeRunResume(kind: KindInfo): Run {
-  return async (args, opts, ctx) => {
-    const client = await clientFor(ctx);
-    await runResume(
-      {
-        kind,
-        names: args,
-        all: Boolean(opts.all),
-        namespace: client.namespace,
-        wait: opts.wait === undefined ? undefined : Boolean(opts.wait),
-        timeoutMs: ctx.globals.timeoutMs,
-      },
-      { client, logger: ctx.logger, stdout: ctx.io.stdout },
-    );
-  };
+export async function runExport(options: ExportCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await exportObjects(
+    { ...options, namespace: client.namespace },
+    { client, logger: deps.logger, stdout: deps.io.stdout },
+  );
 }
 
-export function makeRunDelete(kind: KindInfo): Run {
-  return async (args, opts, ctx) => {
-    const client = await clientFor(ctx);
-    await runDelete(
-      { kind, name: args[0], namespace: client.namespace, silent: Boolean(opts.silent) },
-      { client, logger: ctx.logger, stdout: ctx.io.stdout, confirm: stdinConfirm(ctx.io.stdin, ctx.io.stderr) },
-    );
-  };
+export async function runSuspend(options: KindVerbOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await suspendObjects(
+    { ...options, namespace: client.namespace },
+    { client, logger: deps.logger, stdout: deps.io.stdout },
+  );
 }
 
-export function makeRunReconcile(kind: KindInfo): Run {
-  return async (args, opts, ctx) => {
-    const client = await clientFor(ctx);
-    await runReconcile(
-      {
-        kind,
-        names: args,
-        all: Boolean(opts.all),
-        namespace: client.namespace,
-        withSource: Boolean(opts.withSource),
-        force: Boolean(opts.force),
-        reset: Boolean(opts.reset),
-        wait: opts.wait !== false,
-        timeoutMs: ctx.globals.timeoutMs,
-      },
-      { client, logger: ctx.logger },
-    );
-  };
+export interface ResumeCommandOptions extends KindVerbOptions {
+  /** undefined: the kind's default. */
+  wait: boolean | undefined;
+}
+
+export async function runResume(options: ResumeCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await resumeObjects(
+    { ...options, namespace: client.namespace, timeoutMs: deps.globals.timeoutMs },
+    { client, logger: deps.logger, stdout: deps.io.stdout },
+  );
+}
+
+export interface DeleteCommandOptions {
+  kind: KindInfo;
+  name: string | undefined;
+  silent: boolean;
+}
+
+export async function runDelete(options: DeleteCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await deleteObject(
+    { ...options, namespace: client.namespace },
+    {
+      client,
+      logger: deps.logger,
+      stdout: deps.io.stdout,
+      confirm: stdinConfirm(deps.io.stdin, deps.io.stderr),
+    },
+  );
+}
+
+export interface ReconcileCommandOptions extends KindVerbOptions {
+  withSource: boolean;
+  force: boolean;
+  reset: boolean;
+  wait: boolean;
+}
+
+export async function runReconcile(options: ReconcileCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await reconcileObjects(
+    { ...options, namespace: client.namespace, timeoutMs: deps.globals.timeoutMs },
+    { client, logger: deps.logger },
+  );
 }

@@ -1,6 +1,7 @@
 // `flux trace <resource> <name>` / `<resource>/<name> ...` / `<name> --kind --api-version`:
 // from any object to the Kustomization or HelmRelease that applied it (its labels, or
 // its owners' labels) and on to their sources, printed like upstream's templates.
+import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
 import { helmReleaseRevision, mustKind, resourceOf } from "../kinds/registry.js";
 import { resolveResource, splitApiVersion } from "../kube/discovery.js";
@@ -14,7 +15,6 @@ import {
 } from "../kube/rest.js";
 import { findCondition, type Condition } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
-import type { Run } from "../cli/action.js";
 import { clientFor } from "./common.js";
 
 type Dict = Record<string, unknown>;
@@ -396,7 +396,7 @@ export interface TraceOptions {
   namespace: string;
 }
 
-export async function runTrace(
+export async function traceObjects(
   opts: TraceOptions,
   deps: { client: RestTarget; stdout: Writable; logger: Logger },
 ): Promise<void> {
@@ -424,15 +424,13 @@ export async function runTrace(
   if (failed > 0) throw new CliError("", 1);
 }
 
-export const runTraceCommand: Run = async (args, opts, ctx) => {
-  const client = await clientFor(ctx);
-  await runTrace(
-    {
-      args,
-      kind: opts.kind as string | undefined,
-      apiVersion: opts.apiVersion as string | undefined,
-      namespace: client.namespace,
-    },
-    { client, stdout: ctx.io.stdout, logger: ctx.logger },
+/** `flux trace` as the command line gives it. */
+export type TraceCommandOptions = Omit<TraceOptions, "namespace">;
+
+export async function runTrace(options: TraceCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await traceObjects(
+    { ...options, namespace: client.namespace },
+    { client, stdout: deps.io.stdout, logger: deps.logger },
   );
-};
+}

@@ -1,12 +1,12 @@
 // `flux tree kustomization <name>`: the Kustomization's status.inventory as a tree,
 // nested Kustomizations and HelmReleases (from the Helm storage secret) expanded.
 import { gunzipSync } from "node:zlib";
+import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { mustKind, resourceOf } from "../kinds/registry.js";
 import { isNotFound, kubeRest, listAll, resourcePath, type KubeObject, type RestTarget } from "../kube/rest.js";
 import type { Writable } from "../output/logger.js";
 import { toYaml } from "../yaml/printer.js";
-import type { Run } from "../cli/action.js";
 import { clientFor, getObject } from "./common.js";
 
 /** cli-utils' ObjMetadata, with its Go field names (they are the JSON/YAML keys upstream prints). */
@@ -221,7 +221,7 @@ export interface TreeOptions {
   output?: string;
 }
 
-export async function runTree(opts: TreeOptions, deps: { client: RestTarget; stdout: Writable }): Promise<void> {
+export async function showTree(opts: TreeOptions, deps: { client: RestTarget; stdout: Writable }): Promise<void> {
   if (!opts.name) throw new CliError("kustomization name is required");
   if (opts.output && opts.output !== "json" && opts.output !== "yaml") {
     throw new CliError(`invalid output format '${opts.output}': can be 'json' or 'yaml'`);
@@ -240,15 +240,10 @@ export async function runTree(opts: TreeOptions, deps: { client: RestTarget; std
   else deps.stdout.write(printTree(tree));
 }
 
-export const runTreeCommand: Run = async (args, opts, ctx) => {
-  const client = await clientFor(ctx);
-  await runTree(
-    {
-      name: args[0],
-      namespace: client.namespace,
-      compact: Boolean(opts.compact),
-      output: opts.output as string | undefined,
-    },
-    { client, stdout: ctx.io.stdout },
-  );
-};
+/** `flux tree kustomization` as the command line gives it. */
+export type TreeCommandOptions = Omit<TreeOptions, "namespace">;
+
+export async function runTreeKustomization(options: TreeCommandOptions, deps: Deps): Promise<void> {
+  const client = await clientFor(deps);
+  await showTree({ ...options, namespace: client.namespace }, { client, stdout: deps.io.stdout });
+}

@@ -56,7 +56,7 @@ async function exportCredentials(client: RestTarget, obj: KubeObject): Promise<R
   return out;
 }
 
-export async function runExport(opts: ExportOptions, deps: VerbDeps): Promise<void> {
+export async function exportObjects(opts: ExportOptions, deps: VerbDeps): Promise<void> {
   if (!opts.all && opts.names.length < 1) throw new CliError("name is required");
   let objs: KubeObject[];
   if (opts.all) {
@@ -120,7 +120,7 @@ async function selectObjects(
   return out;
 }
 
-export async function runSuspend(opts: SuspendOptions, deps: VerbDeps): Promise<void> {
+export async function suspendObjects(opts: SuspendOptions, deps: VerbDeps): Promise<void> {
   const k = opts.kind;
   if (opts.names.length < 1 && !opts.all) throw new CliError(`${k.humanKind} name is required`);
   let failed = 0;
@@ -162,7 +162,7 @@ export interface ResumeOptions extends SuspendOptions {
   timeoutMs: number;
 }
 
-export async function runResume(opts: ResumeOptions, deps: VerbDeps): Promise<void> {
+export async function resumeObjects(opts: ResumeOptions, deps: VerbDeps): Promise<void> {
   const k = opts.kind;
   if (opts.names.length < 1 && !opts.all) throw new CliError(`${k.humanKind} name is required`);
   const shouldWait = opts.wait ?? unique(opts.names).length === 1;
@@ -230,7 +230,7 @@ export interface Confirm {
   (question: string): Promise<boolean>;
 }
 
-export async function runDelete(opts: DeleteOptions, deps: VerbDeps & { confirm: Confirm }): Promise<void> {
+export async function deleteObject(opts: DeleteOptions, deps: VerbDeps & { confirm: Confirm }): Promise<void> {
   const k = opts.kind;
   if (!opts.name) throw new CliError(`${k.humanKind} name is required`);
   await getObject(deps.client, k, opts.namespace, opts.name);

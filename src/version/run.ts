@@ -1,6 +1,6 @@
 // `flux version`: the client version, and with a cluster the distribution version
 // (see ./server.ts) and each controller's image tag.
-import type { CommandContext } from "../cli/context.js";
+import type { Deps } from "../deps.js";
 import { CLI_VERSION } from "../version.js";
 import { toYaml } from "../yaml/printer.js";
 
@@ -34,15 +34,17 @@ export function formatVersionInfo(info: VersionInfo, output: string): string {
   return out;
 }
 
-export async function runVersionCommand(
-  _args: string[],
-  opts: Record<string, unknown>,
-  ctx: CommandContext,
-): Promise<void> {
+export interface VersionOptions {
+  /** Only the client's version: no cluster needed. */
+  client: boolean;
+  output: string;
+}
+
+export async function runVersion(options: VersionOptions, deps: Deps): Promise<void> {
   const info: VersionInfo = { flux: `v${CLI_VERSION}` };
-  if (!opts.client) {
+  if (!options.client) {
     const { serverVersions } = await import("./server.js");
-    Object.assign(info, await serverVersions(ctx.globals));
+    Object.assign(info, await serverVersions(deps.globals));
   }
-  ctx.io.stdout.write(formatVersionInfo(info, String(opts.output ?? "yaml")));
+  deps.io.stdout.write(formatVersionInfo(info, options.output));
 }

@@ -2,7 +2,7 @@
 // GitRepository CRD, like upstream; the flux namespace's app.kubernetes.io/version label
 // when the CRD is absent) and, for each container of the Flux Deployments in the
 // namespace, image name -> tag.
-import type { GlobalOptions } from "../cli/context.js";
+import type { GlobalOptions } from "../deps.js";
 import { CliError } from "../errors.js";
 import type { KubeObject } from "../kube/rest.js";
 

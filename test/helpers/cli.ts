@@ -1,6 +1,8 @@
 // Runs the whole CLI in-process with captured streams, as a user's shell would.
 import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
+import { buildProgram, main } from "../../commands/index.js";
+import { captureOptions } from "../../src/cli/action.js";
+import { normalizeBoolArgs } from "../../src/cli/flags.js";
 
 export interface CliResult {
   code: number;
@@ -22,4 +24,29 @@ export async function runCli(args: string[], opts: { stdin?: string } = {}): Pro
     stdin,
   });
   return { code, stdout, stderr, output };
+}
+
+/**
+ * The typed options the command line's command would give its engine, without
+ * running the engine: the flags-to-options mapping as a user's argv exercises it.
+ */
+export async function optionsFor<O = Record<string, unknown>>(args: string[]): Promise<O> {
+  const program = buildProgram(undefined, args);
+  let captured: { options: unknown } | undefined;
+  captureOptions(program, (_path, options) => (captured = { options }));
+  program.exitOverride();
+  for (const sub of program.commands) sub.exitOverride();
+  await program.parseAsync(normalizeBoolArgs(args), { from: "user" });
+  if (!captured) throw new Error(`no command ran for: ${args.join(" ")}`);
+  return captured.options as O;
+}
+
+/** Flags as a command line: { readWriteKey: true, team: ["a", "b"] } -> --read-write-key=true --team=a --team=b */
+export function argvOf(flags: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(flags)) {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    for (const v of Array.isArray(value) ? value : [value]) out.push(`${flag}=${String(v)}`);
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import {
   uniqueName,
 } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { runCli } from "../helpers/cli.js";
+import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { rollOutWhenCreated } from "../fixtures/install/bundle.js";
 
@@ -409,12 +409,20 @@ describe("flux bootstrap git over ssh://", () => {
     };
     await withFluxStandIn(
       { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
-      () =>
-        bootstrapGit({ url, path: "clusters/ssh", manifests: BUNDLE, privateKeyFile: keyFile }, ctx, {
-          git,
-          scanHostKey: async (hostport) =>
-            `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
-        }),
+      async () =>
+        bootstrapGit(
+          await optionsFor([
+            "bootstrap",
+            "git",
+            ...argvOf({ url, path: "clusters/ssh", manifests: BUNDLE, privateKeyFile: keyFile }),
+          ]),
+          ctx,
+          {
+            git,
+            scanHostKey: async (hostport) =>
+              `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
+          },
+        ),
     );
     expect(logger.lines).toContain("✔ all components are healthy");
     expect(srv.listFiles(repo, "main")).toContain(`clusters/ssh/${ns}/gotk-sync.yaml`);

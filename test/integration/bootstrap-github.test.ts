@@ -3,8 +3,8 @@
 import { PassThrough } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapWithProvider } from "../../src/bootstrap/run.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/bootstrap/run.js";
+import type { Deps } from "../../src/deps.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitHubProvider } from "../../src/providers/github.js";
 import {
@@ -16,7 +16,7 @@ import {
   uniqueName,
 } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { runCli } from "../helpers/cli.js";
+import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitHubServer } from "../providers/github-server.js";
 
@@ -48,7 +48,7 @@ function context(ns: string) {
   const logger = createMemoryLogger();
   const stdin = new PassThrough();
   stdin.end();
-  const ctx: CommandContext = {
+  const ctx: Deps = {
     globals: {
       kubeconfig,
       namespace: ns,
@@ -78,7 +78,8 @@ async function run(repo: string, ns: string, extra: Record<string, unknown> = {}
   const { ctx, logger } = context(ns);
   const provider = new GitHubProvider({ token: TOKEN, hostname: gh.url, retry: { attempts: 4, baseDelayMs: 5 } });
   const flags = { owner: "acme", repository: repo, path: "clusters/prod", manifests: bundle, ...extra };
-  const go = () => bootstrapWithProvider(flags, ctx, { kind: "github", provider, token: TOKEN }, overrides);
+  const options = await optionsFor<BootstrapProviderOptions>(["bootstrap", "github", ...argvOf(flags)]);
+  const go = () => bootstrapWithProvider(options, ctx, { kind: "github", provider, token: TOKEN }, overrides);
   let error: unknown;
   try {
     if (opts.standIn === false) await go();

@@ -3,8 +3,8 @@
 import { PassThrough } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapWithProvider } from "../../src/bootstrap/run.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/bootstrap/run.js";
+import type { Deps } from "../../src/deps.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitLabProvider } from "../../src/providers/gitlab.js";
 import {
@@ -16,7 +16,7 @@ import {
   uniqueName,
 } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { runCli } from "../helpers/cli.js";
+import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
 
@@ -53,7 +53,7 @@ function context(ns: string) {
   const logger = createMemoryLogger();
   const stdin = new PassThrough();
   stdin.end();
-  const ctx: CommandContext = {
+  const ctx: Deps = {
     globals: {
       kubeconfig,
       namespace: ns,
@@ -82,9 +82,13 @@ async function run(fullPath: string, ns: string, flags: Record<string, unknown>)
   try {
     await withFluxStandIn(
       { kc, namespace: ns, headOf: (b) => git.revParse(fullPath, `refs/heads/${b}`), components: COMPONENTS },
-      () =>
+      async () =>
         bootstrapWithProvider(
-          { path: "clusters/edge", manifests: bundle, ...flags },
+          await optionsFor<BootstrapProviderOptions>([
+            "bootstrap",
+            "gitlab",
+            ...argvOf({ path: "clusters/edge", manifests: bundle, ...flags }),
+          ]),
           ctx,
           { kind: "gitlab", provider, token: TOKEN },
           overrides,

@@ -310,7 +310,8 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
 
 describe("flux create source git over SSH (apply)", () => {
   it("generates a deploy key, stores it with the host key and references it", async () => {
-    const { createSourceGit } = await import("../../src/create/sources.js");
+    const { runCreateSourceGit } = await import("../../src/create/sources.js");
+    const { optionsFor } = await import("../helpers/cli.js");
     const { createLogger } = await import("../../src/output/logger.js");
     const { ns, kubeconfig } = await env();
     const kc = await testKubeConfig();
@@ -334,22 +335,20 @@ describe("flux create source git over SSH (apply)", () => {
       logger: createLogger({ stream: io.stderr, color: false }),
       io,
     };
-    const run = createSourceGit({
-      scanHostKey: async () =>
-        "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
-    });
+    const scanHostKey = async () =>
+      "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
     const ref = fluxRef("GitRepository", ns, "podinfo");
-    const done = run(
-      ["podinfo"],
-      {
-        url: "ssh://git@github.com/stefanprodan/podinfo",
-        branch: "main",
-        silent: true,
-        sshKeyAlgorithm: "ed25519",
-        interval: "1m0s",
-      },
-      ctx,
-    );
+    const options = await optionsFor<import("../../src/create/options.js").CreateSourceGitOptions>([
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=ssh://git@github.com/stefanprodan/podinfo",
+      "--branch=main",
+      "--silent",
+      "--ssh-key-algorithm=ed25519",
+    ]);
+    const done = runCreateSourceGit(options, { ...ctx, scanHostKey });
     await controller("GitRepository", ns, "podinfo", async () => {
       await setArtifact(kc, ref, "main@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
       await markReconciled(kc, ref);

@@ -260,7 +260,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
   it("a kind the API server does not serve: a clear hint, ignored by get all", async () => {
     const { createKubeClient } = await import("../../src/kube/client.js");
     const { mustKind } = await import("../../src/kinds/registry.js");
-    const { runGet } = await import("../../src/ops/get.js");
+    const { getObjects } = await import("../../src/ops/get.js");
     const { createLogger } = await import("../../src/output/logger.js");
     const client = await createKubeClient({ kubeconfig });
     const missing = { ...mustKind("GitRepository"), group: "source.example.com" };
@@ -279,10 +279,10 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
       output: "table" as const,
       timeoutMs: 10_000,
     };
-    await expect(runGet({ ...base, kinds: [missing], all: false }, deps)).rejects.toThrow(
+    await expect(getObjects({ ...base, kinds: [missing], all: false }, deps)).rejects.toThrow(
       'no matches for kind "GitRepository" in version "source.example.com/v1": is Flux installed (flux check)?',
     );
-    await runGet({ ...base, kinds: [missing, mustKind("GitRepository")], all: true }, deps);
+    await getObjects({ ...base, kinds: [missing, mustKind("GitRepository")], all: true }, deps);
     expect(err).toBe("");
     expect(out.split("\n")[1]).toMatch(/^gitrepository\/podinfo /);
   });

@@ -2,7 +2,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { promptSecret } from "../../src/bootstrap/run.js";
-import type { CommandContext } from "../../src/cli/context.js";
+import type { Deps } from "../../src/deps.js";
 import { silentLogger } from "../../src/output/logger.js";
 
 function tty() {
@@ -16,10 +16,10 @@ function tty() {
   };
   let err = "";
   const ctx = {
-    globals: {} as CommandContext["globals"],
+    globals: {} as Deps["globals"],
     logger: silentLogger,
     io: { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, stdin },
-  } as CommandContext;
+  } as Deps;
   return { ctx, stdin, modes, stderr: () => err };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../commands/index.js";
 import { runCli } from "../helpers/cli.js";
 
 function allCommands(cmd: Command, prefix: string[] = []): string[][] {
@@ -120,12 +120,13 @@ describe("version", () => {
 
 describe("lazy registration", () => {
   it("registers only the verb a command line names, after global flags and their values", async () => {
-    const { buildProgram: build, verbOf } = await import("../../src/cli/program.js");
+    const { verbOf } = await import("../../src/cli/program.js");
+    const { buildProgram: build, commandTree: tree } = await import("../../commands/index.js");
     const full = build();
-    expect(verbOf(full, ["-n", "apps", "--timeout=1m", "get", "ks"])).toBe("get");
-    expect(verbOf(full, ["--kubeconfig", "/x", "--verbose", "create", "source", "git"])).toBe("create");
-    expect(verbOf(full, ["--help"])).toBeUndefined();
-    expect(verbOf(full, ["frobnicate"])).toBeUndefined();
+    expect(verbOf(full, tree, ["-n", "apps", "--timeout=1m", "get", "ks"])).toBe("get");
+    expect(verbOf(full, tree, ["--kubeconfig", "/x", "--verbose", "create", "source", "git"])).toBe("create");
+    expect(verbOf(full, tree, ["--help"])).toBeUndefined();
+    expect(verbOf(full, tree, ["frobnicate"])).toBeUndefined();
     expect(build(undefined, ["get", "ks"]).commands.map((c) => c.name())).toEqual(["get"]);
     expect(build(undefined, ["--help"]).commands.length).toBe(full.commands.length);
   });

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../commands/index.js";
 import { completeWords, completionScript } from "../../src/cli/completion.js";
 
 describe("completion candidates", () => {

@@ -1,6 +1,6 @@
 // Runs the real CLI entry in-process with captured streams.
 import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
+import { main } from "../../commands/index.js";
 
 export interface CliResult {
   code: number;

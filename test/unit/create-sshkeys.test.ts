@@ -5,9 +5,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CommandContext } from "../../src/cli/context.js";
+import type { Deps } from "../../src/deps.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
-import { createSecretGit } from "../../src/create/secrets.js";
+import { runCreateSecretGit } from "../../src/create/secrets.js";
+import type { CreateSecretGitOptions } from "../../src/create/options.js";
+import type { HostKeyScanner } from "../../src/create/sshkeys.js";
+import { optionsFor } from "../helpers/cli.js";
+
+/** `flux create secret git <args>` with the options its flags give and a fake host key scan. */
+function createSecretGit(seams: { scanHostKey: HostKeyScanner }) {
+  return async (args: string[], deps: Deps) =>
+    runCreateSecretGit(await optionsFor<CreateSecretGitOptions>(["create", "secret", "git", ...args]), {
+      ...deps,
+      ...seams,
+    });
+}
 import { generateKeyPair, knownHostsAddress, loadKeyPair, pickHostKey } from "../../src/create/sshkeys.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsflux-sshkeys-"));
@@ -116,9 +128,9 @@ describe("known_hosts", () => {
 });
 
 describe("create secret git over ssh --export", () => {
-  function ctxWith(stdout: { text: string }): CommandContext {
+  function ctxWith(stdout: { text: string }): Deps {
     return {
-      globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as CommandContext["globals"],
+      globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as Deps["globals"],
       logger: createMemoryLogger(),
       io: { stdout: { write: (s: string) => (stdout.text += s) }, stderr: { write: () => true }, stdin: process.stdin },
     };
@@ -135,8 +147,7 @@ describe("create secret git over ssh --export", () => {
       },
     });
     await run(
-      ["podinfo-auth"],
-      { url: "ssh://git@github.com/stefanprodan/podinfo", privateKeyFile: path, export: true },
+      ["podinfo-auth", "--url=ssh://git@github.com/stefanprodan/podinfo", `--private-key-file=${path}`, "--export"],
       ctxWith(out),
     );
     expect(scanned).toEqual(["github.com"]);
@@ -170,7 +181,7 @@ describe("create secret git over ssh --export", () => {
   it("generates an ecdsa p384 key by default and adds the password for encrypted keys", async () => {
     const out = { text: "" };
     const run = createSecretGit({ scanHostKey: async () => "[git.example.com]:2222 ssh-rsa AAAAB3Nz" });
-    await run(["creds"], { url: "ssh://git@git.example.com:2222/org/repo", export: true }, ctxWith(out));
+    await run(["creds", "--url=ssh://git@git.example.com:2222/org/repo", "--export"], ctxWith(out));
     expect(out.text).toContain("  identity: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n");
     expect(out.text).toMatch(/ {2}identity\.pub: \|\n {4}ecdsa-sha2-nistp384 /);
     expect(out.text).toContain("  known_hosts: '[git.example.com]:2222 ssh-rsa AAAAB3Nz'\n");
@@ -178,8 +189,13 @@ describe("create secret git over ssh --export", () => {
     const enc = sshKeygenNew("ed25519", "export-enc", "pw");
     const out2 = { text: "" };
     await run(
-      ["creds"],
-      { url: "ssh://git@git.example.com:2222/org/repo", privateKeyFile: enc, password: "pw", export: true },
+      [
+        "creds",
+        "--url=ssh://git@git.example.com:2222/org/repo",
+        `--private-key-file=${enc}`,
+        "--password=pw",
+        "--export",
+      ],
       ctxWith(out2),
     );
     expect(out2.text).toContain("  password: pw\n");
@@ -197,14 +213,14 @@ describe("upstream's git-ssh-secret.yaml", () => {
       },
     });
     await run(
-      ["podinfo-auth"],
+      [
+        "podinfo-auth",
+        "--url=ssh://git@github.com/stefanprodan/podinfo",
+        `--private-key-file=${join(golden, "fixtures/ecdsa.private")}`,
+        "--export",
+      ],
       {
-        url: "ssh://git@github.com/stefanprodan/podinfo",
-        privateKeyFile: join(golden, "fixtures/ecdsa.private"),
-        export: true,
-      },
-      {
-        globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as CommandContext["globals"],
+        globals: { namespace: "my-namespace", timeoutMs: 1000, timeout: "1s" } as Deps["globals"],
         logger: createMemoryLogger(),
         io: { stdout: { write: (s: string) => (text += s) }, stderr: { write: () => true }, stdin: process.stdin },
       },

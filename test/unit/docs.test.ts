@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommandDocs } from "../../src/cli/docs.js";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../commands/index.js";
 
 describe("docs/cmd", () => {
   const pages = renderCommandDocs(buildProgram());

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { CommandContext } from "../../src/cli/context.js";
+import type { Deps } from "../../src/deps.js";
 import { confirm as confirmDeployKey } from "../../src/create/flow.js";
 import { confirm } from "../../src/install/prompt.js";
 
@@ -39,7 +39,7 @@ describe("confirmation prompt", () => {
 
 describe("create source git: the deploy key confirmation", () => {
   const ask = (t: ReturnType<typeof tty>) =>
-    confirmDeployKey({ io: t.io } as unknown as CommandContext, "Have you added the deploy key to your repository");
+    confirmDeployKey({ io: t.io } as unknown as Deps, "Have you added the deploy key to your repository");
 
   it("goes on after yes", async () => {
     const t = tty("y\n");

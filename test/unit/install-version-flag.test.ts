@@ -2,7 +2,7 @@
 // `flux --version` still prints the CLI's version.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../commands/index.js";
 import { routeSubcommandVersion } from "../../src/cli/flags.js";
 import { runCli } from "../helpers/cli.js";
 

@@ -1,0 +1,287 @@
+import { Option, type Command } from "commander";
+import { bind, type Invocation } from "../../src/cli/action.js";
+import type { BootstrapCommonOptions, BootstrapGitOptions, BootstrapProviderOptions } from "../../src/bootstrap/run.js";
+import { distributionFlags, distributionOptions } from "../shared/distribution-flags.js";
+import { boolFlag, durationFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+
+/** The shared flags as options. */
+function commonOptions(inv: Invocation): BootstrapCommonOptions {
+  return {
+    ...distributionOptions(inv),
+    branch: inv.str("branch"),
+    path: inv.str("path"),
+    interval: inv.str("interval"),
+    secretName: inv.str("secretName"),
+    recurseSubmodules: inv.bool("recurseSubmodules"),
+    authorName: inv.str("authorName"),
+    authorEmail: inv.str("authorEmail"),
+    commitMessageAppendix: inv.str("commitMessageAppendix"),
+    caFile: inv.str("caFile"),
+    privateKeyFile: inv.str("privateKeyFile"),
+    password: inv.str("password"),
+    sshKeyAlgorithm: inv.str("sshKeyAlgorithm"),
+    sshEcdsaCurve: inv.str("sshEcdsaCurve"),
+    sshRsaBits: Number(inv.value("sshRsaBits") ?? 2048),
+    tokenAuth: inv.bool("tokenAuth"),
+  };
+}
+
+/** bootstrap git: flags to options. */
+export function gitOptions(inv: Invocation): BootstrapGitOptions {
+  return {
+    ...commonOptions(inv),
+    url: inv.str("url"),
+    username: inv.str("username"),
+    silent: inv.bool("silent"),
+    allowInsecureHttp: inv.bool("allowInsecureHttp"),
+  };
+}
+
+/** bootstrap github|gitlab: flags to options. */
+export function providerOptions(inv: Invocation): BootstrapProviderOptions {
+  return {
+    ...commonOptions(inv),
+    owner: inv.str("owner"),
+    repository: inv.str("repository"),
+    personal: inv.bool("personal"),
+    private: inv.value("private") !== false,
+    visibility: inv.str("visibility"),
+    hostname: inv.str("hostname"),
+    sshHostname: inv.str("sshHostname"),
+    reconcile: inv.bool("reconcile"),
+    readWriteKey: inv.bool("readWriteKey"),
+    team: inv.list("team"),
+    pr: inv.bool("pr"),
+    prBranch: inv.str("prBranch"),
+    wait: inv.value("wait") !== false,
+    deployTokenAuth: inv.bool("deployTokenAuth"),
+  };
+}
+
+/** Flags every bootstrap command shares (upstream's persistent flags of `flux bootstrap`). */
+function commonFlags(cmd: Command): Command {
+  distributionFlags(
+    cmd,
+    "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces",
+  );
+  cmd.addOption(new Option("--branch <string>", "Git branch").default("main"));
+  cmd.option(
+    "--path <string>",
+    "path relative to the repository root, when specified the cluster sync will be scoped to this path",
+  );
+  boolFlag(
+    cmd,
+    "--recurse-submodules",
+    "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces",
+  );
+  cmd.addOption(
+    new Option(
+      "--secret-name <string>",
+      "name of the secret the sync credentials can be found in or stored to",
+    ).default("flux-system"),
+  );
+  cmd.option("--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
+  cmd.option("--private-key-file <string>", "path to a private key file used for authenticating to the Git SSH server");
+  enumFlag(cmd, "--ssh-key-algorithm <string>", "SSH public key algorithm", ["rsa", "ecdsa", "ed25519"], "ecdsa");
+  enumFlag(cmd, "--ssh-ecdsa-curve <string>", "SSH ECDSA public key curve", ["p256", "p384", "p521"], "p384");
+  cmd.addOption(
+    new Option("--ssh-rsa-bits <int>", "SSH RSA public key bit size (multiplies of 8, min 1024, max 8192)")
+      .default(2048)
+      .argParser((v: string) => {
+        const n = Number.parseInt(v, 10);
+        if (!Number.isInteger(n) || String(n) !== v.trim() || n < 1024 || n > 8192 || n % 8 !== 0) {
+          throw new Error(`invalid argument "${v}": must be a multiple of 8 between 1024 and 8192`);
+        }
+        return n;
+      }),
+  );
+  cmd.addOption(new Option("--author-name <string>", "author name for Git commits").default("Flux"));
+  cmd.option("--author-email <string>", "author email for Git commits");
+  cmd.option("--commit-message-appendix <string>", "string to add to the commit messages, e.g. '[ci skip]'");
+  boolFlag(cmd, "--token-auth", "when enabled, the personal access token will be used instead of the SSH deploy key");
+  return cmd;
+}
+
+function providerFlags(cmd: Command, provider: "GitHub" | "GitLab", hostname: string): Command {
+  cmd.option("--owner <string>", `${provider} user or ${provider === "GitHub" ? "organization" : "group"} name`);
+  cmd.option("--repository <string>", `${provider} repository name`);
+  boolFlag(
+    cmd,
+    "--personal",
+    `if true, the owner is assumed to be a ${provider} user; otherwise an ${provider === "GitHub" ? "org" : "group"}`,
+  );
+  boolFlag(cmd, "--private", "if true, the repository is setup or configured as private", true);
+  cmd.addOption(
+    new Option(
+      "--visibility <string>",
+      "specifies the visibility of the repository. Valid values are public, private, internal",
+    ).default("private"),
+  );
+  durationFlag(cmd, "--interval <duration>", "sync interval", "1m0s");
+  cmd.addOption(new Option("--hostname <string>", `${provider} hostname`).default(hostname));
+  cmd.option(
+    "--ssh-hostname <string>",
+    `${provider} SSH hostname, to be used when the SSH host differs from the HTTPS one`,
+  );
+  boolFlag(cmd, "--reconcile", "if true, the configured options are also reconciled if the repository already exists");
+  boolFlag(cmd, "--read-write-key", "if true, the deploy key is configured with read/write permissions");
+  boolFlag(
+    cmd,
+    "--pr",
+    `push the manifests to a branch and open a ${provider === "GitHub" ? "pull" : "merge"} request instead of pushing to --branch`,
+  );
+  cmd.option("--pr-branch <string>", "branch the --pr changes are pushed to (default flux-bootstrap-<namespace>)");
+  boolFlag(
+    cmd,
+    "--wait",
+    `with --pr, wait for the ${provider === "GitHub" ? "pull" : "merge"} request to be merged, then finish the bootstrap`,
+    true,
+  );
+  return cmd;
+}
+
+export function register(program: Command): void {
+  const group = program
+    .command("bootstrap")
+    .summary("Deploy Flux on a cluster the GitOps way.")
+    .description(
+      `The bootstrap sub-commands push the Flux manifests to a Git repository and deploy Flux on the cluster.`,
+    );
+
+  const git = commonFlags(
+    group
+      .command("git")
+      .summary("Deploy Flux on a cluster connected to a Git repository")
+      .description(
+        `The bootstrap git command commits the Flux manifests to the branch of a Git repository. And then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
+      )
+      .addHelpText(
+        "after",
+        `
+Examples:
+  # Run bootstrap for a Git repository and authenticate with your SSH agent
+  flux bootstrap git --url=ssh://git@example.com/repository.git --path=clusters/my-cluster
+
+  # Run bootstrap for a Git repository and authenticate using a password
+  flux bootstrap git --url=https://example.com/repository.git --password=<password> --path=clusters/my-cluster
+
+  # Run bootstrap for a Git repository with a private key and password
+  flux bootstrap git --url=ssh://git@example.com/repository.git --private-key-file=<path/to/private.key> --password=<password> --path=clusters/my-cluster`,
+      ),
+  );
+  git.option("--url <string>", "Git repository URL");
+  durationFlag(git, "--interval <duration>", "sync interval", "1m0s");
+  git.addOption(new Option("-u, --username <string>", "basic authentication username").default("git"));
+  git.option("-p, --password <string>", "basic authentication password");
+  boolFlag(git, "-s, --silent", "assumes the deploy key is already setup, skips confirmation");
+  boolFlag(git, "--allow-insecure-http", "allows insecure HTTP connections");
+  bind(git, { options: gitOptions, engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGit });
+
+  const github = providerFlags(
+    commonFlags(
+      group
+        .command("github")
+        .summary("Deploy Flux on a cluster connected to a GitHub repository")
+        .description(
+          `The bootstrap github command creates the GitHub repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
+        )
+        .addHelpText(
+          "after",
+          `
+Examples:
+  # Create a GitHub personal access token and export it as an env var
+  export GITHUB_TOKEN=<my-token>
+
+  # Run bootstrap for a private repository owned by a GitHub organization
+  flux bootstrap github --owner=<organization> --repository=<repository name> --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository and assign organization teams to it
+  flux bootstrap github --owner=<organization> --repository=<repository name> --team=<team1 slug> --team=<team2 slug> --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository and assign organization teams with their access level(e.g maintain, admin) to it
+  flux bootstrap github --owner=<organization> --repository=<repository name> --team=<team1 slug>:<access-level> --path=clusters/my-cluster
+
+  # Run bootstrap for a public repository on a personal account
+  flux bootstrap github --owner=<user> --repository=<repository name> --private=false --personal=true --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository hosted on GitHub Enterprise using SSH auth
+  flux bootstrap github --owner=<organization> --repository=<repository name> --hostname=<domain> --ssh-hostname=<domain> --path=clusters/my-cluster
+
+  # Run bootstrap for an existing repository with a branch named main
+  flux bootstrap github --owner=<organization> --repository=<repository name> --branch=main --path=clusters/my-cluster
+
+  # Open a pull request with the manifests instead of pushing to a protected branch
+  flux bootstrap github --owner=<organization> --repository=<repository name> --path=clusters/my-cluster --pr`,
+        ),
+    ),
+    "GitHub",
+    "github.com",
+  );
+  sliceFlag(
+    github,
+    "--team <strings>",
+    "GitHub team and the access to be given to it(team:maintain). Defaults to maintain access if no access level is specified (also accepts comma-separated values)",
+  );
+  bind(github, {
+    options: providerOptions,
+    engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGitHub,
+  });
+
+  const gitlab = providerFlags(
+    commonFlags(
+      group
+        .command("gitlab")
+        .summary("Deploy Flux on a cluster connected to a GitLab repository")
+        .description(
+          `The bootstrap gitlab command creates the GitLab repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
+        )
+        .addHelpText(
+          "after",
+          `
+Examples:
+  # Create a GitLab API token and export it as an env var
+  export GITLAB_TOKEN=<my-token>
+
+  # Run bootstrap for a private repository using HTTPS token authentication
+  flux bootstrap gitlab --owner=<group> --repository=<repository name> --token-auth --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository using SSH authentication
+  flux bootstrap gitlab --owner=<group> --repository=<repository name> --path=clusters/my-cluster
+
+  # Run bootstrap for a repository path
+  flux bootstrap gitlab --owner=<group> --repository=<repository name> --path=clusters/my-cluster
+
+  # Run bootstrap for a repository in a nested group
+  flux bootstrap gitlab --owner=<group> --repository=<subgroup>/<repository name> --path=clusters/my-cluster
+
+  # Run bootstrap for a public repository on a personal account
+  flux bootstrap gitlab --owner=<user> --repository=<repository name> --private=false --personal --token-auth --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository hosted on a GitLab server
+  flux bootstrap gitlab --owner=<group> --repository=<repository name> --hostname=<domain> --token-auth --path=clusters/my-cluster
+
+  # Run bootstrap for an existing repository with a branch named main
+  flux bootstrap gitlab --owner=<organization> --repository=<repository name> --branch=main --token-auth --path=clusters/my-cluster
+
+  # Run bootstrap for a private repository using Deploy Token authentication
+  flux bootstrap gitlab --owner=<group> --repository=<repository name> --deploy-token-auth --path=clusters/my-cluster`,
+        ),
+    ),
+    "GitLab",
+    "gitlab.com",
+  );
+  sliceFlag(
+    gitlab,
+    "--team <strings>",
+    "GitLab teams to be given maintainer access (also accepts comma-separated values)",
+  );
+  boolFlag(
+    gitlab,
+    "--deploy-token-auth",
+    "when enabled, a Project Deploy Token is generated and will be used instead of the SSH deploy token",
+  );
+  bind(gitlab, {
+    options: providerOptions,
+    engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGitLab,
+  });
+}

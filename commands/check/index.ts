@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import { bind } from "../../src/cli/action.js";
+import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("check")
+    .description("Check requirements and installation")
+    .summary("Check requirements and installation")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # Run pre-installation checks
+  flux check --pre
+
+  # Run installation checks
+  flux check`,
+    );
+  boolFlag(cmd, "--pre", "only run pre-installation checks");
+  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values");
+  sliceFlag(
+    cmd,
+    "--components-extra <strings>",
+    "list of components in addition to those supplied or defaulted, accepts comma-separated values",
+  );
+  durationFlag(
+    cmd,
+    "--poll-interval <duration>",
+    "how often the health checker should poll the cluster for the latest state of the resources.",
+    "5s",
+  );
+  bind(cmd, {
+    options: (inv) => ({ pre: inv.bool("pre"), pollInterval: inv.opt("pollInterval") ?? "5s" }),
+    engine: async () => (await import("../../src/check/run.js")).runCheck,
+  });
+}

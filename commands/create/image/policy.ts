@@ -1,0 +1,50 @@
+// flux create image policy
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import type { CreateImagePolicyOptions } from "../../../src/create/options.js";
+import { createArgs, createOptions, str } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateImagePolicyOptions {
+  return {
+    ...createOptions(inv),
+    imageRef: inv.str("imageRef"),
+    selectSemver: inv.str("selectSemver"),
+    selectAlpha: inv.str("selectAlpha"),
+    selectNumeric: inv.str("selectNumeric"),
+    filterRegex: inv.str("filterRegex"),
+    filterExtract: inv.str("filterExtract"),
+    reflectDigest: inv.str("reflectDigest"),
+  };
+}
+
+export function register(image: Command): void {
+  const policy = image.command("policy").description("Create or update an ImagePolicy object");
+  str(policy, "--image-ref <string>", "the name of an image repository object");
+  str(policy, "--select-semver <string>", "a semver range to apply to tags; e.g., '1.x'");
+  str(
+    policy,
+    "--select-alpha <string>",
+    `use alphabetical sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`,
+  );
+  str(
+    policy,
+    "--select-numeric <string>",
+    `use numeric sorting to select image; either "asc" meaning select the last, or "desc" meaning select the first`,
+  );
+  str(policy, "--filter-regex <string>", "regular expression pattern used to filter the image tags");
+  str(
+    policy,
+    "--filter-extract <string>",
+    "replacement pattern (using capture groups from --filter-regex) to use for sorting",
+  );
+  str(
+    policy,
+    "--reflect-digest <string>",
+    "the digest reflection policy to use when observing latest image tags (one of 'Never', 'IfNotPresent', 'Never')",
+  );
+  bind(createArgs(policy), {
+    options,
+    engine: async () => (await import("../../../src/create/resources.js")).runCreateImagePolicy,
+  });
+}

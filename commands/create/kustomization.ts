@@ -1,0 +1,117 @@
+// flux create kustomization
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../src/cli/action.js";
+import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import type { CreateKustomizationOptions } from "../../src/create/options.js";
+import { createArgs, createOptions, doc, str } from "./flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateKustomizationOptions {
+  return {
+    ...createOptions(inv),
+    source: inv.opt("source"),
+    path: inv.opt("path"),
+    prune: inv.bool("prune"),
+    wait: inv.bool("wait"),
+    healthCheck: inv.list("healthCheck"),
+    healthCheckTimeout: inv.str("healthCheckTimeout"),
+    validation: inv.opt("validation"),
+    dependsOn: inv.list("dependsOn"),
+    serviceAccount: inv.str("serviceAccount"),
+    decryptionProvider: inv.str("decryptionProvider"),
+    decryptionSecret: inv.str("decryptionSecret"),
+    targetNamespace: inv.str("targetNamespace"),
+    kubeconfigSecretRef: inv.str("kubeconfigSecretRef"),
+    retryInterval: inv.str("retryInterval"),
+  };
+}
+
+export function register(create: Command): void {
+  const ks = create.command("kustomization").alias("ks").description("Create or update a Kustomization resource");
+  doc(
+    ks.summary("Create or update a Kustomization resource"),
+    `The create command generates a Kustomization resource for a given source.`,
+    `  # Create a Kustomization resource from a source at a given path
+  flux create kustomization kyverno \\
+    --source=GitRepository/kyverno \\
+    --path="./config/release" \\
+    --prune=true \\
+    --interval=60m \\
+    --wait=true \\
+    --health-check-timeout=3m
+
+  # Create a Kustomization resource that depends on the previous one
+  flux create kustomization kyverno-policies \\
+    --depends-on=kyverno \\
+    --source=GitRepository/kyverno-policies \\
+    --path="./policies/flux" \\
+    --prune=true \\
+    --interval=5m
+
+  # Create a Kustomization using a source from a different namespace
+  flux create kustomization podinfo \\
+    --namespace=default \\
+    --source=GitRepository/podinfo.flux-system \\
+    --path="./kustomize" \\
+    --prune=true \\
+    --interval=5m
+
+  # Create a Kustomization resource that references an OCIRepository
+  flux create kustomization podinfo \\
+    --source=OCIRepository/podinfo \\
+    --target-namespace=default \\
+    --prune=true \\
+    --interval=5m`,
+  );
+  str(
+    ks,
+    "--source <string>",
+    "source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (OCIRepository, GitRepository, Bucket), if kind is not specified it defaults to GitRepository",
+  );
+  str(ks, "--path <safeRelativePath>", "path to the directory containing a kustomization.yaml file", "./");
+  boolFlag(ks, "--prune", "enable garbage collection");
+  boolFlag(ks, "--wait", "enable health checking of all the applied resources");
+  sliceFlag(
+    ks,
+    "--health-check <strings>",
+    "workload to be included in the health assessment, in the format '<kind>/<name>.<namespace>'",
+  );
+  durationFlag(ks, "--health-check-timeout <duration>", "timeout of health checking operations", "2m0s");
+  str(
+    ks,
+    "--validation <string>",
+    "validate the manifests before applying them on the cluster, can be 'client' or 'server'",
+  );
+  ks.options[ks.options.length - 1]!.hideHelp();
+  sliceFlag(
+    ks,
+    "--depends-on <strings>",
+    "Kustomization that must be ready before this Kustomization can be applied, supported formats '<name>' and '<namespace>/<name>', also accepts comma-separated values",
+  );
+  str(
+    ks,
+    "--service-account <string>",
+    "the name of the service account to impersonate when reconciling this Kustomization",
+  );
+  str(ks, "--decryption-provider <decryptionProvider>", "decryption provider, available options are: (sops)");
+  str(
+    ks,
+    "--decryption-secret <string>",
+    "set the Kubernetes secret name that contains the OpenPGP private keys used for sops decryption",
+  );
+  str(
+    ks,
+    "--target-namespace <string>",
+    "overrides the namespace of all Kustomization objects reconciled by this Kustomization",
+  );
+  str(
+    ks,
+    "--kubeconfig-secret-ref <string>",
+    "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster",
+  );
+  durationFlag(ks, "--retry-interval <duration>", "the interval at which to retry a previously failed reconciliation");
+  bind(createArgs(ks), {
+    options,
+    engine: async () => (await import("../../src/create/resources.js")).runCreateKustomization,
+  });
+}

@@ -1,0 +1,29 @@
+// flux create receiver
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../src/cli/action.js";
+import { sliceFlag } from "../../src/cli/flags.js";
+import type { CreateReceiverOptions } from "../../src/create/options.js";
+import { createArgs, createOptions, str } from "./flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateReceiverOptions {
+  return {
+    ...createOptions(inv),
+    type: inv.opt("type"),
+    secretRef: inv.str("secretRef"),
+    event: inv.list("event"),
+    resource: inv.list("resource"),
+  };
+}
+
+export function register(create: Command): void {
+  const receiver = create.command("receiver").description("Create or update a Receiver resource");
+  str(receiver, "--type <string>", "");
+  str(receiver, "--secret-ref <string>", "");
+  sliceFlag(receiver, "--event <strings>", "also accepts comma-separated values");
+  sliceFlag(receiver, "--resource <strings>", "also accepts comma-separated values");
+  bind(createArgs(receiver), {
+    options,
+    engine: async () => (await import("../../src/create/resources.js")).runCreateReceiver,
+  });
+}

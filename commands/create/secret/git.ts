@@ -1,0 +1,39 @@
+// flux create secret git
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import type { CreateSecretGitOptions } from "../../../src/create/options.js";
+import { basicAuthFlags, createArgs, createOptions, gitCredentialOptions, sshFlags, str } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSecretGitOptions {
+  return {
+    ...createOptions(inv),
+    ...gitCredentialOptions(inv),
+    url: inv.str("url"),
+    caCrtFile: inv.str("caCrtFile"),
+    bearerToken: inv.str("bearerToken"),
+  };
+}
+
+export function register(secret: Command): void {
+  const git = secret.command("git").description("Create or update a Kubernetes secret for Git authentication");
+  str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
+  basicAuthFlags(git);
+  sshFlags(git);
+  str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
+  str(
+    git,
+    "--ca-crt-file <string>",
+    "path to TLS CA certificate file used for validating self-signed certificates; takes precedence over --ca-file",
+  );
+  str(
+    git,
+    "--private-key-file <string>",
+    "path to a passwordless private key file used for authenticating to the Git SSH server",
+  );
+  str(git, "--bearer-token <string>", "bearer authentication token");
+  bind(createArgs(git), {
+    options,
+    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretGit,
+  });
+}

@@ -1,0 +1,40 @@
+// flux create secret receiver
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import type { CreateSecretReceiverOptions } from "../../../src/create/options.js";
+import { createArgs, createOptions, str } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSecretReceiverOptions {
+  return {
+    ...createOptions(inv),
+    type: inv.opt("type"),
+    token: inv.str("token"),
+    hostname: inv.str("hostname"),
+    emailClaim: inv.str("emailClaim"),
+    audienceClaim: inv.str("audienceClaim"),
+  };
+}
+
+export function register(secret: Command): void {
+  const receiver = secret
+    .command("receiver")
+    .description("Create or update a Kubernetes secret for a Receiver webhook");
+  str(
+    receiver,
+    "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
+    "the receiver type",
+  );
+  str(
+    receiver,
+    "--token <string>",
+    "webhook token used for payload validation and URL computation, auto-generated if not specified",
+  );
+  str(receiver, "--hostname <string>", "hostname for the webhook URL e.g. flux.example.com");
+  str(receiver, "--email-claim <string>", "IAM service account email, required for gcr type");
+  str(receiver, "--audience-claim <string>", "custom OIDC token audience for gcr type, defaults to the webhook URL");
+  bind(createArgs(receiver), {
+    options,
+    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretReceiver,
+  });
+}

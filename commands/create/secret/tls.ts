@@ -1,0 +1,22 @@
+// flux create secret tls
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import type { CreateSecretTLSOptions } from "../../../src/create/options.js";
+import { createArgs, createOptions, tlsFileFlags, tlsFileOptions } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSecretTLSOptions {
+  return {
+    ...createOptions(inv),
+    ...tlsFileOptions(inv),
+  };
+}
+
+export function register(secret: Command): void {
+  const tls = secret.command("tls").description("Create or update a Kubernetes secret with TLS certificates");
+  tlsFileFlags(tls);
+  bind(createArgs(tls), {
+    options,
+    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretTLS,
+  });
+}

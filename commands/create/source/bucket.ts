@@ -1,0 +1,66 @@
+// flux create source bucket
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import type { CreateSourceBucketOptions } from "../../../src/create/options.js";
+import { createArgs, doc, proxySecretRefFlag, sourceOptions, str } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSourceBucketOptions {
+  return {
+    ...sourceOptions(inv),
+    provider: inv.opt("provider"),
+    bucketName: inv.str("bucketName"),
+    endpoint: inv.str("endpoint"),
+    accessKey: inv.str("accessKey"),
+    secretKey: inv.str("secretKey"),
+    region: inv.str("region"),
+    insecure: inv.bool("insecure"),
+    secretRef: inv.str("secretRef"),
+    proxySecretRef: inv.str("proxySecretRef"),
+    ignorePaths: inv.list("ignorePaths"),
+  };
+}
+
+export function register(source: Command): void {
+  const bucket = source.command("bucket").description("Create or update a Bucket source");
+  doc(
+    bucket.summary("Create or update a Bucket source"),
+    `The create source bucket command generates a Bucket resource and waits for it to be downloaded.
+For Buckets with static authentication, the credentials are stored in a Kubernetes secret.`,
+    `  # Create a source for a Bucket using static authentication
+  flux create source bucket podinfo \\
+	--bucket-name=podinfo \\
+    --endpoint=minio.minio.svc.cluster.local:9000 \\
+	--insecure=true \\
+	--access-key=myaccesskey \\
+	--secret-key=mysecretkey \\
+    --interval=10m
+
+  # Create a source for an Amazon S3 Bucket using IAM authentication
+  flux create source bucket podinfo \\
+	--bucket-name=podinfo \\
+	--provider=aws \\
+    --endpoint=s3.amazonaws.com \\
+	--region=us-east-1 \\
+    --interval=10m`,
+  );
+  str(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
+  str(bucket, "--bucket-name <string>", "the bucket name");
+  str(bucket, "--endpoint <string>", "the bucket endpoint address");
+  str(bucket, "--access-key <string>", "the bucket access key");
+  str(bucket, "--secret-key <string>", "the bucket secret key");
+  str(bucket, "--region <string>", "the bucket region");
+  boolFlag(bucket, "--insecure", "for when connecting to a non-TLS S3 HTTP endpoint");
+  str(bucket, "--secret-ref <string>", "the name of an existing secret containing credentials");
+  proxySecretRefFlag(bucket);
+  sliceFlag(
+    bucket,
+    "--ignore-paths <strings>",
+    "set paths to ignore in bucket resource (can specify multiple paths with commas: path1,path2)",
+  );
+  bind(createArgs(bucket), {
+    options,
+    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceBucket,
+  });
+}

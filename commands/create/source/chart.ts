@@ -1,0 +1,57 @@
+// flux create source chart
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import type { CreateSourceChartOptions } from "../../../src/create/options.js";
+import { createArgs, doc, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSourceChartOptions {
+  return {
+    ...sourceOptions(inv),
+    ...verifyOptions(inv),
+    chart: inv.str("chart"),
+    chartVersion: inv.str("chartVersion"),
+    source: inv.str("source"),
+    reconcileStrategy: inv.str("reconcileStrategy"),
+  };
+}
+
+export function register(source: Command): void {
+  const chart = source.command("chart").description("Create or update a HelmChart source");
+  doc(
+    chart.summary("Create or update a HelmChart source"),
+    `The create source chart command generates a HelmChart resource and waits for the chart to be ready.`,
+    `  # Create a source for a chart residing in a HelmRepository
+  flux create source chart podinfo \\
+    --source=HelmRepository/podinfo \\
+    --chart=podinfo \\
+    --chart-version=6.x
+
+  # Create a source for a chart residing in a Git repository
+  flux create source chart podinfo \\
+    --source=GitRepository/podinfo \\
+    --chart=./charts/podinfo`,
+  );
+  str(chart, "--chart <string>", "Helm chart name or path");
+  str(
+    chart,
+    "--chart-version <string>",
+    "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)",
+  );
+  str(
+    chart,
+    "--source <helmChartSource>",
+    "source that contains the chart in the format '<kind>/<name>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+  );
+  str(
+    chart,
+    "--reconcile-strategy <string>",
+    "the reconcile strategy for helm chart (accepted values: Revision and ChartRevision)",
+    "ChartVersion",
+  );
+  verifyFlags(chart);
+  bind(createArgs(chart), {
+    options,
+    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceChart,
+  });
+}

@@ -1,0 +1,132 @@
+// flux create source git
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import type { CreateSourceGitOptions } from "../../../src/create/options.js";
+import {
+  basicAuthFlags,
+  createArgs,
+  doc,
+  gitCredentialOptions,
+  proxySecretRefFlag,
+  sourceOptions,
+  sshFlags,
+  str,
+} from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSourceGitOptions {
+  return {
+    ...sourceOptions(inv),
+    ...gitCredentialOptions(inv),
+    url: inv.str("url"),
+    branch: inv.str("branch"),
+    tag: inv.str("tag"),
+    tagSemver: inv.str("tagSemver"),
+    refName: inv.str("refName"),
+    commit: inv.str("commit"),
+    provider: inv.opt("provider"),
+    secretRef: inv.str("secretRef"),
+    proxySecretRef: inv.str("proxySecretRef"),
+    recurseSubmodules: inv.bool("recurseSubmodules"),
+    silent: inv.bool("silent"),
+    ignorePaths: inv.list("ignorePaths"),
+    sparseCheckoutPaths: inv.list("sparseCheckoutPaths"),
+  };
+}
+
+export function register(source: Command): void {
+  const git = source
+    .command("git")
+    .description("Create or update a GitRepository source")
+    .summary("Create or update a GitRepository source");
+  doc(
+    git.summary("Create or update a GitRepository source"),
+    `The create source git command generates a GitRepository resource and waits for it to sync.
+For Git over SSH, host and SSH keys are automatically generated and stored in a Kubernetes secret.
+For private Git repositories, the basic authentication credentials are stored in a Kubernetes secret.`,
+    `  # Create a source from a public Git repository master branch
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --branch=master
+
+  # Create a source for a Git repository pinned to specific git tag
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --tag="3.2.3"
+
+  # Create a source from a public Git repository tag that matches a semver range
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --tag-semver=">=3.2.0 <3.3.0"
+
+  # Create a source for a Git repository using SSH authentication
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master
+
+  # Create a source for a Git repository using SSH authentication and an
+  # ECDSA P-521 curve public key
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --ssh-key-algorithm=ecdsa \\
+    --ssh-ecdsa-curve=p521
+
+  # Create a source for a Git repository using SSH authentication and a
+  #	passwordless private key from file
+  # The public SSH host key will still be gathered from the host
+  flux create source git podinfo \\
+    --url=ssh://git@github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --private-key-file=./private.key
+
+  # Create a source for a Git repository using basic authentication
+  flux create source git podinfo \\
+    --url=https://github.com/stefanprodan/podinfo \\
+    --branch=master \\
+    --username=username \\
+    --password=password`,
+  );
+  str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
+  str(git, "--branch <string>", "git branch");
+  str(git, "--tag <string>", "git tag");
+  str(git, "--tag-semver <string>", "git tag semver range");
+  str(git, "--ref-name <string>", " git reference name");
+  str(git, "--commit <string>", "git commit");
+  basicAuthFlags(git);
+  str(git, "--provider <generic|azure|github>", "the Git provider name");
+  sshFlags(git);
+  str(
+    git,
+    "--secret-ref <string>",
+    "the name of an existing secret containing SSH or basic credentials or github app authentication",
+  );
+  proxySecretRefFlag(git);
+  str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
+  str(
+    git,
+    "--private-key-file <string>",
+    "path to a passwordless private key file used for authenticating to the Git SSH server",
+  );
+  boolFlag(
+    git,
+    "--recurse-submodules",
+    "when enabled, configures the GitRepository source to initialize and include Git submodules in the artifact it produces",
+  );
+  boolFlag(git, "-s, --silent", "assumes the deploy key is already setup, skips confirmation");
+  sliceFlag(
+    git,
+    "--ignore-paths <strings>",
+    "set paths to ignore in git resource (can specify multiple paths with commas: path1,path2)",
+  );
+  sliceFlag(
+    git,
+    "--sparse-checkout-paths <strings>",
+    "set paths to sparse checkout in git resource (can specify multiple paths with commas: path1,path2)",
+  );
+  bind(createArgs(git), {
+    options,
+    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceGit,
+  });
+}

@@ -1,0 +1,66 @@
+// flux create source oci
+import type { Command } from "commander";
+import { bind, type Invocation } from "../../../src/cli/action.js";
+import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import type { CreateSourceOCIOptions } from "../../../src/create/options.js";
+import { createArgs, doc, proxySecretRefFlag, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
+
+/** Flags to options: tested without running the engine. */
+export function options(inv: Invocation): CreateSourceOCIOptions {
+  return {
+    ...sourceOptions(inv),
+    ...verifyOptions(inv),
+    url: inv.str("url"),
+    tag: inv.str("tag"),
+    tagSemver: inv.str("tagSemver"),
+    digest: inv.str("digest"),
+    provider: inv.opt("provider"),
+    secretRef: inv.str("secretRef"),
+    serviceAccount: inv.str("serviceAccount"),
+    certRef: inv.str("certRef"),
+    proxySecretRef: inv.str("proxySecretRef"),
+    ignorePaths: inv.list("ignorePaths"),
+    insecure: inv.bool("insecure"),
+  };
+}
+
+export function register(source: Command): void {
+  const oci = source.command("oci").description("Create or update an OCIRepository");
+  doc(
+    oci.summary("Create or update an OCIRepository"),
+    `The create source oci command generates an OCIRepository resource and waits for it to be ready.`,
+    `  # Create an OCIRepository for a public container image
+  flux create source oci podinfo \\
+    --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
+    --tag=6.1.6 \\
+    --interval=10m`,
+  );
+  str(oci, "--url <string>", "the OCI repository URL");
+  str(oci, "--tag <string>", "the OCI artifact tag");
+  str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
+  str(oci, "--digest <string>", "the OCI artifact digest");
+  str(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", "generic");
+  str(
+    oci,
+    "--secret-ref <string>",
+    "the name of the Kubernetes image pull secret (type 'kubernetes.io/dockerconfigjson')",
+  );
+  str(
+    oci,
+    "--service-account <string>",
+    "the name of the Kubernetes service account that refers to an image pull secret",
+  );
+  str(oci, "--cert-ref <string>", "the name of a secret to use for TLS certificates");
+  proxySecretRefFlag(oci);
+  verifyFlags(oci);
+  sliceFlag(
+    oci,
+    "--ignore-paths <strings>",
+    "set paths to ignore resources (can specify multiple paths with commas: path1,path2)",
+  );
+  boolFlag(oci, "--insecure", "for when connecting to a non-TLS registries over plain HTTP");
+  bind(createArgs(oci), {
+    options,
+    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceOCI,
+  });
+}

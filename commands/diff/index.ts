@@ -1,0 +1,15 @@
+// The diff group is shared by the kustomize engine and the OCI engine: each
+// subcommand lives in its own file under commands/diff/.
+import type { Command } from "commander";
+import { register as registerArtifact } from "./artifact.js";
+import { register as registerHelmRelease } from "./helmrelease.js";
+import { register as registerKustomization } from "./kustomization.js";
+import { register as registerRefs } from "./refs.js";
+
+export function register(program: Command): void {
+  const group = program.command("diff").description("Diff a flux resource");
+  registerArtifact(group);
+  registerHelmRelease(group);
+  registerKustomization(group);
+  registerRefs(group);
+}

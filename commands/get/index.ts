@@ -1,0 +1,67 @@
+// flux get: one sub-command per registry kind, plus `all`, `sources all`, `images all`.
+import { Option, type Command } from "commander";
+import { bind } from "../../src/cli/action.js";
+import { boolFlag } from "../../src/cli/flags.js";
+import { kindsWithVerb } from "../../src/kinds/registry.js";
+import { subgroup } from "../shared/kinds.js";
+
+export function register(program: Command): void {
+  const group = program
+    .command("get")
+    .description("Get the resources and their status")
+    .summary("Get the resources and their status");
+  boolFlag(group, "-A, --all-namespaces", "list the requested object(s) across all namespaces");
+  group.addOption(new Option("--no-header", "skip the header when printing the results"));
+  boolFlag(group, "-w, --watch", "After listing/getting the requested object, watch for changes.");
+  group.option(
+    "--status-selector <string>",
+    "specify the status condition name and the desired state to filter the get result, e.g. ready=false",
+  );
+  group.option("-l, --label-selector <string>", "filter the objects by label selector, e.g. app=podinfo");
+  group.addOption(
+    new Option("-o, --output <format>", "print the objects as a List in this format instead of a table").choices([
+      "table",
+      "json",
+      "yaml",
+    ]),
+  );
+
+  const bindGet = (cmd: Command, selector: string) =>
+    bind(cmd, {
+      options: (inv) => ({
+        selector,
+        name: inv.args[0],
+        allNamespaces: inv.bool("allNamespaces"),
+        noHeader: inv.value("header") === false || inv.bool("noHeader"),
+        statusSelector: inv.opt("statusSelector"),
+        labelSelector: inv.opt("labelSelector"),
+        watch: inv.bool("watch"),
+        output: inv.opt("output"),
+        showSource: inv.bool("showSource"),
+      }),
+      engine: async () => (await import("../../src/ops/get.js")).runGet,
+    });
+
+  bindGet(group.command("all [name]").description("Get all resources and statuses"), "all");
+  const groups: Record<string, { description: string; aliases: string[] }> = {
+    sources: { description: "Get source statuses", aliases: ["source"] },
+    images: { description: "Get image automation object status", aliases: ["image"] },
+  };
+  for (const k of kindsWithVerb("get")) {
+    let parent = group;
+    if (k.getCli.length > 1) {
+      const g = groups[k.getCli[0]!]!;
+      parent = subgroup(group, k.getCli[0]!, g.description, g.aliases);
+      if (!parent.commands.some((c) => c.name() === "all")) {
+        const all = parent
+          .command("all [name]")
+          .description(k.section === "source" ? "Get all source statuses" : "Get all image statuses");
+        bindGet(all, `${k.getCli[0]} all`);
+      }
+    }
+    const leaf = parent.command(`${k.getCli[k.getCli.length - 1]} [name]`).description(k.getShort);
+    for (const a of k.getAliases) leaf.alias(a);
+    if (k.showSource) boolFlag(leaf, "--show-source", "show the source reference for each helmrelease");
+    bindGet(leaf, k.kind);
+  }
+}

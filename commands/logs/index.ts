@@ -1,0 +1,42 @@
+// flux logs: formatted logs of the Flux controllers.
+import type { Command } from "commander";
+import { boolFlag, durationFlag, enumFlag } from "../../src/cli/flags.js";
+import { bind } from "../../src/cli/action.js";
+
+export function register(program: Command): void {
+  const cmd = program.command("logs [args...]").description("Display formatted logs for Flux components");
+  enumFlag(cmd, "--level <level>", "log level", ["debug", "info", "error"]);
+  cmd.option("--kind <string>", "displays errors of a particular toolkit kind e.g GitRepository");
+  cmd.option("--name <string>", "specifies the name of the object logs to be displayed");
+  boolFlag(cmd, "-f, --follow", "specifies if the logs should be streamed");
+  cmd.option("--tail <int>", "lines of recent log file to display", "-1");
+  cmd.option("--flux-namespace <string>", "the namespace where the Flux components are running", "flux-system");
+  boolFlag(cmd, "-A, --all-namespaces", "displays logs for objects across all namespaces");
+  durationFlag(
+    cmd,
+    "--since <duration>",
+    "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used.",
+  );
+  cmd.option(
+    "--since-time <string>",
+    "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used.",
+  );
+  bind(cmd, {
+    options: (inv) => {
+      const tail = inv.value("tail");
+      return {
+        args: inv.args,
+        fluxNamespace: inv.opt("fluxNamespace") ?? "flux-system",
+        allNamespaces: inv.bool("allNamespaces"),
+        level: inv.opt("level"),
+        kind: inv.opt("kind"),
+        name: inv.opt("name"),
+        follow: inv.bool("follow"),
+        tail: tail === undefined ? -1 : Number(tail),
+        since: inv.opt("since"),
+        sinceTime: inv.opt("sinceTime"),
+      };
+    },
+    engine: async () => (await import("../../src/ops/logs.js")).runLogs,
+  });
+}

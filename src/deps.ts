@@ -1,0 +1,45 @@
+// What every engine entry receives besides its typed options: the cluster connection
+// settings from the global flags, a logger and the streams. Engines take these as
+// arguments (never process.* or the CLI), so tests run them in-process.
+import type { Logger, Writable } from "./output/logger.js";
+
+/** The global flags: kubeconfig selection, impersonation, namespace, timeout. */
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  server?: string;
+  token?: string;
+  as?: string;
+  asGroup?: string[];
+  certificateAuthority?: string;
+  insecureSkipTlsVerify: boolean;
+  namespace: string;
+  /** The --timeout flag as given (Go duration text). */
+  timeout: string;
+  /** The --timeout flag in milliseconds. */
+  timeoutMs: number;
+  verbose: boolean;
+  nsFollowsKubeContext: boolean;
+  /** True when -n/--namespace was given explicitly on the command line. */
+  namespaceSet: boolean;
+}
+
+export interface IO {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** The dependencies of an engine entry `run<Command>(options, deps)`. */
+export interface Deps {
+  globals: GlobalOptions;
+  logger: Logger;
+  io: IO;
+}
+
+/** An engine entry: typed options in, output on deps' streams, errors thrown as CliError. */
+export type Engine<O> = (options: O, deps: Deps) => Promise<void>;
+
+export const DEFAULT_NAMESPACE = "flux-system";
