@@ -3,6 +3,21 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The layers: commands/ -> src/ (engines and the CLI toolkit in src/cli); src/ never
+// imports commands/, and the engines never import src/cli. (test/unit/layers.test.ts
+// checks the same graph for import cycles.) @kubernetes/client-node is imported only
+// inside src/kube. ESLint replaces a rule's options per file rather than merging them,
+// so each block below lists every restriction that applies to its files.
+const CLIENT_NODE = { name: "@kubernetes/client-node", message: "talk to the API server through src/kube" };
+const NOT_COMMANDS = {
+  group: ["**/commands/**", "../commands/*", "../../commands/*"],
+  message: "src/ never imports commands/: commands depend on src, not the other way round.",
+};
+const NOT_CLI = {
+  group: ["**/cli/*", "../cli/*"],
+  message: "engines never import the CLI toolkit (src/cli): take typed options and Deps (src/deps.ts).",
+};
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/**", "**/*.mjs", "bin/**", "eslint.config.js"] },
   js.configs.recommended,
@@ -30,10 +45,7 @@ export default tseslint.config(
     files: ["src/**/*.ts", "commands/**/*.ts"],
     ignores: ["src/kube/**"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        { paths: [{ name: "@kubernetes/client-node", message: "talk to the API server through src/kube" }] },
-      ],
+      "no-restricted-imports": ["error", { paths: [CLIENT_NODE] }],
       "no-restricted-syntax": [
         "error",
         {
@@ -42,5 +54,19 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The layers (see the comment at the top).
+  {
+    files: ["src/cli/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [CLIENT_NODE], patterns: [NOT_COMMANDS] }] },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**", "src/kube/**"],
+    rules: { "no-restricted-imports": ["error", { paths: [CLIENT_NODE], patterns: [NOT_COMMANDS, NOT_CLI] }] },
+  },
+  {
+    files: ["src/kube/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [NOT_COMMANDS, NOT_CLI] }] },
   },
 );

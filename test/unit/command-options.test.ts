@@ -1,0 +1,145 @@
+// The flags-to-options mapping of the command layer, checked without running any
+// engine: each command line is parsed by the real command tree and the options its
+// command would hand to its engine are captured.
+import { describe, expect, it } from "vitest";
+import { mustKind } from "../../src/kinds/registry.js";
+import { optionsFor } from "../helpers/cli.js";
+
+describe("flags to options", () => {
+  it("create source git: strings default to empty, flags of `flux create` are inherited", async () => {
+    const o = await optionsFor([
+      "create",
+      "source",
+      "git",
+      "podinfo",
+      "--url=https://github.com/stefanprodan/podinfo",
+      "--branch=master",
+      "--label=a=b,c=d",
+      "--ignore-paths=x,y",
+      "--export",
+    ]);
+    expect(o).toMatchObject({
+      name: "podinfo",
+      url: "https://github.com/stefanprodan/podinfo",
+      branch: "master",
+      tag: "",
+      provider: undefined,
+      label: ["a=b", "c=d"],
+      ignorePaths: ["x", "y"],
+      export: true,
+      interval: "1m0s",
+      intervalSet: false,
+      sshKeyAlgorithm: "ecdsa",
+      sshEcdsaCurve: "p384",
+      sshRsaBits: "2048",
+      silent: false,
+    });
+  });
+
+  it("create image policy: --interval given on the command line is told apart from its default", async () => {
+    expect(await optionsFor(["create", "image", "policy", "p", "--image-ref=r"])).toMatchObject({ intervalSet: false });
+    expect(await optionsFor(["create", "image", "policy", "p", "--interval=5m"])).toMatchObject({
+      interval: "5m",
+      intervalSet: true,
+    });
+  });
+
+  it("create kustomization: --source and --path stay undefined unless given", async () => {
+    expect(await optionsFor(["create", "ks", "app"])).toMatchObject({ source: undefined, path: "./" });
+    expect(await optionsFor(["create", "ks", "app", "--source="])).toMatchObject({ source: "" });
+  });
+
+  it("create secret receiver: --token is the webhook token, not the API server's", async () => {
+    const o = await optionsFor(["create", "secret", "receiver", "r", "--type=github", "--token=s3cret"]);
+    expect(o).toMatchObject({ token: "s3cret", type: "github" });
+  });
+
+  it("create secret tls: the deprecated file flags are undefined unless given", async () => {
+    expect(await optionsFor(["create", "secret", "tls", "t", "--tls-crt-file=a", "--tls-key-file=b"])).toMatchObject({
+      tlsCrtFile: "a",
+      tlsKeyFile: "b",
+      certFile: undefined,
+      caFile: undefined,
+    });
+  });
+
+  it("get: the kind selector and the group's flags", async () => {
+    expect(await optionsFor(["get", "sources", "git", "podinfo", "-A", "--no-header", "-o", "json"])).toEqual({
+      selector: "GitRepository",
+      name: "podinfo",
+      allNamespaces: true,
+      noHeader: true,
+      statusSelector: undefined,
+      labelSelector: undefined,
+      watch: false,
+      output: "json",
+      showSource: false,
+    });
+    expect(await optionsFor(["get", "all"])).toMatchObject({ selector: "all", name: undefined });
+  });
+
+  it("reconcile: --wait defaults to true and --wait=false turns it off", async () => {
+    const kind = mustKind("Kustomization");
+    expect(await optionsFor(["reconcile", "ks", "apps"])).toEqual({
+      kind,
+      names: ["apps"],
+      all: false,
+      withSource: false,
+      force: false,
+      reset: false,
+      wait: true,
+    });
+    expect(await optionsFor(["reconcile", "ks", "apps", "--wait=false"])).toMatchObject({ wait: false });
+  });
+
+  it("resume: --wait is undefined unless given", async () => {
+    expect(await optionsFor(["resume", "ks", "a", "b"])).toMatchObject({ names: ["a", "b"], wait: undefined });
+    expect(await optionsFor(["resume", "ks", "a", "--wait"])).toMatchObject({ wait: true });
+  });
+
+  it("install: distribution flags as given, defaults applied by the engine", async () => {
+    const o = await optionsFor(["install", "--export", "--components-extra=image-reflector-controller"]);
+    expect(o).toMatchObject({
+      export: true,
+      force: false,
+      version: "",
+      components: undefined,
+      componentsExtra: ["image-reflector-controller"],
+      registry: "ghcr.io/fluxcd",
+      watchAllNamespaces: true,
+      networkPolicy: true,
+      logLevel: "info",
+    });
+    expect(await optionsFor(["install", "--network-policy=false", "-v", "v2.9.0"])).toMatchObject({
+      networkPolicy: false,
+      version: "v2.9.0",
+    });
+  });
+
+  it("bootstrap github: provider flags with upstream's defaults", async () => {
+    const o = await optionsFor(["bootstrap", "github", "--owner=acme", "--repository=fleet", "--private=false"]);
+    expect(o).toMatchObject({
+      owner: "acme",
+      repository: "fleet",
+      private: false,
+      visibility: "private",
+      hostname: "github.com",
+      branch: "main",
+      secretName: "flux-system",
+      sshRsaBits: 2048,
+      wait: true,
+      team: [],
+    });
+  });
+
+  it("push artifact: the URL argument and registry flags", async () => {
+    const o = await optionsFor(["push", "artifact", "oci://r/a:1", "--path=.", "--source=s", "--revision=r"]);
+    expect(o).toMatchObject({
+      url: "oci://r/a:1",
+      path: ".",
+      provider: "generic",
+      creds: "",
+      insecureRegistry: false,
+    });
+  });
+});
