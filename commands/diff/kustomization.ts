@@ -31,10 +31,15 @@ Examples:
   boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);
   sliceFlag(cmd, "--ignore-paths <strings>", "set paths to ignore in .gitignore format");
   localBuildFlags(cmd, "diff");
+  // tsflux always builds in a temporary mirror of --path (the user's directory is never
+  // written), which is what upstream's in-memory filesystem gives; the flag is accepted as is.
+  boolFlag(cmd, "--in-memory-build", "Use in-memory filesystem during build.");
+  boolFlag(cmd, "--ignore-not-found", "Ignore Kustomization not found errors on the cluster when diffing.");
   enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
   bind(cmd, {
     options: (inv) => ({
       ...buildFlags(inv),
+      ignoreNotFound: inv.bool("ignoreNotFound"),
       progressBar: inv.value("progressBar") !== false,
       output: inv.opt("output") ?? "human",
     }),

@@ -14,6 +14,8 @@ export interface BuildKustomizationOptions {
   kustomizationFile?: string;
   ignorePaths?: string[];
   dryRun?: boolean;
+  /** diff: a Kustomization missing from the cluster is a new one, read from kustomizationFile. */
+  ignoreNotFound?: boolean;
   strictSubstitute?: boolean;
   recursive?: boolean;
   localSources?: string[];
@@ -48,11 +50,14 @@ export function buildOptionsFrom(flags: BuildKustomizationOptions, deps: Deps, e
     if (!isFile(flags.kustomizationFile))
       throw new CliError(`invalid kustomization file "${flags.kustomizationFile}"`, exitCode);
   }
+  if (flags.ignoreNotFound && !flags.kustomizationFile)
+    throw new CliError("kustomization file is required when assuming new kustomizations", exitCode);
   return {
     name,
     path: dir,
     namespace: deps.globals.namespace,
     kustomizationFile: flags.kustomizationFile,
+    ignoreNotFound: Boolean(flags.ignoreNotFound),
     dryRun: Boolean(flags.dryRun),
     ignorePaths: flags.ignorePaths ?? [],
     strictSubstitute: Boolean(flags.strictSubstitute),

@@ -37,6 +37,8 @@ export interface BuildOptions {
   /** Namespace of the Kustomization (-n). */
   namespace: string;
   kustomizationFile?: string;
+  /** A Kustomization missing from the cluster is taken from kustomizationFile (a new one). */
+  ignoreNotFound?: boolean;
   /** Build without a cluster (requires kustomizationFile); substituteFrom is skipped. */
   dryRun?: boolean;
   ignorePaths?: string[];
@@ -239,7 +241,7 @@ async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomiza
       throw new CliError(`failed to get kustomization object: ${(err as Error).message}`);
     }
     if (!live) {
-      if (!fallback) {
+      if (!fallback && !(opts.ignoreNotFound && opts.kustomizationFile)) {
         throw new CliError(
           `failed to get kustomization object: kustomizations.${KUSTOMIZE_GROUP} "${opts.name}" not found`,
         );

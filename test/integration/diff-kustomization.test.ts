@@ -1,6 +1,6 @@
 // `flux diff kustomization` against a real API server: server-side dry-run
 // apply of the build, compared with live objects, plus the inventory.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -361,6 +361,42 @@ spec.replicas
         `metadata\n  + one map entry added:\n    labels:\n      kustomize.toolkit.fluxcd.io/name: sops\n      kustomize.toolkit.fluxcd.io/namespace: ${ns}\n\n`,
     );
     expect(more.stdout).not.toContain(Buffer.from("live-password").toString("base64"));
+  });
+
+  it("diffs a Kustomization the cluster lacks with --ignore-not-found and a Kustomization file", async () => {
+    const newDir = path.join(dir, "fresh");
+    mkdirSync(newDir);
+    writeFileSync(path.join(newDir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fresh-cm\n");
+    const file = path.join(dir, "fresh-ks.yaml");
+    writeFileSync(
+      file,
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: fresh\n  namespace: ${ns}\nspec:\n  interval: 10m\n  prune: true\n  targetNamespace: ${ns}\n  sourceRef:\n    kind: GitRepository\n    name: repo\n`,
+    );
+    const args = [
+      "diff",
+      "ks",
+      "fresh",
+      "--path",
+      newDir,
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      ns,
+      "--progress-bar=false",
+    ];
+    const without = await runCli([...args, "--kustomization-file", file]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toBe(
+      `✗ failed to get kustomization object: kustomizations.kustomize.toolkit.fluxcd.io "fresh" not found\n`,
+    );
+    const noFile = await runCli([...args, "--ignore-not-found"]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toBe("✗ kustomization file is required when assuming new kustomizations\n");
+    // --in-memory-build: the user's directory is left as it was (no generated kustomization.yaml).
+    const r = await runCli([...args, "--ignore-not-found", "--in-memory-build", "--kustomization-file", file]);
+    expect(r.stdout).toBe(`► ConfigMap/${ns}/fresh-cm created\n`);
+    expect(r.code).toBe(1);
+    expect(readdirSync(newDir)).toEqual(["cm.yaml"]);
   });
 
   it("exits 2 on errors", async () => {
