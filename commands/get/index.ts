@@ -61,7 +61,7 @@ export function register(program: Command): void {
     }
     const leaf = parent.command(`${k.getCli[k.getCli.length - 1]} [name]`).description(k.getShort);
     for (const a of k.getAliases) leaf.alias(a);
-    if (k.showSource) boolFlag(leaf, "--show-source", "show the source reference for each helmrelease");
+    if (k.showSource) boolFlag(leaf, "--show-source", `show the source reference for each ${k.humanKind}`);
     bindGet(leaf, k.kind);
   }
 }

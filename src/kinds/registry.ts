@@ -407,6 +407,7 @@ export const KINDS: readonly KindInfo[] = [
     columns: revisionColumns((o) => str(get(o, "status", "lastAppliedRevision"))),
     successMessage: (o) => `applied revision ${str(get(o, "status", "lastAppliedRevision"))}`,
     reconcileWithSource: true,
+    showSource: true,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
   }),
   defineKind({

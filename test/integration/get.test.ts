@@ -211,6 +211,12 @@ spec: {providerRef: {name: slack}, eventSources: [{kind: Kustomization, name: "*
       "NAME\tREVISION          \tSUSPENDED\tREADY\tMESSAGE                              \n" +
         "apps\tmain@sha1:01234567\tTrue     \tTrue \tApplied revision: main@sha1:01234567\t\n",
     );
+    const ksSource = await flux("get", "ks", "-n", ns2, "--show-source");
+    const ksSrc = `GitRepository/${ns2}/flux-system`;
+    expect(ksSource.stdout).toBe(
+      `NAME\t${"SOURCE".padEnd(ksSrc.length)}\tREVISION          \tSUSPENDED\tREADY\tMESSAGE                              \n` +
+        `apps\t${ksSrc}\tmain@sha1:01234567\tTrue     \tTrue \tApplied revision: main@sha1:01234567\t\n`,
+    );
     const hr = await flux("get", "hr", "-n", ns2, "--show-source");
     const src = `HelmRepository/${ns2}/podinfo`;
     expect(hr.stdout).toBe(
