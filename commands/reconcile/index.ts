@@ -12,7 +12,7 @@ export function register(program: Command): void {
     args: "[name...]",
     groups: { source: "Reconcile sources", image: "Reconcile image automation objects" },
     flags: (cmd, k) => {
-      if (k.reconcileWithSource) boolFlag(cmd, "--with-source", "reconcile the source as well");
+      if (k.reconcileWithSource) boolFlag(cmd, "--with-source", `reconcile ${k.kind} source`);
       if (k.forceReset) {
         boolFlag(cmd, "--force", "force a one-off install or upgrade of the HelmRelease resource");
         boolFlag(cmd, "--reset", "reset the failure count for this HelmRelease resource");

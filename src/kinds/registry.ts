@@ -292,6 +292,7 @@ export const KINDS: readonly KindInfo[] = [
     // The revision is a chart version: never shortened.
     columns: revisionColumns(artifactRevision, false, true),
     successMessage: (o) => `pulled '${str(get(o, "spec", "chart"))}' chart with version '${artifactRevision(o)}'`,
+    reconcileWithSource: true,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
   }),
   defineKind({

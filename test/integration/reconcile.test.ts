@@ -142,6 +142,41 @@ describe("reconcile", () => {
     );
   });
 
+  it("reconcile source chart --with-source reconciles the chart's source first", async () => {
+    const ns = await setup();
+    const kc = await testKubeConfig();
+    await applyYaml(
+      kc,
+      `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmChart
+metadata: {name: podinfo-chart, namespace: ${ns}}
+spec: {interval: 5m, chart: ./charts/podinfo, sourceRef: {kind: GitRepository, name: podinfo}}
+`,
+    );
+    const artifact = (revision: string) => ({
+      status: {
+        artifact: {
+          revision,
+          path: "x",
+          url: "http://x/x",
+          digest: "sha256:1234",
+          lastUpdateTime: "2024-01-01T00:00:00Z",
+        },
+      },
+    });
+    const run = flux("reconcile", "source", "chart", "podinfo-chart", "--with-source", "-n", ns);
+    const srcTs = await requested("GitRepository", ns, "podinfo");
+    await markReconciled(kc, fluxRef("GitRepository", ns, "podinfo"), srcTs, artifact("main@sha1:0123456789ab"));
+    const ts = await requested("HelmChart", ns, "podinfo-chart");
+    await markReconciled(kc, fluxRef("HelmChart", ns, "podinfo-chart"), ts, artifact("6.5.4"));
+    const res = await run;
+    expect(res.stderr).toBe(
+      `► annotating GitRepository podinfo in ${ns} namespace\n✔ GitRepository annotated\n◎ waiting for GitRepository reconciliation\n✔ fetched revision main@sha1:0123456789ab\n` +
+        `► annotating HelmChart podinfo-chart in ${ns} namespace\n✔ HelmChart annotated\n◎ waiting for HelmChart reconciliation\n✔ pulled './charts/podinfo' chart with version '6.5.4'\n`,
+    );
+    expect(res.code).toBe(0);
+  });
+
   it("suspended objects, static objects, bad flags and missing objects", async () => {
     const ns = await setup();
     await flux("suspend", "ks", "apps", "-n", ns);
