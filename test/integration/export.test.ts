@@ -81,6 +81,20 @@ spec: {interval: 1m, url: https://example.com/repo.git, ref: {branch: main}, sec
     expect(res.stderr).toBe("");
     const without = await flux("export", "source", "git", "private", "-n", ns2);
     expect(without.stdout).not.toContain("kind: Secret");
+    // Declared on `export source` (upstream's persistent flag): before the kind too.
+    const before = await flux("export", "source", "--with-credentials", "git", "private", "-n", ns2);
+    expect(before.stdout).toBe(res.stdout);
+    await applyYaml(
+      kc,
+      `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmChart
+metadata: {name: chart, namespace: ${ns2}}
+spec: {interval: 5m, chart: ./chart, sourceRef: {kind: GitRepository, name: private}}`,
+    );
+    // A HelmChart names no Secret: the flag is accepted and adds nothing.
+    const chart = await flux("export", "source", "chart", "chart", "--with-credentials", "-n", ns2);
+    expect(chart.code).toBe(0);
+    expect(chart.stdout).toBe((await flux("export", "source", "chart", "chart", "-n", ns2)).stdout);
   });
 
   it("fails clearly: no name, missing object, empty namespace", async () => {
