@@ -81,6 +81,8 @@ export interface CreateSourceOCIOptions extends SourceOptions, VerifyOptions {
   proxySecretRef: string;
   ignorePaths: string[];
   insecure: boolean;
+  /** `<media-type>:<operation>`; "" when not given. */
+  layerSelector: string;
 }
 
 export interface CreateSourceBucketOptions extends SourceOptions {

@@ -307,6 +307,7 @@ export function buildOCIRepository(opts: CreateSourceOCIOptions, deps: Deps): Ku
   const url = opts.url;
   if (url === "") throw new CliError("url is required");
   if (!opts.tagSemver && !opts.tag && !opts.digest) throw new CliError("--tag, --tag-semver or --digest is required");
+  const layerSelector = parseLayerSelector(opts.layerSelector);
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
@@ -330,7 +331,21 @@ export function buildOCIRepository(opts: CreateSourceOCIOptions, deps: Deps): Ku
     insecure: opts.insecure,
     verify: verifyOptions(opts),
     fetchTimeout: opts.fetchTimeout,
+    layerSelector,
   });
+}
+
+/** `--layer-selector <media-type>:<operation>`, as upstream parses it. */
+function parseLayerSelector(selector: string): OCIRepositoryOptions["layerSelector"] {
+  if (!selector) return undefined;
+  const cut = selector.indexOf(":");
+  const mediaType = cut < 0 ? "" : selector.slice(0, cut);
+  const operation = cut < 0 ? "" : selector.slice(cut + 1);
+  if (!mediaType || !operation)
+    throw new CliError(`invalid --layer-selector "${selector}": must be in the format '<media-type>:<operation>'`);
+  if (operation !== "extract" && operation !== "copy")
+    throw new CliError(`invalid --layer-selector "${selector}": operation must be "extract" or "copy"`);
+  return { mediaType, operation };
 }
 
 export async function runCreateSourceOCI(opts: CreateSourceOCIOptions, deps: Deps): Promise<void> {

@@ -116,6 +116,8 @@ export interface OCIRepositoryOptions extends CommonOptions {
   insecure?: boolean;
   verify?: VerifyOptions;
   fetchTimeout?: string;
+  /** Which layer of the artifact to use, and whether to extract it or copy it as is. */
+  layerSelector?: { mediaType: string; operation: "extract" | "copy" };
 }
 
 export function ociRepository(o: OCIRepositoryOptions): KubeObject {
@@ -129,6 +131,7 @@ export function ociRepository(o: OCIRepositoryOptions): KubeObject {
       provider: o.provider || "generic",
       insecure: o.insecure ? true : undefined,
       ref: { tag: o.tag || undefined, semver: o.semver || undefined, digest: o.digest || undefined },
+      layerSelector: o.layerSelector,
       ignore: ignoreField(o.ignorePaths),
       timeout: nonZeroDuration(o.fetchTimeout) ? goDuration(o.fetchTimeout) : undefined,
       serviceAccountName: o.serviceAccount || undefined,

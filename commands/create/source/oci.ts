@@ -21,6 +21,7 @@ export function options(inv: Invocation): CreateSourceOCIOptions {
     proxySecretRef: inv.str("proxySecretRef"),
     ignorePaths: inv.list("ignorePaths"),
     insecure: inv.bool("insecure"),
+    layerSelector: inv.str("layerSelector"),
   };
 }
 
@@ -32,8 +33,24 @@ export function register(source: Command): void {
     `  # Create an OCIRepository for a public container image
   flux create source oci podinfo \\
     --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
-    --tag=6.1.6 \\
-    --interval=10m`,
+    --tag=6.6.2 \\
+    --interval=10m
+
+  # Create an OCIRepository with OIDC signature verification
+  flux create source oci podinfo \\
+    --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
+    --tag=6.6.2 \\
+    --interval=10m \\
+    --verify-provider=cosign \\
+    --verify-subject="^https://github.com/stefanprodan/podinfo/.github/workflows/release.yml@refs/tags/6.6.2$" \\
+    --verify-issuer="^https://token.actions.githubusercontent.com$"
+
+  # Create an OCIRepository for a Helm chart layer
+  flux create source oci valkey-cluster \\
+    --url=oci://example.com/charts/valkey \\
+    --tag=0.11.6 \\
+    --layer-selector=application/vnd.cncf.helm.chart.content.v1.tar+gzip:copy
+`,
   );
   str(oci, "--url <string>", "the OCI repository URL");
   str(oci, "--tag <string>", "the OCI artifact tag");
@@ -59,6 +76,7 @@ export function register(source: Command): void {
     "set paths to ignore resources (can specify multiple paths with commas: path1,path2)",
   );
   boolFlag(oci, "--insecure", "for when connecting to a non-TLS registries over plain HTTP");
+  str(oci, "--layer-selector <string>", "the OCI artifact layer selector in the format '<media-type>:<operation>'");
   bind(createArgs(oci), {
     options,
     engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceOCI,
