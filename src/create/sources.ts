@@ -1,7 +1,14 @@
 // flux create source git|helm|oci|bucket|chart
 import type { Deps } from "../deps.js";
 import { CliError, redactUrls } from "../errors.js";
-import { bucket, gitRepository, helmChart, helmRepository, ociRepository } from "../manifests/sources.js";
+import {
+  bucket,
+  gitRepository,
+  helmChart,
+  helmRepository,
+  ociRepository,
+  type OCIRepositoryOptions,
+} from "../manifests/sources.js";
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
 import type { KubeObject } from "../manifests/common.js";
 import { upsert, restTarget, type RestTarget } from "./apply.js";
