@@ -57,14 +57,15 @@ function flags(lines) {
 
 const root = help([]);
 const globals = flags(section(root, "Flags"));
-const globalNames = new Set(globals.map((f) => f.name));
+// A root flag as every command inherits it (install's own `-v, --version string` is not the root's `--version`).
+const isGlobal = (f) => globals.some((g) => g.name === f.name && g.type === f.type && g.shorthand === f.shorthand);
 const commands = {};
 
 function walk(path, text) {
   const aliasLines = section(text, "Aliases");
   const aliases = aliasLines.length ? aliasLines[0].trim().split(/,\s*/).slice(1) : [];
   const own = [...flags(section(text, "Flags")), ...flags(section(text, "Global Flags"))]
-    .filter((f) => !globalNames.has(f.name) && f.name !== "help")
+    .filter((f) => !isGlobal(f) && f.name !== "help")
     .sort((a, b) => a.name.localeCompare(b.name));
   if (path.length > 0) commands[path.join(" ")] = { aliases, flags: own };
   for (const line of section(text, "Available Commands")) {
