@@ -23,6 +23,10 @@ function commonOptions(inv: Invocation): BootstrapCommonOptions {
     sshEcdsaCurve: inv.str("sshEcdsaCurve"),
     sshRsaBits: Number(inv.value("sshRsaBits") ?? 2048),
     tokenAuth: inv.bool("tokenAuth"),
+    sparseCheckout: inv.list("sparseCheckout"),
+    sshHostkeyAlgos: inv.list("sshHostkeyAlgos"),
+    sshHostname: inv.str("sshHostname"),
+    force: inv.bool("force"),
   };
 }
 
@@ -34,6 +38,7 @@ export function gitOptions(inv: Invocation): BootstrapGitOptions {
     username: inv.str("username"),
     silent: inv.bool("silent"),
     allowInsecureHttp: inv.bool("allowInsecureHttp"),
+    withBearerToken: inv.bool("withBearerToken"),
   };
 }
 
@@ -47,7 +52,6 @@ export function providerOptions(inv: Invocation): BootstrapProviderOptions {
     private: inv.value("private") !== false,
     visibility: inv.str("visibility"),
     hostname: inv.str("hostname"),
-    sshHostname: inv.str("sshHostname"),
     reconcile: inv.bool("reconcile"),
     readWriteKey: inv.bool("readWriteKey"),
     team: inv.list("team"),
@@ -58,17 +62,21 @@ export function providerOptions(inv: Invocation): BootstrapProviderOptions {
   };
 }
 
-/** Flags every bootstrap command shares (upstream's persistent flags of `flux bootstrap`). */
+/** --path: each bootstrap command's own flag, as upstream's. */
+function pathFlag(cmd: Command): Command {
+  return cmd.option(
+    "--path <string>",
+    "path relative to the repository root, when specified the cluster sync will be scoped to this path",
+  );
+}
+
+/** Flags every bootstrap command shares, declared once on `flux bootstrap` (upstream's persistent flags). */
 function commonFlags(cmd: Command): Command {
   distributionFlags(
     cmd,
     "setup Kubernetes network policies to deny ingress access to the toolkit controllers from other namespaces",
   );
   cmd.addOption(new Option("--branch <string>", "Git branch").default("main"));
-  cmd.option(
-    "--path <string>",
-    "path relative to the repository root, when specified the cluster sync will be scoped to this path",
-  );
   boolFlag(
     cmd,
     "--recurse-submodules",
@@ -99,6 +107,18 @@ function commonFlags(cmd: Command): Command {
   cmd.option("--author-email <string>", "author email for Git commits");
   cmd.option("--commit-message-appendix <string>", "string to add to the commit messages, e.g. '[ci skip]'");
   boolFlag(cmd, "--token-auth", "when enabled, the personal access token will be used instead of the SSH deploy key");
+  sliceFlag(
+    cmd,
+    "--sparse-checkout <strings>",
+    "list of directories to be included in the GitRepository sparse checkout, the configured --path must be one of them, accepts comma-separated values",
+  );
+  sliceFlag(
+    cmd,
+    "--ssh-hostkey-algos <strings>",
+    "list of host key algorithms to be used by the CLI for SSH connections",
+  );
+  cmd.option("--ssh-hostname <string>", "SSH hostname, to be used when the SSH host differs from the HTTPS one");
+  boolFlag(cmd, "--force", "override existing Flux installation if it's managed by a different tool such as Helm");
   return cmd;
 }
 
@@ -119,10 +139,6 @@ function providerFlags(cmd: Command, provider: "GitHub" | "GitLab", hostname: st
   );
   durationFlag(cmd, "--interval <duration>", "sync interval", "1m0s");
   cmd.addOption(new Option("--hostname <string>", `${provider} hostname`).default(hostname));
-  cmd.option(
-    "--ssh-hostname <string>",
-    `${provider} SSH hostname, to be used when the SSH host differs from the HTTPS one`,
-  );
   boolFlag(cmd, "--reconcile", "if true, the configured options are also reconciled if the repository already exists");
   boolFlag(cmd, "--read-write-key", "if true, the deploy key is configured with read/write permissions");
   boolFlag(
@@ -147,8 +163,9 @@ export function register(program: Command): void {
     .description(
       `The bootstrap sub-commands push the Flux manifests to a Git repository and deploy Flux on the cluster.`,
     );
+  commonFlags(group);
 
-  const git = commonFlags(
+  const git = pathFlag(
     group
       .command("git")
       .summary("Deploy Flux on a cluster connected to a Git repository")
@@ -178,7 +195,7 @@ Examples:
   bind(git, { options: gitOptions, engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGit });
 
   const github = providerFlags(
-    commonFlags(
+    pathFlag(
       group
         .command("github")
         .summary("Deploy Flux on a cluster connected to a GitHub repository")
@@ -228,7 +245,7 @@ Examples:
   });
 
   const gitlab = providerFlags(
-    commonFlags(
+    pathFlag(
       group
         .command("gitlab")
         .summary("Deploy Flux on a cluster connected to a GitLab repository")

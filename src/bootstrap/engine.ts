@@ -41,6 +41,8 @@ export type SourceSecretSpec =
       sshHostPort: string;
     }
   | { type: "https"; username: string; password: string; caCrt?: string }
+  /** --with-bearer-token: the token goes in the Secret's bearerToken (Authorization: Bearer). */
+  | { type: "bearer"; bearerToken: string; caCrt?: string }
   /** The provider issues the credentials when the secret is missing (GitLab deploy tokens). */
   | { type: "issued"; issue: () => Promise<{ username: string; password: string }> };
 
@@ -73,6 +75,8 @@ export interface BootstrapOptions {
   interval: string;
   secretName: string;
   recurseSubmodules?: boolean;
+  /** --sparse-checkout: spec.sparseCheckout of the GitRepository. */
+  sparseCheckout?: string[];
   author: Signature;
   commitMessageAppendix?: string;
   components: ComponentsSpec;
@@ -216,6 +220,7 @@ export class Bootstrapper {
       secret: this.opts.secretName,
       targetPath: this.opts.targetPath,
       recurseSubmodules: this.opts.recurseSubmodules,
+      sparseCheckout: this.opts.sparseCheckout,
     };
   }
 
@@ -354,6 +359,7 @@ export class Bootstrapper {
         (src.type === "https" &&
           (b64decode(existing.data?.username) !== src.username ||
             b64decode(existing.data?.password) !== src.password)) ||
+        (src.type === "bearer" && b64decode(existing.data?.bearerToken) !== src.bearerToken) ||
         (src.type === "ssh" && src.privateKey !== undefined && b64decode(existing.data?.identity) !== src.privateKey);
       if (differs) {
         this.log.warning(
@@ -393,6 +399,8 @@ export class Bootstrapper {
         password: src.password,
         caCrt: src.caCrt,
       }) as KubeObject;
+    } else if (src.type === "bearer") {
+      secret = gitSecret({ name: secretName, namespace, bearerToken: src.bearerToken, caCrt: src.caCrt }) as KubeObject;
     } else {
       const creds = await src.issue();
       secret = gitSecret({

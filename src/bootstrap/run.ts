@@ -10,6 +10,7 @@ import type { DistributionOptions } from "../install/run.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
 import type { KubeObject } from "../kube/rest.js";
+import type { KubeClient } from "../kube/client.js";
 import type { GitProvider, Visibility } from "../providers/types.js";
 import {
   bootstrap,
@@ -37,6 +38,14 @@ export interface BootstrapCommonOptions extends DistributionOptions {
   sshEcdsaCurve: string;
   sshRsaBits: number;
   tokenAuth: boolean;
+  /** spec.sparseCheckout of the GitRepository. */
+  sparseCheckout: string[];
+  /** Host key algorithms, in order of preference, for the known_hosts entry. */
+  sshHostkeyAlgos: string[];
+  /** The SSH host when it differs from the HTTPS one (the sync URL and known_hosts use it). */
+  sshHostname: string;
+  /** Override a Flux installation another tool manages without asking. */
+  force: boolean;
 }
 
 export interface BootstrapGitOptions extends BootstrapCommonOptions {
@@ -44,6 +53,8 @@ export interface BootstrapGitOptions extends BootstrapCommonOptions {
   username: string;
   silent: boolean;
   allowInsecureHttp: boolean;
+  /** The password is a bearer token (Authorization: Bearer), as upstream's --with-bearer-token. */
+  withBearerToken: boolean;
 }
 
 /** bootstrap github|gitlab: the repository on the provider and how to reach it. */
@@ -54,7 +65,6 @@ export interface BootstrapProviderOptions extends BootstrapCommonOptions {
   private: boolean;
   visibility: string;
   hostname: string;
-  sshHostname: string;
   reconcile: boolean;
   readWriteKey: boolean;
   team: string[];
@@ -137,6 +147,7 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
       interval: goDuration(opts.interval),
       secretName: opts.secretName,
       recurseSubmodules: opts.recurseSubmodules,
+      sparseCheckout: opts.sparseCheckout,
       author: { name: opts.authorName, email: opts.authorEmail },
       commitMessageAppendix: opts.commitMessageAppendix || undefined,
       components: {
@@ -164,14 +175,22 @@ function sshSpec(opts: BootstrapCommonOptions, hostPort: string, privateKey?: st
   };
 }
 
-async function keyTools() {
+/** Key generation and the known_hosts scan (--ssh-hostkey-algos: the algorithms, in order of preference). */
+async function keyTools(hostKeyAlgorithms: string[]) {
   const keys = await import("../create/sshkeys.js");
   return {
     generateKeyPair: (o: { algorithm: SshKeyAlgorithm; rsaBits: number; ecdsaCurve: EcdsaCurve }) =>
       keys.generateKeyPair({ algorithm: o.algorithm, rsaBits: o.rsaBits, ecdsaCurve: o.ecdsaCurve }),
     loadKeyPair: (content: string, password?: string) => keys.loadKeyPair(content, password),
-    scanHostKey: keys.scanHostKey,
+    scanHostKey: (hostport: string, timeoutMs: number) => keys.scanHostKey(hostport, timeoutMs, hostKeyAlgorithms),
   };
+}
+
+/** Refuses (or asks) before taking over a Flux installation another tool manages, unless --force. */
+async function confirmBootstrap(kube: KubeClient, ctx: Deps, force: boolean): Promise<void> {
+  if (force) return;
+  const { confirmOverride, readClusterInfo } = await import("../install/override.js");
+  await confirmOverride(await readClusterInfo(kube), ctx.io, "bootstrap", false);
 }
 
 async function workDir(): Promise<string> {
@@ -235,7 +254,11 @@ export async function bootstrapGit(
   if (/^http:\/\//i.test(url) && !opts.allowInsecureHttp) {
     throw new CliError("scheme http is insecure, pass --allow-insecure-http=true to allow it");
   }
+  if (opts.withBearerToken && !opts.password) throw new CliError("--with-bearer-token requires --password");
   const c = await commonOptions(opts, ctx);
+  const { createKubeClient } = await import("../kube/client.js");
+  const kube = overrides.kube ?? (await createKubeClient(ctx.globals));
+  await confirmBootstrap(kube, ctx, opts.force);
   const username = opts.username;
   const password = opts.password;
   let privateKey: string | undefined;
@@ -254,19 +277,28 @@ export async function bootstrapGit(
     branch: c.base.branch,
     dir,
     ca,
-    http: transport === "http" && password ? { username, password } : undefined,
+    http: transport === "http" && password && !opts.withBearerToken ? { username, password } : undefined,
+    headers: transport === "http" && opts.withBearerToken ? { Authorization: `Bearer ${password}` } : undefined,
     ssh: transport === "ssh" ? { privateKey } : undefined,
   });
   let source: SourceSecretSpec;
+  let syncUrl = url;
   if (transport === "http") {
-    source = { type: "https", username, password, caCrt: ca };
+    source = opts.withBearerToken
+      ? { type: "bearer", bearerToken: password, caCrt: ca }
+      : { type: "https", username, password, caCrt: ca };
   } else {
+    // source-controller wants ssh:// URLs: scp-like git@host:path is rewritten; --ssh-hostname
+    // replaces host[:port] in the sync URL and the known_hosts entry, as upstream.
     const u = new URL(sshUrl(url));
+    syncUrl = sshUrl(url);
+    if (opts.sshHostname) {
+      u.host = opts.sshHostname;
+      syncUrl = u.toString();
+    }
     source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);
   }
-  const { createKubeClient } = await import("../kube/client.js");
-  const kube = await createKubeClient(ctx.globals);
-  const tools = await keyTools();
+  const tools = await keyTools(opts.sshHostkeyAlgos);
   const silent = opts.silent;
   const deps: BootstrapDeps = {
     git,
@@ -285,8 +317,7 @@ export async function bootstrapGit(
     },
     ...overrides,
   };
-  // source-controller wants ssh:// URLs: scp-like git@host:path is rewritten.
-  const options: BootstrapOptions = { ...c.base, syncUrl: transport === "ssh" ? sshUrl(url) : url, source };
+  const options: BootstrapOptions = { ...c.base, syncUrl, source };
   await finish(() => bootstrap(options, deps), dir, deps.git);
 }
 
@@ -317,6 +348,9 @@ export async function bootstrapWithProvider(
   const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
   if (missing.length) throw new CliError(`required flag(s) ${missing.join(", ")} not set`);
   const c = await commonOptions(opts, ctx);
+  const { createKubeClient } = await import("../kube/client.js");
+  const kube = overrides.kube ?? (await createKubeClient(ctx.globals));
+  await confirmBootstrap(kube, ctx, opts.force);
   const {
     reconcileRepository,
     parseTeams,
@@ -366,8 +400,6 @@ export async function bootstrapWithProvider(
     dir,
     http: { username: "git", password: setup.token },
   });
-  const { createKubeClient } = await import("../kube/client.js");
-  const kube = await createKubeClient(ctx.globals);
   const prBranch = opts.prBranch || `flux-bootstrap-${c.base.namespace}`;
   const options: BootstrapOptions = {
     ...c.base,
@@ -380,7 +412,7 @@ export async function bootstrapWithProvider(
     kube,
     logger: ctx.logger,
     renderComponents: c.renderComponents,
-    ...(await keyTools()),
+    ...(await keyTools(opts.sshHostkeyAlgos)),
     registerDeployKey,
     changeRequests: changeRequestHooks(setup.provider, repo),
     ...overrides,

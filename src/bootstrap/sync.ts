@@ -25,6 +25,8 @@ export interface SyncOptions {
   /** --path, relative to the repository root ("" for the root). */
   targetPath: string;
   recurseSubmodules?: boolean;
+  /** spec.sparseCheckout: the directories the GitRepository checks out. */
+  sparseCheckout?: string[];
 }
 
 /** Normalises --path: no leading "./", no "..", not absolute. */
@@ -53,6 +55,7 @@ export function syncObjects(o: SyncOptions): [Record<string, unknown>, Record<st
       ref: { branch: o.branch },
       recurseSubmodules: o.recurseSubmodules ? true : undefined,
       secretRef: o.secret ? { name: o.secret } : undefined,
+      sparseCheckout: o.sparseCheckout?.length ? o.sparseCheckout : undefined,
       url: o.url,
     },
   };

@@ -134,7 +134,10 @@ export function routeSubcommandVersion(program: Command, args: string[]): string
     start = i;
   }
   if (cmd === program) return args;
-  const own = cmd.options.find((o) => o.long === "--version" && o.short);
+  // The flag may be the command's own or a parent's (bootstrap declares it for its sub-commands).
+  let own: Option | undefined;
+  for (let c: Command | null = cmd; c && c !== program && !own; c = c.parent)
+    own = c.options.find((o) => o.long === "--version" && o.short);
   if (!own) return args;
   const end = args.includes("--") ? args.indexOf("--") : args.length;
   return args.map((a, idx) => {

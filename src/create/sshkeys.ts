@@ -235,7 +235,7 @@ const HOST_KEY_PREFERENCE = [
 ];
 
 /** Picks the key the Go client would negotiate from ssh-keyscan output; returns the known_hosts line. */
-export function pickHostKey(keyscanOutput: string, address: string): string | undefined {
+export function pickHostKey(keyscanOutput: string, address: string, algorithms: string[] = []): string | undefined {
   const keys = new Map<string, string>();
   for (const line of keyscanOutput.split("\n")) {
     const t = line.trim();
@@ -244,20 +244,25 @@ export function pickHostKey(keyscanOutput: string, address: string): string | un
     if (parts.length < 3) continue;
     if (!keys.has(parts[1]!)) keys.set(parts[1]!, parts[2]!);
   }
-  for (const type of HOST_KEY_PREFERENCE) {
+  // With --ssh-hostkey-algos, only those algorithms, in the order given (Go's HostKeyAlgorithms);
+  // the RSA signature algorithms all verify an ssh-rsa key.
+  const preference = algorithms.length
+    ? algorithms.map((a) => (a.startsWith("rsa-sha2-") ? "ssh-rsa" : a))
+    : HOST_KEY_PREFERENCE;
+  for (const type of preference) {
     const k = keys.get(type);
     if (k) return `${address} ${type} ${k}`;
   }
   return undefined;
 }
 
-export type HostKeyScanner = (hostport: string, timeoutMs: number) => Promise<string>;
+export type HostKeyScanner = (hostport: string, timeoutMs: number, algorithms?: string[]) => Promise<string>;
 
 /**
  * Collects the SSH host key with the system's ssh-keyscan (a full SSH handshake is
  * outside tsflux). Returns the known_hosts line without a trailing newline.
  */
-export const scanHostKey: HostKeyScanner = async (hostport, timeoutMs) => {
+export const scanHostKey: HostKeyScanner = async (hostport, timeoutMs, algorithms = []) => {
   const { host, port, address } = knownHostsAddress(hostport);
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   const out = await new Promise<string>((resolve, reject) => {
@@ -278,7 +283,10 @@ export const scanHostKey: HostKeyScanner = async (hostport, timeoutMs) => {
       },
     );
   });
-  const line = pickHostKey(out, address);
-  if (!line) throw new CliError(`unable to collect the SSH host key of ${address}: no host key received`);
+  const line = pickHostKey(out, address, algorithms);
+  if (!line)
+    throw new CliError(
+      `unable to collect the SSH host key of ${address}: no host key received${algorithms.length ? ` for the algorithms ${algorithms.join(", ")}` : ""}`,
+    );
   return line;
 };

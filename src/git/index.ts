@@ -29,6 +29,8 @@ export interface GitClientOptions {
   ssh?: SshAuth;
   /** PEM CA bundle trusted for https (--ca-file). */
   ca?: string;
+  /** Extra headers for every http(s) request (--with-bearer-token's Authorization: Bearer). */
+  headers?: Record<string, string>;
   /** Use the system git client even for http(s) (for testing the SSH code path's git handling). */
   forceSystemGit?: boolean;
   now?: () => Date;
@@ -52,6 +54,7 @@ export function createGitClient(opts: GitClientOptions): GitClient {
     dir: opts.dir,
     auth: opts.http,
     ca: opts.ca,
+    headers: opts.headers,
     now: opts.now,
   });
 }

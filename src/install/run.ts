@@ -131,26 +131,16 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
   logger.action(`installing components in ${req.namespace} namespace`);
 
   const kube = await deps.kube();
-  const { getFluxClusterInfo, managedByFlux, assessDeployments } = await import("./cluster.js");
+  const { assessDeployments } = await import("./cluster.js");
   const { kubeErrorMessage } = await import("../kube/client.js");
-  let info;
-  try {
-    info = await getFluxClusterInfo(kube);
-  } catch (err) {
-    throw new CliError(`cluster info unavailable: ${kubeErrorMessage(err)}`);
-  }
+  const { confirmOverride, readClusterInfo } = await import("./override.js");
+  const info = await readClusterInfo(kube);
   if (info.bootstrapped) {
     throw new CliError(
       `this cluster has already been bootstrapped with Flux ${info.version}! Please use 'flux bootstrap' to upgrade`,
     );
   }
-  if (info.installed && !req.force && !managedByFlux(info)) {
-    io.stderr.write(`Flux ${info.version} has been installed on this cluster with ${info.managedBy}!\n`);
-    const { confirm } = await import("./prompt.js");
-    if (!(await confirm(io, `Are you sure you want to override the ${info.managedBy} installation? Y/N`))) {
-      throw new CliError("installation cancelled (use --force to override it without asking)");
-    }
-  }
+  await confirmOverride(info, io, "installation", Boolean(req.force));
 
   const objs = sortForApply(await parseManifests(manifest));
   if (objs.length === 0) throw new CliError("install failed: no Kubernetes objects found in the generated manifests");

@@ -124,6 +124,19 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
   });
 
+  it("--sparse-checkout goes into the GitRepository of gotk-sync.yaml", async () => {
+    const repo = `fleet/${uniqueName("sparse")}`;
+    const ns = uniqueName("fb-sparse");
+    await srv.createRepo(repo);
+    const res = await bootstrapWithControllers(repo, ns, ["--sparse-checkout", "clusters/dev,infra"]);
+    expect(res.stderr).toContain("✔ all components are healthy");
+    expect(res.code).toBe(0);
+    const sync = srv.readFile(repo, "main", `clusters/dev/${ns}/gotk-sync.yaml`)!;
+    expect(sync).toContain("  sparseCheckout:\n  - clusters/dev\n  - infra\n");
+    const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
+    expect((gitRepo!.spec as { sparseCheckout: string[] }).sparseCheckout).toEqual(["clusters/dev", "infra"]);
+  });
+
   it("retries a clone that fails with a server error", async () => {
     const repo = `fleet/${uniqueName("flaky")}`;
     const ns = uniqueName("fb-git");
@@ -223,9 +236,11 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     const repo = `fleet/${uniqueName("nocluster")}`;
     const ns = uniqueName("fb-git");
     await srv.createRepo(repo);
-    // An unreachable API server: the components are pushed, then the run stops.
+    // An unreachable API server: the components are pushed, then the run stops. (--force:
+    // without it, bootstrap reads the installation's manager from the cluster first.)
     const first = await runCli([
       ...bootstrapArgs(repo, ns),
+      "--force",
       "--server",
       "https://127.0.0.1:1",
       "--insecure-skip-tls-verify",

@@ -232,6 +232,18 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
       expect(res.stderr).toMatch(/Flux v2\.9\.\d+ has been installed on this cluster with Helm!\n/);
       expect(res.stderr).toContain("✗ installation cancelled (use --force to override it without asking)\n");
       expect(res.stderr).not.toContain("CustomResourceDefinition/");
+      // bootstrap asks the same before it touches the repository; --force overrides (this run
+      // then stops at the unreachable repository, past the check).
+      const repo = ["--url=http://127.0.0.1:1/fleet.git", "--allow-insecure-http", "--manifests", bundle];
+      const refused = await flux("bootstrap", "git", ...repo, "--timeout", "5s");
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^Flux v2\.9\.\d+ has been installed on this cluster with Helm!\n/);
+      expect(refused.stderr).toContain("✗ bootstrap cancelled (use --force to override it without asking)\n");
+      expect(refused.stderr).not.toContain("clon");
+      const forced = await flux("bootstrap", "git", ...repo, "--force", "--timeout", "5s");
+      expect(forced.code).toBe(1);
+      expect(forced.stderr).not.toContain("has been installed on this cluster");
+      expect(forced.stderr).toContain("127.0.0.1:1");
       await label({
         "kustomize.toolkit.fluxcd.io/name": "flux-system",
         "kustomize.toolkit.fluxcd.io/namespace": "flux-system",

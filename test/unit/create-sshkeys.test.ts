@@ -125,6 +125,14 @@ describe("known_hosts", () => {
     expect(pickHostKey("h ssh-ed25519 AAAA\n", "[h]:2222")).toBe("[h]:2222 ssh-ed25519 AAAA");
     expect(pickHostKey("", "h")).toBeUndefined();
   });
+
+  it("with --ssh-hostkey-algos, takes only those algorithms, in the order given", () => {
+    const out = "h ssh-rsa AAAAB3\nh ecdsa-sha2-nistp256 AAAAE2Vj\nh ssh-ed25519 AAAAC3\n";
+    expect(pickHostKey(out, "h", ["ssh-ed25519", "ecdsa-sha2-nistp256"])).toBe("h ssh-ed25519 AAAAC3");
+    // The RSA signature algorithms verify an ssh-rsa host key.
+    expect(pickHostKey(out, "h", ["rsa-sha2-512"])).toBe("h ssh-rsa AAAAB3");
+    expect(pickHostKey(out, "h", ["ecdsa-sha2-nistp521"])).toBeUndefined();
+  });
 });
 
 describe("create secret git over ssh --export", () => {
