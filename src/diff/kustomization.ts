@@ -268,7 +268,8 @@ export async function diffObjects(
   const buildNamespaces = new Set(
     objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => String(o.metadata?.name ?? "")),
   );
-  const results = await mapConcurrent(objects, opts.concurrency ?? 8, async (obj) => {
+  await opts.dryRunner.prefetch?.(objects);
+  const results = await mapConcurrent(objects, opts.concurrency ?? 16, async (obj) => {
     try {
       return await diffObject(obj, opts.dryRunner, buildNamespaces);
     } catch (err) {

@@ -3,7 +3,15 @@
 // compares. Requests go through src/kube/rest.ts (one keep-alive agent), resources
 // are mapped through src/kube/discovery.ts.
 import { knownResource } from "../kinds/resources.js";
-import { isNotFound, kubeRest, ContentType, resourcePath, type KubeObject, type RestTarget } from "./rest.js";
+import {
+  isNotFound,
+  kubeRest,
+  listStream,
+  ContentType,
+  resourcePath,
+  type KubeObject,
+  type RestTarget,
+} from "./rest.js";
 import { resolveResource } from "./discovery.js";
 
 export const FIELD_MANAGER = "kustomize-controller";
@@ -23,7 +31,12 @@ export interface DryRunner {
   dryRunApply(obj: Manifest): Promise<KubeObject>;
   /** Whether the object's kind is namespaced (undefined when the API server does not know the kind). */
   namespaced?(obj: Manifest): Promise<boolean | undefined>;
+  /** Reads the live objects of many manifests ahead (one list per kind and namespace), for get. */
+  prefetch?(objs: Manifest[]): Promise<void>;
 }
+
+/** Manifests of one kind in one namespace worth one list instead of a read each. */
+const PREFETCH_MIN = 8;
 
 /** A DryRunner over the API server the target points at. */
 export function restDryRunner(target: RestTarget): DryRunner {
@@ -33,6 +46,10 @@ export function restDryRunner(target: RestTarget): DryRunner {
     const ns = type.namespaced === false ? undefined : obj.metadata?.namespace || "default";
     return resourcePath(type, ns, String(obj.metadata?.name ?? ""));
   };
+  // Live objects read by prefetch, by collection path then name; a collection listed
+  // here answers get for every name (absent means not found).
+  const listed = new Map<string, Map<string, KubeObject>>();
+  const collectionOf = (path: string) => path.slice(0, path.lastIndexOf("/"));
   return {
     async namespaced(obj) {
       const apiVersion = String(obj.apiVersion ?? "");
@@ -45,8 +62,39 @@ export function restDryRunner(target: RestTarget): DryRunner {
         return undefined;
       }
     },
+    async prefetch(objs) {
+      const groups = new Map<string, Manifest[]>();
+      for (const o of objs) {
+        const key = `${String(o.apiVersion)}|${String(o.kind)}|${o.metadata?.namespace ?? ""}`;
+        groups.set(key, [...(groups.get(key) ?? []), o]);
+      }
+      await Promise.all(
+        [...groups.values()]
+          .filter((g) => g.length >= PREFETCH_MIN)
+          .map(async (group) => {
+            try {
+              const collection = collectionOf(await pathOf(group[0]!));
+              const wanted = new Set(group.map((o) => String(o.metadata?.name ?? "")));
+              const { apiVersion, kind } = group[0]!;
+              const byName = new Map<string, KubeObject>();
+              await listStream<KubeObject>(target, collection, {}, (items) => {
+                for (const item of items) {
+                  if (!wanted.has(item.metadata.name)) continue;
+                  // A read answers kind and apiVersion first; list items of built-in kinds omit them.
+                  byName.set(item.metadata.name, item.kind ? item : { kind, apiVersion, ...item });
+                }
+              });
+              listed.set(collection, byName);
+            } catch {
+              // Not listable (forbidden, unknown kind): get reads each object.
+            }
+          }),
+      );
+    },
     async get(obj) {
       const path = await pathOf(obj);
+      const cached = listed.get(collectionOf(path));
+      if (cached) return cached.get(String(obj.metadata?.name ?? ""));
       try {
         return await kubeRest<KubeObject>(target, "GET", path);
       } catch (err) {

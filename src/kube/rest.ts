@@ -417,22 +417,201 @@ export async function watchCollection(
   if (failure) throw failure;
 }
 
+/** Objects per page of a paginated list (limit and continue). */
+export const LIST_PAGE_SIZE = 500;
+
+/**
+ * Lists a collection page by page (limit and continue), handing each page's items to
+ * onPage; resolves with the list's metadata.
+ */
+export async function listPages<T = KubeObject>(
+  target: RestTarget,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  onPage: (items: T[]) => void,
+): Promise<KubeList<T>["metadata"]> {
+  let cont: string | undefined;
+  let metadata: KubeList<T>["metadata"];
+  do {
+    const page = await kubeRest<KubeList<T>>(target, "GET", path, {
+      query: { ...query, limit: LIST_PAGE_SIZE, continue: cont },
+    });
+    onPage(page.items ?? []);
+    metadata = page.metadata ?? {};
+    cont = metadata.continue || undefined;
+  } while (cont);
+  return metadata;
+}
+
+/**
+ * Splits the top-level "items" array of a List response into one JSON text per item as
+ * the bytes arrive, so each item is parsed (plain JSON.parse) and dropped while the
+ * rest is still on the wire.
+ */
+export class ListItemScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private inItems = false;
+  /** The last string seen directly in the top-level object (the key before "items"). */
+  private key = "";
+  private keyStart = -1;
+  private keyPart = "";
+  private item = "";
+  private itemStart = -1;
+
+  constructor(private readonly onItem: (json: string) => void) {}
+
+  /** The whole top-level object has been read. */
+  get complete(): boolean {
+    return this.started && this.depth === 0;
+  }
+  private started = false;
+
+  push(chunk: string): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92 /* \ */) this.escaped = true;
+        else if (c === 34 /* " */) {
+          this.inString = false;
+          if (this.depth === 1 && this.keyStart >= 0) {
+            this.key = this.keyPart + chunk.slice(this.keyStart, i);
+            this.keyStart = -1;
+            this.keyPart = "";
+          }
+        }
+        continue;
+      }
+      if (c === 34) {
+        this.inString = true;
+        if (this.depth === 1) this.keyStart = i + 1;
+      } else if (c === 123 /* { */ || c === 91 /* [ */) {
+        this.started = true;
+        if (this.depth === 1 && c === 91 && this.key === "items") this.inItems = true;
+        else if (this.inItems && this.depth === 2 && c === 123) this.itemStart = i;
+        this.depth++;
+      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        this.depth--;
+        if (this.inItems && this.depth === 2 && c === 125) {
+          this.onItem(this.item + chunk.slice(this.itemStart < 0 ? 0 : this.itemStart, i + 1));
+          this.item = "";
+          this.itemStart = -1;
+        } else if (this.inItems && this.depth === 1) this.inItems = false;
+      }
+    }
+    // A key or an item cut by the chunk boundary continues in the next chunk.
+    if (this.keyStart >= 0) {
+      this.keyPart += chunk.slice(this.keyStart);
+      this.keyStart = 0;
+    }
+    if (this.inItems && this.depth > 2) {
+      this.item += chunk.slice(this.itemStart < 0 ? 0 : this.itemStart);
+      this.itemStart = -1;
+    }
+  }
+}
+
+/**
+ * Lists a collection in one request, as upstream flux does (the API server answers it
+ * from its watch cache; limit/continue pages are read from etcd, several times slower
+ * here), streaming the response: items are parsed one by one and handed to onItems in
+ * batches, so no whole-list text or object array is ever held.
+ */
+export async function listStream<T = KubeObject>(
+  target: RestTarget,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  onItems: (items: T[]) => void,
+  /** Called before a retry (see kubeRest): drop what the failed attempt handed out. */
+  onRestart: () => void = () => {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listStreamOnce(target, path, query, onItems);
+    } catch (err) {
+      const delay = attempt < RETRY.attempts ? retryDelay(err, "GET", {}, attempt) : undefined;
+      if (delay === undefined) throw err;
+      onRestart();
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+async function listStreamOnce<T>(
+  target: RestTarget,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  onItems: (items: T[]) => void,
+): Promise<void> {
+  const { url, reqOpts } = await prepare(target, "GET", path, { query });
+  const mod = url.protocol === "http:" ? http : https;
+  const timeoutMs = target.requestTimeoutMs ?? 60_000;
+  await new Promise<void>((resolve, reject) => {
+    const req = mod.request(url, reqOpts, (res) => {
+      const code = res.statusCode ?? 0;
+      if (code < 200 || code >= 300) {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => reject(apiError(code, Buffer.concat(chunks).toString("utf8"), res.headers["retry-after"])));
+        res.on("error", (e) => reject(connectionError(e, url)));
+        return;
+      }
+      let batch: T[] = [];
+      const scanner = new ListItemScanner((json) => batch.push(JSON.parse(json) as T));
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        try {
+          scanner.push(chunk);
+          if (batch.length > 0) onItems(batch);
+        } catch (err) {
+          req.destroy();
+          reject(err as Error);
+        }
+        batch = [];
+      });
+      res.on("end", () => {
+        // A list cut short is a broken connection (and safe to read again).
+        if (!scanner.complete)
+          return reject(
+            new KubeConnectionError(
+              `the Kubernetes API server at ${url.origin} sent an incomplete answer to GET ${url.pathname}`,
+              "ETRUNCATED",
+            ),
+          );
+        resolve();
+      });
+      res.on("error", (e) => reject(connectionError(e, url)));
+    });
+    if (timeoutMs > 0)
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(
+          new KubeConnectionError(
+            `the Kubernetes API server at ${url.origin} did not answer GET ${url.pathname} within ${Math.round(timeoutMs / 100) / 10}s`,
+            "ETIMEDOUT",
+          ),
+        ),
+      );
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (e instanceof KubeConnectionError) reject(e);
+      else reject(connectionError(e, url));
+    });
+    req.end();
+  });
+}
+
 /** Lists all pages of a collection. */
 export async function listAll<T = KubeObject>(
   target: RestTarget,
   path: string,
   query: Record<string, string | number | boolean | undefined> = {},
 ): Promise<KubeList<T>> {
-  let cont: string | undefined;
-  let result: KubeList<T> | undefined;
-  do {
-    const page = await kubeRest<KubeList<T>>(target, "GET", path, { query: { ...query, limit: 500, continue: cont } });
-    if (!result) result = page;
-    else result.items.push(...page.items);
-    result.metadata = page.metadata;
-    cont = page.metadata?.continue || undefined;
-  } while (cont);
-  return result!;
+  const items: T[] = [];
+  const metadata = await listPages<T>(target, path, query, (page) => {
+    for (const item of page) items.push(item);
+  });
+  return { apiVersion: "v1", kind: "List", metadata, items };
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order. */

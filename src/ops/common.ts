@@ -7,9 +7,8 @@ import {
   isNotFound,
   KubeApiError,
   kubeRest,
-  listAll,
+  listStream,
   resourcePath,
-  type KubeList,
   type KubeObject,
   type RestTarget,
 } from "../kube/rest.js";
@@ -47,18 +46,54 @@ export interface ListOptions {
   labelSelector?: string;
 }
 
-/** Lists objects of a kind; items get apiVersion/kind set. */
-export async function listKind(client: RestTarget, k: KindInfo, opts: ListOptions): Promise<KubeObject[]> {
+/**
+ * Lists objects of a kind, streamed; each batch of items gets apiVersion/kind set and
+ * goes to onPage (so a table keeps rows, not objects).
+ */
+export async function listKindPages(
+  client: RestTarget,
+  k: KindInfo,
+  opts: ListOptions,
+  onPage: (items: KubeObject[]) => void,
+  /** A retried list starts over: drop what the failed attempt handed out. */
+  onRestart?: () => void,
+): Promise<void> {
   const query: Record<string, string | undefined> = {};
   if (opts.name) query.fieldSelector = `metadata.name=${opts.name}`;
   if (opts.labelSelector) query.labelSelector = opts.labelSelector;
-  let list: KubeList;
+  const apiVersion = apiVersionOf(k);
   try {
-    list = await listAll(client, resourcePath(resourceOf(k), opts.namespace || undefined), query);
+    await listStream(
+      client,
+      resourcePath(resourceOf(k), opts.namespace || undefined),
+      query,
+      (items) => {
+        for (const o of items) {
+          o.apiVersion ??= apiVersion;
+          o.kind ??= k.kind;
+        }
+        onPage(items);
+      },
+      onRestart,
+    );
   } catch (err) {
     mapListError(k, err);
   }
-  return list.items.map((o) => ({ ...o, apiVersion: o.apiVersion ?? apiVersionOf(k), kind: o.kind ?? k.kind }));
+}
+
+/** Lists objects of a kind; items get apiVersion/kind set. */
+export async function listKind(client: RestTarget, k: KindInfo, opts: ListOptions): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  await listKindPages(
+    client,
+    k,
+    opts,
+    (items) => {
+      for (const o of items) out.push(o);
+    },
+    () => (out.length = 0),
+  );
+  return out;
 }
 
 /** Reads one object; NotFound gets upstream-like wording, missing CRDs a clear hint. */
