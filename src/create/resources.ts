@@ -33,6 +33,7 @@ import type {
   CreateTenantOptions,
 } from "./options.js";
 import { validateSemverRange } from "./semver.js";
+import { helmReleaseRevision } from "../kinds/registry.js";
 
 // ------------------------------------------------------------------ kustomization
 
@@ -257,7 +258,9 @@ export async function buildHelmRelease(opts: CreateHelmReleaseOptions, deps: Dep
 export const runCreateHelmRelease = exportOrApply(buildHelmRelease, {
   what: "HelmRelease",
   readyStyle: "named",
-  report: appliedRevision,
+  // upstream's getHelmReleaseRevision: the chart version of the latest release (status.history).
+  report: (ready, ctx) =>
+    ctx.logger.success(`applied revision ${helmReleaseRevision(ready as Parameters<typeof helmReleaseRevision>[0])}`),
 });
 
 // ------------------------------------------------------------------ image

@@ -46,7 +46,12 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   }
   const generation = obj.metadata.generation ?? 0;
   const observed = status.observedGeneration ?? -1;
-  if (observed < 1) return { state: "InProgress", message: "waiting for the object to be reconciled" };
+  if (observed < 1) {
+    // Not reconciled successfully yet. Controllers retrying a failure say why in
+    // Ready=False: a timeout then carries the controller's own message.
+    const failing = ready?.status === "False" && readyMsg !== "";
+    return { state: "InProgress", message: failing ? readyMsg : "waiting for the object to be reconciled" };
+  }
   if (!ready) return { state: "InProgress", message: "waiting for the Ready condition" };
   if (ready.observedGeneration && ready.observedGeneration !== generation)
     return { state: "InProgress", message: readyMsg };

@@ -97,6 +97,9 @@ export async function startControllers(ctx: ControllersContext): Promise<Control
     // Rollouts and garbage collection in seconds, not the production resync.
     "--concurrent-deployment-syncs=5",
     "--concurrent-gc-syncs=5",
+    // On a loaded machine a heartbeat can be late; a Node marked NotReady has its
+    // Pods marked NotReady for good (kwok only readies Pending Pods).
+    "--node-monitor-grace-period=5m",
   ]);
   const schedDir = path.join(dir, "kube-scheduler");
   mkdirSync(schedDir, { recursive: true });
@@ -126,6 +129,9 @@ export async function startControllers(ctx: ControllersContext): Promise<Control
       "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
       `--server-address=${await loopback()}`,
       "--node-ip=127.0.0.1",
+      // kwok renews the Node's Lease: kube-controller-manager never sees it stop
+      // reporting and never marks its Pods NotReady (kwok would not make them Ready again).
+      "--node-lease-duration-seconds=40",
       "--cidr=10.0.1.0/24",
     ],
     { HOME: kwokDir },

@@ -1,23 +1,23 @@
-// The main job (`npm run demo`): a real kube-apiserver with the Flux CRDs, driven by
-// tsflux as a user or a pipeline would. No Flux controller runs here, so the demo
-// plays source-controller and kustomize-controller by writing status, exactly as the
-// integration tests do, and tsflux sees what it would see on a real cluster.
-import { spawn } from "node:child_process";
+// The main job (`npm run demo`): tsflux driving the real Flux controllers, as a user
+// or a pipeline would. A local git server (git http-backend, Basic auth) holds a small
+// fleet repository with an app; `flux bootstrap git` installs Flux from the real
+// install bundle into a control plane in the controllers mode (kube-apiserver,
+// kube-controller-manager, kube-scheduler, a kwok Node, and source-, kustomize-,
+// helm- and notification-controller as host processes); the app is deployed; a
+// change is pushed and reconciled with its source; then get all, tree, events and
+// diff. The demo writes no status: everything it shows, the controllers did.
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
-import {
-  createNamespace,
-  fluxRef,
-  kubeRequest,
-  markReconciled,
-  resourcePath,
-  setArtifact,
-  type ResourceRef,
-} from "./helpers.js";
-import { startTestEnv } from "./testenv.js";
+import { promisify } from "node:util";
+import { startGitServer, type GitServer } from "./git-server.js";
+import { startTestEnv, type TestEnv } from "./testenv.js";
 
 const root = process.env.TSFLUX_REPO_ROOT ?? process.cwd();
 const flux = path.join(root, "bin", "flux.js");
+const TOKEN = "demo-t0ken";
+const REPO = "acme/fleet";
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   process.stderr.write(`\n$ flux ${args.join(" ")}\n`);
@@ -28,80 +28,164 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function expectOk(p: Promise<number>, what: string): Promise<void> {
+async function expectCode(p: Promise<number>, what: string, want = 0): Promise<void> {
   const code = await p;
-  if (code !== 0) throw new Error(`${what} exited ${code}`);
+  if (code !== want) throw new Error(`${what} exited ${code}, expected ${want}`);
+}
+
+function appFiles(message: string, replicas: number): Record<string, string> {
+  return {
+    "apps/podinfo/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: podinfo
+  namespace: podinfo
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: podinfo
+  template:
+    metadata:
+      labels:
+        app: podinfo
+    spec:
+      containers:
+        - name: podinfo
+          image: ghcr.io/stefanprodan/podinfo:6.9.0
+          ports:
+            - containerPort: 9898
+`,
+    "apps/podinfo/service.yaml": `apiVersion: v1
+kind: Service
+metadata:
+  name: podinfo
+  namespace: podinfo
+spec:
+  selector:
+    app: podinfo
+  ports:
+    - port: 80
+      targetPort: 9898
+`,
+    "apps/podinfo/config.yaml": `apiVersion: v1
+kind: Namespace
+metadata:
+  name: podinfo
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: podinfo-config
+  namespace: podinfo
+data:
+  message: ${JSON.stringify(message)}
+`,
+  };
+}
+
+const appsKustomization = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/podinfo
+  prune: true
+  wait: true
+  timeout: 2m
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+async function installBundle(): Promise<string> {
+  const { stdout } = await promisify(execFile)("bash", [path.join(root, "scripts/install-bundle-build.sh")], {
+    cwd: root,
+    maxBuffer: 16 << 20,
+  });
+  return stdout.trim().split("\n").pop()!;
 }
 
 async function main(): Promise<void> {
-  const env = await startTestEnv();
-  const stop = () => void env.stop().then(() => process.exit(130));
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  let env: TestEnv | undefined;
+  let git: GitServer | undefined;
+  const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-demo-"));
+  const cleanup = async () => {
+    await git?.stop();
+    await env?.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  const interrupted = () => void cleanup().then(() => process.exit(130));
+  process.on("SIGINT", interrupted);
+  process.on("SIGTERM", interrupted);
   try {
-    const kc = new KubeConfig();
-    kc.loadFromFile(env.kubeconfigPath);
-    const e = { ...process.env, KUBECONFIG: env.kubeconfigPath, NO_COLOR: "1" };
-    const ns = "flux-system";
-    await kubeNamespace(kc, ns);
-
-    await expectOk(run(["version", "--client"], e), "version");
-    await expectOk(run(["check", "--pre"], e), "check --pre");
-    const gitArgs = [
-      "create",
-      "source",
-      "git",
-      "podinfo",
-      "--url=https://github.com/stefanprodan/podinfo",
-      "--branch=master",
-    ];
-    await expectOk(run([...gitArgs, "--export"], e), "create --export");
-
-    // create waits for Ready: meanwhile, play source-controller.
-    const created = run([...gitArgs, "--timeout=1m"], e);
-    const git = fluxRef("GitRepository", ns, "podinfo");
-    await waitForObject(kc, git);
-    await setArtifact(kc, git, "master@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
-    await markReconciled(kc, git, undefined, { message: "stored artifact for revision 'master@sha1:696f056d'" });
-    await expectOk(created, "create source git");
-
-    const ksArgs = ["create", "kustomization", "podinfo", "--source=GitRepository/podinfo", "--path=./kustomize"];
-    const ksCreated = run([...ksArgs, "--prune=true", "--interval=10m", "--timeout=1m"], e);
-    const ks = fluxRef("Kustomization", ns, "podinfo");
-    await waitForObject(kc, ks);
-    await markReconciled(kc, ks, undefined, {
-      status: { lastAppliedRevision: "master@sha1:696f056df216eea4f9401adbee0ff744d4df390f" },
+    process.stderr.write("► starting a control plane with the real Flux controllers (controllers mode)\n");
+    const [started, bundle] = await Promise.all([startTestEnv({ controllers: true }), installBundle()]);
+    env = started;
+    git = await startGitServer({ username: "git", password: TOKEN });
+    await git.createRepo(REPO, {
+      branch: "main",
+      files: { ...appFiles("hello from v1", 2), "clusters/demo/apps.yaml": appsKustomization },
+      message: "Add podinfo",
     });
-    await expectOk(ksCreated, "create kustomization");
+    process.stderr.write(
+      `► git server ${git.url(REPO)} (Basic auth); controllers' logs in ${env.controllers!.logDir}\n`,
+    );
+    const e = { ...process.env, KUBECONFIG: env.kubeconfigPath, NO_COLOR: "1" };
 
-    await expectOk(run(["get", "all"], e), "get all");
-    await expectOk(run(["get", "sources", "git", "-o", "json"], e), "get -o json");
-    await expectOk(run(["suspend", "kustomization", "podinfo"], e), "suspend");
-    await expectOk(run(["get", "kustomizations"], e), "get kustomizations");
-    await expectOk(run(["resume", "kustomization", "podinfo", "--wait=false"], e), "resume");
-    await expectOk(run(["export", "source", "git", "--all"], e), "export");
-    await expectOk(run(["delete", "kustomization", "podinfo", "--silent"], e), "delete");
-    process.stderr.write("\n✔ demo finished\n");
-  } finally {
-    await env.stop();
-  }
-}
+    await expectCode(run(["version", "--client"], e), "version");
+    await expectCode(run(["check", "--pre"], e), "check --pre");
+    await expectCode(
+      run(
+        [
+          "bootstrap",
+          "git",
+          `--url=${git.url(REPO)}`,
+          "--allow-insecure-http",
+          "--token-auth",
+          "--username=git",
+          `--password=${TOKEN}`,
+          "--path=clusters/demo",
+          `--manifests=${bundle}`,
+          "--timeout=3m",
+        ],
+        e,
+      ),
+      "bootstrap git",
+    );
+    // The app's Kustomization came from the repository: wait for kustomize-controller.
+    await expectCode(run(["reconcile", "kustomization", "apps", "--timeout=2m"], e), "reconcile apps");
+    await expectCode(run(["get", "kustomizations"], e), "get kustomizations");
 
-async function kubeNamespace(kc: KubeConfig, name: string): Promise<void> {
-  await createNamespace(kc, name).catch(() => undefined);
-}
+    process.stderr.write(`\n► someone pushes a change to ${REPO}: 3 replicas and a new message\n`);
+    const sha = git.commitFiles(REPO, "main", appFiles("hello from v2", 3), "podinfo: 3 replicas, v2");
+    process.stderr.write(`  pushed ${sha}\n`);
+    await expectCode(run(["reconcile", "kustomization", "apps", "--with-source", "--timeout=2m"], e), "reconcile");
 
-/** Waits until tsflux has created the object, as a controller's informer would see it. */
-async function waitForObject(kc: KubeConfig, ref: ResourceRef): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await kubeRequest(kc, "GET", resourcePath(ref));
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
+    await expectCode(run(["get", "all", "-A"], e), "get all");
+    await expectCode(run(["tree", "kustomization", "apps"], e), "tree");
+    await expectCode(
+      run(["trace", "podinfo", "--kind=Deployment", "--api-version=apps/v1", "-n", "podinfo"], e),
+      "trace",
+    );
+    await expectCode(run(["events", "--for", "Kustomization/apps"], e), "events");
+
+    // A local edit, diffed against what kustomize-controller applied: exit 1 means drift.
+    const checkout = path.join(work, "fleet");
+    for (const [f, text] of Object.entries(appFiles("hello from a local edit", 3))) {
+      mkdirSync(path.dirname(path.join(checkout, f)), { recursive: true });
+      writeFileSync(path.join(checkout, f), text);
     }
+    await expectCode(
+      run(["diff", "kustomization", "apps", `--path=${path.join(checkout, "apps/podinfo")}`], e),
+      "diff kustomization",
+      1,
+    );
+    process.stderr.write("\n✔ demo finished: bootstrap, deploy, push, reconcile, get, tree, trace, events and diff\n");
+  } finally {
+    await cleanup();
   }
 }
 

@@ -1,0 +1,123 @@
+// notification-controller for real: an alert-provider (generic webhook to a local
+// HTTP receiver) and an alert forward the events source-controller emits; a generic
+// Receiver turns a webhook POST into a reconcile of the GitRepository.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { applyYaml, eventually, fluxRef, getObject } from "../env/helpers.js";
+import { startGitServer, type GitServer } from "../env/git-server.js";
+import { appFiles, clusterAndNamespace, flux, fluxStatus } from "./support.js";
+
+interface Posted {
+  involvedObject: { kind: string; name: string; namespace: string };
+  reason: string;
+  message: string;
+  metadata?: Record<string, string>;
+}
+
+let git: GitServer;
+let kc: KubeConfig;
+let ns: string;
+let repo: string;
+let hook: http.Server;
+let hookURL: string;
+const posted: Posted[] = [];
+
+beforeAll(async () => {
+  git = await startGitServer();
+  ({ kc, ns } = await clusterAndNamespace("e2e-notify"));
+  repo = `apps/${ns}`;
+  await git.createRepo(repo, { branch: "main", files: appFiles("v1") });
+  hook = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      posted.push(JSON.parse(body) as Posted);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  hookURL = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/events`;
+});
+afterAll(async () => {
+  await git?.stop();
+  await new Promise((r) => hook?.close(r));
+});
+
+describe(`notification-controller v${inject("notificationControllerVersion")}`, () => {
+  it("forwards the controllers' events to a generic provider through an alert", async () => {
+    const provider = await flux("create", "alert-provider", "hook", "--type=generic", `--address=${hookURL}`, "-n", ns);
+    expect(provider.code).toBe(0);
+    const alert = await flux(
+      "create",
+      "alert",
+      "all-sources",
+      "--provider-ref=hook",
+      "--event-source=GitRepository/*",
+      "--event-severity=info",
+      "-n",
+      ns,
+    );
+    expect(alert.code).toBe(0);
+
+    const src = await flux("create", "source", "git", "app", `--url=${git.url(repo)}`, "--branch=main", "-n", ns);
+    expect(src.code).toBe(0);
+    const revision = (await fluxStatus(kc, "GitRepository", ns, "app")).artifact!.revision;
+    // source-controller posts to notification-controller, which forwards to the provider.
+    const event = await eventually(
+      async () => posted.find((e) => e.involvedObject.kind === "GitRepository" && e.involvedObject.name === "app"),
+      60_000,
+      250,
+    );
+    expect(event.involvedObject.namespace).toBe(ns);
+    expect(event.message).toContain("stored artifact");
+    expect(Object.values(event.metadata ?? {})).toContain(revision);
+  });
+
+  it("a webhook POST to a generic Receiver makes the source reconcile", async () => {
+    await applyYaml(
+      kc,
+      [
+        {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: "hook-token", namespace: ns },
+          stringData: { token: "e2e-receiver-token" },
+        } as never,
+      ],
+      ns,
+    );
+    const res = await flux(
+      "create",
+      "receiver",
+      "push",
+      "--type=generic",
+      "--secret-ref=hook-token",
+      "--resource=GitRepository/app",
+      "-n",
+      ns,
+    );
+    expect(res.code).toBe(0);
+    const receiver = await getObject(kc, fluxRef("Receiver", ns, "push"));
+    const webhookPath = (receiver.status as { webhookPath?: string }).webhookPath!;
+    expect(webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
+    expect(res.stderr).toContain(`✔ generated webhook URL ${webhookPath}`);
+
+    const before = (await fluxStatus(kc, "GitRepository", ns, "app")).lastHandledReconcileAt;
+    const sha = git.commitFiles(repo, "main", appFiles("v2"), "v2");
+    const post = await fetch(`${inject("receiverURL")}${webhookPath}`, { method: "POST", body: "{}" });
+    expect(post.status).toBe(200);
+    // notification-controller annotated the GitRepository; source-controller fetched the push.
+    const st = await eventually(
+      async () => {
+        const s = await fluxStatus(kc, "GitRepository", ns, "app");
+        return s.artifact?.revision === `main@sha1:${sha}` ? s : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(st.lastHandledReconcileAt).toBeTruthy();
+    expect(st.lastHandledReconcileAt).not.toBe(before);
+  });
+});
