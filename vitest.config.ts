@@ -40,6 +40,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The real Flux controllers (the test environment's controllers mode).
+      "test/e2e/vitest.config.ts",
     ],
   },
 });

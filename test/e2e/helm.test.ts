@@ -152,7 +152,10 @@ describe("HelmRelease from a HelmRepository with the real helm-controller", () =
     const rec = await flux("reconcile", "helmrelease", "demo", "--with-source", "-n", ns);
     expect(rec.code).toBe(0);
     const order = ["HelmRepository", "HelmChart", "HelmRelease"].map((k) => rec.stderr.indexOf(`annotating ${k} `));
-    expect(order.every((i) => i >= 0), rec.stderr).toBe(true);
+    expect(
+      order.every((i) => i >= 0),
+      rec.stderr,
+    ).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(rec.stderr).toContain("✔ applied revision 0.2.0");
     expect(await configMap(kc, ns, "demo-config")).toEqual({ message: "hello", chart: "0.2.0" });
