@@ -77,11 +77,6 @@ export interface KindInfo {
   isStaticObject?: (obj: KubeObject) => boolean;
   /** `reconcile --with-source` applies (the source is read with sourceRef). */
   reconcileWithSource?: boolean;
-  /**
-   * What `reconcile --with-source` reconciles first when it is not sourceRef, and
-   * whether with its own source (HelmRelease: its HelmChart, after the HelmRepository).
-   */
-  reconcileSourceRef?: (obj: KubeObject) => (SourceRef & { withSource: boolean }) | undefined;
   /** `reconcile --force / --reset` apply (reconcile.fluxcd.io/forceAt, resetAt). */
   forceReset?: boolean;
   /** `get --show-source` adds a SOURCE column. */
@@ -396,18 +391,6 @@ export const KINDS: readonly KindInfo[] = [
       const chartRef = get(o, "spec", "chartRef");
       if (chartRef) return localRef(o, chartRef);
       return localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
-    },
-    // upstream: a chart template's HelmChart <namespace>-<name> (its HelmRepository first).
-    reconcileSourceRef: (o) => {
-      if (get(o, "spec", "chartRef")) return undefined;
-      const ref = localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
-      if (!ref) return undefined;
-      return {
-        kind: "HelmChart",
-        name: `${o.metadata.namespace}-${o.metadata.name}`,
-        namespace: ref.namespace,
-        withSource: true,
-      };
     },
   }),
   defineKind({

@@ -91,16 +91,15 @@ export async function reconcileOne(
     );
 
   if (opts.withSource) {
-    const ref = k.reconcileSourceRef?.(obj) ?? k.sourceRef?.(obj);
+    const ref = k.sourceRef?.(obj);
     if (!ref) throw new CliError(`${k.kind} ${namespace}/${name} has no source to reconcile`);
     const sk = kindInfo(ref.kind);
     if (!sk) throw new CliError(`cannot reconcile source of unsupported kind ${ref.kind}`);
-    const nested = "withSource" in ref && ref.withSource === true;
     await reconcileOne(
       sk,
       ref.namespace,
       ref.name,
-      { ...opts, withSource: nested, force: false, reset: false, wait: true },
+      { ...opts, withSource: false, force: false, reset: false, wait: true },
       deps,
     );
   }
