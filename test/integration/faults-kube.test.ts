@@ -101,6 +101,8 @@ describe("get against a faulty API server", () => {
   ];
   for (const [name, fault, times] of recovers) {
     it(`${name}: retried, the same table`, async (ctx) => {
+      // The table without the fault, now: the reconcile rows change the objects' status.
+      const baseline = (await flux("get", "sources", "git", "-n", ns)).stdout;
       const res = await withFault(
         ctx,
         "get",
