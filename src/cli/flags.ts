@@ -147,3 +147,72 @@ export function routeSubcommandVersion(program: Command, args: string[]): string
     return a;
   });
 }
+
+/** The option a `-x` shorthand names in cmd or the commands above it. */
+function findShort(cmd: Command, short: string): Option | undefined {
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const opt = c.options.find((o) => o.short === short);
+    if (opt) return opt;
+  }
+  return undefined;
+}
+
+function findLong(cmd: Command, long: string): Option | undefined {
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const opt = c.options.find((o) => o.long === long);
+    if (opt) return opt;
+  }
+  return undefined;
+}
+
+/**
+ * pflag's shorthand forms, which commander reads differently: `-n=foo` is "foo" (commander:
+ * "=foo"), booleans group (`-sA`) and take `-s=false`. A value flag's shorthand takes the
+ * rest of its word (`-nfoo`, `-n=foo`) or the next word (`-n foo`); a boolean's `=value`
+ * becomes `--long=value` for normalizeBoolArgs. Unknown shorthands stay for commander to
+ * report. Stops at `--`.
+ */
+export function normalizeShorthands(program: Command, args: string[]): string[] {
+  const out: string[] = [];
+  let cmd = program;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      out.push(arg);
+      const opt = findLong(cmd, arg.split("=")[0]!);
+      if (opt && (opt.required || opt.optional) && !arg.includes("=") && i + 1 < args.length) out.push(args[++i]!);
+      continue;
+    }
+    if (arg.startsWith("-") && arg.length > 1) {
+      let j = 1;
+      for (; j < arg.length; j++) {
+        const opt = findShort(cmd, `-${arg[j]}`);
+        if (!opt) {
+          out.push(`-${arg.slice(j)}`);
+          break;
+        }
+        const rest = arg.slice(j + 1);
+        if (opt.required || opt.optional) {
+          out.push(opt.short!);
+          if (rest !== "") out.push(rest.startsWith("=") ? rest.slice(1) : rest);
+          else if (i + 1 < args.length) out.push(args[++i]!);
+          break;
+        }
+        if (rest.startsWith("=")) {
+          out.push(`${opt.long}${rest}`);
+          break;
+        }
+        out.push(opt.short!);
+      }
+      continue;
+    }
+    out.push(arg);
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) cmd = sub;
+  }
+  return out;
+}

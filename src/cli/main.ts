@@ -4,7 +4,7 @@ import { CommanderError, type Command } from "commander";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
-import { BoolFlagError, normalizeBoolArgs, routeSubcommandVersion } from "./flags.js";
+import { BoolFlagError, normalizeBoolArgs, normalizeShorthands, routeSubcommandVersion } from "./flags.js";
 import { buildProgram, type CommandTree } from "./program.js";
 
 /** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
@@ -57,7 +57,7 @@ export async function runProgram(
   };
   configure(program);
   try {
-    const args = routeSubcommandVersion(program, normalizeBoolArgs(argv));
+    const args = routeSubcommandVersion(program, normalizeBoolArgs(normalizeShorthands(program, argv)));
     await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (err) {
