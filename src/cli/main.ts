@@ -37,12 +37,28 @@ export function cobraMessage(err: CommanderError): string {
   }
 }
 
+/** A ✗ line (plain or coloured) at the start of a line written to stderr. */
+const FAILURE_LINE = /(^|\n)(\u001b\[31m)?✗ /;
+
 /** Runs the command line against the given command tree; returns the exit code. */
 export async function runProgram(
   tree: CommandTree,
   argv: string[] = process.argv.slice(2),
-  io: IO = processIO(),
+  processIo: IO = processIO(),
 ): Promise<number> {
+  // Guard: a ✗ line always comes with a non-zero exit, whichever code path printed it.
+  let printedFailure = false;
+  const stderr = processIo.stderr;
+  const io: IO = {
+    ...processIo,
+    stderr: {
+      isTTY: stderr.isTTY,
+      write: (s: string) => {
+        if (FAILURE_LINE.test(s)) printedFailure = true;
+        return stderr.write(s);
+      },
+    },
+  };
   const logger = createLogger({ stream: io.stderr });
   const program = buildProgram(tree, io, argv);
   const output = {
@@ -59,7 +75,7 @@ export async function runProgram(
   try {
     const args = routeSubcommandVersion(program, normalizeBoolArgs(normalizeShorthands(program, argv)));
     await program.parseAsync(args, { from: "user" });
-    return 0;
+    return printedFailure ? 1 : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {

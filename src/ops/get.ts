@@ -42,12 +42,22 @@ export interface GetDeps {
   logger: Logger;
 }
 
-/** Parses --status-selector type=status (upstream's syntax). */
-export function parseStatusSelector(sel: string | undefined): { type: string; status: string } | undefined {
+export interface StatusSelector {
+  type: string;
+  status: string;
+  /** `type!=status`: rows whose condition does not match. */
+  negate: boolean;
+}
+
+/** Parses --status-selector `type=status` or `type!=status` (upstream's getRowsToPrint). */
+export function parseStatusSelector(sel: string | undefined): StatusSelector | undefined {
   if (!sel) return undefined;
-  const i = sel.indexOf("=");
-  if (i < 0) throw new CliError(`expected status selector in type=status format, but found: ${sel}`);
-  return { type: sel.slice(0, i), status: sel.slice(i + 1) };
+  // "!=" first: it also contains "="
+  const negate = sel.includes("!=");
+  const sep = negate ? "!=" : "=";
+  const i = sel.indexOf(sep);
+  if (i < 0) throw new CliError(`expected status selector in type=status or type!=status format, but found: ${sel}`);
+  return { type: sel.slice(0, i), status: sel.slice(i + sep.length), negate };
 }
 
 /** Upstream's statusMatches: case-insensitive type and status; the last matching condition wins. */
@@ -55,6 +65,17 @@ export function statusMatches(obj: KubeObject, type: string, status: string): bo
   let found: { status: string } | undefined;
   for (const c of conditionsOf(obj)) if (c.type.toLowerCase() === type.toLowerCase()) found = c;
   return found !== undefined && found.status.toLowerCase() === status.toLowerCase();
+}
+
+/**
+ * Whether a row passes the selector. Kinds without conditions of their own (alerts,
+ * providers) are always ready, as upstream's readyStatusMatches has it: they match Ready=True.
+ */
+function selectorMatches(k: KindInfo, obj: KubeObject, sel: StatusSelector): boolean {
+  const matches = k.statusSelectable
+    ? statusMatches(obj, sel.type, sel.status)
+    : sel.type.toLowerCase() === "ready" && sel.status.toLowerCase() === "true";
+  return sel.negate ? !matches : matches;
 }
 
 function sourceColumn(k: KindInfo, obj: KubeObject): string {
@@ -80,7 +101,7 @@ export function rowFor(
 function selectRows(k: KindInfo, items: KubeObject[], opts: GetOptions): KubeObject[] {
   const sel = parseStatusSelector(opts.statusSelector);
   if (!sel) return items;
-  return items.filter((o) => k.statusSelectable && statusMatches(o, sel.type, sel.status));
+  return items.filter((o) => selectorMatches(k, o, sel));
 }
 
 function namespaceNameOrAny(opts: GetOptions): string {
@@ -127,14 +148,16 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
         continue;
       }
       if (r.items.length === 0) {
+        // upstream returns these as errors: printed as ✗ by the entry, exit 1
         if (opts.name)
-          deps.logger.failure(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
-        else if (!opts.all)
-          deps.logger.failure(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
+          throw new CliError(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
+        if (!opts.all) throw new CliError(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
         continue;
       }
       const header = opts.noHeader ? undefined : headersFor(r.k, opts);
       const rows = selectRows(r.k, r.items, opts).map((o) => rowFor(r.k, o, opts));
+      // `get all` leaves out a kind none of whose objects pass --status-selector
+      if (opts.all && rows.length === 0) continue;
       deps.stdout.write(renderTable(header, rows));
       if (opts.all) deps.stdout.write("\n");
     }

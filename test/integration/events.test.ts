@@ -117,7 +117,7 @@ describe("events", () => {
     const kc = await testKubeConfig();
     const empty = await createNamespace(kc);
     expect(await flux("events", "-n", empty)).toMatchObject({
-      code: 0,
+      code: 1,
       stdout: "",
       stderr: `✗ No events found in ${empty} namespace.\n`,
     });

@@ -80,15 +80,16 @@ describe("get sources git", () => {
     expect(all.stdout).toBe(golden("sources-git.golden"));
     const bad = await flux("get", "sources", "git", "-n", ns, "--status-selector", "ready");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe("✗ expected status selector in type=status format, but found: ready\n");
+    expect(bad.stderr).toBe("✗ expected status selector in type=status or type!=status format, but found: ready\n");
   });
 
-  it("says so when nothing is found", async () => {
+  it("says so when nothing is found, and exits 1 as upstream", async () => {
     const res = await flux("get", "kustomizations", "-n", ns);
-    expect(res.code).toBe(0);
+    expect(res.code).toBe(1);
     expect(res.stdout).toBe("");
     expect(res.stderr).toBe(`✗ no Kustomization objects found in "${ns}" namespace\n`);
     const one = await flux("get", "sources", "git", "nope", "-n", ns);
+    expect(one.code).toBe(1);
     expect(one.stderr).toBe(`✗ GitRepository object 'nope' not found in "${ns}" namespace\n`);
   });
 });
@@ -227,8 +228,13 @@ spec: {providerRef: {name: slack}, eventSources: [{kind: Kustomization, name: "*
     expect(alerts.stdout).toBe(
       "NAME   \tSUSPENDED\tREADY\tMESSAGE        \non-call\tFalse    \tTrue \tAlert is Ready\t\n",
     );
+    // providers have no conditions: upstream treats them as Ready=True for --status-selector
+    const all = await flux("get", "alert-providers", "-n", ns2);
     const providers = await flux("get", "alert-providers", "-n", ns2, "--status-selector", "ready=true");
-    expect(providers.stdout).toBe("NAME\tREADY\tMESSAGE \n");
+    expect(providers.stdout).toBe(all.stdout);
+    expect(providers.stdout).toContain("slack");
+    const none = await flux("get", "alert-providers", "-n", ns2, "--status-selector", "ready!=true");
+    expect(none.stdout).toBe("NAME\tREADY\tMESSAGE \n");
   });
 });
 

@@ -5,7 +5,15 @@ import { buildProgram } from "../../src/cli/program.js";
 import { normalizeShorthands } from "../../src/cli/flags.js";
 import { runCli } from "../helpers/cli.js";
 
-const git = ["create", "source", "git", "podinfo", "--url=https://github.com/stefanprodan/podinfo", "--branch=main", "--export"];
+const git = [
+  "create",
+  "source",
+  "git",
+  "podinfo",
+  "--url=https://github.com/stefanprodan/podinfo",
+  "--branch=main",
+  "--export",
+];
 
 describe("shorthand flags as pflag reads them", () => {
   for (const form of [["-n=foo"], ["-nfoo"], ["-n", "foo"], ["--namespace=foo"], ["--namespace", "foo"]]) {

@@ -63,10 +63,11 @@ describe("stdinConfirm", () => {
 });
 
 describe("status selector", () => {
-  it("parses type=status and matches case-insensitively", () => {
-    expect(parseStatusSelector("ready=false")).toEqual({ type: "ready", status: "false" });
+  it("parses type=status and type!=status and matches case-insensitively", () => {
+    expect(parseStatusSelector("ready=false")).toEqual({ type: "ready", status: "false", negate: false });
+    expect(parseStatusSelector("Ready!=True")).toEqual({ type: "Ready", status: "True", negate: true });
     expect(() => parseStatusSelector("ready")).toThrow(
-      "expected status selector in type=status format, but found: ready",
+      "expected status selector in type=status or type!=status format, but found: ready",
     );
     const obj = { metadata: { name: "x" }, status: { conditions: [{ type: "Ready", status: "False" }] } };
     expect(statusMatches(obj, "ready", "false")).toBe(true);
