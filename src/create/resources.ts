@@ -424,7 +424,7 @@ export function buildImageUpdate(opts: CreateImageUpdateOptions, deps: Deps): Ku
     authorName,
     authorEmail,
     signingKeySecret: signingSecret,
-    signingKeyType: signingType || "gpg",
+    signingKeyType: signingType || undefined,
     interval: opts.interval || "1m",
   });
 }

@@ -8,6 +8,7 @@ import { CliError, redactUrls } from "../errors.js";
 import type { KubeObject } from "../manifests/common.js";
 import {
   githubAppSecret,
+  helmSecret,
   notationSecret,
   ociSecret,
   proxySecret,
@@ -131,11 +132,17 @@ function deprecations(deps: Deps, opts: TlsFileOptions, message: (flag: string) 
 export function buildHelmSecret(opts: CreateSecretHelmOptions, deps: Deps): KubeObject {
   const name = requireName(opts.name);
   const labels = parseLabels(opts.label);
-  const d: Record<string, string> = {};
-  if (opts.username) d.username = opts.username;
-  if (opts.password) d.password = opts.password;
-  Object.assign(d, tlsData(opts));
-  return secret({ name, namespace: deps.globals.namespace, labels, stringData: d });
+  const read = (file: string | undefined, what: string) => (file ? readUserFile(file, what) : undefined);
+  return helmSecret({
+    name,
+    namespace: deps.globals.namespace,
+    labels,
+    username: opts.username,
+    password: opts.password,
+    caCrt: read(opts.caCrtFile, "unable to read TLS CA file") ?? read(opts.caFile, "unable to read TLS CA file"),
+    tlsCrt: read(opts.tlsCrtFile, "failed to read cert file") ?? read(opts.certFile, "failed to read cert file"),
+    tlsKey: read(opts.tlsKeyFile, "failed to read key file") ?? read(opts.keyFile, "failed to read key file"),
+  });
 }
 
 export async function runCreateSecretHelm(opts: CreateSecretHelmOptions, deps: Deps): Promise<void> {

@@ -65,7 +65,7 @@ export interface ImageUpdateOptions extends CommonOptions {
   authorName: string;
   authorEmail: string;
   signingKeySecret?: string;
-  /** gpg (default) or ssh */
+  /** gpg or ssh; unset leaves the type out (the controller reads gpg), as upstream */
   signingKeyType?: string;
   interval?: string;
 }
@@ -83,7 +83,7 @@ export function imageUpdateAutomation(o: ImageUpdateOptions): KubeObject {
           author: { name: o.authorName, email: o.authorEmail },
           messageTemplate: o.commitTemplate || undefined,
           signingKey: o.signingKeySecret
-            ? { secretRef: { name: o.signingKeySecret }, type: o.signingKeyType || "gpg" }
+            ? { secretRef: { name: o.signingKeySecret }, type: o.signingKeyType || undefined }
             : undefined,
         },
         push: o.pushBranch ? { branch: o.pushBranch } : undefined,

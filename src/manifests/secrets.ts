@@ -1,6 +1,6 @@
 // Kubernetes Secrets of `flux create secret ...` (and the credentials secrets that
 // `create source ...` writes). Pure: file contents and generated keys come in as strings.
-import { createHash } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import type { CommonOptions, KubeObject } from "./common.js";
 
 export interface SecretOptions extends CommonOptions {
@@ -59,14 +59,45 @@ export interface TLSSecretData {
   caCrt?: string;
 }
 
+/**
+ * The credentials Secret of a Helm repository, as upstream's sourcesecret.GenerateHelm
+ * writes it (create secret helm, create source helm): a client certificate pair wins
+ * (kubernetes.io/tls, plus ca.crt), then basic auth (kubernetes.io/basic-auth, both
+ * username and password, plus ca.crt), then a CA alone (Opaque); nothing given is an
+ * empty Secret.
+ */
 export function helmSecret(o: CommonOptions & TLSSecretData & { username?: string; password?: string }): KubeObject {
   const d: Record<string, string> = {};
-  put(d, "username", o.username);
-  put(d, "password", o.password);
-  put(d, "tls.crt", o.tlsCrt);
-  put(d, "tls.key", o.tlsKey);
-  put(d, "ca.crt", o.caCrt);
+  if (o.tlsCrt || o.tlsKey) {
+    if (!o.tlsKey) throw new Error("found certificate but missing private key");
+    if (!o.tlsCrt) throw new Error("found private key but missing certificate");
+    checkKeyPair(o.tlsCrt, o.tlsKey);
+    put(d, "tls.crt", o.tlsCrt);
+    put(d, "tls.key", o.tlsKey);
+    put(d, "ca.crt", o.caCrt);
+    return secret({ ...o, stringData: d, type: "kubernetes.io/tls" });
+  }
+  if (o.username || o.password) {
+    if (!o.username) throw new Error("username is required");
+    if (!o.password) throw new Error("password is required");
+    put(d, "username", o.username);
+    put(d, "password", o.password);
+    put(d, "ca.crt", o.caCrt);
+    return secret({ ...o, stringData: d, type: "kubernetes.io/basic-auth" });
+  }
+  if (o.caCrt) return secret({ ...o, stringData: { "ca.crt": o.caCrt }, type: "Opaque" });
   return secret({ ...o, stringData: d });
+}
+
+/** tls.X509KeyPair's check: the certificate parses and the key belongs to it. */
+function checkKeyPair(certPem: string, keyPem: string): void {
+  let ok: boolean;
+  try {
+    ok = new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+  } catch (err) {
+    throw new Error(`invalid TLS certificate and key pair: ${(err as Error).message}`);
+  }
+  if (!ok) throw new Error("invalid TLS certificate and key pair: tls: private key does not match public key");
 }
 
 export function tlsSecret(o: CommonOptions & TLSSecretData): KubeObject {
@@ -77,10 +108,13 @@ export function tlsSecret(o: CommonOptions & TLSSecretData): KubeObject {
   return secret({ ...o, stringData: d, type: o.tlsCrt && o.tlsKey ? "kubernetes.io/tls" : undefined });
 }
 
-/** The docker config JSON of an image pull secret, with Go's encoding/json key order. */
+/**
+ * The docker config JSON of an image pull secret as upstream's MakeRegistrySecret writes
+ * it: encoding/json's key order, indented by two spaces (json.MarshalIndent).
+ */
 export function dockerConfigJson(registry: string, username: string, password: string): string {
   const auth = Buffer.from(`${username}:${password}`).toString("base64");
-  return JSON.stringify({ auths: { [registry]: { username, password, auth } } });
+  return JSON.stringify({ auths: { [registry]: { username, password, auth } } }, null, 2);
 }
 
 export function ociSecret(o: CommonOptions & { registry: string; username: string; password: string }): KubeObject {
@@ -140,8 +174,9 @@ export function receiverSecret(
   o: CommonOptions & { token: string; hostname: string; emailClaim?: string; audienceClaim?: string },
 ): KubeObject {
   const d: Record<string, string> = { token: o.token };
-  put(d, "email", o.emailClaim);
-  put(d, "audience", o.audienceClaim);
   const url = `https://${o.hostname}${receiverWebhookPath(o.token, o.name, o.namespace)}`;
+  put(d, "email", o.emailClaim);
+  // gcr: the OIDC token audience defaults to the webhook URL (upstream's GenerateReceiver)
+  if (o.emailClaim) d.audience = o.audienceClaim || url;
   return secret({ ...o, stringData: d, annotations: { [WEBHOOK_ANNOTATION]: url } });
 }
