@@ -3,10 +3,14 @@
 // tests without a terminal.
 import type { Command } from "commander";
 import { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../deps.js";
+import { CliError } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { parseDuration } from "../util/duration.js";
 
 export { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../deps.js";
+
+/** validation.IsDNS1123Label */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The global flags as a command sees them. Like cobra, a flag the command declares
@@ -16,6 +20,11 @@ export { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../de
 export function globalsFrom(cmd: Command): GlobalOptions {
   const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
   for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
+  const ns = (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE;
+  // upstream's root PersistentPreRunE checks the namespace before any command runs
+  if (!DNS1123_LABEL.test(ns) || ns.length > 63) {
+    throw new CliError(`namespace must be a valid DNS label: ${JSON.stringify(ns)}`);
+  }
   const timeout = (o.timeout as string | undefined) ?? "5m0s";
   const root = rootOf(cmd);
   const namespaceSet =
@@ -31,7 +40,7 @@ export function globalsFrom(cmd: Command): GlobalOptions {
     asGroup: o.asGroup as string[] | undefined,
     certificateAuthority: o.certificateAuthority as string | undefined,
     insecureSkipTlsVerify: Boolean(o.insecureSkipTlsVerify),
-    namespace: (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE,
+    namespace: ns,
     timeout,
     timeoutMs: parseDuration(timeout),
     verbose: Boolean(o.verbose),

@@ -40,6 +40,38 @@ export function cobraMessage(err: CommanderError): string {
 /** A ✗ line (plain or coloured) at the start of a line written to stderr. */
 const FAILURE_LINE = /(^|\n)(\u001b\[31m)?✗ /;
 
+/**
+ * cobra.NoArgs' wording for an argument given to a command that takes none:
+ * `unknown command "x" for "flux install"`. Undefined when the command takes arguments.
+ */
+function noArgsMessage(program: Command, args: string[]): string | undefined {
+  let cmd = program;
+  const path = ["flux"];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return undefined;
+    if (a.startsWith("-")) {
+      const opt = [cmd, ...ancestors(cmd)].flatMap((c) => c.options).find((o) => o.long === a || o.short === a);
+      if (opt && (opt.required || opt.optional) && !a.includes("=")) i++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (sub) {
+      cmd = sub;
+      path.push(sub.name());
+      continue;
+    }
+    return cmd.registeredArguments.length === 0 ? `unknown command "${a}" for "${path.join(" ")}"` : undefined;
+  }
+  return undefined;
+}
+
+function ancestors(cmd: Command): Command[] {
+  const out: Command[] = [];
+  for (let c = cmd.parent; c; c = c.parent) out.push(c);
+  return out;
+}
+
 /** Runs the command line against the given command tree; returns the exit code. */
 export async function runProgram(
   tree: CommandTree,
@@ -72,8 +104,9 @@ export async function runProgram(
     for (const sub of cmd.commands) configure(sub);
   };
   configure(program);
+  let args = argv;
   try {
-    const args = routeSubcommandVersion(program, normalizeBoolArgs(normalizeShorthands(program, argv)));
+    args = routeSubcommandVersion(program, normalizeBoolArgs(normalizeShorthands(program, argv)));
     await program.parseAsync(args, { from: "user" });
     return printedFailure ? 1 : 0;
   } catch (err) {
@@ -81,7 +114,8 @@ export async function runProgram(
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
         return 0;
       }
-      logger.failure(redactUrls(cobraMessage(err)));
+      const message = err.code === "commander.excessArguments" ? noArgsMessage(program, args) : undefined;
+      logger.failure(redactUrls(message ?? cobraMessage(err)));
       return 1;
     }
     if (err instanceof BoolFlagError) {

@@ -15,6 +15,7 @@ import {
   receiverSecret,
   secret,
 } from "../manifests/secrets.js";
+import { parseReference, ReferenceError } from "../oci/reference.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
 import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
 import type {
@@ -187,8 +188,12 @@ export function buildOCISecret(opts: CreateSecretOCIOptions, deps: Deps): KubeOb
   const password = opts.password;
   if (!username) throw new CliError("--username is required");
   if (!password) throw new CliError("--password is required");
-  if (/\s/.test(url) || url.includes("://")) {
-    throw new CliError(`error parsing url: 'could not parse reference: ${redactUrls(url)}'`);
+  // name.ParseReference, as upstream: what it accepts (host[:port][/path][:tag|@digest]) is a registry URL here
+  try {
+    parseReference(url);
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new CliError(`error parsing url: '${redactUrls(err.message)}'`);
   }
   // upstream passes the URL as the registry key and sets no labels on this secret
   return ociSecret({ name, namespace: deps.globals.namespace, registry: url, username, password });
@@ -206,11 +211,12 @@ export function buildGitHubAppSecret(opts: CreateSecretGitHubAppOptions, deps: D
   if (!appID) throw new CliError("--app-id is required");
   const installationID = opts.appInstallationId;
   const installationOwner = opts.appInstallationOwner;
-  if (!installationID && !installationOwner)
-    throw new CliError("--app-installation-id or --app-installation-owner is required");
   const keyFile = opts.appPrivateKey;
   if (!keyFile) throw new CliError("--app-private-key is required");
   const privateKey = readUserFile(keyFile, "unable to read private key file");
+  // MakeGitHubAppSecret: one installation selector, never both
+  if (Boolean(installationID) === Boolean(installationOwner))
+    throw new CliError("exactly one of githubAppInstallationOwner or githubAppInstallationID must be provided");
   // as upstream, the githubapp secret carries no labels
   return githubAppSecret({
     name,
@@ -256,6 +262,41 @@ function jsonErrorReason(err: unknown): string {
   return `not valid JSON: ${reason}`;
 }
 
+interface TrustPolicyDocument {
+  version?: string;
+  trustPolicies?: {
+    name?: string;
+    signatureVerification?: { level?: string };
+    trustStores?: string[];
+    trustedIdentities?: string[];
+  }[];
+}
+
+/** notation-go's trustpolicy Document.Validate, for the rules a hand-written policy breaks. */
+function trustPolicyProblem(doc: TrustPolicyDocument): string | undefined {
+  if (!doc.version) return "trust policy document has empty version, version must be specified";
+  if (doc.version !== "1.0") return `trust policy document uses unsupported version ${JSON.stringify(doc.version)}`;
+  const statements = doc.trustPolicies ?? [];
+  if (statements.length === 0) return "trust policy document can not have zero trust policy statements";
+  const names = new Set<string>();
+  for (const st of statements) {
+    const name = st.name ?? "";
+    if (names.has(name))
+      return `multiple trust policy statements use the same name ${JSON.stringify(name)}, statement names must be unique`;
+    if (!name) return "trust policy: a trust policy statement is missing a name, every statement requires a name";
+    const stores = st.trustStores ?? [];
+    const identities = st.trustedIdentities ?? [];
+    if (st.signatureVerification?.level === "skip") {
+      if (stores.length > 0 || identities.length > 0)
+        return `trust policy: trust policy statement ${JSON.stringify(name)} is set to skip signature verification but configured with trust stores and/or trusted identities, remove them if signature verification needs to be skipped`;
+    } else if (stores.length === 0 || identities.length === 0) {
+      return `trust policy: trust policy statement ${JSON.stringify(name)} is either missing trust stores or trusted identities, both must be specified`;
+    }
+    names.add(name);
+  }
+  return undefined;
+}
+
 export function buildNotationSecret(opts: CreateSecretNotationOptions, deps: Deps): KubeObject {
   const name = requireName(opts.name);
   const caFiles = opts.caCertFile;
@@ -270,10 +311,14 @@ export function buildNotationSecret(opts: CreateSecretNotationOptions, deps: Dep
   } catch (err) {
     throw new CliError(`failed to unmarshal trust policy ${policyFile}: ${jsonErrorReason(err)}`);
   }
-  const policies = (doc as { trustPolicies?: unknown } | null)?.trustPolicies;
-  if (!doc || typeof doc !== "object" || !Array.isArray(policies) || policies.length === 0) {
-    throw new CliError("invalid trust policy: trust policy document has no trust policy statements");
+  const goType = Array.isArray(doc) ? "array" : typeof doc === "boolean" ? "bool" : typeof doc;
+  if (doc !== null && goType !== "object") {
+    throw new CliError(
+      `failed to unmarshal trust policy ${policyFile}: json: cannot unmarshal ${goType} into Go value of type trustpolicy.Document`,
+    );
   }
+  const problem = trustPolicyProblem((doc ?? {}) as TrustPolicyDocument);
+  if (problem) throw new CliError(`invalid trust policy: ${problem}`);
   const errors: string[] = [];
   const caCerts: { key: string; data: string }[] = [];
   for (const f of caFiles) {

@@ -67,6 +67,20 @@ export function checkEnum(s: string | undefined, flag: string, what: string, all
   }
 }
 
+/** flags.SourceGitProvider.Set: its own wording for an empty value, "|" between the names. */
+function checkGitProvider(provider: string | undefined): void {
+  if (provider === undefined) return;
+  const s = provider;
+  if (s.trim() === "")
+    throw invalidFlag(s, "provider", "no source Git provider given, please specify the Git provider name");
+  if (!(GIT_PROVIDERS as readonly string[]).includes(s))
+    throw invalidFlag(
+      s,
+      "provider",
+      `source Git provider '${s}' is not supported, must be one of: ${GIT_PROVIDERS.join("|")}`,
+    );
+}
+
 /** --ssh-key-algorithm, --ssh-ecdsa-curve and --ssh-rsa-bits, checked before anything happens. */
 export function checkSshFlags(opts: SshKeyOptions): void {
   const alg = opts.sshKeyAlgorithm;
@@ -88,7 +102,8 @@ export function checkSshFlags(opts: SshKeyOptions): void {
   rsaBits(opts.sshRsaBits);
 }
 
-export const GIT_PROVIDERS = ["generic", "azure", "github"] as const;
+/** flags.SourceGitProvider, in upstream's order (its Type() joins them with "|"). */
+export const GIT_PROVIDERS = ["generic", "github", "aws", "azure"] as const;
 export const BUCKET_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
 export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
 
@@ -123,7 +138,7 @@ export function buildGitRepository(opts: CreateSourceGitOptions, deps: Deps): Ku
     );
   }
   if (opts.caFile && u.scheme === "ssh") throw new CliError("specifying a CA file is not supported for Git over SSH");
-  checkEnum(opts.provider, "provider", "source Git provider", GIT_PROVIDERS);
+  checkGitProvider(opts.provider);
   checkSshFlags(opts);
   const labels = parseLabels(opts.label);
   return gitRepository({
@@ -224,13 +239,17 @@ export function buildHelmRepository(opts: CreateSourceHelmOptions, deps: Deps): 
   const name = requireName(opts.name);
   const url = opts.url;
   if (url === "") throw new CliError("url is required");
+  const labels = parseLabels(opts.label);
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
+  if (u.scheme !== "http" && u.scheme !== "https" && u.scheme !== "oci")
+    throw new CliError(`url scheme '${u.scheme}' not supported, can be: http, https and oci`);
+  if (!u.host) throw new CliError("url host is required");
   const secretRef = opts.secretRef;
   return helmRepository({
     name,
     namespace: deps.globals.namespace,
-    labels: parseLabels(opts.label),
+    labels,
     url,
     interval: opts.interval || "1m",
     secretRef,
@@ -429,7 +448,7 @@ export function buildHelmChart(opts: CreateSourceChartOptions, deps: Deps): Kube
     if (p.kind === "" || p.name === "") {
       throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
     }
-    kind = sourceKind(HELM_CHART_SOURCE_KINDS, p.kind, source, "|");
+    kind = sourceKind(HELM_CHART_SOURCE_KINDS, p.kind, source);
     sourceName = p.name;
   }
   if (!kind || !sourceName) throw new CliError("chart source is required");

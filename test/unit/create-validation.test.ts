@@ -43,7 +43,7 @@ const cases: [string, string[]][] = [
     ["create", "ks", "podinfo", "--source=podinfo", "--label=a=b=c", "--export"],
   ],
   [
-    `invalid argument "gitlab" for "--provider" flag: source Git provider 'gitlab' is not supported, must be one of: generic, azure, github`,
+    `invalid argument "gitlab" for "--provider" flag: source Git provider 'gitlab' is not supported, must be one of: generic|github|aws|azure`,
     ["create", "source", "git", "podinfo", "--url=https://x.io/a", "--branch=main", "--provider=gitlab", "--export"],
   ],
   [
@@ -82,7 +82,7 @@ const cases: [string, string[]][] = [
     ["create", "source", "chart", "podinfo", "--source", "helmrepository/podinfo", "--export"],
   ],
   [
-    `invalid argument "foobar/podinfo" for "--source" flag: source kind 'foobar' is not supported, must be one of: HelmRepository|GitRepository|Bucket`,
+    `invalid argument "foobar/podinfo" for "--source" flag: source kind 'foobar' is not supported, must be one of: HelmRepository, GitRepository, Bucket`,
     ["create", "source", "chart", "podinfo", "--source", "foobar/podinfo", "--export"],
   ],
   [

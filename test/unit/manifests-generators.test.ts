@@ -65,7 +65,7 @@ describe("generators", () => {
       "/hook/106120121d366c2f67e93200f6c1dbe938235eb588daa5e8c0516d3a77ac1dee",
     );
     expect(lib.dockerConfigJson("ghcr.io", "stefanprodan", "password")).toBe(
-      '{"auths":{"ghcr.io":{"username":"stefanprodan","password":"password","auth":"c3RlZmFucHJvZGFuOnBhc3N3b3Jk"}}}',
+      '{\n  "auths": {\n    "ghcr.io": {\n      "username": "stefanprodan",\n      "password": "password",\n      "auth": "c3RlZmFucHJvZGFuOnBhc3N3b3Jk"\n    }\n  }\n}',
     );
   });
 });

@@ -95,7 +95,7 @@ For private Git repositories, the basic authentication credentials are stored in
   str(git, "--ref-name <string>", " git reference name");
   str(git, "--commit <string>", "git commit");
   basicAuthFlags(git);
-  str(git, "--provider <generic|azure|github>", "the Git provider name");
+  str(git, "--provider <generic|github|aws|azure>", "the Git provider name");
   sshFlags(git);
   str(
     git,
