@@ -95,7 +95,7 @@ function checkKeyPair(certPem: string, keyPem: string): void {
   try {
     ok = new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
   } catch (err) {
-    throw new Error(`invalid TLS certificate and key pair: ${(err as Error).message}`);
+    throw new Error(`invalid TLS certificate and key pair: ${(err as Error).message}`, { cause: err });
   }
   if (!ok) throw new Error("invalid TLS certificate and key pair: tls: private key does not match public key");
 }
