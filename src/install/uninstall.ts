@@ -69,9 +69,13 @@ export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Pr
       await kubeRest(kube, "DELETE", resourcePath(k, namespace, name), { query: dryQuery });
       logger.success(`${id} deleted ${suffix}`);
     } catch (err) {
-      // Already gone (e.g. a second uninstall): reported like upstream, not a failure.
-      if (!isNotFound(err)) ok = false;
-      logger.failure(`${id} deletion failed: ${msg(err)}`);
+      // Already gone (e.g. a second uninstall): upstream's wording, as a warning, since a ✗
+      // line always means a failed run and nothing failed here.
+      if (isNotFound(err)) logger.warning(`${id} deletion failed: ${msg(err)}`);
+      else {
+        ok = false;
+        logger.failure(`${id} deletion failed: ${msg(err)}`);
+      }
     }
   }
 

@@ -77,6 +77,8 @@ export async function resolveResourceType(client: RestTarget, input: string): Pr
 export interface TraceTarget {
   type: ResourceType;
   name: string;
+  /** --kind as typed: upstream's client keeps the requested kind, so "Object:" shows it (deployment/podinfo). */
+  kindAsGiven?: string;
 }
 
 /** Parses the arguments: `<resource> <name> [<name>...]`, `<resource>/<name> ...`, or names with --kind/--api-version. */
@@ -90,7 +92,7 @@ export async function resolveTargets(
     if (!opts.kind) throw new CliError("object kind is required (--kind)");
     if (!opts.apiVersion) throw new CliError("object apiVersion is required (--api-version)");
     const type = await resolveResource(client, opts.apiVersion, kindName(opts.kind));
-    return args.map((name) => ({ type, name }));
+    return args.map((name) => ({ type, name, kindAsGiven: opts.kind }));
   }
   const usage = () => new CliError("either `<resource>/<name>` or `<resource> <name>` is required as an argument");
   if (args.length === 0) throw usage();
@@ -414,6 +416,7 @@ export async function traceObjects(
         throw err;
       }
       obj.kind ??= t.type.kind;
+      if (t.kindAsGiven) obj.kind = t.kindAsGiven;
       deps.stdout.write(await traceObject(deps.client, obj));
     } catch (err) {
       failed++;

@@ -1,4 +1,5 @@
 // export, suspend, resume and delete: written once over the registry.
+import { typedSpec } from "../kinds/serialization.js";
 import { CliError, errorMessage } from "../errors.js";
 import { resourceOf, type KindInfo } from "../kinds/registry.js";
 import { ContentType, kubeRest, resourcePath, type KubeObject, type RestTarget } from "../kube/rest.js";
@@ -26,7 +27,8 @@ export function exportObject(k: KindInfo, obj: KubeObject): Record<string, unkno
   delete annotations[LAST_APPLIED];
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
   const out: Record<string, unknown> = { apiVersion: `${k.group}/${k.version}`, kind: k.kind, metadata };
-  if (obj.spec !== undefined) out.spec = obj.spec;
+  // upstream prints through its API types: canonical durations, omitempty zero values dropped
+  if (obj.spec !== undefined) out.spec = typedSpec(obj.spec);
   return out;
 }
 

@@ -271,7 +271,7 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
         ["--log-level", "trace"],
         `✗ invalid argument "trace" for "--log-level" flag: unsupported value 'trace', must be one of: debug, info, error`,
       ],
-      [["-n", "Bad_NS"], `✗ invalid namespace "Bad_NS"`],
+      [["-n", "Bad_NS"], `✗ namespace must be a valid DNS label: "Bad_NS"`],
     ] as const) {
       const res = await flux("install", "--manifests", bundle, ...args);
       expect(res.code, args.join(" ")).toBe(1);
@@ -362,7 +362,7 @@ data:
         "► deleting components in flux-gone namespace",
         "► deleting toolkit.fluxcd.io finalizers in all namespaces",
         "► deleting toolkit.fluxcd.io custom resource definitions",
-        `✗ Namespace/flux-gone deletion failed: namespaces "flux-gone" not found`,
+        `⚠️ Namespace/flux-gone deletion failed: namespaces "flux-gone" not found`,
         "✔ uninstall finished",
         "",
       ].join("\n"),

@@ -73,7 +73,9 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
         } else if (entry?.reason === "failing" || entry?.reason === "deliberate") {
           it(`${c.name || "(case)"}: still differs from upstream (${entry.reason} in NOT-DRIVEN)`, async () => {
             // A case that throws (its setup depends on what is still broken) still differs.
-            const outcome = await runCase(g, c, ctx).catch(() => ({ pass: false }));
+            const outcome = await runCase(g, c, ctx).catch((err: unknown) => ({ pass: false, err }));
+            // UPSTREAM_DEBUG=1 shows what still differs
+            if (process.env.UPSTREAM_DEBUG) console.log(id, JSON.stringify(outcome, null, 1));
             expect(outcome.pass, `${id} passes now: remove it from test/golden/upstream/NOT-DRIVEN`).toBe(false);
           });
         } else if (entry) {
