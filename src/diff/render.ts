@@ -95,7 +95,7 @@ export const ansiPalette: Palette = {
   orange: (s) => `\u001b[38;5;202m${s}\u001b[0m`,
 };
 
-/** One field change as dyff's human report prints it (without the leading path line). */
+/** One field change as dyff 1.10's human report prints it (markers at column 0; without the path line). */
 export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): string {
   switch (c.type) {
     case "added":
@@ -106,41 +106,34 @@ export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): s
         c.entries === "map" ? plural(count, "map entry", "map entries") : plural(count, "list entry", "list entries");
       const sign = c.type === "added" ? "+" : "-";
       const color = c.type === "added" ? p.green : p.red;
-      return (
-        p.yellow(`  ${sign} ${what} ${c.type}:`) + "\n" + color(indentLines(toYaml(value as never), "    ")) + "\n"
-      );
+      return p.yellow(`${sign} ${what} ${c.type}:`) + "\n" + color(indentLines(toYaml(value as never), "  ")) + "\n";
     }
     case "order": {
       const list = (v: JsonValue | undefined) => ((v as JsonValue[]) ?? []).map((e) => scalarText(e)).join(", ");
       return (
-        p.yellow("  ⇆ order changed") +
-        "\n" +
-        p.red(`    - ${list(c.before)}`) +
-        "\n" +
-        p.green(`    + ${list(c.after)}`) +
-        "\n"
+        p.yellow("⇆ order changed") + "\n" + p.red(`- ${list(c.before)}`) + "\n" + p.green(`+ ${list(c.after)}`) + "\n"
       );
     }
     default: {
       if (c.lines) {
         const { ins, del } = countChunks(c.lines);
         let out =
-          p.yellow(`  ± value change in multiline text (${plural(ins, "insert")}, ${plural(del, "deletion")})`) + "\n";
+          p.yellow(`± value change in multiline text (${plural(ins, "insert")}, ${plural(del, "deletion")})`) + "\n";
         for (const l of c.lines) {
-          if (l.op === "+") out += p.green(`    + ${l.line}`) + "\n";
-          else if (l.op === "-") out += p.red(`    - ${l.line}`) + "\n";
+          if (l.op === "+") out += p.green(`+ ${l.line}`) + "\n";
+          else if (l.op === "-") out += p.red(`- ${l.line}`) + "\n";
         }
         return out + "\n";
       }
       const from = humanType(c.before);
       const to = humanType(c.after);
-      const head = from !== to ? `  ± type change from ${from} to ${to}` : "  ± value change";
+      const head = from !== to ? `± type change from ${from} to ${to}` : "± value change";
       return (
         p.yellow(head) +
         "\n" +
-        p.red(prefixed("- ", scalarText(c.before), 4)) +
+        p.red(prefixed("- ", scalarText(c.before), 0)) +
         "\n" +
-        p.green(prefixed("+ ", scalarText(c.after), 4)) +
+        p.green(prefixed("+ ", scalarText(c.after), 0)) +
         "\n"
       );
     }

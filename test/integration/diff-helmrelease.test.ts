@@ -143,17 +143,17 @@ describe("flux diff helmrelease", { shuffle: false }, () => {
     expect(r.stdout).toContain(`► ConfigMap/${ns}/web-demo drifted
 
 data.settings.txt
-  ± value change in multiline text (one insert, one deletion)
-    - replicas=2
-    + replicas=3
+± value change in multiline text (one insert, one deletion)
+- replicas=2
++ replicas=3
 `);
     expect(r.stdout).toContain(`► Secret/${ns}/web-demo drifted`);
     expect(r.stdout).toContain(`► Deployment/${ns}/web-demo drifted
 
 spec.replicas
-  ± value change
-    - 2
-    + 3
+± value change
+- 2
++ 3
 `);
     expect(r.stdout).toContain(`► Service/${ns}/web-demo deleted`);
     expect(r.stdout).not.toContain("second-password");

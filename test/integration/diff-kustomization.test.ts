@@ -193,24 +193,24 @@ describe("flux diff kustomization", { shuffle: false }, () => {
     expect(r.stdout).toBe(`► ConfigMap/${ns}/app-config drifted
 
 data.app.conf
-  ± value change in multiline text (one insert, one deletion)
-    - line 42
-    + line 42 changed
+± value change in multiline text (one insert, one deletion)
+- line 42
++ line 42 changed
 
 
 ► Secret/${ns}/app-secret drifted
 
 data.password
-  ± value change
-    - *** (before)
-    + *** (after)
+± value change
+- *** (before)
++ *** (after)
 
 ► Deployment/${ns}/web drifted
 
 spec.replicas
-  ± value change
-    - 2
-    + 3
+± value change
+- 2
++ 3
 
 ► Service/${ns}/old-service deleted
 `);

@@ -272,31 +272,31 @@ describe("renderers", () => {
       [
         "",
         "metadata.labels",
-        "  - one map entry removed:",
-        "    gone: x",
-        "  + one map entry added:",
-        "    added: new",
+        "- one map entry removed:",
+        "  gone: x",
+        "+ one map entry added:",
+        "  added: new",
         "",
         "spec.args",
-        "  ⇆ order changed",
-        "    - --a, --b",
-        "    + --b, --a",
-        "  + one list entry added:",
-        "    - --c",
+        "⇆ order changed",
+        "- --a, --b",
+        "+ --b, --a",
+        "+ one list entry added:",
+        "  - --c",
         "",
         "spec.ports.0.port",
-        "  ± value change",
-        "    - 80",
-        "    + 8080",
+        "± value change",
+        "- 80",
+        "+ 8080",
         "",
         "",
       ].join("\n"),
     );
   });
 
-  it("prints value and type changes like dyff", () => {
+  it("prints value and type changes like dyff 1.10 (markers at column 0)", () => {
     expect(renderChanges(compareValues({ a: 1, b: "x" }, { a: "1", b: "y" }))).toBe(
-      "\na\n  ± type change from int to string\n    - 1\n    + 1\n\nb\n  ± value change\n    - x\n    + y\n\n",
+      "\na\n± type change from int to string\n- 1\n+ 1\n\nb\n± value change\n- x\n+ y\n\n",
     );
     expect(plural(1, "insert")).toBe("one insert");
     expect(plural(2, "map entry", "map entries")).toBe("two map entries");
