@@ -34,8 +34,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 else
   log "npm dependencies are up to date; building dist/"
-  npm run --silent build >&2
 fi
+# npm ci no longer builds (the build runs on prepack): build here either way.
+npm run --silent build >&2
 
 # kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
 if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then

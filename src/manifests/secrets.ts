@@ -1,6 +1,8 @@
 // Kubernetes Secrets of `flux create secret ...` (and the credentials secrets that
 // `create source ...` writes). Pure: file contents and generated keys come in as strings.
-import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
+// A class cannot come through the CLI build's deferred node:crypto facade by name
+// (scripts/build.mjs): it is read from the module object when first used.
+import crypto, { createHash, createPrivateKey } from "node:crypto";
 import type { CommonOptions, KubeObject } from "./common.js";
 
 export interface SecretOptions extends CommonOptions {
@@ -93,7 +95,7 @@ export function helmSecret(o: CommonOptions & TLSSecretData & { username?: strin
 function checkKeyPair(certPem: string, keyPem: string): void {
   let ok: boolean;
   try {
-    ok = new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+    ok = new crypto.X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
   } catch (err) {
     throw new Error(`invalid TLS certificate and key pair: ${(err as Error).message}`, { cause: err });
   }

@@ -357,8 +357,8 @@ spec.replicas
     expect(more.code).toBe(1);
     expect(more.stdout).toContain(`► Secret/${ns}/db drifted`);
     expect(more.stdout).toBe(
-      `► Secret/${ns}/db drifted\n\ndata\n  + one map entry added:\n    username: '***'\n\n` +
-        `metadata\n  + one map entry added:\n    labels:\n      kustomize.toolkit.fluxcd.io/name: sops\n      kustomize.toolkit.fluxcd.io/namespace: ${ns}\n\n`,
+      `► Secret/${ns}/db drifted\n\ndata\n+ one map entry added:\n  username: '***'\n\n` +
+        `metadata\n+ one map entry added:\n  labels:\n    kustomize.toolkit.fluxcd.io/name: sops\n    kustomize.toolkit.fluxcd.io/namespace: ${ns}\n\n`,
     );
     expect(more.stdout).not.toContain(Buffer.from("live-password").toString("base64"));
   });

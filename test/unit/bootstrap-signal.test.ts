@@ -53,6 +53,8 @@ describe("bootstrap interrupted during the push", () => {
         "pw",
         "--manifests",
         MINI,
+        // without --force bootstrap first reads the (unreachable) cluster, as upstream
+        "--force",
       ],
       { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } },
     );
