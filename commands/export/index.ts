@@ -14,7 +14,7 @@ export function register(program: Command): void {
   bindVerb(group, {
     describe: (k) => `Export ${k.kind} ${k.section === "source" ? "sources" : "resources"} in YAML format`,
     args: "[name...]",
-    groups: { source: SOURCES, image: "Export image automation objects" },
+    groups: { source: SOURCES, image: "Export image automation objects", artifact: "Export artifact objects" },
     options: (inv, kind) => ({
       kind,
       names: inv.args,

@@ -43,21 +43,18 @@ export function register(program: Command): void {
     });
 
   bindGet(group.command("all [name]").description("Get all resources and statuses"), "all");
-  const groups: Record<string, { description: string; aliases: string[] }> = {
-    sources: { description: "Get source statuses", aliases: ["source"] },
-    images: { description: "Get image automation object status", aliases: ["image"] },
+  const groups: Record<string, { description: string; aliases: string[]; all?: string }> = {
+    sources: { description: "Get source statuses", aliases: ["source"], all: "Get all source statuses" },
+    images: { description: "Get image automation object status", aliases: ["image"], all: "Get all image statuses" },
+    artifacts: { description: "Get artifact object status", aliases: ["artifact"] },
   };
   for (const k of kindsWithVerb("get")) {
     let parent = group;
     if (k.getCli.length > 1) {
       const g = groups[k.getCli[0]!]!;
       parent = subgroup(group, k.getCli[0]!, g.description, g.aliases);
-      if (!parent.commands.some((c) => c.name() === "all")) {
-        const all = parent
-          .command("all [name]")
-          .description(k.section === "source" ? "Get all source statuses" : "Get all image statuses");
-        bindGet(all, `${k.getCli[0]} all`);
-      }
+      if (g.all && !parent.commands.some((c) => c.name() === "all"))
+        bindGet(parent.command("all [name]").description(g.all), `${k.getCli[0]} all`);
     }
     const leaf = parent.command(`${k.getCli[k.getCli.length - 1]} [name]`).description(k.getShort);
     for (const a of k.getAliases) leaf.alias(a);

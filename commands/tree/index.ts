@@ -15,4 +15,12 @@ export function register(program: Command): void {
     options: (inv) => ({ name: inv.args[0], compact: inv.bool("compact"), output: inv.opt("output") }),
     engine: async () => (await import("../../src/ops/tree.js")).runTreeKustomization,
   });
+
+  const artifact = group.command("artifact").description("Print artifact objects reconciled by Flux");
+  const generator = artifact.command("generator [name...]").description("Print the inventory of an ArtifactGenerator");
+  generator.option("-o, --output <string>", "the format in which the tree should be printed. can be 'json' or 'yaml'");
+  bind(generator, {
+    options: (inv) => ({ args: inv.args, output: inv.opt("output") }),
+    engine: async () => (await import("../../src/ops/tree.js")).runTreeArtifactGenerator,
+  });
 }

@@ -469,9 +469,8 @@ export const KINDS: readonly KindInfo[] = [
     successMessage: () => "Alert reconciliation completed",
     sourceRef: (o) => localRef(o, get(o, "spec", "providerRef"), "Provider"),
   }),
-  // source-watcher's generator and the source-controller kind it produces. Upstream
-  // has get, export and tree for them (and events for ArtifactGenerator); tsflux's
-  // commands for those come later, so only the facts (events included) are here.
+  // source-watcher's generator and the source-controller kind it produces: upstream has
+  // get and export for both, events and `tree artifact generator` for ArtifactGenerator.
   defineKind({
     kind: "ArtifactGenerator",
     group: "source.extensions.fluxcd.io",
@@ -479,9 +478,9 @@ export const KINDS: readonly KindInfo[] = [
     plural: "artifactgenerators",
     humanKind: "artifact generator",
     section: "source",
-    verbs: ["events"],
+    verbs: ["get", "export", "events"],
     cli: ["artifact", "generator"],
-    getCli: ["artifact", "generators"],
+    getCli: ["artifacts", "generators"],
     getAliases: ["generator"],
     getShort: "Get artifact generator statuses",
     // Disabled through an annotation, not spec.suspend: source-watcher's IsDisabled.
@@ -503,7 +502,7 @@ export const KINDS: readonly KindInfo[] = [
     plural: "externalartifacts",
     humanKind: "source external",
     section: "source",
-    verbs: [],
+    verbs: ["get", "export"],
     cli: ["source", "external"],
     getCli: ["sources", "external"],
     getShort: "Get ExternalArtifact source statuses",
@@ -524,7 +523,14 @@ export const KINDS: readonly KindInfo[] = [
 ];
 
 /** Upstream's order for `get sources all`. */
-export const SOURCE_ORDER = ["OCIRepository", "Bucket", "GitRepository", "HelmRepository", "HelmChart"];
+export const SOURCE_ORDER = [
+  "OCIRepository",
+  "Bucket",
+  "GitRepository",
+  "HelmRepository",
+  "HelmChart",
+  "ExternalArtifact",
+];
 /** Upstream's order for `get images all`. */
 export const IMAGE_ORDER = ["ImageRepository", "ImagePolicy", "ImageUpdateAutomation"];
 /** Upstream's order for `get all`: sources, images, then these. */

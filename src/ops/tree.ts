@@ -247,3 +247,45 @@ export async function runTreeKustomization(options: TreeCommandOptions, deps: De
   const client = await clientFor(deps);
   await showTree({ ...options, namespace: client.namespace }, { client, stdout: deps.io.stdout });
 }
+
+/** The tree of an ArtifactGenerator: the ExternalArtifacts of its status.inventory. */
+export async function showArtifactGeneratorTree(
+  opts: { name: string; namespace: string; output?: string },
+  deps: { client: RestTarget; stdout: Writable },
+): Promise<void> {
+  const generator = mustKind("ArtifactGenerator");
+  const external = mustKind("ExternalArtifact");
+  const ag = await getObject(deps.client, generator, opts.namespace, opts.name);
+  const tree: ObjTree = {
+    resource: {
+      Namespace: ag.metadata.namespace ?? opts.namespace,
+      Name: ag.metadata.name,
+      GroupKind: { Group: generator.group, Kind: generator.kind },
+    },
+  };
+  const inventory = (ag.status as { inventory?: { name: string; namespace: string }[] } | undefined)?.inventory ?? [];
+  for (const ea of inventory)
+    add(tree, { Namespace: ea.namespace, Name: ea.name, GroupKind: { Group: external.group, Kind: external.kind } });
+  // upstream prints the tree for any other --output value
+  if (opts.output === "json") deps.stdout.write(treeJson(tree));
+  else if (opts.output === "yaml") deps.stdout.write(treeYaml(tree));
+  else deps.stdout.write(printTree(tree));
+}
+
+/** `flux tree artifact generator <name>` as the command line gives it (cobra.ExactArgs(1)). */
+export interface TreeArtifactGeneratorCommandOptions {
+  args: string[];
+  output?: string;
+}
+
+export async function runTreeArtifactGenerator(
+  options: TreeArtifactGeneratorCommandOptions,
+  deps: Deps,
+): Promise<void> {
+  if (options.args.length !== 1) throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
+  const client = await clientFor(deps);
+  await showArtifactGeneratorTree(
+    { name: options.args[0]!, namespace: client.namespace, output: options.output },
+    { client, stdout: deps.io.stdout },
+  );
+}

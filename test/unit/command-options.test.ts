@@ -142,4 +142,25 @@ describe("flags to options", () => {
       insecureRegistry: false,
     });
   });
+
+  it("source-watcher kinds: get artifact generators, export source external, tree artifact generator", async () => {
+    expect(await optionsFor(["get", "artifact", "generators", "gen", "-A"])).toMatchObject({
+      selector: "ArtifactGenerator",
+      name: "gen",
+      allNamespaces: true,
+    });
+    expect(await optionsFor(["get", "sources", "external"])).toMatchObject({ selector: "ExternalArtifact" });
+    expect(await optionsFor(["export", "source", "external", "--all"])).toMatchObject({
+      kind: mustKind("ExternalArtifact"),
+      all: true,
+    });
+    expect(await optionsFor(["export", "artifact", "generator", "g"])).toMatchObject({
+      kind: mustKind("ArtifactGenerator"),
+      names: ["g"],
+    });
+    expect(await optionsFor(["tree", "artifact", "generator", "g", "-o", "json"])).toEqual({
+      args: ["g"],
+      output: "json",
+    });
+  });
 });
