@@ -247,7 +247,7 @@ describe("errors", () => {
       `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: ${user}}
-rules: [{apiGroups: [source.toolkit.fluxcd.io], resources: [gitrepositories, ocirepositories, buckets, helmrepositories, helmcharts], verbs: [list]}]
+rules: [{apiGroups: [source.toolkit.fluxcd.io], resources: [gitrepositories, ocirepositories, buckets, helmrepositories, helmcharts, externalartifacts], verbs: [list]}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
