@@ -1,6 +1,8 @@
 // What every engine entry receives besides its typed options: the cluster connection
 // settings from the global flags, a logger and the streams. Engines take these as
 // arguments (never process.* or the CLI), so tests run them in-process.
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { Logger, Writable } from "./output/logger.js";
 
 /** The global flags: kubeconfig selection, impersonation, namespace, timeout. */
@@ -13,7 +15,20 @@ export interface GlobalOptions {
   token?: string;
   as?: string;
   asGroup?: string[];
+  asUid?: string;
+  /** --as-user-extra key=value, repeatable. */
+  asUserExtra?: string[];
   certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  tlsServerName?: string;
+  /** No `Accept-Encoding: gzip` on API requests. */
+  disableCompression?: boolean;
+  /** Client-side rate limit of API requests (client-go's token bucket); QPS < 0 means none. */
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
+  /** Where discovery answers are cached on disk (kubectl's layout). */
+  cacheDir?: string;
   insecureSkipTlsVerify: boolean;
   namespace: string;
   /** The --timeout flag as given (Go duration text). */
@@ -43,3 +58,8 @@ export interface Deps {
 export type Engine<O> = (options: O, deps: Deps) => Promise<void>;
 
 export const DEFAULT_NAMESPACE = "flux-system";
+
+/** kubectl's --cache-dir default: $KUBECACHEDIR, else ~/.kube/cache. */
+export function defaultKubeCacheDir(): string {
+  return process.env.KUBECACHEDIR || join(homedir(), ".kube", "cache");
+}

@@ -7,7 +7,7 @@ import { CliError } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { parseDuration } from "../util/duration.js";
 
-export { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../deps.js";
+export { DEFAULT_NAMESPACE, defaultKubeCacheDir, type Deps, type GlobalOptions, type IO } from "../deps.js";
 
 /** validation.IsDNS1123Label */
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -38,7 +38,16 @@ export function globalsFrom(cmd: Command): GlobalOptions {
     token: o.token as string | undefined,
     as: o.as as string | undefined,
     asGroup: o.asGroup as string[] | undefined,
+    asUid: o.asUid as string | undefined,
+    asUserExtra: o.asUserExtra as string[] | undefined,
     certificateAuthority: o.certificateAuthority as string | undefined,
+    clientCertificate: o.clientCertificate as string | undefined,
+    clientKey: o.clientKey as string | undefined,
+    tlsServerName: o.tlsServerName as string | undefined,
+    disableCompression: Boolean(o.disableCompression),
+    kubeApiQps: o.kubeApiQps as number | undefined,
+    kubeApiBurst: o.kubeApiBurst as number | undefined,
+    cacheDir: o.cacheDir as string | undefined,
     insecureSkipTlsVerify: Boolean(o.insecureSkipTlsVerify),
     namespace: ns,
     timeout,

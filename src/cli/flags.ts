@@ -56,6 +56,33 @@ export function arrayFlag(cmd: Command, flags: string, description: string): Com
   return cmd.addOption(new Option(flags, description).argParser(collectArray));
 }
 
+/** pflag's int: strconv.ParseInt's wording on bad input. */
+export function goIntArg(value: string): number {
+  if (!/^[+-]?(0|[1-9]\d*)$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  return Number(value);
+}
+
+/** pflag's float32: strconv.ParseFloat's wording on bad input. */
+export function goFloatArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() !== value || value === "" || Number.isNaN(n) || /^0[xob]/i.test(value))
+    throw new InvalidArgumentError(`strconv.ParseFloat: parsing ${JSON.stringify(value)}: invalid syntax`);
+  return n;
+}
+
+export function intFlag(cmd: Command, flags: string, description: string, defaultValue?: number): Command {
+  const opt = new Option(flags, description).argParser(goIntArg);
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
+export function float32Flag(cmd: Command, flags: string, description: string, defaultValue?: number): Command {
+  const opt = new Option(flags, description).argParser(goFloatArg);
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
 /** An enum flag; invalid values get upstream's "must be one of" wording. */
 export function enumFlag(
   cmd: Command,

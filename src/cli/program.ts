@@ -3,9 +3,9 @@
 // load when a command runs. The toolkit never imports commands/: the tree comes in.
 import { Command, Option } from "commander";
 import { CLI_VERSION } from "../version.js";
-import { DEFAULT_NAMESPACE, type IO } from "./context.js";
+import { DEFAULT_NAMESPACE, defaultKubeCacheDir, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
-import { arrayFlag, boolFlag, durationFlag } from "./flags.js";
+import { arrayFlag, boolFlag, durationFlag, float32Flag, intFlag } from "./flags.js";
 
 /** Registers one top-level verb (and everything under it) on the root command. */
 export type Register = (program: Command) => void;
@@ -54,11 +54,33 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
     "--as-group <stringArray>",
     "Group to impersonate for the operation, this flag can be repeated to specify multiple groups.",
   );
+  program.option("--as-uid <string>", "UID to impersonate for the operation.");
+  arrayFlag(
+    program,
+    "--as-user-extra <stringArray>",
+    "User extras to impersonate for the operation, this flag can be repeated to specify multiple values for the same key.",
+  );
+  program.option("--cache-dir <string>", "Default cache directory", defaultKubeCacheDir());
   program.option("--certificate-authority <string>", "Path to a cert file for the certificate authority");
+  program.option("--client-certificate <string>", "Path to a client certificate file for TLS");
+  program.option("--client-key <string>", "Path to a client key file for TLS");
+  boolFlag(program, "--disable-compression", "If true, opt-out of response compression for all requests to the server");
   boolFlag(
     program,
     "--insecure-skip-tls-verify",
     "If true, the server's certificate will not be checked for validity. This will make your HTTPS connections insecure",
+  );
+  intFlag(
+    program,
+    "--kube-api-burst <int>",
+    "The maximum burst queries-per-second of requests sent to the Kubernetes API.",
+    300,
+  );
+  float32Flag(
+    program,
+    "--kube-api-qps <float32>",
+    "The maximum queries-per-second of requests sent to the Kubernetes API.",
+    50,
   );
   program.addOption(
     new Option("-n, --namespace <string>", "If present, the namespace scope for this CLI request")
@@ -66,6 +88,10 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
       .env("FLUX_SYSTEM_NAMESPACE"),
   );
   durationFlag(program, "--timeout <duration>", "timeout for this operation", "5m0s");
+  program.option(
+    "--tls-server-name <string>",
+    "Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used",
+  );
   boolFlag(program, "--verbose", "print generated objects");
   boolFlag(
     program,

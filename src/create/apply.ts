@@ -21,13 +21,7 @@ export function resourceTypeOf(obj: KubeObject): ResourceType {
 /** Connects with the global flags (kubeconfig, context, impersonation). */
 export async function restTarget(deps: Deps): Promise<RestTarget> {
   const [{ createKubeClient }] = await kube();
-  const client = await createKubeClient(deps.globals);
-  const g = deps.globals;
-  return {
-    config: client.config,
-    impersonate: g.as || (g.asGroup && g.asGroup.length > 0) ? { user: g.as, groups: g.asGroup } : undefined,
-    requestTimeoutMs: client.requestTimeoutMs,
-  };
+  return await createKubeClient(deps.globals);
 }
 
 async function apiError(err: unknown): Promise<Error> {

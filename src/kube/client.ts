@@ -1,6 +1,8 @@
 // Kubernetes client wiring: kubeconfig loading with flux's global flags applied
 // (--kubeconfig, --context, --cluster, --user, --server, --token, --certificate-authority,
-// --insecure-skip-tls-verify) and the namespace rule (-n, or the context's namespace
+// --client-certificate, --client-key, --tls-server-name, --insecure-skip-tls-verify),
+// impersonation (--as, --as-group, --as-uid, --as-user-extra), the client-side rate
+// limit (--kube-api-qps, --kube-api-burst), --disable-compression, and the namespace rule (-n, or the context's namespace
 // with --ns-follows-kube-context). Requests go through src/kube/rest.ts; the
 // kubeconfig is read by src/kube/config.ts, which loads @kubernetes/client-node only
 // for exec and auth-provider plugins, proxies and in-cluster configuration.
@@ -10,6 +12,8 @@ import { dirname, join } from "node:path";
 import type { GlobalOptions } from "../deps.js";
 import { CliError } from "../errors.js";
 import { KubeConfig, type Cluster, type Context, type User } from "./config.js";
+import { rateLimiter } from "./ratelimit.js";
+import type { RestTarget } from "./rest.js";
 
 export type KubeOptions = Pick<
   GlobalOptions,
@@ -21,7 +25,16 @@ export type KubeOptions = Pick<
   | "token"
   | "as"
   | "asGroup"
+  | "asUid"
+  | "asUserExtra"
   | "certificateAuthority"
+  | "clientCertificate"
+  | "clientKey"
+  | "tlsServerName"
+  | "disableCompression"
+  | "kubeApiQps"
+  | "kubeApiBurst"
+  | "cacheDir"
   | "insecureSkipTlsVerify"
   | "namespace"
   | "nsFollowsKubeContext"
@@ -29,18 +42,18 @@ export type KubeOptions = Pick<
   | "timeoutMs"
 >;
 
-export interface KubeClient {
+export interface KubeClient extends RestTarget {
   config: KubeConfig;
   /** The namespace this request is scoped to. */
   namespace: string;
-  /** --as / --as-group, sent as Impersonate-* headers by src/kube/rest.ts. */
-  impersonate?: { user?: string; groups?: string[] };
   /**
    * --timeout caps each request of src/kube/rest.ts, within 10s..60s: a stalled API
    * server fails the command instead of hanging it, and a short --timeout meant for a
    * wait does not cut off an apply on a busy server.
    */
   requestTimeoutMs?: number;
+  /** --cache-dir: where discovery answers are kept between runs. */
+  cacheDir?: string;
 }
 
 /** ~/.kube/config, used when neither --kubeconfig nor KUBECONFIG names a file. */
@@ -85,7 +98,7 @@ export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<KubeCo
     kc.setCurrentContext(opts.context);
   }
   applyOverrides(kc, opts);
-  checkImpersonation(opts.as, opts.asGroup ?? []);
+  checkImpersonation(opts);
   if (!kc.getCurrentCluster()) {
     throw new CliError(
       "no Kubernetes cluster configured: set --kubeconfig or KUBECONFIG, or --server, to point at a cluster",
@@ -102,7 +115,7 @@ function applyOverrides(kc: KubeConfig, opts: Partial<KubeOptions>): void {
   if (opts.cluster && !kc.getCluster(opts.cluster))
     throw new CliError(`cluster "${opts.cluster}" does not exist in the kubeconfig`);
   if (opts.user && !kc.getUser(opts.user)) throw new CliError(`user "${opts.user}" does not exist in the kubeconfig`);
-  const needsOwnCluster = opts.server || opts.certificateAuthority || opts.insecureSkipTlsVerify;
+  const needsOwnCluster = opts.server || opts.certificateAuthority || opts.insecureSkipTlsVerify || opts.tlsServerName;
   const clusters = kc.clusters;
   const users = kc.users;
   if (needsOwnCluster) {
@@ -115,11 +128,25 @@ function applyOverrides(kc: KubeConfig, opts: Partial<KubeOptions>): void {
       cluster.caData = undefined;
     }
     if (opts.insecureSkipTlsVerify) cluster.skipTLSVerify = true;
+    if (opts.tlsServerName) cluster.tlsServerName = opts.tlsServerName;
     clusters.push(cluster);
     clusterName = cluster.name;
   }
-  if (opts.token) {
-    users.push({ name: "tsflux-override", token: opts.token });
+  if (opts.token || opts.clientCertificate || opts.clientKey) {
+    // As kubectl: --token replaces the user's credentials; --client-certificate and
+    // --client-key replace its certificate pair and keep the rest.
+    const base = !opts.token && userName ? kc.getUser(userName) : null;
+    const user: User = { ...(base ?? {}), name: "tsflux-override" };
+    if (opts.token) user.token = opts.token;
+    if (opts.clientCertificate) {
+      user.certFile = opts.clientCertificate;
+      user.certData = undefined;
+    }
+    if (opts.clientKey) {
+      user.keyFile = opts.clientKey;
+      user.keyData = undefined;
+    }
+    users.push(user);
     userName = "tsflux-override";
   }
   if (clusterName !== ctx?.cluster || userName !== ctx?.user || !ctx) {
@@ -133,11 +160,27 @@ function applyOverrides(kc: KubeConfig, opts: Partial<KubeOptions>): void {
   }
 }
 
-/** --as-group needs --as (Kubernetes refuses groups without a user). */
-function checkImpersonation(user: string | undefined, groups: string[]): void {
-  if (groups.length > 0 && !user) {
+/** --as-group, --as-uid and --as-user-extra need --as (Kubernetes impersonates them only with a user). */
+function checkImpersonation(opts: Partial<KubeOptions>): void {
+  if (opts.as) return;
+  if (opts.asGroup?.length) {
     throw new CliError("--as-group requires --as: impersonating groups without a user is not allowed by Kubernetes");
   }
+  if (opts.asUid || opts.asUserExtra?.length) {
+    throw new CliError("--as-uid and --as-user-extra require --as: Kubernetes impersonates them only with a user");
+  }
+}
+
+/** --as-user-extra key=value, repeatable: the values of each key. */
+function userExtra(items: string[]): Record<string, string[]> | undefined {
+  if (items.length === 0) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const item of items) {
+    const i = item.indexOf("=");
+    if (i <= 0) throw new CliError(`invalid --as-user-extra ${JSON.stringify(item)}: expected key=value`);
+    (out[item.slice(0, i)] ??= []).push(item.slice(i + 1));
+  }
+  return out;
 }
 
 /** -n wins; with --ns-follows-kube-context the context's namespace replaces the default. */
@@ -154,8 +197,13 @@ export async function createKubeClient(opts: Partial<KubeOptions>): Promise<Kube
   return {
     config,
     namespace: resolveNamespace(config, opts),
-    impersonate: opts.as || opts.asGroup?.length ? { user: opts.as, groups: opts.asGroup } : undefined,
+    impersonate: opts.as
+      ? { user: opts.as, groups: opts.asGroup, uid: opts.asUid, extra: userExtra(opts.asUserExtra ?? []) }
+      : undefined,
     requestTimeoutMs: opts.timeoutMs ? Math.min(Math.max(opts.timeoutMs, 10_000), 60_000) : undefined,
+    rateLimiter: rateLimiter(opts.kubeApiQps, opts.kubeApiBurst),
+    disableCompression: opts.disableCompression,
+    cacheDir: opts.cacheDir,
   };
 }
 

@@ -4,7 +4,10 @@
 // content types, paging and watch streams; one error type, one object type.
 import http from "node:http";
 import https from "node:https";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import type { KubeConfigSource } from "./config.js";
+import type { TokenBucket } from "./ratelimit.js";
 
 export const ContentType = {
   JSON: "application/json",
@@ -55,10 +58,13 @@ export interface RestOptions {
   signal?: AbortSignal;
 }
 
-/** Identity to impersonate (--as, --as-group). */
+/** Identity to impersonate (--as, --as-group, --as-uid, --as-user-extra). */
 export interface Impersonation {
   user?: string;
   groups?: string[];
+  uid?: string;
+  /** Extra user information, values per key. */
+  extra?: Record<string, string[]>;
 }
 
 /** What REST calls need: a kubeconfig and optional impersonation. */
@@ -67,6 +73,10 @@ export interface RestTarget {
   impersonate?: Impersonation;
   /** No single request outlives this (the command's --timeout); default 60s. */
   requestTimeoutMs?: number;
+  /** --kube-api-qps/--kube-api-burst: every request (retries and watches too) takes a token first. */
+  rateLimiter?: TokenBucket;
+  /** --disable-compression: no `Accept-Encoding: gzip` (the API server gzips answers over 128 KiB). */
+  disableCompression?: boolean;
 }
 
 export interface ResourceType {
@@ -139,6 +149,7 @@ async function prepare(
     if (v !== undefined) url.searchParams.set(k, String(v));
   }
   const headers: Record<string, string | string[]> = { Accept: "application/json" };
+  if (!target.disableCompression) headers["Accept-Encoding"] = "gzip";
   const reqOpts: https.RequestOptions = { method, headers };
   await target.config.applyToHTTPSOptions(reqOpts);
   if (!(cluster as { proxyUrl?: string }).proxyUrl)
@@ -146,6 +157,10 @@ async function prepare(
   const h = (reqOpts.headers ?? {}) as Record<string, string | string[]>;
   if (target.impersonate?.user) h["Impersonate-User"] = target.impersonate.user;
   if (target.impersonate?.groups?.length) h["Impersonate-Group"] = target.impersonate.groups;
+  if (target.impersonate?.uid) h["Impersonate-Uid"] = target.impersonate.uid;
+  for (const [key, values] of Object.entries(target.impersonate?.extra ?? {})) {
+    h[`Impersonate-Extra-${headerKeyEscape(key)}`] = values;
+  }
   let payload: string | undefined;
   if (opts.body !== undefined) {
     payload = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
@@ -154,7 +169,29 @@ async function prepare(
   }
   reqOpts.headers = h;
   if (opts.signal) reqOpts.signal = opts.signal;
+  await target.rateLimiter?.wait(opts.signal);
   return { url, reqOpts, payload };
+}
+
+/** client-go's headerKeyEscape: bytes outside RFC 7230's token characters, and '%', become %XX. */
+function headerKeyEscape(key: string): string {
+  let out = "";
+  for (const b of Buffer.from(key, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += /^[A-Za-z0-9!#$&'*+\-.^_`|~]$/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** The answer's body, gunzipped when the server compressed it; errors of the answer reach the returned stream. */
+function bodyOf(res: http.IncomingMessage): Readable {
+  if (!/^\s*gzip\s*$/i.test(String(res.headers["content-encoding"] ?? ""))) return res;
+  const gunzip = createGunzip();
+  res.on("error", (e) => gunzip.destroy(e));
+  res.on("close", () => {
+    if (!res.complete) gunzip.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+  });
+  return res.pipe(gunzip);
 }
 
 function apiError(code: number, text: string, retryAfter?: string | string[]): KubeApiError {
@@ -261,9 +298,10 @@ async function kubeRestOnce<T>(target: RestTarget, method: string, path: string,
   return await new Promise<T>((resolve, reject) => {
     const req = mod.request(url, reqOpts, (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", (e) => reject(connectionError(e, url)));
-      res.on("end", () => {
+      const body = bodyOf(res);
+      body.on("data", (c: Buffer) => chunks.push(c));
+      body.on("error", (e) => reject(connectionError(e, url)));
+      body.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const code = res.statusCode ?? 0;
         if (code < 200 || code >= 300) return reject(apiError(code, text, res.headers["retry-after"]));
@@ -313,16 +351,17 @@ export async function kubeStream(
   await new Promise<void>((resolve, reject) => {
     const req = mod.request(url, reqOpts, (res) => {
       const code = res.statusCode ?? 0;
+      const body = bodyOf(res);
       if (code < 200 || code >= 300) {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => reject(apiError(code, Buffer.concat(chunks).toString("utf8"))));
-        res.on("error", (e) => reject(connectionError(e, url)));
+        body.on("data", (c: Buffer) => chunks.push(c));
+        body.on("end", () => reject(apiError(code, Buffer.concat(chunks).toString("utf8"))));
+        body.on("error", (e) => reject(connectionError(e, url)));
         return;
       }
       let buf = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
+      body.setEncoding("utf8");
+      body.on("data", (chunk: string) => {
         buf += chunk;
         let i: number;
         while ((i = buf.indexOf("\n")) >= 0) {
@@ -331,14 +370,14 @@ export async function kubeStream(
           if (line.trim()) opts.onLine(line);
         }
       });
-      res.on("end", () => {
+      body.on("end", () => {
         if (buf.trim()) opts.onLine(buf);
         resolve();
       });
-      res.on("error", (e: NodeJS.ErrnoException) =>
+      body.on("error", (e: NodeJS.ErrnoException) =>
         e.name === "AbortError" ? resolve() : reject(connectionError(e, url)),
       );
-      res.on("close", () => resolve());
+      body.on("close", () => resolve());
     });
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (e.name === "AbortError") resolve();
@@ -551,17 +590,20 @@ async function listStreamOnce<T>(
   await new Promise<void>((resolve, reject) => {
     const req = mod.request(url, reqOpts, (res) => {
       const code = res.statusCode ?? 0;
+      const body = bodyOf(res);
       if (code < 200 || code >= 300) {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => reject(apiError(code, Buffer.concat(chunks).toString("utf8"), res.headers["retry-after"])));
-        res.on("error", (e) => reject(connectionError(e, url)));
+        body.on("data", (c: Buffer) => chunks.push(c));
+        body.on("end", () =>
+          reject(apiError(code, Buffer.concat(chunks).toString("utf8"), res.headers["retry-after"])),
+        );
+        body.on("error", (e) => reject(connectionError(e, url)));
         return;
       }
       let batch: T[] = [];
       const scanner = new ListItemScanner((json) => batch.push(JSON.parse(json) as T));
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
+      body.setEncoding("utf8");
+      body.on("data", (chunk: string) => {
         try {
           scanner.push(chunk);
           if (batch.length > 0) onItems(batch);
@@ -571,7 +613,7 @@ async function listStreamOnce<T>(
         }
         batch = [];
       });
-      res.on("end", () => {
+      body.on("end", () => {
         // A list cut short is a broken connection (and safe to read again).
         if (!scanner.complete)
           return reject(
@@ -582,7 +624,7 @@ async function listStreamOnce<T>(
           );
         resolve();
       });
-      res.on("error", (e) => reject(connectionError(e, url)));
+      body.on("error", (e) => reject(connectionError(e, url)));
     });
     if (timeoutMs > 0)
       req.setTimeout(timeoutMs, () =>

@@ -13,7 +13,12 @@ describe("completion candidates", () => {
   it("completes subcommands and flags from the command tree", () => {
     expect(completeWords(program, ["cre"])).toEqual(["create"]);
     expect(completeWords(program, ["completion", ""])).toEqual(["bash", "fish", "powershell", "zsh"]);
-    expect(completeWords(program, ["version", "--cl"])).toEqual(["--client", "--cluster"]);
+    expect(completeWords(program, ["version", "--cl"])).toEqual([
+      "--client",
+      "--client-certificate",
+      "--client-key",
+      "--cluster",
+    ]);
     expect(completeWords(program, ["get", "--name"])).toEqual(["--namespace"]);
   });
 });
@@ -51,8 +56,13 @@ describe("bash completion", () => {
     expect(out[0]).toBe("complete -o default -F _flux_complete flux");
     expect(out.slice(1)).toEqual(["reconcile"]);
     expect(complete("flux completion z").slice(1)).toEqual(["zsh"]);
-    expect(complete("flux version --cli").slice(1)).toEqual(["--client"]);
-    expect(complete("flux version --cl").slice(1)).toEqual(["--client", "--cluster"]);
+    expect(complete("flux version --client-").slice(1)).toEqual(["--client-certificate", "--client-key"]);
+    expect(complete("flux version --cl").slice(1)).toEqual([
+      "--client",
+      "--client-certificate",
+      "--client-key",
+      "--cluster",
+    ]);
   });
 });
 
