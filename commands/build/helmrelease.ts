@@ -3,13 +3,13 @@
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
 import type { Deps } from "../../src/deps.js";
-import { arrayFlag, enumFlag } from "../../src/cli/flags.js";
+import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
 import type { BuildHelmReleaseOptions } from "../../src/helm/build.js";
 
 interface Flags {
   path?: string;
   localSources?: string[];
-  output?: "yaml" | "json";
+  output?: string;
 }
 
 /** Validates the command line into the engine's options. */
@@ -43,12 +43,13 @@ export async function helmReleaseOptions(
 
 async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
   const flags = opts as Flags;
+  const { DATA_FORMATS, asList, parseOutputFormat, printJson } = await import("../../src/output/printers.js");
+  const output = parseOutputFormat(flags.output, DATA_FORMATS, "yaml");
   const options = await helmReleaseOptions(args, flags, ctx);
   const { buildHelmRelease } = await import("../../src/helm/build.js");
   const { objects } = await buildHelmRelease(options);
-  if (flags.output === "json") {
-    const { asList, formatJson } = await import("../../src/output/list.js");
-    ctx.io.stdout.write(formatJson(asList(objects)));
+  if (output === "json") {
+    ctx.io.stdout.write(printJson(asList(objects)));
   } else {
     const { objectsToYaml } = await import("../../src/kustomize/build.js");
     ctx.io.stdout.write(await objectsToYaml(objects));
@@ -88,7 +89,7 @@ Examples:
     "--local-sources <stringToString>",
     "Comma-separated list of repositories in format: Kind/namespace/name=path",
   );
-  enumFlag(cmd, "-o, --output <string>", "the format of the output", ["yaml", "json"], "yaml");
+  outputFlag(cmd, "the format of the output", ["yaml", "json"], "yaml");
   bind(cmd, {
     options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
     engine: async () => (o, deps) => run(o.args, o.flags, deps),

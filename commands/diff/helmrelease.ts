@@ -4,13 +4,13 @@
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
 import type { Deps } from "../../src/deps.js";
-import { arrayFlag, boolFlag, enumFlag } from "../../src/cli/flags.js";
+import { arrayFlag, boolFlag, outputFlag } from "../../src/cli/flags.js";
 import { helmReleaseOptions } from "../build/helmrelease.js";
 
 interface Flags {
   path?: string;
   localSources?: string[];
-  output?: "human" | "json" | "markdown";
+  output?: string;
   progressBar?: boolean;
 }
 
@@ -21,9 +21,12 @@ async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Pr
   const { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } =
     await import("../../src/diff/render.js");
   const { CHANGED_MESSAGE } = await import("../../src/diff/diff-cmd.js");
+  const { DIFF_FORMATS, parseOutputFormat } = await import("../../src/output/printers.js");
+  let output: (typeof DIFF_FORMATS)[number];
   let report;
   let spinner: { stop(): void } | undefined;
   try {
+    output = parseOutputFormat(flags.output, DIFF_FORMATS, "human");
     const options = await helmReleaseOptions(args, flags, ctx, 2);
     const { createKubeClient } = await import("../../src/kube/client.js");
     const { restDryRunner } = await import("../../src/kube/dryrun.js");
@@ -60,7 +63,6 @@ async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Pr
   } finally {
     spinner?.stop();
   }
-  const output = flags.output ?? "human";
   const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
   ctx.io.stdout.write(
     output === "json"
@@ -106,7 +108,7 @@ Examples:
     "--local-sources <stringToString>",
     "Comma-separated list of repositories in format: Kind/namespace/name=path",
   );
-  enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
+  outputFlag(cmd, "the format of the diff", ["human", "json", "markdown"], "human");
   bind(cmd, {
     options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
     engine: async () => (o, deps) => run(o.args, o.flags, deps),

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
-import { boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, outputFlag, sliceFlag } from "../../src/cli/flags.js";
 import { buildFlags, localBuildFlags } from "../shared/kustomize-flags.js";
 
 export function register(program: Command): void {
@@ -35,7 +35,7 @@ Examples:
   // written), which is what upstream's in-memory filesystem gives; the flag is accepted as is.
   boolFlag(cmd, "--in-memory-build", "Use in-memory filesystem during build.");
   boolFlag(cmd, "--ignore-not-found", "Ignore Kustomization not found errors on the cluster when diffing.");
-  enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
+  outputFlag(cmd, "the format of the diff", ["human", "json", "markdown"], "human");
   bind(cmd, {
     options: (inv) => ({
       ...buildFlags(inv),

@@ -4,14 +4,14 @@
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
 import type { Deps } from "../../src/deps.js";
-import { arrayFlag, enumFlag } from "../../src/cli/flags.js";
+import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
 
 interface Flags {
   base?: string;
   head?: string;
   path?: string;
   localSources?: string[];
-  output?: "human" | "json" | "markdown";
+  output?: string;
 }
 
 async function run(_args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
@@ -21,8 +21,11 @@ async function run(_args: string[], opts: Record<string, unknown>, ctx: Deps): P
   const { ansiPalette, plainPalette } = await import("../../src/diff/render.js");
   const { renderRefsHuman, renderRefsJson, renderRefsMarkdown } = await import("../../src/diff/refs-render.js");
   const { CHANGED_MESSAGE } = await import("../../src/diff/diff-cmd.js");
+  const { DIFF_FORMATS, parseOutputFormat } = await import("../../src/output/printers.js");
+  let output: (typeof DIFF_FORMATS)[number];
   let report;
   try {
+    output = parseOutputFormat(flags.output, DIFF_FORMATS, "human");
     if (!flags.base) throw new CliError("--base is required: the git ref to compare against (e.g. origin/main)", 2);
     const { parseLocalSources } = await import("../../src/kustomize/build.js");
     const { diffRefs } = await import("../../src/diff/refs.js");
@@ -37,7 +40,6 @@ async function run(_args: string[], opts: Record<string, unknown>, ctx: Deps): P
   } catch (err) {
     throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
   }
-  const output = flags.output ?? "human";
   const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
   ctx.io.stdout.write(
     output === "json"
@@ -94,7 +96,7 @@ Examples:
     "--local-sources <stringToString>",
     "Comma-separated list of sources outside the repository in format: Kind/namespace/name=path",
   );
-  enumFlag(cmd, "-o, --output <string>", "the format of the diff", ["human", "json", "markdown"], "human");
+  outputFlag(cmd, "the format of the diff", ["human", "json", "markdown"], "human");
   bind(cmd, {
     options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
     engine: async () => (o, deps) => run(o.args, o.flags, deps),

@@ -1,6 +1,6 @@
 // flux events [--for Kind[/name]] [--types Normal,Warning] [-A] [-w]
-import { Option, type Command } from "commander";
-import { boolFlag, sliceFlag } from "../../src/cli/flags.js";
+import type { Command } from "commander";
+import { boolFlag, outputFlag, sliceFlag } from "../../src/cli/flags.js";
 import { bind } from "../../src/cli/action.js";
 
 export function register(program: Command): void {
@@ -9,13 +9,7 @@ export function register(program: Command): void {
   boolFlag(cmd, "-w, --watch", "indicate if the events should be streamed");
   cmd.option("--for <string>", "get events for a particular object");
   sliceFlag(cmd, "--types <strings>", "filter events for certain types (valid types are: Normal, Warning)");
-  cmd.addOption(
-    new Option("-o, --output <format>", "print the events as a List in this format instead of a table").choices([
-      "table",
-      "json",
-      "yaml",
-    ]),
-  );
+  outputFlag(cmd, "print the events as a List in this format instead of a table", ["table", "json", "yaml"]);
   bind(cmd, {
     options: (inv) => ({
       allNamespaces: inv.bool("allNamespaces"),

@@ -1,7 +1,7 @@
 // flux get: one sub-command per registry kind, plus `all`, `sources all`, `images all`.
 import { Option, type Command } from "commander";
 import { bind } from "../../src/cli/action.js";
-import { boolFlag } from "../../src/cli/flags.js";
+import { boolFlag, outputFlag } from "../../src/cli/flags.js";
 import { kindsWithVerb } from "../../src/kinds/registry.js";
 import { subgroup } from "../shared/kinds.js";
 
@@ -18,12 +18,11 @@ export function register(program: Command): void {
     "specify the status condition name and the desired state to filter the get result, e.g. ready=false",
   );
   group.option("-l, --label-selector <string>", "filter the objects by label selector, e.g. app=podinfo");
-  group.addOption(
-    new Option("-o, --output <format>", "print the objects as a List in this format instead of a table").choices([
-      "table",
-      "json",
-      "yaml",
-    ]),
+  outputFlag(group, "print the objects as a List in this format instead of a table", ["table", "json", "yaml"]);
+  boolFlag(
+    group,
+    "--show-managed-fields",
+    "keep metadata.managedFields in -o json|yaml (left out by default, as kubectl does)",
   );
 
   const bindGet = (cmd: Command, selector: string) =>
@@ -38,6 +37,7 @@ export function register(program: Command): void {
         watch: inv.bool("watch"),
         output: inv.opt("output"),
         showSource: inv.bool("showSource"),
+        showManagedFields: inv.bool("showManagedFields"),
       }),
       engine: async () => (await import("../../src/ops/get.js")).runGet,
     });

@@ -10,9 +10,7 @@ export function register(program: Command): void {
       new Option(
         "-o, --output <string>",
         "the format in which the information should be printed. can be 'json' or 'yaml'",
-      )
-        .default("yaml")
-        .choices(["yaml", "json"]),
+      ).default("yaml"),
     );
   boolFlag(cmd, "--client", "print only client version");
   bind(cmd, {

@@ -103,6 +103,22 @@ export function enumFlag(
   return cmd.addOption(opt);
 }
 
+/**
+ * -o with a fixed set of formats, listed in the help as enumFlag lists them; the engine
+ * checks the value through src/output/printers.ts, so every -o rejects an unknown
+ * format with one message (and a diff with its exit code 2).
+ */
+export function outputFlag(
+  cmd: Command,
+  description: string,
+  formats: readonly string[],
+  defaultValue?: string,
+): Command {
+  const opt = new Option("-o, --output <string>", `${description}, available options are: (${formats.join(", ")})`);
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
 const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 

@@ -3,6 +3,7 @@
 import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
 import { colorEnabled } from "../output/logger.js";
+import { DIFF_FORMATS, parseOutputFormat } from "../output/printers.js";
 import {
   buildOptionsFrom,
   exitOnInterrupt,
@@ -42,11 +43,12 @@ function startSpinner(deps: Deps): { update(done: number, total: number): void; 
 }
 
 export async function runDiffKustomization(flags: DiffKustomizationOptions, deps: Deps): Promise<void> {
-  const output = flags.output;
+  let output: (typeof DIFF_FORMATS)[number];
   let spinner: ReturnType<typeof startSpinner> | undefined;
   const release = exitOnInterrupt(deps);
   let report;
   try {
+    output = parseOutputFormat(flags.output, DIFF_FORMATS, "human");
     const options = buildOptionsFrom(flags, deps, 2);
     const { createKubeClient } = await import("../kube/client.js");
     const { kubeReader } = await import("../kustomize/cluster.js");

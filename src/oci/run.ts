@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
-import { toYaml } from "../yaml/printer.js";
+import { DATA_FORMATS, parseOutputFormat, printStructured, printTable } from "../output/printers.js";
 import { parseCreds, resolveKeychain, type Credentials } from "./auth.js";
 import { buildArtifact, saveStdinToFile, writeFileAtomic } from "./build.js";
 import { DEFAULT_IGNORE_PATHS } from "./constants.js";
@@ -145,6 +145,8 @@ export async function runPushArtifact(opts: PushArtifactOptions, deps: Deps): Pr
   if (opts.revision === "") throw new CliError("--revision is required");
   const p = opts.path;
   if (p === "") throw new CliError(`invalid path ""`);
+  // upstream prints its ✔ line for an unknown -o; tsflux rejects it before pushing
+  const output = parseOutputFormat(opts.output, DATA_FORMATS, "status");
   const { url, ref } = parseArtifactUrl(opts.url);
   if (ref.digest) throw new CliError(`artifact tag parsing failed: '${url}' has a digest; push needs a tag`);
   const { parseAnnotations, pushArtifact } = await import("./artifact.js");
@@ -163,8 +165,7 @@ export async function runPushArtifact(opts: PushArtifactOptions, deps: Deps): Pr
       throw new CliError((err as Error).message);
     }
     const s = await settings(ref, opts, deps, opts.debug);
-    const output = opts.output;
-    if (output === "") deps.logger.action(`pushing artifact to ${url}`);
+    if (output === "status") deps.logger.action(`pushing artifact to ${url}`);
     const res = await pushArtifact(ref, src, {
       ...s,
       source: opts.source,
@@ -175,9 +176,8 @@ export async function runPushArtifact(opts: PushArtifactOptions, deps: Deps): Pr
       resolveSymlinks: opts.resolveSymlinks,
     }).catch((err: unknown) => wrap("pushing artifact failed", err));
     const info = { url: `oci://${res.digestUrl}`, repository: res.repository, tag: res.tag, digest: res.digest };
-    if (output === "json") deps.io.stdout.write(JSON.stringify(info, null, 2) + "\n");
-    else if (output === "yaml") deps.io.stdout.write(toYaml(info));
-    else deps.logger.success(`artifact successfully pushed to ${res.digestUrl}`);
+    if (output === "status") deps.logger.success(`artifact successfully pushed to ${res.digestUrl}`);
+    else deps.io.stdout.write(printStructured(info, output));
   });
 }
 
@@ -219,9 +219,7 @@ export async function runTagArtifact(opts: TagArtifactOptions, deps: Deps): Prom
 
 export async function runListArtifacts(opts: ListArtifactsOptions, deps: Deps): Promise<void> {
   if (opts.url === undefined) throw new CliError("artifact repository URL is required");
-  const output = opts.output;
-  if (output !== "" && output !== "json" && output !== "yaml")
-    throw new CliError(`invalid output format '${output}', must be one of: json, yaml`);
+  const output = parseOutputFormat(opts.output, DATA_FORMATS, "table");
   const { url, ref } = parseRepositoryUrl(opts.url);
   const s = await settings(ref, opts, deps);
   const { listArtifacts } = await import("./artifact.js");
@@ -230,15 +228,10 @@ export async function runListArtifacts(opts: ListArtifactsOptions, deps: Deps): 
     semverFilter: opts.filterSemver || undefined,
     regexFilter: opts.filterRegex || undefined,
   }).catch((err: unknown) => wrap("", err));
-  if (output === "json") {
-    deps.io.stdout.write(JSON.stringify(metas, null, 2) + "\n");
-  } else if (output === "yaml") {
-    deps.io.stdout.write(toYaml(metas));
-  } else {
+  if (output === "table") {
     const rows = metas.map((m) => [m.url, m.digest, m.source_url ?? "", m.source_revision ?? ""]);
-    const { renderTable } = await import("../output/table.js");
-    deps.io.stdout.write(renderTable(["artifact", "digest", "source", "revision"], rows));
-  }
+    deps.io.stdout.write(printTable(["artifact", "digest", "source", "revision"], rows));
+  } else deps.io.stdout.write(printStructured(metas, output));
 }
 
 export async function runDiffArtifact(opts: DiffArtifactOptions, deps: Deps): Promise<void> {

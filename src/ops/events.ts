@@ -13,8 +13,14 @@ import {
   type RestTarget,
 } from "../kube/rest.js";
 import type { Logger, Writable } from "../output/logger.js";
-import { renderTable } from "../output/table.js";
-import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
+import {
+  asList,
+  parseOutputFormat,
+  printStructured,
+  printTable,
+  TABLE_FORMATS,
+  type OutputFormat,
+} from "../output/printers.js";
 import { clientFor } from "./common.js";
 
 export interface KubeEvent extends KubeObject {
@@ -195,13 +201,13 @@ export async function showEvents(
     const onEvent = (e: KubeEvent) => {
       if (!keepEvent(e, opts.types)) return;
       if (opts.output === "json" || opts.output === "yaml") {
-        deps.stdout.write(formatStructured({ apiVersion: "v1", kind: "Event", ...e }, opts.output));
+        deps.stdout.write(printStructured({ apiVersion: "v1", kind: "Event", ...e }, opts.output));
         if (opts.output === "yaml") deps.stdout.write("---\n");
         return;
       }
       const header = first ? eventHeaders(showNamespace) : undefined;
       first = false;
-      deps.stdout.write(renderTable(header, [eventRow(e, showNamespace, now())]));
+      deps.stdout.write(printTable(header, [eventRow(e, showNamespace, now())]));
     };
     await Promise.all(
       selectors.map(async (sel) => {
@@ -242,7 +248,7 @@ export async function showEvents(
   indexed.sort((a, b) => a.t - b.t || a.i - b.i);
   if (opts.output === "json" || opts.output === "yaml") {
     deps.stdout.write(
-      formatStructured(asList(indexed.map(({ e }) => ({ apiVersion: "v1", kind: "Event", ...e }))), opts.output),
+      printStructured(asList(indexed.map(({ e }) => ({ apiVersion: "v1", kind: "Event", ...e }))), opts.output),
     );
     return;
   }
@@ -252,7 +258,7 @@ export async function showEvents(
   }
   const t = now();
   deps.stdout.write(
-    renderTable(
+    printTable(
       eventHeaders(showNamespace),
       indexed.map(({ e }) => eventRow(e, showNamespace, t)),
     ),
@@ -269,11 +275,12 @@ export interface EventsCommandOptions {
 }
 
 export async function runEvents(options: EventsCommandOptions, deps: Deps): Promise<void> {
+  const output = parseOutputFormat(options.output, TABLE_FORMATS, "table");
   const client = await clientFor(deps);
   await showEvents(
     {
       ...options,
-      output: parseOutputFormat(options.output),
+      output,
       namespace: client.namespace,
       timeoutMs: deps.globals.timeoutMs,
     },

@@ -14,9 +14,15 @@ import {
 import { resourcePath, watchCollection, KubeApiError, type KubeObject, type RestTarget } from "../kube/rest.js";
 import { conditionsOf } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
-import { asList, formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
-import { renderTable } from "../output/table.js";
-import { clientFor, listKind, NoMatchError } from "./common.js";
+import {
+  asList,
+  parseOutputFormat,
+  printStructured,
+  printTable,
+  TABLE_FORMATS,
+  type OutputFormat,
+} from "../output/printers.js";
+import { clientFor, listKindPages, NoMatchError } from "./common.js";
 
 export interface GetOptions {
   kinds: KindInfo[];
@@ -32,6 +38,8 @@ export interface GetOptions {
   output: OutputFormat;
   /** helmreleases --show-source */
   showSource?: boolean;
+  /** Keep metadata.managedFields in -o json|yaml (left out by default, as kubectl does). */
+  showManagedFields?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -104,6 +112,13 @@ function selectRows(k: KindInfo, items: KubeObject[], opts: GetOptions): KubeObj
   return items.filter((o) => selectorMatches(k, o, sel));
 }
 
+/** The object without metadata.managedFields (kubectl's default for -o json|yaml). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata || !("managedFields" in obj.metadata)) return obj;
+  const { managedFields: _managedFields, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 function namespaceNameOrAny(opts: GetOptions): string {
   return opts.allNamespaces ? "any" : JSON.stringify(opts.namespace);
 }
@@ -116,17 +131,38 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
     return await watchGet(opts.kinds[0]!, opts, deps);
   }
   const ns = opts.allNamespaces ? "" : opts.namespace;
-  // List every kind concurrently; print in upstream's order.
+  const table = opts.output === "table";
+  // List every kind concurrently, each streamed: a table keeps its rows, not the
+  // objects; print in upstream's order.
   const results = await Promise.all(
-    opts.kinds.map((k) =>
-      listKind(deps.client, k, { namespace: ns, name: opts.name, labelSelector: opts.labelSelector }).then(
-        (items) => ({ k, items, err: undefined as unknown }),
-        (err: unknown) => ({ k, items: [] as KubeObject[], err }),
-      ),
-    ),
+    opts.kinds.map(async (k) => {
+      const r = { k, count: 0, rows: [] as string[][], items: [] as KubeObject[], err: undefined as unknown };
+      try {
+        await listKindPages(
+          deps.client,
+          k,
+          { namespace: ns, name: opts.name, labelSelector: opts.labelSelector },
+          (page) => {
+            r.count += page.length;
+            for (const o of selectRows(k, page, opts)) {
+              if (table) r.rows.push(rowFor(k, o, opts));
+              else r.items.push(opts.showManagedFields ? o : withoutManagedFields(o));
+            }
+          },
+          () => {
+            r.count = 0;
+            r.rows = [];
+            r.items = [];
+          },
+        );
+      } catch (err) {
+        r.err = err;
+      }
+      return r;
+    }),
   );
   const failures: string[] = [];
-  if (opts.output !== "table") {
+  if (!table) {
     const items: KubeObject[] = [];
     for (const r of results) {
       if (r.err) {
@@ -135,9 +171,9 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
         failures.push(r.k.kind);
         continue;
       }
-      items.push(...selectRows(r.k, r.items, opts));
+      for (const o of r.items) items.push(o);
     }
-    deps.stdout.write(formatStructured(asList(items), opts.output));
+    deps.stdout.write(printStructured(asList(items), opts.output as "json" | "yaml"));
   } else {
     for (const r of results) {
       if (r.err) {
@@ -147,18 +183,16 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
         failures.push(r.k.kind);
         continue;
       }
-      if (r.items.length === 0) {
+      if (r.count === 0) {
         // upstream returns these as errors: printed as ✗ by the entry, exit 1
         if (opts.name)
           throw new CliError(`${r.k.kind} object '${opts.name}' not found in ${namespaceNameOrAny(opts)} namespace`);
         if (!opts.all) throw new CliError(`no ${r.k.kind} objects found in ${namespaceNameOrAny(opts)} namespace`);
         continue;
       }
-      const header = opts.noHeader ? undefined : headersFor(r.k, opts);
-      const rows = selectRows(r.k, r.items, opts).map((o) => rowFor(r.k, o, opts));
       // `get all` leaves out a kind none of whose objects pass --status-selector
-      if (opts.all && rows.length === 0) continue;
-      deps.stdout.write(renderTable(header, rows));
+      if (opts.all && r.rows.length === 0) continue;
+      deps.stdout.write(printTable(opts.noHeader ? undefined : headersFor(r.k, opts), r.rows));
       if (opts.all) deps.stdout.write("\n");
     }
   }
@@ -179,12 +213,8 @@ async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<v
   if (opts.labelSelector) query.labelSelector = opts.labelSelector;
   const print = (obj: KubeObject) => {
     if (opts.output !== "table") {
-      deps.stdout.write(
-        formatStructured(
-          { ...obj, apiVersion: obj.apiVersion ?? `${k.group}/${k.version}`, kind: obj.kind ?? k.kind },
-          opts.output,
-        ),
-      );
+      const o = { ...obj, apiVersion: obj.apiVersion ?? `${k.group}/${k.version}`, kind: obj.kind ?? k.kind };
+      deps.stdout.write(printStructured(opts.showManagedFields ? o : withoutManagedFields(o), opts.output));
       if (opts.output === "yaml") deps.stdout.write("---\n");
       return;
     }
@@ -192,7 +222,7 @@ async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<v
     if (rows.length === 0) return;
     const header = first && !opts.noHeader ? headersFor(k, opts) : undefined;
     first = false;
-    deps.stdout.write(renderTable(header, rows));
+    deps.stdout.write(printTable(header, rows));
   };
   while (!signal.aborted) {
     try {
@@ -238,11 +268,12 @@ export interface GetCommandOptions {
   watch: boolean;
   output: string | undefined;
   showSource: boolean;
+  showManagedFields: boolean;
 }
 
 export async function runGet(options: GetCommandOptions, deps: Deps): Promise<void> {
   const { kinds, all } = kindsForGet(options.selector);
-  const output = parseOutputFormat(options.output);
+  const output = parseOutputFormat(options.output, TABLE_FORMATS, "table");
   const client = await clientFor(deps);
   const { selector: _selector, ...rest } = options;
   await getObjects(

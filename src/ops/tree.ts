@@ -6,7 +6,7 @@ import { CliError } from "../errors.js";
 import { mustKind, resourceOf } from "../kinds/registry.js";
 import { isNotFound, kubeRest, listAll, resourcePath, type KubeObject, type RestTarget } from "../kube/rest.js";
 import type { Writable } from "../output/logger.js";
-import { toYaml } from "../yaml/printer.js";
+import { DATA_FORMATS, parseOutputFormat, printJson, printYaml } from "../output/printers.js";
 import { clientFor, getObject } from "./common.js";
 
 /** cli-utils' ObjMetadata, with its Go field names (they are the JSON/YAML keys upstream prints). */
@@ -68,11 +68,11 @@ function printItems(items: ObjTree[], spaces: boolean[]): string {
 
 /** Go's json.MarshalIndent(tree, "", "  ") (+ Println's newline); `resources` omitted when empty. */
 export function treeJson(t: ObjTree): string {
-  return JSON.stringify(t, null, 2).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) + "\n";
+  return printJson(t).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 export function treeYaml(t: ObjTree): string {
-  return toYaml(t) + "\n";
+  return printYaml(t) + "\n";
 }
 
 function add(parent: ObjTree, m: ObjMetadata): ObjTree {
@@ -223,9 +223,8 @@ export interface TreeOptions {
 
 export async function showTree(opts: TreeOptions, deps: { client: RestTarget; stdout: Writable }): Promise<void> {
   if (!opts.name) throw new CliError("kustomization name is required");
-  if (opts.output && opts.output !== "json" && opts.output !== "yaml") {
-    throw new CliError(`invalid output format '${opts.output}': can be 'json' or 'yaml'`);
-  }
+  // upstream prints the text tree for an unknown -o; tsflux rejects it
+  const output = parseOutputFormat(opts.output, DATA_FORMATS, "tree");
   const ks = await getObject(deps.client, mustKind("Kustomization"), opts.namespace, opts.name);
   const tree: ObjTree = {
     resource: {
@@ -235,8 +234,8 @@ export async function showTree(opts: TreeOptions, deps: { client: RestTarget; st
     },
   };
   await treeKustomization(deps.client, tree, ks, opts.compact);
-  if (opts.output === "json") deps.stdout.write(treeJson(tree));
-  else if (opts.output === "yaml") deps.stdout.write(treeYaml(tree));
+  if (output === "json") deps.stdout.write(treeJson(tree));
+  else if (output === "yaml") deps.stdout.write(treeYaml(tree));
   else deps.stdout.write(printTree(tree));
 }
 
@@ -244,6 +243,7 @@ export async function showTree(opts: TreeOptions, deps: { client: RestTarget; st
 export type TreeCommandOptions = Omit<TreeOptions, "namespace">;
 
 export async function runTreeKustomization(options: TreeCommandOptions, deps: Deps): Promise<void> {
+  parseOutputFormat(options.output, DATA_FORMATS, "tree"); // before reading the kubeconfig
   const client = await clientFor(deps);
   await showTree({ ...options, namespace: client.namespace }, { client, stdout: deps.io.stdout });
 }

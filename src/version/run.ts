@@ -2,7 +2,7 @@
 // (see ./server.ts) and each controller's image tag.
 import type { Deps } from "../deps.js";
 import { CLI_VERSION } from "../version.js";
-import { toYaml } from "../yaml/printer.js";
+import { DATA_FORMATS, parseOutputFormat, printJson, printYaml } from "../output/printers.js";
 
 export interface VersionInfo {
   flux: string;
@@ -14,7 +14,7 @@ export interface VersionInfo {
  * Upstream's output: YAML in struct order (flux, distribution, then the controllers
  * sorted), JSON from a Go map (all keys sorted, two-space indent).
  */
-export function formatVersionInfo(info: VersionInfo, output: string): string {
+export function formatVersionInfo(info: VersionInfo, output: "json" | "yaml"): string {
   const { flux, distribution, ...controllers } = info;
   if (output === "json") {
     const all: Record<string, string> = { flux };
@@ -25,12 +25,12 @@ export function formatVersionInfo(info: VersionInfo, output: string): string {
         .sort()
         .map((k) => [k, all[k]]),
     );
-    return JSON.stringify(sorted, null, 2) + "\n";
+    return printJson(sorted);
   }
-  let out = toYaml({ flux });
-  if (distribution) out += toYaml({ distribution });
+  let out = printYaml({ flux });
+  if (distribution) out += printYaml({ distribution });
   const rest = Object.fromEntries(Object.entries(controllers).filter(([, v]) => v !== undefined));
-  if (Object.keys(rest).length > 0) out += toYaml(rest);
+  if (Object.keys(rest).length > 0) out += printYaml(rest);
   return out;
 }
 
@@ -41,10 +41,12 @@ export interface VersionOptions {
 }
 
 export async function runVersion(options: VersionOptions, deps: Deps): Promise<void> {
+  // upstream's check and wording, the one message of every -o
+  const output = parseOutputFormat(options.output, DATA_FORMATS, "yaml");
   const info: VersionInfo = { flux: `v${CLI_VERSION}` };
   if (!options.client) {
     const { serverVersions } = await import("./server.js");
     Object.assign(info, await serverVersions(deps.globals));
   }
-  deps.io.stdout.write(formatVersionInfo(info, options.output));
+  deps.io.stdout.write(formatVersionInfo(info, output));
 }

@@ -136,7 +136,23 @@ describe("-o json|yaml", () => {
       ),
     ).toBe(true);
     const bad = await flux("get", "all", "-n", ns, "-o", "xml");
-    expect(bad.code).toBe(1);
+    expect(bad).toMatchObject({ code: 1, stdout: "", stderr: "✗ --output must be table, json or yaml, not xml\n" });
+  });
+
+  it("leaves out metadata.managedFields unless --show-managed-fields, as kubectl does", async () => {
+    const parse = (out: string) => JSON.parse(out) as { items: KubeObject[] };
+    const plain = parse((await flux("get", "sources", "git", "podinfo", "-n", ns, "-o", "json")).stdout);
+    expect(plain.items).toHaveLength(1);
+    expect(plain.items[0]!.metadata.name).toBe("podinfo");
+    expect(plain.items[0]!.metadata).not.toHaveProperty("managedFields");
+    expect(plain.items[0]!.metadata.uid).toEqual(expect.any(String));
+    expect((await flux("get", "sources", "git", "-n", ns, "-o", "yaml")).stdout).not.toContain("managedFields:");
+    const full = parse(
+      (await flux("get", "sources", "git", "podinfo", "-n", ns, "-o", "json", "--show-managed-fields")).stdout,
+    );
+    expect(full.items[0]!.metadata.managedFields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ manager: expect.any(String) })]),
+    );
   });
 });
 

@@ -133,6 +133,10 @@ describe("tree kustomization", () => {
       code: 1,
       stderr: '✗ kustomizations.kustomize.toolkit.fluxcd.io "nope" not found\n',
     });
-    expect((await flux("tree", "ks", "apps", "-o", "xml", "-n", ns)).code).toBe(1);
+    expect(await flux("tree", "ks", "apps", "-o", "xml", "-n", ns)).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "✗ --output must be json or yaml, not xml\n",
+    });
   });
 });

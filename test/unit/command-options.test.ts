@@ -74,8 +74,14 @@ describe("flags to options", () => {
       watch: false,
       output: "json",
       showSource: false,
+      showManagedFields: false,
     });
     expect(await optionsFor(["get", "all"])).toMatchObject({ selector: "all", name: undefined });
+    expect(await optionsFor(["get", "ks", "-o", "yaml", "--show-managed-fields"])).toMatchObject({
+      selector: "Kustomization",
+      output: "yaml",
+      showManagedFields: true,
+    });
   });
 
   it("reconcile: --wait defaults to true and --wait=false turns it off", async () => {
