@@ -253,6 +253,8 @@ export async function showArtifactGeneratorTree(
   opts: { name: string; namespace: string; output?: string },
   deps: { client: RestTarget; stdout: Writable },
 ): Promise<void> {
+  // upstream prints the text tree for an unknown -o; tsflux rejects it
+  const output = parseOutputFormat(opts.output, DATA_FORMATS, "tree");
   const generator = mustKind("ArtifactGenerator");
   const external = mustKind("ExternalArtifact");
   const ag = await getObject(deps.client, generator, opts.namespace, opts.name);
@@ -266,9 +268,8 @@ export async function showArtifactGeneratorTree(
   const inventory = (ag.status as { inventory?: { name: string; namespace: string }[] } | undefined)?.inventory ?? [];
   for (const ea of inventory)
     add(tree, { Namespace: ea.namespace, Name: ea.name, GroupKind: { Group: external.group, Kind: external.kind } });
-  // upstream prints the tree for any other --output value
-  if (opts.output === "json") deps.stdout.write(treeJson(tree));
-  else if (opts.output === "yaml") deps.stdout.write(treeYaml(tree));
+  if (output === "json") deps.stdout.write(treeJson(tree));
+  else if (output === "yaml") deps.stdout.write(treeYaml(tree));
   else deps.stdout.write(printTree(tree));
 }
 
@@ -283,6 +284,7 @@ export async function runTreeArtifactGenerator(
   deps: Deps,
 ): Promise<void> {
   if (options.args.length !== 1) throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
+  parseOutputFormat(options.output, DATA_FORMATS, "tree"); // before reading the kubeconfig
   const client = await clientFor(deps);
   await showArtifactGeneratorTree(
     { name: options.args[0]!, namespace: client.namespace, output: options.output },

@@ -64,6 +64,7 @@ describe("every -o rejects an unknown format with one message", () => {
     [["get", "all", "-A", "-o", "xml"], "table, json or yaml", 1],
     [["events", "-o", "xml"], "table, json or yaml", 1],
     [["tree", "ks", "apps", "-o", "xml"], "json or yaml", 1],
+    [["tree", "artifact", "generator", "gen", "-o", "xml"], "json or yaml", 1],
     [["version", "-o", "xml"], "json or yaml", 1],
     [["list", "artifacts", "oci://localhost:5000/app", "-o", "xml"], "json or yaml", 1],
     [
