@@ -24,6 +24,15 @@ import {
   syncObjects,
   type SyncOptions,
 } from "./sync.js";
+import { parseManifests, sortForApply } from "../install/run.js";
+import { applyObjects, applyObject } from "../kube/apply.js";
+import { gitSecret } from "../manifests/secrets.js";
+import { readdir } from "node:fs/promises";
+import { waitFor } from "../kube/wait.js";
+import { assessDeployments } from "../install/cluster.js";
+import { kubeErrorMessage } from "../kube/client.js";
+import { kubeRest, resourcePath, isNotFound, isConflict } from "../kube/rest.js";
+import { kustomizeBuild } from "../install/kustomize.js";
 
 export type SshKeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
 export type EcdsaCurve = "p256" | "p384" | "p521";
@@ -153,6 +162,23 @@ function withAppendix(message: string, appendix?: string): string {
 
 function b64decode(s: string | undefined): string | undefined {
   return s === undefined ? undefined : Buffer.from(s, "base64").toString("utf8");
+}
+
+/** The steps of a bootstrap, by name (each checks before it acts, so a re-run converges). */
+export type BootstrapStepName =
+  | "components-in-git"
+  | "sync-in-git"
+  | "pull-request"
+  | "install-components"
+  | "image-pull-secret"
+  | "source-secret"
+  | "apply-sync"
+  | "health";
+
+export interface BootstrapStep {
+  name: BootstrapStepName;
+  /** "stop": the bootstrap ends here (a pull request that is not waited for). */
+  run: () => Promise<void | "stop">;
 }
 
 export class Bootstrapper {
@@ -295,9 +321,7 @@ export class Bootstrapper {
     }
     this.log.action(`installing components in ${quote(this.opts.namespace)} namespace`);
     const manifest = await this.installManifest();
-    const { parseManifests, sortForApply } = await import("../install/run.js");
     const objs = sortForApply(await parseManifests(manifest));
-    const { applyObjects } = await import("../kube/apply.js");
     try {
       const results = await applyObjects(this.deps.kube, objs, {
         fieldManager: "flux",
@@ -315,7 +339,6 @@ export class Bootstrapper {
   async reconcileImagePullSecret(): Promise<void> {
     const secret = this.opts.components.imagePullSecret;
     if (!secret) return;
-    const { applyObject } = await import("../kube/apply.js");
     this.log.action(`reconciling image pull secret ${quote(`${this.opts.namespace}/${secret.metadata.name}`)}`);
     try {
       const r = await applyObject(this.deps.kube, secret, { fieldManager: "flux", force: true });
@@ -336,9 +359,7 @@ export class Bootstrapper {
     const kfile = await git.readFile(path.join(this.dir, KUSTOMIZATION_FILE));
     const sync = await git.readFile(path.join(this.dir, SYNC_FILE));
     if (kfile === undefined || sync === undefined) return components;
-    const build =
-      this.deps.kustomizeBuild ??
-      (async (dir: string) => (await import("../install/kustomize.js")).kustomizeBuild(dir));
+    const build = this.deps.kustomizeBuild ?? (async (dir: string) => kustomizeBuild(dir));
     this.log.action(`building ${path.join(this.dir, KUSTOMIZATION_FILE)} with the repository's customizations`);
     return build(`${git.dir}/${this.dir}`);
   }
@@ -371,7 +392,6 @@ export class Bootstrapper {
     }
     this.log.action("generating source secret");
     const src = this.opts.source;
-    const { gitSecret } = await import("../manifests/secrets.js");
     let secret: KubeObject;
     let publicKey: string | undefined;
     if (src.type === "ssh") {
@@ -442,7 +462,6 @@ export class Bootstrapper {
       async (git) => {
         const kfile = path.join(this.dir, KUSTOMIZATION_FILE);
         const existing = await git.readFile(kfile);
-        const { readdir } = await import("node:fs/promises");
         const others = await readdir(`${git.dir}/${this.dir}`).then(
           (names) => names.filter((f) => /\.ya?ml$/.test(f)),
           () => [] as string[],
@@ -454,7 +473,6 @@ export class Bootstrapper {
 
   async applySync(): Promise<void> {
     this.log.action("applying sync manifests");
-    const { applyObjects } = await import("../kube/apply.js");
     try {
       const results = await applyObjects(this.deps.kube, syncObjects(this.syncOptions()) as unknown as KubeObject[], {
         fieldManager: "flux",
@@ -533,7 +551,6 @@ export class Bootstrapper {
   // ------------------------------------------------------------------ health
 
   async waitReconciled(type: typeof GIT_REPOSITORY | typeof KUSTOMIZATION, commit: string): Promise<void> {
-    const { waitFor } = await import("../kube/wait.js");
     const ns = this.opts.namespace;
     this.log.waiting(`waiting for ${type.kind} ${quote(this.key)} to be reconciled`);
     try {
@@ -609,7 +626,6 @@ export class Bootstrapper {
   }
 
   private async defaultCheck(namespace: string, components: string[], timeoutMs: number): Promise<boolean> {
-    const { assessDeployments } = await import("../install/cluster.js");
     return assessDeployments(
       this.deps.kube,
       components.map((name) => ({ namespace, name })),
@@ -619,59 +635,80 @@ export class Bootstrapper {
 
   // ------------------------------------------------------------------ run
 
+  /**
+   * The steps in order, written once. Direct mode pushes the sync manifests after the
+   * cluster side is ready; pull-request mode commits both to the request's branch first,
+   * opens the request (and waits for its merge), then does the cluster side.
+   */
+  steps(): BootstrapStep[] {
+    const pr = this.opts.pullRequest !== undefined;
+    const syncInGit: BootstrapStep = { name: "sync-in-git", run: () => this.reconcileSyncInGit() };
+    return [
+      { name: "components-in-git", run: () => this.reconcileComponentsInGit() },
+      ...(pr ? [syncInGit, { name: "pull-request" as const, run: () => this.pullRequestStep() }] : []),
+      { name: "install-components", run: () => this.installComponents() },
+      {
+        name: "image-pull-secret",
+        run: async () => {
+          await this.reconcileImagePullSecret();
+          this.log.success("reconciled components");
+        },
+      },
+      { name: "source-secret", run: () => this.reconcileSourceSecret() },
+      ...(pr ? [] : [syncInGit]),
+      { name: "apply-sync", run: () => this.applySync() },
+      {
+        name: "health",
+        run: async () => {
+          this.revision = await this.reportHealth();
+        },
+      },
+    ];
+  }
+
+  private revision?: string;
+  private pullRequestUrl?: string;
+
+  /** Opens (or finds) the request; "stop" when it is not to be waited for. */
+  private async pullRequestStep(): Promise<void | "stop"> {
+    const pr = await this.openPullRequest();
+    if (!pr) return;
+    this.pullRequestUrl = pr.url;
+    if (!this.opts.pullRequest!.wait) {
+      this.log.success(`run bootstrap again once the request is merged: ${pr.url}`);
+      return "stop";
+    }
+    await this.waitForMerge(pr.number);
+    // Continue from what was merged.
+    await this.deps.git.reclone();
+  }
+
   async run(): Promise<BootstrapResult> {
     if (this.opts.pullRequest) {
       await this.ensureCloned();
-      if (!this.newBranch) return this.runWithPullRequest();
-      // Nothing to protect yet: a request needs a base branch to merge into.
-      this.log.warning(
-        `branch ${quote(this.opts.branch)} does not exist yet: pushing to it directly instead of opening a ${this.deps.changeRequests?.noun ?? "pull request"}`,
-      );
-      this.opts = { ...this.opts, pullRequest: undefined };
-    }
-    await this.reconcileComponentsInGit();
-    await this.installComponents();
-    await this.reconcileImagePullSecret();
-    this.log.success("reconciled components");
-    await this.reconcileSourceSecret();
-    await this.reconcileSyncInGit();
-    await this.applySync();
-    const revision = await this.reportHealth();
-    if (!this.changed) this.log.success("bootstrap is up to date: nothing changed in the repository or the cluster");
-    else this.log.success("bootstrap finished");
-    return { revision, unchanged: !this.changed };
-  }
-
-  private async runWithPullRequest(): Promise<BootstrapResult> {
-    await this.reconcileComponentsInGit();
-    await this.reconcileSyncInGit();
-    const pr = await this.openPullRequest();
-    if (pr) {
-      if (!this.opts.pullRequest!.wait) {
-        this.log.success(`run bootstrap again once the request is merged: ${pr.url}`);
-        return { unchanged: !this.changed, pullRequestUrl: pr.url };
+      if (this.newBranch) {
+        // Nothing to protect yet: a request needs a base branch to merge into.
+        this.log.warning(
+          `branch ${quote(this.opts.branch)} does not exist yet: pushing to it directly instead of opening a ${this.deps.changeRequests?.noun ?? "pull request"}`,
+        );
+        this.opts = { ...this.opts, pullRequest: undefined };
       }
-      await this.waitForMerge(pr.number);
-      // Continue from what was merged.
-      await this.deps.git.reclone();
     }
-    await this.installComponents();
-    await this.reconcileImagePullSecret();
-    this.log.success("reconciled components");
-    await this.reconcileSourceSecret();
-    await this.applySync();
-    const revision = await this.reportHealth();
+    for (const step of this.steps()) {
+      if ((await step.run()) === "stop") return { unchanged: !this.changed, pullRequestUrl: this.pullRequestUrl };
+    }
     this.log.success(
       this.changed ? "bootstrap finished" : "bootstrap is up to date: nothing changed in the repository or the cluster",
     );
-    return { revision, unchanged: !this.changed, pullRequestUrl: pr?.url };
+    const result: BootstrapResult = { revision: this.revision, unchanged: !this.changed };
+    if (this.opts.pullRequest) result.pullRequestUrl = this.pullRequestUrl;
+    return result;
   }
 
   // ------------------------------------------------------------------ kube helpers
 
   private async kubeMessage(err: unknown): Promise<string> {
     if (err instanceof CliError) return err.message;
-    const { kubeErrorMessage } = await import("../kube/client.js");
     return kubeErrorMessage(err);
   }
 
@@ -680,7 +717,6 @@ export class Bootstrapper {
     namespace: string,
     name: string,
   ): Promise<KubeObject | undefined> {
-    const { kubeRest, resourcePath, isNotFound } = await import("../kube/rest.js");
     try {
       return await kubeRest<KubeObject>(this.deps.kube, "GET", resourcePath(type, namespace, name));
     } catch (err) {
@@ -698,7 +734,6 @@ export class Bootstrapper {
   }
 
   private async createSecret(secret: KubeObject): Promise<void> {
-    const { kubeRest, resourcePath, isConflict } = await import("../kube/rest.js");
     const ns = secret.metadata.namespace!;
     await this.ensureNamespace(ns);
     try {
@@ -717,7 +752,6 @@ export class Bootstrapper {
   private async ensureNamespace(ns: string): Promise<void> {
     const existing = await this.getObject({ group: "", version: "v1", plural: "namespaces" }, "", ns);
     if (existing) return;
-    const { kubeRest, isConflict } = await import("../kube/rest.js");
     try {
       await kubeRest(this.deps.kube, "POST", "/api/v1/namespaces", {
         body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },

@@ -6,7 +6,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Deps } from "../deps.js";
-import type { DistributionOptions } from "../install/run.js";
 import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
 import type { KubeObject } from "../kube/rest.js";
@@ -20,6 +19,24 @@ import {
   type SourceSecretSpec,
   type SshKeyAlgorithm,
 } from "./engine.js";
+import { installRequestFrom, generateInstallManifests, imagePullSecret, type DistributionOptions } from "../install/run.js";
+import { confirmOverride, readClusterInfo } from "../install/override.js";
+import { confirm } from "../install/prompt.js";
+import { goDuration } from "../manifests/common.js";
+import { transportOf, createGitClient } from "../git/index.js";
+import { createKubeClient } from "../kube/client.js";
+import {
+  reconcileRepository,
+  parseTeams,
+  sshSyncUrl,
+  sshHostPort,
+  deployKeyRegistrar,
+  deployTokenIssuer,
+  changeRequestHooks,
+} from "./provider.js";
+import { GITHUB_PERMISSIONS, GitHubProvider } from "../providers/github.js";
+import { GitLabProvider } from "../providers/gitlab.js";
+import * as keys from "../create/sshkeys.js";
 
 /** The flags every `flux bootstrap` command shares, as the command line gives them. */
 export interface BootstrapCommonOptions extends DistributionOptions {
@@ -128,14 +145,11 @@ async function token(
 
 /** Flags shared by all three commands, turned into engine options (without URLs and secrets). */
 async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
-  const { installRequestFrom } = await import("../install/run.js");
   const namespace = ctx.globals.namespace;
   const install = await installRequestFrom(opts, ctx, namespace);
   for (const required of ["source-controller", "kustomize-controller"]) {
     if (!install.components.includes(required)) throw new CliError(`component ${required} is required`);
   }
-  const { goDuration } = await import("../manifests/common.js");
-  const { generateInstallManifests } = await import("../install/run.js");
   const manifestsPath = opts.manifests || undefined;
   return {
     install,
@@ -155,7 +169,7 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
         components: install.components,
         imagePullSecret:
           install.imagePullSecret && install.registryCredential
-            ? ((await import("../install/run.js")).imagePullSecret(install) as KubeObject)
+            ? (imagePullSecret(install) as KubeObject)
             : undefined,
       },
       timeoutMs: ctx.globals.timeoutMs,
@@ -177,7 +191,6 @@ function sshSpec(opts: BootstrapCommonOptions, hostPort: string, privateKey?: st
 
 /** Key generation and the known_hosts scan (--ssh-hostkey-algos: the algorithms, in order of preference). */
 async function keyTools(hostKeyAlgorithms: string[]) {
-  const keys = await import("../create/sshkeys.js");
   return {
     generateKeyPair: (o: { algorithm: SshKeyAlgorithm; rsaBits: number; ecdsaCurve: EcdsaCurve }) =>
       keys.generateKeyPair({ algorithm: o.algorithm, rsaBits: o.rsaBits, ecdsaCurve: o.ecdsaCurve }),
@@ -189,7 +202,6 @@ async function keyTools(hostKeyAlgorithms: string[]) {
 /** Refuses (or asks) before taking over a Flux installation another tool manages, unless --force. */
 async function confirmBootstrap(kube: KubeClient, ctx: Deps, force: boolean): Promise<void> {
   if (force) return;
-  const { confirmOverride, readClusterInfo } = await import("../install/override.js");
   await confirmOverride(await readClusterInfo(kube), ctx.io, "bootstrap", false);
 }
 
@@ -249,14 +261,12 @@ export async function bootstrapGit(
       `the --url ${redactUrls(url)} contains credentials: remove them and use --username and --password`,
     );
   }
-  const { transportOf, createGitClient } = await import("../git/index.js");
   const transport = transportOf(url);
   if (/^http:\/\//i.test(url) && !opts.allowInsecureHttp) {
     throw new CliError("scheme http is insecure, pass --allow-insecure-http=true to allow it");
   }
   if (opts.withBearerToken && !opts.password) throw new CliError("--with-bearer-token requires --password");
   const c = await commonOptions(opts, ctx);
-  const { createKubeClient } = await import("../kube/client.js");
   const kube = overrides.kube ?? (await createKubeClient(ctx.globals));
   await confirmBootstrap(kube, ctx, opts.force);
   const username = opts.username;
@@ -308,7 +318,6 @@ export async function bootstrapGit(
     ...tools,
     onNewPublicKey: async () => {
       if (silent) return;
-      const { confirm } = await import("../install/prompt.js");
       if (!(await confirm(ctx.io, "Please give the key access to your repository"))) {
         throw new CliError(
           "aborting: give the deploy key access to the repository, or run again with --silent once it has",
@@ -348,19 +357,8 @@ export async function bootstrapWithProvider(
   const missing = [!owner && '"owner"', !repository && '"repository"'].filter(Boolean);
   if (missing.length) throw new CliError(`required flag(s) ${missing.join(", ")} not set`);
   const c = await commonOptions(opts, ctx);
-  const { createKubeClient } = await import("../kube/client.js");
   const kube = overrides.kube ?? (await createKubeClient(ctx.globals));
   await confirmBootstrap(kube, ctx, opts.force);
-  const {
-    reconcileRepository,
-    parseTeams,
-    sshSyncUrl,
-    sshHostPort,
-    deployKeyRegistrar,
-    deployTokenIssuer,
-    changeRequestHooks,
-  } = await import("./provider.js");
-  const { GITHUB_PERMISSIONS } = await import("../providers/github.js");
   const teams = parseTeams(
     opts.team,
     setup.kind === "github" ? GITHUB_PERMISSIONS : ["pull", "push", "maintain", "admin"],
@@ -392,7 +390,6 @@ export async function bootstrapWithProvider(
     source = sshSpec(opts, sshHostPort(syncUrl));
     registerDeployKey = deployKeyRegistrar(setup.provider, repo, naming, ctx.logger);
   }
-  const { createGitClient } = await import("../git/index.js");
   const dir = await workDir();
   const git: GitClient = createGitClient({
     url: repo.httpUrl,
@@ -431,7 +428,6 @@ export async function bootstrapWithProvider(
 
 export async function runBootstrapGitHub(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
-  const { GitHubProvider } = await import("../providers/github.js");
   const provider = new GitHubProvider({ token: t, hostname: opts.hostname });
   await bootstrapWithProvider(opts, ctx, { kind: "github", provider, token: t });
 }
@@ -440,7 +436,6 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
   const t = await token(ctx, "GITLAB_TOKEN", "GitLab");
   if (opts.tokenAuth && opts.deployTokenAuth)
     throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
-  const { GitLabProvider } = await import("../providers/gitlab.js");
   const provider = new GitLabProvider({ token: t, hostname: opts.hostname });
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
 }

@@ -15,6 +15,8 @@ import {
   serverGitVersion,
 } from "../install/cluster.js";
 import { parseSemVer, satisfiesMin, semVerString } from "./semver.js";
+import { kubeErrorMessage, createKubeClient } from "../kube/client.js";
+import { parseDuration } from "../util/duration.js";
 
 /** The Kubernetes versions Flux v2.9 supports (upstream's kubernetesConstraints). */
 export const KUBERNETES_CONSTRAINTS = [">=1.33.0-0"];
@@ -59,7 +61,6 @@ export async function kubernetesCheck(kube: KubeClient, logger: Logger, constrai
   try {
     gitVersion = await serverGitVersion(kube);
   } catch (err) {
-    const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`Kubernetes API call failed: ${kubeErrorMessage(err)}`);
     return false;
   }
@@ -91,7 +92,6 @@ async function versionCheck(kube: KubeClient, logger: Logger): Promise<boolean> 
     logger.success(`bootstrapped: ${info.bootstrapped}`);
     return true;
   } catch (err) {
-    const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`checking failed: ${kubeErrorMessage(err)}`);
     return false;
   }
@@ -117,7 +117,6 @@ async function componentsCheck(kube: KubeClient, logger: Logger, opts: CheckOpti
       await listAll<Deployment>(kube, resourcePath(deployments, opts.namespace), { labelSelector: FLUX_SELECTOR })
     ).items;
   } catch (err) {
-    const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`listing controllers failed: ${kubeErrorMessage(err)}`);
     return false;
   }
@@ -144,7 +143,6 @@ async function crdsCheck(kube: KubeClient, logger: Logger): Promise<boolean> {
     const crds = builtInResource("apiextensions.k8s.io/v1", "CustomResourceDefinition");
     items = (await listAll<Crd>(kube, resourcePath(crds), { labelSelector: FLUX_SELECTOR })).items;
   } catch (err) {
-    const { kubeErrorMessage } = await import("../kube/client.js");
     logger.failure(`listing crds failed: ${kubeErrorMessage(err)}`);
     return false;
   }
@@ -173,8 +171,6 @@ export interface CheckCommandOptions {
 }
 
 export async function runCheck(options: CheckCommandOptions, deps: Deps): Promise<void> {
-  const { createKubeClient } = await import("../kube/client.js");
-  const { parseDuration } = await import("../util/duration.js");
   let kube: KubeClient;
   try {
     kube = await createKubeClient(deps.globals);

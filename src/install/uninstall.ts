@@ -12,6 +12,10 @@ import type { KubeClient } from "../kube/client.js";
 import type { ResourceType } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
 import { FLUX_SELECTOR } from "./cluster.js";
+import { kubeRest, listAll, resourcePath, isNotFound, ContentType } from "../kube/rest.js";
+import { kubeErrorMessage, createKubeClient } from "../kube/client.js";
+import { getFluxClusterInfo, managedByFlux } from "./cluster.js";
+import { confirm } from "./prompt.js";
 
 export interface UninstallOptions {
   namespace: string;
@@ -46,8 +50,6 @@ export interface UninstallDeps {
 /** Returns false when something could not be deleted (each failure is printed). */
 export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Promise<boolean> {
   const { kube, logger } = deps;
-  const { kubeRest, listAll, resourcePath, isNotFound, ContentType } = await import("../kube/rest.js");
-  const { kubeErrorMessage } = await import("../kube/client.js");
   const suffix = opts.dryRun ? "(dry run)" : "";
   const dryQuery = opts.dryRun ? { dryRun: "All" } : {};
   let ok = true;
@@ -119,11 +121,9 @@ export async function uninstall(opts: UninstallOptions, deps: UninstallDeps): Pr
 export type UninstallCommandOptions = Omit<UninstallOptions, "namespace">;
 
 export async function runUninstall(options: UninstallCommandOptions, deps: Deps): Promise<void> {
-  const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
   const kube = await createKubeClient(deps.globals);
   const o: UninstallOptions = { ...options, namespace: kube.namespace };
   if (!o.dryRun && !o.silent) {
-    const { getFluxClusterInfo, managedByFlux } = await import("./cluster.js");
     let info;
     try {
       info = await getFluxClusterInfo(kube);
@@ -133,7 +133,6 @@ export async function runUninstall(options: UninstallCommandOptions, deps: Deps)
     const label = managedByFlux(info)
       ? "Are you sure you want to delete Flux and its custom resource definitions"
       : `Flux is managed by ${info.managedBy}! Are you sure you want to delete Flux and its CRDs using Flux CLI`;
-    const { confirm } = await import("./prompt.js");
     if (!(await confirm(deps.io, label))) {
       throw new CliError(
         deps.io.stdin.isTTY

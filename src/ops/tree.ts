@@ -8,6 +8,8 @@ import { isNotFound, kubeRest, listAll, resourcePath, type KubeObject, type Rest
 import type { Writable } from "../output/logger.js";
 import { DATA_FORMATS, parseOutputFormat, printJson, printYaml } from "../output/printers.js";
 import { clientFor, getObject } from "./common.js";
+import { parseAllDocuments } from "yaml";
+import { resolveResource } from "../kube/discovery.js";
 
 /** cli-utils' ObjMetadata, with its Go field names (they are the JSON/YAML keys upstream prints). */
 export interface ObjMetadata {
@@ -171,7 +173,6 @@ export async function helmReleaseInventory(
       `failed to decode the Helm storage object for HelmRelease '${namespace}/${name}': ${(err as Error).message}`,
     );
   }
-  const { parseAllDocuments } = await import("yaml");
   const result: ObjMetadata[] = [];
   for (const doc of parseAllDocuments(rls.manifest ?? "")) {
     const o = doc.toJS() as KubeObject | null;
@@ -206,7 +207,6 @@ export async function helmReleaseInventory(
 }
 
 async function isNamespaced(client: RestTarget, apiVersion: string, kind: string): Promise<boolean> {
-  const { resolveResource } = await import("../kube/discovery.js");
   try {
     return (await resolveResource(client, apiVersion, kind)).namespaced !== false;
   } catch {
