@@ -17,6 +17,8 @@ import {
 import { parseSemVer, satisfiesMin, semVerString } from "./semver.js";
 import { kubeErrorMessage, createKubeClient } from "../kube/client.js";
 import { parseDuration } from "../util/duration.js";
+import { listAll, resourcePath } from "../kube/rest.js";
+import { builtInResource } from "../kinds/resources.js";
 
 /** The Kubernetes versions Flux v2.9 supports (upstream's kubernetesConstraints). */
 export const KUBERNETES_CONSTRAINTS = [">=1.33.0-0"];
@@ -108,8 +110,6 @@ interface Crd {
 }
 
 async function componentsCheck(kube: KubeClient, logger: Logger, opts: CheckOptions): Promise<boolean> {
-  const { listAll, resourcePath } = await import("../kube/rest.js");
-  const { builtInResource } = await import("../kinds/resources.js");
   let items: Deployment[];
   try {
     const deployments = builtInResource("apps/v1", "Deployment");
@@ -136,8 +136,6 @@ async function componentsCheck(kube: KubeClient, logger: Logger, opts: CheckOpti
 }
 
 async function crdsCheck(kube: KubeClient, logger: Logger): Promise<boolean> {
-  const { listAll, resourcePath } = await import("../kube/rest.js");
-  const { builtInResource } = await import("../kinds/resources.js");
   let items: Crd[];
   try {
     const crds = builtInResource("apiextensions.k8s.io/v1", "CustomResourceDefinition");
