@@ -1,4 +1,14 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/** templates/*.tmpl as their text, as esbuild's text loader inlines them in the build. */
+function textTemplates(): Plugin {
+  return {
+    name: "tsflux-text-templates",
+    transform(code, id) {
+      if (id.endsWith(".tmpl")) return { code: `export default ${JSON.stringify(code)};`, map: null };
+    },
+  };
+}
 
 // Test files that change cluster-scoped state others read (CRDs, ClusterRoles and
 // ClusterRoleBindings of an installation, namespaces they did not create) never share
@@ -9,6 +19,7 @@ import { defineConfig } from "vitest/config";
 const clusterScoped = ["test/integration/install-lifecycle.test.ts", "test/integration/bootstrap-*.test.ts"];
 
 export default defineConfig({
+  plugins: [textTemplates()],
   test: {
     testTimeout: 60_000,
     hookTimeout: 180_000,

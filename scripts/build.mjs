@@ -28,6 +28,8 @@ const common = {
   keepNames: false,
   legalComments: "none",
   logLevel: "warning",
+  // templates/*.tmpl are inlined as strings: nothing is read from disk at run time.
+  loader: { ".tmpl": "text" },
 };
 // commander is bundled into the entry: resolving and loading it from node_modules
 // as CommonJS costs more at start-up than parsing it inline.

@@ -21,6 +21,7 @@ try {
     platform: "node",
     format: "esm",
     packages: "external",
+    loader: { ".tmpl": "text" },
     outfile: out,
     logLevel: "warning",
   });

@@ -24,6 +24,8 @@ import {
   syncObjects,
   type SyncOptions,
 } from "./sync.js";
+import { fill, line } from "../util/template.js";
+import pullRequestBody from "../../templates/bootstrap/pull-request.md.tmpl";
 import { parseManifests, sortForApply } from "../install/run.js";
 import { applyObjects, applyObject } from "../kube/apply.js";
 import { gitSecret } from "../manifests/secrets.js";
@@ -523,7 +525,7 @@ export class Bootstrapper {
       head: pr.branch,
       base: this.opts.branch,
       title: pr.title ?? "Add Flux manifests",
-      body: `Flux component and sync manifests for ${quote(this.dir)}, opened by flux bootstrap.`,
+      body: line(fill(pullRequestBody, { dir: quote(this.dir) })),
     });
     this.log.success(`opened ${hooks.noun} ${hooks.sigil}${created.number}: ${created.url}`);
     return { url: created.url, number: created.number, merged: false };

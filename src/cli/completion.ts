@@ -3,46 +3,16 @@
 import type { Command } from "commander";
 import type { Deps } from "../deps.js";
 import { buildProgram, type CommandTree } from "./program.js";
+import bashScript from "../../templates/completion/flux.bash.tmpl";
+import zshScript from "../../templates/completion/flux.zsh.tmpl";
+import fishScript from "../../templates/completion/flux.fish.tmpl";
+import powershellScript from "../../templates/completion/flux.ps1.tmpl";
 
 const SCRIPTS: Record<string, string> = {
-  bash: `# bash completion for flux                                -*- shell-script -*-
-_flux_complete() {
-    local cur="\${COMP_WORDS[COMP_CWORD]}"
-    local IFS=$'\\n'
-    local candidates
-    candidates=$(flux __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
-    COMPREPLY=( $(compgen -W "\${candidates}" -- "\${cur}") )
-}
-complete -o default -F _flux_complete flux
-`,
-  zsh: `#compdef flux
-compdef _flux flux
-_flux() {
-  local -a candidates
-  candidates=(\${(f)"$(flux __complete \${words[2,CURRENT]} 2>/dev/null)"})
-  compadd -a candidates
-}
-if [ "$funcstack[1]" = "_flux" ]; then
-  _flux "$@"
-fi
-`,
-  fish: `# fish completion for flux
-function __flux_complete
-    set -l tokens (commandline -opc) (commandline -ct)
-    flux __complete $tokens[2..-1] 2>/dev/null
-end
-complete -c flux -f -a '(__flux_complete)'
-`,
-  powershell: `# powershell completion for flux
-Register-ArgumentCompleter -CommandName 'flux' -Native -ScriptBlock {
-    param($WordToComplete, $CommandAst, $CursorPosition)
-    $words = $CommandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() }
-    if ($WordToComplete -eq '') { $words += '' }
-    flux __complete @words 2>$null | Where-Object { $_ -like "$WordToComplete*" } | ForEach-Object {
-        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
-    }
-}
-`,
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+  powershell: powershellScript,
 };
 
 export function completionScript(shell: string): string {

@@ -5,6 +5,9 @@ import { toYaml } from "../yaml/printer.js";
 import { dotPath, pointerPath, type FieldChange, type JsonValue } from "./compare.js";
 import type { DiffReport, ObjectDiff } from "./kustomization.js";
 import { unifiedDiff, type LineOp } from "./lines.js";
+import { fill, line } from "../util/template.js";
+import commentTemplate from "../../templates/diff/comment.md.tmpl";
+import detailsTemplate from "../../templates/diff/details.md.tmpl";
 
 const NUMBER_WORDS = [
   "no",
@@ -244,44 +247,51 @@ function fence(body: string): string {
 export function renderMarkdown(report: DiffReport): string {
   const s = summaryOf(report);
   const ks = report.kustomization;
-  const lines: string[] = [`### Flux diff: ${report.kind ?? "Kustomization"} ${ks.namespace}/${ks.name}`, ""];
   const changed = report.objects.filter(
     (d) => d.action === "created" || d.action === "drifted" || d.action === "deleted",
   );
+  let changes: string;
   if (changed.length === 0) {
-    lines.push(
-      report.errors.length ? "No changes computed (see errors below)." : "No changes: the cluster matches the build.",
-    );
+    changes = report.errors.length
+      ? "No changes computed (see errors below)."
+      : "No changes: the cluster matches the build.";
   } else {
-    lines.push("| Action | Kind | Namespace | Name | Changed fields |", "| --- | --- | --- | --- | --- |");
-    for (const d of changed) {
+    const rows = changed.map((d) => {
       const fields = d.changes ? String(d.changes.length) : "";
-      lines.push(
-        `| ${ICON[d.action]} ${d.action} | ${mdEscape(d.kind)} | ${mdEscape(d.namespace ?? "")} | ${mdEscape(d.name)} | ${fields} |`,
-      );
-    }
+      return `| ${ICON[d.action]} ${d.action} | ${mdEscape(d.kind)} | ${mdEscape(d.namespace ?? "")} | ${mdEscape(d.name)} | ${fields} |`;
+    });
+    changes = [
+      "| Action | Kind | Namespace | Name | Changed fields |",
+      "| --- | --- | --- | --- | --- |",
+      ...rows,
+    ].join("\n");
   }
-  lines.push(
-    "",
-    `**${s.created} created, ${s.drifted} drifted, ${s.deleted} deleted, ${s.unchanged} unchanged${s.skipped ? `, ${s.skipped} skipped` : ""}**`,
-  );
+  let details = "";
   for (const d of changed) {
     if (d.action === "deleted") continue;
     const before = d.before ? toYaml(d.before as never) : "";
     const after = d.after ? toYaml(d.after as never) : "";
-    const body = unifiedDiff(before, after, 3);
-    lines.push(
-      "",
-      `<details><summary>${d.action === "created" ? "🟢" : "🟡"} <code>${htmlEscape(d.subject)}</code> ${d.action}</summary>`,
-      "",
-      fence(body),
-      "",
-      "</details>",
-    );
+    details +=
+      "\n\n" +
+      line(
+        fill(detailsTemplate, {
+          icon: d.action === "created" ? "🟢" : "🟡",
+          subject: htmlEscape(d.subject),
+          action: d.action,
+          diff: fence(unifiedDiff(before, after, 3)),
+        }),
+      );
   }
-  if (report.errors.length) {
-    lines.push("", "**Errors**", "");
-    for (const e of report.errors) lines.push(`- ${mdEscape(e)}`);
-  }
-  return lines.join("\n") + "\n";
+  const errors = report.errors.length
+    ? "\n\n**Errors**\n" + report.errors.map((e) => `\n- ${mdEscape(e)}`).join("")
+    : "";
+  return fill(commentTemplate, {
+    kind: report.kind ?? "Kustomization",
+    namespace: ks.namespace,
+    name: ks.name,
+    changes,
+    summary: `${s.created} created, ${s.drifted} drifted, ${s.deleted} deleted, ${s.unchanged} unchanged${s.skipped ? `, ${s.skipped} skipped` : ""}`,
+    details,
+    errors,
+  });
 }
