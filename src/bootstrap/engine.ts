@@ -33,7 +33,7 @@ import { readdir } from "node:fs/promises";
 import { waitFor } from "../kube/wait.js";
 import { assessDeployments } from "../install/cluster.js";
 import { kubeErrorMessage } from "../kube/client.js";
-import { kubeRest, resourcePath, isNotFound, isConflict } from "../kube/rest.js";
+import { createIfAbsent, getIfExists, NAMESPACES, SECRETS } from "../kube/objects.js";
 import { kustomizeBuild } from "../install/kustomize.js";
 
 export type SshKeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
@@ -720,9 +720,8 @@ export class Bootstrapper {
     name: string,
   ): Promise<KubeObject | undefined> {
     try {
-      return await kubeRest<KubeObject>(this.deps.kube, "GET", resourcePath(type, namespace, name));
+      return await getIfExists(this.deps.kube, type, namespace, name);
     } catch (err) {
-      if (isNotFound(err)) return undefined;
       throw new CliError(`failed to get ${type.plural} ${namespace}/${name}: ${await this.kubeMessage(err)}`);
     }
   }
@@ -731,35 +730,31 @@ export class Bootstrapper {
     namespace: string,
     name: string,
   ): Promise<(KubeObject & { data?: Record<string, string> }) | undefined> {
-    return (await this.getObject({ group: "", version: "v1", plural: "secrets" }, namespace, name)) as
+    return (await this.getObject(SECRETS, namespace, name)) as
       (KubeObject & { data?: Record<string, string> }) | undefined;
   }
 
+  /** Creates the secret (and its namespace) unless it exists: one created concurrently is reused. */
   private async createSecret(secret: KubeObject): Promise<void> {
     const ns = secret.metadata.namespace!;
-    await this.ensureNamespace(ns);
+    if (!(await this.getObject(NAMESPACES, "", ns))) {
+      try {
+        await createIfAbsent(this.deps.kube, NAMESPACES, {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: ns },
+        });
+      } catch (err) {
+        throw new CliError(`failed to create namespace ${ns}: ${await this.kubeMessage(err)}`);
+      }
+    }
     try {
-      await kubeRest(this.deps.kube, "POST", resourcePath({ group: "", version: "v1", plural: "secrets" }, ns), {
-        body: secret,
-      });
+      await createIfAbsent(this.deps.kube, SECRETS, secret);
     } catch (err) {
-      if (isConflict(err)) return; // created concurrently: reuse it
       // Never include the object (it holds the key) in the message.
       throw new CliError(
         `failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`,
       );
-    }
-  }
-
-  private async ensureNamespace(ns: string): Promise<void> {
-    const existing = await this.getObject({ group: "", version: "v1", plural: "namespaces" }, "", ns);
-    if (existing) return;
-    try {
-      await kubeRest(this.deps.kube, "POST", "/api/v1/namespaces", {
-        body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
-      });
-    } catch (err) {
-      if (!isConflict(err)) throw new CliError(`failed to create namespace ${ns}: ${await this.kubeMessage(err)}`);
     }
   }
 }

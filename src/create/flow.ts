@@ -77,6 +77,7 @@ export function appliedRevision(ready: KubeObject, deps: Deps): void {
 
 /** upstream's promptui confirmation; without a terminal, or at end of input, it aborts (use --silent). */
 export async function confirm(deps: Deps, label: string): Promise<void> {
+  // Lazy: node:readline loads only when there is a question to ask.
   const { confirm: ask } = await import("../install/prompt.js");
   if (!(await ask(deps.io, label, " "))) throw new CliError("aborting");
 }

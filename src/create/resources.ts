@@ -155,6 +155,7 @@ export function mergeValues(a: Record<string, unknown>, b: Record<string, unknow
 
 async function readValues(files: string[]): Promise<Record<string, unknown> | undefined> {
   if (files.length === 0) return undefined;
+  // Lazy: only --values files need the YAML parser; `create … --export` stays light.
   const YAML = await import("yaml");
   let merged: Record<string, unknown> = {};
   for (const f of files) {

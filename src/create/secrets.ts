@@ -14,6 +14,7 @@ import {
   proxySecret,
   receiverSecret,
   secret,
+  gitSecret,
 } from "../manifests/secrets.js";
 import { parseReference, ReferenceError } from "../oci/reference.js";
 import { restTarget, upsert, type RestTarget } from "./apply.js";
@@ -76,7 +77,6 @@ export async function buildGitSecret(opts: CreateSecretGitOptions, deps: SourceD
       const caFile = opts.caFile;
       const caCrt = caCrtFile ? readUserFile(caCrtFile, "unable to read TLS CA file") : undefined;
       const caLegacy = !caCrtFile && caFile ? readUserFile(caFile, "unable to read TLS CA file") : undefined;
-      const { gitSecret } = await import("../manifests/secrets.js");
       return gitSecret({ name, namespace, labels, username, password, bearerToken, caCrt, caFile: caLegacy });
     }
     default:

@@ -12,6 +12,9 @@ import {
 } from "../kustomize/build-cmd.js";
 import { diffKustomization } from "./kustomization.js";
 import { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } from "./render.js";
+import { createKubeClient } from "../kube/client.js";
+import { kubeReader } from "../kustomize/cluster.js";
+import { restDryRunner } from "../kube/dryrun.js";
 
 export const CHANGED_MESSAGE = "identified at least one change, exiting with non-zero exit code";
 
@@ -50,9 +53,6 @@ export async function runDiffKustomization(flags: DiffKustomizationOptions, deps
   try {
     output = parseOutputFormat(flags.output, DIFF_FORMATS, "human");
     const options = buildOptionsFrom(flags, deps, 2);
-    const { createKubeClient } = await import("../kube/client.js");
-    const { kubeReader } = await import("../kustomize/cluster.js");
-    const { restDryRunner } = await import("../kube/dryrun.js");
     const client = await createKubeClient(deps.globals);
     options.namespace = client.namespace;
     options.reader = kubeReader(client);

@@ -49,6 +49,7 @@ export class IsoGitClient implements GitClient {
 
   private async load() {
     if (!this.lib) {
+      // Lazy: ssh:// remotes use the system git client and never need isomorphic-git.
       const git = (await import("isomorphic-git")).default as unknown as Iso;
       let http = (await import("isomorphic-git/http/node")).default;
       if (this.opts.ca) {

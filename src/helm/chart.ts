@@ -13,6 +13,7 @@ import { clientFor } from "../oci/artifact.js";
 import { parseConstraint, parseVersion, compareVersions } from "../oci/semver.js";
 import type { ObjectCatalog } from "./catalog.js";
 import { SOURCE_GROUP, type HelmRelease } from "./types.js";
+import * as YAML from "yaml";
 
 export const HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
 
@@ -130,7 +131,6 @@ async function fromHttpRepository(
     );
   const base = spec.url.replace(/\/+$/, "") + "/";
   const index = await memo(opts, `index:${base}`, async () => {
-    const YAML = await import("yaml");
     const text = (await httpGet(base + "index.yaml", opts, `the index of ${source}`)).toString("utf8");
     try {
       return YAML.parse(text, { maxAliasCount: -1 }) as { entries?: Record<string, IndexEntry[]> };

@@ -15,6 +15,7 @@ import { objectsInYaml, type ObjectCatalog } from "./catalog.js";
 import { resolveChart, type ChartResolveOptions, type ResolvedChart } from "./chart.js";
 import { HELM_GROUP, type HelmRelease } from "./types.js";
 import { mergeMaps, releaseValues, type Values } from "./values.js";
+import * as YAML from "yaml";
 
 export const MAX_RELEASE_NAME = 53;
 
@@ -81,7 +82,6 @@ async function withValuesFiles(
   hr: HelmRelease,
   opts: RenderOptions,
 ): Promise<string> {
-  const YAML = await import("yaml");
   const dir = await workSubdir(opts.workDir, "chart");
   let chartDir: string;
   if (chart.path.endsWith(".tgz")) {

@@ -5,6 +5,7 @@
 import { CliError } from "../errors.js";
 import type { ObjectCatalog } from "./catalog.js";
 import type { HelmRelease, ValuesReference } from "./types.js";
+import * as YAML from "yaml";
 
 export type Values = Record<string, unknown>;
 
@@ -132,7 +133,6 @@ function referenceText(ref: ValuesReference, namespace: string, catalog: ObjectC
 
 /** The values helm-controller would install `hr` with. */
 export async function releaseValues(hr: HelmRelease, catalog: ObjectCatalog, namespace: string): Promise<Values> {
-  const YAML = await import("yaml");
   let result: Values = {};
   for (const ref of hr.spec?.valuesFrom ?? []) {
     const text = referenceText(ref, namespace, catalog);

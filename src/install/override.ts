@@ -3,13 +3,12 @@
 // overrides without asking. Without a terminal to ask on, the answer is no.
 import type { IO } from "../deps.js";
 import { CliError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
-import type { FluxClusterInfo } from "./cluster.js";
+import { type KubeClient, kubeErrorMessage } from "../kube/client.js";
+import { type FluxClusterInfo, getFluxClusterInfo, managedByFlux } from "./cluster.js";
+import { confirm } from "./prompt.js";
 
 /** What the cluster says about an installed Flux, or "cluster info unavailable". */
 export async function readClusterInfo(kube: KubeClient): Promise<FluxClusterInfo> {
-  const { getFluxClusterInfo } = await import("./cluster.js");
-  const { kubeErrorMessage } = await import("../kube/client.js");
   try {
     return await getFluxClusterInfo(kube);
   } catch (err) {
@@ -24,10 +23,8 @@ export async function confirmOverride(
   verb: "installation" | "bootstrap",
   force: boolean,
 ): Promise<void> {
-  const { managedByFlux } = await import("./cluster.js");
   if (force || !info.installed || managedByFlux(info)) return;
   io.stderr.write(`Flux ${info.version} has been installed on this cluster with ${info.managedBy}!\n`);
-  const { confirm } = await import("./prompt.js");
   if (!(await confirm(io, `Are you sure you want to override the ${info.managedBy} installation? Y/N`))) {
     throw new CliError(`${verb} cancelled (use --force to override it without asking)`);
   }

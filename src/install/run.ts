@@ -3,7 +3,13 @@
 // and wait for the controllers' Deployments to roll out.
 import type { Deps, IO } from "../deps.js";
 import { CliError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
+import {
+  type KubeClient,
+  kubeErrorMessage,
+  createKubeClient,
+  resolveNamespace,
+  loadKubeConfig,
+} from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
 import { resolveBundle, type BundleSource } from "./bundle.js";
@@ -19,6 +25,10 @@ import {
   type InstallOptions,
 } from "./options.js";
 import { renderInstall } from "./render.js";
+import { parseAllDocuments } from "yaml";
+import { assessDeployments } from "./cluster.js";
+import { confirmOverride, readClusterInfo } from "./override.js";
+import { applyObjects, changeLine, applyObject } from "../kube/apply.js";
 
 export interface InstallRequest extends InstallOptions {
   export: boolean;
@@ -93,7 +103,6 @@ export function sortForApply(objs: KubeObject[]): KubeObject[] {
 }
 
 export async function parseManifests(text: string): Promise<KubeObject[]> {
-  const { parseAllDocuments } = await import("yaml");
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) throw new CliError(`invalid manifests: ${doc.errors[0]!.message}`);
@@ -131,9 +140,6 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
   logger.action(`installing components in ${req.namespace} namespace`);
 
   const kube = await deps.kube();
-  const { assessDeployments } = await import("./cluster.js");
-  const { kubeErrorMessage } = await import("../kube/client.js");
-  const { confirmOverride, readClusterInfo } = await import("./override.js");
   const info = await readClusterInfo(kube);
   if (info.bootstrapped) {
     throw new CliError(
@@ -144,7 +150,6 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
 
   const objs = sortForApply(await parseManifests(manifest));
   if (objs.length === 0) throw new CliError("install failed: no Kubernetes objects found in the generated manifests");
-  const { applyObjects, changeLine } = await import("../kube/apply.js");
   let results;
   try {
     results = await applyObjects(kube, objs, { fieldManager: "flux", force: true, namespace: req.namespace });
@@ -156,7 +161,6 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
 
   if (req.imagePullSecret && req.registryCredential) {
     logger.action(`generating image pull secret ${req.imagePullSecret}`);
-    const { applyObject } = await import("../kube/apply.js");
     try {
       await applyObject(kube, imagePullSecret(req), { fieldManager: "flux", force: true });
     } catch (err) {
@@ -238,7 +242,6 @@ export async function installRequestFrom(
 }
 
 export async function runInstall(options: InstallCommandOptions, deps: Deps): Promise<void> {
-  const { createKubeClient, resolveNamespace, loadKubeConfig } = await import("../kube/client.js");
   const g = deps.globals;
   let namespace = g.namespace;
   if (g.nsFollowsKubeContext && !g.namespaceSet) {

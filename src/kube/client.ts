@@ -64,6 +64,7 @@ function homeKubeconfig(): string | undefined {
 
 /** client-node's default loading (in-cluster service account, ...) when there is no kubeconfig file. */
 async function defaultKubeConfig(): Promise<KubeConfig> {
+  // Lazy: client-node is only needed without a kubeconfig file (in-cluster and friends).
   const lib = await import("@kubernetes/client-node");
   const kc = new lib.KubeConfig();
   kc.loadFromDefault();

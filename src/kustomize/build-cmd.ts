@@ -68,6 +68,7 @@ export function buildOptionsFrom(flags: BuildKustomizationOptions, deps: Deps, e
 }
 
 export async function clusterReader(deps: Deps): Promise<{ reader: ObjectReader; namespace: string }> {
+  // Lazy: `build kustomization --dry-run` never talks to the cluster.
   const { createKubeClient } = await import("../kube/client.js");
   const { kubeReader } = await import("./cluster.js");
   const client = await createKubeClient(deps.globals);

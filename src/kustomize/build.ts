@@ -19,6 +19,9 @@ import {
 } from "./generator.js";
 import { runKustomize, type KustomizeCommand } from "./runner.js";
 import { maskSopsData } from "./sops.js";
+import { parseAllDocuments } from "yaml";
+import { toYaml } from "../yaml/printer.js";
+import * as YAML from "yaml";
 
 const KUSTOMIZATION = mustKind("Kustomization");
 export const KUSTOMIZE_GROUP = KUSTOMIZATION.group;
@@ -71,7 +74,6 @@ export async function readKustomizationFile(file: string, name: string, namespac
   } catch (err) {
     throw new CliError(`failed to read kustomization file ${file}: ${(err as Error).message}`);
   }
-  const { parseAllDocuments } = await import("yaml");
   const docs = parseAllDocuments(text);
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
@@ -110,7 +112,6 @@ export function splitDocuments(text: string): string[] {
 
 /** Parses one document as sigs.k8s.io/yaml would (YAML 1.1 scalars, timestamps kept as text). */
 export async function parseYamlDocument(text: string): Promise<unknown> {
-  const YAML = await import("yaml");
   const doc = YAML.parseDocument(text, {
     version: "1.1",
     customTags: (tags) =>
@@ -408,7 +409,6 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
 
 /** Upstream's printing: each object as YAML followed by `---`. */
 export async function objectsToYaml(objects: KubeObj[]): Promise<string> {
-  const { toYaml } = await import("../yaml/printer.js");
   return objects.map((o) => toYaml(o as never) + "---\n").join("");
 }
 

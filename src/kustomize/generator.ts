@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node
 import path from "node:path";
 import { CliError } from "../errors.js";
 import { defaultPatterns, IGNORE_FILE, IgnoreMatcher, readPatterns, type IgnorePattern } from "./sourceignore.js";
+import { parseAllDocuments } from "yaml";
 
 export const KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
 export const KUSTOMIZE_API_VERSION = "kustomize.config.k8s.io/v1beta1";
@@ -60,7 +61,6 @@ export async function scanResources(root: string, ignore: string[] = []): Promis
   const user = ignore.length > 0 ? readPatterns(ignore.join("\n"), []) : [];
   let matcher = new IgnoreMatcher([...defaults, ...user]);
   const out: string[] = [];
-  const { parseAllDocuments } = await import("yaml");
   const walk = (dir: string, rel: string[]) => {
     const ignoreFile = path.join(dir, IGNORE_FILE);
     if (existsSync(ignoreFile)) {

@@ -19,6 +19,7 @@ import { extractTarGz } from "./extract.js";
 import { identifier, repositoryName, type Reference } from "./reference.js";
 import { RegistryClient, RegistryError, sha256 } from "./registry.js";
 import { gunzipLimited, readTar } from "./tar.js";
+import { parseConstraint, parseVersion } from "./semver.js";
 
 export interface Descriptor {
   mediaType: string;
@@ -294,7 +295,6 @@ export function isCosignArtifact(tag: string): boolean {
 
 /** Tags (descending) with digest and source metadata, filtered as upstream. */
 export async function listArtifacts(ref: Reference, url: string, opts: ListOptions = {}): Promise<Metadata[]> {
-  const { parseConstraint, parseVersion } = await import("./semver.js");
   const constraint = opts.semverFilter ? parseConstraint(opts.semverFilter) : undefined;
   let re: RegExp | undefined;
   if (opts.regexFilter) {

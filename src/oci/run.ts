@@ -11,7 +11,16 @@ import { buildArtifact, saveStdinToFile, writeFileAtomic } from "./build.js";
 import { DEFAULT_IGNORE_PATHS } from "./constants.js";
 import { parseArtifactUrl, parseRepositoryUrl, isValidTag, type Reference } from "./reference.js";
 import { RegistryError } from "./registry.js";
-import type { ClientSettings, Metadata } from "./artifact.js";
+import {
+  type ClientSettings,
+  type Metadata,
+  parseAnnotations,
+  pushArtifact,
+  pullArtifact,
+  tagArtifact,
+  listArtifacts,
+  diffArtifact,
+} from "./artifact.js";
 
 /** How to reach the registry: --provider, --creds, --insecure-registry. */
 export interface RegistryOptions {
@@ -149,7 +158,6 @@ export async function runPushArtifact(opts: PushArtifactOptions, deps: Deps): Pr
   const output = parseOutputFormat(opts.output, DATA_FORMATS, "status");
   const { url, ref } = parseArtifactUrl(opts.url);
   if (ref.digest) throw new CliError(`artifact tag parsing failed: '${url}' has a digest; push needs a tag`);
-  const { parseAnnotations, pushArtifact } = await import("./artifact.js");
   await withStdinPath(p, deps, async (src) => {
     try {
       await stat(src);
@@ -193,7 +201,6 @@ export async function runPullArtifact(opts: PullArtifactOptions, deps: Deps): Pr
   const { url, ref } = parseArtifactUrl(opts.url);
   const s = await settings(ref, opts, deps);
   deps.logger.action(`pulling artifact from ${url}`);
-  const { pullArtifact } = await import("./artifact.js");
   const meta = await pullArtifact(ref, url, out, s).catch((err: unknown) => wrap("", err));
   for (const skipped of meta.skipped) deps.logger.warning(`skipped link ${skipped}`);
   deps.logger.success(`source ${meta.source_url ?? ""}`);
@@ -210,7 +217,6 @@ export async function runTagArtifact(opts: TagArtifactOptions, deps: Deps): Prom
   for (const t of tags) if (!isValidTag(t)) throw new CliError(`tagging artifact failed: invalid tag '${t}'`);
   const s = await settings(ref, opts, deps);
   deps.logger.action("tagging artifact");
-  const { tagArtifact } = await import("./artifact.js");
   for (const t of tags) {
     const [img] = await tagArtifact(ref, [t], s).catch((err: unknown) => wrap("tagging artifact failed", err));
     deps.logger.success(`artifact tagged as ${img}`);
@@ -222,7 +228,6 @@ export async function runListArtifacts(opts: ListArtifactsOptions, deps: Deps): 
   const output = parseOutputFormat(opts.output, DATA_FORMATS, "table");
   const { url, ref } = parseRepositoryUrl(opts.url);
   const s = await settings(ref, opts, deps);
-  const { listArtifacts } = await import("./artifact.js");
   const metas: Metadata[] = await listArtifacts(ref, url, {
     ...s,
     semverFilter: opts.filterSemver || undefined,
@@ -245,7 +250,6 @@ export async function runDiffArtifact(opts: DiffArtifactOptions, deps: Deps): Pr
     throw new CliError(`invalid path '${p}', must point to an existing directory or file`);
   }
   const s = await settings(ref, opts, deps);
-  const { diffArtifact } = await import("./artifact.js");
   const res = await diffArtifact(ref, p, { ...s, ignorePaths: ignorePaths(opts) }).catch((err: unknown) =>
     wrap("", err),
   );

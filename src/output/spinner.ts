@@ -19,6 +19,7 @@ export async function startSpinner(text: string, logger: Logger, stream: Writabl
       stop: () => {},
     };
   }
+  // Lazy: ora loads only when a spinner is shown (a TTY), never in scripts.
   const { default: ora } = await import("ora");
   const spinner = ora({ text, stream: stream as NodeJS.WritableStream }).start();
   return {

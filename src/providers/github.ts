@@ -157,6 +157,7 @@ export class GitHubProvider implements GitProvider {
 
   private async octo(): Promise<Octo> {
     if (!this.client) {
+      // Lazy: bootstrap/run.ts serves git, github and gitlab; only github loads this SDK.
       const { Octokit } = await import("@octokit/rest");
       this.client = new Octokit({
         auth: this.opts.token,

@@ -156,6 +156,7 @@ export class GitLabProvider implements GitProvider {
 
   private async client(): Promise<Api> {
     if (!this.api) {
+      // Lazy: bootstrap/run.ts serves git, github and gitlab; only gitlab loads this SDK.
       const [{ Gitlab }, { createRequesterFn }] = await Promise.all([
         import("@gitbeaker/rest"),
         import("@gitbeaker/requester-utils"),

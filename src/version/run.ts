@@ -45,6 +45,7 @@ export async function runVersion(options: VersionOptions, deps: Deps): Promise<v
   const output = parseOutputFormat(options.output, DATA_FORMATS, "yaml");
   const info: VersionInfo = { flux: `v${CLI_VERSION}` };
   if (!options.client) {
+    // Lazy: `version --client` never loads the cluster client.
     const { serverVersions } = await import("./server.js");
     Object.assign(info, await serverVersions(deps.globals));
   }

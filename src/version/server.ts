@@ -4,7 +4,10 @@
 // namespace, image name -> tag.
 import type { GlobalOptions } from "../deps.js";
 import { CliError } from "../errors.js";
-import type { KubeObject } from "../kube/rest.js";
+import { type KubeObject, isNotFound, kubeRest, listAll, resourcePath } from "../kube/rest.js";
+import { createKubeClient, kubeErrorMessage } from "../kube/client.js";
+import { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL } from "../install/cluster.js";
+import { builtInResource } from "../kinds/resources.js";
 
 interface Deployment {
   spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
@@ -24,10 +27,6 @@ export function splitImage(image: string): { name: string; tag: string } {
 }
 
 export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<string, string>> {
-  const { createKubeClient, kubeErrorMessage } = await import("../kube/client.js");
-  const { distribution, getFluxClusterInfo, FLUX_SELECTOR, VERSION_LABEL } = await import("../install/cluster.js");
-  const { isNotFound, kubeRest, listAll, resourcePath } = await import("../kube/rest.js");
-  const { builtInResource } = await import("../kinds/resources.js");
   const kube = await createKubeClient(g);
   const out: Record<string, string> = {};
   try {
