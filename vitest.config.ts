@@ -1,14 +1,5 @@
-import { defineConfig, type Plugin } from "vitest/config";
-
-/** templates/*.tmpl as their text, as esbuild's text loader inlines them in the build. */
-function textTemplates(): Plugin {
-  return {
-    name: "tsflux-text-templates",
-    transform(code, id) {
-      if (id.endsWith(".tmpl")) return { code: `export default ${JSON.stringify(code)};`, map: null };
-    },
-  };
-}
+import { defineConfig } from "vitest/config";
+import { textTemplates } from "./test/support/text-templates.js";
 
 // Test files that change cluster-scoped state others read (CRDs, ClusterRoles and
 // ClusterRoleBindings of an installation, namespaces they did not create) never share

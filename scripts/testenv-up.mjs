@@ -24,6 +24,8 @@ try {
     target: "node20",
     packages: "external",
     logLevel: "warning",
+    // templates/*.tmpl as strings, as in the CLI build.
+    loader: { ".tmpl": "text" },
   });
 } catch (err) {
   rmSync(outDir, { recursive: true, force: true });

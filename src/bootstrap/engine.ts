@@ -140,6 +140,8 @@ export interface BootstrapDeps {
   maxPushAttempts?: number;
   /** kustomize build of a directory (default: the real kustomize through the install engine). */
   kustomizeBuild?: (dir: string) => Promise<string>;
+  /** Called before each step runs (progress, or a test interrupting the run there). */
+  beforeStep?: (name: BootstrapStepName) => void | Promise<void>;
 }
 
 export interface BootstrapResult {
@@ -166,16 +168,25 @@ function b64decode(s: string | undefined): string | undefined {
   return s === undefined ? undefined : Buffer.from(s, "base64").toString("utf8");
 }
 
-/** The steps of a bootstrap, by name (each checks before it acts, so a re-run converges). */
-export type BootstrapStepName =
-  | "components-in-git"
-  | "sync-in-git"
-  | "pull-request"
-  | "install-components"
-  | "image-pull-secret"
-  | "source-secret"
-  | "apply-sync"
-  | "health";
+/**
+ * Every step of a bootstrap, by name (docs/bootstrap.md). Direct mode runs them in this
+ * order without pull-request; with --pr, sync-in-git and pull-request run right after
+ * components-in-git. Each checks before it acts, so a run interrupted anywhere
+ * converges when run again. The names are stable: tests stop a bootstrap before each
+ * of them (BootstrapDeps.beforeStep).
+ */
+export const BOOTSTRAP_STEPS = [
+  "components-in-git",
+  "install-components",
+  "image-pull-secret",
+  "source-secret",
+  "sync-in-git",
+  "apply-sync",
+  "health",
+  "pull-request",
+] as const;
+
+export type BootstrapStepName = (typeof BOOTSTRAP_STEPS)[number];
 
 export interface BootstrapStep {
   name: BootstrapStepName;
@@ -697,6 +708,7 @@ export class Bootstrapper {
       }
     }
     for (const step of this.steps()) {
+      await this.deps.beforeStep?.(step.name);
       if ((await step.run()) === "stop") return { unchanged: !this.changed, pullRequestUrl: this.pullRequestUrl };
     }
     this.log.success(

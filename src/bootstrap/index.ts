@@ -3,6 +3,8 @@
 export {
   bootstrap,
   Bootstrapper,
+  BOOTSTRAP_STEPS,
+  type BootstrapStepName,
   type BootstrapDeps,
   type BootstrapOptions,
   type BootstrapResult,

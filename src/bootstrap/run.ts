@@ -19,7 +19,12 @@ import {
   type SourceSecretSpec,
   type SshKeyAlgorithm,
 } from "./engine.js";
-import { installRequestFrom, generateInstallManifests, imagePullSecret, type DistributionOptions } from "../install/run.js";
+import {
+  installRequestFrom,
+  generateInstallManifests,
+  imagePullSecret,
+  type DistributionOptions,
+} from "../install/run.js";
 import { confirmOverride, readClusterInfo } from "../install/override.js";
 import { confirm } from "../install/prompt.js";
 import { goDuration } from "../manifests/common.js";
@@ -168,9 +173,7 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
         version: install.version,
         components: install.components,
         imagePullSecret:
-          install.imagePullSecret && install.registryCredential
-            ? (imagePullSecret(install) as KubeObject)
-            : undefined,
+          install.imagePullSecret && install.registryCredential ? (imagePullSecret(install) as KubeObject) : undefined,
       },
       timeoutMs: ctx.globals.timeoutMs,
     },

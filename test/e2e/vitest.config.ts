@@ -3,10 +3,12 @@
 // vitest.config.ts; paths here are relative to test/e2e.
 import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
+import { textTemplates } from "../support/text-templates.js";
 
 export default defineProject({
   // The same root whether referenced from the root config or run with --config.
   root: fileURLToPath(new URL(".", import.meta.url)),
+  plugins: [textTemplates()],
   test: {
     name: "e2e",
     include: ["**/*.test.ts"],

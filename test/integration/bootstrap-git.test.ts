@@ -379,6 +379,7 @@ describe("flux bootstrap git over ssh://", () => {
     const path = await import("node:path");
     const { PassThrough } = await import("node:stream");
     const { bootstrapGit } = await import("../../src/bootstrap/run.js");
+    const { BOOTSTRAP_STEPS } = await import("../../src/bootstrap/engine.js");
     const { SystemGitClient } = await import("../../src/git/index.js");
     const { createMemoryLogger } = await import("../../src/output/logger.js");
 
@@ -406,6 +407,7 @@ describe("flux bootstrap git over ssh://", () => {
       ssh: { privateKey, sshCommand: fakeSsh },
     });
     const logger = createMemoryLogger();
+    const steps: string[] = [];
     const stdin = new PassThrough();
     stdin.end();
     const ctx = {
@@ -436,10 +438,15 @@ describe("flux bootstrap git over ssh://", () => {
             git,
             scanHostKey: async (hostport) =>
               `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
+            beforeStep: (name) => {
+              steps.push(name);
+            },
           },
         ),
     );
     expect(logger.lines).toContain("✔ all components are healthy");
+    // Direct mode: every step but pull-request, in the documented order.
+    expect(steps).toEqual(BOOTSTRAP_STEPS.filter((s) => s !== "pull-request"));
     expect(srv.listFiles(repo, "main")).toContain(`clusters/ssh/${ns}/gotk-sync.yaml`);
     expect(srv.readFile(repo, "main", `clusters/ssh/${ns}/gotk-sync.yaml`)).toContain(`  url: ${url}\n`);
     expect(readFileSync(log, "utf8")).toMatch(/IdentitiesOnly=yes.*git@git\.example\.com git-receive-pack/);
