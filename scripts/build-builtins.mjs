@@ -26,6 +26,11 @@ export function builtinFacade(name) {
   const exported = [];
   for (const [key, desc] of Object.entries(Object.getOwnPropertyDescriptors(real))) {
     if (!/^[A-Za-z_$][\w$]*$/.test(key) || key === "default" || !desc.enumerable || !("value" in desc)) continue;
+    // Top-level copies of a member of `constants` (fs.F_OK, R_OK, W_OK, X_OK) are
+    // deprecated (DEP0176): plain values on the Node that builds, getters that warn on
+    // stderr on Node 24. The facade reads each export once, so it leaves them out; code
+    // reads them through `constants`.
+    if (key !== "constants" && real.constants && typeof real.constants === "object" && key in real.constants) continue;
     exported.push([key, typeof desc.value === "function" && /^[a-z]/.test(key)]);
   }
   const get = `process.getBuiltinModule(${JSON.stringify(`node:${bare}`)})`;
