@@ -77,6 +77,13 @@ export interface KindInfo {
   isStaticObject?: (obj: KubeObject) => boolean;
   /** `reconcile --with-source` applies (the source is read with sourceRef). */
   reconcileWithSource?: boolean;
+  /**
+   * What `reconcile --with-source` reconciles first when it is not sourceRef (HelmRelease:
+   * the HelmChart helm-controller made from its chart template).
+   */
+  reconcileSourceRef?: (obj: KubeObject) => SourceRef | undefined;
+  /** Reconciled as another object's source, it reconciles its own source first (upstream: HelmChart). */
+  sourceReconcilesItsSource?: boolean;
   /** `reconcile --force / --reset` apply (reconcile.fluxcd.io/forceAt, resetAt). */
   forceReset?: boolean;
   /** `get --show-source` adds a SOURCE column. */
@@ -165,6 +172,13 @@ function localRef(obj: KubeObject, ref: unknown, defaultKind?: string): SourceRe
   const kind = str(r.kind) || defaultKind;
   if (!kind || !r.name) return undefined;
   return { kind, name: str(r.name), namespace: str(r.namespace) || (obj.metadata.namespace ?? "") };
+}
+
+/** The HelmChart helm-controller makes from a HelmRelease's chart template: <namespace>-<name>, beside its source. */
+function templateHelmChart(o: KubeObject): SourceRef | undefined {
+  if (get(o, "spec", "chartRef")) return undefined;
+  const ref = localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
+  return ref && { kind: "HelmChart", name: `${o.metadata.namespace}-${o.metadata.name}`, namespace: ref.namespace };
 }
 
 export function helmReleaseRevision(obj: KubeObject): string {
@@ -293,6 +307,7 @@ export const KINDS: readonly KindInfo[] = [
     columns: revisionColumns(artifactRevision, false, true),
     successMessage: (o) => `pulled '${str(get(o, "spec", "chart"))}' chart with version '${artifactRevision(o)}'`,
     reconcileWithSource: true,
+    sourceReconcilesItsSource: true,
     sourceRef: (o) => localRef(o, get(o, "spec", "sourceRef")),
   }),
   defineKind({
@@ -381,12 +396,11 @@ export const KINDS: readonly KindInfo[] = [
     forceReset: true,
     showSource: true,
     eventRefs: (o) => {
-      if (get(o, "spec", "chartRef")) return [];
-      const ref = localRef(o, get(o, "spec", "chart", "spec", "sourceRef"));
-      return ref
-        ? [{ kind: "HelmChart", name: `${o.metadata.namespace}-${o.metadata.name}`, namespace: ref.namespace }]
-        : [];
+      const chart = templateHelmChart(o);
+      return chart ? [chart] : [];
     },
+    // upstream: the chart template's HelmChart (which reconciles its HelmRepository first), else chartRef.
+    reconcileSourceRef: (o) => templateHelmChart(o) ?? localRef(o, get(o, "spec", "chartRef")),
     sourceRef: (o) => {
       const chartRef = get(o, "spec", "chartRef");
       if (chartRef) return localRef(o, chartRef);

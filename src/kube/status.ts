@@ -58,7 +58,13 @@ export function objectState(obj: KubeObject, requestedAt?: string): ObjectState 
   if (!ready.observedGeneration && observed !== generation) return { state: "InProgress", message: readyMsg };
   if (observed !== generation) return { state: "InProgress", message: readyMsg };
   const stalled = findCondition(obj, "Stalled");
-  if (stalled?.status === "True") return { state: "Failed", message: stalled.message || readyMsg, stalled: true };
+  if (stalled?.status === "True") {
+    // Stalled says that it gave up ("Failed to install after 1 attempt(s)"), Ready says why:
+    // both, where upstream prints the first only.
+    const why = ready.status === "False" && readyMsg && readyMsg !== stalled.message ? readyMsg : "";
+    const message = [stalled.message, why].filter(Boolean).join(": ") || readyMsg;
+    return { state: "Failed", message, stalled: true };
+  }
   const reconciling = findCondition(obj, "Reconciling");
   if (reconciling?.status === "True") return { state: "InProgress", message: reconciling.message || readyMsg };
   if (ready.status === "True") return { state: "Ready", message: readyMsg };

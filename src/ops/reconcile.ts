@@ -91,7 +91,7 @@ export async function reconcileOne(
     );
 
   if (opts.withSource) {
-    const ref = k.sourceRef?.(obj);
+    const ref = k.reconcileSourceRef?.(obj) ?? k.sourceRef?.(obj);
     if (!ref) throw new CliError(`${k.kind} ${namespace}/${name} has no source to reconcile`);
     const sk = kindInfo(ref.kind);
     if (!sk) throw new CliError(`cannot reconcile source of unsupported kind ${ref.kind}`);
@@ -99,7 +99,7 @@ export async function reconcileOne(
       sk,
       ref.namespace,
       ref.name,
-      { ...opts, withSource: false, force: false, reset: false, wait: true },
+      { ...opts, withSource: Boolean(sk.sourceReconcilesItsSource), force: false, reset: false, wait: true },
       deps,
     );
   }

@@ -11,7 +11,7 @@ import { KWOK_NODE } from "../env/controllers.js";
 import { realBundle } from "../fixtures/install/bundle.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
-import { flux, fluxStatus, readyCondition } from "./support.js";
+import { flux, fluxStatus, readyCondition } from "../support/e2e.js";
 
 const TOKEN = "e2eBootstrapT0ken";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];

@@ -4,7 +4,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { appFiles, clusterAndNamespace, flux, fluxStatus, readyCondition } from "./support.js";
+import { appFiles, clusterAndNamespace, flux, fluxStatus, readyCondition } from "../support/e2e.js";
 
 const PASSWORD = "e2eFailPassw0rd";
 let git: GitServer;

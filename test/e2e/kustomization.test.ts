@@ -9,7 +9,15 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { appFiles, clusterAndNamespace, configMap, deployment, flux, fluxStatus, readyCondition } from "./support.js";
+import {
+  appFiles,
+  clusterAndNamespace,
+  configMap,
+  deployment,
+  flux,
+  fluxStatus,
+  readyCondition,
+} from "../support/e2e.js";
 
 const PASSWORD = "e2eGitPassw0rd";
 let git: GitServer;

@@ -7,7 +7,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyYaml, eventually, fluxRef, getObject } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { appFiles, clusterAndNamespace, flux, fluxStatus } from "./support.js";
+import { appFiles, clusterAndNamespace, flux, fluxStatus } from "../support/e2e.js";
 
 interface Posted {
   involvedObject: { kind: string; name: string; namespace: string };

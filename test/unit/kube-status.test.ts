@@ -54,9 +54,14 @@ describe("objectState", () => {
       ),
     ).toEqual({
       state: "Failed",
-      message: "invalid spec",
+      message: "invalid spec: bad path",
       stalled: true,
     });
+    const gaveUp = { type: "Stalled", status: "True", message: "Failed to install after 1 attempt(s)" };
+    expect(objectState(obj(1, { ...base, conditions: [ready("False", gaveUp.message), gaveUp] })).message).toBe(
+      gaveUp.message,
+    );
+    expect(objectState(obj(1, { ...base, conditions: [ready("True", "ok"), gaveUp] })).message).toBe(gaveUp.message);
     expect(objectState(obj(1, { ...base, conditions: [ready("False", "auth failed")] }))).toEqual({
       state: "Failed",
       message: "auth failed",
