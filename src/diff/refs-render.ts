@@ -31,7 +31,9 @@ function unitStatus(u: RefsUnitDiff): string {
   }
 }
 
-export function summarizeRefs(report: RefsReport): Record<string, number> {
+export type RefsSummary = Record<"units" | RefsUnitDiff["status"], number>;
+
+export function summarizeRefs(report: RefsReport): RefsSummary {
   const s = { units: report.units.length, changed: 0, added: 0, removed: 0, failed: 0, unchanged: 0 };
   for (const u of report.units) s[u.status]++;
   return s;
