@@ -195,6 +195,10 @@ async function diffObject(obj: KubeObj, runner: DryRunner, buildNamespaces: Set<
     throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${err.message}`);
   });
   if (matchesExclusion(obj) || matchesExclusion(live)) return { action: "skipped", ...base() };
+  if (live && runner.appliesUnchanged && (await runner.appliesUnchanged(obj, live))) {
+    namespace = live.metadata.namespace ?? namespace;
+    return { action: "unchanged", ...base() };
+  }
 
   let merged: KubeObj;
   try {

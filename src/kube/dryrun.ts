@@ -13,6 +13,7 @@ import {
   type RestTarget,
 } from "./rest.js";
 import { resolveResource } from "./discovery.js";
+import { admittedResources, applyChangesNothing } from "./apply-unchanged.js";
 
 export const FIELD_MANAGER = "kustomize-controller";
 
@@ -33,6 +34,52 @@ export interface DryRunner {
   namespaced?(obj: Manifest): Promise<boolean | undefined>;
   /** Reads the live objects of many manifests ahead (one list per kind and namespace), for get. */
   prefetch?(objs: Manifest[]): Promise<void>;
+  /**
+   * True only when applying `obj` is known to leave `live` as it is, so no dry-run is
+   * needed (src/kube/apply-unchanged.ts); false when that cannot be proven.
+   */
+  appliesUnchanged?(obj: Manifest, live: KubeObject): Promise<boolean>;
+}
+
+const ADMISSION = "/apis/admissionregistration.k8s.io";
+
+/**
+ * The resources some admission webhook or policy sees updates of, or undefined when
+ * that cannot be known (a list refused) or the API server does not ratchet validation
+ * (before 1.30, where validatingadmissionpolicies are not served as v1).
+ */
+async function admissionScope(target: RestTarget): Promise<Set<string> | undefined> {
+  type Items = { items?: unknown[] };
+  const list = async (version: string, plural: string): Promise<unknown[] | undefined> => {
+    try {
+      return (await kubeRest<Items>(target, "GET", `${ADMISSION}/${version}/${plural}`)).items ?? [];
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  try {
+    const validatingPolicies = await list("v1", "validatingadmissionpolicies");
+    if (!validatingPolicies) return undefined;
+    const [mutating, validating] = await Promise.all([
+      list("v1", "mutatingwebhookconfigurations"),
+      list("v1", "validatingwebhookconfigurations"),
+    ]);
+    let mutatingPolicies: unknown[] = [];
+    for (const version of ["v1", "v1beta1", "v1alpha1"]) {
+      const found = await list(version, "mutatingadmissionpolicies");
+      if (found) {
+        mutatingPolicies = found;
+        break;
+      }
+    }
+    return admittedResources(
+      [...(mutating ?? []), ...(validating ?? [])] as never[],
+      [...validatingPolicies, ...mutatingPolicies] as never[],
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** Manifests of one kind in one namespace worth one list instead of a read each. */
@@ -49,6 +96,7 @@ export function restDryRunner(target: RestTarget): DryRunner {
   // Live objects read by prefetch, by collection path then name; a collection listed
   // here answers get for every name (absent means not found).
   const listed = new Map<string, Map<string, KubeObject>>();
+  let admission: Promise<Set<string> | undefined> | undefined;
   const collectionOf = (path: string) => path.slice(0, path.lastIndexOf("/"));
   return {
     async namespaced(obj) {
@@ -100,6 +148,17 @@ export function restDryRunner(target: RestTarget): DryRunner {
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
+      }
+    },
+    async appliesUnchanged(obj, live) {
+      admission ??= admissionScope(target);
+      const admitted = await admission;
+      if (!admitted || admitted.has("*")) return false;
+      try {
+        const type = await resolveResource(target, String(obj.apiVersion ?? ""), String(obj.kind ?? ""));
+        return !admitted.has(type.plural) && applyChangesNothing(obj, live, FIELD_MANAGER);
+      } catch {
+        return false; // the dry-run reports what is wrong
       }
     },
     async dryRunApply(obj) {
