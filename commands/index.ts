@@ -2,6 +2,7 @@
 // toolkit (src/cli) builds the program from this list; it never imports commands/.
 import type { Command } from "commander";
 import type { IO } from "../src/deps.js";
+import type { HelpTexts } from "../src/cli/help.js";
 import { runProgram } from "../src/cli/main.js";
 import { buildProgram as build, type CommandTree } from "../src/cli/program.js";
 import { register as bootstrap } from "./bootstrap/index.js";
@@ -62,7 +63,13 @@ export function buildProgram(io?: IO, argv?: string[]): Command {
   return build(commandTree, io, argv);
 }
 
+/** Upstream's help texts (commands/help-texts.json, dumped from flux v2.9.5), loaded only to show help. */
+export async function helpTexts(): Promise<HelpTexts> {
+  const data = await import("./help-texts.json", { with: { type: "json" } });
+  return (data.default as { commands: HelpTexts }).commands;
+}
+
 /** Runs flux with the given arguments and streams; returns the exit code. */
 export function main(argv: string[] = process.argv.slice(2), io?: IO): Promise<number> {
-  return runProgram(commandTree, argv, io);
+  return runProgram(commandTree, argv, io, helpTexts);
 }

@@ -13,7 +13,7 @@ try {
   await build({
     stdin: {
       contents:
-        'export { buildProgram } from "./commands/index.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
+        'export { buildProgram, helpTexts } from "./commands/index.ts"; export { renderCommandDocs } from "./src/cli/docs.ts";',
       resolveDir: process.cwd(),
       loader: "ts",
     },
@@ -25,11 +25,11 @@ try {
     outfile: out,
     logLevel: "warning",
   });
-  const { buildProgram, renderCommandDocs } = await import(pathToFileURL(join(process.cwd(), out)).href);
+  const { buildProgram, helpTexts, renderCommandDocs } = await import(pathToFileURL(join(process.cwd(), out)).href);
   const dir = "docs/cmd";
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) rmSync(join(dir, f));
-  const pages = renderCommandDocs(buildProgram());
+  const pages = renderCommandDocs(buildProgram(), await helpTexts());
   for (const [name, content] of pages) writeFileSync(join(dir, name), content);
   console.error(`wrote ${pages.size} pages to ${dir}`);
 } finally {

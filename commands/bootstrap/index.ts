@@ -171,19 +171,6 @@ export function register(program: Command): void {
       .summary("Deploy Flux on a cluster connected to a Git repository")
       .description(
         `The bootstrap git command commits the Flux manifests to the branch of a Git repository. And then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
-      )
-      .addHelpText(
-        "after",
-        `
-Examples:
-  # Run bootstrap for a Git repository and authenticate with your SSH agent
-  flux bootstrap git --url=ssh://git@example.com/repository.git --path=clusters/my-cluster
-
-  # Run bootstrap for a Git repository and authenticate using a password
-  flux bootstrap git --url=https://example.com/repository.git --password=<password> --path=clusters/my-cluster
-
-  # Run bootstrap for a Git repository with a private key and password
-  flux bootstrap git --url=ssh://git@example.com/repository.git --private-key-file=<path/to/private.key> --password=<password> --path=clusters/my-cluster`,
       ),
   );
   git.option("--url <string>", "Git repository URL");
@@ -201,34 +188,6 @@ Examples:
         .summary("Deploy Flux on a cluster connected to a GitHub repository")
         .description(
           `The bootstrap github command creates the GitHub repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
-        )
-        .addHelpText(
-          "after",
-          `
-Examples:
-  # Create a GitHub personal access token and export it as an env var
-  export GITHUB_TOKEN=<my-token>
-
-  # Run bootstrap for a private repository owned by a GitHub organization
-  flux bootstrap github --owner=<organization> --repository=<repository name> --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository and assign organization teams to it
-  flux bootstrap github --owner=<organization> --repository=<repository name> --team=<team1 slug> --team=<team2 slug> --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository and assign organization teams with their access level(e.g maintain, admin) to it
-  flux bootstrap github --owner=<organization> --repository=<repository name> --team=<team1 slug>:<access-level> --path=clusters/my-cluster
-
-  # Run bootstrap for a public repository on a personal account
-  flux bootstrap github --owner=<user> --repository=<repository name> --private=false --personal=true --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository hosted on GitHub Enterprise using SSH auth
-  flux bootstrap github --owner=<organization> --repository=<repository name> --hostname=<domain> --ssh-hostname=<domain> --path=clusters/my-cluster
-
-  # Run bootstrap for an existing repository with a branch named main
-  flux bootstrap github --owner=<organization> --repository=<repository name> --branch=main --path=clusters/my-cluster
-
-  # Open a pull request with the manifests instead of pushing to a protected branch
-  flux bootstrap github --owner=<organization> --repository=<repository name> --path=clusters/my-cluster --pr`,
         ),
     ),
     "GitHub",
@@ -251,37 +210,6 @@ Examples:
         .summary("Deploy Flux on a cluster connected to a GitLab repository")
         .description(
           `The bootstrap gitlab command creates the GitLab repository if it doesn't exists and commits the Flux manifests to the specified branch. Then it configures the target cluster to synchronize with that repository. If the Flux components are present on the cluster, the bootstrap command will perform an upgrade if needed.`,
-        )
-        .addHelpText(
-          "after",
-          `
-Examples:
-  # Create a GitLab API token and export it as an env var
-  export GITLAB_TOKEN=<my-token>
-
-  # Run bootstrap for a private repository using HTTPS token authentication
-  flux bootstrap gitlab --owner=<group> --repository=<repository name> --token-auth --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository using SSH authentication
-  flux bootstrap gitlab --owner=<group> --repository=<repository name> --path=clusters/my-cluster
-
-  # Run bootstrap for a repository path
-  flux bootstrap gitlab --owner=<group> --repository=<repository name> --path=clusters/my-cluster
-
-  # Run bootstrap for a repository in a nested group
-  flux bootstrap gitlab --owner=<group> --repository=<subgroup>/<repository name> --path=clusters/my-cluster
-
-  # Run bootstrap for a public repository on a personal account
-  flux bootstrap gitlab --owner=<user> --repository=<repository name> --private=false --personal --token-auth --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository hosted on a GitLab server
-  flux bootstrap gitlab --owner=<group> --repository=<repository name> --hostname=<domain> --token-auth --path=clusters/my-cluster
-
-  # Run bootstrap for an existing repository with a branch named main
-  flux bootstrap gitlab --owner=<organization> --repository=<repository name> --branch=main --token-auth --path=clusters/my-cluster
-
-  # Run bootstrap for a private repository using Deploy Token authentication
-  flux bootstrap gitlab --owner=<group> --repository=<repository name> --deploy-token-auth --path=clusters/my-cluster`,
         ),
     ),
     "GitLab",

@@ -4,24 +4,7 @@ import { boolFlag } from "../../src/cli/flags.js";
 import { ignorePathsFlag } from "../shared/oci-flags.js";
 
 export function register(program: Command): void {
-  const cmd = program
-    .command("artifact")
-    .description("Build artifact")
-    .summary("Build artifact")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Build the given manifests directory into an artifact
-  flux build artifact --path ./path/to/local/manifests --output ./path/to/artifact.tgz
-
-  # Build the given single manifest file into an artifact
-  flux build artifact --path ./path/to/local/manifest.yaml --output ./path/to/artifact.tgz
-
-  # List the files bundled in the artifact
-  tar -ztvf ./path/to/artifact.tgz
-`,
-    );
+  const cmd = program.command("artifact").description("Build artifact").summary("Build artifact");
   cmd.option("-p, --path <string>", "Path to the directory where the Kubernetes manifests are located.");
   cmd.addOption(
     new Option("-o, --output <string>", "Path to where the artifact tgz file should be written.").default(

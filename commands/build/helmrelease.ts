@@ -2,6 +2,7 @@
 // from the manifests in files with the real helm, offline.
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
+import { helpText } from "../../src/cli/help.js";
 import type { Deps } from "../../src/deps.js";
 import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
 import type { BuildHelmReleaseOptions } from "../../src/helm/build.js";
@@ -63,17 +64,20 @@ export function register(program: Command): void {
     .argument("[name]")
     .description("Build HelmRelease")
     .summary("Build HelmRelease")
-    .addHelpText(
-      "after",
-      `
-The build command renders a HelmRelease found in the files under --path, offline, as
+    .option("--path <string>", "Path to the files holding the HelmRelease, its source and its values.");
+  arrayFlag(
+    cmd,
+    "--local-sources <stringToString>",
+    "Comma-separated list of repositories in format: Kind/namespace/name=path",
+  );
+  outputFlag(cmd, "the format of the output", ["yaml", "json"], "yaml");
+  helpText(cmd, {
+    long: `The build command renders a HelmRelease found in the files under --path, offline, as
 helm-controller would install it: the chart from its HelmRepository (HTTP or OCI),
 OCIRepository, or a GitRepository/Bucket folder in the same tree; values and valuesFrom
 (ConfigMaps and Secrets found in the files); post-renderers; the release name and
-namespace helm-controller uses. It runs the real helm (v4) and prints the objects.
-
-Examples:
-  # Render a HelmRelease defined in the files of a fleet repository
+namespace helm-controller uses. It runs the real helm (v4) and prints the objects.`,
+    example: `  # Render a HelmRelease defined in the files of a fleet repository
   flux build helmrelease podinfo -n apps --path ./apps/podinfo
 
   # The same objects as a JSON List
@@ -82,14 +86,7 @@ Examples:
   # A chart kept in another local checkout referred to by a GitRepository
   flux build helmrelease podinfo --path ./apps \\
 	--local-sources GitRepository/flux-system/charts=../charts`,
-    )
-    .option("--path <string>", "Path to the files holding the HelmRelease, its source and its values.");
-  arrayFlag(
-    cmd,
-    "--local-sources <stringToString>",
-    "Comma-separated list of repositories in format: Kind/namespace/name=path",
-  );
-  outputFlag(cmd, "the format of the output", ["yaml", "json"], "yaml");
+  });
   bind(cmd, {
     options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
     engine: async () => (o, deps) => run(o.args, o.flags, deps),

@@ -6,17 +6,7 @@ export function register(program: Command): void {
   const cmd = program
     .command("check")
     .description("Check requirements and installation")
-    .summary("Check requirements and installation")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Run pre-installation checks
-  flux check --pre
-
-  # Run installation checks
-  flux check`,
-    );
+    .summary("Check requirements and installation");
   boolFlag(cmd, "--pre", "only run pre-installation checks");
   sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values");
   sliceFlag(

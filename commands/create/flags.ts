@@ -26,11 +26,6 @@ export function str(cmd: Command, flags: string, description: string, defaultVal
   return cmd.addOption(o);
 }
 
-/** upstream's Long text and Examples in the help. */
-export function doc(cmd: Command, long: string, examples: string): Command {
-  return cmd.description(long).addHelpText("after", `\nExamples:\n${examples}`);
-}
-
 export function sshFlags(cmd: Command): void {
   str(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", "ecdsa");
   str(cmd, "--ssh-rsa-bits <rsaKeyBits>", "SSH RSA public key bit size (multiplies of 8, min 1024)", "2048");

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import type { CreateHelmReleaseOptions } from "../../src/create/options.js";
-import { createArgs, createOptions, doc, str } from "./flags.js";
+import { createArgs, createOptions, str } from "./flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateHelmReleaseOptions {
@@ -30,28 +30,7 @@ export function options(inv: Invocation): CreateHelmReleaseOptions {
 
 export function register(create: Command): void {
   const hr = create.command("helmrelease").alias("hr").description("Create or update a HelmRelease resource");
-  doc(
-    hr.summary("Create or update a HelmRelease resource"),
-    `The helmrelease create command generates a HelmRelease resource for a given HelmRepository source.`,
-    `  # Create a HelmRelease with a chart from a HelmRepository source
-  flux create hr podinfo \\
-    --interval=10m \\
-    --source=HelmRepository/podinfo \\
-    --chart=podinfo \\
-    --chart-version=">4.0.0"
-
-  # Create a HelmRelease with values from local YAML files
-  flux create hr podinfo \\
-    --source=HelmRepository/podinfo \\
-    --chart=podinfo \\
-    --values=./my-values1.yaml \\
-    --values=./my-values2.yaml
-
-  # Create a HelmRelease using a chart from an OCIRepository resource
-  flux create hr podinfo \\
-    --namespace=default \\
-    --chart-ref=OCIRepository/podinfo.flux-system`,
-  );
+  hr.summary("Create or update a HelmRelease resource");
   str(
     hr,
     "--release-name <string>",

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import type { CreateKustomizationOptions } from "../../src/create/options.js";
-import { createArgs, createOptions, doc, str } from "./flags.js";
+import { createArgs, createOptions, str } from "./flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateKustomizationOptions {
@@ -28,41 +28,7 @@ export function options(inv: Invocation): CreateKustomizationOptions {
 
 export function register(create: Command): void {
   const ks = create.command("kustomization").alias("ks").description("Create or update a Kustomization resource");
-  doc(
-    ks.summary("Create or update a Kustomization resource"),
-    `The create command generates a Kustomization resource for a given source.`,
-    `  # Create a Kustomization resource from a source at a given path
-  flux create kustomization kyverno \\
-    --source=GitRepository/kyverno \\
-    --path="./config/release" \\
-    --prune=true \\
-    --interval=60m \\
-    --wait=true \\
-    --health-check-timeout=3m
-
-  # Create a Kustomization resource that depends on the previous one
-  flux create kustomization kyverno-policies \\
-    --depends-on=kyverno \\
-    --source=GitRepository/kyverno-policies \\
-    --path="./policies/flux" \\
-    --prune=true \\
-    --interval=5m
-
-  # Create a Kustomization using a source from a different namespace
-  flux create kustomization podinfo \\
-    --namespace=default \\
-    --source=GitRepository/podinfo.flux-system \\
-    --path="./kustomize" \\
-    --prune=true \\
-    --interval=5m
-
-  # Create a Kustomization resource that references an OCIRepository
-  flux create kustomization podinfo \\
-    --source=OCIRepository/podinfo \\
-    --target-namespace=default \\
-    --prune=true \\
-    --interval=5m`,
-  );
+  ks.summary("Create or update a Kustomization resource");
   str(
     ks,
     "--source <string>",

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, sliceFlag } from "../../src/cli/flags.js";
 import type { CreateTenantOptions } from "../../src/create/options.js";
-import { createArgs, createOptions, doc, str } from "./flags.js";
+import { createArgs, createOptions, str } from "./flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateTenantOptions {
@@ -18,20 +18,7 @@ export function options(inv: Invocation): CreateTenantOptions {
 
 export function register(create: Command): void {
   const tenant = create.command("tenant").description("Create or update a tenant");
-  doc(
-    tenant.summary("Create or update a tenant"),
-    `The create tenant command generates namespaces, service accounts and role bindings to limit the reconcilers scope to the tenant namespaces.`,
-    `  # Create a tenant with access to a namespace 
-  flux create tenant dev-team \\
-    --with-namespace=frontend \\
-    --label=environment=dev
-
-  # Generate tenant namespaces and role bindings in YAML format
-  flux create tenant dev-team \\
-    --with-namespace=frontend \\
-    --with-namespace=backend \\
-	--export > dev-team.yaml`,
-  );
+  tenant.summary("Create or update a tenant");
   sliceFlag(tenant, "--with-namespace <strings>", "namespace belonging to this tenant");
   str(tenant, "--with-service-account <string>", "service account belonging to this tenant");
   str(tenant, "--cluster-role <string>", "cluster role of the tenant role binding", "cluster-admin");

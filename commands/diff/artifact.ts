@@ -9,15 +9,7 @@ export function register(program: Command): void {
       "The diff artifact command computes the diff between the remote OCI artifact and a local directory or file",
     )
     .summary("Diff Artifact")
-    .argument("[url]")
-    .addHelpText(
-      "after",
-      `
-Examples:
-# Check if local files differ from remote
-flux diff artifact oci://ghcr.io/stefanprodan/manifests:podinfo:6.2.0 --path=./kustomize
-`,
-    );
+    .argument("[url]");
   cmd.option("--path <string>", "path to the directory where the Kubernetes manifests are located");
   credsFlags(cmd);
   ignorePathsFlag(cmd);

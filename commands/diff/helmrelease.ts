@@ -3,6 +3,7 @@
 // dry-run. Exit 0 no change, 1 changes, 2 error (as diff kustomization).
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
+import { helpText } from "../../src/cli/help.js";
 import type { Deps } from "../../src/deps.js";
 import { arrayFlag, boolFlag, outputFlag } from "../../src/cli/flags.js";
 import { helmReleaseOptions } from "../build/helmrelease.js";
@@ -85,22 +86,6 @@ export function register(program: Command): void {
     .argument("[name]")
     .description("Diff HelmRelease")
     .summary("Diff HelmRelease")
-    .addHelpText(
-      "after",
-      `
-The diff command renders the HelmRelease found in the files under --path with the real
-helm (as 'flux build helmrelease' does), then performs a server-side dry-run of every
-object and prints the diff against the cluster. Objects of the deployed release that the
-new rendering no longer contains are shown as deleted.
-Exit status: 0 No differences were found. 1 Differences were found. >1 diff failed with an error.
-
-Examples:
-  # Preview the effect of a HelmRelease change on the cluster
-  flux diff helmrelease podinfo -n apps --path ./apps/podinfo
-
-  # Post the changes as a pull request comment
-  flux diff helmrelease podinfo -n apps --path ./apps/podinfo -o markdown > diff.md`,
-    )
     .option("--path <string>", "Path to the files holding the HelmRelease, its source and its values.");
   boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);
   arrayFlag(
@@ -109,6 +94,18 @@ Examples:
     "Comma-separated list of repositories in format: Kind/namespace/name=path",
   );
   outputFlag(cmd, "the format of the diff", ["human", "json", "markdown"], "human");
+  helpText(cmd, {
+    long: `The diff command renders the HelmRelease found in the files under --path with the real
+helm (as 'flux build helmrelease' does), then performs a server-side dry-run of every
+object and prints the diff against the cluster. Objects of the deployed release that the
+new rendering no longer contains are shown as deleted.
+Exit status: 0 No differences were found. 1 Differences were found. >1 diff failed with an error.`,
+    example: `  # Preview the effect of a HelmRelease change on the cluster
+  flux diff helmrelease podinfo -n apps --path ./apps/podinfo
+
+  # Post the changes as a pull request comment
+  flux diff helmrelease podinfo -n apps --path ./apps/podinfo -o markdown > diff.md`,
+  });
   bind(cmd, {
     options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
     engine: async () => (o, deps) => run(o.args, o.flags, deps),

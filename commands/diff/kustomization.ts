@@ -10,22 +10,6 @@ export function register(program: Command): void {
     .argument("[name]")
     .description("Diff Kustomization")
     .summary("Diff Kustomization")
-    .addHelpText(
-      "after",
-      `
-The diff command does a build, then it performs a server-side dry-run and prints the diff.
-Exit status: 0 No differences were found. 1 Differences were found. >1 diff failed with an error.
-
-Examples:
-  # Preview local changes as they were applied on the cluster
-  flux diff kustomization my-app --path ./path/to/local/manifests
-
-  # Preview using a local flux kustomization file
-  flux diff kustomization my-app --path ./path/to/local/manifests --kustomization-file ./path/to/local/my-app.yaml
-
-  # Post the changes as a pull request comment
-  flux diff kustomization my-app --path ./path/to/local/manifests -o markdown > diff.md`,
-    )
     .option("--path <string>", "Path to a local directory that matches the specified Kustomization.spec.path.")
     .option("--kustomization-file <string>", "Path to the Flux Kustomization YAML file.");
   boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);

@@ -10,31 +10,6 @@ export function register(program: Command): void {
     .description(
       `The install command deploys Flux in the specified namespace.
 If a previous version is installed, then an in-place upgrade will be performed.`,
-    )
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Install the latest version in the flux-system namespace
-  flux install --namespace=flux-system
-
-  # Install a specific series of components
-  flux install --components="source-controller,kustomize-controller"
-
-  # Install all components including the image automation ones
-  flux install --components-extra="image-reflector-controller,image-automation-controller"
-
-  # Install all components including source-watcher
-  flux install --components-extra="source-watcher"
-
-  # Install Flux onto tainted Kubernetes nodes
-  flux install --toleration-keys=node.kubernetes.io/dedicated-to-flux
-
-  # Dry-run install
-  flux install --export | kubectl apply --dry-run=client -f-
-
-  # Write install manifests to file
-  flux install --export > flux-system.yaml`,
     );
   boolFlag(cmd, "--export", "write the install manifests to stdout and exit");
   distributionFlags(cmd, "deny ingress access to the toolkit controllers from other namespaces using network policies");

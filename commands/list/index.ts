@@ -15,15 +15,7 @@ export function register(program: Command): void {
         "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
     )
     .summary("list artifacts")
-    .argument("[url]")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # List the artifacts stored in an OCI repository
-  flux list artifact oci://ghcr.io/org/config/app
-`,
-    );
+    .argument("[url]");
   cmd.option("--filter-semver <string>", "filter tags returned from the oci repository using semver");
   cmd.option("--filter-regex <string>", "filter tags returned from the oci repository using regex");
   credsFlags(cmd);

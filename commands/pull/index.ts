@@ -14,15 +14,7 @@ export function register(program: Command): void {
         "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
     )
     .summary("Pull artifact")
-    .argument("[url]")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Pull an OCI artifact created by flux from GHCR
-  flux pull artifact oci://ghcr.io/org/manifests/app:v0.0.1 --output ./path/to/local/manifests
-`,
-    );
+    .argument("[url]");
   cmd.option("-o, --output <string>", "path where the artifact content should be extracted.");
   credsFlags(cmd);
   insecureFlag(cmd, "allows artifacts to be pulled without TLS");

@@ -3,48 +3,6 @@ import { bind } from "../../src/cli/action.js";
 import { arrayFlag, boolFlag } from "../../src/cli/flags.js";
 import { credsFlags, ignorePathsFlag, insecureFlag, registryOptions } from "../shared/oci-flags.js";
 
-const EXAMPLES = `
-Examples:
-  # Push manifests to GHCR using the short Git SHA as the OCI artifact tag
-  echo $GITHUB_PAT | docker login ghcr.io --username flux --password-stdin
-  flux push artifact oci://ghcr.io/org/config/app:$(git rev-parse --short HEAD) \\
-	--path="./path/to/local/manifests" \\
-	--source="$(git config --get remote.origin.url)" \\
-	--revision="$(git branch --show-current)@sha1:$(git rev-parse HEAD)"
-
-  # Push and sign artifact with cosign
-  digest_url = $(flux push artifact \\
-	oci://ghcr.io/org/config/app:$(git rev-parse --short HEAD) \\
-	--source="$(git config --get remote.origin.url)" \\
-	--revision="$(git branch --show-current)@sha1:$(git rev-parse HEAD)" \\
-	--path="./path/to/local/manifest.yaml" \\
-	--output json | \\
-	jq -r '. | .repository + "@" + .digest')
-  cosign sign $digest_url
-
-  # Push manifests passed into stdin to GHCR and set custom OCI annotations
-  kustomize build . | flux push artifact oci://ghcr.io/org/config/app:$(git rev-parse --short HEAD) -f - \\
-    --source="$(git config --get remote.origin.url)" \\
-    --revision="$(git branch --show-current)@sha1:$(git rev-parse HEAD)" \\
-    --annotations='org.opencontainers.image.licenses=Apache-2.0' \\
-    --annotations='org.opencontainers.image.documentation=https://app.org/docs' \\
-    --annotations='org.opencontainers.image.description=Production config.'
-
-  # Push with a reproducible digest (created annotation fixed to 1970-01-01T00:00:00Z)
-  flux push artifact oci://ghcr.io/org/config/app:$(git rev-parse --short HEAD) \\
-	--path="./path/to/local/manifests" \\
-	--source="$(git config --get remote.origin.url)" \\
-	--revision="$(git branch --show-current)@sha1:$(git rev-parse HEAD)" \\
-	--reproducible
-
-  # Login by passing credentials directly
-  flux push artifact oci://docker.io/org/app-config:$(git tag --points-at HEAD) \\
-	--path="./path/to/local/manifests" \\
-	--source="$(git config --get remote.origin.url)" \\
-	--revision="$(git tag --points-at HEAD)@sha1:$(git rev-parse HEAD)" \\
-	--creds flux:$DOCKER_PAT
-`;
-
 export function register(program: Command): void {
   const group = program
     .command("push")
@@ -57,8 +15,7 @@ export function register(program: Command): void {
         "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
     )
     .summary("Push artifact")
-    .argument("[url]")
-    .addHelpText("after", EXAMPLES);
+    .argument("[url]");
   cmd.option("-f, --path <string>", "path to the directory where the Kubernetes manifests are located");
   cmd.option("--source <string>", "the source address, e.g. the Git URL");
   cmd.option("--revision <string>", "the source revision in the format '<branch|tag>@sha1:<commit-sha>'");

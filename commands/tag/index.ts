@@ -15,15 +15,7 @@ export function register(program: Command): void {
         "The command can read the credentials from '~/.docker/config.json' but they can also be passed with --creds. It can also login to a supported provider with the --provider flag.",
     )
     .summary("Tag artifact")
-    .argument("[url]")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Tag an artifact version as latest
-  flux tag artifact oci://ghcr.io/org/manifests/app:v0.0.1 --tag latest
-`,
-    );
+    .argument("[url]");
   sliceFlag(cmd, "--tag <strings>", "tag name");
   credsFlags(cmd);
   insecureFlag(cmd, "allows artifacts to be tagged without TLS");

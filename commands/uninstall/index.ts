@@ -8,16 +8,6 @@ export function register(program: Command): void {
     .summary("Uninstall Flux and its custom resource definitions")
     .description(
       "The uninstall command removes the Flux components and the toolkit.fluxcd.io resources from the cluster.",
-    )
-    .addHelpText(
-      "after",
-      `
-Examples:
-  # Uninstall Flux components, its custom resources and namespace
-  flux uninstall --namespace=flux-system
-
-  # Uninstall Flux but keep the namespace
-  flux uninstall --namespace=infra --keep-namespace=true`,
     );
   boolFlag(cmd, "--keep-namespace", "skip namespace deletion");
   boolFlag(cmd, "--dry-run", "only print the objects that would be deleted");

@@ -5,6 +5,7 @@ import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
 import { BoolFlagError, normalizeBoolArgs, normalizeShorthands, routeSubcommandVersion } from "./flags.js";
+import { HelpRequest, renderHelpRequest, type HelpTexts } from "./help.js";
 import { buildProgram, type CommandTree } from "./program.js";
 
 /** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
@@ -77,6 +78,7 @@ export async function runProgram(
   tree: CommandTree,
   argv: string[] = process.argv.slice(2),
   processIo: IO = processIO(),
+  helpTexts: () => Promise<HelpTexts> = () => Promise.resolve({}),
 ): Promise<number> {
   // Guard: a ✗ line always comes with a non-zero exit, whichever code path printed it.
   let printedFailure = false;
@@ -110,6 +112,11 @@ export async function runProgram(
     await program.parseAsync(args, { from: "user" });
     return printedFailure ? 1 : 0;
   } catch (err) {
+    if (err instanceof HelpRequest) {
+      // cobra prints help on stdout and exits 0, also for a command group run alone.
+      io.stdout.write(renderHelpRequest(err, await helpTexts()));
+      return 0;
+    }
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
         return 0;

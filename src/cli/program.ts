@@ -6,6 +6,7 @@ import { CLI_VERSION } from "../version.js";
 import { DEFAULT_NAMESPACE, defaultKubeCacheDir, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
 import { arrayFlag, boolFlag, durationFlag, float32Flag, intFlag } from "./flags.js";
+import { installCobraHelp } from "./help.js";
 
 /** Registers one top-level verb (and everything under it) on the root command. */
 export type Register = (program: Command) => void;
@@ -106,6 +107,7 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
     const only = argv ? verbOf(program, tree, argv) : undefined;
     for (const [name, register] of tree) if (only === undefined || name === only) register(program);
   }
+  installCobraHelp(program);
   applyToTree(program, (cmd) => {
     cmd.showSuggestionAfterError(false);
     // Like cobra's "Global Flags": a subcommand's help lists the flags its parents declare.

@@ -4,10 +4,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommandDocs } from "../../src/cli/docs.js";
-import { buildProgram } from "../../commands/index.js";
+import { buildProgram, helpTexts } from "../../commands/index.js";
 
-describe("docs/cmd", () => {
-  const pages = renderCommandDocs(buildProgram());
+describe("docs/cmd", async () => {
+  const pages = renderCommandDocs(buildProgram(), await helpTexts());
 
   it("has one page per command and no page for a removed command", () => {
     const files = existsSync("docs/cmd") ? readdirSync("docs/cmd").sort() : [];

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
 import type { CreateSourceBucketOptions } from "../../../src/create/options.js";
-import { createArgs, doc, proxySecretRefFlag, sourceOptions, str } from "../flags.js";
+import { createArgs, proxySecretRefFlag, sourceOptions, str } from "../flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateSourceBucketOptions {
@@ -24,27 +24,7 @@ export function options(inv: Invocation): CreateSourceBucketOptions {
 
 export function register(source: Command): void {
   const bucket = source.command("bucket").description("Create or update a Bucket source");
-  doc(
-    bucket.summary("Create or update a Bucket source"),
-    `The create source bucket command generates a Bucket resource and waits for it to be downloaded.
-For Buckets with static authentication, the credentials are stored in a Kubernetes secret.`,
-    `  # Create a source for a Bucket using static authentication
-  flux create source bucket podinfo \\
-	--bucket-name=podinfo \\
-    --endpoint=minio.minio.svc.cluster.local:9000 \\
-	--insecure=true \\
-	--access-key=myaccesskey \\
-	--secret-key=mysecretkey \\
-    --interval=10m
-
-  # Create a source for an Amazon S3 Bucket using IAM authentication
-  flux create source bucket podinfo \\
-	--bucket-name=podinfo \\
-	--provider=aws \\
-    --endpoint=s3.amazonaws.com \\
-	--region=us-east-1 \\
-    --interval=10m`,
-  );
+  bucket.summary("Create or update a Bucket source");
   str(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
   str(bucket, "--bucket-name <string>", "the bucket name");
   str(bucket, "--endpoint <string>", "the bucket endpoint address");

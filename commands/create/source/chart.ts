@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSourceChartOptions } from "../../../src/create/options.js";
-import { createArgs, doc, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
+import { createArgs, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateSourceChartOptions {
@@ -18,20 +18,7 @@ export function options(inv: Invocation): CreateSourceChartOptions {
 
 export function register(source: Command): void {
   const chart = source.command("chart").description("Create or update a HelmChart source");
-  doc(
-    chart.summary("Create or update a HelmChart source"),
-    `The create source chart command generates a HelmChart resource and waits for the chart to be ready.`,
-    `  # Create a source for a chart residing in a HelmRepository
-  flux create source chart podinfo \\
-    --source=HelmRepository/podinfo \\
-    --chart=podinfo \\
-    --chart-version=6.x
-
-  # Create a source for a chart residing in a Git repository
-  flux create source chart podinfo \\
-    --source=GitRepository/podinfo \\
-    --chart=./charts/podinfo`,
-  );
+  chart.summary("Create or update a HelmChart source");
   str(chart, "--chart <string>", "Helm chart name or path");
   str(
     chart,

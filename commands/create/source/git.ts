@@ -6,7 +6,6 @@ import type { CreateSourceGitOptions } from "../../../src/create/options.js";
 import {
   basicAuthFlags,
   createArgs,
-  doc,
   gitCredentialOptions,
   proxySecretRefFlag,
   sourceOptions,
@@ -40,54 +39,7 @@ export function register(source: Command): void {
     .command("git")
     .description("Create or update a GitRepository source")
     .summary("Create or update a GitRepository source");
-  doc(
-    git.summary("Create or update a GitRepository source"),
-    `The create source git command generates a GitRepository resource and waits for it to sync.
-For Git over SSH, host and SSH keys are automatically generated and stored in a Kubernetes secret.
-For private Git repositories, the basic authentication credentials are stored in a Kubernetes secret.`,
-    `  # Create a source from a public Git repository master branch
-  flux create source git podinfo \\
-    --url=https://github.com/stefanprodan/podinfo \\
-    --branch=master
-
-  # Create a source for a Git repository pinned to specific git tag
-  flux create source git podinfo \\
-    --url=https://github.com/stefanprodan/podinfo \\
-    --tag="3.2.3"
-
-  # Create a source from a public Git repository tag that matches a semver range
-  flux create source git podinfo \\
-    --url=https://github.com/stefanprodan/podinfo \\
-    --tag-semver=">=3.2.0 <3.3.0"
-
-  # Create a source for a Git repository using SSH authentication
-  flux create source git podinfo \\
-    --url=ssh://git@github.com/stefanprodan/podinfo \\
-    --branch=master
-
-  # Create a source for a Git repository using SSH authentication and an
-  # ECDSA P-521 curve public key
-  flux create source git podinfo \\
-    --url=ssh://git@github.com/stefanprodan/podinfo \\
-    --branch=master \\
-    --ssh-key-algorithm=ecdsa \\
-    --ssh-ecdsa-curve=p521
-
-  # Create a source for a Git repository using SSH authentication and a
-  #	passwordless private key from file
-  # The public SSH host key will still be gathered from the host
-  flux create source git podinfo \\
-    --url=ssh://git@github.com/stefanprodan/podinfo \\
-    --branch=master \\
-    --private-key-file=./private.key
-
-  # Create a source for a Git repository using basic authentication
-  flux create source git podinfo \\
-    --url=https://github.com/stefanprodan/podinfo \\
-    --branch=master \\
-    --username=username \\
-    --password=password`,
-  );
+  git.summary("Create or update a GitRepository source");
   str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
   str(git, "--branch <string>", "git branch");
   str(git, "--tag <string>", "git tag");

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag } from "../../../src/cli/flags.js";
 import type { CreateSourceHelmOptions } from "../../../src/create/options.js";
-import { basicAuthFlags, basicAuthOptions, createArgs, doc, sourceOptions, str } from "../flags.js";
+import { basicAuthFlags, basicAuthOptions, createArgs, sourceOptions, str } from "../flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateSourceHelmOptions {
@@ -22,27 +22,7 @@ export function options(inv: Invocation): CreateSourceHelmOptions {
 
 export function register(source: Command): void {
   const helm = source.command("helm").description("Create or update a HelmRepository source");
-  doc(
-    helm.summary("Create or update a HelmRepository source"),
-    `The create source helm command generates a HelmRepository resource and waits for it to fetch the index.
-For private Helm repositories, the basic authentication credentials are stored in a Kubernetes secret.`,
-    `  # Create a source for an HTTPS public Helm repository
-  flux create source helm podinfo \\
-    --url=https://stefanprodan.github.io/podinfo \\
-    --interval=10m
-
-  # Create a source for an HTTPS Helm repository using basic authentication
-  flux create source helm podinfo \\
-    --url=https://stefanprodan.github.io/podinfo \\
-    --username=username \\
-    --password=password
-
-  # Create a source for an OCI Helm repository
-  flux create source helm podinfo \\
-    --url=oci://ghcr.io/stefanprodan/charts/podinfo \\
-    --username=username \\
-    --password=password`,
-  );
+  helm.summary("Create or update a HelmRepository source");
   str(helm, "--url <string>", "Helm repository address");
   basicAuthFlags(helm);
   str(helm, "--cert-file <string>", "TLS authentication cert file path");

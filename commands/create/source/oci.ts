@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
 import type { CreateSourceOCIOptions } from "../../../src/create/options.js";
-import { createArgs, doc, proxySecretRefFlag, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
+import { createArgs, proxySecretRefFlag, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
 
 /** Flags to options: tested without running the engine. */
 export function options(inv: Invocation): CreateSourceOCIOptions {
@@ -27,31 +27,7 @@ export function options(inv: Invocation): CreateSourceOCIOptions {
 
 export function register(source: Command): void {
   const oci = source.command("oci").description("Create or update an OCIRepository");
-  doc(
-    oci.summary("Create or update an OCIRepository"),
-    `The create source oci command generates an OCIRepository resource and waits for it to be ready.`,
-    `  # Create an OCIRepository for a public container image
-  flux create source oci podinfo \\
-    --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
-    --tag=6.6.2 \\
-    --interval=10m
-
-  # Create an OCIRepository with OIDC signature verification
-  flux create source oci podinfo \\
-    --url=oci://ghcr.io/stefanprodan/manifests/podinfo \\
-    --tag=6.6.2 \\
-    --interval=10m \\
-    --verify-provider=cosign \\
-    --verify-subject="^https://github.com/stefanprodan/podinfo/.github/workflows/release.yml@refs/tags/6.6.2$" \\
-    --verify-issuer="^https://token.actions.githubusercontent.com$"
-
-  # Create an OCIRepository for a Helm chart layer
-  flux create source oci valkey-cluster \\
-    --url=oci://example.com/charts/valkey \\
-    --tag=0.11.6 \\
-    --layer-selector=application/vnd.cncf.helm.chart.content.v1.tar+gzip:copy
-`,
-  );
+  oci.summary("Create or update an OCIRepository");
   str(oci, "--url <string>", "the OCI repository URL");
   str(oci, "--tag <string>", "the OCI artifact tag");
   str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
