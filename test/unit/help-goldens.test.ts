@@ -44,7 +44,7 @@ function pathOf(args: string[]): string {
   return (words[0] === "help" ? words.slice(1) : words).join(" ");
 }
 
-const FLAG_LINE = /^  (?:-\S, | {4})--([\w-]+)/;
+const FLAG_LINE = /^ {2}(?:-\S, | {4})--([\w-]+)/;
 
 function dropLines(text: string, drop: (line: string) => boolean): string {
   return text
