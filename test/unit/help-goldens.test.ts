@@ -69,7 +69,8 @@ function expectedFor(path: string, golden: string): string {
   );
   let inCommands = false;
   let text = golden;
-  for (const name of missingShorthands) text = text.replace(new RegExp(`^  -\\S, --${name}\\b`, "m"), `      --${name}`);
+  for (const name of missingShorthands)
+    text = text.replace(new RegExp(`^  -\\S, --${name}\\b`, "m"), `      --${name}`);
   return dropLines(text, (line) => {
     if (line === "Available Commands:") inCommands = true;
     else if (!line.startsWith("  ")) inCommands = false;
