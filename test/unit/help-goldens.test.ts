@@ -14,8 +14,8 @@ const DIR = new URL("../golden/upstream-help/", import.meta.url);
 
 /** Flags tsflux adds on purpose, by the command that declares them (and its subcommands). */
 export const DELIBERATE_EXTRA_FLAGS: Record<string, string[]> = {
-  // -o json|yaml where upstream prints only a table (README)
-  get: ["output"],
+  // -o json|yaml where upstream prints only a table; --show-managed-fields for it (README)
+  get: ["output", "show-managed-fields"],
 };
 
 const known = JSON.parse(
