@@ -10,6 +10,7 @@ import { register as build_ } from "./build/index.js";
 import { register as check } from "./check/index.js";
 import { register as completion } from "./completion/index.js";
 import { register as create } from "./create/index.js";
+import { register as debug } from "./debug/index.js";
 import { register as del } from "./delete/index.js";
 import { register as diff } from "./diff/index.js";
 import { register as envsubst } from "./envsubst/index.js";
@@ -37,6 +38,7 @@ export const commandTree: CommandTree = [
   ["check", check],
   ["completion", completion],
   ["create", create],
+  ["debug", debug],
   ["delete", del],
   ["diff", diff],
   ["envsubst", envsubst],

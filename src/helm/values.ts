@@ -105,6 +105,25 @@ function decodeSecretValue(obj: Record<string, unknown>, key: string): string | 
   return undefined;
 }
 
+/** Where the referenced values come from, and how a failure to read them is worded. */
+export interface ValuesSource {
+  /** The text of one reference, or undefined when it is optional and absent. */
+  text(ref: ValuesReference): Promise<string | undefined>;
+  /** The error for a reference whose text is not a YAML map. */
+  readError(ref: ValuesReference, detail: string): CliError;
+}
+
+/** A catalog of the objects found in files (build/diff helmrelease, offline). */
+export function catalogValues(catalog: ObjectCatalog, namespace: string): ValuesSource {
+  return {
+    text: (ref) => Promise.resolve(referenceText(ref, namespace, catalog)),
+    readError: (ref, detail) =>
+      new CliError(
+        `unable to read values from key '${ref.valuesKey || "values.yaml"}' in ${ref.kind} '${namespace}/${ref.name}': ${detail}`,
+      ),
+  };
+}
+
 /** Reads the values of one reference, or undefined when it is optional and absent. */
 function referenceText(ref: ValuesReference, namespace: string, catalog: ObjectCatalog): string | undefined {
   const key = ref.valuesKey || "values.yaml";
@@ -131,11 +150,47 @@ function referenceText(ref: ValuesReference, namespace: string, catalog: ObjectC
   return text;
 }
 
-/** The values helm-controller would install `hr` with. */
-export async function releaseValues(hr: HelmRelease, catalog: ObjectCatalog, namespace: string): Promise<Values> {
+/**
+ * The ConfigMaps and Secrets of a cluster, with chartutil's wording of each failure
+ * ("could not resolve [optional] <Kind> chart values reference '<ns>/<name>' with key '<key>': <reason>").
+ */
+export function clusterValues(
+  get: (kind: "ConfigMap" | "Secret", name: string) => Promise<Record<string, unknown> | undefined>,
+  namespace: string,
+): ValuesSource {
+  const failure = (ref: ValuesReference, reason: string) =>
+    new CliError(
+      `could not resolve${ref.optional ? " optional" : ""}${ref.kind ? ` ${ref.kind}` : ""} chart values reference '${namespace}/${ref.name}' with key '${ref.valuesKey || "values.yaml"}': ${reason}`,
+    );
+  // chartutil reads each object once, whatever the number of references to it
+  const seen = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  return {
+    async text(ref) {
+      if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") throw failure(ref, "unsupported values reference kind");
+      const id = `${ref.kind}/${ref.name}`;
+      if (!seen.has(id)) seen.set(id, get(ref.kind, ref.name));
+      const obj = await seen.get(id)!;
+      if (!obj) {
+        if (ref.optional) return undefined;
+        throw failure(ref, `${ref.kind === "Secret" ? "secrets" : "configmaps"} "${ref.name}" not found`);
+      }
+      const key = ref.valuesKey || "values.yaml";
+      const data = obj.data as Record<string, string> | undefined;
+      if (!data || typeof data[key] !== "string") {
+        if (ref.optional) return undefined;
+        throw failure(ref, "key not found");
+      }
+      return ref.kind === "Secret" ? Buffer.from(data[key], "base64").toString("utf8") : data[key];
+    },
+    readError: (ref, detail) => failure(ref, detail),
+  };
+}
+
+/** The values helm-controller would install `hr` with, from the given ConfigMaps and Secrets. */
+export async function chartValues(hr: HelmRelease, source: ValuesSource): Promise<Values> {
   let result: Values = {};
   for (const ref of hr.spec?.valuesFrom ?? []) {
-    const text = referenceText(ref, namespace, catalog);
+    const text = await source.text(ref);
     if (text === undefined) continue;
     if (ref.targetPath) {
       replacePathValue(result, ref.targetPath, text);
@@ -145,15 +200,15 @@ export async function releaseValues(hr: HelmRelease, catalog: ObjectCatalog, nam
     try {
       parsed = YAML.parse(text, { version: "1.1" });
     } catch (err) {
-      throw new CliError(
-        `unable to read values from key '${ref.valuesKey || "values.yaml"}' in ${ref.kind} '${namespace}/${ref.name}': ${(err as Error).message.split("\n")[0]}`,
-      );
+      throw source.readError(ref, (err as Error).message.split("\n")[0]!);
     }
-    if (parsed !== null && parsed !== undefined && !isMap(parsed))
-      throw new CliError(
-        `unable to read values from key '${ref.valuesKey || "values.yaml"}' in ${ref.kind} '${namespace}/${ref.name}': not a map`,
-      );
+    if (parsed !== null && parsed !== undefined && !isMap(parsed)) throw source.readError(ref, "not a map");
     result = mergeMaps(result, (parsed ?? {}) as Values);
   }
   return mergeMaps(result, (hr.spec?.values ?? {}) as Values);
+}
+
+/** The values helm-controller would install `hr` with, from the objects found in the files. */
+export async function releaseValues(hr: HelmRelease, catalog: ObjectCatalog, namespace: string): Promise<Values> {
+  return await chartValues(hr, catalogValues(catalog, namespace));
 }

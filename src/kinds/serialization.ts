@@ -85,3 +85,55 @@ function normalise(value: unknown, key: string | undefined): unknown {
 export function typedSpec(spec: unknown): unknown {
   return normalise(spec, undefined);
 }
+
+/**
+ * A Flux object's status as upstream prints it through its typed structs (`flux debug
+ * --show-status|--show-history`). The controllers wrote the status from those structs,
+ * so what the API server stored is already what json.Marshal gives, except that it
+ * dropped the nulls: a zero metav1.Time prints null even with omitempty (HelmRelease
+ * history's deleted, its test hooks' lastStarted/lastCompleted). Durations print in
+ * Go's canonical form.
+ */
+export function typedStatus(kind: string, status: unknown): unknown {
+  const normalised = normaliseDurations(status, undefined);
+  if (kind !== "HelmRelease" || !normalised || typeof normalised !== "object") return normalised;
+  const history = (normalised as { history?: unknown }).history;
+  if (Array.isArray(history)) (normalised as { history: unknown[] }).history = history.map(helmSnapshot);
+  return normalised;
+}
+
+/** A HelmRelease history entry (helm-controller's v2 Snapshot) with its zero times as null. */
+export function helmSnapshot(entry: unknown): unknown {
+  if (!entry || typeof entry !== "object") return entry;
+  const out: Record<string, unknown> = { ...(entry as Record<string, unknown>) };
+  out.deleted ??= null;
+  const hooks = out.testHooks as Record<string, Record<string, unknown> | null> | undefined;
+  if (hooks && typeof hooks === "object") {
+    out.testHooks = Object.fromEntries(
+      Object.entries(hooks).map(([name, h]) => [
+        name,
+        h && typeof h === "object"
+          ? { ...h, lastStarted: h.lastStarted ?? null, lastCompleted: h.lastCompleted ?? null }
+          : h,
+      ]),
+    );
+  }
+  return out;
+}
+
+/** metav1.Duration fields of the Flux status types. */
+const STATUS_DURATION_KEYS = new Set(["lastReconciledDuration", "lastAttemptedReleaseActionDuration"]);
+
+function normaliseDurations(value: unknown, key: string | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => normaliseDurations(v, undefined));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseDurations(v, k)]));
+  if (typeof value === "string" && key !== undefined && STATUS_DURATION_KEYS.has(key)) {
+    try {
+      return canonicalDuration(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}

@@ -169,4 +169,19 @@ describe("flags to options", () => {
       output: "json",
     });
   });
+
+  it("debug: --show-values / --show-vars are the inputs flag of each kind", async () => {
+    expect(await optionsFor(["debug", "hr", "podinfo", "--show-values"])).toEqual({
+      args: ["podinfo"],
+      showStatus: false,
+      showInputs: true,
+      showHistory: false,
+    });
+    expect(await optionsFor(["debug", "kustomization", "a", "b", "--show-vars", "--show-history"])).toEqual({
+      args: ["a", "b"],
+      showStatus: false,
+      showInputs: true,
+      showHistory: true,
+    });
+  });
 });
