@@ -24,6 +24,7 @@ import { register as pull } from "./pull/index.js";
 import { register as push } from "./push/index.js";
 import { register as reconcile } from "./reconcile/index.js";
 import { register as resume } from "./resume/index.js";
+import { register as stats } from "./stats/index.js";
 import { register as suspend } from "./suspend/index.js";
 import { register as tag } from "./tag/index.js";
 import { register as trace } from "./trace/index.js";
@@ -52,6 +53,7 @@ export const commandTree: CommandTree = [
   ["push", push],
   ["reconcile", reconcile],
   ["resume", resume],
+  ["stats", stats],
   ["suspend", suspend],
   ["tag", tag],
   ["trace", trace],

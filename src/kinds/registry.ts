@@ -558,6 +558,23 @@ export const ALL_ORDER = [
   "Alert",
 ];
 
+/** Upstream's order of the rows of `flux stats`. */
+export const STATS_ORDER = [
+  "GitRepository",
+  "OCIRepository",
+  "HelmRepository",
+  "HelmChart",
+  "Bucket",
+  "Kustomization",
+  "HelmRelease",
+  "Alert",
+  "Provider",
+  "Receiver",
+  "ImageUpdateAutomation",
+  "ImagePolicy",
+  "ImageRepository",
+];
+
 /** Upstream uninstall's order for stripping finalizers (every Flux kind that has them). */
 export const FINALIZER_ORDER = [
   "GitRepository",

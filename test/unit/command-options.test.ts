@@ -184,4 +184,8 @@ describe("flags to options", () => {
       showHistory: true,
     });
   });
+
+  it("stats: -A and -o", async () => {
+    expect(await optionsFor(["stats", "-A", "-o", "yaml"])).toEqual({ allNamespaces: true, output: "yaml" });
+  });
 });
