@@ -6,8 +6,13 @@ import { kindsInOrder, STATS_ORDER, type KindInfo } from "../kinds/registry.js";
 import type { RestTarget } from "../kube/rest.js";
 import { conditionsOf } from "../kube/status.js";
 import type { Logger, Writable } from "../output/logger.js";
-import { formatStructured, parseOutputFormat, type OutputFormat } from "../output/list.js";
-import { renderTable } from "../output/table.js";
+import {
+  parseOutputFormat,
+  printStructured,
+  printTable,
+  TABLE_FORMATS,
+  type OutputFormat,
+} from "../output/printers.js";
 import { clientFor, listKindPages, NoMatchError } from "./common.js";
 
 export interface KindStats {
@@ -109,9 +114,9 @@ export async function printStats(
       String(s.suspended),
       formatSize(s.storageBytes),
     ]);
-    deps.stdout.write(renderTable(header, rows));
+    deps.stdout.write(printTable(header, rows));
   } else {
-    deps.stdout.write(formatStructured(stats, opts.output));
+    deps.stdout.write(printStructured(stats, opts.output));
   }
   if (failed.length > 0) throw new CliError(`failed to list ${failed.join(", ")}`);
 }
@@ -122,7 +127,7 @@ export interface StatsCommandOptions {
 }
 
 export async function runStats(options: StatsCommandOptions, deps: Deps): Promise<void> {
-  const output = parseOutputFormat(options.output);
+  const output = parseOutputFormat(options.output, TABLE_FORMATS, "table");
   const client = await clientFor(deps);
   await printStats(
     { namespace: client.namespace, allNamespaces: options.allNamespaces, output },

@@ -81,6 +81,8 @@ describe("stats", () => {
     expect(gitRow.running).toBeGreaterThanOrEqual(2);
     const r = await flux("stats", "x");
     expect([r.code, r.stderr]).toEqual([1, '✗ unknown command "x" for "flux stats"\n']);
+    const bad = await flux("stats", "-o", "xml");
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([1, "", "✗ --output must be table, json or yaml, not xml\n"]);
   });
 
   it("a kind it may not list: the row, a ✗ line and exit 1 (upstream prints zeros and exits 0)", async () => {
