@@ -82,7 +82,7 @@ export async function loadKubeConfig(opts: Partial<KubeOptions>): Promise<KubeCo
   const path = given ?? homeKubeconfig();
   try {
     if (path) {
-      kc = KubeConfig.fromString(readFileSync(path, "utf8"));
+      kc = await KubeConfig.fromString(readFileSync(path, "utf8"));
       if (!given) kc.makePathsAbsolute(dirname(path));
     } else kc = await defaultKubeConfig();
   } catch (err) {

@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import type https from "node:https";
 import path from "node:path";
-import { parse } from "yaml";
 
 export interface Cluster {
   name: string;
@@ -66,6 +65,23 @@ function bufferFrom(file: string | undefined, data: string | undefined): Buffer 
   return undefined;
 }
 
+/**
+ * The kubeconfig's document. A JSON kubeconfig (YAML's JSON subset, as generated ones
+ * often are) is read with JSON.parse: loading the YAML parser costs a `flux get` more
+ * than reading the list it prints.
+ */
+async function parseDocument(source: string): Promise<unknown> {
+  if (/^\s*\{/.test(source)) {
+    try {
+      return JSON.parse(source) as unknown;
+    } catch {
+      // not JSON after all (YAML's flow style allows more): the YAML parser decides
+    }
+  }
+  const { parse } = await import("yaml");
+  return parse(source) as unknown;
+}
+
 export class KubeConfig implements KubeConfigSource {
   clusters: Cluster[] = [];
   users: User[] = [];
@@ -75,8 +91,8 @@ export class KubeConfig implements KubeConfigSource {
   private plugin?: Promise<KubeConfigSource>;
 
   /** Parses a kubeconfig document (client-node's rules: entries need a name, contexts a cluster). */
-  static fromString(source: string): KubeConfig {
-    const doc = (parse(source) ?? {}) as Dict;
+  static async fromString(source: string): Promise<KubeConfig> {
+    const doc = ((await parseDocument(source)) ?? {}) as Dict;
     if (typeof doc !== "object") throw new Error("the kubeconfig is not a YAML mapping");
     const kc = new KubeConfig();
     kc.clusters = named(doc.clusters, "clusters").map((e, i) => {

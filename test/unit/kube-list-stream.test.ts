@@ -10,7 +10,7 @@ const list = {
   items: [
     { metadata: { name: "a", annotations: { q: 'say "}" and \\ then ]' } }, spec: { list: [1, [2, { x: "]" }]] } },
     { metadata: { name: "ünïcödé ✓" }, status: { conditions: [] } },
-    { metadata: { name: "c" } },
+    { metadata: { name: "c", annotations: { r: "ends in a backslash \\", s: '\\"quoted\\"\\\\', t: "\\\\\\" } } },
   ],
 };
 const text = JSON.stringify(list, null, 1);
