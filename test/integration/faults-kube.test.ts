@@ -3,7 +3,7 @@
 // the same output as without the fault, or prints one ✗ line, exits non-zero and
 // leaves nothing half-written.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
   createNamespace,
@@ -19,7 +19,7 @@ import {
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 import { startKubeFaultProxy, type Fault, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
-import { describeFault, failureLines, recordScenario, type Outcome } from "../support/reliability.js";
+import { failureLines, faultTable, recordScenario, type Outcome } from "../support/reliability.js";
 
 const REQ = "reconcile.fluxcd.io/requestedAt";
 let kc: KubeConfig;
@@ -59,35 +59,7 @@ afterAll(async () => {
 
 const flux = (...args: string[]) => runCli(["--kubeconfig", kubeconfig, ...args]);
 
-/** Injects the rule, runs the command, and checks the proxy injected exactly `times` faults. */
-async function withFault<T>(
-  ctx: TestContext,
-  family: string,
-  rule: FaultRule,
-  expected: Outcome,
-  run: () => Promise<T>,
-) {
-  const before = proxy.injected.length;
-  proxy.inject(rule);
-  let out: T;
-  try {
-    out = await run();
-  } finally {
-    // A rule not used up would hit the next test: count it here, then drop it.
-    ctx.onTestFinished(() => proxy.clear());
-  }
-  const injected = proxy.injected.length - before;
-  expect(injected, "faults injected").toBe(rule.times ?? 1);
-  expect(proxy.pending()).toBe(0);
-  recordScenario(ctx, {
-    family,
-    server: "kube-apiserver",
-    fault: describeFault(rule.fault, rule.times),
-    expected,
-    injected,
-  });
-  return out;
-}
+const withFault = faultTable(() => proxy, "kube-apiserver");
 
 const LIST = /\/gitrepositories(\?|$)/;
 

@@ -4,11 +4,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
-import { describeFault, failureLines, recordScenario, type Outcome } from "../support/reliability.js";
+import { failureLines, faultTable, recordScenario, type Outcome } from "../support/reliability.js";
 
 let reg: TestRegistry;
 let proxy: FaultProxy;
@@ -73,34 +73,7 @@ async function tagExists(repo: string, tag: string): Promise<boolean> {
   return res.status === 200;
 }
 
-async function withFault<T>(
-  ctx: TestContext,
-  family: string,
-  rule: FaultRule,
-  expected: Outcome,
-  run: () => Promise<T>,
-) {
-  const before = proxy.injected.length;
-  proxy.inject(rule);
-  let out: T;
-  try {
-    out = await run();
-  } finally {
-    // A rule not used up would hit the next test: count it here, then drop it.
-    ctx.onTestFinished(() => proxy.clear());
-  }
-  const injected = proxy.injected.length - before;
-  expect(injected, "faults injected").toBe(rule.times ?? 1);
-  expect(proxy.pending()).toBe(0);
-  recordScenario(ctx, {
-    family,
-    server: "OCI registry",
-    fault: describeFault(rule.fault, rule.times),
-    expected,
-    injected,
-  });
-  return out;
-}
+const withFault = faultTable(() => proxy, "OCI registry");
 
 const BLOB_UPLOAD = /\/blobs\/uploads\//;
 const MANIFEST = /\/manifests\//;

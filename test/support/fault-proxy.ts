@@ -8,6 +8,8 @@
 //   retry-after  429 (or 503) with Retry-After, without reaching the server
 //   stall        reads the request and never answers (until stallMs, or the proxy stops)
 //   truncate     the real headers (Content-Length of the whole body) and half of it, then FIN
+//   hold         forwards the request (the server acts on it) and never passes the answer on
+//                (until stallMs, or the proxy stops): the client cannot know whether it happened
 //
 // Everything else is forwarded, streamed both ways (watches keep working). Bounded:
 // loopback only (listener and target), at most maxFaults injected, and the proxy stops
@@ -18,7 +20,7 @@ import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 
-export type FaultKind = "reset" | "status" | "retry-after" | "stall" | "truncate";
+export type FaultKind = "reset" | "status" | "retry-after" | "stall" | "truncate" | "hold";
 
 export interface Fault {
   kind: FaultKind;
@@ -26,7 +28,7 @@ export interface Fault {
   status?: number;
   /** retry-after: the header's value in seconds (default 1). */
   retryAfterSeconds?: number;
-  /** stall: drop the connection after this long (default: hold it until the proxy stops). */
+  /** stall, hold: drop the connection after this long (default: hold it until the proxy stops). */
   stallMs?: number;
 }
 
@@ -75,6 +77,8 @@ export interface FaultProxy {
   readonly requests: { method: string; path: string }[];
   /** Fault answers that rules still have to give. */
   pending(): number;
+  /** Resolves once `count` faults in all have been injected (rejects after timeoutMs). */
+  injectedCount(count: number, timeoutMs?: number): Promise<void>;
   /** Drops the rules not used up (so one failed test does not leak faults into the next). */
   clear(): void;
   stop(): Promise<void>;
@@ -193,9 +197,17 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
           res.end(JSON.stringify(body));
           return;
         }
-        case "stall": {
-          await readAll(req);
-          record();
+        case "stall":
+        case "hold": {
+          if (f.kind === "hold") {
+            // The server gets the request and answers; the answer goes nowhere.
+            const up = await forward(req);
+            await readAll(up);
+            record(up.statusCode);
+          } else {
+            await readAll(req);
+            record();
+          }
           held.add(req.socket);
           req.socket.once("close", () => held.delete(req.socket));
           if (f.stallMs !== undefined) {
@@ -274,6 +286,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     },
     injected,
     requests,
+    async injectedCount(count: number, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (injected.length < count) {
+        if (Date.now() > deadline || stopped)
+          throw new Error(`fault proxy: ${injected.length} of ${count} faults injected after ${timeoutMs}ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     pending: () => rules.reduce((n, r) => n + r.times, 0),
     clear: () => void rules.splice(0),
     stop,

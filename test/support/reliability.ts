@@ -1,8 +1,8 @@
 // Bookkeeping for the reliability scenarios: each test of a fault table records what
 // it did in the test's meta, which vitest's JSON report keeps; scripts/reliability-report.mjs
 // turns the report into docs/reliability.md.
-import type { TestContext } from "vitest";
-import type { Fault } from "./fault-proxy.js";
+import { expect, type TestContext } from "vitest";
+import type { Fault, FaultProxy, FaultRule } from "./fault-proxy.js";
 
 /** What a scenario row expects of tsflux. */
 export type Outcome = "retried, succeeded" | "waited, succeeded" | "clear failure" | "converged";
@@ -17,6 +17,8 @@ export interface ScenarioRecord {
   expected: Outcome;
   /** Faults the proxy (or contract server) actually injected during the row. */
   injected: number;
+  /** The row kills the process (SIGKILL) and runs it again, rather than injecting a fault it survives. */
+  kill?: boolean;
 }
 
 declare module "vitest" {
@@ -45,6 +47,36 @@ export function describeFault(f: Fault, times = 1): string {
           ? "reset mid-response"
           : f.kind === "truncate"
             ? "truncated body"
-            : "stall past the timeout";
+            : f.kind === "hold"
+              ? "answer lost after the server acted"
+              : "stall past the timeout";
   return times > 1 ? `${what} ×${times}` : what;
+}
+
+/**
+ * The rows of a fault table against one server: `row(ctx, family, rule, expected, run)`
+ * injects the rule, runs the command, checks that the proxy injected exactly the
+ * rule's faults (none left over, none leaking into the next test) and records the row.
+ * `proxy` is read when a row runs (proxies start in beforeAll).
+ */
+export function faultTable(proxy: () => FaultProxy, server: string) {
+  return async function row<T>(
+    ctx: TestContext,
+    family: string,
+    rule: FaultRule,
+    expected: Outcome,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const p = proxy();
+    const before = p.injected.length;
+    p.inject(rule);
+    // A rule not used up would hit the next test: count it below, then drop it.
+    ctx.onTestFinished(() => p.clear());
+    const out = await run();
+    const injected = p.injected.length - before;
+    expect(injected, "faults injected").toBe(rule.times ?? 1);
+    expect(p.pending()).toBe(0);
+    recordScenario(ctx, { family, server, fault: describeFault(rule.fault, rule.times), expected, injected });
+    return out;
+  };
 }
