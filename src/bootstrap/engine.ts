@@ -446,9 +446,11 @@ export class Bootstrapper {
     // The secret first, then the deploy key: a run interrupted in between registers the
     // key of the existing secret next time, so the repository never collects stale keys.
     this.log.action(`applying source secret ${quote(key)}`);
-    await this.createSecret(secret);
+    const stored = await this.createSecret(secret);
     this.changed = true;
-    if (publicKey && this.deps.registerDeployKey) await this.deps.registerDeployKey(publicKey);
+    // The key of the Secret in the cluster: another run may have created it first.
+    const storedKey = b64decode(stored.data?.["identity.pub"]) ?? publicKey;
+    if (publicKey && storedKey && this.deps.registerDeployKey) await this.deps.registerDeployKey(storedKey);
     this.log.success("reconciled source secret");
   }
 
@@ -746,8 +748,8 @@ export class Bootstrapper {
       (KubeObject & { data?: Record<string, string> }) | undefined;
   }
 
-  /** Creates the secret (and its namespace) unless it exists: one created concurrently is reused. */
-  private async createSecret(secret: KubeObject): Promise<void> {
+  /** Creates the secret (and its namespace) unless it exists; returns the Secret the cluster holds. */
+  private async createSecret(secret: KubeObject): Promise<KubeObject & { data?: Record<string, string> }> {
     const ns = secret.metadata.namespace!;
     if (!(await this.getObject(NAMESPACES, "", ns))) {
       try {
@@ -761,13 +763,15 @@ export class Bootstrapper {
       }
     }
     try {
-      await createIfAbsent(this.deps.kube, SECRETS, secret);
+      if (await createIfAbsent(this.deps.kube, SECRETS, secret)) return secret;
     } catch (err) {
       // Never include the object (it holds the key) in the message.
       throw new CliError(
         `failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`,
       );
     }
+    // Created concurrently, or by an attempt whose answer was lost: the stored one counts.
+    return (await this.getSecret(ns, secret.metadata.name!)) ?? secret;
   }
 }
 

@@ -146,7 +146,14 @@ export function deployKeyRegistrar(provider: GitProvider, repo: Repository, n: D
       return;
     }
     const title = deployKeyTitle(n.namespace, n.branch, n.secretName, n.targetPath, publicKey);
-    await provider.addDeployKey(repo, { title, key: publicKey.trim(), readOnly: !n.readWrite });
+    try {
+      await provider.addDeployKey(repo, { title, key: publicKey.trim(), readOnly: !n.readWrite });
+    } catch (err) {
+      // A retried registration whose first answer was lost ("key already in use", "has
+      // already been taken"): the key is there, registered once.
+      const now = await provider.listDeployKeys(repo).catch(() => []);
+      if (!now.some((k) => sameKey(k.key, publicKey))) throw err;
+    }
     logger.success(`configured deploy key ${quote(title)} for ${quote(repositoryUrl(provider, repo.fullPath))}`);
   };
 }

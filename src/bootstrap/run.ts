@@ -293,6 +293,7 @@ export async function bootstrapGit(
     http: transport === "http" && password && !opts.withBearerToken ? { username, password } : undefined,
     headers: transport === "http" && opts.withBearerToken ? { Authorization: `Bearer ${password}` } : undefined,
     ssh: transport === "ssh" ? { privateKey } : undefined,
+    timeoutMs: ctx.globals.timeoutMs,
   });
   let source: SourceSecretSpec;
   let syncUrl = url;
@@ -399,6 +400,7 @@ export async function bootstrapWithProvider(
     branch: c.base.branch,
     dir,
     http: { username: "git", password: setup.token },
+    timeoutMs: ctx.globals.timeoutMs,
   });
   const prBranch = opts.prBranch || `flux-bootstrap-${c.base.namespace}`;
   const options: BootstrapOptions = {
@@ -431,7 +433,7 @@ export async function bootstrapWithProvider(
 
 export async function runBootstrapGitHub(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
-  const provider = new GitHubProvider({ token: t, hostname: opts.hostname });
+  const provider = new GitHubProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   await bootstrapWithProvider(opts, ctx, { kind: "github", provider, token: t });
 }
 
@@ -439,7 +441,7 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
   const t = await token(ctx, "GITLAB_TOKEN", "GitLab");
   if (opts.tokenAuth && opts.deployTokenAuth)
     throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
-  const provider = new GitLabProvider({ token: t, hostname: opts.hostname });
+  const provider = new GitLabProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
 }
 

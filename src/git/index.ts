@@ -1,10 +1,10 @@
 // Picks the git client for a URL and runs the commit-and-push loop that never
 // forces: when the remote moved, clone again, rebuild the commit on top, retry.
-import { CliError } from "../errors.js";
+import { CliError, errorMessage } from "../errors.js";
 import type { Logger } from "../output/logger.js";
 import { IsoGitClient } from "./isogit.js";
 import { SystemGitClient } from "./systemgit.js";
-import { RemoteMovedError, type GitClient, type HttpAuth, type Signature, type SshAuth } from "./types.js";
+import { GitAuthError, RemoteMovedError, type GitClient, type HttpAuth, type Signature, type SshAuth } from "./types.js";
 
 export * from "./types.js";
 export { IsoGitClient, safeJoin } from "./isogit.js";
@@ -34,6 +34,8 @@ export interface GitClientOptions {
   /** Use the system git client even for http(s) (for testing the SSH code path's git handling). */
   forceSystemGit?: boolean;
   now?: () => Date;
+  /** A request the git server leaves unanswered (no byte) this long fails (--timeout; http(s) only). */
+  timeoutMs?: number;
 }
 
 export function createGitClient(opts: GitClientOptions): GitClient {
@@ -56,6 +58,7 @@ export function createGitClient(opts: GitClientOptions): GitClient {
     ca: opts.ca,
     headers: opts.headers,
     now: opts.now,
+    timeoutMs: opts.timeoutMs,
   });
 }
 
@@ -69,7 +72,11 @@ export interface CommitAndPushOptions {
   logger?: Logger;
   /** Called after each commit, before its push. */
   onCommitted?: (commit: string) => void;
+  /** Waits between push retries (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface CommitAndPushResult {
   /** The commit that was pushed, or undefined when nothing changed. */
@@ -87,12 +94,37 @@ export async function commitAndPush(git: GitClient, opts: CommitAndPushOptions):
     if (!commit) return { head: await git.head(), attempts: attempt };
     opts.onCommitted?.(commit);
     try {
-      await git.push();
+      await pushCommit(git, commit, opts);
       return { commit, head: commit, attempts: attempt };
     } catch (err) {
       if (!(err instanceof RemoteMovedError) || attempt >= max) throw err;
       opts.logger?.waiting("git conflict detected, retrying with a fresh clone");
       await git.reclone();
+    }
+  }
+}
+
+/**
+ * Pushes `commit` (HEAD), retrying a push that failed on the way (a 5xx, a reset, a cut
+ * answer, a timeout) up to 3 times. Before each retry the remote is asked where the branch
+ * is: when it already points at the commit, the push landed and only its answer was lost.
+ * Refused credentials and a moved remote are not retried here.
+ */
+async function pushCommit(git: GitClient, commit: string, opts: CommitAndPushOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await git.push();
+      return;
+    } catch (err) {
+      if (err instanceof RemoteMovedError || err instanceof GitAuthError) throw err;
+      const landed = await git.remoteHead().then(
+        (head) => head === commit,
+        () => false,
+      );
+      if (landed) return;
+      if (attempt >= 3) throw err;
+      opts.logger?.warning(`push failure: ${errorMessage(err)}, retrying`);
+      await (opts.sleep ?? defaultSleep)(1_000 * attempt);
     }
   }
 }

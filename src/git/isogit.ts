@@ -25,9 +25,15 @@ export interface IsoGitOptions {
   ca?: string;
   /** Clock for commit timestamps (seconds); defaults to now. */
   now?: () => Date;
+  /** A request the server leaves silent this long fails instead of hanging (--timeout). */
+  timeoutMs?: number;
 }
 
 type Iso = typeof import("isomorphic-git");
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
 
 export function displayUrl(url: string): string {
   return redactUrls(url);
@@ -57,6 +63,19 @@ export class IsoGitClient implements GitClient {
         const agent = new Agent({ ca: this.opts.ca, keepAlive: false });
         const base = http;
         http = { request: (req) => base.request({ ...req, agent: req.url.startsWith("https:") ? agent : undefined }) };
+      }
+      const timeoutMs = this.opts.timeoutMs;
+      if (timeoutMs) {
+        // simple-get's timeout is the socket's idle time: a stalled server, not a slow transfer.
+        const base = http;
+        http = {
+          request: (req) =>
+            base.request({ ...req, fetchOptions: { ...req.fetchOptions, timeout: timeoutMs } }).catch((err: unknown) => {
+              if ((err as Error).message === "Request timed out")
+                throw new GitError(`the git server did not answer within ${formatSeconds(timeoutMs)}`);
+              throw err;
+            }),
+        };
       }
       this.lib = { git, http };
     }
@@ -201,6 +220,22 @@ export class IsoGitClient implements GitClient {
         .join(" ");
       if (/fast-forward|fetch first|failed to update|stale/i.test(detail)) throw new RemoteMovedError(remoteBranch);
       throw new GitError(`failed to push to ${displayUrl(this.url)}: ${redactUrls(result.error ?? detail)}`);
+    }
+  }
+
+  async remoteHead(remoteBranch: string = this.branch): Promise<string | undefined> {
+    const { git, http } = await this.load();
+    try {
+      const refs = await git.listServerRefs({
+        http,
+        url: this.url,
+        headers: this.opts.headers,
+        prefix: `refs/heads/${remoteBranch}`,
+        ...this.authCallbacks(),
+      });
+      return refs.find((r) => r.ref === `refs/heads/${remoteBranch}`)?.oid;
+    } catch (err) {
+      throw this.translate(err, "failed to list references of");
     }
   }
 

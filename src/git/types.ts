@@ -49,6 +49,8 @@ export interface GitClient {
    * RemoteMovedError when the remote branch is not an ancestor of HEAD.
    */
   push(remoteBranch?: string): Promise<void>;
+  /** The commit the remote branch points at now (undefined: no such branch). */
+  remoteHead(remoteBranch?: string): Promise<string | undefined>;
   /** Discards local state and clones the remote branch again. */
   reclone(): Promise<CloneResult>;
   /** Reads a file from the working tree, or undefined. */

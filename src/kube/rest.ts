@@ -56,6 +56,12 @@ export interface RestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * A POST that creates an object with a fixed name: repeating it cannot make a second
+   * one (the API server answers 409 AlreadyExists), so it is retried like a read. The
+   * caller reads a 409 as "it exists now", maybe made by the attempt whose answer was lost.
+   */
+  namedCreate?: boolean;
 }
 
 /** Identity to impersonate (--as, --as-group, --as-uid, --as-user-extra). */
@@ -256,6 +262,7 @@ const MID_FLIGHT = new Set(["ECONNRESET", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE",
 /** Requests whose repetition changes nothing more: reads, server-side apply and JSON merge patches (RFC 7386). */
 function repeatable(method: string, opts: RestOptions): boolean {
   if (method === "GET" || method === "HEAD") return true;
+  if (method === "POST" && opts.namedCreate) return true;
   return (
     method === "PATCH" && (opts.contentType === ContentType.ApplyPatch || opts.contentType === ContentType.MergePatch)
   );

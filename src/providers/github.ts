@@ -2,7 +2,15 @@
 // bounded retries for 5xx; errors become ProviderError with GitHub's message and never
 // the token.
 import { redactUrls } from "../errors.js";
-import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
+import {
+  fetchWithTimeout,
+  parseRetryAfter,
+  RateLimitWaitTooLong,
+  timeoutOf,
+  withRetry,
+  type Failure,
+  type RetryOptions,
+} from "./retry.js";
 import {
   ProviderError,
   type ChangeRequest,
@@ -20,6 +28,8 @@ export interface GitHubOptions {
   hostname?: string;
   retry?: RetryOptions;
   userAgent?: string;
+  /** A request unanswered this long fails (--timeout). */
+  timeoutMs?: number;
 }
 
 export const GITHUB_PERMISSIONS = ["pull", "triage", "push", "maintain", "admin"] as const;
@@ -73,6 +83,8 @@ function headersOf(err: unknown): Record<string, string | undefined> {
  * or a secondary-limit message without headers (wait a minute).
  */
 function failureOf(err: unknown): Failure {
+  // Octokit reports a request that never answered as a 500: it is not one, and not retried.
+  if (timeoutOf(err)) return {};
   const status = statusOf(err);
   if (status !== 403 && status !== 429) return { status };
   const h = headersOf(err);
@@ -164,6 +176,7 @@ export class GitHubProvider implements GitProvider {
         baseUrl: githubApiUrl(this.opts.hostname),
         userAgent: this.opts.userAgent ?? "tsflux",
         log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+        request: { fetch: fetchWithTimeout(this.opts.timeoutMs) },
       });
     }
     return this.client;
@@ -179,6 +192,8 @@ export class GitHubProvider implements GitProvider {
   }
 
   private failed(what: string, err: unknown): ProviderError {
+    const timeout = timeoutOf(err);
+    if (timeout) return new ProviderError(`${what}: the GitHub API at ${timeout.message}`);
     const status = statusOf(err);
     return new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hintOf(err)}`, status);
   }

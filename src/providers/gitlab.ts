@@ -19,6 +19,8 @@ export interface GitLabOptions {
   /** gitlab.com (default), a self-managed host name, or a full base URL like http://127.0.0.1:8080. */
   hostname?: string;
   retry?: RetryOptions;
+  /** A request unanswered this long fails (--timeout). */
+  timeoutMs?: number;
 }
 
 export function gitlabHostUrl(hostname = "gitlab.com"): string {
@@ -164,6 +166,8 @@ export class GitLabProvider implements GitProvider {
       this.api = new Gitlab({
         host: gitlabHostUrl(this.opts.hostname),
         token: this.opts.token,
+        // gitbeaker bounds each request with AbortSignal.timeout(queryTimeout); requestOnce reports it.
+        ...(this.opts.timeoutMs ? { queryTimeout: this.opts.timeoutMs } : {}),
         requesterFn: createRequesterFn((_, o) => Promise.resolve(o), requestOnce),
       });
     }
@@ -180,6 +184,10 @@ export class GitLabProvider implements GitProvider {
   }
 
   private failed(what: string, err: unknown): ProviderError {
+    if ((err as Error)?.name === "GitbeakerTimeoutError") {
+      const wait = this.opts.timeoutMs ? ` within ${Math.round(this.opts.timeoutMs / 100) / 10}s` : "";
+      return new ProviderError(`${what}: the GitLab API at ${this.domain} did not answer${wait}`);
+    }
     const status = statusOf(err);
     return new ProviderError(`${what}: ${messageOf(err)}${status ? ` (HTTP ${status})` : ""}${hintOf(err)}`, status);
   }

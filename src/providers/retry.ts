@@ -84,3 +84,38 @@ export async function withRetry<T>(
     }
   }
 }
+
+/** A provider request left unanswered for the whole timeout (--timeout); never retried. */
+export class RequestTimeoutError extends Error {
+  constructor(
+    readonly host: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${host} did not answer within ${Math.round(timeoutMs / 100) / 10}s`);
+    this.name = "RequestTimeoutError";
+  }
+}
+
+/** The RequestTimeoutError in an error's cause chain. */
+export function timeoutOf(err: unknown): RequestTimeoutError | undefined {
+  for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    if (e instanceof RequestTimeoutError) return e;
+  }
+  return undefined;
+}
+
+/** fetch, with each request (and its body) bounded by timeoutMs. */
+export function fetchWithTimeout(timeoutMs: number | undefined): typeof fetch {
+  if (!timeoutMs) return fetch;
+  return async (input, init) => {
+    const timer = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timer]) : timer;
+    try {
+      return await fetch(input, { ...init, signal });
+    } catch (err) {
+      if (!timer.aborted) throw err;
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      throw new RequestTimeoutError(url.host, timeoutMs);
+    }
+  };
+}

@@ -191,7 +191,7 @@ for (const kind of BOOTSTRAP_KINDS) {
           fault: `SIGKILL at ${point.step}`,
           expected: "converged",
           injected: 1,
-          kill: true,
+          category: "kill",
         });
       });
     }

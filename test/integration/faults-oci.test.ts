@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
-import { failureLines, faultTable, recordScenario, type Outcome } from "../support/reliability.js";
+import { failureLines, faultTable, type Outcome } from "../support/reliability.js";
 
 let reg: TestRegistry;
 let proxy: FaultProxy;

@@ -17,8 +17,11 @@ export interface ScenarioRecord {
   expected: Outcome;
   /** Faults the proxy (or contract server) actually injected during the row. */
   injected: number;
-  /** The row kills the process (SIGKILL) and runs it again, rather than injecting a fault it survives. */
-  kill?: boolean;
+  /**
+   * "fault" (default): a fault injected between tsflux and a server; "kill": the process
+   * is SIGKILLed and run again; "bad input": a malformed invocation.
+   */
+  category?: "fault" | "kill" | "bad input";
 }
 
 declare module "vitest" {
