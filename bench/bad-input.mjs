@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
+import { format } from "prettier";
 import { fluxJs, requireBuild, root, scratch, upstreamFlux } from "./lib.mjs";
 
 requireBuild();
@@ -47,7 +48,7 @@ const out = {
   upstream,
 };
 mkdirSync(path.join(root, "bench/results"), { recursive: true });
-writeFileSync(path.join(root, "bench/results/bad-input.json"), JSON.stringify(out, null, 2) + "\n");
+writeFileSync(path.join(root, "bench/results/bad-input.json"), await format(JSON.stringify(out), { parser: "json" }));
 console.log(
   `tsflux: ${tsflux.clear} of ${tsflux.tried} clear${tsflux.failing.length ? ` (not: ${tsflux.failing.join("; ")})` : ""}`,
 );

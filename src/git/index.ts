@@ -4,7 +4,14 @@ import { CliError, errorMessage } from "../errors.js";
 import type { Logger } from "../output/logger.js";
 import { IsoGitClient } from "./isogit.js";
 import { SystemGitClient } from "./systemgit.js";
-import { GitAuthError, RemoteMovedError, type GitClient, type HttpAuth, type Signature, type SshAuth } from "./types.js";
+import {
+  GitAuthError,
+  RemoteMovedError,
+  type GitClient,
+  type HttpAuth,
+  type Signature,
+  type SshAuth,
+} from "./types.js";
 
 export * from "./types.js";
 export { IsoGitClient, safeJoin } from "./isogit.js";

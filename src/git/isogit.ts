@@ -70,11 +70,13 @@ export class IsoGitClient implements GitClient {
         const base = http;
         http = {
           request: (req) =>
-            base.request({ ...req, fetchOptions: { ...req.fetchOptions, timeout: timeoutMs } }).catch((err: unknown) => {
-              if ((err as Error).message === "Request timed out")
-                throw new GitError(`the git server did not answer within ${formatSeconds(timeoutMs)}`);
-              throw err;
-            }),
+            base
+              .request({ ...req, fetchOptions: { ...req.fetchOptions, timeout: timeoutMs } })
+              .catch((err: unknown) => {
+                if ((err as Error).message === "Request timed out")
+                  throw new GitError(`the git server did not answer within ${formatSeconds(timeoutMs)}`);
+                throw err;
+              }),
         };
       }
       this.lib = { git, http };

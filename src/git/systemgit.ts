@@ -232,7 +232,10 @@ export class SystemGitClient implements GitClient {
   async remoteHead(remoteBranch: string = this.branch): Promise<string | undefined> {
     const ls = await this.run(["ls-remote", "--heads", "--", this.url, `refs/heads/${remoteBranch}`], this.dir);
     if (ls.code !== 0) throw this.failure("failed to list references of", ls);
-    return ls.stdout.split("\n").find((l) => l.endsWith(`\trefs/heads/${remoteBranch}`))?.split("\t")[0];
+    return ls.stdout
+      .split("\n")
+      .find((l) => l.endsWith(`\trefs/heads/${remoteBranch}`))
+      ?.split("\t")[0];
   }
 
   async reclone(): Promise<CloneResult> {

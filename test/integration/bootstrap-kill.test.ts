@@ -16,6 +16,7 @@ import {
   type BootstrapRig,
   type BootstrapTarget,
 } from "../support/bootstrap-rig.js";
+import { BOOTSTRAP_STEPS } from "../../src/bootstrap/engine.js";
 import { until } from "../support/cli-process.js";
 import type { FaultRule } from "../support/fault-proxy.js";
 import { failureLines, recordScenario } from "../support/reliability.js";
@@ -138,6 +139,15 @@ const KILL_POINTS: KillPoint[] = [
     line: /◎ waiting for GitRepository/,
   },
 ];
+
+describe("the kill points", () => {
+  it("cover every step of a direct bootstrap (BOOTSTRAP_STEPS)", () => {
+    // image-pull-secret runs only with --registry-creds; pull-request only with --pr.
+    const direct = BOOTSTRAP_STEPS.filter((s) => s !== "pull-request" && s !== "image-pull-secret");
+    const covered = new Set(KILL_POINTS.map((p) => /\(([a-z-]+)\)/.exec(p.step)?.[1]));
+    expect(direct.filter((s) => !covered.has(s))).toEqual([]);
+  });
+});
 
 for (const kind of BOOTSTRAP_KINDS) {
   describe(`bootstrap ${kind}, killed at each step, then run again`, () => {
