@@ -2,7 +2,7 @@ import { Option, type Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import type { BootstrapCommonOptions, BootstrapGitOptions, BootstrapProviderOptions } from "../../src/bootstrap/run.js";
 import { distributionFlags, distributionOptions } from "../shared/distribution-flags.js";
-import { boolFlag, durationFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, durationFlag, oneOf, sliceFlag, typedFlag } from "../../src/cli/flags.js";
 
 /** The shared flags as options. */
 function commonOptions(inv: Invocation): BootstrapCommonOptions {
@@ -62,10 +62,37 @@ export function providerOptions(inv: Invocation): BootstrapProviderOptions {
   };
 }
 
+const KEY_ALGORITHMS = ["rsa", "ecdsa", "ed25519"];
+const keyAlgorithmArg = oneOf(KEY_ALGORITHMS, {
+  empty: `no public key algorithm given, must be one of: ${KEY_ALGORITHMS.join(", ")}`,
+  unsupported: (v) => `unsupported public key algorithm '${v}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
+});
+const ecdsaCurveArg = oneOf(["p256", "p384", "p521"], {
+  unsupported: (v) => `unsupported curve '${v}', must be one of: p256, p384, p521`,
+});
+const visibilityArg = (v: string) =>
+  v.trim() === ""
+    ? "private"
+    : oneOf(["public", "internal", "private"], { unsupported: (x) => `unsupported visibility '${x}'` })(v);
+
+/**
+ * flags.RSAKeyBits: empty means 2048; a multiple of 8, at least 1024. tsflux also caps it
+ * at 8192 (a larger key takes minutes to generate, and no Git host asks for one).
+ */
+function rsaKeyBitsArg(v: string): number {
+  if (v.trim() === "") return 2048;
+  if (!/^[+-]?\d+$/.test(v)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const bits = Number(v);
+  if (bits < 1024) throw new Error("RSA key bit size must be at least 1024");
+  if (bits % 8 !== 0) throw new Error("RSA key bit size must be a multiples of 8");
+  if (bits > 8192) throw new Error("RSA key bit size must be at most 8192");
+  return bits;
+}
+
 /** --path: each bootstrap command's own flag, as upstream's. */
 function pathFlag(cmd: Command): Command {
   return cmd.option(
-    "--path <string>",
+    "--path <safeRelativePath>",
     "path relative to the repository root, when specified the cluster sync will be scoped to this path",
   );
 }
@@ -90,19 +117,15 @@ function commonFlags(cmd: Command): Command {
   );
   cmd.option("--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   cmd.option("--private-key-file <string>", "path to a private key file used for authenticating to the Git SSH server");
-  enumFlag(cmd, "--ssh-key-algorithm <string>", "SSH public key algorithm", ["rsa", "ecdsa", "ed25519"], "ecdsa");
-  enumFlag(cmd, "--ssh-ecdsa-curve <string>", "SSH ECDSA public key curve", ["p256", "p384", "p521"], "p384");
-  cmd.addOption(
-    new Option("--ssh-rsa-bits <int>", "SSH RSA public key bit size (multiplies of 8, min 1024, max 8192)")
-      .default(2048)
-      .argParser((v: string) => {
-        const n = Number.parseInt(v, 10);
-        if (!Number.isInteger(n) || String(n) !== v.trim() || n < 1024 || n > 8192 || n % 8 !== 0) {
-          throw new Error(`invalid argument "${v}": must be a multiple of 8 between 1024 and 8192`);
-        }
-        return n;
-      }),
+  typedFlag(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", keyAlgorithmArg, "ecdsa");
+  typedFlag(
+    cmd,
+    "--ssh-rsa-bits <rsaKeyBits>",
+    "SSH RSA public key bit size (multiplies of 8, min 1024)",
+    rsaKeyBitsArg,
+    2048,
   );
+  typedFlag(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", ecdsaCurveArg, "p384");
   cmd.addOption(new Option("--author-name <string>", "author name for Git commits").default("Flux"));
   cmd.option("--author-email <string>", "author email for Git commits");
   cmd.option("--commit-message-appendix <string>", "string to add to the commit messages, e.g. '[ci skip]'");
@@ -131,12 +154,21 @@ function providerFlags(cmd: Command, provider: "GitHub" | "GitLab", hostname: st
     `if true, the owner is assumed to be a ${provider} user; otherwise an ${provider === "GitHub" ? "org" : "group"}`,
   );
   boolFlag(cmd, "--private", "if true, the repository is setup or configured as private", true);
-  cmd.addOption(
-    new Option(
-      "--visibility <string>",
-      "specifies the visibility of the repository. Valid values are public, private, internal",
-    ).default("private"),
-  );
+  if (provider === "GitLab")
+    typedFlag(
+      cmd,
+      "--visibility <public|internal|private>",
+      "specifies the visibility of the repository",
+      visibilityArg,
+      "private",
+    );
+  else
+    cmd.addOption(
+      new Option(
+        "--visibility <string>",
+        "specifies the visibility of the repository. Valid values are public, private, internal",
+      ).default("private"),
+    );
   durationFlag(cmd, "--interval <duration>", "sync interval", "1m0s");
   cmd.addOption(new Option("--hostname <string>", `${provider} hostname`).default(hostname));
   boolFlag(cmd, "--reconcile", "if true, the configured options are also reconciled if the repository already exists");

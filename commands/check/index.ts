@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { bind } from "../../src/cli/action.js";
 import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import { DEFAULT_COMPONENTS } from "../../src/install/options.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -8,7 +9,7 @@ export function register(program: Command): void {
     .description("Check requirements and installation")
     .summary("Check requirements and installation");
   boolFlag(cmd, "--pre", "only run pre-installation checks");
-  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values");
+  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values", DEFAULT_COMPONENTS);
   sliceFlag(
     cmd,
     "--components-extra <strings>",

@@ -18,7 +18,11 @@ export function options(inv: Invocation): CreateReceiverOptions {
 
 export function register(create: Command): void {
   const receiver = create.command("receiver").description("Create or update a Receiver resource");
-  str(receiver, "--type <string>", "");
+  str(
+    receiver,
+    "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
+    "the receiver type",
+  );
   str(receiver, "--secret-ref <string>", "");
   sliceFlag(receiver, "--event <strings>", "also accepts comma-separated values");
   sliceFlag(receiver, "--resource <strings>", "also accepts comma-separated values");

@@ -1,11 +1,11 @@
 // flux logs: formatted logs of the Flux controllers.
 import type { Command } from "commander";
-import { boolFlag, durationFlag, enumFlag } from "../../src/cli/flags.js";
+import { boolFlag, durationFlag, logLevelArg, typedFlag } from "../../src/cli/flags.js";
 import { bind } from "../../src/cli/action.js";
 
 export function register(program: Command): void {
   const cmd = program.command("logs [args...]").description("Display formatted logs for Flux components");
-  enumFlag(cmd, "--level <level>", "log level", ["debug", "info", "error"]);
+  typedFlag(cmd, "--level <debug|info|error>", "log level", logLevelArg);
   cmd.option("--kind <string>", "displays errors of a particular toolkit kind e.g GitRepository");
   cmd.option("--name <string>", "specifies the name of the object logs to be displayed");
   boolFlag(cmd, "-f, --follow", "specifies if the logs should be streamed");

@@ -2,8 +2,9 @@
 // and every `flux bootstrap` command (upstream declares them on both).
 import { Option, type Command } from "commander";
 import type { Invocation } from "../../src/cli/action.js";
-import { boolFlag, enumFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, logLevelArg, sliceFlag, typedFlag } from "../../src/cli/flags.js";
 import type { DistributionOptions } from "../../src/install/run.js";
+import { DEFAULT_COMPONENTS } from "../../src/install/options.js";
 
 /** The distribution flags as given; the engine applies the defaults of those not given. */
 export function distributionOptions(inv: Invocation): DistributionOptions {
@@ -28,11 +29,7 @@ export function distributionFlags(cmd: Command, networkPolicyHelp: string): Comm
     "-v, --version <string>",
     "toolkit version, when specified the manifests are downloaded from https://github.com/fluxcd/flux2/releases",
   );
-  sliceFlag(
-    cmd,
-    "--components <strings>",
-    "list of components, accepts comma-separated values (default [source-controller,kustomize-controller,helm-controller,notification-controller])",
-  );
+  sliceFlag(cmd, "--components <strings>", "list of components, accepts comma-separated values", DEFAULT_COMPONENTS);
   sliceFlag(
     cmd,
     "--components-extra <strings>",
@@ -58,7 +55,7 @@ export function distributionFlags(cmd: Command, networkPolicyHelp: string): Comm
     "watch for custom resources in all namespaces, if set to false it will only watch the namespace where the toolkit is installed",
     true,
   );
-  enumFlag(cmd, "--log-level <string>", "log level", ["debug", "info", "error"], "info");
+  typedFlag(cmd, "--log-level <debug|info|error>", "log level", logLevelArg, "info");
   boolFlag(cmd, "--network-policy", networkPolicyHelp, true);
   cmd.addOption(new Option("--cluster-domain <string>", "internal cluster domain").default("cluster.local"));
   sliceFlag(

@@ -1,6 +1,7 @@
 // Flag helpers that give commander pflag's semantics: Go durations, `--flag=false`
 // for booleans, comma-separated string slices, and enum values with upstream's wording.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { LOG_LEVELS } from "../install/options.js";
 import { DurationError, parseDurationNs } from "../util/duration.js";
 
 /** Names of boolean flags (without dashes), so `--name=false` can be rewritten before parsing. */
@@ -48,8 +49,13 @@ export function collectArray(value: string, previous: string[] | undefined): str
   return [...(previous ?? []), value];
 }
 
-export function sliceFlag(cmd: Command, flags: string, description: string): Command {
-  return cmd.addOption(new Option(flags, description).argParser(collectSlice));
+/** A string slice flag; given values replace the default (pflag), they are not added to it. */
+export function sliceFlag(cmd: Command, flags: string, description: string, defaultValue?: string[]): Command {
+  const opt = new Option(flags, description).argParser((value: string, previous: string[] | undefined) =>
+    collectSlice(value, previous === defaultValue ? undefined : previous),
+  );
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
 }
 
 export function arrayFlag(cmd: Command, flags: string, description: string): Command {
@@ -82,6 +88,47 @@ export function float32Flag(cmd: Command, flags: string, description: string, de
   if (defaultValue !== undefined) opt.default(defaultValue);
   return cmd.addOption(opt);
 }
+
+/**
+ * A pflag custom Value flag, as upstream's internal/flags types: the help shows its type
+ * name (`--log-level debug|info|error`), and the value is checked as it is parsed, with
+ * the type's own Set error (pflag prefixes `invalid argument "v" for "--flag" flag: `).
+ */
+export function typedFlag<T>(
+  cmd: Command,
+  flags: string,
+  description: string,
+  parse: (value: string) => T,
+  defaultValue?: T,
+): Command {
+  const opt = new Option(flags, description).argParser((value: string) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  });
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
+/** A value from a fixed list, or the error upstream's type gives (empty, or not one of them). */
+export function oneOf(
+  allowed: readonly string[],
+  errors: { empty?: string; unsupported: (value: string) => string },
+): (value: string) => string {
+  return (value) => {
+    if (value.trim() === "" && errors.empty) throw new Error(errors.empty);
+    if (!allowed.includes(value)) throw new Error(errors.unsupported(value));
+    return value;
+  };
+}
+
+/** flags.LogLevel: --log-level of install and bootstrap, --level of logs. */
+export const logLevelArg = oneOf(LOG_LEVELS, {
+  empty: `no log level given, must be one of: ${LOG_LEVELS.join(", ")}`,
+  unsupported: (v) => `unsupported log level '${v}', must be one of: ${LOG_LEVELS.join(", ")}`,
+});
 
 /** An enum flag; invalid values get upstream's "must be one of" wording. */
 export function enumFlag(

@@ -35,7 +35,7 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
   programTree.set(program, tree);
   program
     .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
-    .version(`flux version ${CLI_VERSION}`, "--version", "version for flux")
+    .version(`flux version ${CLI_VERSION}`, "-v, --version", "version for flux")
     .helpOption("-h, --help", "help for flux")
     .showSuggestionAfterError(false)
     .allowExcessArguments(false);
@@ -101,11 +101,18 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
   );
 
   if (io) setCommandIO(program, io);
-  if (argv && argv.length === 1 && argv[0] === "--version") {
+  if (argv && argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     // `flux --version` needs no command tree at all.
   } else {
     const only = argv ? verbOf(program, tree, argv) : undefined;
     for (const [name, register] of tree) if (only === undefined || name === only) register(program);
+    // cobra's version flag is the root's own, not inherited: after a command, -v is that
+    // command's (install's and bootstrap's -v, --version) or unknown. commander would
+    // read a root option anywhere on the line, so the root's shorthand goes.
+    if (only !== undefined) {
+      const version = program.options.find((o) => o.long === "--version");
+      if (version) version.short = undefined;
+    }
   }
   installCobraHelp(program);
   applyToTree(program, (cmd) => {

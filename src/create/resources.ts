@@ -33,6 +33,7 @@ import type {
   CreateTenantOptions,
 } from "./options.js";
 import { validateSemverRange } from "./semver.js";
+import { parseDuration } from "../util/duration.js";
 import { helmReleaseRevision } from "../kinds/registry.js";
 
 // ------------------------------------------------------------------ kustomization
@@ -377,7 +378,12 @@ export function buildImagePolicy(opts: CreateImagePolicyOptions, deps: Deps): Ku
     throw new CliError(`invalid value for --reflect-digest, must be one of ${REFLECT_DIGEST.join(", ")}`);
   }
   // the policy's own --interval (digest checks with --reflect-digest=Always); unset by default
-  const interval = opts.intervalSet ? opts.interval : "";
+  const interval = opts.intervalSet && parseDuration(opts.interval) !== 0 ? opts.interval : "";
+  if (interval && reflect !== "Always") {
+    throw new CliError(
+      "the --interval flag can only be used with the 'Always' digest reflection policy, use --reflect-digest=Always",
+    );
+  }
   return imagePolicy({
     name,
     namespace: deps.globals.namespace,

@@ -109,7 +109,7 @@ describe("flags to options", () => {
       export: true,
       force: false,
       version: "",
-      components: undefined,
+      components: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"],
       componentsExtra: ["image-reflector-controller"],
       registry: "ghcr.io/fluxcd",
       watchAllNamespaces: true,

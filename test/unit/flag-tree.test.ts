@@ -44,11 +44,14 @@ function typeOf(opt: Option): string {
   return m ? m[1]! : "";
 }
 
-/** pflag's "(default …)" text: zero values print none; strings are quoted, slices bracketed. */
+/**
+ * pflag's "(default …)" text: zero values print none; strings are quoted, slices
+ * bracketed. A stringToString prints its default even when empty ("[]").
+ */
 function defaultOf(opt: Option, type: string): string {
   const value: unknown = opt.defaultValue;
   if (value === undefined || value === false || value === "" || value === 0) return "";
-  if (Array.isArray(value)) return value.length === 0 ? "" : `[${value.join(",")}]`;
+  if (Array.isArray(value)) return value.length === 0 && type !== "stringToString" ? "" : `[${value.join(",")}]`;
   if (type === "string" && typeof value === "string") return JSON.stringify(value);
   return String(value);
 }

@@ -67,7 +67,7 @@ describe("flux install flags", () => {
     const a = await runCli(["install", "--export", "--manifests", MINI, "--log-level", "verbose"]);
     expect(a.code).toBe(1);
     expect(a.stderr).toBe(
-      `✗ invalid argument "verbose" for "--log-level" flag: unsupported value 'verbose', must be one of: debug, info, error\n`,
+      `✗ invalid argument "verbose" for "--log-level" flag: unsupported log level 'verbose', must be one of: debug, info, error\n`,
     );
     const b = await runCli(["install", "--export", "--network-policy=maybe"]);
     expect(b.code).toBe(1);

@@ -1,5 +1,6 @@
 // flux create image policy
 import type { Command } from "commander";
+import { durationFlag } from "../../../src/cli/flags.js";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import type { CreateImagePolicyOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
@@ -42,6 +43,12 @@ export function register(image: Command): void {
     policy,
     "--reflect-digest <string>",
     "the digest reflection policy to use when observing latest image tags (one of 'Never', 'IfNotPresent', 'Never')",
+  );
+  // its own --interval, unset by default, in place of create's (1m0s)
+  durationFlag(
+    policy,
+    "--interval <duration>",
+    "the interval at which to check for new image digests when the policy is set to 'Always'",
   );
   bind(createArgs(policy), {
     options,
