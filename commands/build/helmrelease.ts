@@ -1,60 +1,18 @@
 // `flux build helmrelease NAME --path DIR` (beyond upstream): renders a HelmRelease
 // from the manifests in files with the real helm, offline.
 import type { Command } from "commander";
-import { bind } from "../../src/cli/action.js";
+import { bind, type Invocation } from "../../src/cli/action.js";
 import { helpText } from "../../src/cli/help.js";
-import type { Deps } from "../../src/deps.js";
 import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
-import type { BuildHelmReleaseOptions } from "../../src/helm/build.js";
+import type { BuildHelmReleaseCommandOptions, HelmReleaseFileOptions } from "../../src/helm/build-cmd.js";
 
-interface Flags {
-  path?: string;
-  localSources?: string[];
-  output?: string;
+/** The flags build and diff helmrelease share. */
+export function helmReleaseFileOptions(inv: Invocation): HelmReleaseFileOptions {
+  return { name: inv.args[0], path: inv.opt("path"), localSources: inv.listOpt("localSources") };
 }
 
-/** Validates the command line into the engine's options. */
-export async function helmReleaseOptions(
-  args: string[],
-  flags: Pick<Flags, "path" | "localSources">,
-  ctx: Deps,
-  exitCode = 1,
-): Promise<BuildHelmReleaseOptions> {
-  const { CliError } = await import("../../src/errors.js");
-  const { statSync } = await import("node:fs");
-  const { parseLocalSources } = await import("../../src/kustomize/build.js");
-  const name = args[0];
-  if (!name) throw new CliError("HelmRelease name is required", exitCode);
-  if (!flags.path) throw new CliError("--path is required: the directory holding the HelmRelease manifests", exitCode);
-  let isDir = false;
-  try {
-    isDir = statSync(flags.path).isDirectory();
-  } catch {
-    /* reported below */
-  }
-  if (!isDir) throw new CliError(`invalid resource path "${flags.path}"`, exitCode);
-  return {
-    name,
-    namespace: ctx.globals.namespace,
-    path: flags.path,
-    localSources: parseLocalSources(flags.localSources),
-    timeoutMs: ctx.globals.timeoutMs,
-  };
-}
-
-async function run(args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
-  const flags = opts as Flags;
-  const { DATA_FORMATS, asList, parseOutputFormat, printJson } = await import("../../src/output/printers.js");
-  const output = parseOutputFormat(flags.output, DATA_FORMATS, "yaml");
-  const options = await helmReleaseOptions(args, flags, ctx);
-  const { buildHelmRelease } = await import("../../src/helm/build.js");
-  const { objects } = await buildHelmRelease(options);
-  if (output === "json") {
-    ctx.io.stdout.write(printJson(asList(objects)));
-  } else {
-    const { objectsToYaml } = await import("../../src/kustomize/build.js");
-    ctx.io.stdout.write(await objectsToYaml(objects));
-  }
+export function options(inv: Invocation): BuildHelmReleaseCommandOptions {
+  return { ...helmReleaseFileOptions(inv), output: inv.opt("output") };
 }
 
 export function register(program: Command): void {
@@ -88,7 +46,7 @@ namespace helm-controller uses. It runs the real helm (v4) and prints the object
 	--local-sources GitRepository/flux-system/charts=../charts`,
   });
   bind(cmd, {
-    options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
-    engine: async () => (o, deps) => run(o.args, o.flags, deps),
+    options,
+    engine: async () => (await import("../../src/helm/build-cmd.js")).runBuildHelmRelease,
   });
 }

@@ -2,66 +2,19 @@
 // Flux Kustomization and HelmRelease under DIR at two git refs, without a cluster,
 // and prints the object-level difference. Exit 0 no change, 1 changes, 2 error.
 import type { Command } from "commander";
-import { bind } from "../../src/cli/action.js";
+import { bind, type Invocation } from "../../src/cli/action.js";
 import { helpText } from "../../src/cli/help.js";
-import type { Deps } from "../../src/deps.js";
 import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
+import type { DiffRefsCommandOptions } from "../../src/diff/refs-cmd.js";
 
-interface Flags {
-  base?: string;
-  head?: string;
-  path?: string;
-  localSources?: string[];
-  output?: string;
-}
-
-async function run(_args: string[], opts: Record<string, unknown>, ctx: Deps): Promise<void> {
-  const flags = opts as Flags;
-  const { CliError, errorMessage } = await import("../../src/errors.js");
-  const { colorEnabled } = await import("../../src/output/logger.js");
-  const { ansiPalette, plainPalette } = await import("../../src/diff/render.js");
-  const { renderRefsHuman, renderRefsJson, renderRefsMarkdown } = await import("../../src/diff/refs-render.js");
-  const { CHANGED_MESSAGE } = await import("../../src/diff/diff-cmd.js");
-  const { DIFF_FORMATS, parseOutputFormat } = await import("../../src/output/printers.js");
-  let output: (typeof DIFF_FORMATS)[number];
-  let report;
-  try {
-    output = parseOutputFormat(flags.output, DIFF_FORMATS, "human");
-    if (!flags.base) throw new CliError("--base is required: the git ref to compare against (e.g. origin/main)", 2);
-    const { parseLocalSources } = await import("../../src/kustomize/build.js");
-    const { diffRefs } = await import("../../src/diff/refs.js");
-    report = await diffRefs({
-      base: flags.base,
-      head: flags.head,
-      path: flags.path ?? ".",
-      namespace: ctx.globals.namespace,
-      localSources: parseLocalSources(flags.localSources),
-      timeoutMs: ctx.globals.timeoutMs,
-    });
-  } catch (err) {
-    throw new CliError(err instanceof CliError ? err.message : errorMessage(err), 2);
-  }
-  const palette = output === "human" && colorEnabled(ctx.io.stdout) ? ansiPalette : plainPalette;
-  ctx.io.stdout.write(
-    output === "json"
-      ? renderRefsJson(report)
-      : output === "markdown"
-        ? renderRefsMarkdown(report)
-        : renderRefsHuman(report, palette),
-  );
-  if (report.failed) {
-    const failed = report.units.filter((u) => u.status === "failed").map((u) => `${u.kind}/${u.namespace}/${u.name}`);
-    throw new CliError(
-      failed.length === 1
-        ? `could not build ${failed[0]}`
-        : `could not build ${failed.length} Kustomizations and HelmReleases (listed in the report)`,
-      2,
-    );
-  }
-  if (report.changed) {
-    ctx.logger.warning(CHANGED_MESSAGE);
-    throw new CliError("", 1);
-  }
+export function options(inv: Invocation): DiffRefsCommandOptions {
+  return {
+    base: inv.opt("base"),
+    head: inv.opt("head"),
+    path: inv.str("path") || ".",
+    localSources: inv.listOpt("localSources"),
+    output: inv.opt("output"),
+  };
 }
 
 export function register(program: Command): void {
@@ -95,7 +48,7 @@ Exit status: 0 No differences were found. 1 Differences were found. >1 diff fail
   flux diff refs --base origin/main --head HEAD --path . -o markdown > diff.md`,
   });
   bind(cmd, {
-    options: (inv) => ({ args: inv.args, flags: inv.command.opts() }),
-    engine: async () => (o, deps) => run(o.args, o.flags, deps),
+    options,
+    engine: async () => (await import("../../src/diff/refs-cmd.js")).runDiffRefs,
   });
 }

@@ -2,7 +2,6 @@
 // 1 when something would (after printing it), 2 on any error.
 import type { Deps } from "../deps.js";
 import { CliError, errorMessage } from "../errors.js";
-import { colorEnabled } from "../output/logger.js";
 import { DIFF_FORMATS, parseOutputFormat } from "../output/printers.js";
 import {
   buildOptionsFrom,
@@ -11,12 +10,11 @@ import {
   type BuildKustomizationOptions,
 } from "../kustomize/build-cmd.js";
 import { diffKustomization } from "./kustomization.js";
-import { ansiPalette, plainPalette, renderHuman, renderJson, renderMarkdown } from "./render.js";
+import { writeDiffReport } from "./report.js";
 import { createKubeClient } from "../kube/client.js";
 import { kubeReader } from "../kustomize/cluster.js";
 import { restDryRunner } from "../kube/dryrun.js";
 
-export const CHANGED_MESSAGE = "identified at least one change, exiting with non-zero exit code";
 
 /** `flux diff kustomization` as the command line gives it. */
 export interface DiffKustomizationOptions extends BuildKustomizationOptions {
@@ -73,17 +71,5 @@ export async function runDiffKustomization(flags: DiffKustomizationOptions, deps
     spinner?.stop();
     release();
   }
-  const palette = output === "human" && colorEnabled(deps.io.stdout) ? ansiPalette : plainPalette;
-  const text =
-    output === "json"
-      ? renderJson(report)
-      : output === "markdown"
-        ? renderMarkdown(report)
-        : renderHuman(report, palette);
-  deps.io.stdout.write(text);
-  if (report.errors.length > 0) throw new CliError(report.errors.join("\n"), 2);
-  if (report.changed) {
-    deps.logger.warning(CHANGED_MESSAGE);
-    throw new CliError("", 1);
-  }
+  writeDiffReport(report, output, deps);
 }

@@ -188,4 +188,32 @@ describe("flags to options", () => {
   it("stats: -A and -o", async () => {
     expect(await optionsFor(["stats", "-A", "-o", "yaml"])).toEqual({ allNamespaces: true, output: "yaml" });
   });
+
+  it("build and diff helmrelease, diff refs: typed options for their engines", async () => {
+    expect(
+      await optionsFor([
+        "build",
+        "helmrelease",
+        "podinfo",
+        "--path",
+        "./apps",
+        "--local-sources",
+        "GitRepository/a/b=../c",
+      ]),
+    ).toEqual({ name: "podinfo", path: "./apps", localSources: ["GitRepository/a/b=../c"], output: "yaml" });
+    expect(await optionsFor(["diff", "helmrelease", "podinfo", "--progress-bar=false", "-o", "markdown"])).toEqual({
+      name: "podinfo",
+      path: undefined,
+      localSources: undefined,
+      output: "markdown",
+      progressBar: false,
+    });
+    expect(await optionsFor(["diff", "refs", "--base", "main"])).toEqual({
+      base: "main",
+      head: undefined,
+      path: ".",
+      localSources: undefined,
+      output: "human",
+    });
+  });
 });
