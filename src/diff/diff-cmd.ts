@@ -15,7 +15,6 @@ import { createKubeClient } from "../kube/client.js";
 import { kubeReader } from "../kustomize/cluster.js";
 import { restDryRunner } from "../kube/dryrun.js";
 
-
 /** `flux diff kustomization` as the command line gives it. */
 export interface DiffKustomizationOptions extends BuildKustomizationOptions {
   progressBar: boolean;
