@@ -42,7 +42,7 @@ function flagNames(cmd: Command): string[] {
 
 /** Candidates for the last (partial) word, given the words before it. */
 export function completeWords(program: Command, words: string[]): string[] {
-  const partial = words.length > 0 ? words[words.length - 1]! : "";
+  const partial = words.at(-1) ?? "";
   let cmd = program;
   for (const word of words.slice(0, -1)) {
     if (word.startsWith("-")) continue;

@@ -97,7 +97,10 @@ export function sortForApply(objs: KubeObject[]): KubeObject[] {
     if (r !== 0) return r;
     const ka = key(a);
     const kb = key(b);
-    for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    for (const [i, x] of ka.entries()) {
+      const y = kb[i] ?? "";
+      if (x !== y) return x < y ? -1 : 1;
+    }
     return 0;
   });
 }
@@ -105,7 +108,8 @@ export function sortForApply(objs: KubeObject[]): KubeObject[] {
 export async function parseManifests(text: string): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new CliError(`invalid manifests: ${doc.errors[0]!.message}`);
+    const [error] = doc.errors;
+    if (error) throw new CliError(`invalid manifests: ${error.message}`);
     const obj = doc.toJS({ maxAliasCount: -1 }) as KubeObject | null;
     if (obj && typeof obj === "object") out.push(obj);
   }

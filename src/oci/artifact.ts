@@ -76,7 +76,7 @@ export function goJson(value: unknown): string {
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  for (const [k, v] of Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = v;
   return out;
 }
 
@@ -118,9 +118,10 @@ export function artifactManifest(
 export function parseAnnotations(list: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of list) {
-    const kv = a.split("=");
-    if (kv.length !== 2) throw new RegistryError(`invalid annotation ${a}, must be in the format key=value`);
-    out[kv[0]!] = kv[1]!;
+    const [key, value, ...rest] = a.split("=");
+    if (key === undefined || value === undefined || rest.length > 0)
+      throw new RegistryError(`invalid annotation ${a}, must be in the format key=value`);
+    out[key] = value;
   }
   return out;
 }

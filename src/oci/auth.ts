@@ -48,7 +48,7 @@ export function hostOf(key: string): string {
   let k = key;
   if (k.startsWith("http://")) k = k.slice(7);
   else if (k.startsWith("https://")) k = k.slice(8);
-  return k.split("/")[0]!;
+  return k.split("/", 1)[0] ?? k;
 }
 
 /** The keys the docker CLI uses for a registry (Docker Hub has its legacy URL). */

@@ -21,6 +21,12 @@ function quote(s: string): string {
 }
 
 /** Parses a Go duration string; returns nanoseconds. Throws DurationError with Go's message. */
+/** True when s has an ASCII digit at index i (false past the end). */
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i); // NaN past the end
+  return c >= 48 && c <= 57;
+}
+
 export function parseDurationNs(input: string): bigint {
   const orig = input;
   let s = input;
@@ -35,20 +41,20 @@ export function parseDurationNs(input: string): bigint {
   while (s !== "") {
     // integer part
     let i = 0;
-    while (i < s.length && s[i]! >= "0" && s[i]! <= "9") i++;
+    while (isDigitAt(s, i)) i++;
     const intPart = s.slice(0, i);
     s = s.slice(i);
     let fracPart = "";
     if (s.startsWith(".")) {
       s = s.slice(1);
       let j = 0;
-      while (j < s.length && s[j]! >= "0" && s[j]! <= "9") j++;
+      while (isDigitAt(s, j)) j++;
       fracPart = s.slice(0, j);
       s = s.slice(j);
     }
     if (intPart === "" && fracPart === "") throw new DurationError(`time: invalid duration ${quote(orig)}`);
     let u = 0;
-    while (u < s.length && s[u] !== "." && !(s[u]! >= "0" && s[u]! <= "9")) u++;
+    while (u < s.length && s[u] !== "." && !isDigitAt(s, u)) u++;
     if (u === 0) throw new DurationError(`time: missing unit in duration ${quote(orig)}`);
     const unitName = s.slice(0, u);
     s = s.slice(u);

@@ -15,15 +15,13 @@ interface Deployment {
 
 /** Splits an image reference into its last path element and its tag (upstream's splitImageStr). */
 export function splitImage(image: string): { name: string; tag: string } {
-  const first = image.split("/")[0]!;
+  const first = image.split("/", 1)[0] ?? image;
   const hasRegistry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
   const repo = hasRegistry ? image.slice(first.length) : image;
-  const parts = repo.split(":");
-  if (parts.length < 2) throw new CliError(`missing image tag in image ${image}`);
-  const n = parts[0]!;
+  const [n = "", ...rest] = repo.split(":");
+  if (rest.length === 0) throw new CliError(`missing image tag in image ${image}`);
   const tag = repo.slice(n.length + 1);
-  const segs = n.split("/");
-  return { name: segs[segs.length - 1]!, tag };
+  return { name: n.split("/").at(-1) ?? n, tag };
 }
 
 export async function serverVersions(g: Partial<GlobalOptions>): Promise<Record<string, string>> {
