@@ -5,16 +5,14 @@
 // Ready at the pushed revision, and a second run changes nothing.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubeRequest, testKubeConfig, uniqueName, type KubeObject } from "../env/helpers.js";
+import { testKubeConfig, uniqueName } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
-import { KWOK_NODE } from "../env/controllers.js";
 import { realBundle } from "../fixtures/install/bundle.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
-import { flux, fluxStatus, readyCondition } from "../support/e2e.js";
+import { expectBootstrapReconciled, flux, fluxStatus } from "../support/e2e.js";
 
 const TOKEN = "e2eBootstrapT0ken";
-const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
 let git: GitServer;
 let gh: GitHubServer;
 let gl: GitLabServer;
@@ -34,38 +32,8 @@ afterAll(async () => {
   await git?.stop();
 });
 
-/**
- * What the controllers did after a bootstrap into ns from the repository at repoPath:
- * source-controller cloned the pushed commit with the token, kustomize-controller
- * applied flux-system from it, and the controller Deployments run on the kwok Node.
- */
-async function expectReconciledByControllers(ns: string, repoPath: string): Promise<string> {
-  const pushed = `main@sha1:${git.revParse(repoPath, "refs/heads/main")}`;
-  const src = await fluxStatus(kc, "GitRepository", ns, ns);
-  expect(src.artifact?.revision).toBe(pushed);
-  expect(readyCondition(src)).toMatchObject({ status: "True", message: `stored artifact for revision '${pushed}'` });
-  expect(
-    git.requests.filter((r) => r.repo === repoPath && r.service === "git-upload-pack" && r.authorized).length,
-  ).toBeGreaterThan(0);
-  const ks = await fluxStatus(kc, "Kustomization", ns, ns);
-  expect(ks.lastAppliedRevision).toBe(pushed);
-  expect(readyCondition(ks)).toMatchObject({ status: "True", message: `Applied revision: ${pushed}` });
-  const ids = ks.inventory!.entries.map((e) => e.id);
-  for (const c of COMPONENTS) expect(ids).toContain(`${ns}_${c}_apps_Deployment`);
-  expect(ids).toContain(`${ns}_${ns}_source.toolkit.fluxcd.io_GitRepository`);
-  // Rolled out by kube-controller-manager on the kwok Node.
-  for (const c of COMPONENTS) {
-    const d = await kubeRequest<KubeObject>(kc, "GET", `/apis/apps/v1/namespaces/${ns}/deployments/${c}`);
-    expect(d.status).toMatchObject({ readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 });
-  }
-  const pods = await kubeRequest<{ items: KubeObject[] }>(kc, "GET", `/api/v1/namespaces/${ns}/pods`);
-  expect(pods.items.length).toBeGreaterThanOrEqual(COMPONENTS.length);
-  for (const p of pods.items) {
-    expect((p.spec as { nodeName?: string }).nodeName).toBe(KWOK_NODE);
-    expect((p.status as { phase?: string }).phase).toBe("Running");
-  }
-  return pushed;
-}
+const expectReconciledByControllers = (ns: string, repoPath: string) =>
+  expectBootstrapReconciled(kc, git, ns, repoPath);
 
 describe("bootstrap git with the real controllers", () => {
   it("pushes, installs, and waits until the controllers reconcile the pushed revision; a re-run changes nothing", async () => {

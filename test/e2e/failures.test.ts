@@ -3,21 +3,27 @@
 // back from the object's Ready condition) and the exit code is 1.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitServer, type GitServer } from "../env/git-server.js";
-import { appFiles, clusterAndNamespace, flux, fluxStatus, readyCondition } from "../support/e2e.js";
+import type { GitServer } from "../env/git-server.js";
+import {
+  appFiles,
+  createGitSecret,
+  flux,
+  fluxStatus,
+  readyCondition,
+  startGitApp,
+  type GitApp,
+} from "../support/e2e.js";
 
 const PASSWORD = "e2eFailPassw0rd";
+let app: GitApp;
 let git: GitServer;
 let kc: KubeConfig;
 let ns: string;
 let repo: string;
 
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: PASSWORD });
-  ({ kc, ns } = await clusterAndNamespace("e2e-fail"));
-  repo = `apps/${ns}`;
-  await git.createRepo(repo, {
-    branch: "main",
+  app = await startGitApp("e2e-fail", {
+    password: PASSWORD,
     files: {
       ...appFiles("v1"),
       "unhealthy/deployment.yaml": `apiVersion: apps/v1
@@ -40,21 +46,11 @@ spec:
 `,
     },
   });
-  const secret = await flux(
-    "create",
-    "secret",
-    "git",
-    "good-auth",
-    `--url=${git.url(repo)}`,
-    "--username=git",
-    `--password=${PASSWORD}`,
-    "-n",
-    ns,
-  );
-  expect(secret.code).toBe(0);
+  ({ git, kc, ns, repo } = app);
+  await createGitSecret(app, "good-auth", PASSWORD);
 });
 afterAll(async () => {
-  await git?.stop();
+  await app?.stop();
 });
 
 /** The message of the object's Ready=False condition, as the controller wrote it. */

@@ -8,52 +8,41 @@ import path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../env/helpers.js";
-import { startGitServer, type GitServer } from "../env/git-server.js";
+import type { GitServer } from "../env/git-server.js";
 import {
   appFiles,
-  clusterAndNamespace,
   configMap,
   deployment,
   flux,
   fluxStatus,
   readyCondition,
+  createGitSecret,
+  startGitApp,
+  type GitApp,
 } from "../support/e2e.js";
 
 const PASSWORD = "e2eGitPassw0rd";
+let app: GitApp;
 let git: GitServer;
 let kc: KubeConfig;
 let ns: string;
 let repo: string;
 
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: PASSWORD });
-  ({ kc, ns } = await clusterAndNamespace("e2e-ks"));
-  repo = `apps/${ns}`;
-  await git.createRepo(repo, { branch: "main", files: appFiles("v1") });
+  app = await startGitApp("e2e-ks", { password: PASSWORD });
+  ({ git, kc, ns, repo } = app);
 });
 afterAll(async () => {
-  await git?.stop();
+  await app?.stop();
 });
 
-const head = () => `main@sha1:${git.revParse(repo, "refs/heads/main")}`;
+const head = () => app.head();
 /** Tables show revisions with the short sha, as upstream does. */
 const shortHead = () => head().slice(0, "main@sha1:".length + 8);
 
 describe("create source git and create kustomization (real controllers)", () => {
   it("fetches the pushed commit, applies a Deployment, a Service and a ConfigMap, and rolls the Deployment out", async () => {
-    const secret = await flux(
-      "create",
-      "secret",
-      "git",
-      "app-auth",
-      `--url=${git.url(repo)}`,
-      "--username=git",
-      `--password=${PASSWORD}`,
-      "-n",
-      ns,
-    );
-    expect(secret.stderr).toContain(`► git secret 'app-auth' created in '${ns}' namespace`);
-    expect(secret.code).toBe(0);
+    await createGitSecret(app, "app-auth", PASSWORD);
 
     const src = await flux(
       "create",

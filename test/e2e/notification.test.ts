@@ -6,8 +6,8 @@ import type { AddressInfo } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyYaml, eventually, fluxRef, getObject } from "../env/helpers.js";
-import { startGitServer, type GitServer } from "../env/git-server.js";
-import { appFiles, clusterAndNamespace, flux, fluxStatus } from "../support/e2e.js";
+import type { GitServer } from "../env/git-server.js";
+import { appFiles, flux, fluxStatus, startGitApp, type GitApp } from "../support/e2e.js";
 
 interface Posted {
   involvedObject: { kind: string; name: string; namespace: string };
@@ -16,6 +16,7 @@ interface Posted {
   metadata?: Record<string, string>;
 }
 
+let app: GitApp;
 let git: GitServer;
 let kc: KubeConfig;
 let ns: string;
@@ -25,10 +26,8 @@ let hookURL: string;
 const posted: Posted[] = [];
 
 beforeAll(async () => {
-  git = await startGitServer();
-  ({ kc, ns } = await clusterAndNamespace("e2e-notify"));
-  repo = `apps/${ns}`;
-  await git.createRepo(repo, { branch: "main", files: appFiles("v1") });
+  app = await startGitApp("e2e-notify");
+  ({ git, kc, ns, repo } = app);
   hook = http.createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
@@ -41,7 +40,7 @@ beforeAll(async () => {
   hookURL = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/events`;
 });
 afterAll(async () => {
-  await git?.stop();
+  await app?.stop();
   await new Promise((r) => hook?.close(r));
 });
 
