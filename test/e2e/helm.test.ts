@@ -183,8 +183,10 @@ describe("HelmRelease from a HelmRepository with the real helm-controller", () =
     expect(refused.stderr).toMatch(/^✗ resource is suspended/m);
 
     const resumed = await flux("resume", "helmrelease", "demo", "-n", ns);
-    expect(resumed.stderr).toContain("◎ waiting for HelmRelease reconciliation");
-    expect(resumed.stderr).toContain("✔ HelmRelease demo reconciliation completed");
+    expect(resumed.stderr).toBe(
+      `► resuming helmrelease demo in ${ns} namespace\n✔ helmrelease resumed\n◎ waiting for HelmRelease reconciliation\n` +
+        "✔ HelmRelease demo reconciliation completed\n✔ applied revision 1.1.0\n",
+    );
     expect(resumed.code).toBe(0);
     // helm-controller handled resume's reconcile request.
     const hr = await getObject(kc, fluxRef("HelmRelease", ns, "demo"));
@@ -255,6 +257,14 @@ describe("HelmRelease from a HelmRepository with the real helm-controller", () =
     expect(stalled).toMatchObject({ status: "True", message: "Failed to install after 1 attempt(s)" });
     expect(bad.stderr.slice(bad.stderr.indexOf("✗ "))).toBe(`✗ ${stalled!.message}: ${ready!.message}\n`);
     expect(await releaseSecret("broken", 1)).toMatchObject({ type: "helm.sh/release.v1" });
+
+    // Suspended and resumed, it still fails: resume's wait reports helm-controller's messages.
+    expect((await flux("suspend", "helmrelease", "broken", "-n", ns)).code).toBe(0);
+    const resumed = await flux("resume", "helmrelease", "broken", "--timeout=90s", "-n", ns);
+    expect(resumed.code).toBe(1);
+    const after = await fluxStatus(kc, "HelmRelease", ns, "broken");
+    const messages = ["Stalled", "Ready"].map((t) => after.conditions?.find((c) => c.type === t)?.message);
+    expect(resumed.stderr).toContain(`✗ HelmRelease reconciliation failed: '${messages.join(": ")}'\n`);
   });
 
   it("delete helmrelease: helm-controller uninstalls the release", async () => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../env/helpers.js";
+import { eventually, fluxRef, getObject } from "../env/helpers.js";
 import type { GitServer } from "../env/git-server.js";
 import {
   appFiles,
@@ -54,11 +54,26 @@ describe("create source git and create kustomization (real controllers)", () => 
       "--secret-ref=app-auth",
       "--interval=10m",
       "--timeout=1m",
+      "--label=env=test",
       "-n",
       ns,
     );
-    expect(src.stderr).toContain(`✔ fetched revision: ${head()}`);
+    expect(src.stderr).toBe(
+      [
+        "✚ generating GitRepository source",
+        "► applying GitRepository source",
+        "✔ GitRepository source created",
+        "◎ waiting for GitRepository source reconciliation",
+        "✔ GitRepository source reconciliation completed",
+        `✔ fetched revision: ${head()}`,
+        "",
+      ].join("\n"),
+    );
     expect(src.code).toBe(0);
+    expect(src.stdout).toBe("");
+    const live = await getObject(kc, fluxRef("GitRepository", ns, "app"));
+    expect(live.metadata.labels).toEqual({ env: "test" });
+    expect(live.spec).toMatchObject({ url: git.url(repo), ref: { branch: "main" }, interval: "10m0s" });
     // source-controller cloned it with the credentials and serves the artifact.
     const repoStatus = await fluxStatus(kc, "GitRepository", ns, "app");
     expect(repoStatus.artifact?.revision).toBe(head());
@@ -68,22 +83,42 @@ describe("create source git and create kustomization (real controllers)", () => 
     expect((await artifact.arrayBuffer()).byteLength).toBeGreaterThan(100);
     expect(git.requests.some((r) => r.service === "git-upload-pack" && r.authorized)).toBe(true);
 
-    const ks = await flux(
-      "create",
-      "kustomization",
-      "app",
-      "--source=GitRepository/app",
-      "--path=./deploy",
-      "--prune=true",
-      "--wait=true",
-      `--target-namespace=${ns}`,
-      "--interval=10m",
-      "--timeout=2m",
-      "-n",
-      ns,
-    );
-    expect(ks.stderr).toContain(`✔ applied revision ${head()}`);
+    const createKs = (interval: string) =>
+      flux(
+        "create",
+        "kustomization",
+        "app",
+        "--source=GitRepository/app",
+        "--path=./deploy",
+        "--prune=true",
+        "--wait=true",
+        `--target-namespace=${ns}`,
+        `--interval=${interval}`,
+        "--timeout=2m",
+        "-n",
+        ns,
+      );
+    const ksLines = (verb: string) =>
+      [
+        "✚ generating Kustomization",
+        "► applying Kustomization",
+        `✔ Kustomization ${verb}`,
+        "◎ waiting for Kustomization reconciliation",
+        "✔ Kustomization app is ready",
+        `✔ applied revision ${head()}`,
+        "",
+      ].join("\n");
+    const ks = await createKs("5m");
+    expect(ks.stderr).toBe(ksLines("created"));
     expect(ks.code).toBe(0);
+    // Again with a new spec: the object is updated and kustomize-controller reconciles the new generation.
+    const updated = await createKs("10m");
+    expect(updated.stderr).toBe(ksLines("updated"));
+    expect(updated.code).toBe(0);
+    const ksObj = await getObject(kc, fluxRef("Kustomization", ns, "app"));
+    expect(ksObj.spec).toMatchObject({ interval: "10m0s", prune: true, path: "./deploy" });
+    expect(ksObj.metadata.generation).toBe(2);
+    expect((ksObj.status as { observedGeneration?: number }).observedGeneration).toBe(2);
 
     const ksStatus = await fluxStatus(kc, "Kustomization", ns, "app");
     expect(ksStatus.lastAppliedRevision).toBe(head());
@@ -155,8 +190,10 @@ describe("create source git and create kustomization (real controllers)", () => 
     git.commitFiles(repo, "main", appFiles("v2"), "v2");
     expect(head()).not.toBe(before);
     const res = await flux("reconcile", "kustomization", "app", "--with-source", "-n", ns);
-    expect(res.stderr).toContain(`✔ fetched revision ${head()}`);
-    expect(res.stderr).toContain(`✔ applied revision ${head()}`);
+    expect(res.stderr).toBe(
+      `► annotating GitRepository app in ${ns} namespace\n✔ GitRepository annotated\n◎ waiting for GitRepository reconciliation\n✔ fetched revision ${head()}\n` +
+        `► annotating Kustomization app in ${ns} namespace\n✔ Kustomization annotated\n◎ waiting for Kustomization reconciliation\n✔ applied revision ${head()}\n`,
+    );
     expect(res.code).toBe(0);
     expect(await configMap(kc, ns, "app-config")).toEqual({ message: "v2" });
     const st = await fluxStatus(kc, "Kustomization", ns, "app");
@@ -178,6 +215,49 @@ describe("create source git and create kustomization (real controllers)", () => 
     );
   });
 
+  it("reconcile source git --all reconciles every GitRepository of the namespace, skipping suspended ones", async () => {
+    const second = await flux(
+      "create",
+      "source",
+      "git",
+      "second",
+      `--url=${git.url(repo)}`,
+      "--branch=main",
+      "--secret-ref=app-auth",
+      "--interval=10m",
+      "-n",
+      ns,
+    );
+    expect(second.code).toBe(0);
+    const fire = await flux("reconcile", "source", "git", "second", "--wait=false", "-n", ns);
+    expect(fire).toMatchObject({
+      code: 0,
+      stderr: `► annotating GitRepository second in ${ns} namespace\n✔ GitRepository annotated\n`,
+    });
+    const all = await flux("reconcile", "source", "git", "--all", "-n", ns);
+    expect(all.code).toBe(0);
+    expect(all.stderr.match(/► annotating GitRepository \S+/g)?.sort()).toEqual([
+      "► annotating GitRepository app",
+      "► annotating GitRepository second",
+    ]);
+    expect(all.stderr.match(/✔ fetched revision .*/g)).toEqual([
+      `✔ fetched revision ${head()}`,
+      `✔ fetched revision ${head()}`,
+    ]);
+    for (const name of ["app", "second"]) {
+      const obj = await getObject(kc, fluxRef("GitRepository", ns, name));
+      expect((obj.status as { lastHandledReconcileAt?: string }).lastHandledReconcileAt).toBe(
+        obj.metadata.annotations?.["reconcile.fluxcd.io/requestedAt"],
+      );
+    }
+    expect((await flux("suspend", "source", "git", "second", "-n", ns)).code).toBe(0);
+    const skipping = await flux("reconcile", "source", "git", "--all", "-n", ns);
+    expect(skipping.code).toBe(0);
+    expect(skipping.stderr).toContain("⚠️ skipping suspended GitRepository second\n");
+    expect(skipping.stderr.match(/► annotating GitRepository \S+/g)).toEqual(["► annotating GitRepository app"]);
+    expect((await flux("delete", "source", "git", "second", "--silent", "-n", ns)).code).toBe(0);
+  });
+
   it("suspend: a push changes nothing; resume applies it", async () => {
     const applied = head();
     const suspend = await flux("suspend", "kustomization", "app", "-n", ns);
@@ -194,7 +274,10 @@ describe("create source git and create kustomization (real controllers)", () => 
     expect(suspended.stdout.split("\n")[1]).toMatch(/^app\s+\S+\s+True\s+True\s+/);
 
     const resume = await flux("resume", "kustomization", "app", "-n", ns);
-    expect(resume.stderr).toContain(`✔ applied revision ${head()}`);
+    expect(resume.stderr).toBe(
+      `► resuming kustomization app in ${ns} namespace\n✔ kustomization resumed\n◎ waiting for Kustomization reconciliation\n` +
+        `✔ Kustomization app reconciliation completed\n✔ applied revision ${head()}\n`,
+    );
     expect(resume.code).toBe(0);
     expect(await configMap(kc, ns, "app-config")).toEqual({ message: "v4" });
   });

@@ -101,7 +101,7 @@ describe(`notification-controller v${inject("notificationControllerVersion")}`, 
     const receiver = await getObject(kc, fluxRef("Receiver", ns, "push"));
     const webhookPath = (receiver.status as { webhookPath?: string }).webhookPath!;
     expect(webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
-    expect(res.stderr).toContain(`✔ generated webhook URL ${webhookPath}`);
+    expect(res.stderr.endsWith(`✔ Receiver push is ready\n✔ generated webhook URL ${webhookPath}\n`)).toBe(true);
 
     const before = (await fluxStatus(kc, "GitRepository", ns, "app")).lastHandledReconcileAt;
     const sha = git.commitFiles(repo, "main", appFiles("v2"), "v2");

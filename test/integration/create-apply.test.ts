@@ -3,14 +3,12 @@
 // controllers by writing status through the status subresource.
 import { describe, expect, it } from "vitest";
 import {
-  applyYaml,
   createNamespace,
   eventually,
   fluxRef,
   getObject,
   markReconciled,
   setArtifact,
-  setReadyCondition,
   testKubeConfig,
   testKubeconfigPath,
   tryGetObject,
@@ -40,125 +38,6 @@ async function controller(
 }
 
 describe("flux create (apply and wait)", () => {
-  it("creates a GitRepository, waits for Ready and prints the fetched revision", async () => {
-    const { ns, kubeconfig } = await env();
-    const kc = await testKubeConfig();
-    const ref = fluxRef("GitRepository", ns, "podinfo");
-    const cli = runCli([
-      "--kubeconfig",
-      kubeconfig,
-      "create",
-      "source",
-      "git",
-      "podinfo",
-      "--url=https://github.com/stefanprodan/podinfo",
-      "--branch=master",
-      "-n",
-      ns,
-      "--timeout=30s",
-      "--label=env=test",
-    ]);
-    await controller("GitRepository", ns, "podinfo", async () => {
-      await setArtifact(kc, ref, "master@sha1:696f056df216eea4f9401adbee0ff744d4df390f");
-      await markReconciled(kc, ref, undefined, { message: "stored artifact for revision 'master@sha1:696f056d'" });
-    });
-    const res = await cli;
-    expect(res.stderr).toBe(
-      [
-        "✚ generating GitRepository source",
-        "► applying GitRepository source",
-        "✔ GitRepository source created",
-        "◎ waiting for GitRepository source reconciliation",
-        "✔ GitRepository source reconciliation completed",
-        "✔ fetched revision: master@sha1:696f056df216eea4f9401adbee0ff744d4df390f",
-        "",
-      ].join("\n"),
-    );
-    expect(res.code).toBe(0);
-    expect(res.stdout).toBe("");
-    const live = await getObject(kc, ref);
-    expect(live.metadata.labels).toEqual({ env: "test" });
-    expect(live.spec).toMatchObject({
-      url: "https://github.com/stefanprodan/podinfo",
-      ref: { branch: "master" },
-      interval: "1m0s",
-    });
-  });
-
-  it("updates an existing Kustomization and prints the applied revision", async () => {
-    const { ns, kubeconfig } = await env();
-    const kc = await testKubeConfig();
-    await applyYaml(
-      kc,
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: ${ns}, labels: {old: label}}
-spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository, name: flux-system}}`,
-    );
-    const ref = fluxRef("Kustomization", ns, "apps");
-    await markReconciled(kc, ref);
-    const cli = runCli([
-      "--kubeconfig",
-      kubeconfig,
-      "create",
-      "ks",
-      "apps",
-      "--source=flux-system",
-      "--path=./apps",
-      "--prune",
-      "-n",
-      ns,
-      "--timeout=30s",
-    ]);
-    await controller(
-      "Kustomization",
-      ns,
-      "apps",
-      (gen) => markReconciled(kc, ref, undefined, { status: { lastAppliedRevision: "main@sha1:abc" } }).then(() => gen),
-      2,
-    );
-    const res = await cli;
-    expect(res.stderr).toBe(
-      [
-        "✚ generating Kustomization",
-        "► applying Kustomization",
-        "✔ Kustomization updated",
-        "◎ waiting for Kustomization reconciliation",
-        "✔ Kustomization apps is ready",
-        "✔ applied revision main@sha1:abc",
-        "",
-      ].join("\n"),
-    );
-    expect(res.code).toBe(0);
-    const live = await getObject(kc, ref);
-    expect(live.metadata.labels).toBeUndefined();
-    expect(live.spec).toMatchObject({ path: "./apps", prune: true, interval: "1m0s" });
-  });
-
-  it("fails with the Ready=False message", async () => {
-    const { ns, kubeconfig } = await env();
-    const kc = await testKubeConfig();
-    const ref = fluxRef("HelmRelease", ns, "podinfo");
-    const cli = runCli([
-      "--kubeconfig",
-      kubeconfig,
-      "create",
-      "hr",
-      "podinfo",
-      "--source=HelmRepository/podinfo",
-      "--chart=podinfo",
-      "-n",
-      ns,
-      "--timeout=30s",
-    ]);
-    await controller("HelmRelease", ns, "podinfo", () =>
-      setReadyCondition(kc, ref, false, "InstallFailed", "install retries exhausted"),
-    );
-    const res = await cli;
-    expect(res.code).toBe(1);
-    expect(res.stderr.split("\n").slice(-2)).toEqual(["✗ install retries exhausted", ""]);
-  });
-
   it("times out within --timeout when nothing reconciles", async () => {
     const { ns, kubeconfig } = await env();
     const started = Date.now();
@@ -214,31 +93,6 @@ spec: {interval: 10m, path: ./old, prune: false, sourceRef: {kind: GitRepository
       providerRef: { name: "slack" },
       eventSources: [{ kind: "Kustomization", name: "*" }],
     });
-  });
-
-  it("creates a Receiver and prints the webhook URL", async () => {
-    const { ns, kubeconfig } = await env();
-    const kc = await testKubeConfig();
-    const ref = fluxRef("Receiver", ns, "github");
-    const cli = runCli([
-      "--kubeconfig",
-      kubeconfig,
-      "create",
-      "receiver",
-      "github",
-      "--type=github",
-      "--secret-ref=token",
-      "--resource=GitRepository/podinfo",
-      "-n",
-      ns,
-      "--timeout=30s",
-    ]);
-    await controller("Receiver", ns, "github", () =>
-      markReconciled(kc, ref, undefined, { status: { webhookPath: "/hook/abc123" } }),
-    );
-    const res = await cli;
-    expect(res.code).toBe(0);
-    expect(res.stderr.endsWith("✔ Receiver github is ready\n✔ generated webhook URL /hook/abc123\n")).toBe(true);
   });
 
   it("applies a git secret and a tenant; secrets never reach the output", async () => {

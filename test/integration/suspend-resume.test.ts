@@ -3,11 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
   createNamespace,
-  eventually,
   fluxRef,
   getObject,
-  markReconciled,
-  setReadyCondition,
   testKubeConfig,
   testKubeconfigPath,
 } from "../env/helpers.js";
@@ -63,42 +60,6 @@ describe("suspend", () => {
 });
 
 describe("resume", () => {
-  it("resumes one object and waits for the controller to make it Ready", async () => {
-    const kc = await testKubeConfig();
-    const ns = await createNamespace(kc);
-    await applyYaml(kc, ks(ns, "app", true));
-    const run = flux("resume", "ks", "app", "-n", ns, "--timeout", "20s");
-    // The controller sees the new generation and reports it.
-    await eventually(async () => (await suspended(ns, "app")) === undefined);
-    await markReconciled(kc, fluxRef("Kustomization", ns, "app"), undefined, {
-      status: { lastAppliedRevision: "main@sha1:abc" },
-    });
-    const res = await run;
-    expect(res.stderr).toBe(
-      `► resuming kustomization app in ${ns} namespace\n✔ kustomization resumed\n◎ waiting for Kustomization reconciliation\n` +
-        "✔ Kustomization app reconciliation completed\n✔ applied revision main@sha1:abc\n",
-    );
-    expect(res.code).toBe(0);
-  });
-
-  it("fails with the Ready message when the object is not ready after resuming", async () => {
-    const kc = await testKubeConfig();
-    const ns = await createNamespace(kc);
-    await applyYaml(kc, ks(ns, "bad", true));
-    const run = flux("resume", "ks", "bad", "-n", ns, "--timeout", "20s");
-    await eventually(async () => (await suspended(ns, "bad")) === undefined);
-    await setReadyCondition(
-      kc,
-      fluxRef("Kustomization", ns, "bad"),
-      false,
-      "BuildFailed",
-      "kustomize build failed: missing file",
-    );
-    const res = await run;
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain("✗ Kustomization reconciliation failed: 'kustomize build failed: missing file'\n");
-  });
-
   it("--wait=false and several names: no waiting", async () => {
     const kc = await testKubeConfig();
     const ns = await createNamespace(kc);
