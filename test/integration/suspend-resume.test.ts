@@ -1,13 +1,6 @@
 // suspend / resume against the real API server; the test stands in for the controller.
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  applyYaml,
-  createNamespace,
-  fluxRef,
-  getObject,
-  testKubeConfig,
-  testKubeconfigPath,
-} from "../env/helpers.js";
+import { applyYaml, createNamespace, fluxRef, getObject, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
 let kubeconfig: string;
