@@ -59,6 +59,7 @@ export function providerOptions(inv: Invocation): BootstrapProviderOptions {
     prBranch: inv.str("prBranch"),
     wait: inv.value("wait") !== false,
     deployTokenAuth: inv.bool("deployTokenAuth"),
+    username: inv.str("username"),
   };
 }
 
@@ -87,6 +88,29 @@ function rsaKeyBitsArg(v: string): number {
   if (bits % 8 !== 0) throw new Error("RSA key bit size must be a multiples of 8");
   if (bits > 8192) throw new Error("RSA key bit size must be at most 8192");
   return bits;
+}
+
+/** bootstrap gitea|bitbucket-server: upstream's flags have no --visibility or --pr; --private decides. */
+export function privateProviderOptions(inv: Invocation): BootstrapProviderOptions {
+  return { ...providerOptions(inv), visibility: "private", pr: false };
+}
+
+/** The flags gitea and bitbucket-server share with github and gitlab (upstream's, without tsflux's --pr). */
+function basicProviderFlags(cmd: Command, provider: string, ownerKind: string, hostname: string): Command {
+  cmd.option("--owner <string>", `${provider} user or ${ownerKind} name`);
+  cmd.option("--repository <string>", `${provider} repository name`);
+  boolFlag(
+    cmd,
+    "--personal",
+    `if true, the owner is assumed to be a ${provider} user; otherwise ${ownerKind === "organization" ? "an org" : "a group"}`,
+  );
+  boolFlag(cmd, "--private", "if true, the repository is setup or configured as private", true);
+  durationFlag(cmd, "--interval <duration>", "sync interval", "1m0s");
+  const host = new Option("--hostname <string>", `${provider} hostname`);
+  cmd.addOption(hostname ? host.default(hostname) : host);
+  boolFlag(cmd, "--read-write-key", "if true, the deploy key is configured with read/write permissions");
+  boolFlag(cmd, "--reconcile", "if true, the configured options are also reconciled if the repository already exists");
+  return cmd;
 }
 
 /** --path: each bootstrap command's own flag, as upstream's. */
@@ -260,5 +284,41 @@ export function register(program: Command): void {
   bind(gitlab, {
     options: providerOptions,
     engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGitLab,
+  });
+
+  const gitea = basicProviderFlags(
+    pathFlag(group.command("gitea").summary("Deploy Flux on a cluster connected to a Gitea repository")),
+    "Gitea",
+    "organization",
+    "gitea.com",
+  );
+  sliceFlag(
+    gitea,
+    "--team <strings>",
+    "Gitea team and the access to be given to it(team:maintain). Defaults to maintainer access if no access level is specified (also accepts comma-separated values)",
+  );
+  bind(gitea, {
+    options: privateProviderOptions,
+    engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGitea,
+  });
+
+  const bitbucket = basicProviderFlags(
+    pathFlag(
+      group.command("bitbucket-server").summary("Deploy Flux on a cluster connected to a Bitbucket Server repository"),
+    ),
+    "Bitbucket Server",
+    "project",
+    "",
+  );
+  sliceFlag(
+    bitbucket,
+    "--group <strings>",
+    "Bitbucket Server groups to be given write access (also accepts comma-separated values)",
+  );
+  bitbucket.addOption(new Option("-u, --username <string>", "authentication username").default("git"));
+  bind(bitbucket, {
+    // --group is upstream's name for what the other providers call --team.
+    options: (inv) => ({ ...privateProviderOptions(inv), team: inv.list("group") }),
+    engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapBitbucketServer,
   });
 }

@@ -170,12 +170,15 @@ export function deployTokenIssuer(provider: GitProvider, repo: Repository, n: De
   };
 }
 
-export function changeRequestHooks(provider: GitProvider, repo: Repository): ChangeRequestHooks {
+/** The provider's pull/merge requests for --pr; undefined when it has none (Gitea, Bitbucket Server). */
+export function changeRequestHooks(provider: GitProvider, repo: Repository): ChangeRequestHooks | undefined {
+  const { findChangeRequest, createChangeRequest, getChangeRequest } = provider;
+  if (!findChangeRequest || !createChangeRequest || !getChangeRequest) return undefined;
   return {
     noun: provider.kind === "gitlab" ? "merge request" : "pull request",
     sigil: provider.kind === "gitlab" ? "!" : "#",
-    find: (head, base) => provider.findChangeRequest(repo, head, base),
-    create: (o) => provider.createChangeRequest(repo, o),
-    get: (n) => provider.getChangeRequest(repo, n),
+    find: (head, base) => findChangeRequest.call(provider, repo, head, base),
+    create: (o) => createChangeRequest.call(provider, repo, o),
+    get: (n) => getChangeRequest.call(provider, repo, n),
   };
 }

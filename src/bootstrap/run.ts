@@ -10,7 +10,7 @@ import { CliError, redactUrls } from "../errors.js";
 import type { GitClient } from "../git/types.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { KubeClient } from "../kube/client.js";
-import type { GitProvider, Visibility } from "../providers/types.js";
+import type { GitProvider, ProviderKind, Visibility } from "../providers/types.js";
 import {
   bootstrap,
   type BootstrapDeps,
@@ -41,6 +41,8 @@ import {
 } from "./provider.js";
 import { GITHUB_PERMISSIONS, GitHubProvider } from "../providers/github.js";
 import { GitLabProvider } from "../providers/gitlab.js";
+import { GiteaProvider } from "../providers/gitea.js";
+import { BITBUCKET_PERMISSIONS, BitbucketServerProvider } from "../providers/bitbucket-server.js";
 import * as keys from "../create/sshkeys.js";
 
 /** The flags every `flux bootstrap` command shares, as the command line gives them. */
@@ -95,6 +97,8 @@ export interface BootstrapProviderOptions extends BootstrapCommonOptions {
   wait: boolean;
   /** GitLab only. */
   deployTokenAuth: boolean;
+  /** Bitbucket Server only: the user git authenticates as (--username). */
+  username: string;
 }
 
 /** Reads a secret from the terminal without echo. */
@@ -337,10 +341,22 @@ export async function bootstrapGit(
 // ---------------------------------------------------------------- github / gitlab
 
 export interface ProviderSetup {
-  kind: "github" | "gitlab";
+  kind: ProviderKind;
   provider: GitProvider;
   token: string;
+  /** The user git authenticates as over HTTPS with the token (default "git"). */
+  gitUsername?: string;
+  /** --token-auth: the user the source secret names (default "git"). */
+  secretUsername?: string;
 }
+
+/** Team permissions each provider accepts, and the one a bare team name gets (upstream's defaults). */
+const TEAM_PERMISSIONS: Record<ProviderKind, { allowed: readonly string[]; fallback: string }> = {
+  github: { allowed: GITHUB_PERMISSIONS, fallback: "maintain" },
+  gitlab: { allowed: ["pull", "push", "maintain", "admin"], fallback: "maintain" },
+  gitea: { allowed: GITHUB_PERMISSIONS, fallback: "maintain" },
+  "bitbucket-server": { allowed: Object.keys(BITBUCKET_PERMISSIONS), fallback: "push" },
+};
 
 function visibilityOf(opts: BootstrapProviderOptions, allowed: readonly string[]): Visibility {
   let v = opts.visibility;
@@ -363,10 +379,8 @@ export async function bootstrapWithProvider(
   const c = await commonOptions(opts, ctx);
   const kube = overrides.kube ?? (await createKubeClient(ctx.globals));
   await confirmBootstrap(kube, ctx, opts.force);
-  const teams = parseTeams(
-    opts.team,
-    setup.kind === "github" ? GITHUB_PERMISSIONS : ["pull", "push", "maintain", "admin"],
-  );
+  const permissions = TEAM_PERMISSIONS[setup.kind];
+  const teams = parseTeams(opts.team, permissions.allowed, permissions.fallback);
   const visibility = visibilityOf(opts, ["public", "private", "internal"]);
   const repo = await reconcileRepository(
     setup.provider,
@@ -388,7 +402,7 @@ export async function bootstrapWithProvider(
     source = { type: "issued", issue: deployTokenIssuer(setup.provider, repo, naming, ctx.logger) };
   } else if (opts.tokenAuth) {
     syncUrl = repo.httpUrl;
-    source = { type: "https", username: "git", password: setup.token };
+    source = { type: "https", username: setup.secretUsername ?? "git", password: setup.token };
   } else {
     syncUrl = sshSyncUrl(setup.provider, repo, opts.sshHostname || undefined);
     source = sshSpec(opts, sshHostPort(syncUrl));
@@ -399,7 +413,7 @@ export async function bootstrapWithProvider(
     url: repo.httpUrl,
     branch: c.base.branch,
     dir,
-    http: { username: "git", password: setup.token },
+    http: { username: setup.gitUsername ?? "git", password: setup.token },
     timeoutMs: ctx.globals.timeoutMs,
   });
   const prBranch = opts.prBranch || `flux-bootstrap-${c.base.namespace}`;
@@ -443,6 +457,28 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
     throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
   const provider = new GitLabProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
+}
+
+export async function runBootstrapGitea(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
+  const t = await token(ctx, "GITEA_TOKEN", "Gitea");
+  const provider = new GiteaProvider({ token: t, hostname: opts.hostname });
+  // upstream clones over HTTPS as the owner, with the token as password.
+  await bootstrapWithProvider(opts, ctx, { kind: "gitea", provider, token: t, gitUsername: opts.owner });
+}
+
+export async function runBootstrapBitbucketServer(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
+  const t = await token(ctx, "BITBUCKET_TOKEN", "Bitbucket");
+  if (!opts.hostname) throw new CliError(`invalid hostname ""`);
+  const provider = new BitbucketServerProvider({ token: t, hostname: opts.hostname });
+  // The user git and the source secret authenticate as: the owner for a personal project, else --username.
+  const user = opts.personal ? opts.owner : opts.username;
+  await bootstrapWithProvider(opts, ctx, {
+    kind: "bitbucket-server",
+    provider,
+    token: t,
+    gitUsername: user,
+    secretUsername: user,
+  });
 }
 
 /** Used in messages only. */

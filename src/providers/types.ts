@@ -1,5 +1,6 @@
-// What bootstrap needs from a git hosting provider. GitHub and GitLab implement it
-// over their REST APIs; nothing here touches the cluster or the git protocol.
+// What bootstrap needs from a git hosting provider. GitHub, GitLab, Gitea and Bitbucket
+// Server implement it over their REST APIs; nothing here touches the cluster or the git
+// protocol.
 
 export type Visibility = "public" | "private" | "internal";
 
@@ -56,8 +57,10 @@ export interface ChangeRequest {
   state: "open" | "merged" | "closed";
 }
 
+export type ProviderKind = "github" | "gitlab" | "gitea" | "bitbucket-server";
+
 export interface GitProvider {
-  readonly kind: "github" | "gitlab";
+  readonly kind: ProviderKind;
   /** The host people know ("github.com", "gitlab.example.com"). */
   readonly domain: string;
   /** Login of the token's user. */
@@ -74,12 +77,13 @@ export interface GitProvider {
   /** GitLab: deploy tokens. */
   listDeployTokens?(repo: Repository): Promise<DeployToken[]>;
   createDeployToken?(repo: Repository, name: string): Promise<DeployToken>;
-  findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined>;
-  createChangeRequest(
+  /** Pull/merge requests (GitHub, GitLab: bootstrap --pr). */
+  findChangeRequest?(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined>;
+  createChangeRequest?(
     repo: Repository,
     opts: { head: string; base: string; title: string; body: string },
   ): Promise<ChangeRequest>;
-  getChangeRequest(repo: Repository, number: number): Promise<ChangeRequest>;
+  getChangeRequest?(repo: Repository, number: number): Promise<ChangeRequest>;
 }
 
 export class ProviderError extends Error {

@@ -138,6 +138,23 @@ describe("flags to options", () => {
     });
   });
 
+  it("bootstrap gitea and bitbucket-server: upstream's flags and defaults (--group is the teams)", async () => {
+    const gt = await optionsFor(["bootstrap", "gitea", "--owner=acme", "--repository=fleet", "--team=ops:admin"]);
+    expect(gt).toMatchObject({ hostname: "gitea.com", private: true, visibility: "private", team: ["ops:admin"] });
+    const bb = await optionsFor([
+      "bootstrap",
+      "bitbucket-server",
+      "--owner=FLUX",
+      "--repository=fleet",
+      "-u",
+      "jdoe",
+      "--group=ops,devs",
+      "--hostname=bb.example.com",
+    ]);
+    expect(bb).toMatchObject({ username: "jdoe", team: ["ops", "devs"], hostname: "bb.example.com", pr: false });
+    expect((await optionsFor(["bootstrap", "bitbucket-server"])).hostname).toBe("");
+  });
+
   it("push artifact: the URL argument and registry flags", async () => {
     const o = await optionsFor(["push", "artifact", "oci://r/a:1", "--path=.", "--source=s", "--revision=r"]);
     expect(o).toMatchObject({

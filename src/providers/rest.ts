@@ -1,0 +1,84 @@
+// A small JSON-over-HTTPS client for the providers without a well-kept npm SDK (Gitea,
+// Bitbucket Server): one request per attempt through withRetry (5xx, connection errors,
+// 429 with Retry-After), errors as HttpError carrying the status, headers and parsed body
+// for the provider to word. Nothing here knows a provider's paths or pagination.
+import { redactUrls } from "../errors.js";
+import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Headers,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export interface RestResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RestClientOptions {
+  /** Base URL the paths are relative to, e.g. https://gitea.com/api/v1. */
+  baseUrl: string;
+  /** Headers every request carries (authentication). */
+  headers: Record<string, string>;
+  retry?: RetryOptions;
+}
+
+/** The HttpError behind a failure (also when a rate limit asked for too long a wait). */
+export function httpErrorOf(err: unknown): HttpError | undefined {
+  const e = err instanceof RateLimitWaitTooLong ? err.original : err;
+  return e instanceof HttpError ? e : undefined;
+}
+
+function failureOf(err: unknown): Failure {
+  const e = httpErrorOf(err);
+  if (!e) return {};
+  if (e.status !== 429) return { status: e.status };
+  return { status: 429, retryAfterMs: parseRetryAfter(e.headers.get("retry-after")), rateLimited: true };
+}
+
+export class RestClient {
+  constructor(private readonly opts: RestClientOptions) {}
+
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
+  ): Promise<RestResponse<T>> {
+    const url = new URL(this.opts.baseUrl.replace(/\/+$/, "") + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return withRetry(
+      async () => {
+        const res = await fetch(url, {
+          method,
+          headers: {
+            Accept: "application/json",
+            ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
+            ...this.opts.headers,
+          },
+          body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        });
+        const text = await res.text();
+        let body: unknown = text;
+        if ((res.headers.get("content-type") ?? "").includes("json") && text) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* keep the text */
+          }
+        }
+        if (!res.ok) throw new HttpError(res.status, body, res.headers, redactUrls(`${method} ${url.pathname}`));
+        return { status: res.status, body: (text === "" ? undefined : body) as T, headers: res.headers };
+      },
+      failureOf,
+      this.opts.retry,
+    );
+  }
+}
