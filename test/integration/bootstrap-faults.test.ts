@@ -5,25 +5,20 @@
 // prints one ✗ line, exits non-zero and leaves nothing half-written: no deploy key
 // without its secret, no commit beyond the ones already complete, and a run without the
 // fault then converges to the uninterrupted state.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   TOKEN,
-  startBootstrapRig,
+  gitPath,
+  literal,
+  useBootstrapRig,
   type BootstrapKind,
-  type BootstrapRig,
   type BootstrapState,
   type BootstrapTarget,
 } from "../support/bootstrap-rig.js";
 import type { FaultRule } from "../support/fault-proxy.js";
 import { failureLines, faultTable, type Outcome } from "../support/reliability.js";
 
-let rig: BootstrapRig;
-beforeAll(async () => {
-  rig = await startBootstrapRig();
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useBootstrapRig();
 
 type Server = "git" | "github" | "gitlab" | "kube";
 const SERVER_NAMES: Record<Server, string> = {
@@ -36,17 +31,15 @@ const tables = Object.fromEntries(
   (Object.keys(SERVER_NAMES) as Server[]).map((s) => [s, faultTable(() => rig.proxies[s], SERVER_NAMES[s])]),
 ) as Record<Server, ReturnType<typeof faultTable>>;
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-const git = (t: BootstrapTarget, p: string) => new RegExp(`^/${esc(t.repo)}\\.git/${p}`);
 const ADVERTISE = "info/refs\\?service=git-upload-pack";
 const UPLOAD_PACK = "git-upload-pack$";
 const RECEIVE_PACK = "git-receive-pack$";
 const keysPath = (t: BootstrapTarget) =>
-  t.kind === "github" ? new RegExp(`^/repos/${esc(t.repo)}/keys$`) : /^\/api\/v4\/projects\/[^/]+\/deploy_keys$/;
+  t.kind === "github" ? new RegExp(`^/repos/${literal(t.repo)}/keys$`) : /^\/api\/v4\/projects\/[^/]+\/deploy_keys$/;
 const repoPath = (t: BootstrapTarget) =>
   t.kind === "github"
-    ? new RegExp(`^/repos/${esc(t.repo)}$`)
-    : new RegExp(`^/api/v4/projects/${esc(encodeURIComponent(t.repo))}$`);
+    ? new RegExp(`^/repos/${literal(t.repo)}$`)
+    : new RegExp(`^/api/v4/projects/${literal(encodeURIComponent(t.repo))}$`);
 
 interface Row {
   name: string;
@@ -65,37 +58,37 @@ const gitRows: Row[] = [
   {
     name: "reset mid-response on the clone's ref advertisement",
     server: "git",
-    rule: (t) => ({ method: "GET", path: git(t, ADVERTISE), fault: { kind: "reset" } }),
+    rule: (t) => ({ method: "GET", path: gitPath(t, ADVERTISE), fault: { kind: "reset" } }),
     expected: "retried, succeeded",
   },
   {
     name: "503 twice on the clone",
     server: "git",
-    rule: (t) => ({ method: "GET", path: git(t, ADVERTISE), fault: { kind: "status", status: 503 }, times: 2 }),
+    rule: (t) => ({ method: "GET", path: gitPath(t, ADVERTISE), fault: { kind: "status", status: 503 }, times: 2 }),
     expected: "retried, succeeded",
   },
   {
     name: "429 with Retry-After on the clone",
     server: "git",
-    rule: (t) => ({ method: "GET", path: git(t, ADVERTISE), fault: { kind: "retry-after", retryAfterSeconds: 1 } }),
+    rule: (t) => ({ method: "GET", path: gitPath(t, ADVERTISE), fault: { kind: "retry-after", retryAfterSeconds: 1 } }),
     expected: "waited, succeeded",
   },
   {
     name: "502 on the push",
     server: "git",
-    rule: (t) => ({ method: "POST", path: git(t, RECEIVE_PACK), fault: { kind: "status", status: 502 } }),
+    rule: (t) => ({ method: "POST", path: gitPath(t, RECEIVE_PACK), fault: { kind: "status", status: 502 } }),
     expected: "retried, succeeded",
   },
   {
     name: "reset after the push was stored",
     server: "git",
-    rule: (t) => ({ method: "POST", path: git(t, RECEIVE_PACK), fault: { kind: "reset" } }),
+    rule: (t) => ({ method: "POST", path: gitPath(t, RECEIVE_PACK), fault: { kind: "reset" } }),
     expected: "converged",
   },
   {
     name: "500 on every push",
     server: "git",
-    rule: (t) => ({ method: "POST", path: git(t, RECEIVE_PACK), fault: { kind: "status", status: 500 }, times: 3 }),
+    rule: (t) => ({ method: "POST", path: gitPath(t, RECEIVE_PACK), fault: { kind: "status", status: 500 }, times: 3 }),
     expected: "clear failure",
     failure: {
       line: /^✗ .*(500|Internal Server Error)/,
@@ -112,7 +105,7 @@ const gitRows: Row[] = [
     name: "a stall on the clone past --timeout",
     server: "git",
     // Every attempt of the clone (3) stalls.
-    rule: (t) => ({ method: "GET", path: git(t, ADVERTISE), fault: STALL, times: 3 }),
+    rule: (t) => ({ method: "GET", path: gitPath(t, ADVERTISE), fault: STALL, times: 3 }),
     expected: "clear failure",
     extra: ["--timeout=5s"],
     failure: {
@@ -228,7 +221,7 @@ const providerRows: Row[] = [
   {
     name: "truncated pack during the clone",
     server: "git",
-    rule: (t) => ({ method: "POST", path: git(t, UPLOAD_PACK), fault: { kind: "truncate" }, skip: 1 }),
+    rule: (t) => ({ method: "POST", path: gitPath(t, UPLOAD_PACK), fault: { kind: "truncate" }, skip: 1 }),
     expected: "retried, succeeded",
   },
   {

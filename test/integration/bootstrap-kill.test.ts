@@ -8,12 +8,13 @@
 // it; `hold`: the server acts and the answer never comes back, the worst moment to die),
 // and the test kills the process while it waits. The wait step is caught by its ► line,
 // with no controllers running, so it cannot finish first.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BOOTSTRAP_KINDS,
-  startBootstrapRig,
+  gitPath,
+  literal,
+  useBootstrapRig,
   type BootstrapKind,
-  type BootstrapRig,
   type BootstrapTarget,
 } from "../support/bootstrap-rig.js";
 import { BOOTSTRAP_STEPS } from "../../src/bootstrap/engine.js";
@@ -21,15 +22,7 @@ import { until } from "../support/cli-process.js";
 import type { FaultRule } from "../support/fault-proxy.js";
 import { failureLines, recordScenario } from "../support/reliability.js";
 
-let rig: BootstrapRig;
-beforeAll(async () => {
-  rig = await startBootstrapRig();
-});
-afterAll(async () => {
-  await rig?.stop();
-});
-
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const rig = useBootstrapRig();
 
 interface KillPoint {
   /** The bootstrap step (src/bootstrap's step names in parentheses). */
@@ -44,7 +37,7 @@ interface KillPoint {
 
 const gitRule = (t: BootstrapTarget, rule: Omit<FaultRule, "path"> & { path: string }): FaultRule => ({
   ...rule,
-  path: new RegExp(`^/${esc(t.repo)}\\.git/${rule.path}`),
+  path: gitPath(t, rule.path),
 });
 
 const KILL_POINTS: KillPoint[] = [
@@ -105,7 +98,7 @@ const KILL_POINTS: KillPoint[] = [
       proxy: t.kind === "github" ? "github" : "gitlab",
       rule: {
         method: "POST",
-        path: t.kind === "github" ? new RegExp(`^/repos/${esc(t.repo)}/keys$`) : /\/deploy_keys$/,
+        path: t.kind === "github" ? new RegExp(`^/repos/${literal(t.repo)}/keys$`) : /\/deploy_keys$/,
         fault: { kind: "hold" },
       },
     }),

@@ -3,17 +3,11 @@
 // only ever moves forward (no force-push, no lost commit), and the result is the state of
 // one uninterrupted run: one commit of each kind, one deploy key (the stored Secret's),
 // one Secret, Ready. A third run then finds nothing to do.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOOTSTRAP_KINDS, startBootstrapRig, type BootstrapRig } from "../support/bootstrap-rig.js";
+import { describe, expect, it } from "vitest";
+import { BOOTSTRAP_KINDS, useBootstrapRig } from "../support/bootstrap-rig.js";
 import { failureLines, recordScenario } from "../support/reliability.js";
 
-let rig: BootstrapRig;
-beforeAll(async () => {
-  rig = await startBootstrapRig();
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useBootstrapRig();
 
 describe("two bootstraps at once", () => {
   for (const kind of BOOTSTRAP_KINDS) {

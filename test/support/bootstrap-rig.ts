@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import {
   fluxRef,
   secretStrings,
@@ -281,3 +281,29 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
   };
   return rig;
 }
+
+/**
+ * One rig for the calling test file: started in beforeAll, stopped in afterAll. The
+ * returned object forwards to the rig once it has started.
+ */
+export function useBootstrapRig(): BootstrapRig {
+  let rig: BootstrapRig | undefined;
+  beforeAll(async () => {
+    rig = await startBootstrapRig();
+  });
+  afterAll(async () => {
+    await rig?.stop();
+  });
+  return new Proxy({} as BootstrapRig, {
+    get: (_, key) => {
+      if (!rig) throw new Error("the bootstrap rig is used before beforeAll started it");
+      return Reflect.get(rig, key) as unknown;
+    },
+  });
+}
+
+/** The text, matched literally in a RegExp. */
+export const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** Requests to the target's repository on the git server whose path after `.git/` matches `rest`. */
+export const gitPath = (t: BootstrapTarget, rest: string): RegExp => new RegExp(`^/${literal(t.repo)}\\.git/${rest}`);
