@@ -29,6 +29,7 @@ import { register as suspend } from "./suspend/index.js";
 import { register as tag } from "./tag/index.js";
 import { register as trace } from "./trace/index.js";
 import { register as tree } from "./tree/index.js";
+import { register as trigger } from "./trigger/index.js";
 import { register as uninstall } from "./uninstall/index.js";
 import { register as version } from "./version/index.js";
 
@@ -58,6 +59,7 @@ export const commandTree: CommandTree = [
   ["tag", tag],
   ["trace", trace],
   ["tree", tree],
+  ["trigger", trigger],
   ["uninstall", uninstall],
   ["version", version],
 ];

@@ -233,4 +233,19 @@ describe("flags to options", () => {
       output: "human",
     });
   });
+
+  it("trigger receiver: its own --token shadows the global one", async () => {
+    expect(await optionsFor(["trigger", "receiver", "r", "--token", "t", "--url", "https://h"])).toEqual({
+      args: ["r"],
+      token: "t",
+      url: "https://h",
+      type: "generic",
+      oidcProvider: "",
+      oidcToken: "",
+      oidcAudience: "",
+      payload: "{}",
+      retries: 10,
+      retryDelay: "10s",
+    });
+  });
 });
