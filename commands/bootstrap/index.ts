@@ -235,6 +235,7 @@ export function register(program: Command): void {
   git.option("-p, --password <string>", "basic authentication password");
   boolFlag(git, "-s, --silent", "assumes the deploy key is already setup, skips confirmation");
   boolFlag(git, "--allow-insecure-http", "allows insecure HTTP connections");
+  boolFlag(git, "--with-bearer-token", "use password as bearer token for Authorization header");
   bind(git, { options: gitOptions, engine: async () => (await import("../../src/bootstrap/run.js")).runBootstrapGit });
 
   const github = providerFlags(

@@ -107,12 +107,21 @@ export class IsoGitClient implements GitClient {
     return new GitError(`${op} ${displayUrl(this.url)}: ${redactUrls(e.message ?? String(err))}`);
   }
 
+  /**
+   * A fresh copy of the extra headers for each call: isomorphic-git adds
+   * `Git-Protocol: version=2` to the object listServerRefs is given, and a push sent with
+   * it gets git-http-backend's protocol v2 answer, which push (v0/v1) cannot read.
+   */
+  private headers(): Record<string, string> | undefined {
+    return this.opts.headers ? { ...this.opts.headers } : undefined;
+  }
+
   async clone(): Promise<CloneResult> {
     const { git, http } = await this.load();
     await mkdir(this.dir, { recursive: true });
     let refs: { ref: string; oid: string }[];
     try {
-      refs = await git.listServerRefs({ http, url: this.url, headers: this.opts.headers, ...this.authCallbacks() });
+      refs = await git.listServerRefs({ http, url: this.url, headers: this.headers(), ...this.authCallbacks() });
     } catch (err) {
       throw this.translate(err, "failed to list references of");
     }
@@ -131,7 +140,7 @@ export class IsoGitClient implements GitClient {
         url: this.url,
         ref: this.branch,
         singleBranch: true,
-        headers: this.opts.headers,
+        headers: this.headers(),
         ...this.authCallbacks(),
       });
     } catch (err) {
@@ -196,7 +205,7 @@ export class IsoGitClient implements GitClient {
         ref: this.branch,
         remoteRef: `refs/heads/${remoteBranch}`,
         force: false,
-        headers: this.opts.headers,
+        headers: this.headers(),
         ...this.authCallbacks(),
       });
     } catch (err) {
@@ -231,7 +240,7 @@ export class IsoGitClient implements GitClient {
       const refs = await git.listServerRefs({
         http,
         url: this.url,
-        headers: this.opts.headers,
+        headers: this.headers(),
         prefix: `refs/heads/${remoteBranch}`,
         ...this.authCallbacks(),
       });

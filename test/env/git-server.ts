@@ -25,6 +25,8 @@ export interface GitServerOptions {
   password?: string;
   /** Accept any of these passwords too (e.g. several tokens). */
   extraPasswords?: string[];
+  /** Accept `Authorization: Bearer <token>` with any of these tokens too. */
+  bearerTokens?: string[];
   /** Serve https with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
 }
@@ -102,6 +104,7 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
 
   const checkAuth = (header: string | undefined): string | undefined => {
     if (opts.username === undefined) return "anonymous";
+    if (header?.startsWith("Bearer ")) return opts.bearerTokens?.includes(header.slice(7)) ? "bearer" : undefined;
     if (!header?.startsWith("Basic ")) return undefined;
     const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
     const i = decoded.indexOf(":");

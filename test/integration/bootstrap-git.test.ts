@@ -17,6 +17,7 @@ import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js
 import { rollOutWhenCreated } from "../fixtures/install/bundle.js";
 
 const PASSWORD = "gitS3cretPassw0rd";
+const BEARER_TOKEN = "bearerT0kenForGit";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
 
 let srv: GitServer;
@@ -25,7 +26,12 @@ let kubeconfig: string;
 let BUNDLE: string;
 
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: PASSWORD, extraPasswords: ["rotatedPassw0rd"] });
+  srv = await startGitServer({
+    username: "git",
+    password: PASSWORD,
+    extraPasswords: ["rotatedPassw0rd"],
+    bearerTokens: [BEARER_TOKEN],
+  });
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   BUNDLE = await crdFreeMiniBundle();
@@ -68,6 +74,43 @@ async function bootstrapWithControllers(repo: string, ns: string, extra: string[
 
 const secretOf = (ns: string) =>
   tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
+
+describe("flux bootstrap git --with-bearer-token", () => {
+  it("pushes with Authorization: Bearer and stores the token as the Secret's bearerToken", async () => {
+    const repo = `fleet/${uniqueName("bearer")}`;
+    const ns = uniqueName("fb-bearer");
+    await srv.createRepo(repo);
+    const args = bootstrapArgs(repo, ns, ["--with-bearer-token"]).map((a) => (a === PASSWORD ? BEARER_TOKEN : a));
+    const seen = srv.requests.length;
+    const res = await withFluxStandIn(
+      { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
+      () => runCli(args),
+    );
+    expect(res.stderr).toContain("✔ all components are healthy");
+    expect(res.code).toBe(0);
+    expect(res.stderr).not.toContain(BEARER_TOKEN);
+    // the server took the token (it refuses a bearer token it does not know), and the push landed
+    const pushes = srv.requests.slice(seen).filter((r) => r.repo === repo && r.service === "git-receive-pack");
+    expect(pushes.length).toBeGreaterThan(0);
+    expect(pushes.every((r) => r.authorized)).toBe(true);
+    expect(srv.revParse(repo, "refs/heads/main")).toMatch(/^[0-9a-f]{40}$/);
+    const data = ((await secretOf(ns)) as { data?: Record<string, string> } | undefined)?.data ?? {};
+    expect(Object.keys(data)).toEqual(["bearerToken"]);
+    expect(Buffer.from(data.bearerToken!, "base64").toString()).toBe(BEARER_TOKEN);
+  });
+
+  it("fails with a token the server does not know, and pushes nothing", async () => {
+    const repo = `fleet/${uniqueName("bearer-bad")}`;
+    const ns = uniqueName("fb-bearer");
+    await srv.createRepo(repo);
+    const args = bootstrapArgs(repo, ns, ["--with-bearer-token"]).map((a) => (a === PASSWORD ? "wrongT0ken" : a));
+    const res = await runCli(args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/✗ .*(401|auth)/i);
+    expect(res.stderr).not.toContain("wrongT0ken");
+    expect(srv.revParse(repo, "refs/heads/main")).toBeUndefined();
+  });
+});
 
 describe("flux bootstrap git over HTTPS basic auth", () => {
   it("bootstraps an empty repository, then a re-run changes nothing and says so", async () => {
