@@ -1,15 +1,12 @@
-// The process entry (bundled as dist/cli/entry.js, started by bin/flux.js).
-import { main } from "./index.js";
+// The process entry (dist/cli/entry.js, started by bin/flux.js). `flux --version` is
+// answered here without loading the CLI; any other command line loads it
+// (dist/cli/main.js, one file: see scripts/build.mjs).
+import { fdWriter } from "../src/cli/stdio.js";
+import { VERSION_LINE } from "../src/version.js";
 
-// A reader that went away (`flux install --export | head`) is not an error: stop
-// quietly like a Go program killed by SIGPIPE would, instead of an unhandled EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  fdWriter(1).write(`${VERSION_LINE}\n`);
+} else {
+  await import("./main.js");
 }
-
-const code = await main();
-// Let pending stdout writes drain before exiting (large outputs into a pipe).
-process.exitCode = code;

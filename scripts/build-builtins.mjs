@@ -1,7 +1,7 @@
 // The esbuild plugin that routes the CLI bundle's imports of Node built-ins through
 // process.getBuiltinModule (scripts/build.mjs); test/unit/build-builtins.test.ts
 // checks the facades it generates.
-import { createRequire } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { promisify } from "node:util";
 
 const promisifyCustom = promisify.custom;
@@ -14,11 +14,12 @@ const requireHere = createRequire(import.meta.url);
 // functions and values are exported as read once, getters are left unread.
 // Loading node:child_process pulls in net, dgram and stream internals; node:crypto
 // and node:zlib initialise OpenSSL and zlib: milliseconds that `create … --export`
-// and `--version` never use. Their facades load the module on a function's first
+// and `--version` never use; node:tty loads net, wanted only to ask whether a character
+// device is a terminal (src/cli/stdio.ts). Their facades load the module on a function's first
 // call. A class or constant cannot be deferred: importing one of those by name from
 // a deferred module fails the build; a default import is an object that loads the
 // module on first property access.
-export const DEFERRED = new Set(["child_process", "crypto", "zlib"]);
+export const DEFERRED = new Set(["child_process", "crypto", "os", "tty", "zlib"]);
 
 export function builtinFacade(name) {
   const bare = name.replace(/^node:/, "");
@@ -53,11 +54,20 @@ export function builtinFacade(name) {
   return [`const m = ${get};`, ...exported.map(([k]) => `export const ${k} = m.${k};`), `export default m;`].join("\n");
 }
 
+const BARE_BUILTIN = new RegExp(
+  `^(${builtinModules.map((m) => m.replace(/[/\\^$.*+?()[\]{}|]/g, "\\$&")).join("|")})$`,
+);
+
 export const builtins = {
   name: "builtins",
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({
       path: args.path,
+      namespace: args.kind === "require-call" ? "builtin-cjs" : "builtin-esm",
+    }));
+    // Bundled packages may name built-ins without the prefix (yaml requires "process").
+    b.onResolve({ filter: BARE_BUILTIN }, (args) => ({
+      path: `node:${args.path}`,
       namespace: args.kind === "require-call" ? "builtin-cjs" : "builtin-esm",
     }));
     b.onLoad({ filter: /.*/, namespace: "builtin-esm" }, ({ path }) => ({

@@ -4,4 +4,6 @@
 export const FLUX_VERSION = "2.9.5";
 export const TSFLUX_VERSION = "0.1.0";
 export const CLI_VERSION = `${FLUX_VERSION}+tsflux.${TSFLUX_VERSION}`;
+/** What `flux --version` prints. */
+export const VERSION_LINE = `flux version ${CLI_VERSION}`;
 export const DEFAULT_DISTRIBUTION_VERSION = `v${FLUX_VERSION}`;

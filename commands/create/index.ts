@@ -1,6 +1,7 @@
 // flux create ...: one file per subcommand, each declaring upstream's flags (names,
 // defaults, help texts) and mapping them to its engine's typed options in src/create.
 import type { Command } from "commander";
+import { registerSubcommands } from "../../src/cli/program.js";
 import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import { register as alert } from "./alert.js";
 import { register as alertProvider } from "./alert-provider.js";
@@ -21,13 +22,15 @@ export function register(program: Command): void {
     "--label <strings>",
     "set labels on the resource (can specify multiple labels with commas: label1=value1,label2=value2)",
   );
-  source(create);
-  kustomization(create);
-  helmrelease(create);
-  image(create);
-  alert(create);
-  alertProvider(create);
-  receiver(create);
-  tenant(create);
-  secret(create);
+  registerSubcommands(create, [
+    ["source", source],
+    ["kustomization", kustomization],
+    ["helmrelease", helmrelease],
+    ["image", image],
+    ["alert", alert],
+    ["alert-provider", alertProvider],
+    ["receiver", receiver],
+    ["tenant", tenant],
+    ["secret", secret],
+  ]);
 }

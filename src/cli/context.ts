@@ -6,6 +6,7 @@ import { DEFAULT_NAMESPACE, type Deps, type GlobalOptions, type IO } from "../de
 import { CliError } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { parseDuration } from "../util/duration.js";
+import { fdWriter } from "./stdio.js";
 
 export { DEFAULT_NAMESPACE, defaultKubeCacheDir, type Deps, type GlobalOptions, type IO } from "../deps.js";
 
@@ -64,15 +65,16 @@ export function rootOf(cmd: Command): Command {
   return c;
 }
 
-/** The process's streams, each created on first use (process.stdin alone costs milliseconds at start-up). */
+/**
+ * The process's streams: stdout and stderr written to their descriptors (src/cli/stdio.ts),
+ * stdin created on first use (process.stdin alone costs milliseconds at start-up).
+ */
 export function processIO(): IO {
+  const stdout = fdWriter(1);
+  const stderr = fdWriter(2);
   return {
-    get stdout() {
-      return process.stdout;
-    },
-    get stderr() {
-      return process.stderr;
-    },
+    stdout,
+    stderr,
     get stdin() {
       return process.stdin;
     },

@@ -38,8 +38,8 @@ export function cobraMessage(err: CommanderError): string {
   }
 }
 
-/** A ✗ line (plain or coloured) at the start of a line written to stderr. */
-const FAILURE_LINE = /(^|\n)(\u001b\[31m)?✗ /;
+/** A ✗ (\u2717) line, plain or coloured, at the start of a line written to stderr. Escaped: the CLI bundle stays ASCII (scripts/build.mjs). */
+const FAILURE_LINE = /(^|\n)(\u001b\[31m)?\u2717 /;
 
 /**
  * cobra.NoArgs' wording for an argument given to a command that takes none:
@@ -83,14 +83,23 @@ export async function runProgram(
   // Guard: a ✗ line always comes with a non-zero exit, whichever code path printed it.
   let printedFailure = false;
   const stderr = processIo.stderr;
+  // Getters, not a spread: reading processIo.stdin would create process.stdin.
+  const guardedStderr = {
+    get isTTY() {
+      return stderr.isTTY;
+    },
+    write: (s: string) => {
+      if (FAILURE_LINE.test(s)) printedFailure = true;
+      return stderr.write(s);
+    },
+  };
   const io: IO = {
-    ...processIo,
-    stderr: {
-      isTTY: stderr.isTTY,
-      write: (s: string) => {
-        if (FAILURE_LINE.test(s)) printedFailure = true;
-        return stderr.write(s);
-      },
+    get stdout() {
+      return processIo.stdout;
+    },
+    stderr: guardedStderr,
+    get stdin() {
+      return processIo.stdin;
     },
   };
   const logger = createLogger({ stream: io.stderr });

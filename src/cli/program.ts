@@ -2,20 +2,22 @@
 // command tree it is given (commands/index.ts). Declaring flags is cheap; engines
 // load when a command runs. The toolkit never imports commands/: the tree comes in.
 import { Command, Option } from "commander";
-import { CLI_VERSION } from "../version.js";
+import { VERSION_LINE } from "../version.js";
 import { DEFAULT_NAMESPACE, defaultKubeCacheDir, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
 import { arrayFlag, boolFlag, durationFlag, float32Flag, intFlag } from "./flags.js";
 import { installCobraHelp } from "./help.js";
 
-/** Registers one top-level verb (and everything under it) on the root command. */
-export type Register = (program: Command) => void;
+/** Registers one command (and everything under it) on its parent. */
+export type Register = (parent: Command) => void;
 
-/** Every top-level verb by name, in upstream's order of help. */
+/** Subcommands by name, in upstream's order of help (the root's: every top-level verb). */
 export type CommandTree = ReadonlyArray<readonly [string, Register]>;
 
 // The tree each program was built from, so `__complete` can rebuild the whole of it.
 const programTree = new WeakMap<Command, CommandTree>();
+// The command line a program was built for: each group registers only the subcommand it names.
+const programArgv = new WeakMap<Command, readonly string[]>();
 
 /** The command tree a program was built from. */
 export function treeOf(program: Command): CommandTree {
@@ -35,7 +37,7 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
   programTree.set(program, tree);
   program
     .description("Command line utility for assembling Kubernetes CD pipelines the GitOps way.")
-    .version(`flux version ${CLI_VERSION}`, "-v, --version", "version for flux")
+    .version(VERSION_LINE, "-v, --version", "version for flux")
     .helpOption("-h, --help", "help for flux")
     .showSuggestionAfterError(false)
     .allowExcessArguments(false);
@@ -101,15 +103,15 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
   );
 
   if (io) setCommandIO(program, io);
+  if (argv) programArgv.set(program, argv);
   if (argv && argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     // `flux --version` needs no command tree at all.
   } else {
-    const only = argv ? verbOf(program, tree, argv) : undefined;
-    for (const [name, register] of tree) if (only === undefined || name === only) register(program);
+    registerSubcommands(program, tree);
     // cobra's version flag is the root's own, not inherited: after a command, -v is that
     // command's (install's and bootstrap's -v, --version) or unknown. commander would
     // read a root option anywhere on the line, so the root's shorthand goes.
-    if (only !== undefined) {
+    if (argv && verbOf(program, tree, argv) !== undefined) {
       const version = program.options.find((o) => o.long === "--version");
       if (version) version.short = undefined;
     }
@@ -129,22 +131,63 @@ export function applyToTree(cmd: Command, fn: (c: Command) => void): void {
   for (const sub of cmd.commands) applyToTree(sub, fn);
 }
 
-/** The verb a command line names, skipping global flags and their values. */
-export function verbOf(program: Command, tree: CommandTree, argv: string[]): string | undefined {
-  const takesValue = new Set<string>();
-  for (const opt of program.options) {
-    if (!opt.required && !opt.optional) continue;
-    if (opt.long) takesValue.add(opt.long);
-    if (opt.short) takesValue.add(opt.short);
+/**
+ * Registers a command group's subcommands (the root's verbs, `create`'s kinds, …):
+ * every one when the program was built for help, completion or docs, only the one its
+ * command line names otherwise. `create source git` then declares three commands
+ * instead of `create`'s 26 and their 186 flags (issue 17: start-up). A word that names
+ * no subcommand (an alias, a typo) registers them all, so commander resolves or reports it.
+ * A group declares its own flags before its subcommands: they are read to skip flag values.
+ */
+export function registerSubcommands(group: Command, children: CommandTree): void {
+  let root = group;
+  while (root.parent) root = root.parent;
+  const argv = programArgv.get(root);
+  const word = argv && subcommandWord(group, argv);
+  const only = children.some(([name]) => name === word) ? word : undefined;
+  for (const [name, register] of children) {
+    if (only !== undefined && name !== only) continue;
+    const before = group.commands.length;
+    register(group);
+    const added = group.commands.slice(before).map((c) => c.name());
+    if (added[0] !== name) {
+      throw new Error(`"${group.name()}" lists a subcommand "${name}" whose register() adds [${added.join(", ")}]`);
+    }
   }
+}
+
+/**
+ * The word naming a subcommand of `group` on a command line, skipping flags and their
+ * values; undefined when there is none, when a help flag comes first (help lists every
+ * subcommand) or when the line does not lead through `group`.
+ */
+export function subcommandWord(group: Command, argv: readonly string[]): string | undefined {
+  const path: Command[] = [];
+  for (let c: Command | null = group; c; c = c.parent) path.unshift(c);
+  let depth = 1; // path[depth] is the next command word the line must name
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--") return undefined;
+    if (arg === "--" || arg === "-h" || arg === "--help") return undefined;
     if (arg.startsWith("-")) {
-      if (!arg.includes("=") && takesValue.has(arg)) i++;
+      if (!arg.includes("=") && takesValue(path.slice(0, depth), arg)) i++;
       continue;
     }
-    return tree.some(([name]) => name === arg) ? arg : undefined;
+    if (depth === path.length) return arg;
+    const next = path[depth]!;
+    if (arg !== next.name() && !next.aliases().includes(arg)) return undefined;
+    depth++;
   }
   return undefined;
+}
+
+function takesValue(commands: Command[], flag: string): boolean {
+  return commands.some((c) =>
+    c.options.some((o) => (o.required || o.optional) && (o.long === flag || o.short === flag)),
+  );
+}
+
+/** The verb a command line names, skipping global flags and their values. */
+export function verbOf(program: Command, tree: CommandTree, argv: string[]): string | undefined {
+  const word = subcommandWord(program, argv);
+  return tree.some(([name]) => name === word) ? word : undefined;
 }

@@ -134,6 +134,42 @@ describe("lazy registration", () => {
     expect(build(undefined, ["--help"]).commands.length).toBe(full.commands.length);
   });
 
+  it("registers only the subcommands a create command line names, all of them for help", async () => {
+    const { buildProgram: build } = await import("../../commands/index.js");
+    const sub = (program: import("commander").Command, ...path: string[]) =>
+      path.reduce((cmd, name) => cmd.commands.find((c) => c.name() === name)!, program);
+    const names = (program: import("commander").Command, ...path: string[]) =>
+      sub(program, ...path).commands.map((c) => c.name());
+    const line = ["--verbose", "create", "--label", "a=b", "source", "git", "x", "--url=https://h/r", "--export"];
+    const program = build(undefined, line);
+    expect(names(program)).toEqual(["create"]);
+    expect(names(program, "create")).toEqual(["source"]);
+    expect(names(program, "create", "source")).toEqual(["git"]);
+    // help after a word lists that word's subcommands; before it, every verb
+    expect(names(build(undefined, ["create", "--help"]), "create")).toHaveLength(9);
+    expect(names(build(undefined, ["create", "source", "-h"]), "create", "source")).toEqual([
+      "git",
+      "helm",
+      "oci",
+      "bucket",
+      "chart",
+    ]);
+    expect(names(build(undefined, ["--help", "create"])).length).toBe(build().commands.length);
+    // an alias or a typo registers every sibling: commander resolves or reports it
+    expect(names(build(undefined, ["create", "ks", "apps"]), "create")).toHaveLength(9);
+    expect((await runCli(["create", "source", "gti"])).stderr).toBe('✗ unknown command "gti" for "flux"\n');
+    const ks = await runCli([
+      "create",
+      "ks",
+      "apps",
+      "--source=GitRepository/flux-system",
+      "--path=./apps",
+      "--export",
+    ]);
+    expect(ks.code).toBe(0);
+    expect(ks.stdout).toContain("kind: Kustomization\n");
+  });
+
   it("still lists every verb in the root help", async () => {
     const res = await runCli(["--help"]);
     expect(res.code).toBe(0);

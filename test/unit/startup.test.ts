@@ -43,8 +43,17 @@ const CREATE = [
   "--export",
 ];
 // Each of these costs milliseconds to initialise and is used only by commands that
-// talk to a cluster, a git server or a registry, or write keys.
-const HEAVY = ["NativeModule child_process", "NativeModule crypto", "NativeModule zlib", "NativeModule https"];
+// talk to a cluster, a git server or a registry, or write keys. net and tty come with
+// process.stdout and process.stderr on a pipe or a terminal: the CLI writes to the
+// descriptors instead (src/cli/stdio.ts).
+const HEAVY = [
+  "NativeModule child_process",
+  "NativeModule crypto",
+  "NativeModule zlib",
+  "NativeModule https",
+  "NativeModule net",
+  "NativeModule tty",
+];
 
 describe("built CLI start-up", () => {
   it("--version loads none of the heavy built-ins", () => {

@@ -1,5 +1,6 @@
 // flux create secret git|helm|tls|oci|githubapp|proxy|notation|receiver
 import type { Command } from "commander";
+import { registerSubcommands } from "../../../src/cli/program.js";
 import { register as git } from "./git.js";
 import { register as githubapp } from "./githubapp.js";
 import { register as helm } from "./helm.js";
@@ -11,12 +12,14 @@ import { register as tls } from "./tls.js";
 
 export function register(create: Command): void {
   const secret = create.command("secret").description("Create or update Kubernetes secrets");
-  git(secret);
-  helm(secret);
-  tls(secret);
-  oci(secret);
-  githubapp(secret);
-  proxy(secret);
-  notation(secret);
-  receiver(secret);
+  registerSubcommands(secret, [
+    ["git", git],
+    ["helm", helm],
+    ["tls", tls],
+    ["oci", oci],
+    ["githubapp", githubapp],
+    ["proxy", proxy],
+    ["notation", notation],
+    ["receiver", receiver],
+  ]);
 }

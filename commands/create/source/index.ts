@@ -1,5 +1,6 @@
 // flux create source git|helm|oci|bucket|chart
 import type { Command } from "commander";
+import { registerSubcommands } from "../../../src/cli/program.js";
 import { durationFlag } from "../../../src/cli/flags.js";
 import { register as bucket } from "./bucket.js";
 import { register as chart } from "./chart.js";
@@ -14,9 +15,11 @@ export function register(create: Command): void {
     "--fetch-timeout <duration>",
     "set a timeout for fetch operations performed by source-controller (e.g. 'git clone' or 'helm repo update')",
   );
-  git(source);
-  helm(source);
-  oci(source);
-  bucket(source);
-  chart(source);
+  registerSubcommands(source, [
+    ["git", git],
+    ["helm", helm],
+    ["oci", oci],
+    ["bucket", bucket],
+    ["chart", chart],
+  ]);
 }
