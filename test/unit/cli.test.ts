@@ -139,7 +139,9 @@ describe("lazy registration", () => {
     const sub = (program: import("commander").Command, ...path: string[]) =>
       path.reduce((cmd, name) => cmd.commands.find((c) => c.name() === name)!, program);
     const names = (program: import("commander").Command, ...path: string[]) =>
-      sub(program, ...path).commands.map((c) => c.name());
+      sub(program, ...path)
+        .commands.map((c) => c.name())
+        .filter((name) => name !== "help");
     const line = ["--verbose", "create", "--label", "a=b", "source", "git", "x", "--url=https://h/r", "--export"];
     const program = build(undefined, line);
     expect(names(program)).toEqual(["create"]);
@@ -154,7 +156,7 @@ describe("lazy registration", () => {
       "bucket",
       "chart",
     ]);
-    expect(names(build(undefined, ["--help", "create"])).length).toBe(build().commands.length);
+    expect(names(build(undefined, ["--help", "create"]))).toEqual(names(build()));
     // an alias or a typo registers every sibling: commander resolves or reports it
     expect(names(build(undefined, ["create", "ks", "apps"]), "create")).toHaveLength(9);
     expect((await runCli(["create", "source", "gti"])).stderr).toBe('✗ unknown command "gti" for "flux"\n');
