@@ -26,6 +26,8 @@ try {
     logLevel: "warning",
   });
   const { buildProgram, helpTexts, renderCommandDocs } = await import(pathToFileURL(join(process.cwd(), out)).href);
+  // --cache-dir's default names the home directory: the pages say ~ whoever renders them.
+  process.env.KUBECACHEDIR = "~/.kube/cache";
   const dir = "docs/cmd";
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) rmSync(join(dir, f));

@@ -2,11 +2,14 @@
 // (`npm run docs`); this fails when a flag or command changed without regenerating.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { renderCommandDocs } from "../../src/cli/docs.js";
 import { buildProgram, helpTexts } from "../../commands/index.js";
 
 describe("docs/cmd", async () => {
+  // --cache-dir's default names the home directory: the pages say ~ whoever renders them.
+  vi.stubEnv("KUBECACHEDIR", "~/.kube/cache");
+  afterAll(() => vi.unstubAllEnvs());
   const pages = renderCommandDocs(buildProgram(), await helpTexts());
 
   it("has one page per command and no page for a removed command", () => {
