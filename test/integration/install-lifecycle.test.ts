@@ -269,7 +269,7 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
       [["--version", "2.9.0"], "✗ targeted version '2.9.0' must be prefixed with 'v'"],
       [
         ["--log-level", "trace"],
-        `✗ invalid argument "trace" for "--log-level" flag: unsupported value 'trace', must be one of: debug, info, error`,
+        `✗ invalid argument "trace" for "--log-level" flag: unsupported log level 'trace', must be one of: debug, info, error`,
       ],
       [["-n", "Bad_NS"], `✗ namespace must be a valid DNS label: "Bad_NS"`],
     ] as const) {
