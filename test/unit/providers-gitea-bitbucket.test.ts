@@ -64,18 +64,19 @@ describe("GiteaProvider", () => {
     expect(await p.getRepository({ owner: "acme", name: "missing", personal: false })).toBeUndefined();
   });
 
+  // Each test makes its own repository: the file's order is shuffled in CI.
   it("lists deploy keys across pages (Link rel=next, 50 a page)", async () => {
     const p = provider();
-    const repo = (await p.getRepository({ owner: "acme", name: "fleet", personal: false }))!;
-    const state = gitea.repo("acme/fleet")!;
+    const repo = await p.createRepository({ owner: "acme", name: "keys", personal: false }, { visibility: "private" });
+    const state = gitea.repo("acme/keys")!;
     for (let i = 0; i < 60; i++)
       state.keys.push({ id: 1000 + i, title: `k${i}`, key: `ssh-ed25519 AAAA${i}`, read_only: true, created_at: "" });
     const before = gitea.http.requests.length;
     const keys = await p.listDeployKeys(repo);
     expect(keys).toHaveLength(60);
     expect(gitea.http.requests.slice(before).map((r) => r.path)).toEqual([
-      "/repos/acme/fleet/keys?page=1&limit=50",
-      "/repos/acme/fleet/keys?page=2&limit=50",
+      "/repos/acme/keys/keys?page=1&limit=50",
+      "/repos/acme/keys/keys?page=2&limit=50",
     ]);
     const key = await publicKey();
     const added = await p.addDeployKey(repo, { title: "flux", key, readOnly: false });
@@ -86,7 +87,7 @@ describe("GiteaProvider", () => {
 
   it("adds a team to a repository and reads its permission", async () => {
     const p = provider();
-    const repo = (await p.getRepository({ owner: "acme", name: "fleet", personal: false }))!;
+    const repo = await p.createRepository({ owner: "acme", name: "teams", personal: false }, { visibility: "private" });
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBeUndefined();
     await p.setTeamPermission(repo, "acme", "platform", "maintain");
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBe("push");
@@ -144,15 +145,15 @@ describe("BitbucketServerProvider", () => {
 
   it("lists access keys across pages (start/limit until isLastPage) and adds read-only keys", async () => {
     const p = provider();
-    const repo = (await p.getRepository({ owner: "FLUX", name: "fleet", personal: false }))!;
-    const state = bb.repo("FLUX", "fleet")!;
+    const repo = await p.createRepository({ owner: "FLUX", name: "keys", personal: false }, { visibility: "private" });
+    const state = bb.repo("FLUX", "keys")!;
     for (let i = 0; i < 120; i++)
       state.keys.push({ id: 5000 + i, text: `ssh-ed25519 AAAA${i}`, label: `k${i}`, permission: "REPO_READ" });
     const before = bb.http.requests.length;
     expect(await p.listDeployKeys(repo)).toHaveLength(120);
     expect(bb.http.requests.slice(before).map((r) => r.path)).toEqual([
-      "/keys/1.0/projects/FLUX/repos/fleet/ssh?start=0&limit=100",
-      "/keys/1.0/projects/FLUX/repos/fleet/ssh?start=100&limit=100",
+      "/keys/1.0/projects/FLUX/repos/keys/ssh?start=0&limit=100",
+      "/keys/1.0/projects/FLUX/repos/keys/ssh?start=100&limit=100",
     ]);
     const added = await p.addDeployKey(repo, { title: "flux", key: await publicKey(), readOnly: true });
     expect(added).toMatchObject({ title: "flux", readOnly: true });
@@ -160,7 +161,10 @@ describe("BitbucketServerProvider", () => {
 
   it("grants a group, reads it back, and refuses an unknown permission", async () => {
     const p = provider();
-    const repo = (await p.getRepository({ owner: "FLUX", name: "fleet", personal: false }))!;
+    const repo = await p.createRepository(
+      { owner: "FLUX", name: "groups", personal: false },
+      { visibility: "private" },
+    );
     expect(await p.getTeamPermission(repo, "FLUX", "ops")).toBeUndefined();
     await p.setTeamPermission(repo, "FLUX", "ops", "push");
     expect(await p.getTeamPermission(repo, "FLUX", "ops")).toBe("push");
