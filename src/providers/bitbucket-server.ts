@@ -2,7 +2,7 @@
 // typed client): repositories in projects (or a user's personal project "~user"),
 // access keys (the SSH keys REST API), group permissions on a repository. Bearer
 // HTTP access tokens, start/limit paged lists, {"errors": [{message}]} error bodies.
-import { HttpError, httpErrorOf, RestClient } from "./rest.js";
+import { httpErrorOf, RestClient } from "./rest.js";
 import type { RetryOptions } from "./retry.js";
 import {
   ProviderError,
@@ -154,10 +154,9 @@ export class BitbucketServerProvider implements GitProvider {
   async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
     const full = `${BitbucketServerProvider.projectKey(ref)}/${ref.name}`;
     try {
-      return this.toRepo((await this.rest.request<BbRepository>("GET", BitbucketServerProvider.repoPath(full))).body);
+      const found = await this.rest.find<BbRepository>(BitbucketServerProvider.repoPath(full));
+      return found && this.toRepo(found);
     } catch (err) {
-      const e = httpErrorOf(err);
-      if (e instanceof HttpError && e.status === 404) return undefined;
       throw this.failed(`failed to get Git repository "${full}"`, err);
     }
   }

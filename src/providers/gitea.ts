@@ -2,7 +2,7 @@
 // typed client): repositories of users and organizations, deploy keys, organization
 // teams on a repository. Token auth ("Authorization: token …"), page/limit pagination
 // followed through the Link header, {"message": …} error bodies worded for the user.
-import { HttpError, httpErrorOf, RestClient } from "./rest.js";
+import { httpErrorOf, RestClient } from "./rest.js";
 import type { RetryOptions } from "./retry.js";
 import {
   ProviderError,
@@ -133,10 +133,9 @@ export class GiteaProvider implements GitProvider {
   async getRepository(ref: RepositoryRef): Promise<Repository | undefined> {
     const full = `${ref.owner}/${ref.name}`;
     try {
-      return this.toRepo((await this.rest.request<GtRepository>("GET", GiteaProvider.path(full))).body);
+      const found = await this.rest.find<GtRepository>(GiteaProvider.path(full));
+      return found && this.toRepo(found);
     } catch (err) {
-      const e = httpErrorOf(err);
-      if (e instanceof HttpError && e.status === 404) return undefined;
       throw this.failed(`failed to get Git repository "${full}"`, err);
     }
   }
@@ -170,15 +169,11 @@ export class GiteaProvider implements GitProvider {
 
   async getTeamPermission(repo: Repository, _org: string, team: string): Promise<string | undefined> {
     try {
-      const t = (
-        await this.rest.request<{ permission: string }>(
-          "GET",
-          `${GiteaProvider.path(repo.fullPath)}/teams/${encodeURIComponent(team)}`,
-        )
-      ).body;
-      return TEAM_PERMISSIONS[t.permission] ?? t.permission;
+      const t = await this.rest.find<{ permission: string }>(
+        `${GiteaProvider.path(repo.fullPath)}/teams/${encodeURIComponent(team)}`,
+      );
+      return t && (TEAM_PERMISSIONS[t.permission] ?? t.permission);
     } catch (err) {
-      if (httpErrorOf(err)?.status === 404) return undefined;
       throw this.failed(`failed to get the access of team "${team}"`, err);
     }
   }

@@ -81,4 +81,14 @@ export class RestClient {
       this.opts.retry,
     );
   }
+
+  /** A GET whose 404 means "there is none": undefined then, any other failure thrown. */
+  async find<T>(path: string): Promise<T | undefined> {
+    try {
+      return (await this.request<T>("GET", path)).body;
+    } catch (err) {
+      if (httpErrorOf(err)?.status === 404) return undefined;
+      throw err;
+    }
+  }
 }
