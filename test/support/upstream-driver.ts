@@ -27,7 +27,8 @@ import { UPSTREAM_ROOT, renderTemplate } from "./golden.js";
 import { caseId, type NotDrivenReason, type UpstreamCase, type UpstreamGroup } from "./upstream-cases.js";
 
 export const TESTDATA_DIR = UPSTREAM_ROOT;
-const NOT_DRIVEN_FILE = join(UPSTREAM_ROOT, "NOT-DRIVEN");
+/** tsflux's own list (not upstream testdata, so it lives apart from test/golden/upstream). */
+export const NOT_DRIVEN_FILE = resolve(__dirname, "../fixtures/upstream-not-driven.txt");
 
 /**
  * Where upstream's test harness differs from the real flux binary, tsflux follows the
@@ -131,7 +132,7 @@ export function readNotDriven(): Map<string, { reason: NotDrivenReason; note: st
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const m = /^(missing-command|e2e|go-internal|failing|deliberate)\s+(.+?)(?:\s+#\s*(.*))?$/.exec(line);
-    if (!m) throw new Error(`NOT-DRIVEN: cannot read line: ${raw}`);
+    if (!m) throw new Error(`upstream-not-driven.txt: cannot read line: ${raw}`);
     list.set(m[2]!, { reason: m[1] as NotDrivenReason, note: m[3] ?? "" });
   }
   return list;

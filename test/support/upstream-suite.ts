@@ -1,5 +1,5 @@
 // Declares the vitest suites for upstream's command-line cases: every case of the table
-// runs, except those the checked-in NOT-DRIVEN list names. A "failing" entry is run and
+// runs, except those the checked-in list test/fixtures/upstream-not-driven.txt names. A "failing" entry is run and
 // must still fail, a "missing-command" entry's command must still be missing: the list
 // can only shrink, and a fix that makes a case pass fails here until its entry goes.
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -64,19 +64,19 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
         const id = caseId(g, c);
         const entry = notDriven.get(id);
         if (entry?.reason === "missing-command") {
-          it(`${c.name || "(case)"}: command still missing (listed in NOT-DRIVEN)`, async () => {
+          it(`${c.name || "(case)"}: command still missing (listed in upstream-not-driven.txt)`, async () => {
             expect(
               await commandExists(c.args),
-              `${id}: the command exists now; drive it and drop it from NOT-DRIVEN`,
+              `${id}: the command exists now; drive it and drop it from test/fixtures/upstream-not-driven.txt`,
             ).toBe(false);
           });
         } else if (entry?.reason === "failing" || entry?.reason === "deliberate") {
-          it(`${c.name || "(case)"}: still differs from upstream (${entry.reason} in NOT-DRIVEN)`, async () => {
+          it(`${c.name || "(case)"}: still differs from upstream (${entry.reason} in upstream-not-driven.txt)`, async () => {
             // A case that throws (its setup depends on what is still broken) still differs.
             const outcome = await runCase(g, c, ctx).catch((err: unknown) => ({ pass: false, err }));
             // UPSTREAM_DEBUG=1 shows what still differs
             if (process.env.UPSTREAM_DEBUG) console.log(id, JSON.stringify(outcome, null, 1));
-            expect(outcome.pass, `${id} passes now: remove it from test/golden/upstream/NOT-DRIVEN`).toBe(false);
+            expect(outcome.pass, `${id} passes now: remove it from test/fixtures/upstream-not-driven.txt`).toBe(false);
           });
         } else if (entry) {
           it(`${c.name || "(case)"}: listed as ${entry.reason}`, () => {

@@ -1,7 +1,7 @@
 // test/golden/upstream holds upstream flux v2.9.5's cmd/flux/testdata verbatim: every
 // file matches the git blob sha PROVENANCE records, and nothing unlisted is there.
-// The lists that steer the upstream suites (NOT-DRIVEN, harness differences) name
-// real cases of the table.
+// The lists that steer the upstream suites (test/fixtures/upstream-not-driven.txt,
+// harness differences) are tsflux's own, kept outside it, and name real cases of the table.
 import { createHash } from "node:crypto";
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -37,6 +37,10 @@ describe("upstream testdata provenance", () => {
     expect(entries.length).toBeGreaterThan(200);
   });
 
+  it("holds only PROVENANCE and upstream's testdata (tsflux's own lists live elsewhere)", () => {
+    expect(readdirSync(UPSTREAM_ROOT).sort()).toEqual(["PROVENANCE", "testdata"]);
+  });
+
   it("every file matches its recorded blob sha, and every file is recorded", () => {
     const onDisk = walk(join(UPSTREAM_ROOT, "testdata"))
       .map((p) => relative(UPSTREAM_ROOT, p))
@@ -60,7 +64,7 @@ describe("the upstream case lists", () => {
     expect(ids.size).toBe(upstreamGroups.reduce((n, g) => n + g.cases.length, 0));
   });
 
-  it("NOT-DRIVEN: failing entries are cases of the table; others are tests the table does not hold", () => {
+  it("upstream-not-driven.txt: failing entries are cases of the table; others are tests the table does not hold", () => {
     for (const [id, { reason }] of readNotDriven()) {
       if (reason === "failing" || reason === "deliberate") expect(ids.has(id), id).toBe(true);
       else if (!ids.has(id)) expect(functions.has(id), `${id}: a whole test function the table holds`).toBe(false);
