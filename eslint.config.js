@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 // The layers: commands/ -> src/ (engines and the CLI toolkit in src/cli); src/ never
-// imports commands/, and the engines never import src/cli. (test/unit/layers.test.ts
+// imports commands/, and the engines never import src/cli. (test/unit/build/layers.test.ts
 // checks the same graph for import cycles.) @kubernetes/client-node is imported only
 // inside src/kube. ESLint replaces a rule's options per file rather than merging them,
 // so each block below lists every restriction that applies to its files.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes test/golden/upstream-help/: the help upstream flux v2.9.5 prints for a set of
 // command lines (its real binary, built by bench/build-upstream.sh), with a PROVENANCE
-// file. Only bench/ may run upstream flux; test/unit/help-goldens.test.ts reads the
+// file. Only bench/ may run upstream flux; test/unit/cli/help-goldens.test.ts reads the
 // checked-in outputs and compares tsflux's help with them byte for byte.
 //
 //   node bench/upstream-help-goldens.mjs [path/to/upstream/flux]

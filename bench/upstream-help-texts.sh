@@ -35,7 +35,7 @@ const { readFileSync, writeFileSync } = require("node:fs");
 const [tree, out, module, sum] = process.argv.slice(2);
 const commands = JSON.parse(readFileSync(tree, "utf8"));
 // What help and docs need of each command; flag types and defaults come from
-// tsflux's own declarations (test/unit/flag-tree.test.ts compares those).
+// tsflux's own declarations (test/unit/cli/flag-tree.test.ts compares those).
 const slim = ({ use, aliases, short, long, example, flags }) => ({
   use,
   ...(aliases ? { aliases } : {}),

@@ -1,5 +1,5 @@
 // The esbuild plugin that routes the CLI bundle's imports of Node built-ins through
-// process.getBuiltinModule (scripts/build.mjs); test/unit/build-builtins.test.ts
+// process.getBuiltinModule (scripts/build.mjs); test/unit/build/builtins.test.ts
 // checks the facades it generates.
 import { builtinModules, createRequire } from "node:module";
 import { promisify } from "node:util";

@@ -1,4 +1,4 @@
-// Regenerates docs/cmd/ from the command tree. test/unit/docs.test.ts fails when
+// Regenerates docs/cmd/ from the command tree. test/unit/cli/docs.test.ts fails when
 // the committed pages are stale.
 import { build } from "esbuild";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -14,7 +14,7 @@ import {
   tryGetObject,
   type FluxKind,
 } from "../env/helpers.js";
-import { runCli } from "../unit/create-helpers.js";
+import { runCli } from "../helpers/cli.js";
 
 async function env(): Promise<{ ns: string; kubeconfig: string }> {
   const kc = await testKubeConfig();

@@ -1,6 +1,6 @@
 // `flux debug helmrelease|kustomization` beyond upstream's own cases (those run in
-// upstream-goldens.test.ts): argument and flag checks, missing objects and references,
-// a status as helm-controller writes it. The expected bytes are upstream flux v2.9.5's
+// test/unit/golden/upstream-goldens.test.ts): argument and flag checks, missing objects
+// and references, a status as helm-controller writes it. The expected bytes are upstream flux v2.9.5's
 // output for the same objects (compared by hand with the built binary).
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyYaml, createNamespace, fluxRef, setStatus, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";

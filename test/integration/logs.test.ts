@@ -1,6 +1,6 @@
 // `flux logs` pod discovery against the real API server. The test environment has no
 // kubelet, so the log stream itself cannot be served: the tests check discovery, the
-// request, and the error path (parsing/formatting is covered by test/unit/ops-logs).
+// request, and the error path (parsing/formatting is covered by test/unit/ops/logs.test.ts).
 import { describe, expect, it } from "vitest";
 import { applyYaml, createNamespace, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";

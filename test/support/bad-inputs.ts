@@ -1,6 +1,6 @@
 // Malformed invocations, across the command groups: each must end with one clear ✗ line,
 // a non-zero exit and nothing on stdout, before anything is changed. The unit test
-// test/unit/bad-input.test.ts runs tsflux on them; bench/bad-input.mjs runs upstream flux
+// test/unit/cli/bad-input.test.ts runs tsflux on them; bench/bad-input.mjs runs upstream flux
 // v2.9.5 on the same list for docs/reliability.md's comparison. No case needs a cluster:
 // the kubeconfig given points at a closed port.
 

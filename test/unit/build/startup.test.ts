@@ -1,0 +1,101 @@
+// What the built CLI loads at start-up (issue 17): `--version` and `create … --export`
+// must not initialise the Node built-ins they never use, and the module compile
+// cache must be on where Node has it, and harmless where it cannot be written.
+// Timing itself is measured by `npm run bench`, never here.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import module from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-startup-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// Writes the built-in modules the process loaded to a file at exit.
+const hook = path.join(tmp, "loaded.mjs");
+writeFileSync(
+  hook,
+  'process.on("exit", () => process.getBuiltinModule("node:fs").writeFileSync(process.env.LOADED_FILE, process.moduleLoadList.join("\\n")));\n',
+);
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const loadedFile = path.join(tmp, `loaded-${Math.random().toString(36).slice(2)}.txt`);
+  const res = spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, "bin/flux.js", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, "cache"), ...env, LOADED_FILE: loadedFile },
+  });
+  const loaded = existsSync(loadedFile) ? readFileSync(loadedFile, "utf8") : "";
+  return { ...res, loaded: loaded.split("\n") };
+}
+
+const CREATE = [
+  "create",
+  "source",
+  "git",
+  "podinfo",
+  "--url=https://github.com/stefanprodan/podinfo",
+  "--branch=master",
+  "--export",
+];
+// Each of these costs milliseconds to initialise and is used only by commands that
+// talk to a cluster, a git server or a registry, or write keys. net and tty come with
+// process.stdout and process.stderr on a pipe or a terminal: the CLI writes to the
+// descriptors instead (src/cli/stdio.ts).
+const HEAVY = [
+  "NativeModule child_process",
+  "NativeModule crypto",
+  "NativeModule zlib",
+  "NativeModule https",
+  "NativeModule net",
+  "NativeModule tty",
+];
+
+describe("built CLI start-up", () => {
+  it("--version loads none of the heavy built-ins", () => {
+    const res = run(["--version"]);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/^flux version \S+\n$/);
+    for (const m of HEAVY) expect(res.loaded).not.toContain(m);
+  });
+
+  it("create source git --export loads none of the heavy built-ins and prints the object", () => {
+    const res = run(CREATE);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("kind: GitRepository\n");
+    for (const m of HEAVY) expect(res.loaded).not.toContain(m);
+  });
+
+  it("a deferred built-in still loads when a command needs it", () => {
+    // build artifact gzips the directory (node:zlib, deferred in the bundle).
+    const dir = path.join(tmp, "artifact");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
+    const out = path.join(tmp, "artifact.tgz");
+    const res = run(["build", "artifact", "--path", dir, "--output", out]);
+    expect(res.status).toBe(0);
+    expect(res.loaded).toContain("NativeModule zlib");
+    expect(gunzipSync(readFileSync(out)).includes("kind: ConfigMap")).toBe(true);
+  });
+
+  it("keeps compiled code in the user's cache directory where Node supports it", () => {
+    const cache = path.join(tmp, "cc-home");
+    const res = run(["--version"], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" });
+    expect(res.status).toBe(0);
+    const hasCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+    expect(existsSync(path.join(cache, "tsflux", "compile-cache"))).toBe(hasCache);
+  });
+
+  it("runs normally when the cache directory cannot be created", () => {
+    const notADir = path.join(tmp, "file");
+    writeFileSync(notADir, "");
+    const res = run(["--version"], { XDG_CACHE_HOME: notADir, NODE_COMPILE_CACHE: "" });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toMatch(/^flux version /);
+  });
+});
