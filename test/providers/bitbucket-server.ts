@@ -8,6 +8,7 @@
 // writes, as Bitbucket answers a token without the permission. Repositories are created
 // empty (Bitbucket has no auto-init), backed by real bare repositories on the git server.
 import type { GitServer } from "../env/git-server.js";
+import type { SshGitServer } from "../env/ssh-server.js";
 import { JsonServer, type AuthResult, type Req, type Res } from "./http.js";
 
 export interface BbRepoState {
@@ -21,6 +22,8 @@ export interface BbRepoState {
 
 export interface BitbucketServerOptions {
   git: GitServer;
+  /** Serves the repositories over SSH too: ssh clone URLs point at it, deploy keys are let in. */
+  ssh?: SshGitServer;
   /** The main token (project admin). */
   token: string;
   /** The user the tokens belong to. */
@@ -112,7 +115,12 @@ export class BitbucketServer {
       links: {
         clone: [
           { href: this.opts.git.url(`${r.project}/${r.slug}`), name: "http" },
-          { href: `ssh://git@bitbucket.example:7999/${r.project.toLowerCase()}/${r.slug}.git`, name: "ssh" },
+          {
+            href:
+              this.opts.ssh?.url(`${r.project}/${r.slug}`) ??
+              `ssh://git@bitbucket.example:7999/${r.project.toLowerCase()}/${r.slug}.git`,
+            name: "ssh",
+          },
         ],
         self: [{ href: `https://bitbucket.example/projects/${r.project}/repos/${r.slug}/browse` }],
       },
@@ -260,6 +268,7 @@ export class BitbucketServer {
           );
         const k = { id: this.nextId++, text, label: body.key?.label ?? "", permission: body.permission! };
         r.keys.push(k);
+        this.opts.ssh?.authorize(`${r.project}/${r.slug}`, text, k.permission === "REPO_WRITE" ? "write" : "read");
         return {
           status: 201,
           body: {

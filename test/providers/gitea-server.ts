@@ -7,6 +7,7 @@
 // 403 "token does not have at least one of required scope(s): [...]".
 // Repositories are backed by real bare repositories on the test git server.
 import type { GitServer } from "../env/git-server.js";
+import type { SshGitServer } from "../env/ssh-server.js";
 import { JsonServer, type AuthResult, type Req, type Res, type Route } from "./http.js";
 
 const SWAGGER = "https://gitea.example/api/swagger";
@@ -23,6 +24,8 @@ export interface GtRepoState {
 
 export interface GiteaServerOptions {
   git: GitServer;
+  /** Serves the repositories over SSH too: ssh clone URLs point at it, deploy keys are let in. */
+  ssh?: SshGitServer;
   /** The main token, with every scope. */
   token: string;
   /** More tokens with their scopes, e.g. { "read-only": ["read:repository"] }. */
@@ -116,7 +119,7 @@ export class GiteaServer {
       private: r.private,
       html_url: `https://gitea.example/${full}`,
       clone_url: this.opts.git.url(full),
-      ssh_url: `git@gitea.example:${full}.git`,
+      ssh_url: this.opts.ssh?.url(full) ?? `git@gitea.example:${full}.git`,
       default_branch: "main",
     };
   }
@@ -199,6 +202,7 @@ export class GiteaServer {
           created_at: new Date().toISOString(),
         };
         r.keys.push(k);
+        this.opts.ssh?.authorize(`${r.owner}/${r.name}`, key, k.read_only ? "read" : "write");
         return { status: 201, body: k };
       }),
     );

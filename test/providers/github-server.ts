@@ -11,6 +11,7 @@
 // limit (403 or 429 with Retry-After) and the primary one (403 with x-ratelimit-*).
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
+import type { SshGitServer } from "../env/ssh-server.js";
 import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route, type RouteNeeds } from "./http.js";
 import { mergeBranches } from "./merge.js";
 
@@ -78,6 +79,8 @@ export const SECONDARY_RATE_LIMIT_MESSAGE =
 
 export interface GitHubServerOptions {
   git: GitServer;
+  /** Serves the repositories over SSH too: ssh clone URLs point at it, deploy keys are let in. */
+  ssh?: SshGitServer;
   token: string;
   /** More tokens, each with its own grant. */
   tokens?: Record<string, GhTokenGrant>;
@@ -258,7 +261,7 @@ export class GitHubServer {
       description: r.description,
       html_url: `https://github.example/${full}`,
       clone_url: this.opts.git.url(full),
-      ssh_url: `git@github.example:${full}.git`,
+      ssh_url: this.opts.ssh?.url(full) ?? `git@github.example:${full}.git`,
       default_branch: "main",
     };
     if (withPermissions) {
@@ -424,6 +427,7 @@ export class GitHubServer {
         verified: true,
       };
       r.keys.push(k);
+      this.opts.ssh?.authorize(`${r.owner}/${r.name}`, k.key, k.read_only ? "read" : "write");
       return { status: 201, body: k };
     });
 

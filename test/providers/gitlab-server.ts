@@ -9,6 +9,7 @@
 // Rate limits answer 429 "Retry later" with Retry-After and the RateLimit-* headers.
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
+import type { SshGitServer } from "../env/ssh-server.js";
 import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
 
 const INSUFFICIENT_SCOPE = "The request requires higher privileges than provided by the access token.";
@@ -42,6 +43,8 @@ export interface GlProjectState {
 
 export interface GitLabServerOptions {
   git: GitServer;
+  /** Serves the repositories over SSH too: ssh clone URLs point at it, deploy keys are let in. */
+  ssh?: SshGitServer;
   /** The main token, with the api scope. */
   token: string;
   /** More tokens with their scopes, e.g. { "glpat-readonly": ["read_api"] }. */
@@ -171,7 +174,7 @@ export class GitLabServer {
       shared_with_groups: (p.shares ?? []).map((g) => ({ ...g, group_name: g.group_full_path.split("/").pop() })),
       web_url: `https://gitlab.example/${p.fullPath}`,
       http_url_to_repo: this.opts.git.url(p.fullPath),
-      ssh_url_to_repo: `git@gitlab.example:${p.fullPath}.git`,
+      ssh_url_to_repo: this.opts.ssh?.url(p.fullPath) ?? `git@gitlab.example:${p.fullPath}.git`,
     };
   }
 
@@ -308,6 +311,7 @@ export class GitLabServer {
           created_at: new Date().toISOString(),
         };
         pr.keys.push(k);
+        this.opts.ssh?.authorize(pr.fullPath, key, k.can_push ? "write" : "read");
         return { status: 201, body: k };
       }),
     );
