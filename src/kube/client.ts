@@ -51,9 +51,9 @@ export interface KubeClient extends RestTarget {
    * server fails the command instead of hanging it, and a short --timeout meant for a
    * wait does not cut off an apply on a busy server.
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** --cache-dir: where discovery answers are kept between runs. */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
 }
 
 /** ~/.kube/config, used when neither --kubeconfig nor KUBECONFIG names a file. */

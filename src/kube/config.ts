@@ -11,23 +11,23 @@ import path from "node:path";
 export interface Cluster {
   name: string;
   server: string;
-  caData?: string;
-  caFile?: string;
+  caData?: string | undefined;
+  caFile?: string | undefined;
   skipTLSVerify: boolean;
-  tlsServerName?: string;
-  proxyUrl?: string;
+  tlsServerName?: string | undefined;
+  proxyUrl?: string | undefined;
 }
 
 export interface User {
   name: string;
-  token?: string;
-  certData?: string;
-  certFile?: string;
-  keyData?: string;
-  keyFile?: string;
-  username?: string;
-  password?: string;
-  impersonateUser?: string;
+  token?: string | undefined;
+  certData?: string | undefined;
+  certFile?: string | undefined;
+  keyData?: string | undefined;
+  keyFile?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  impersonateUser?: string | undefined;
   exec?: unknown;
   authProvider?: unknown;
 }
@@ -36,7 +36,7 @@ export interface Context {
   name: string;
   cluster: string;
   user: string;
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 /** What a request needs from a kubeconfig (client-node's KubeConfig has the same shape). */
@@ -88,7 +88,7 @@ export class KubeConfig implements KubeConfigSource {
   contexts: Context[] = [];
   currentContext = "";
   /** client-node's KubeConfig for exec/auth-provider users and proxies, built on first use. */
-  private plugin?: Promise<KubeConfigSource>;
+  private plugin: Promise<KubeConfigSource> | undefined;
 
   /** Parses a kubeconfig document (client-node's rules: entries need a name, contexts a cluster). */
   static async fromString(source: string): Promise<KubeConfig> {

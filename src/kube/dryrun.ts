@@ -123,7 +123,7 @@ export function restDryRunner(target: RestTarget): DryRunner {
             try {
               const collection = collectionOf(await pathOf(group[0]!));
               const wanted = new Set(group.map((o) => String(o.metadata?.name ?? "")));
-              const { apiVersion, kind } = group[0]!;
+              const { apiVersion = "", kind = "" } = group[0]!; // pathOf resolved: both are set
               const byName = new Map<string, KubeObject>();
               await listStream<KubeObject>(target, collection, {}, (items) => {
                 for (const item of items) {

@@ -55,7 +55,7 @@ export interface RestOptions {
   contentType?: string;
   query?: Record<string, string | number | boolean | undefined>;
   timeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * A POST that creates an object with a fixed name: repeating it cannot make a second
    * one (the API server answers 409 AlreadyExists), so it is retried like a read. The
@@ -67,22 +67,22 @@ export interface RestOptions {
 /** Identity to impersonate (--as, --as-group, --as-uid, --as-user-extra). */
 export interface Impersonation {
   user?: string;
-  groups?: string[];
-  uid?: string;
+  groups?: string[] | undefined;
+  uid?: string | undefined;
   /** Extra user information, values per key. */
-  extra?: Record<string, string[]>;
+  extra?: Record<string, string[]> | undefined;
 }
 
 /** What REST calls need: a kubeconfig and optional impersonation. */
 export interface RestTarget {
   config: KubeConfigSource;
-  impersonate?: Impersonation;
+  impersonate?: Impersonation | undefined;
   /** No single request outlives this (the command's --timeout); default 60s. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** --kube-api-qps/--kube-api-burst: every request (retries and watches too) takes a token first. */
-  rateLimiter?: TokenBucket;
+  rateLimiter?: TokenBucket | undefined;
   /** --disable-compression: no `Accept-Encoding: gzip` (the API server gzips answers over 128 KiB). */
-  disableCompression?: boolean;
+  disableCompression?: boolean | undefined;
 }
 
 export interface ResourceType {
@@ -147,7 +147,7 @@ async function prepare(
   method: string,
   path: string,
   opts: RestOptions,
-): Promise<{ url: URL; reqOpts: https.RequestOptions; payload?: string }> {
+): Promise<{ url: URL; reqOpts: https.RequestOptions; payload: string | undefined }> {
   const cluster = target.config.getCurrentCluster();
   if (!cluster) throw new KubeConnectionError("no current cluster in the kubeconfig");
   const url = new URL(cluster.server.replace(/\/$/, "") + path);
