@@ -89,7 +89,7 @@ export interface CommitAndPushResult {
   /** The commit that was pushed, or undefined when nothing changed. */
   commit?: string;
   /** HEAD after the operation. */
-  head?: string;
+  head?: string | undefined;
   attempts: number;
 }
 

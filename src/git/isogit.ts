@@ -18,15 +18,15 @@ export interface IsoGitOptions {
   url: string;
   branch: string;
   dir: string;
-  auth?: HttpAuth;
+  auth?: HttpAuth | undefined;
   /** Extra headers for every request (e.g. a User-Agent). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** PEM CA bundle trusted for https (--ca-file), in addition to nothing else. */
-  ca?: string;
+  ca?: string | undefined;
   /** Clock for commit timestamps (seconds); defaults to now. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
   /** A request the server leaves silent this long fails instead of hanging (--timeout). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 type Iso = typeof import("isomorphic-git");

@@ -26,12 +26,12 @@ export interface SystemGitOptions {
   branch: string;
   dir: string;
   ssh?: SshAuth;
-  http?: HttpAuth;
+  http?: HttpAuth | undefined;
   /** PEM CA bundle trusted for https (--ca-file). */
-  ca?: string;
+  ca?: string | undefined;
   /** git executable (default "git"). */
   gitPath?: string;
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 interface RunResult {
@@ -50,8 +50,8 @@ export class SystemGitClient implements GitClient {
   readonly url: string;
   readonly branch: string;
   private readonly opts: SystemGitOptions;
-  private keyDir?: string;
-  private env?: NodeJS.ProcessEnv;
+  private keyDir?: string | undefined;
+  private env?: NodeJS.ProcessEnv | undefined;
 
   constructor(opts: SystemGitOptions) {
     this.opts = opts;
