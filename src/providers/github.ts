@@ -239,14 +239,15 @@ export class GitHubProvider implements GitProvider {
   async createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository> {
     const body = {
       name: ref.name,
-      description: opts.description || undefined,
+      ...(opts.description ? { description: opts.description } : {}),
       private: opts.visibility !== "public",
       visibility: opts.visibility as "public" | "private",
       auto_init: opts.autoInit ?? true,
     };
+    const { visibility: _orgOnly, ...personal } = body;
     const res = await this.call(`failed to create new Git repository "${ref.owner}/${ref.name}"`, (o) =>
       ref.personal
-        ? o.rest.repos.createForAuthenticatedUser({ ...body, visibility: undefined })
+        ? o.rest.repos.createForAuthenticatedUser(personal)
         : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
     );
     return this.toRepo(res.data as GhRepo);
@@ -261,7 +262,7 @@ export class GitHubProvider implements GitProvider {
         ...this.split(repo),
         private: opts.visibility !== "public",
         visibility: opts.visibility as "public" | "private",
-        description: opts.description,
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
       }),
     );
     return this.toRepo(res.data as GhRepo);

@@ -28,7 +28,7 @@ export interface RestClientOptions {
   baseUrl: string;
   /** Headers every request carries (authentication). */
   headers: Record<string, string>;
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
 }
 
 /** The HttpError behind a failure (also when a rate limit asked for too long a wait). */
@@ -63,7 +63,7 @@ export class RestClient {
             ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
             ...this.opts.headers,
           },
-          body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+          body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
         });
         const text = await res.text();
         let body: unknown = text;

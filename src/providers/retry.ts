@@ -20,9 +20,9 @@ export interface RetryOptions {
 
 /** What a provider reads from a failed call. */
 export interface Failure {
-  status?: number;
+  status?: number | undefined;
   /** The server asked to wait this long before retrying (Retry-After or a rate-limit reset). */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** A rate limit (429, or a 403 that says so): retried after retryAfterMs, never counted as a permission error. */
   rateLimited?: boolean;
 }

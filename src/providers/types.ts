@@ -22,9 +22,9 @@ export interface Repository {
   httpUrl: string;
   /** The provider's own web page for the repository. */
   webUrl: string;
-  defaultBranch?: string;
-  visibility?: Visibility;
-  description?: string;
+  defaultBranch?: string | undefined;
+  visibility?: Visibility | undefined;
+  description?: string | undefined;
 }
 
 export interface CreateRepositoryOptions {
