@@ -46,11 +46,11 @@ export interface Metadata {
 }
 
 export interface ClientSettings {
-  credentials?: Credentials;
-  insecure?: boolean;
-  ca?: string | Buffer | Array<string | Buffer>;
-  signal?: AbortSignal;
-  debug?: (line: string) => void;
+  credentials?: Credentials | undefined;
+  insecure?: boolean | undefined;
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  signal?: AbortSignal | undefined;
+  debug?: ((line: string) => void) | undefined;
 }
 
 export function clientFor(ref: Pick<Reference, "registry">, s: ClientSettings): RegistryClient {
@@ -285,8 +285,8 @@ export async function tagArtifact(
 }
 
 export interface ListOptions extends ClientSettings {
-  semverFilter?: string;
-  regexFilter?: string;
+  semverFilter?: string | undefined;
+  regexFilter?: string | undefined;
   includeCosignArtifacts?: boolean;
 }
 

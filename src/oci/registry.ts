@@ -62,16 +62,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export interface RegistryClientOptions {
   /** host[:port] */
   registry: string;
-  credentials?: Credentials;
+  credentials?: Credentials | undefined;
   /** Plain HTTP (--insecure-registry). */
-  insecure?: boolean;
+  insecure?: boolean | undefined;
   /** Extra trusted CA certificates (PEM). */
-  ca?: string | Buffer | Array<string | Buffer>;
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
   /** Aborts every request (the --timeout deadline). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   userAgent?: string;
   /** Verbose trace (method, URL, status); never headers. */
-  debug?: (line: string) => void;
+  debug?: ((line: string) => void) | undefined;
   /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -93,7 +93,7 @@ interface RequestOptions {
   /** Maximum body size read; larger bodies fail. */
   maxBytes?: number;
   /** Absolute URL instead of path (upload locations). */
-  url?: string;
+  url?: string | undefined;
 }
 
 interface Challenge {
@@ -155,7 +155,7 @@ function isPlainHttpServerError(err: NodeJS.ErrnoException): boolean {
 }
 
 /** Registry error bodies: {"errors":[{"code":"...","message":"..."}]}. */
-function registryErrorText(body: Buffer): { code?: string; text?: string } {
+function registryErrorText(body: Buffer): { code?: string | undefined; text?: string } {
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { errors?: Array<{ code?: string; message?: string }> };
     const first = parsed.errors?.[0];
@@ -168,14 +168,14 @@ function registryErrorText(body: Buffer): { code?: string; text?: string } {
 
 export class RegistryClient {
   readonly registry: string;
-  private readonly creds?: Credentials;
+  private readonly creds?: Credentials | undefined;
   private readonly insecure: boolean;
   private readonly ca?: RegistryClientOptions["ca"];
-  private readonly signal?: AbortSignal;
+  private readonly signal?: AbortSignal | undefined;
   private readonly userAgent: string;
   private readonly debug: (line: string) => void;
   private readonly env: NodeJS.ProcessEnv;
-  private base?: string;
+  private base?: string | undefined;
   private challenge?: Challenge;
   private readonly tokens = new Map<string, string>();
   private readonly agents: { http: http.Agent; https: https.Agent };

@@ -48,9 +48,9 @@ export function compareVersions(a: Version, b: Version): number {
 }
 
 interface Partial {
-  major?: number;
-  minor?: number;
-  patch?: number;
+  major?: number | undefined;
+  minor?: number | undefined;
+  patch?: number | undefined;
   pre: string[];
 }
 
