@@ -17,6 +17,7 @@ import {
 } from "../env/helpers.js";
 import { KWOK_NODE } from "../env/controllers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
+import type { SshGitServer } from "../env/ssh-server.js";
 
 export { runCli, type CliResult };
 
@@ -105,14 +106,17 @@ export async function expectBootstrapReconciled(
   git: GitServer,
   ns: string,
   repoPath: string,
+  opts: { ssh?: SshGitServer } = {},
 ): Promise<string> {
   const pushed = `main@sha1:${git.revParse(repoPath, "refs/heads/main")}`;
   const src = await fluxStatus(kc, "GitRepository", ns, ns);
   expect(src.artifact?.revision).toBe(pushed);
   expect(readyCondition(src)).toMatchObject({ status: "True", message: `stored artifact for revision '${pushed}'` });
-  expect(
-    git.requests.filter((r) => r.repo === repoPath && r.service === "git-upload-pack" && r.authorized).length,
-  ).toBeGreaterThan(0);
+  // Fetched over the URL's transport: HTTP with the credentials, or SSH with the key.
+  const fetches = opts.ssh
+    ? opts.ssh.sessions().filter((s) => s.repo === repoPath && s.service === "git-upload-pack" && s.outcome === "ok")
+    : git.requests.filter((r) => r.repo === repoPath && r.service === "git-upload-pack" && r.authorized);
+  expect(fetches.length).toBeGreaterThan(0);
   const ks = await fluxStatus(kc, "Kustomization", ns, ns);
   expect(ks.lastAppliedRevision).toBe(pushed);
   expect(readyCondition(ks)).toMatchObject({ status: "True", message: `Applied revision: ${pushed}` });
