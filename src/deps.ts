@@ -7,28 +7,28 @@ import type { Logger, Writable } from "./output/logger.js";
 
 /** The global flags: kubeconfig selection, impersonation, namespace, timeout. */
 export interface GlobalOptions {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  server?: string;
-  token?: string;
-  as?: string;
-  asGroup?: string[];
-  asUid?: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  cluster?: string | undefined;
+  user?: string | undefined;
+  server?: string | undefined;
+  token?: string | undefined;
+  as?: string | undefined;
+  asGroup?: string[] | undefined;
+  asUid?: string | undefined;
   /** --as-user-extra key=value, repeatable. */
-  asUserExtra?: string[];
-  certificateAuthority?: string;
-  clientCertificate?: string;
-  clientKey?: string;
-  tlsServerName?: string;
+  asUserExtra?: string[] | undefined;
+  certificateAuthority?: string | undefined;
+  clientCertificate?: string | undefined;
+  clientKey?: string | undefined;
+  tlsServerName?: string | undefined;
   /** No `Accept-Encoding: gzip` on API requests. */
-  disableCompression?: boolean;
+  disableCompression?: boolean | undefined;
   /** Client-side rate limit of API requests (client-go's token bucket); QPS < 0 means none. */
-  kubeApiQps?: number;
-  kubeApiBurst?: number;
+  kubeApiQps?: number | undefined;
+  kubeApiBurst?: number | undefined;
   /** Where discovery answers are cached on disk (kubectl's layout). */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   insecureSkipTlsVerify: boolean;
   namespace: string;
   /** The --timeout flag as given (Go duration text). */

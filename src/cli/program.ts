@@ -113,7 +113,7 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
     // read a root option anywhere on the line, so the root's shorthand goes.
     if (argv && verbOf(program, tree, argv) !== undefined) {
       const version = program.options.find((o) => o.long === "--version");
-      if (version) version.short = undefined;
+      if (version) delete version.short;
     }
   }
   installCobraHelp(program);

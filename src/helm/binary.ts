@@ -41,12 +41,12 @@ export function findHelm(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export interface RunHelmOptions {
-  helm?: string;
-  env?: NodeJS.ProcessEnv;
+  helm?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   /** Directory for HELM_CACHE_HOME, HELM_CONFIG_HOME and HELM_DATA_HOME (a temp dir). */
   home: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** helm's own message, without the `Error: ` prefix and with the temp home removed. */

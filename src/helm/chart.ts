@@ -93,7 +93,7 @@ export function selectVersion(versions: string[], constraint: string | undefined
 async function httpGet(url: string, opts: ChartResolveOptions, what: string): Promise<Buffer> {
   let res: Response;
   try {
-    res = await fetch(url, { signal: opts.signal, redirect: "follow" });
+    res = await fetch(url, { signal: opts.signal ?? null, redirect: "follow" });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new CliError(

@@ -7,7 +7,7 @@ import { fetchBundle, type DownloadOptions } from "./download.js";
 
 export interface BundleSource {
   /** --manifests: a local bundle or kustomization directory. */
-  manifestsPath?: string;
+  manifestsPath?: string | undefined;
   download?: DownloadOptions;
 }
 

@@ -10,15 +10,15 @@ import type { ObjectReader } from "./cluster.js";
 /** `flux build kustomization` as the command line gives it (diff adds its own flags). */
 export interface BuildKustomizationOptions {
   name: string | undefined;
-  path?: string;
-  kustomizationFile?: string;
-  ignorePaths?: string[];
-  dryRun?: boolean;
+  path?: string | undefined;
+  kustomizationFile?: string | undefined;
+  ignorePaths?: string[] | undefined;
+  dryRun?: boolean | undefined;
   /** diff: a Kustomization missing from the cluster is a new one, read from kustomizationFile. */
-  ignoreNotFound?: boolean;
-  strictSubstitute?: boolean;
-  recursive?: boolean;
-  localSources?: string[];
+  ignoreNotFound?: boolean | undefined;
+  strictSubstitute?: boolean | undefined;
+  recursive?: boolean | undefined;
+  localSources?: string[] | undefined;
 }
 
 function isDirectory(p: string): boolean {

@@ -39,22 +39,22 @@ export interface BuildOptions {
   path: string;
   /** Namespace of the Kustomization (-n). */
   namespace: string;
-  kustomizationFile?: string;
+  kustomizationFile?: string | undefined;
   /** A Kustomization missing from the cluster is taken from kustomizationFile (a new one). */
-  ignoreNotFound?: boolean;
+  ignoreNotFound?: boolean | undefined;
   /** Build without a cluster (requires kustomizationFile); substituteFrom is skipped. */
-  dryRun?: boolean;
-  ignorePaths?: string[];
-  strictSubstitute?: boolean;
-  recursive?: boolean;
+  dryRun?: boolean | undefined;
+  ignorePaths?: string[] | undefined;
+  strictSubstitute?: boolean | undefined;
+  recursive?: boolean | undefined;
   /** "Kind/namespace/name" → local directory. */
-  localSources?: Record<string, string>;
-  timeoutMs?: number;
+  localSources?: Record<string, string> | undefined;
+  timeoutMs?: number | undefined;
   /** Reads objects from the cluster; required unless dryRun. */
-  reader?: ObjectReader;
-  kustomize?: KustomizeCommand;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
+  reader?: ObjectReader | undefined;
+  kustomize?: KustomizeCommand | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface BuildResult {
@@ -153,7 +153,7 @@ function substitutionDisabled(o: KubeObj): boolean {
 /** Loads the variables of spec.postBuild: substituteFrom (unless dryRun) overridden by substitute. */
 export async function loadVariables(
   ks: FluxKustomization,
-  opts: { dryRun?: boolean; reader?: ObjectReader; namespace: string },
+  opts: { dryRun?: boolean | undefined; reader?: ObjectReader | undefined; namespace: string },
 ): Promise<Map<string, string>> {
   const vars = new Map<string, string>();
   const postBuild = ks.spec?.postBuild;

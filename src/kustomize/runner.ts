@@ -172,10 +172,10 @@ export function kustomizeMessage(stderr: string): string {
 }
 
 export interface RunKustomizeOptions {
-  command?: KustomizeCommand;
-  env?: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-  signal?: AbortSignal;
+  command?: KustomizeCommand | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

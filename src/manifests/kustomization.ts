@@ -12,7 +12,7 @@ import {
 import { apiVersionFor } from "./common.js";
 
 /** `<name>` or `<namespace>/<name>` dependencies, as upstream's MakeDependsOn. */
-export function dependsOn(deps: string[] | undefined): { name: string; namespace?: string }[] | undefined {
+export function dependsOn(deps: string[] | undefined): { name: string; namespace?: string | undefined }[] | undefined {
   const refs = (deps ?? []).map((dep) => {
     const parts = dep.split("/");
     if (parts.length > 1) return { namespace: parts[0] || undefined, name: parts[1]! };

@@ -7,7 +7,7 @@ import type { CommonOptions, KubeObject } from "./common.js";
 
 export interface SecretOptions extends CommonOptions {
   stringData: Record<string, string>;
-  type?: string;
+  type?: string | undefined;
   annotations?: Record<string, string>;
 }
 

@@ -393,8 +393,8 @@ export async function traceObject(client: RestTarget, obj: KubeObject): Promise<
 
 export interface TraceOptions {
   args: string[];
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   namespace: string;
 }
 

@@ -215,10 +215,10 @@ async function isNamespaced(client: RestTarget, apiVersion: string, kind: string
 }
 
 export interface TreeOptions {
-  name?: string;
+  name?: string | undefined;
   namespace: string;
   compact: boolean;
-  output?: string;
+  output?: string | undefined;
 }
 
 export async function showTree(opts: TreeOptions, deps: { client: RestTarget; stdout: Writable }): Promise<void> {
@@ -276,7 +276,7 @@ export async function showArtifactGeneratorTree(
 /** `flux tree artifact generator <name>` as the command line gives it (cobra.ExactArgs(1)). */
 export interface TreeArtifactGeneratorCommandOptions {
   args: string[];
-  output?: string;
+  output?: string | undefined;
 }
 
 export async function runTreeArtifactGenerator(

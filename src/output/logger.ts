@@ -15,7 +15,7 @@ export interface Logger {
 
 export interface Writable {
   write(chunk: string): unknown;
-  isTTY?: boolean;
+  isTTY?: boolean | undefined;
 }
 
 export function colorEnabled(stream: Writable, env: NodeJS.ProcessEnv = process.env): boolean {
