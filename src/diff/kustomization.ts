@@ -1,11 +1,13 @@
 // `flux diff kustomization`: build, then a server-side dry-run apply of every
 // object (concurrently, bounded) compared with the live object, then the
 // Kustomization's inventory minus the build (what pruning would delete).
-import { buildKustomization, type BuildOptions, type FluxKustomization } from "../kustomize/build.js";
+import path from "node:path";
+import { buildKustomization, KUSTOMIZE_GROUP, type BuildOptions, type FluxKustomization } from "../kustomize/build.js";
 import type { DryRunner } from "../kube/dryrun.js";
 import { mapConcurrent } from "../kube/rest.js";
 import type { KubeObj } from "../kustomize/cluster.js";
 import { compareValues, deepEqual, type FieldChange, type JsonValue } from "./compare.js";
+import { compileIgnoreRules, removeIgnored, type CompiledRule, type IgnoreRule } from "./ignore.js";
 
 export type DiffAction = "created" | "drifted" | "deleted" | "unchanged" | "skipped";
 
@@ -23,6 +25,10 @@ export interface ObjectDiff {
   before?: KubeObj;
   /** The object after apply (server fields removed, Secret values masked). */
   after?: KubeObj;
+  /** A nested Flux Kustomization's own diff (--recursive), when it would change something. */
+  nested?: DiffReport;
+  /** A nested Kustomization applied to another cluster (spec.kubeConfig): not diffed. */
+  remote?: boolean;
 }
 
 export interface DiffReport {
@@ -46,6 +52,8 @@ export interface DiffOptions extends BuildOptions {
 export const RECONCILE_KEY = "kustomize.toolkit.fluxcd.io/reconcile";
 export const SOPS_MASK = "**SOPS**";
 const MASK = "***";
+/** What upstream shows for every value of a SOPS-encrypted Secret whose keys changed. */
+const SOPS_KEY_MASK = "*****";
 const MASK_BEFORE = "*** (before)";
 const MASK_AFTER = "*** (after)";
 
@@ -142,11 +150,16 @@ export function maskSecretPair(before: KubeObj | undefined, after: KubeObj | und
 }
 
 function isSopsMasked(desired: KubeObj): boolean {
-  const data = desired.data as Record<string, unknown> | undefined;
-  if (!data) return false;
-  return Object.values(data).some(
-    (v) => typeof v === "string" && Buffer.from(v, "base64").toString("latin1").includes(SOPS_MASK),
-  );
+  // upstream normalizes stringData into data before it looks: both count
+  const has = (m: unknown, decode: boolean) =>
+    !!m &&
+    typeof m === "object" &&
+    Object.values(m as Record<string, unknown>).some(
+      (v) =>
+        typeof v === "string" &&
+        (decode ? Buffer.from(v, "base64").toString("latin1") : v).includes(SOPS_MASK),
+    );
+  return has(desired.data, true) || has(desired.stringData, false);
 }
 
 const KIND_ORDER = [
@@ -179,7 +192,12 @@ function kindRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-async function diffObject(obj: KubeObj, runner: DryRunner, buildNamespaces: Set<string>): Promise<ObjectDiff> {
+async function diffObject(
+  obj: KubeObj,
+  runner: DryRunner,
+  buildNamespaces: Set<string>,
+  ignoreRules: CompiledRule[],
+): Promise<ObjectDiff> {
   const apiVersion = String(obj.apiVersion ?? "");
   const kind = String(obj.kind ?? "");
   const name = String(obj.metadata?.name ?? "");
@@ -230,25 +248,23 @@ async function diffObject(obj: KubeObj, runner: DryRunner, buildNamespaces: Set<
   }
   const before = stripServerFields(live);
   const after = stripServerFields(merged);
+  // spec.ignore: the paths of the rules matching the dry-run object are neither compared nor shown
+  removeIgnored(ignoreRules, merged, before as JsonValue);
+  removeIgnored(ignoreRules, merged, after as JsonValue);
   let changes = compareValues(before as JsonValue, after as JsonValue);
-  const isSecret = kind === "Secret" && groupOf(apiVersion) === "";
-  if (isSecret && changes.length > 0 && isSopsMasked(obj)) {
-    // SOPS-encrypted values cannot be compared: only the keys count
-    const keys = (o: KubeObj) => Object.keys((o.data as object | undefined) ?? {}).sort();
-    if (deepEqual(keys(before), keys(after))) changes = [];
-  }
   if (changes.length === 0) return { action: "unchanged", ...base() };
+  const isSecret = kind === "Secret" && groupOf(apiVersion) === "";
   if (isSecret) {
+    maskSecretPair(before, after);
     if (isSopsMasked(obj)) {
-      // encrypted values cannot be compared: every value is just `***`
+      // SOPS-encrypted values cannot be compared: only the keys count, every value shows as *****
+      const keys = (o: KubeObj) => Object.keys((o.data as object | undefined) ?? {}).sort();
+      if (deepEqual(keys(before), keys(after))) return { action: "unchanged", ...base() };
       for (const o of [before, after]) {
-        for (const field of ["data", "stringData"] as const) {
-          const m = o[field] as Record<string, unknown> | undefined;
-          if (m) for (const k of Object.keys(m)) m[k] = MASK;
-        }
+        const m = o.data as Record<string, unknown> | undefined;
+        if (m) for (const k of Object.keys(m)) m[k] = SOPS_KEY_MASK;
       }
     }
-    maskSecretPair(before, after);
     changes = compareValues(before as JsonValue, after as JsonValue);
     if (changes.length === 0)
       changes = [{ path: [{ key: "data" }], type: "modified", before: MASK_BEFORE, after: MASK_AFTER }];
@@ -258,31 +274,114 @@ async function diffObject(obj: KubeObj, runner: DryRunner, buildNamespaces: Set<
 
 /** Runs the diff; errors of single objects are collected (like upstream) rather than thrown. */
 export async function diffKustomization(opts: DiffOptions): Promise<DiffReport> {
-  const { kustomization, objects } = await buildKustomization(opts);
-  return diffObjects(kustomization, objects, opts);
+  // nested Kustomizations are diffed on their own (below), not built into this one
+  const { kustomization, objects } = await buildKustomization({ ...opts, recursive: false });
+  for (const obj of objects) normalizeSecret(obj);
+  const nested = opts.recursive
+    ? (obj: KubeObj, d: ObjectDiff) => diffNested(obj, d, kustomization, opts)
+    : undefined;
+  return diffObjects(kustomization, objects, {
+    ...opts,
+    ignore: kustomization.spec?.ignore as IgnoreRule[] | undefined,
+    nested,
+  });
+}
+
+/**
+ * A Secret's stringData moved into data, as kustomize-controller and upstream's diff
+ * normalize before applying (fluxcd/pkg/ssa normalize): the apply then owns data's keys,
+ * so a key the build no longer has is removed (kubernetes/kubernetes#108008).
+ */
+export function normalizeSecret(obj: KubeObj): void {
+  if (obj.kind !== "Secret" || obj.apiVersion !== "v1") return;
+  const stringData = obj.stringData as Record<string, unknown> | undefined;
+  if (!stringData || typeof stringData !== "object" || Object.keys(stringData).length === 0) return;
+  const data = { ...((obj.data as Record<string, unknown> | undefined) ?? {}) };
+  for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+  obj.data = data;
+  delete obj.stringData;
+}
+
+function isFluxKustomization(obj: KubeObj): boolean {
+  return typeof obj.apiVersion === "string" && obj.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) && obj.kind === "Kustomization";
+}
+
+/**
+ * --recursive: a Flux Kustomization of the build that exists already is diffed from its
+ * source's local directory (--local-sources), as upstream's kustomizationDiff; its report
+ * is kept on the object when it would change something. Returns the errors it met.
+ */
+async function diffNested(
+  obj: KubeObj,
+  d: ObjectDiff,
+  parent: FluxKustomization,
+  opts: DiffOptions,
+): Promise<string[]> {
+  if (!isFluxKustomization(obj) || d.action === "created") return [];
+  const child = obj as FluxKustomization;
+  const name = String(child.metadata?.name ?? "");
+  const namespace = String(child.metadata?.namespace ?? "");
+  if (name === parent.metadata?.name && namespace === (parent.metadata?.namespace ?? "")) return [];
+  if ((child.spec as { kubeConfig?: unknown } | undefined)?.kubeConfig) {
+    d.remote = true;
+    return [];
+  }
+  const ref = child.spec?.sourceRef;
+  const key = `${ref?.kind ?? ""}/${ref?.namespace || namespace}/${ref?.name ?? ""}`;
+  const local = opts.localSources?.[key];
+  if (local === undefined) return [`cannot get local path for ${key} of kustomization ${name}`];
+  let sub: DiffReport;
+  try {
+    sub = await diffKustomization({
+      ...opts,
+      name,
+      namespace,
+      path: path.join(local, child.spec?.path ?? ""),
+      kustomizationFile: undefined,
+      ignoreNotFound: false,
+    });
+  } catch (err) {
+    return [(err as Error).message];
+  }
+  if (sub.changed) d.nested = sub;
+  return sub.errors;
 }
 
 export async function diffObjects(
   kustomization: FluxKustomization,
   objects: KubeObj[],
-  opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress">,
+  opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress"> & {
+    /** The Kustomization's drift ignore rules (spec.ignore). */
+    ignore?: IgnoreRule[];
+    /** Diffs what an object holds (a nested Kustomization); returns the errors met. */
+    nested?: (obj: KubeObj, d: ObjectDiff) => Promise<string[]>;
+  },
 ): Promise<DiffReport> {
-  const errors: string[] = [];
   let done = 0;
   const buildNamespaces = new Set(
     objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => String(o.metadata?.name ?? "")),
   );
+  const ignoreRules = compileIgnoreRules(opts.ignore);
   await opts.dryRunner.prefetch?.(objects);
-  const results = await mapConcurrent(objects, opts.concurrency ?? 16, async (obj) => {
+  // errors in the objects' order, whichever dry-run answers first
+  const failures: (string | undefined)[] = new Array<string | undefined>(objects.length);
+  const results = await mapConcurrent(objects, opts.concurrency ?? 16, async (obj, i) => {
     try {
-      return await diffObject(obj, opts.dryRunner, buildNamespaces);
+      return await diffObject(obj, opts.dryRunner, buildNamespaces, ignoreRules);
     } catch (err) {
-      errors.push((err as Error).message);
+      failures[i] = (err as Error).message;
       return undefined;
     } finally {
       opts.onProgress?.(++done, objects.length);
     }
   });
+  const errors: string[] = [];
+  for (let i = 0; i < objects.length; i++) {
+    const failure = failures[i];
+    if (failure !== undefined) errors.push(failure);
+    const d = results[i];
+    if (d && opts.nested) errors.push(...(await opts.nested(objects[i]!, d)));
+  }
   const diffs = results.filter((r): r is ObjectDiff => r !== undefined);
 
   if (kustomization.spec?.prune && errors.length === 0) {
@@ -322,6 +421,8 @@ export async function diffObjects(
     },
     objects: diffs,
     errors,
-    changed: diffs.some((d) => d.action === "created" || d.action === "drifted" || d.action === "deleted"),
+    changed: diffs.some(
+      (d) => d.action === "created" || d.action === "drifted" || d.action === "deleted" || d.nested?.changed,
+    ),
   };
 }

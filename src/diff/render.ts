@@ -3,94 +3,15 @@
 // Markdown (summary table and a <details> block per object, for PR comments).
 import { toYaml } from "../yaml/printer.js";
 import { dotPath, pointerPath, type FieldChange, type JsonValue } from "./compare.js";
+import { DEFAULT_WIDTH, plainPalette, renderDyffReport, type Palette } from "./dyff.js";
+
+export { plural, plainPalette, type Palette } from "./dyff.js";
 import type { DiffReport, ObjectDiff } from "./kustomization.js";
-import { unifiedDiff, type LineOp } from "./lines.js";
+import { unifiedDiff } from "./lines.js";
 import { fill, line } from "../util/template.js";
 import commentTemplate from "../../templates/diff/comment.md.tmpl";
 import detailsTemplate from "../../templates/diff/details.md.tmpl";
 
-const NUMBER_WORDS = [
-  "no",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-];
-
-/** gonvenience's text.Plural: `one map entry`, `two map entries`, `13 map entries`. */
-export function plural(n: number, singular: string, pluralForm = singular + "s"): string {
-  const word = n < NUMBER_WORDS.length ? NUMBER_WORDS[n]! : String(n);
-  return `${word} ${n === 1 ? singular : pluralForm}`;
-}
-
-function humanType(v: JsonValue | undefined): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (Array.isArray(v)) return "list";
-  switch (typeof v) {
-    case "string":
-      return "string";
-    case "number":
-      return Number.isInteger(v) ? "int" : "float";
-    case "boolean":
-      return "bool";
-    default:
-      return "map";
-  }
-}
-
-function scalarText(v: JsonValue | undefined): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (typeof v === "string") return v;
-  if (typeof v === "object") return toYaml(v as never).replace(/\n$/, "");
-  return String(v);
-}
-
-function indentLines(text: string, indent: string): string {
-  return text
-    .replace(/\n$/, "")
-    .split("\n")
-    .map((l) => indent + l)
-    .join("\n");
-}
-
-/** `- first line` then continuation lines aligned under the first. */
-function prefixed(prefix: string, text: string, indent: number): string {
-  return text
-    .split("\n")
-    .map((l, i) => (i === 0 ? " ".repeat(indent) + prefix : " ".repeat(indent + prefix.length)) + l)
-    .join("\n");
-}
-
-function countChunks(lines: LineOp[]): { ins: number; del: number } {
-  let ins = 0;
-  let del = 0;
-  let prev = " ";
-  for (const l of lines) {
-    if (l.op !== prev) {
-      if (l.op === "+") ins++;
-      if (l.op === "-") del++;
-    }
-    prev = l.op;
-  }
-  return { ins, del };
-}
-
-export interface Palette {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  orange(s: string): string;
-}
-
-export const plainPalette: Palette = { green: (s) => s, red: (s) => s, yellow: (s) => s, orange: (s) => s };
 export const ansiPalette: Palette = {
   green: (s) => `\u001b[32m${s}\u001b[0m`,
   red: (s) => `\u001b[31m${s}\u001b[0m`,
@@ -98,72 +19,25 @@ export const ansiPalette: Palette = {
   orange: (s) => `\u001b[38;5;202m${s}\u001b[0m`,
 };
 
-/** One field change as dyff 1.10's human report prints it (markers at column 0; without the path line). */
-export function renderChangeDetail(c: FieldChange, p: Palette = plainPalette): string {
-  switch (c.type) {
-    case "added":
-    case "removed": {
-      const value = (c.type === "added" ? c.after : c.before) as JsonValue;
-      const count = c.entries === "map" ? Object.keys(value as object).length : (value as JsonValue[]).length;
-      const what =
-        c.entries === "map" ? plural(count, "map entry", "map entries") : plural(count, "list entry", "list entries");
-      const sign = c.type === "added" ? "+" : "-";
-      const color = c.type === "added" ? p.green : p.red;
-      return p.yellow(`${sign} ${what} ${c.type}:`) + "\n" + color(indentLines(toYaml(value as never), "  ")) + "\n";
-    }
-    case "order": {
-      const list = (v: JsonValue | undefined) => ((v as JsonValue[]) ?? []).map((e) => scalarText(e)).join(", ");
-      return (
-        p.yellow("⇆ order changed") + "\n" + p.red(`- ${list(c.before)}`) + "\n" + p.green(`+ ${list(c.after)}`) + "\n"
-      );
-    }
-    default: {
-      if (c.lines) {
-        const { ins, del } = countChunks(c.lines);
-        let out =
-          p.yellow(`± value change in multiline text (${plural(ins, "insert")}, ${plural(del, "deletion")})`) + "\n";
-        for (const l of c.lines) {
-          if (l.op === "+") out += p.green(`+ ${l.line}`) + "\n";
-          else if (l.op === "-") out += p.red(`- ${l.line}`) + "\n";
-        }
-        return out + "\n";
-      }
-      const from = humanType(c.before);
-      const to = humanType(c.after);
-      const head = from !== to ? `± type change from ${from} to ${to}` : "± value change";
-      return (
-        p.yellow(head) +
-        "\n" +
-        p.red(prefixed("- ", scalarText(c.before), 0)) +
-        "\n" +
-        p.green(prefixed("+ ", scalarText(c.after), 0)) +
-        "\n"
-      );
-    }
-  }
-}
-
 /** The dyff-style report of an object's changes (as upstream prints after `drifted`). */
-export function renderChanges(changes: FieldChange[], p: Palette = plainPalette): string {
-  let out = "";
-  let prev: string | undefined;
-  for (const c of changes) {
-    const where = dotPath(c.path);
-    // details at the same path (an order change, removals, additions) share one header
-    if (where !== prev) out += "\n" + where + "\n";
-    out += renderChangeDetail(c, p);
-    prev = where;
-  }
-  return out + "\n";
+export function renderChanges(changes: FieldChange[], p: Palette = plainPalette, width = DEFAULT_WIDTH): string {
+  return renderDyffReport(changes, p, width);
 }
 
-/** Upstream's output: `► Kind/ns/name created|drifted|deleted`, drifted ones followed by their changes. */
-export function renderHuman(report: DiffReport, p: Palette = plainPalette): string {
+/**
+ * Upstream's output: `► Kind/ns/name created|drifted|deleted|skipped`, drifted ones followed
+ * by their changes; with --recursive, a nested Kustomization that would change something
+ * as `📁 Kustomization/ns/name changed` followed by its own report.
+ */
+export function renderHuman(report: DiffReport, p: Palette = plainPalette, width = DEFAULT_WIDTH): string {
   let out = "";
   for (const d of report.objects) {
-    if (d.action === "created") out += p.green(`► ${d.subject} created`) + "\n";
-    else if (d.action === "drifted") out += `► ${d.subject} drifted\n` + renderChanges(d.changes ?? [], p);
+    if (d.action === "skipped") out += p.orange(`► ${d.subject} skipped`) + "\n";
+    else if (d.action === "created") out += p.green(`► ${d.subject} created`) + "\n";
+    else if (d.action === "drifted") out += `► ${d.subject} drifted\n` + renderChanges(d.changes ?? [], p, width);
     else if (d.action === "deleted") out += p.orange(`► ${d.subject} deleted`) + "\n";
+    if (d.remote) out += p.orange(`⚠️ ${d.subject} skipped: diff not supported for remote clusters`) + "\n";
+    if (d.nested?.changed) out += `📁 ${d.subject} changed\n` + renderHuman(d.nested, p, width);
   }
   return out;
 }

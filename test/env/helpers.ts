@@ -192,6 +192,7 @@ export async function applyYaml(
   kc: KubeConfig,
   yamlText: string | KubeObject[],
   namespace?: string,
+  fieldManager = FIELD_MANAGER,
 ): Promise<KubeObject[]> {
   const objs =
     typeof yamlText === "string"
@@ -212,7 +213,7 @@ export async function applyYaml(
       await kubeRequest<KubeObject>(kc, "PATCH", resourcePath(ref), {
         body,
         contentType: ContentType.ApplyPatch,
-        query: { fieldManager: FIELD_MANAGER, force: true },
+        query: { fieldManager, force: true },
       }),
     );
   }
