@@ -44,6 +44,15 @@ function identifierOf(list: JsonValue[]): string | undefined {
   return undefined;
 }
 
+/** A copy with every map's keys in Go's order (sorted), as upstream marshals objects before dyff reads them. */
+export function sortKeysDeep<T extends JsonValue>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortKeysDeep) as T;
+  if (!isMap(v)) return v;
+  const out: { [k: string]: JsonValue } = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeysDeep(v[k]!);
+  return out as T;
+}
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;

@@ -40,7 +40,6 @@ export function plural(n: number, singular: string, pluralForm = singular + "s")
   return `${word} ${n === 1 ? singular : pluralForm}`;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Characters on screen (bunt.RemoveAllEscapeSequences, then runes). */
@@ -108,8 +107,7 @@ export function neatYaml(v: JsonValue, prefix = "", skipIndentOnFirstLine = fals
       out += `${key}:`;
       const value = v[key]!;
       if (Array.isArray(value)) out += value.length === 0 ? " []\n" : "\n" + neatYaml(value, prefix);
-      else if (isMap(value))
-        out += Object.keys(value).length === 0 ? " {}\n" : "\n" + neatYaml(value, prefix + "  ");
+      else if (isMap(value)) out += Object.keys(value).length === 0 ? " {}\n" : "\n" + neatYaml(value, prefix + "  ");
       else out += " " + neatScalar(value, prefix + "  ");
     });
     return out;
@@ -240,13 +238,11 @@ function withPrefix(prefix: string, text: string): string {
 
 /** createStringWithContinuousPrefix: the prefix on every line. */
 function withContinuousPrefix(prefix: string, text: string): string {
-  return (
-    text
-      .replace(/\n$/, "")
-      .split("\n")
-      .map((l) => prefix + l + "\n")
-      .join("")
-  );
+  return text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => prefix + l + "\n")
+    .join("");
 }
 
 /** Lines with their line breaks (diffmatchpatch's DiffLinesToChars units). */
@@ -297,7 +293,11 @@ function stringChange(from: string, to: string, p: Palette, width: number): stri
     return (
       p.yellow("± whitespace only change") +
       "\n" +
-      textBlocks(0, [eachLine(p.red, withPrefix("- ", show(from))), eachLine(p.green, withPrefix("+ ", show(to)))], width)
+      textBlocks(
+        0,
+        [eachLine(p.red, withPrefix("- ", show(from))), eachLine(p.green, withPrefix("+ ", show(to)))],
+        width,
+      )
     );
   }
   if (from.includes("\n") || to.includes("\n")) {
@@ -320,7 +320,12 @@ function stringChange(from: string, to: string, p: Palette, width: number): stri
       "\n"
     );
   }
-  return p.yellow("± value change") + "\n" + eachLine(p.red, withPrefix("- ", from)) + eachLine(p.green, withPrefix("+ ", to));
+  return (
+    p.yellow("± value change") +
+    "\n" +
+    eachLine(p.red, withPrefix("- ", from)) +
+    eachLine(p.green, withPrefix("+ ", to))
+  );
 }
 
 function listText(v: JsonValue | undefined): string[] {

@@ -6,7 +6,7 @@ import { buildKustomization, KUSTOMIZE_GROUP, type BuildOptions, type FluxKustom
 import type { DryRunner } from "../kube/dryrun.js";
 import { mapConcurrent } from "../kube/rest.js";
 import type { KubeObj } from "../kustomize/cluster.js";
-import { compareValues, deepEqual, type FieldChange, type JsonValue } from "./compare.js";
+import { compareValues, deepEqual, sortKeysDeep, type FieldChange, type JsonValue } from "./compare.js";
 import { compileIgnoreRules, removeIgnored, type CompiledRule, type IgnoreRule } from "./ignore.js";
 
 export type DiffAction = "created" | "drifted" | "deleted" | "unchanged" | "skipped";
@@ -155,9 +155,7 @@ function isSopsMasked(desired: KubeObj): boolean {
     !!m &&
     typeof m === "object" &&
     Object.values(m as Record<string, unknown>).some(
-      (v) =>
-        typeof v === "string" &&
-        (decode ? Buffer.from(v, "base64").toString("latin1") : v).includes(SOPS_MASK),
+      (v) => typeof v === "string" && (decode ? Buffer.from(v, "base64").toString("latin1") : v).includes(SOPS_MASK),
     );
   return has(desired.data, true) || has(desired.stringData, false);
 }
@@ -246,8 +244,9 @@ async function diffObject(
     if (kind === "Secret" && groupOf(apiVersion) === "") maskSecretPair(undefined, after);
     return { action: "created", ...base(), after };
   }
-  const before = stripServerFields(live);
-  const after = stripServerFields(merged);
+  // keys in Go's order: upstream marshals both objects (sorted keys) before dyff reads them
+  const before = sortKeysDeep(stripServerFields(live) as JsonValue) as KubeObj;
+  const after = sortKeysDeep(stripServerFields(merged) as JsonValue) as KubeObj;
   // spec.ignore: the paths of the rules matching the dry-run object are neither compared nor shown
   removeIgnored(ignoreRules, merged, before as JsonValue);
   removeIgnored(ignoreRules, merged, after as JsonValue);
@@ -277,9 +276,7 @@ export async function diffKustomization(opts: DiffOptions): Promise<DiffReport> 
   // nested Kustomizations are diffed on their own (below), not built into this one
   const { kustomization, objects } = await buildKustomization({ ...opts, recursive: false });
   for (const obj of objects) normalizeSecret(obj);
-  const nested = opts.recursive
-    ? (obj: KubeObj, d: ObjectDiff) => diffNested(obj, d, kustomization, opts)
-    : undefined;
+  const nested = opts.recursive ? (obj: KubeObj, d: ObjectDiff) => diffNested(obj, d, kustomization, opts) : undefined;
   return diffObjects(kustomization, objects, {
     ...opts,
     ignore: kustomization.spec?.ignore as IgnoreRule[] | undefined,
@@ -303,7 +300,11 @@ export function normalizeSecret(obj: KubeObj): void {
 }
 
 function isFluxKustomization(obj: KubeObj): boolean {
-  return typeof obj.apiVersion === "string" && obj.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) && obj.kind === "Kustomization";
+  return (
+    typeof obj.apiVersion === "string" &&
+    obj.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) &&
+    obj.kind === "Kustomization"
+  );
 }
 
 /**

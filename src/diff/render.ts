@@ -70,7 +70,7 @@ export function summaryOf(
   return s;
 }
 
-export function renderJson(report: DiffReport): string {
+function jsonReport(report: DiffReport): Record<string, unknown> {
   const objects = report.objects.map((d: ObjectDiff) => {
     const rec: Record<string, unknown> = {
       action: d.action,
@@ -83,21 +83,22 @@ export function renderJson(report: DiffReport): string {
     if (d.changes) rec.changes = d.changes.map(jsonChange);
     if (d.before) rec.before = d.before;
     if (d.after) rec.after = d.after;
+    // --recursive: the nested Kustomization's own report
+    if (d.nested) rec.nested = jsonReport(d.nested);
+    if (d.remote) rec.remote = true;
     return rec;
   });
-  return (
-    JSON.stringify(
-      {
-        [report.kind === "HelmRelease" ? "helmRelease" : "kustomization"]: report.kustomization,
-        changed: report.changed,
-        summary: summaryOf(report),
-        objects,
-        errors: report.errors,
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+  return {
+    [report.kind === "HelmRelease" ? "helmRelease" : "kustomization"]: report.kustomization,
+    changed: report.changed,
+    summary: summaryOf(report),
+    objects,
+    errors: report.errors,
+  };
+}
+
+export function renderJson(report: DiffReport): string {
+  return JSON.stringify(jsonReport(report), null, 2) + "\n";
 }
 
 // ----------------------------------------------------------------- Markdown

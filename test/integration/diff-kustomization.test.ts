@@ -1,6 +1,6 @@
 // `flux diff kustomization` against a real API server: server-side dry-run
 // apply of the build, compared with live objects, plus the inventory.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -143,7 +143,9 @@ describe("flux diff kustomization", { shuffle: false }, () => {
   it("reports objects that would be created, exit 1", async () => {
     const r = await diff();
     expect(r.stdout).toBe(
-      `► ConfigMap/${ns}/app-config created\n► Secret/${ns}/app-secret created\n► Deployment/${ns}/web created\n`,
+      `► ConfigMap/${ns}/app-config created\n► Secret/${ns}/app-secret created\n► Deployment/${ns}/web created\n` +
+        // reconcile: disabled, as upstream reports it (its subject from the built object: none is live)
+        `► ConfigMap/${ns}/manual skipped\n`,
     );
     expect(r.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
     expect(r.code).toBe(1);
@@ -170,7 +172,7 @@ describe("flux diff kustomization", { shuffle: false }, () => {
     ]);
     const r = await diff();
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe("");
+    expect(r.stdout).toBe(`► ConfigMap/${ns}/manual skipped\n`);
     expect(r.code).toBe(0);
   });
 
@@ -212,6 +214,7 @@ spec.replicas
 - 2
 + 3
 
+► ConfigMap/${ns}/manual skipped
 ► Service/${ns}/old-service deleted
 `);
     for (const secret of [
@@ -308,11 +311,36 @@ spec.replicas
       ns,
       "--progress-bar=false",
     ];
-    const r = await runCli([...args, "--recursive", "--local-sources", `GitRepository/${ns}/repo=${repo}`]);
-    expect(r.stdout).toBe(`► Kustomization/${ns}/child created\n► ConfigMap/${ns}/child-cm created\n`);
+    const recursive = [...args, "--recursive", "--local-sources", `GitRepository/${ns}/repo=${repo}`];
+    // a Kustomization the diff would create has nothing live to be compared with: not descended into
+    const r = await runCli(recursive);
+    expect(r.stdout).toBe(`► Kustomization/${ns}/child created\n`);
     expect(r.code).toBe(1);
+    // once it exists, its own objects are diffed against its own inventory, under its line
+    await applyYaml(kc, readFileSync(path.join(repo, "root", "child-ks.yaml"), "utf8"), ns, "kustomize-controller");
+    const nested = await runCli(recursive);
+    expect(nested.stdout).toBe(
+      `► Kustomization/${ns}/child drifted\n\nmetadata\n+ one map entry added:\n  labels:\n` +
+        `    kustomize.toolkit.fluxcd.io/name: root\n    kustomize.toolkit.fluxcd.io/namespace: ${ns}\n\n` +
+        `📁 Kustomization/${ns}/child changed\n► ConfigMap/${ns}/child-cm created\n`,
+    );
+    expect(nested.code).toBe(1);
+    expect(nested.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
+    const json = JSON.parse((await runCli([...recursive, "-o", "json"])).stdout);
+    expect(json.objects[0].nested.objects).toMatchObject([{ action: "created", subject: `ConfigMap/${ns}/child-cm` }]);
+    // without --recursive only the Kustomization object itself
     const flat = await runCli(args);
-    expect(flat.stdout).toBe(`► Kustomization/${ns}/child created\n`);
+    expect(flat.stdout).not.toContain("📁");
+    expect(flat.stdout).not.toContain("child-cm");
+    // applied to another cluster: not diffed
+    writeFileSync(
+      path.join(repo, "root", "child-ks.yaml"),
+      readFileSync(path.join(repo, "root", "child-ks.yaml"), "utf8") +
+        "  kubeConfig:\n    secretRef:\n      name: remote\n",
+    );
+    const remote = await runCli(recursive);
+    expect(remote.stdout).toContain(`⚠️ Kustomization/${ns}/child skipped: diff not supported for remote clusters\n`);
+    expect(remote.stdout).not.toContain("child-cm");
   });
 
   it("uses a local Kustomization file with the cluster's inventory", async () => {
@@ -357,7 +385,7 @@ spec.replicas
     expect(more.code).toBe(1);
     expect(more.stdout).toContain(`► Secret/${ns}/db drifted`);
     expect(more.stdout).toBe(
-      `► Secret/${ns}/db drifted\n\ndata\n+ one map entry added:\n  username: '***'\n\n` +
+      `► Secret/${ns}/db drifted\n\ndata\n+ one map entry added:\n  username: "*****"\n\n` +
         `metadata\n+ one map entry added:\n  labels:\n    kustomize.toolkit.fluxcd.io/name: sops\n    kustomize.toolkit.fluxcd.io/namespace: ${ns}\n\n`,
     );
     expect(more.stdout).not.toContain(Buffer.from("live-password").toString("base64"));

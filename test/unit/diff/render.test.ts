@@ -259,41 +259,6 @@ describe("renderers", () => {
     golden("human.txt", renderHuman(report()));
   });
 
-  it("groups removals and additions at one path, and compares lists like dyff", () => {
-    const before = {
-      metadata: { labels: { a: "1", gone: "x" } },
-      spec: { args: ["--a", "--b"], ports: [{ port: 80 }] },
-    };
-    const after = {
-      metadata: { labels: { a: "1", added: "new" } },
-      spec: { args: ["--b", "--a", "--c"], ports: [{ port: 8080 }] },
-    };
-    expect(renderChanges(compareValues(before, after))).toBe(
-      [
-        "",
-        "metadata.labels",
-        "- one map entry removed:",
-        "  gone: x",
-        "+ one map entry added:",
-        "  added: new",
-        "",
-        "spec.args",
-        "⇆ order changed",
-        "- --a, --b",
-        "+ --b, --a",
-        "+ one list entry added:",
-        "  - --c",
-        "",
-        "spec.ports.0.port",
-        "± value change",
-        "- 80",
-        "+ 8080",
-        "",
-        "",
-      ].join("\n"),
-    );
-  });
-
   it("prints value and type changes like dyff 1.10 (markers at column 0)", () => {
     expect(renderChanges(compareValues({ a: 1, b: "x" }, { a: "1", b: "y" }))).toBe(
       "\na\n± type change from int to string\n- 1\n+ 1\n\nb\n± value change\n- x\n+ y\n\n",
