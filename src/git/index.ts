@@ -7,6 +7,7 @@ import { SystemGitClient } from "./systemgit.js";
 import {
   GitAuthError,
   RemoteMovedError,
+  type CommitSigner,
   type GitClient,
   type HttpAuth,
   type Signature,
@@ -16,6 +17,8 @@ import {
 export * from "./types.js";
 export { IsoGitClient, safeJoin } from "./isogit.js";
 export { SystemGitClient, shellQuote } from "./systemgit.js";
+
+export { createCommitSigner, type SigningSpec } from "./signing.js";
 
 export type Transport = "http" | "ssh";
 
@@ -43,6 +46,8 @@ export interface GitClientOptions {
   now?: () => Date;
   /** A request the git server leaves unanswered (no byte) this long fails (--timeout; http(s) only). */
   timeoutMs?: number;
+  /** Signs every commit (see createCommitSigner). */
+  signer?: CommitSigner;
 }
 
 export function createGitClient(opts: GitClientOptions): GitClient {
@@ -55,6 +60,7 @@ export function createGitClient(opts: GitClientOptions): GitClient {
       http: opts.http,
       ca: opts.ca,
       now: opts.now,
+      signer: opts.signer,
     });
   }
   return new IsoGitClient({
@@ -66,6 +72,7 @@ export function createGitClient(opts: GitClientOptions): GitClient {
     headers: opts.headers,
     now: opts.now,
     timeoutMs: opts.timeoutMs,
+    signer: opts.signer,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   GitError,
   RemoteMovedError,
   type CloneResult,
+  type CommitSigner,
   type GitClient,
   type HttpAuth,
   type Signature,
@@ -27,6 +28,8 @@ export interface IsoGitOptions {
   now?: (() => Date) | undefined;
   /** A request the server leaves silent this long fails instead of hanging (--timeout). */
   timeoutMs?: number | undefined;
+  /** Signs each commit (--gpg-key-ring, --ssh-signing-key-file). */
+  signer?: CommitSigner | undefined;
 }
 
 type Iso = typeof import("isomorphic-git");
@@ -180,6 +183,7 @@ export class IsoGitClient implements GitClient {
     const changed = matrix.some(([, h, w, s]) => !(h === 1 && w === 1 && s === 1));
     if (!changed) return undefined;
     const when = this.opts.now?.() ?? new Date();
+    const signer = this.opts.signer;
     return git.commit({
       fs,
       dir: this.dir,
@@ -190,6 +194,11 @@ export class IsoGitClient implements GitClient {
         timestamp: Math.floor(when.getTime() / 1000),
         timezoneOffset: 0,
       },
+      // isomorphic-git calls onSign only when given a signingKey; the signer holds the real key.
+      ...(signer && {
+        signingKey: "signer",
+        onSign: async ({ payload }: { payload: string }) => ({ signature: await signer(payload) }),
+      }),
     });
   }
 

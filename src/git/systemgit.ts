@@ -15,6 +15,7 @@ import {
   GitError,
   RemoteMovedError,
   type CloneResult,
+  type CommitSigner,
   type GitClient,
   type HttpAuth,
   type Signature,
@@ -32,6 +33,8 @@ export interface SystemGitOptions {
   /** git executable (default "git"). */
   gitPath?: string;
   now?: (() => Date) | undefined;
+  /** Signs each commit (--gpg-key-ring, --ssh-signing-key-file). */
+  signer?: CommitSigner | undefined;
 }
 
 interface RunResult {
@@ -118,17 +121,28 @@ export class SystemGitClient implements GitClient {
     return env;
   }
 
-  private async run(args: string[], cwd: string = this.dir, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  private async run(
+    args: string[],
+    cwd: string = this.dir,
+    extraEnv: NodeJS.ProcessEnv = {},
+    input?: string,
+  ): Promise<RunResult> {
     const env = { ...(await this.environment()), ...extraEnv };
     return new Promise((resolve) => {
-      execFile(this.opts.gitPath ?? "git", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === "number"
-            ? (err as { code: number }).code
-            : 1
-          : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      });
+      const child = execFile(
+        this.opts.gitPath ?? "git",
+        args,
+        { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === "number"
+              ? (err as { code: number }).code
+              : 1
+            : 0;
+          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+        },
+      );
+      if (input !== undefined) child.stdin?.end(input);
     });
   }
 
@@ -216,7 +230,33 @@ export class SystemGitClient implements GitClient {
       },
     );
     if (c.code !== 0) throw this.failure("failed to commit in", c);
-    return this.head();
+    return this.opts.signer ? this.sign(this.opts.signer) : this.head();
+  }
+
+  /**
+   * Replaces HEAD by the same commit with a gpgsig header, written with hash-object: the
+   * signature comes from the signer, so no user git config, gpg program or agent is involved.
+   */
+  private async sign(signer: CommitSigner): Promise<string> {
+    const unsigned = (await this.head())!;
+    const cat = await this.run(["cat-file", "commit", unsigned]);
+    if (cat.code !== 0) throw this.failure("failed to read the commit in", cat);
+    const split = cat.stdout.indexOf("\n\n");
+    const headers = cat.stdout.slice(0, split);
+    const message = cat.stdout.slice(split + 2);
+    const signature = (await signer(cat.stdout)).replace(/\r\n/g, "\n").trim();
+    const gpgsig = `gpgsig ${signature.split("\n").join("\n ")}`;
+    const obj = await this.run(
+      ["hash-object", "-t", "commit", "-w", "--stdin"],
+      this.dir,
+      {},
+      `${headers}\n${gpgsig}\n\n${message}`,
+    );
+    if (obj.code !== 0) throw this.failure("failed to write the signed commit in", obj);
+    const signed = obj.stdout.trim();
+    const ref = await this.run(["update-ref", "-m", "sign", "HEAD", signed, unsigned]);
+    if (ref.code !== 0) throw this.failure("failed to update HEAD in", ref);
+    return signed;
   }
 
   async push(remoteBranch: string = this.branch): Promise<void> {

@@ -22,6 +22,12 @@ export interface SshAuth {
   sshCommand?: string;
 }
 
+/**
+ * Signs a commit: the commit object without its signature in, an armored signature
+ * (OpenPGP or SSHSIG) out; the client stores it in the commit's gpgsig header.
+ */
+export type CommitSigner = (payload: string) => Promise<string>;
+
 export interface CloneResult {
   /** True when the remote had no commit on the branch (a new orphan branch is prepared locally). */
   newBranch: boolean;
