@@ -21,6 +21,8 @@ command -v ssh-keyscan >/dev/null 2>&1 || apt_missing+=(openssh-client)
 # test/env/ssh-server.ts: a real sshd serving the test repositories, unprivileged.
 [ -x /usr/sbin/sshd ] || apt_missing+=(openssh-server)
 ls /usr/lib/*/libnss_wrapper.so >/dev/null 2>&1 || apt_missing+=(libnss-wrapper)
+# gpg and gpgconf: the signed-commit tests make keys and run git verify-commit with them.
+command -v gpg >/dev/null 2>&1 || apt_missing+=(gnupg)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing system packages: ${apt_missing[*]}; install them with: sudo apt-get install -y ${apt_missing[*]}"

@@ -27,6 +27,13 @@ function commonOptions(inv: Invocation): BootstrapCommonOptions {
     sshHostkeyAlgos: inv.list("sshHostkeyAlgos"),
     sshHostname: inv.str("sshHostname"),
     force: inv.bool("force"),
+    gpgKeyRing: inv.str("gpgKeyRing"),
+    gpgPassphrase: inv.str("gpgPassphrase"),
+    gpgKeyId: inv.str("gpgKeyId"),
+    sshSigningKeyFile: inv.str("sshSigningKeyFile"),
+    sshSigningPassword: inv.str("sshSigningPassword"),
+    sshSigningPassphrase: inv.str("sshSigningPassphrase"),
+    sshSigningReusePrivateKey: inv.bool("sshSigningReusePrivateKey"),
   };
 }
 
@@ -152,6 +159,13 @@ function commonFlags(cmd: Command): Command {
   typedFlag(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", ecdsaCurveArg, "p384");
   cmd.addOption(new Option("--author-name <string>", "author name for Git commits").default("Flux"));
   cmd.option("--author-email <string>", "author email for Git commits");
+  cmd.option("--gpg-key-ring <string>", "path to GPG key ring for signing commits");
+  cmd.option("--gpg-passphrase <string>", "passphrase for decrypting GPG private key");
+  cmd.option("--gpg-key-id <string>", "key id for selecting a particular key");
+  cmd.option("--ssh-signing-key-file <string>", "path to an SSH private key file used for signing commits");
+  cmd.option("--ssh-signing-password <string>", "passphrase for decrypting SSH signing key");
+  cmd.addOption(new Option("--ssh-signing-passphrase <string>", "alias for --ssh-signing-password").hideHelp());
+  boolFlag(cmd, "--ssh-signing-reuse-private-key", "use the SSH transport key (--private-key-file) to sign commits");
   cmd.option("--commit-message-appendix <string>", "string to add to the commit messages, e.g. '[ci skip]'");
   boolFlag(cmd, "--token-auth", "when enabled, the personal access token will be used instead of the SSH deploy key");
   sliceFlag(

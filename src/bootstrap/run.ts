@@ -6,8 +6,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Deps } from "../deps.js";
-import { CliError, redactUrls } from "../errors.js";
-import type { GitClient } from "../git/types.js";
+import { CliError, errorMessage, redactUrls } from "../errors.js";
+import type { CommitSigner, GitClient } from "../git/types.js";
+import { createCommitSigner, type SigningSpec } from "../git/signing.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { KubeClient } from "../kube/client.js";
 import type { GitProvider, ProviderKind, Visibility } from "../providers/types.js";
@@ -70,6 +71,18 @@ export interface BootstrapCommonOptions extends DistributionOptions {
   sshHostname: string;
   /** Override a Flux installation another tool manages without asking. */
   force: boolean;
+  /** Commit signing with an OpenPGP key from this key ring (binary or armored). */
+  gpgKeyRing: string;
+  gpgPassphrase: string;
+  /** 16 hex digits (0x allowed); empty: the ring's first key. */
+  gpgKeyId: string;
+  /** Commit signing with this SSH private key. */
+  sshSigningKeyFile: string;
+  sshSigningPassword: string;
+  /** upstream's hidden alias of --ssh-signing-password. */
+  sshSigningPassphrase: string;
+  /** Sign with the deploy key (--private-key-file, decrypted with --password). */
+  sshSigningReusePrivateKey: boolean;
 }
 
 export interface BootstrapGitOptions extends BootstrapCommonOptions {
@@ -160,7 +173,9 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
     if (!install.components.includes(required)) throw new CliError(`component ${required} is required`);
   }
   const manifestsPath = opts.manifests || undefined;
+  const signer = await commitSigner(opts);
   return {
+    signer,
     install,
     renderComponents: () => generateInstallManifests(install, { manifestsPath }),
     base: {
@@ -182,6 +197,81 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
       timeoutMs: ctx.globals.timeoutMs,
     },
   };
+}
+
+/** Go's words for a file os.Open/os.ReadFile could not read. */
+function openError(file: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === "ENOENT"
+      ? "no such file or directory"
+      : code === "EACCES"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "is a directory"
+          : errorMessage(err);
+  return `${code === "EISDIR" ? "read" : "open"} ${file}: ${reason}`;
+}
+
+/** --ssh-signing-password and its hidden alias --ssh-signing-passphrase (upstream's effectiveSshSigningPassword). */
+function sshSigningPassword(opts: BootstrapCommonOptions): string {
+  const pw = opts.sshSigningPassword;
+  const alias = opts.sshSigningPassphrase;
+  if (pw && alias && pw !== alias)
+    throw new CliError("--ssh-signing-password and --ssh-signing-passphrase are aliases; do not pass both");
+  return pw || alias;
+}
+
+/**
+ * The signing flags as upstream's bootstrapValidate checks them, then the key read and
+ * decrypted (its pre-flight), so a bad key or passphrase fails before anything is cloned.
+ * No message carries a passphrase.
+ */
+async function commitSigner(opts: BootstrapCommonOptions): Promise<CommitSigner | undefined> {
+  const sshSigning = opts.sshSigningKeyFile !== "" || opts.sshSigningReusePrivateKey;
+  if (opts.gpgKeyRing && sshSigning)
+    throw new CliError("--gpg-* and --ssh-signing-* are mutually exclusive; pick one signing format");
+  if (opts.sshSigningKeyFile && opts.sshSigningReusePrivateKey)
+    throw new CliError("--ssh-signing-key-file and --ssh-signing-reuse-private-key are mutually exclusive");
+  if (opts.sshSigningReusePrivateKey && !opts.privateKeyFile)
+    throw new CliError("--ssh-signing-reuse-private-key requires --private-key-file");
+  const sshPassword = sshSigningPassword(opts);
+  if (sshPassword && !opts.sshSigningKeyFile)
+    throw new CliError("--ssh-signing-password requires --ssh-signing-key-file");
+  let spec: SigningSpec;
+  let failure: string;
+  if (opts.gpgKeyRing) {
+    failure = "invalid GPG signing key";
+    const keyRing = await readFile(opts.gpgKeyRing).catch((err: unknown) => {
+      throw new CliError(`${failure}: unable to open GPG key ring: ${openError(opts.gpgKeyRing, err)}`);
+    });
+    spec = { format: "openpgp", keyRing, passphrase: opts.gpgPassphrase, keyId: opts.gpgKeyId };
+  } else if (opts.sshSigningKeyFile) {
+    failure = "invalid SSH signing key";
+    const privateKey = await readFile(opts.sshSigningKeyFile, "utf8").catch((err: unknown) => {
+      throw new CliError(`failed to read SSH signing key file: ${openError(opts.sshSigningKeyFile, err)}`);
+    });
+    spec = { format: "ssh", privateKey, passphrase: sshPassword };
+  } else if (opts.sshSigningReusePrivateKey) {
+    failure = "invalid signing key (reused from --private-key-file)";
+    const privateKey = await readFile(opts.privateKeyFile, "utf8").catch((err: unknown) => {
+      throw new CliError(`failed to read transport private key for signing: ${openError(opts.privateKeyFile, err)}`);
+    });
+    spec = { format: "ssh", privateKey, passphrase: opts.password };
+  } else return undefined;
+  try {
+    return await createCommitSigner(spec);
+  } catch (err) {
+    throw new CliError(`${failure}: ${errorMessage(err)}`);
+  }
+}
+
+/** upstream's refusal where the deploy key is generated, so there is no key of the user's to reuse. */
+function refuseSigningReuse(opts: BootstrapCommonOptions, command: string): void {
+  if (opts.sshSigningReusePrivateKey)
+    throw new CliError(
+      `--ssh-signing-reuse-private-key is not supported by '${command}'; that subcommand generates the SSH transport key in-process and has no operator-supplied key to reuse`,
+    );
 }
 
 function sshSpec(opts: BootstrapCommonOptions, hostPort: string, privateKey?: string): SourceSecretSpec {
@@ -298,6 +388,7 @@ export async function bootstrapGit(
     headers: transport === "http" && opts.withBearerToken ? { Authorization: `Bearer ${password}` } : undefined,
     ssh: transport === "ssh" ? { privateKey } : undefined,
     timeoutMs: ctx.globals.timeoutMs,
+    signer: c.signer,
   });
   let source: SourceSecretSpec;
   let syncUrl = url;
@@ -415,6 +506,7 @@ export async function bootstrapWithProvider(
     dir,
     http: { username: setup.gitUsername ?? "git", password: setup.token },
     timeoutMs: ctx.globals.timeoutMs,
+    signer: c.signer,
   });
   const prBranch = opts.prBranch || `flux-bootstrap-${c.base.namespace}`;
   const options: BootstrapOptions = {
@@ -446,6 +538,7 @@ export async function bootstrapWithProvider(
 }
 
 export async function runBootstrapGitHub(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
+  refuseSigningReuse(opts, "bootstrap github");
   const t = await token(ctx, "GITHUB_TOKEN", "GitHub");
   const provider = new GitHubProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   await bootstrapWithProvider(opts, ctx, { kind: "github", provider, token: t });
@@ -460,6 +553,7 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
 }
 
 export async function runBootstrapGitea(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
+  refuseSigningReuse(opts, "bootstrap gitea");
   const t = await token(ctx, "GITEA_TOKEN", "Gitea");
   const provider = new GiteaProvider({ token: t, hostname: opts.hostname });
   // upstream clones over HTTPS as the owner, with the token as password.
