@@ -47,7 +47,7 @@ export interface GitClientOptions {
   /** A request the git server leaves unanswered (no byte) this long fails (--timeout; http(s) only). */
   timeoutMs?: number;
   /** Signs every commit (see createCommitSigner). */
-  signer?: CommitSigner;
+  signer?: CommitSigner | undefined;
 }
 
 export function createGitClient(opts: GitClientOptions): GitClient {
