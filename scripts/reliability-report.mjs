@@ -91,7 +91,9 @@ if (kills.length) {
   out.push("## Kill and run again");
   out.push("");
   out.push(
-    "The built CLI runs bootstrap with the test playing the Flux controllers only on the second run. A fault proxy " +
+    'The built CLI runs bootstrap; in the tables marked "real controllers" the real Flux controllers run ' +
+      "throughout (source-controller clones the ssh:// sync URL from a real sshd with the deploy key), in the others " +
+      "the test plays them on the second run only. A fault proxy " +
       'holds the request of the step named (`stall`: the server never sees it; for the steps marked "the answer ' +
       'lost" the server acts and the answer never comes back), the test SIGKILLs the process while it waits, then ' +
       "runs bootstrap again. Converged means the state of an uninterrupted run: one commit of each kind, one deploy " +
@@ -148,9 +150,9 @@ out.push("");
 out.push("## Not covered yet");
 out.push("");
 out.push(
-  "- the bootstrap tables, kills and races run against the plain test environment with the controller stand-ins " +
-    "(test/providers/flux-standin.ts), not the real Flux controllers: the contract servers serve their repositories " +
-    "over HTTP only, so source-controller could not clone the SSH URL that bootstrap github and gitlab write;",
+  "- the bootstrap fault tables, and the kill rows of bootstrap git and gitlab, run with the controller stand-ins " +
+    "(test/providers/flux-standin.ts) only; the kill rows of bootstrap github and the races run with the real " +
+    "controllers too (test/e2e), and a longer e2e run could take the rest;",
 );
 out.push("- faults during bootstrap's pull-request mode (--pr), and between tsflux and SSH git servers.");
 out.push("");

@@ -1,43 +1,9 @@
-// Two bootstraps racing on one repository and one cluster (the built CLI, twice, started
-// together): each ends cleanly (exit 0, or one ✗ line and a non-zero exit), the branch
-// only ever moves forward (no force-push, no lost commit), and the result is the state of
-// one uninterrupted run: one commit of each kind, one deploy key (the stored Secret's),
-// one Secret, Ready. A third run then finds nothing to do.
-import { describe, expect, it } from "vitest";
+// Two bootstraps racing on one repository, for git, github and gitlab, with the test
+// playing the controllers: the rows are test/support/bootstrap-race.ts;
+// test/e2e/bootstrap-race.test.ts runs them with the real controllers.
+import { describeRaceRows } from "../support/bootstrap-race.js";
 import { BOOTSTRAP_KINDS, useBootstrapRig } from "../support/bootstrap-rig.js";
-import { failureLines, recordScenario } from "../support/reliability.js";
 
 const rig = useBootstrapRig();
 
-describe("two bootstraps at once", () => {
-  for (const kind of BOOTSTRAP_KINDS) {
-    it(`bootstrap ${kind}: both end cleanly and the result is one bootstrap's`, async (ctx) => {
-      const t = await rig.target(kind);
-      const runs = await Promise.all([
-        rig.start(t, { controllers: true }).done,
-        rig.start(t, { controllers: true }).done,
-      ]);
-      for (const r of runs) {
-        if (r.code === 0) expect(failureLines(r.stderr), r.stderr).toEqual([]);
-        else expect(failureLines(r.stderr), r.stderr).toHaveLength(1);
-      }
-      expect(
-        runs.some((r) => r.code === 0),
-        runs.map((r) => r.stderr).join("\n----\n"),
-      ).toBe(true);
-      await rig.expectConverged(t);
-
-      const third = await rig.start(t, { controllers: true }).done;
-      expect(third.code, third.stderr).toBe(0);
-      expect(third.stderr).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
-      await rig.expectConverged(t);
-      recordScenario(ctx, {
-        family: `bootstrap ${kind}`,
-        server: "git server, API server" + (kind === "git" ? "" : `, ${kind === "github" ? "GitHub" : "GitLab"}`),
-        fault: "two bootstraps at once",
-        expected: "converged",
-        injected: 0,
-      });
-    });
-  }
-});
+describeRaceRows(rig, BOOTSTRAP_KINDS);

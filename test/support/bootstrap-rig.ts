@@ -10,6 +10,12 @@
 // run is meant to finish, and reads the state back straight from the servers: commits,
 // deploy keys, Secrets, readiness, and every head the branch had (so a force-push or a
 // lost commit shows).
+//
+// With `realControllers` (the e2e project's controllers mode) nothing is played: the
+// real Flux controllers reconcile what bootstrap applies, from the real install bundle,
+// and a real sshd (test/env/ssh-server.ts) serves the repositories at the ssh:// URL
+// bootstrap github and gitlab write (--ssh-hostname points there; ssh-keyscan is the
+// real one), so source-controller clones with the deploy key.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -26,6 +32,8 @@ import {
 } from "../env/helpers.js";
 import { kubeRequest } from "../env/kube.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
+import { startSshGitServer, type SshGitServer } from "../env/ssh-server.js";
+import { realBundle } from "../fixtures/install/bundle.js";
 import { crdFreeMiniBundle, runFluxStandIn } from "../providers/flux-standin.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
@@ -62,11 +70,21 @@ export interface BootstrapState {
   secretKey?: string;
   /** The GitRepository and the Kustomization are Ready at the branch's head. */
   ready: boolean;
+  /** States of the pull (merge) requests on the repository: "open", "merged", "closed". */
+  changeRequests: string[];
+}
+
+export interface BootstrapRigOptions {
+  /** The real Flux controllers run (controllers mode): no stand-in, the real bundle, a real sshd. */
+  realControllers?: boolean;
 }
 
 export interface BootstrapRig {
   kc: KubeConfig;
   git: GitServer;
+  /** The sshd serving the repositories (realControllers only). */
+  ssh: SshGitServer | undefined;
+  realControllers: boolean;
   gh: GitHubServer;
   gl: GitLabServer;
   gitProxy: FaultProxy;
@@ -76,33 +94,55 @@ export interface BootstrapRig {
   proxies: Record<"git" | "github" | "gitlab" | "kube", FaultProxy>;
   /** A fresh repository and namespace for one bootstrap of that kind. */
   target(kind: BootstrapKind, extra?: string[]): Promise<BootstrapTarget>;
-  /** Starts the bootstrap; with `controllers`, the test plays the Flux controllers until it ends. */
+  /**
+   * Starts the bootstrap; with `controllers`, the test plays the Flux controllers until it
+   * ends (with realControllers the real ones always run).
+   */
   start(t: BootstrapTarget, opts?: { controllers?: boolean; extra?: string[] }): CliProcess;
   state(t: BootstrapTarget): Promise<BootstrapState>;
   /** What an uninterrupted run leaves, checked on `t`. */
   expectConverged(t: BootstrapTarget): Promise<BootstrapState>;
   /** Every head the branch had was an ancestor of the next: never a force-push, never a lost commit. */
   expectFastForwardOnly(t: BootstrapTarget): void;
+  /**
+   * A reviewer for --pr runs: merges every open request on the target's repository as it
+   * appears, until the returned function is called.
+   */
+  reviewer(t: BootstrapTarget): () => Promise<void>;
   /** Drops every proxy's unused rules. */
   clearFaults(): void;
   stop(): Promise<void>;
 }
 
-export async function startBootstrapRig(): Promise<BootstrapRig> {
+export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise<BootstrapRig> {
+  const real = opts.realControllers === true;
   const work = mkdtempSync(path.join(os.tmpdir(), "tsflux-bootrig-"));
   const kc = await testKubeConfig();
   const git = await startGitServer({ username: "git", password: TOKEN });
-  const lifetimeMs = 30 * 60_000;
+  const ssh = real ? await startSshGitServer(git) : undefined;
+  const lifetimeMs = (real ? 60 : 30) * 60_000;
   const gitProxy = await startFaultProxy({ target: git.baseUrl, lifetimeMs });
   // The contract servers hand out clone URLs through the git proxy.
   const viaProxy: GitServer = { ...git, url: (repo) => git.url(repo).replace(git.baseUrl, gitProxy.url) };
-  const gh = await GitHubServer.start({ git: viaProxy, token: TOKEN, login: "octocat", orgs: { acme: ["platform"] } });
-  const gl = await GitLabServer.start({ git: viaProxy, token: TOKEN, username: "jdoe", groups: ["acme"] });
+  const gh = await GitHubServer.start({
+    git: viaProxy,
+    ...(ssh ? { ssh } : {}),
+    token: TOKEN,
+    login: "octocat",
+    orgs: { acme: ["platform"] },
+  });
+  const gl = await GitLabServer.start({
+    git: viaProxy,
+    ...(ssh ? { ssh } : {}),
+    token: TOKEN,
+    username: "jdoe",
+    groups: ["acme"],
+  });
   const ghProxy = await startFaultProxy({ target: gh.url, lifetimeMs });
   const glProxy = await startFaultProxy({ target: gl.url, lifetimeMs });
   const { proxy: kubeProxy, kubeconfig } = await startKubeFaultProxy(await testKubeconfigPath(), { lifetimeMs });
-  const bundle = await crdFreeMiniBundle();
-  const bin = fakeSshKeyscan(path.join(work, "bin"), HOST_KEY);
+  const bundle = real ? await realBundle() : await crdFreeMiniBundle();
+  const bin = real ? undefined : fakeSshKeyscan(path.join(work, "bin"), HOST_KEY);
   const proxies = { git: gitProxy, github: ghProxy, gitlab: glProxy, kube: kubeProxy };
 
   // Every head each repository's main had, in order, sampled at each git request.
@@ -121,6 +161,8 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
   const rig: BootstrapRig = {
     kc,
     git,
+    ssh,
+    realControllers: real,
     gh,
     gl,
     gitProxy,
@@ -139,10 +181,15 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
         "--path=clusters/prod",
         "--manifests",
         bundle,
-        "--timeout=30s",
+        // The real rollouts and reconciles take longer than the stand-in's.
+        `--timeout=${real ? "3m" : "30s"}`,
         ...extra,
       ];
-      const env = { PATH: `${bin}:${process.env.PATH}`, HOME: path.join(work, "home"), TMPDIR: work };
+      const env = {
+        PATH: bin ? `${bin}:${process.env.PATH}` : process.env.PATH,
+        HOME: path.join(work, "home"),
+        TMPDIR: work,
+      };
       if (kind === "git") {
         await git.createRepo(`acme/${name}`);
         return {
@@ -166,13 +213,21 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
         kind,
         ns,
         repo: `acme/${name}`,
-        args: ["bootstrap", kind, `--hostname=${host}`, "--owner=acme", `--repository=${name}`, ...common],
+        args: [
+          "bootstrap",
+          kind,
+          `--hostname=${host}`,
+          "--owner=acme",
+          `--repository=${name}`,
+          ...(ssh ? [`--ssh-hostname=${ssh.hostPort}`] : []),
+          ...common,
+        ],
         env: { ...env, [kind === "github" ? "GITHUB_TOKEN" : "GITLAB_TOKEN"]: TOKEN },
       };
     },
     start(t, opts = {}) {
       const proc = startCli([...t.args, ...(opts.extra ?? [])], { env: t.env });
-      if (opts.controllers) {
+      if (opts.controllers && !real) {
         const stop = new AbortController();
         standIns.add(stop);
         const loop = runFluxStandIn(
@@ -228,6 +283,12 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
         secrets: list.items.map((s) => s.metadata.name).sort(),
         secretKey: data?.["identity.pub"]?.trim().split(" ").slice(0, 2).join(" "),
         ready: (await isReady("GitRepository")) && (await isReady("Kustomization")),
+        changeRequests:
+          t.kind === "github"
+            ? (gh.repo(owner, name)?.pulls ?? []).map((p) => (p.merged ? "merged" : p.state))
+            : t.kind === "gitlab"
+              ? (gl.project(t.repo)?.mrs ?? []).map((m) => (m.state === "opened" ? "open" : m.state))
+              : [],
       };
     },
     async expectConverged(t) {
@@ -249,6 +310,15 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
         expect(s.deployKeys, "one deploy key, the secret's").toEqual([s.secretKey]);
       }
       expect(s.ready, "GitRepository and Kustomization Ready at the head").toBe(true);
+      expect(s.changeRequests, "one request, merged (--pr); none without").toEqual(
+        t.args.includes("--pr") ? ["merged"] : [],
+      );
+      if (ssh && t.kind !== "git") {
+        // source-controller fetched over SSH with the deploy key, which never pushed.
+        const sessions = ssh.sessions().filter((x) => x.repo === t.repo);
+        expect(sessions.some((x) => x.service === "git-upload-pack" && x.outcome === "ok")).toBe(true);
+        expect(sessions.filter((x) => x.outcome !== "ok")).toEqual([]);
+      }
       rig.expectFastForwardOnly(t);
       return s;
     },
@@ -266,6 +336,25 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
         expect(ff, `main moved from ${seen[i - 1]} to ${seen[i]} without keeping it: a force-push`).toBe(true);
       }
     },
+    reviewer(t) {
+      const [owner, name] = t.repo.split("/") as [string, string];
+      let stopped = false;
+      const loop = (async () => {
+        while (!stopped) {
+          if (t.kind === "github") {
+            for (const p of gh.repo(owner, name)?.pulls ?? [])
+              if (p.state === "open") gh.mergePull(owner, name, p.number);
+          } else if (t.kind === "gitlab") {
+            for (const m of gl.project(t.repo)?.mrs ?? []) if (m.state === "opened") gl.mergeMr(t.repo, m.iid);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      return async () => {
+        stopped = true;
+        await loop;
+      };
+    },
     clearFaults() {
       for (const p of Object.values(proxies)) p.clear();
     },
@@ -274,8 +363,10 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
       for (const p of Object.values(proxies)) await p.stop();
       await gh.stop();
       await gl.stop();
+      await ssh?.stop();
       await git.stop();
-      rmSync(bundle, { recursive: true, force: true });
+      // The real bundle is a shared cache; the mini one is this rig's.
+      if (!real) rmSync(bundle, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });
     },
   };
@@ -286,10 +377,10 @@ export async function startBootstrapRig(): Promise<BootstrapRig> {
  * One rig for the calling test file: started in beforeAll, stopped in afterAll. The
  * returned object forwards to the rig once it has started.
  */
-export function useBootstrapRig(): BootstrapRig {
+export function useBootstrapRig(opts: BootstrapRigOptions = {}): BootstrapRig {
   let rig: BootstrapRig | undefined;
   beforeAll(async () => {
-    rig = await startBootstrapRig();
+    rig = await startBootstrapRig(opts);
   });
   afterAll(async () => {
     await rig?.stop();
