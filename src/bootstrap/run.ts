@@ -555,7 +555,7 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
 export async function runBootstrapGitea(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   refuseSigningReuse(opts, "bootstrap gitea");
   const t = await token(ctx, "GITEA_TOKEN", "Gitea");
-  const provider = new GiteaProvider({ token: t, hostname: opts.hostname });
+  const provider = new GiteaProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   // upstream clones over HTTPS as the owner, with the token as password.
   await bootstrapWithProvider(opts, ctx, { kind: "gitea", provider, token: t, gitUsername: opts.owner });
 }
@@ -563,7 +563,7 @@ export async function runBootstrapGitea(opts: BootstrapProviderOptions, ctx: Dep
 export async function runBootstrapBitbucketServer(opts: BootstrapProviderOptions, ctx: Deps): Promise<void> {
   const t = await token(ctx, "BITBUCKET_TOKEN", "Bitbucket");
   if (!opts.hostname) throw new CliError(`invalid hostname ""`);
-  const provider = new BitbucketServerProvider({ token: t, hostname: opts.hostname });
+  const provider = new BitbucketServerProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
   // The user git and the source secret authenticate as: the owner for a personal project, else --username.
   const user = opts.personal ? opts.owner : opts.username;
   await bootstrapWithProvider(opts, ctx, {

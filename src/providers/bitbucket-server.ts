@@ -2,7 +2,7 @@
 // typed client): repositories in projects (or a user's personal project "~user"),
 // access keys (the SSH keys REST API), group permissions on a repository. Bearer
 // HTTP access tokens, start/limit paged lists, {"errors": [{message}]} error bodies.
-import { httpErrorOf, RestClient } from "./rest.js";
+import { httpErrorOf, RestClient, unansweredMessage } from "./rest.js";
 import type { RetryOptions } from "./retry.js";
 import {
   ProviderError,
@@ -19,6 +19,8 @@ export interface BitbucketServerOptions {
   /** The server's host name, or a full base URL like http://127.0.0.1:7990. */
   hostname: string;
   retry?: RetryOptions;
+  /** A request unanswered this long fails (--timeout). */
+  timeoutMs?: number | undefined;
 }
 
 export function bitbucketServerUrl(hostname: string): string {
@@ -73,6 +75,7 @@ export class BitbucketServerProvider implements GitProvider {
       baseUrl: base,
       headers: { Authorization: `Bearer ${opts.token}` },
       retry: opts.retry,
+      timeoutMs: opts.timeoutMs,
     });
   }
 
@@ -88,7 +91,7 @@ export class BitbucketServerProvider implements GitProvider {
 
   private failed(what: string, err: unknown): ProviderError {
     const e = httpErrorOf(err);
-    if (!e) return new ProviderError(`${what}: ${(err as Error).message}`);
+    if (!e) return new ProviderError(`${what}: ${unansweredMessage("Bitbucket Server API", err)}`);
     const body = e.body as { errors?: { message?: string }[] } | undefined;
     const message =
       body?.errors

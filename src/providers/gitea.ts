@@ -2,7 +2,7 @@
 // typed client): repositories of users and organizations, deploy keys, organization
 // teams on a repository. Token auth ("Authorization: token …"), page/limit pagination
 // followed through the Link header, {"message": …} error bodies worded for the user.
-import { httpErrorOf, RestClient } from "./rest.js";
+import { httpErrorOf, RestClient, unansweredMessage } from "./rest.js";
 import type { RetryOptions } from "./retry.js";
 import {
   ProviderError,
@@ -19,6 +19,8 @@ export interface GiteaOptions {
   /** gitea.com (default), a host name, or a full base URL like http://127.0.0.1:3000. */
   hostname?: string;
   retry?: RetryOptions;
+  /** A request unanswered this long fails (--timeout). */
+  timeoutMs?: number | undefined;
 }
 
 /** The web root of a Gitea host: https://<hostname>, or the URL as given. */
@@ -66,12 +68,13 @@ export class GiteaProvider implements GitProvider {
       baseUrl: `${base}/api/v1`,
       headers: { Authorization: `token ${opts.token}` },
       retry: opts.retry,
+      timeoutMs: opts.timeoutMs,
     });
   }
 
   private failed(what: string, err: unknown): ProviderError {
     const e = httpErrorOf(err);
-    if (!e) return new ProviderError(`${what}: ${(err as Error).message}`);
+    if (!e) return new ProviderError(`${what}: ${unansweredMessage("Gitea API", err)}`);
     const body = e.body as { message?: unknown } | undefined;
     const message = typeof body?.message === "string" && body.message ? body.message : e.message;
     let hint = "";

@@ -3,7 +3,15 @@
 // 429 with Retry-After), errors as HttpError carrying the status, headers and parsed body
 // for the provider to word. Nothing here knows a provider's paths or pagination.
 import { redactUrls } from "../errors.js";
-import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
+import {
+  parseRetryAfter,
+  RateLimitWaitTooLong,
+  RequestTimeoutError,
+  timeoutOf,
+  withRetry,
+  type Failure,
+  type RetryOptions,
+} from "./retry.js";
 
 export class HttpError extends Error {
   constructor(
@@ -29,12 +37,20 @@ export interface RestClientOptions {
   /** Headers every request carries (authentication). */
   headers: Record<string, string>;
   retry?: RetryOptions | undefined;
+  /** An attempt unanswered this long (status, headers and body) fails with RequestTimeoutError (--timeout), never retried. */
+  timeoutMs?: number | undefined;
 }
 
 /** The HttpError behind a failure (also when a rate limit asked for too long a wait). */
 export function httpErrorOf(err: unknown): HttpError | undefined {
   const e = err instanceof RateLimitWaitTooLong ? err.original : err;
   return e instanceof HttpError ? e : undefined;
+}
+
+/** The words for a failure without an HTTP answer; a timeout names the API and its bound. */
+export function unansweredMessage(api: string, err: unknown): string {
+  const timeout = timeoutOf(err);
+  return timeout ? `the ${api} at ${timeout.message}` : (err as Error).message;
 }
 
 function failureOf(err: unknown): Failure {
@@ -54,18 +70,29 @@ export class RestClient {
   ): Promise<RestResponse<T>> {
     const url = new URL(this.opts.baseUrl.replace(/\/+$/, "") + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const timeoutMs = this.opts.timeoutMs;
     return withRetry(
       async () => {
-        const res = await fetch(url, {
-          method,
-          headers: {
-            Accept: "application/json",
-            ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
-            ...this.opts.headers,
-          },
-          body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
-        });
-        const text = await res.text();
+        // One bound for the whole attempt: a server that sends headers and then stalls the body is caught too.
+        const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+        let res: Response;
+        let text: string;
+        try {
+          res = await fetch(url, {
+            method,
+            headers: {
+              Accept: "application/json",
+              ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
+              ...this.opts.headers,
+            },
+            body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+            signal: signal ?? null,
+          });
+          text = await res.text();
+        } catch (err) {
+          if (signal?.aborted && timeoutMs) throw new RequestTimeoutError(url.host, timeoutMs);
+          throw err;
+        }
         let body: unknown = text;
         if ((res.headers.get("content-type") ?? "").includes("json") && text) {
           try {
