@@ -3,17 +3,17 @@
 // the call fail with the API's name and the bound, once (a stall is not retried), long
 // before the stall would end.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BitbucketServerProvider } from "../../src/providers/bitbucket-server.js";
-import { GiteaProvider } from "../../src/providers/gitea.js";
-import { RestClient } from "../../src/providers/rest.js";
-import { RequestTimeoutError } from "../../src/providers/retry.js";
-import { ProviderError } from "../../src/providers/types.js";
-import { startGitServer, type GitServer } from "../env/git-server.js";
-import { BitbucketServer } from "../providers/bitbucket-server.js";
-import { GiteaServer } from "../providers/gitea-server.js";
-import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
+import { BitbucketServerProvider } from "../../../src/providers/bitbucket-server.js";
+import { GiteaProvider } from "../../../src/providers/gitea.js";
+import { RestClient } from "../../../src/providers/rest.js";
+import { RequestTimeoutError } from "../../../src/providers/retry.js";
+import { ProviderError } from "../../../src/providers/types.js";
+import { startGitServer, type GitServer } from "../../env/git-server.js";
+import { BitbucketServer } from "../../providers/bitbucket-server.js";
+import { GiteaServer } from "../../providers/gitea-server.js";
+import { startFaultProxy, type FaultProxy } from "../../support/fault-proxy.js";
 
 const TOKEN = "contract-TOKEN";
 // Retries on: a stall must still fail on its first attempt.
@@ -74,7 +74,7 @@ describe("--timeout on the Gitea and Bitbucket Server clients", () => {
   }, 20_000);
 
   it("bounds the body too: headers sent, then nothing", async () => {
-    const sockets = new Set<import("node:net").Socket>();
+    const sockets = new Set<Socket>();
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('[{"id":');
