@@ -1,12 +1,48 @@
-// The process entry (dist/cli/entry.js, started by bin/flux.js). `flux --version` is
-// answered here without loading the CLI; any other command line loads it
-// (dist/cli/main.js, one file: see scripts/build.mjs).
+// The process entry (dist/cli/entry.cjs, CommonJS, required by bin/flux.js). Node runs
+// a CommonJS file without starting its ES module loader: a few milliseconds that
+// `flux --version` and `create … --export` would otherwise spend (issue 17).
+// `--version` is answered here; `create …` runs dist/cli/create.cjs with V8's code
+// cache (src/cli/code-cache.ts); any other command line imports dist/cli/main.js, the
+// whole CLI, with Node's module compile cache on where Node has it.
+import module from "node:module";
+import { join } from "node:path";
+import { compileCacheDir, requireWithCodeCache } from "../src/cli/code-cache.js";
 import { fdWriter } from "../src/cli/stdio.js";
 import { VERSION_LINE } from "../src/version.js";
+
+/** The hash of dist/cli/create.cjs, set by scripts/build.mjs: a code cache fits only the bundle it came from. */
+declare const __CREATE_BUNDLE_ID__: string;
+/** The name create.cjs calls for import() (scripts/build.mjs). */
+declare const __IMPORT_FUNCTION__: string;
+
+function runMain(): Promise<unknown> {
+  const dir = compileCacheDir();
+  // Node >= 22.1 (absent from Node 20's types); a cache that cannot be written is ignored.
+  const enable = (module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  if (dir && enable && !process.env.NODE_COMPILE_CACHE) {
+    try {
+      enable(dir);
+    } catch {
+      // no cache: slower start-up, same behaviour
+    }
+  }
+  return import("./main.js");
+}
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   fdWriter(1).write(`${VERSION_LINE}\n`);
+} else if (argv[0] === "create") {
+  const { runCreate } = requireWithCodeCache<typeof import("./create-cli.js")>(
+    join(__dirname, "create.cjs"),
+    // Packages resolve from dist/cli, create.cjs's directory, as they would for create.cjs itself.
+    { id: __CREATE_BUNDLE_ID__, importFunction: __IMPORT_FUNCTION__, importer: (specifier) => import(specifier) },
+    compileCacheDir(),
+  );
+  void runCreate(argv).then((code) => {
+    if (code === undefined) return runMain();
+    process.exitCode = code;
+  });
 } else {
-  await import("./main.js");
+  void runMain();
 }

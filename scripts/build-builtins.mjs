@@ -15,11 +15,12 @@ const requireHere = createRequire(import.meta.url);
 // Loading node:child_process pulls in net, dgram and stream internals; node:crypto
 // and node:zlib initialise OpenSSL and zlib: milliseconds that `create … --export`
 // and `--version` never use; node:tty loads net, wanted only to ask whether a character
-// device is a terminal (src/cli/stdio.ts). Their facades load the module on a function's first
-// call. A class or constant cannot be deferred: importing one of those by name from
-// a deferred module fails the build; a default import is an object that loads the
-// module on first property access.
-export const DEFERRED = new Set(["child_process", "crypto", "os", "tty", "zlib"]);
+// device is a terminal (src/cli/stdio.ts); node:module loads the ES module loader, wanted
+// only to turn on the compile cache for dist/cli/main.js (commands/entry.ts). Their
+// facades load the module on a function's first call. A class or constant cannot be
+// deferred: importing one of those by name from a deferred module fails the build; a
+// default import is an object that loads the module on first property access.
+export const DEFERRED = new Set(["child_process", "crypto", "module", "os", "tty", "zlib"]);
 
 export function builtinFacade(name) {
   const bare = name.replace(/^node:/, "");

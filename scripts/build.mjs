@@ -2,9 +2,10 @@
 // Dependencies stay external and load from node_modules on demand.
 // Start-up (issue 17): `flux --version` and `create … --export` should cost little more
 // than `node -e 0`, so the CLI build also defers the Node built-ins that are slow to
-// load (see the builtins plugin) and bin/flux.js turns on the module compile cache.
+// load (see the builtins plugin) and the entry keeps compiled code between runs.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtins } from "./build-builtins.mjs";
 
 function externalsExcept(bundled) {
@@ -30,51 +31,97 @@ const common = {
   // templates/*.tmpl are inlined as strings: nothing is read from disk at run time.
   loader: { ".tmpl": "text" },
 };
-// The CLI is two files. dist/cli/entry.js answers `--version` and otherwise imports
-// dist/cli/main.js: the whole CLI in one file, with no code splitting. Every module
-// costs Node a resolution, a read and a link (about half a millisecond each), and
-// split chunks put twenty of them on the path of `create … --export`; in one file an
-// engine is still initialised only when its command imports it (esbuild's lazy module
-// wrappers). commander and yaml are bundled too: resolving a package from node_modules
-// costs more than parsing it inline, and a package imported statically by any module
-// would load on every command line (checked below).
+// The CLI is three files (issue 17: start-up; docs/performance.md):
+// - dist/cli/entry.cjs, CommonJS (Node starts no ES module loader for it): answers
+//   `--version`, runs `create …` from create.cjs, and imports main.js for the rest.
+// - dist/cli/create.cjs: the create group alone, CommonJS, which entry.cjs compiles
+//   with V8's code cache (src/cli/code-cache.ts); its hash names the cache.
+// - dist/cli/main.js: the whole CLI in one ES module, with no code splitting. Every
+//   module costs Node a resolution, a read and a link (about half a millisecond each);
+//   in one file an engine is still initialised only when its command imports it
+//   (esbuild's lazy module wrappers).
+// commander is bundled: resolving a package from node_modules costs more than parsing it
+// inline; so is yaml in main.js (create.cjs parses no YAML on its way to --export and
+// imports yaml from node_modules when a command needs it). A package imported statically
+// by any module would load on every command line (checked below).
+// create.cjs runs as a vm.Script (src/cli/code-cache.ts), where import() has no module
+// loader behind it without an experimental flag: its import() of a package becomes a
+// call of the function the loader passes in (IMPORT_FUNCTION), which imports it from
+// dist/cli as Node would have.
+const IMPORT_FUNCTION = "__tsfluxImport";
+function rerouteImports(file, metafile) {
+  const specs = new Set(
+    Object.values(metafile.outputs)
+      .flatMap((o) => o.imports)
+      .filter((i) => i.external && i.kind === "dynamic-import")
+      .map((i) => i.path),
+  );
+  let text = readFileSync(file, "utf8");
+  for (const spec of specs)
+    text = text.split(`import(${JSON.stringify(spec)})`).join(`${IMPORT_FUNCTION}(${JSON.stringify(spec)})`);
+  const left = /\bimport\(.{0,60}/.exec(text);
+  if (left) {
+    console.error(`✗ ${file} keeps an import() its loader cannot serve: ${left[0]}`);
+    process.exit(1);
+  }
+  writeFileSync(file, text);
+}
+const cliBundles = [
+  { name: "main", entry: "commands/main.ts", format: "esm", bundled: ["commander", "yaml"] },
+  { name: "create", entry: "commands/create-cli.ts", format: "cjs", bundled: ["commander"] },
+];
+for (const b of cliBundles) {
+  const out = await build({
+    ...common,
+    packages: undefined,
+    format: b.format,
+    external: externalsExcept(b.bundled),
+    entryPoints: { [b.name]: b.entry },
+    outdir: "dist/cli",
+    outExtension: b.format === "cjs" ? { ".js": ".cjs" } : {},
+    splitting: false,
+    metafile: true,
+    plugins: [builtins],
+  });
+  const file = Object.keys(out.metafile.outputs)[0];
+  if (b.format === "cjs") rerouteImports(file, out.metafile);
+  const eager = Object.values(out.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.external && i.kind !== "dynamic-import" && !i.path.startsWith("node:"));
+  if (eager.length > 0) {
+    console.error(
+      `✗ ${file} imports packages statically, so every command would load them: ${[...new Set(eager.map((i) => i.path))].join(", ")}; import them with await import() where they are used`,
+    );
+    process.exit(1);
+  }
+  // One non-ASCII character (esbuild escapes strings, not regular expression literals)
+  // makes Node decode the whole file the slow way and V8 hold it as a two-byte string.
+  const text = readFileSync(file, "latin1");
+  const nonAscii = /[^\x00-\x7f]/.exec(text);
+  if (nonAscii) {
+    console.error(
+      `✗ ${file} is not ASCII near: ${text.slice(nonAscii.index - 60, nonAscii.index + 20)}; write the character as \\u escape`,
+    );
+    process.exit(1);
+  }
+}
 await build({
   ...common,
   packages: undefined,
+  format: "cjs",
   external: ["./main.js"],
   entryPoints: { entry: "commands/entry.ts" },
   outdir: "dist/cli",
+  outExtension: { ".js": ".cjs" },
   splitting: false,
+  define: {
+    __IMPORT_FUNCTION__: JSON.stringify(IMPORT_FUNCTION),
+    __CREATE_BUNDLE_ID__: JSON.stringify(
+      createHash("sha256").update(readFileSync("dist/cli/create.cjs")).digest("hex").slice(0, 16),
+    ),
+  },
   plugins: [builtins],
 });
-const cli = await build({
-  ...common,
-  packages: undefined,
-  external: externalsExcept(["commander", "yaml"]),
-  entryPoints: { main: "commands/main.ts" },
-  outdir: "dist/cli",
-  splitting: false,
-  metafile: true,
-  plugins: [builtins],
-});
-const eager = Object.values(cli.metafile.outputs)
-  .flatMap((out) => out.imports)
-  .filter((i) => i.external && i.kind === "import-statement" && !i.path.startsWith("node:"));
-if (eager.length > 0) {
-  console.error(
-    `✗ the CLI imports packages statically, so every command would load them: ${[...new Set(eager.map((i) => i.path))].join(", ")}; import them with await import() where they are used`,
-  );
-  process.exit(1);
-}
-// One non-ASCII character (esbuild escapes strings, not regular expression literals)
-// makes Node decode the whole file the slow way and V8 hold it as a two-byte string.
-const nonAscii = /[^\x00-\x7f]/.exec(readFileSync("dist/cli/main.js", "latin1"));
-if (nonAscii) {
-  console.error(
-    `✗ dist/cli/main.js is not ASCII near: ${readFileSync("dist/cli/main.js", "latin1").slice(nonAscii.index - 60, nonAscii.index + 20)}; write the character as \\u escape`,
-  );
-  process.exit(1);
-}
 await build({
   ...common,
   entryPoints: { index: "src/index.ts" },

@@ -61,5 +61,6 @@ export const DEFAULT_NAMESPACE = "flux-system";
 
 /** kubectl's --cache-dir default: $KUBECACHEDIR, else ~/.kube/cache. */
 export function defaultKubeCacheDir(): string {
-  return process.env.KUBECACHEDIR || join(homedir(), ".kube", "cache");
+  // os.homedir() answers $HOME when it is set; read here, it spares every command line loading node:os.
+  return process.env.KUBECACHEDIR || join(process.env.HOME || homedir(), ".kube", "cache");
 }

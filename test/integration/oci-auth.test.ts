@@ -42,7 +42,7 @@ let work: string;
 let src: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js")))
+  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.cjs")))
     throw new Error("run `npm run build` before the integration tests");
   [basic, token, anon] = await Promise.all([
     startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-basic-pw" }),

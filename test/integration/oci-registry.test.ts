@@ -62,7 +62,7 @@ let src: string;
 let home: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.js")))
+  if (!existsSync(path.join(ROOT, "dist", "cli", "entry.cjs")))
     throw new Error("run `npm run build` before the integration tests");
   reg = await startRegistry();
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-"));

@@ -62,15 +62,19 @@ describe("the npm package", () => {
       "README.md",
       "LICENSE",
       "bin/flux.js",
-      "dist/cli/entry.js",
+      "bin/package.json",
+      "dist/cli/entry.cjs",
+      "dist/cli/create.cjs",
+      "dist/cli/main.js",
       "dist/lib/index.js",
       "dist/types/src/index.d.ts",
     ])
       expect(files).toContain(needed);
     const stray = files.filter(
       (f) =>
-        !/^(package\.json|README\.md|LICENSE|bin\/flux\.js)$/.test(f) &&
-        !/^dist\/(cli|lib)\/.*\.js$/.test(f) &&
+        !/^(package\.json|README\.md|LICENSE|bin\/flux\.js|bin\/package\.json)$/.test(f) &&
+        !/^dist\/cli\/[\w-]+\.c?js$/.test(f) &&
+        !/^dist\/lib\/.*\.js$/.test(f) &&
         !/^dist\/types\/.*\.d\.ts$/.test(f),
     );
     expect(stray).toEqual([]);
@@ -122,6 +126,26 @@ describe("the npm package", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("reaches its dependencies from the create group's own bundle", () => {
+    // Without --export, create imports @kubernetes/client-node from the installed package's node_modules.
+    const res = spawnSync(
+      path.join(prefix, "bin", "tsflux"),
+      [
+        "create",
+        "source",
+        "git",
+        "podinfo",
+        "--url=https://github.com/stefanprodan/podinfo",
+        "--branch=master",
+        "--server=https://127.0.0.1:1",
+        "--timeout=5s",
+      ],
+      { env: { ...env, KUBECONFIG: "" }, encoding: "utf8", cwd: tmp },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("\u2717 unable to connect to the Kubernetes API server at https://127.0.0.1:1");
   });
 
   it("is a typed library for a fresh TypeScript project", () => {

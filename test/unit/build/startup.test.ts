@@ -3,7 +3,7 @@
 // cache must be on where Node has it, and harmless where it cannot be written.
 // Timing itself is measured by `npm run bench`, never here.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -82,20 +82,77 @@ describe("built CLI start-up", () => {
     expect(gunzipSync(readFileSync(out)).includes("kind: ConfigMap")).toBe(true);
   });
 
-  it("keeps compiled code in the user's cache directory where Node supports it", () => {
+  it("keeps the create group's compiled code in the user's cache directory and uses it", () => {
+    const cache = path.join(tmp, "cc-create");
+    const env = { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" };
+    const first = run(CREATE, env);
+    expect(first.status).toBe(0);
+    const file = path.join(cache, "tsflux", "compile-cache", `create-${process.version}-${process.arch}.bin`);
+    expect(existsSync(file)).toBe(true);
+    const written = readFileSync(file);
+    // Named after the bundle it was made from, then V8's data.
+    expect(written.subarray(0, 18).toString()).toBe("tsflux code cache ");
+    const second = run(CREATE, env);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    // Accepted, so not written again.
+    expect(readFileSync(file).equals(written)).toBe(true);
+    expect(readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("rewrites a cache that does not fit and prints the same", () => {
+    const reference = run(CREATE, { XDG_CACHE_HOME: path.join(tmp, "cc-reference") });
+    const name = `create-${process.version}-${process.arch}.bin`;
+    const good = readFileSync(path.join(tmp, "cc-reference", "tsflux", "compile-cache", name));
+    const header = good.subarray(0, good.indexOf(10) + 1);
+    const cache = path.join(tmp, "cc-misfit");
+    const file = path.join(cache, "tsflux", "compile-cache", name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Another bundle's cache (the header differs), and this bundle's header over data V8 rejects.
+    for (const misfit of [
+      Buffer.concat([Buffer.from("tsflux code cache 0000000000000000\n"), good.subarray(header.length)]),
+      Buffer.concat([header, Buffer.alloc(4096, 7)]),
+    ]) {
+      writeFileSync(file, misfit);
+      const res = run(CREATE, { XDG_CACHE_HOME: cache });
+      expect(res.status).toBe(0);
+      expect(res.stderr).toBe("");
+      expect(res.stdout).toBe(reference.stdout);
+      const rewritten = readFileSync(file);
+      expect(rewritten.subarray(0, header.length).equals(header)).toBe(true);
+      expect(rewritten.length).toBeGreaterThan(10_000);
+    }
+  });
+
+  it("keeps compiled code for the whole CLI in the user's cache directory where Node supports it", () => {
     const cache = path.join(tmp, "cc-home");
-    const res = run(["--version"], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" });
+    const res = run(["version", "--client"], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" });
     expect(res.status).toBe(0);
     const hasCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
-    expect(existsSync(path.join(cache, "tsflux", "compile-cache"))).toBe(hasCache);
+    const dir = path.join(cache, "tsflux", "compile-cache");
+    expect(existsSync(dir) && readdirSync(dir).some((f) => f.startsWith(process.version))).toBe(hasCache);
   });
 
   it("runs normally when the cache directory cannot be created", () => {
     const notADir = path.join(tmp, "file");
     writeFileSync(notADir, "");
-    const res = run(["--version"], { XDG_CACHE_HOME: notADir, NODE_COMPILE_CACHE: "" });
-    expect(res.status).toBe(0);
-    expect(res.stderr).toBe("");
-    expect(res.stdout).toMatch(/^flux version /);
+    for (const args of [["--version"], CREATE, ["version", "--client"]]) {
+      const res = run(args, { XDG_CACHE_HOME: notADir, NODE_COMPILE_CACHE: "" });
+      expect(res.status).toBe(0);
+      expect(res.stderr).toBe("");
+      expect(res.stdout).toMatch(/^(flux version |---\n|flux: v)/);
+    }
+  });
+
+  it("create asks the whole CLI for help, and reaches the Kubernetes client from its own bundle", () => {
+    const help = run(["create", "source", "git", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^The create source git command generates a GitRepository resource/);
+    // Without --export the command imports @kubernetes/client-node (a package the bundle leaves out).
+    const apply = run([...CREATE.filter((a) => a !== "--export"), "--server=https://127.0.0.1:1", "--timeout=5s"], {
+      KUBECONFIG: "",
+    });
+    expect(apply.status).toBe(1);
+    expect(apply.stderr).toContain("\u2717 unable to connect to the Kubernetes API server at https://127.0.0.1:1");
   });
 });
