@@ -10,7 +10,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const fluxJs = path.join(root, "bin", "flux.js");
 
 export function requireBuild() {
-  if (!existsSync(path.join(root, "dist", "cli", "entry.js"))) {
+  if (!existsSync(path.join(root, "dist", "cli", "entry.cjs"))) {
     console.error("✗ dist/ is missing: run `npm run build` first");
     process.exit(1);
   }
