@@ -3,6 +3,7 @@ import { bind, type Invocation } from "../../src/cli/action.js";
 import type { BootstrapCommonOptions, BootstrapGitOptions, BootstrapProviderOptions } from "../../src/bootstrap/run.js";
 import { distributionFlags, distributionOptions } from "../shared/distribution-flags.js";
 import { boolFlag, durationFlag, oneOf, sliceFlag, typedFlag } from "../../src/cli/flags.js";
+import { ecdsaCurve, publicKeyAlgorithm, rsaKeyBits } from "../../src/util/flag-values.js";
 
 /** The shared flags as options. */
 function commonOptions(inv: Invocation): BootstrapCommonOptions {
@@ -70,14 +71,6 @@ export function providerOptions(inv: Invocation): BootstrapProviderOptions {
   };
 }
 
-const KEY_ALGORITHMS = ["rsa", "ecdsa", "ed25519"];
-const keyAlgorithmArg = oneOf(KEY_ALGORITHMS, {
-  empty: `no public key algorithm given, must be one of: ${KEY_ALGORITHMS.join(", ")}`,
-  unsupported: (v) => `unsupported public key algorithm '${v}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
-});
-const ecdsaCurveArg = oneOf(["p256", "p384", "p521"], {
-  unsupported: (v) => `unsupported curve '${v}', must be one of: p256, p384, p521`,
-});
 const visibilityArg = (v: string) =>
   v.trim() === ""
     ? "private"
@@ -88,11 +81,7 @@ const visibilityArg = (v: string) =>
  * at 8192 (a larger key takes minutes to generate, and no Git host asks for one).
  */
 function rsaKeyBitsArg(v: string): number {
-  if (v.trim() === "") return 2048;
-  if (!/^[+-]?\d+$/.test(v)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
-  const bits = Number(v);
-  if (bits < 1024) throw new Error("RSA key bit size must be at least 1024");
-  if (bits % 8 !== 0) throw new Error("RSA key bit size must be a multiples of 8");
+  const bits = rsaKeyBits(v);
   if (bits > 8192) throw new Error("RSA key bit size must be at most 8192");
   return bits;
 }
@@ -148,7 +137,7 @@ function commonFlags(cmd: Command): Command {
   );
   cmd.option("--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   cmd.option("--private-key-file <string>", "path to a private key file used for authenticating to the Git SSH server");
-  typedFlag(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", keyAlgorithmArg, "ecdsa");
+  typedFlag(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", publicKeyAlgorithm, "ecdsa");
   typedFlag(
     cmd,
     "--ssh-rsa-bits <rsaKeyBits>",
@@ -156,7 +145,7 @@ function commonFlags(cmd: Command): Command {
     rsaKeyBitsArg,
     2048,
   );
-  typedFlag(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", ecdsaCurveArg, "p384");
+  typedFlag(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", ecdsaCurve, "p384");
   cmd.addOption(new Option("--author-name <string>", "author name for Git commits").default("Flux"));
   cmd.option("--author-email <string>", "author email for Git commits");
   cmd.option("--gpg-key-ring <string>", "path to GPG key ring for signing commits");

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { helpText } from "../../src/cli/help.js";
-import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
+import { outputFlag, stringToStringFlag } from "../../src/cli/flags.js";
 import type { BuildHelmReleaseCommandOptions, HelmReleaseFileOptions } from "../../src/helm/build-cmd.js";
 
 /** The flags build and diff helmrelease share. */
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .description("Build HelmRelease")
     .summary("Build HelmRelease")
     .option("--path <string>", "Path to the files holding the HelmRelease, its source and its values.");
-  arrayFlag(
+  stringToStringFlag(
     cmd,
     "--local-sources <stringToString>",
     "Comma-separated list of repositories in format: Kind/namespace/name=path",

@@ -2,6 +2,8 @@
 // and help texts, and the mappers of the flag groups to their typed options.
 import { Option, type Command } from "commander";
 import type { Invocation } from "../../src/cli/action.js";
+import { checkedFlag } from "../../src/cli/flags.js";
+import { ecdsaCurve, publicKeyAlgorithm, rsaKeyBits, sourceOCIVerifyProvider } from "../../src/util/flag-values.js";
 import type {
   BasicAuthOptions,
   CreateOptions,
@@ -17,8 +19,8 @@ export function createArgs(cmd: Command): Command {
 }
 
 /**
- * A string flag; pflag custom Value flags are declared the same way, shown as
- * `--flag type` or `--flag <a|b|c>` with the allowed values (checked by the engine).
+ * A string flag. pflag's custom Value flags are declared with checkedFlag, shown as
+ * `--flag type` or `--flag <a|b|c>`, and checked as the command line is read.
  */
 export function str(cmd: Command, flags: string, description: string, defaultValue?: string): Command {
   const o = new Option(flags, description);
@@ -27,9 +29,15 @@ export function str(cmd: Command, flags: string, description: string, defaultVal
 }
 
 export function sshFlags(cmd: Command): void {
-  str(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", "ecdsa");
-  str(cmd, "--ssh-rsa-bits <rsaKeyBits>", "SSH RSA public key bit size (multiplies of 8, min 1024)", "2048");
-  str(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", "p384");
+  checkedFlag(cmd, "--ssh-key-algorithm <rsa|ecdsa|ed25519>", "SSH public key algorithm", publicKeyAlgorithm, "ecdsa");
+  checkedFlag(
+    cmd,
+    "--ssh-rsa-bits <rsaKeyBits>",
+    "SSH RSA public key bit size (multiplies of 8, min 1024)",
+    rsaKeyBits,
+    "2048",
+  );
+  checkedFlag(cmd, "--ssh-ecdsa-curve <p256|p384|p521>", "SSH ECDSA public key curve", ecdsaCurve, "p384");
 }
 
 export function basicAuthFlags(cmd: Command): void {
@@ -47,10 +55,11 @@ export function proxySecretRefFlag(cmd: Command): void {
 
 /** Signature verification of OCI artifacts and Helm charts. */
 export function verifyFlags(cmd: Command): void {
-  str(
+  checkedFlag(
     cmd,
     "--verify-provider <sourceOCIVerifyProvider>",
     "the OCI verify provider name to use for signature verification, available options are: (cosign)",
+    sourceOCIVerifyProvider,
   );
   str(cmd, "--verify-secret-ref <string>", "the name of a secret to use for signature verification");
   str(cmd, "--verify-subject <string>", "regular expression to use for the OIDC subject during signature verification");

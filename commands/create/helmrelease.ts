@@ -1,7 +1,8 @@
 // flux create helmrelease
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
-import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, checkedFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import { crdsPolicy, helmChartSource } from "../../src/util/flag-values.js";
 import type { CreateHelmReleaseOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
 
@@ -36,10 +37,11 @@ export function register(create: Command): void {
     "--release-name <string>",
     "name used for the Helm release, defaults to a composition of '[<target-namespace>-]<HelmRelease-name>'",
   );
-  str(
+  checkedFlag(
     hr,
     "--source <string>",
     "source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+    helmChartSource,
   );
   str(hr, "--chart <string>", "Helm chart name or path");
   str(
@@ -78,7 +80,7 @@ export function register(create: Command): void {
     "--values-from <strings>",
     "a Kubernetes object reference that contains the values.yaml data key in the format '<kind>/<name>', where kind must be one of: (Secret,ConfigMap)",
   );
-  str(hr, "--crds <Skip|Create|CreateReplace>", "upgrade CRDs policy");
+  checkedFlag(hr, "--crds <Skip|Create|CreateReplace>", "upgrade CRDs policy", crdsPolicy);
   str(
     hr,
     "--kubeconfig-secret-ref <string>",

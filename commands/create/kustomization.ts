@@ -1,7 +1,8 @@
 // flux create kustomization
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
-import { boolFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import { boolFlag, checkedFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
+import { decryptionProvider, kustomizationSource } from "../../src/util/flag-values.js";
 import type { CreateKustomizationOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
 
@@ -29,10 +30,11 @@ export function options(inv: Invocation): CreateKustomizationOptions {
 export function register(create: Command): void {
   const ks = create.command("kustomization").alias("ks").description("Create or update a Kustomization resource");
   ks.summary("Create or update a Kustomization resource");
-  str(
+  checkedFlag(
     ks,
     "--source <string>",
     "source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (OCIRepository, GitRepository, Bucket), if kind is not specified it defaults to GitRepository",
+    kustomizationSource,
   );
   str(ks, "--path <safeRelativePath>", "path to the directory containing a kustomization.yaml file", "./");
   boolFlag(ks, "--prune", "enable garbage collection");
@@ -59,7 +61,12 @@ export function register(create: Command): void {
     "--service-account <string>",
     "the name of the service account to impersonate when reconciling this Kustomization",
   );
-  str(ks, "--decryption-provider <decryptionProvider>", "decryption provider, available options are: (sops)");
+  checkedFlag(
+    ks,
+    "--decryption-provider <decryptionProvider>",
+    "decryption provider, available options are: (sops)",
+    decryptionProvider,
+  );
   str(
     ks,
     "--decryption-secret <string>",

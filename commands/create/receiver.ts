@@ -1,7 +1,8 @@
 // flux create receiver
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
-import { sliceFlag } from "../../src/cli/flags.js";
+import { checkedFlag, sliceFlag } from "../../src/cli/flags.js";
+import { receiverType } from "../../src/util/flag-values.js";
 import type { CreateReceiverOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
 
@@ -18,10 +19,11 @@ export function options(inv: Invocation): CreateReceiverOptions {
 
 export function register(create: Command): void {
   const receiver = create.command("receiver").description("Create or update a Receiver resource");
-  str(
+  checkedFlag(
     receiver,
     "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
     "the receiver type",
+    receiverType,
   );
   str(receiver, "--secret-ref <string>", "");
   sliceFlag(receiver, "--event <strings>", "also accepts comma-separated values");

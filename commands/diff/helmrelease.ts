@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { helpText } from "../../src/cli/help.js";
-import { arrayFlag, boolFlag, outputFlag } from "../../src/cli/flags.js";
+import { boolFlag, outputFlag, stringToStringFlag } from "../../src/cli/flags.js";
 import type { DiffHelmReleaseOptions } from "../../src/diff/helmrelease-cmd.js";
 import { helmReleaseFileOptions } from "../build/helmrelease.js";
 
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .summary("Diff HelmRelease")
     .option("--path <string>", "Path to the files holding the HelmRelease, its source and its values.");
   boolFlag(cmd, "--progress-bar", "Boolean to set the progress bar. The default value is true.", true);
-  arrayFlag(
+  stringToStringFlag(
     cmd,
     "--local-sources <stringToString>",
     "Comma-separated list of repositories in format: Kind/namespace/name=path",

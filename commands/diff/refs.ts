@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../src/cli/action.js";
 import { helpText } from "../../src/cli/help.js";
-import { arrayFlag, outputFlag } from "../../src/cli/flags.js";
+import { outputFlag, stringToStringFlag } from "../../src/cli/flags.js";
 import type { DiffRefsCommandOptions } from "../../src/diff/refs-cmd.js";
 
 export function options(inv: Invocation): DiffRefsCommandOptions {
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option("--base <string>", "The git ref to compare against (branch, tag or commit).")
     .option("--head <string>", "The git ref to compare (default: the working tree).")
     .option("--path <string>", "Path inside the git work tree holding the Flux objects to start from.", ".");
-  arrayFlag(
+  stringToStringFlag(
     cmd,
     "--local-sources <stringToString>",
     "Comma-separated list of sources outside the repository in format: Kind/namespace/name=path",

@@ -1,6 +1,7 @@
 // flux logs: formatted logs of the Flux controllers.
 import type { Command } from "commander";
-import { boolFlag, durationFlag, logLevelArg, typedFlag } from "../../src/cli/flags.js";
+import { boolFlag, checkedFlag, durationFlag, logLevelArg, typedFlag } from "../../src/cli/flags.js";
+import { goInt } from "../../src/util/flag-values.js";
 import { bind } from "../../src/cli/action.js";
 
 export function register(program: Command): void {
@@ -9,7 +10,7 @@ export function register(program: Command): void {
   cmd.option("--kind <string>", "displays errors of a particular toolkit kind e.g GitRepository");
   cmd.option("--name <string>", "specifies the name of the object logs to be displayed");
   boolFlag(cmd, "-f, --follow", "specifies if the logs should be streamed");
-  cmd.option("--tail <int>", "lines of recent log file to display", "-1");
+  checkedFlag(cmd, "--tail <int>", "lines of recent log file to display", goInt, "-1");
   cmd.option("--flux-namespace <string>", "the namespace where the Flux components are running", "flux-system");
   boolFlag(cmd, "-A, --all-namespaces", "displays logs for objects across all namespaces");
   durationFlag(

@@ -1,9 +1,9 @@
 // Flags that `flux build kustomization` and `flux diff kustomization` share: both build
 // the local overlay the same way (diff builds, then compares). Declaring flags loads
 // only commander; the engines load when the command runs.
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { Invocation } from "../../src/cli/action.js";
-import { boolFlag, collectArray } from "../../src/cli/flags.js";
+import { boolFlag, stringToStringFlag } from "../../src/cli/flags.js";
 import type { BuildKustomizationOptions } from "../../src/kustomize/build-cmd.js";
 
 /** The flags build and diff share, as the engine's options. */
@@ -28,12 +28,10 @@ export function localBuildFlags(cmd: Command, verb: "build" | "diff"): void {
     "When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.",
   );
   boolFlag(cmd, "-r, --recursive", `Recursively ${verb} Kustomizations`);
-  cmd.addOption(
-    new Option(
-      "--local-sources <stringToString>",
-      "Comma-separated list of repositories in format: Kind/namespace/name=path",
-    )
-      .default([])
-      .argParser(collectArray),
+  stringToStringFlag(
+    cmd,
+    "--local-sources <stringToString>",
+    "Comma-separated list of repositories in format: Kind/namespace/name=path",
+    [],
   );
 }

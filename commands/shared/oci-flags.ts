@@ -3,7 +3,8 @@
 // Cheap to import: the command tree loads it at start-up.
 import { Option, type Command } from "commander";
 import type { Invocation } from "../../src/cli/action.js";
-import { boolFlag, collectSlice, oneOf, typedFlag } from "../../src/cli/flags.js";
+import { boolFlag, checkedFlag, collectSlice } from "../../src/cli/flags.js";
+import { sourceOCIProvider } from "../../src/util/flag-values.js";
 import type { RegistryOptions } from "../../src/oci/run.js";
 import { DEFAULT_IGNORE_PATHS, OCI_PROVIDERS } from "../../src/oci/constants.js";
 
@@ -24,16 +25,7 @@ export function credsFlags(cmd: Command): Command {
     "--creds <string>",
     "credentials for OCI registry in the format <username>[:<password>] if --provider is generic",
   );
-  typedFlag(
-    cmd,
-    `--provider <${OCI_PROVIDERS.join("|")}>`,
-    "the OCI provider name",
-    oneOf(OCI_PROVIDERS, {
-      empty: "no source OCI provider given, please specify the OCI provider name",
-      unsupported: (v) => `source OCI provider '${v}' is not supported, must be one of: ${OCI_PROVIDERS.join(", ")}`,
-    }),
-    "generic",
-  );
+  checkedFlag(cmd, `--provider <${OCI_PROVIDERS.join("|")}>`, "the OCI provider name", sourceOCIProvider, "generic");
   return cmd;
 }
 

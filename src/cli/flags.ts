@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { LOG_LEVELS } from "../install/options.js";
 import { DurationError, parseDurationNs } from "../util/duration.js";
+import { goInt, goQuote, stringToString } from "../util/flag-values.js";
 
 /** Names of boolean flags (without dashes), so `--name=false` can be rewritten before parsing. */
 export const booleanFlags = new Set<string>();
@@ -58,15 +59,30 @@ export function sliceFlag(cmd: Command, flags: string, description: string, defa
   return cmd.addOption(opt);
 }
 
+/**
+ * pflag's stringToString (`--local-sources Kind/ns/name=path,...`): each value is checked
+ * as it is read; the mapper gets the values as given (stringToString merges them).
+ */
+export function stringToStringFlag(cmd: Command, flags: string, description: string, defaultValue?: string[]): Command {
+  const opt = new Option(flags, description).argParser((value: string, previous: string[] | undefined) => {
+    stringToString(value);
+    return collectArray(value, previous === defaultValue ? undefined : previous);
+  });
+  if (defaultValue !== undefined) opt.default(defaultValue);
+  return cmd.addOption(opt);
+}
+
 export function arrayFlag(cmd: Command, flags: string, description: string): Command {
   return cmd.addOption(new Option(flags, description).argParser(collectArray));
 }
 
 /** pflag's int: strconv.ParseInt's wording on bad input. */
 export function goIntArg(value: string): number {
-  if (!/^[+-]?(0|[1-9]\d*)$/.test(value) || !Number.isSafeInteger(Number(value)))
-    throw new InvalidArgumentError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
-  return Number(value);
+  try {
+    return goInt(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 /** pflag's float32: strconv.ParseFloat's wording on bad input. */
@@ -110,6 +126,29 @@ export function typedFlag<T>(
   });
   if (defaultValue !== undefined) opt.default(defaultValue);
   return cmd.addOption(opt);
+}
+
+/**
+ * A string flag whose value one of upstream's flag Value types checks as it is read
+ * (src/util/flag-values.ts); the mapper gets the string as given.
+ */
+export function checkedFlag(
+  cmd: Command,
+  flags: string,
+  description: string,
+  check: (value: string) => unknown,
+  defaultValue?: string,
+): Command {
+  return typedFlag(
+    cmd,
+    flags,
+    description,
+    (value) => {
+      check(value);
+      return value;
+    },
+    defaultValue,
+  );
 }
 
 /** A value from a fixed list, or the error upstream's type gives (empty, or not one of them). */
@@ -169,7 +208,8 @@ export function outputFlag(
 const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
-export class BoolFlagError extends Error {}
+/** A command line pflag would reject while reading it; the message is pflag's. */
+export class FlagError extends Error {}
 
 /**
  * Rewrites pflag-style `--flag=true|false` for boolean flags into commander's
@@ -189,8 +229,8 @@ export function normalizeBoolArgs(args: string[]): string[] {
       if (TRUE_WORDS.has(value!)) out.push(`--${name}`);
       else if (FALSE_WORDS.has(value!)) out.push(`--no-${name}`);
       else
-        throw new BoolFlagError(
-          `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+        throw new FlagError(
+          `invalid argument ${goQuote(value!)} for "--${name}" flag: strconv.ParseBool: parsing ${goQuote(value!)}: invalid syntax`,
         );
       continue;
     }
@@ -305,4 +345,82 @@ export function normalizeShorthands(program: Command, args: string[]): string[] 
     if (sub) cmd = sub;
   }
   return out;
+}
+
+/** The command a command line runs (cobra's Find): command words, skipping flags and their values. */
+function commandOf(program: Command, args: string[]): Command | undefined {
+  let cmd = program;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") break;
+    if (arg.startsWith("-") && arg !== "-") {
+      const name = arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
+      const opt = name.startsWith("--") ? findLong(cmd, name) : findShort(cmd, name);
+      const inline = arg.startsWith("--") ? arg.includes("=") : arg.length > 2;
+      if (opt && (opt.required || opt.optional) && !inline) i++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) cmd = sub;
+    else if (cmd.commands.length > 0 && cmd.registeredArguments.length === 0) return undefined; // an unknown command
+  }
+  return cmd;
+}
+
+/** pflag's name of a flag in its errors: "-A, --all-namespaces" or "--timeout". */
+function pflagName(opt: Option): string {
+  return opt.short ? `${opt.short}, ${opt.long}` : opt.long!;
+}
+
+/**
+ * pflag reads the command line once, left to right, and stops at the first flag it
+ * cannot take: an unknown flag, a missing value, or a value its type rejects. commander
+ * reads each command's own flags in turn (the root's, then the group's, then the
+ * leaf's) and unknown flags last, so with several bad flags it would name another one.
+ * This pass reads `args` (after normalizeShorthands) as pflag does against the flags
+ * of the command it runs and its parents, running each flag's parser (argParser: the
+ * Value types of src/util/flag-values.ts, durations, ints, booleans) on its value, and
+ * throws pflag's error for the first bad flag. Commands that take any flag (`__complete`)
+ * and command lines that name no command are left to commander.
+ */
+export function checkFlagsInOrder(program: Command, args: string[]): void {
+  const cmd = commandOf(program, args);
+  if (!cmd) return;
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    if ((c as unknown as { _allowUnknownOption?: boolean })._allowUnknownOption) return;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const long = arg.startsWith("--");
+    const eq = long ? arg.indexOf("=") : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : long ? arg : arg.slice(0, 2);
+    if (name === "--help" || name === "-h") continue;
+    const opt = long ? findLong(cmd, name) : findShort(cmd, name);
+    if (!opt) {
+      throw new FlagError(long ? `unknown flag: ${name}` : `unknown shorthand flag: '${arg[1]}' in ${arg}`);
+    }
+    const takesValue = opt.required || opt.optional;
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (!long && arg.length > 2) value = arg.slice(2);
+    else if (!takesValue) continue;
+    else if (i + 1 < args.length) value = args[++i]!;
+    else
+      throw new FlagError(long ? `flag needs an argument: ${name}` : `flag needs an argument: '${arg[1]}' in ${arg}`);
+    if (!takesValue) {
+      if (!TRUE_WORDS.has(value) && !FALSE_WORDS.has(value))
+        throw new FlagError(
+          `invalid argument ${goQuote(value)} for "${pflagName(opt)}" flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`,
+        );
+      continue;
+    }
+    if (!opt.parseArg) continue;
+    try {
+      opt.parseArg(value, undefined);
+    } catch (err) {
+      throw new FlagError(`invalid argument ${goQuote(value)} for "${pflagName(opt)}" flag: ${(err as Error).message}`);
+    }
+  }
 }

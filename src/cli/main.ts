@@ -4,7 +4,13 @@ import { CommanderError, type Command } from "commander";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 import { processIO, type IO } from "./context.js";
-import { BoolFlagError, normalizeBoolArgs, normalizeShorthands, routeSubcommandVersion } from "./flags.js";
+import {
+  FlagError,
+  checkFlagsInOrder,
+  normalizeBoolArgs,
+  normalizeShorthands,
+  routeSubcommandVersion,
+} from "./flags.js";
 import { HelpRequest, renderHelpRequest, type HelpTexts } from "./help.js";
 import { buildProgram, type CommandTree } from "./program.js";
 
@@ -117,7 +123,9 @@ export async function runProgram(
   configure(program);
   let args = argv;
   try {
-    args = routeSubcommandVersion(program, normalizeBoolArgs(normalizeShorthands(program, argv)));
+    const shorthands = normalizeShorthands(program, argv);
+    checkFlagsInOrder(program, shorthands);
+    args = routeSubcommandVersion(program, normalizeBoolArgs(shorthands));
     await program.parseAsync(args, { from: "user" });
     return printedFailure ? 1 : 0;
   } catch (err) {
@@ -134,7 +142,7 @@ export async function runProgram(
       logger.failure(redactUrls(message ?? cobraMessage(err)));
       return 1;
     }
-    if (err instanceof BoolFlagError) {
+    if (err instanceof FlagError) {
       logger.failure(errorMessage(err));
       return 1;
     }

@@ -7,11 +7,6 @@ import type { KubeObject } from "../manifests/common.js";
 import { toYaml } from "../yaml/printer.js";
 import { formatDurationNs, parseDurationNs } from "../util/duration.js";
 
-/** pflag's wording for a flag value that was rejected. */
-export function invalidFlag(value: string, flag: string, message: string): CliError {
-  return new CliError(`invalid argument "${value}" for "--${flag}" flag: ${message}`);
-}
-
 const NAME_RE = /^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$/;
 
 /** upstream's PersistentPreRunE of `flux create`. */
@@ -93,30 +88,11 @@ export function parseKindName(input: string): { kind: string; name: string } {
   return { kind: "", name: input };
 }
 
-/** `<kind>/<name>.<namespace>` */
-export function parseKindNameNamespace(input: string): { kind: string; name: string; namespace: string } {
-  const { kind, name } = parseKindName(input);
-  const nn = name.split(".");
-  if (nn.length > 1) return { kind, name: nn[0]!, namespace: nn[1]! };
-  return { kind, name, namespace: "" };
-}
+export { parseKindNameNamespace } from "../util/flag-values.js";
 
 /** Case-insensitive match against a list of kinds; returns the canonical spelling. */
 export function matchKind(kinds: readonly string[], kind: string): string | undefined {
   return kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
-}
-
-/** The kind of a `--source` value, canonically spelled; upstream's "not supported" wording otherwise. */
-export function sourceKind(kinds: readonly string[], kind: string, value: string, separator = ", "): string {
-  const k = matchKind(kinds, kind);
-  if (!k) {
-    throw invalidFlag(
-      value,
-      "source",
-      `source kind '${kind}' is not supported, must be one of: ${kinds.join(separator)}`,
-    );
-  }
-  return k;
 }
 
 /** flags.SafeRelativePath: a path confined to the source root, always starting with ./ */

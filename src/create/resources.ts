@@ -8,7 +8,6 @@ import { alert, alertProvider, receiver } from "../manifests/notification.js";
 import { tenantObjects } from "../manifests/tenant.js";
 import { restTarget, upsert } from "./apply.js";
 import {
-  invalidFlag,
   matchKind,
   parseKindName,
   parseKindNameNamespace,
@@ -18,8 +17,15 @@ import {
   readUserFile,
   requireName,
   safeRelativePath,
-  sourceKind,
 } from "./common.js";
+import {
+  crdsPolicy,
+  decryptionProvider as upstreamDecryptionProvider,
+  flagValue,
+  helmChartSource,
+  kustomizationSource,
+  receiverType as upstreamReceiverType,
+} from "../util/flag-values.js";
 import { appliedRevision, exportOrApply } from "./flow.js";
 import type {
   CreateAlertOptions,
@@ -38,38 +44,19 @@ import { helmReleaseRevision } from "../kinds/registry.js";
 
 // ------------------------------------------------------------------ kustomization
 
-export const KUSTOMIZATION_SOURCE_KINDS = ["OCIRepository", "GitRepository", "Bucket"] as const;
-
 export function buildKustomization(opts: CreateKustomizationOptions, deps: Deps): KubeObject {
   const name = requireName(opts.name);
-  const source = opts.source ?? "";
   let kind = "";
   let sourceName = "";
   let sourceNs = "";
-  if (source.trim() !== "") {
-    const p = parseKindNameNamespace(source);
-    kind = sourceKind(KUSTOMIZATION_SOURCE_KINDS, p.kind || "GitRepository", source);
-    sourceName = p.name;
-    sourceNs = p.namespace;
-  } else if (opts.source !== undefined) {
-    throw invalidFlag(
-      source,
-      "source",
-      "no kustomization source given, please specify source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (OCIRepository, GitRepository, Bucket), if kind is not specified it defaults to GitRepository",
-    );
-  }
+  if (opts.source !== undefined)
+    ({ kind, name: sourceName, namespace: sourceNs } = flagValue(opts.source, "source", kustomizationSource));
   if (!sourceName) throw new CliError("source is required");
   const path = opts.path === undefined ? "./" : safeRelativePath(opts.path);
   if (path === "") throw new CliError("path is required");
   if (!path.startsWith("./")) throw new CliError("path must begin with ./");
   const decryptionProvider = opts.decryptionProvider;
-  if (decryptionProvider && decryptionProvider !== "sops") {
-    throw invalidFlag(
-      decryptionProvider,
-      "decryption-provider",
-      `unsupported decryption provider '${decryptionProvider}', must be one of: sops`,
-    );
-  }
+  if (decryptionProvider) flagValue(decryptionProvider, "decryption-provider", upstreamDecryptionProvider);
   const labels = parseLabels(opts.label);
   const wait = opts.wait;
   const healthChecks: HealthCheck[] = [];
@@ -136,9 +123,7 @@ export async function runCreateKustomization(opts: CreateKustomizationOptions, d
 
 // ------------------------------------------------------------------ helmrelease
 
-export const HELMRELEASE_SOURCE_KINDS = ["HelmRepository", "GitRepository", "Bucket"] as const;
 export const CHART_REF_KINDS = ["OCIRepository", "HelmChart"] as const;
-export const CRDS_POLICIES = ["Skip", "Create", "CreateReplace"] as const;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -185,29 +170,13 @@ async function readValues(files: string[]): Promise<Record<string, unknown> | un
 
 export async function buildHelmRelease(opts: CreateHelmReleaseOptions, deps: Deps): Promise<KubeObject> {
   const name = requireName(opts.name);
-  const source = opts.source ?? "";
-  let src: { kind: string; name: string; namespace: string } | undefined;
-  if (opts.source !== undefined) {
-    if (source.trim() === "") {
-      throw invalidFlag(
-        source,
-        "source",
-        "no helm chart source given, please specify source that contains the chart in the format '<kind>/<name>.<namespace>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
-      );
-    }
-    const p = parseKindNameNamespace(source);
-    if (p.kind === "" || p.name === "")
-      throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
-    src = { kind: sourceKind(HELMRELEASE_SOURCE_KINDS, p.kind, source), name: p.name, namespace: p.namespace };
-  }
+  const src = opts.source === undefined ? undefined : flagValue(opts.source, "source", helmChartSource);
   const chart = opts.chart;
   const chartRefRaw = opts.chartRef;
   if (!chart && !chartRefRaw) throw new CliError("chart or chart-ref is required");
   if (chart && chartRefRaw) throw new CliError("cannot use --chart in combination with --chart-ref");
   const crds = opts.crds;
-  if (crds && !(CRDS_POLICIES as readonly string[]).includes(crds)) {
-    throw invalidFlag(crds, "crds", `unsupported CRDs policy '${crds}', must be one of: ${CRDS_POLICIES.join(", ")}`);
-  }
+  if (crds) flagValue(crds, "crds", crdsPolicy);
   const labels = parseLabels(opts.label);
   const strategy = opts.reconcileStrategy === undefined ? "ChartVersion" : opts.reconcileStrategy;
   if (strategy !== "Revision" && strategy !== "ChartVersion") {
@@ -525,39 +494,10 @@ export const runCreateAlertProvider = exportOrApply(buildAlertProvider, {
   readyStyle: "static",
 });
 
-export const RECEIVER_TYPES = [
-  "generic",
-  "generic-hmac",
-  "github",
-  "gitlab",
-  "bitbucket",
-  "harbor",
-  "dockerhub",
-  "quay",
-  "gcr",
-  "nexus",
-  "acr",
-  "cdevents",
-] as const;
-
-export function checkReceiverType(type: string): void {
-  if (!(RECEIVER_TYPES as readonly string[]).includes(type)) {
-    throw invalidFlag(
-      type,
-      "type",
-      `receiver type '${type}' is not supported, must be one of: ${RECEIVER_TYPES.join(", ")}`,
-    );
-  }
-}
-
 /** --type of `create receiver` and `create secret receiver`, checked; "" when not given. */
 export function receiverType(opts: { type: string | undefined }): string {
-  const type = opts.type ?? "";
-  if (opts.type !== undefined && type.trim() === "") {
-    throw invalidFlag(type, "type", "no receiver type given, please specify the receiver type");
-  }
-  if (type) checkReceiverType(type);
-  return type;
+  if (opts.type === undefined) return "";
+  return flagValue(opts.type, "type", upstreamReceiverType);
 }
 
 export function buildReceiver(opts: CreateReceiverOptions, deps: Deps): KubeObject {

@@ -12,16 +12,18 @@ import {
 import { gitSecret, helmSecret, secret } from "../manifests/secrets.js";
 import type { KubeObject } from "../manifests/common.js";
 import { upsert, restTarget, type RestTarget } from "./apply.js";
+import { parseLabels, parseUrl, printExport, readUserFile, requireName } from "./common.js";
 import {
-  invalidFlag,
-  parseKindName,
-  parseLabels,
-  parseUrl,
-  printExport,
-  readUserFile,
-  requireName,
-  sourceKind,
-} from "./common.js";
+  ecdsaCurve,
+  flagValue,
+  localHelmChartSource,
+  publicKeyAlgorithm,
+  rsaKeyBits,
+  sourceBucketProvider,
+  sourceGitProvider,
+  sourceOCIProvider,
+  sourceOCIVerifyProvider,
+} from "../util/flag-values.js";
 import { applyAndWait, artifactRevision, confirm } from "./flow.js";
 import type {
   CreateSourceBucketOptions,
@@ -34,8 +36,6 @@ import type {
   VerifyOptions,
 } from "./options.js";
 import {
-  ECDSA_CURVES,
-  KEY_ALGORITHMS,
   generateKeyPair,
   loadKeyPair,
   scanHostKey,
@@ -50,62 +50,17 @@ export interface SourceDeps extends Deps {
   target?: RestTarget;
 }
 
-export function rsaBits(s: string): number {
-  if (s.trim() === "") return 2048;
-  if (!/^[+-]?\d+$/.test(s)) throw invalidFlag(s, "ssh-rsa-bits", `strconv.Atoi: parsing "${s}": invalid syntax`);
-  const bits = Number(s);
-  if (bits === 0 || bits % 8 !== 0) throw invalidFlag(s, "ssh-rsa-bits", "RSA key bit size must be a multiples of 8");
-  if (bits < 1024) throw invalidFlag(s, "ssh-rsa-bits", "RSA key bit size must be at least 1024");
-  return bits;
-}
-
-/** pflag Value flags with a fixed set of values: upstream's "invalid argument" wording. */
-export function checkEnum(s: string | undefined, flag: string, what: string, allowed: readonly string[]): void {
-  if (s === undefined) return;
-  if (!allowed.includes(s)) {
-    throw invalidFlag(s, flag, `${what} '${s}' is not supported, must be one of: ${allowed.join(", ")}`);
-  }
-}
-
-/** flags.SourceGitProvider.Set: its own wording for an empty value, "|" between the names. */
-function checkGitProvider(provider: string | undefined): void {
-  if (provider === undefined) return;
-  const s = provider;
-  if (s.trim() === "")
-    throw invalidFlag(s, "provider", "no source Git provider given, please specify the Git provider name");
-  if (!(GIT_PROVIDERS as readonly string[]).includes(s))
-    throw invalidFlag(
-      s,
-      "provider",
-      `source Git provider '${s}' is not supported, must be one of: ${GIT_PROVIDERS.join("|")}`,
-    );
-}
-
 /** --ssh-key-algorithm, --ssh-ecdsa-curve and --ssh-rsa-bits, checked before anything happens. */
 export function checkSshFlags(opts: SshKeyOptions): void {
-  const alg = opts.sshKeyAlgorithm;
-  if (!(KEY_ALGORITHMS as readonly string[]).includes(alg)) {
-    throw invalidFlag(
-      alg,
-      "ssh-key-algorithm",
-      `unsupported public key algorithm '${alg}', must be one of: ${KEY_ALGORITHMS.join(", ")}`,
-    );
-  }
-  const curve = opts.sshEcdsaCurve;
-  if (!(ECDSA_CURVES as readonly string[]).includes(curve)) {
-    throw invalidFlag(
-      curve,
-      "ssh-ecdsa-curve",
-      `unsupported curve '${curve}', should be one of: ${ECDSA_CURVES.join(", ")}`,
-    );
-  }
-  rsaBits(opts.sshRsaBits);
+  flagValue(opts.sshKeyAlgorithm, "ssh-key-algorithm", publicKeyAlgorithm);
+  flagValue(opts.sshEcdsaCurve, "ssh-ecdsa-curve", ecdsaCurve);
+  flagValue(opts.sshRsaBits, "ssh-rsa-bits", rsaKeyBits);
 }
 
-/** flags.SourceGitProvider, in upstream's order (its Type() joins them with "|"). */
-export const GIT_PROVIDERS = ["generic", "github", "aws", "azure"] as const;
-export const BUCKET_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
-export const OCI_PROVIDERS = ["generic", "aws", "azure", "gcp"] as const;
+/** A flag value the CLI checks as it reads it, checked again for library callers. */
+function checkFlag(value: string | undefined, flag: string, parse: (value: string) => unknown): void {
+  if (value !== undefined) flagValue(value, flag, parse);
+}
 
 /** Applies the credentials Secret of a source and points the source's secretRef at it. */
 async function applyCredentials(
@@ -138,7 +93,7 @@ export function buildGitRepository(opts: CreateSourceGitOptions, deps: Deps): Ku
     );
   }
   if (opts.caFile && u.scheme === "ssh") throw new CliError("specifying a CA file is not supported for Git over SSH");
-  checkGitProvider(opts.provider);
+  checkFlag(opts.provider, "provider", sourceGitProvider);
   checkSshFlags(opts);
   const labels = parseLabels(opts.label);
   return gitRepository({
@@ -178,7 +133,7 @@ export async function gitCredentials(
       ? loadKeyPair(readUserFile(keyFile, "unable to read the private key file"), password)
       : generateKeyPair({
           algorithm: (opts.sshKeyAlgorithm || "ecdsa") as KeyAlgorithm,
-          rsaBits: rsaBits(opts.sshRsaBits),
+          rsaBits: flagValue(opts.sshRsaBits, "ssh-rsa-bits", rsaKeyBits),
           ecdsaCurve: (opts.sshEcdsaCurve || "p384") as EcdsaCurve,
         });
     const knownHosts = await (deps.scanHostKey ?? scanHostKey)(u.host, 30_000);
@@ -303,19 +258,11 @@ export async function runCreateSourceHelm(opts: CreateSourceHelmOptions, deps: S
 
 // ------------------------------------------------------------------ oci
 
-const VERIFY_PROVIDERS = ["cosign"];
-
 function verifyOptions(
   opts: VerifyOptions,
 ): { provider?: string; secretRef?: string; oidcIssuer?: string; oidcSubject?: string } | undefined {
   const provider = opts.verifyProvider;
-  if (provider && !VERIFY_PROVIDERS.includes(provider)) {
-    throw invalidFlag(
-      provider,
-      "verify-provider",
-      `source OCI verify provider '${provider}' is not supported, must be one of: ${VERIFY_PROVIDERS.join(", ")}`,
-    );
-  }
+  if (provider) flagValue(provider, "verify-provider", sourceOCIVerifyProvider);
   const secretRef = opts.verifySecretRef;
   const oidcIssuer = opts.verifyIssuer;
   const oidcSubject = opts.verifySubject;
@@ -337,7 +284,7 @@ export function buildOCIRepository(opts: CreateSourceOCIOptions, deps: Deps): Ku
   const u = parseUrl(url);
   if (!u) throw new CliError(`url parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme !== "oci") throw new CliError(`url scheme '${u.scheme}' not supported, must be oci`);
-  checkEnum(opts.provider, "provider", "source OCI provider", OCI_PROVIDERS);
+  checkFlag(opts.provider, "provider", sourceOCIProvider);
   const labels = parseLabels(opts.label);
   return ociRepository({
     name,
@@ -394,7 +341,7 @@ export function buildBucket(opts: CreateSourceBucketOptions, deps: Deps): KubeOb
   const name = requireName(opts.name);
   if (!opts.bucketName) throw new CliError("bucket-name is required");
   if (!opts.endpoint) throw new CliError("endpoint is required");
-  checkEnum(opts.provider, "provider", "source bucket provider", BUCKET_PROVIDERS);
+  checkFlag(opts.provider, "provider", sourceBucketProvider);
   return bucket({
     name,
     namespace: deps.globals.namespace,
@@ -436,21 +383,12 @@ export async function runCreateSourceBucket(opts: CreateSourceBucketOptions, dep
 
 // ------------------------------------------------------------------ chart
 
-export const HELM_CHART_SOURCE_KINDS = ["HelmRepository", "GitRepository", "Bucket"] as const;
-
 export function buildHelmChart(opts: CreateSourceChartOptions, deps: Deps): KubeObject {
   const name = requireName(opts.name);
   const source = opts.source;
   let kind = "";
   let sourceName = "";
-  if (source !== "") {
-    const p = parseKindName(source);
-    if (p.kind === "" || p.name === "") {
-      throw invalidFlag(source, "source", `invalid helm chart source '${source}', must be in format <kind>/<name>`);
-    }
-    kind = sourceKind(HELM_CHART_SOURCE_KINDS, p.kind, source);
-    sourceName = p.name;
-  }
+  if (source !== "") ({ kind, name: sourceName } = flagValue(source, "source", localHelmChartSource));
   if (!kind || !sourceName) throw new CliError("chart source is required");
   if (!opts.chart) throw new CliError("chart name or path is required");
   const labels = parseLabels(opts.label);

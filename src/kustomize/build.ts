@@ -6,6 +6,7 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { flagValue, stringToString } from "../util/flag-values.js";
 import { apiVersionOf, mustKind } from "../kinds/registry.js";
 import type { KubeObj, ObjectReader } from "./cluster.js";
 import { EnvsubstError, evalEnvsubst, isValidVarName, VARSUB_REGEX_SOURCE } from "./envsubst.js";
@@ -412,19 +413,9 @@ export async function objectsToYaml(objects: KubeObj[]): Promise<string> {
   return objects.map((o) => toYaml(o as never) + "---\n").join("");
 }
 
-/** Parses `Kind/namespace/name=path,...` (pflag StringToString). */
+/** Parses `Kind/namespace/name=path,...` as pflag's stringToString; later values add to earlier ones. */
 export function parseLocalSources(values: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const v of values ?? []) {
-    for (const pair of v.split(",")) {
-      if (pair === "") continue;
-      const i = pair.indexOf("=");
-      if (i <= 0)
-        throw new CliError(
-          `invalid argument "${v}" for "--local-sources" flag: ${pair} must be formatted as key=value`,
-        );
-      out[pair.slice(0, i)] = pair.slice(i + 1);
-    }
-  }
+  for (const v of values ?? []) Object.assign(out, flagValue(v, "local-sources", stringToString));
   return out;
 }

@@ -1,5 +1,7 @@
 // flux create secret receiver
 import type { Command } from "commander";
+import { checkedFlag } from "../../../src/cli/flags.js";
+import { receiverType } from "../../../src/util/flag-values.js";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSecretReceiverOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
@@ -20,10 +22,11 @@ export function register(secret: Command): void {
   const receiver = secret
     .command("receiver")
     .description("Create or update a Kubernetes secret for a Receiver webhook");
-  str(
+  checkedFlag(
     receiver,
     "--type <generic|generic-hmac|github|gitlab|bitbucket|harbor|dockerhub|quay|gcr|nexus|acr|cdevents>",
     "the receiver type",
+    receiverType,
   );
   str(
     receiver,

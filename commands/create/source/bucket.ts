@@ -1,7 +1,8 @@
 // flux create source bucket
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
-import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { sourceBucketProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceBucketOptions } from "../../../src/create/options.js";
 import { createArgs, proxySecretRefFlag, sourceOptions, str } from "../flags.js";
 
@@ -25,7 +26,13 @@ export function options(inv: Invocation): CreateSourceBucketOptions {
 export function register(source: Command): void {
   const bucket = source.command("bucket").description("Create or update a Bucket source");
   bucket.summary("Create or update a Bucket source");
-  str(bucket, "--provider <generic|aws|azure|gcp>", "the S3 compatible storage provider name", "generic");
+  checkedFlag(
+    bucket,
+    "--provider <generic|aws|azure|gcp>",
+    "the S3 compatible storage provider name",
+    sourceBucketProvider,
+    "generic",
+  );
   str(bucket, "--bucket-name <string>", "the bucket name");
   str(bucket, "--endpoint <string>", "the bucket endpoint address");
   str(bucket, "--access-key <string>", "the bucket access key");

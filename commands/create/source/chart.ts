@@ -1,5 +1,7 @@
 // flux create source chart
 import type { Command } from "commander";
+import { checkedFlag } from "../../../src/cli/flags.js";
+import { localHelmChartSource } from "../../../src/util/flag-values.js";
 import { bind, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSourceChartOptions } from "../../../src/create/options.js";
 import { createArgs, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
@@ -25,10 +27,11 @@ export function register(source: Command): void {
     "--chart-version <string>",
     "Helm chart version, accepts a semver range (ignored for charts from GitRepository sources)",
   );
-  str(
+  checkedFlag(
     chart,
     "--source <helmChartSource>",
     "source that contains the chart in the format '<kind>/<name>', where kind must be one of: (HelmRepository, GitRepository, Bucket)",
+    localHelmChartSource,
   );
   str(
     chart,

@@ -1,7 +1,8 @@
 // flux create source git
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
-import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { sourceGitProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceGitOptions } from "../../../src/create/options.js";
 import {
   basicAuthFlags,
@@ -47,7 +48,7 @@ export function register(source: Command): void {
   str(git, "--ref-name <string>", " git reference name");
   str(git, "--commit <string>", "git commit");
   basicAuthFlags(git);
-  str(git, "--provider <generic|github|aws|azure>", "the Git provider name");
+  checkedFlag(git, "--provider <generic|github|aws|azure>", "the Git provider name", sourceGitProvider);
   sshFlags(git);
   str(
     git,

@@ -1,7 +1,8 @@
 // flux create source oci
 import type { Command } from "commander";
 import { bind, type Invocation } from "../../../src/cli/action.js";
-import { boolFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
+import { sourceOCIProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceOCIOptions } from "../../../src/create/options.js";
 import { createArgs, proxySecretRefFlag, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
 
@@ -32,7 +33,7 @@ export function register(source: Command): void {
   str(oci, "--tag <string>", "the OCI artifact tag");
   str(oci, "--tag-semver <string>", "the OCI artifact tag semver range");
   str(oci, "--digest <string>", "the OCI artifact digest");
-  str(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", "generic");
+  checkedFlag(oci, "--provider <generic|aws|azure|gcp>", "the OCI provider name", sourceOCIProvider, "generic");
   str(
     oci,
     "--secret-ref <string>",

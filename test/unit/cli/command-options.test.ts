@@ -46,7 +46,10 @@ describe("flags to options", () => {
 
   it("create kustomization: --source and --path stay undefined unless given", async () => {
     expect(await optionsFor(["create", "ks", "app"])).toMatchObject({ source: undefined, path: "./" });
-    expect(await optionsFor(["create", "ks", "app", "--source="])).toMatchObject({ source: "" });
+    // checked as read (flags.KustomizationSource), mapped as given
+    expect(await optionsFor(["create", "ks", "app", "--source=gitrepository/app.apps"])).toMatchObject({
+      source: "gitrepository/app.apps",
+    });
   });
 
   it("create secret receiver: --token is the webhook token, not the API server's", async () => {

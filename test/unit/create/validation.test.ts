@@ -51,7 +51,7 @@ const cases: [string, string[]][] = [
     ["create", "source", "bucket", "podinfo", "--bucket-name=b", "--endpoint=e", "--provider=ibm", "--export"],
   ],
   [
-    `invalid argument "1001" for "--ssh-rsa-bits" flag: RSA key bit size must be a multiples of 8`,
+    `invalid argument "1001" for "--ssh-rsa-bits" flag: RSA key bit size must be at least 1024`,
     [
       "create",
       "source",
@@ -145,7 +145,7 @@ const cases: [string, string[]][] = [
     ],
   ],
   [
-    `invalid argument "Maybe" for "--crds" flag: unsupported CRDs policy 'Maybe', must be one of: Skip, Create, CreateReplace`,
+    `invalid argument "Maybe" for "--crds" flag: unsupported upgrade CRDs policy 'Maybe', must be one of: Skip, Create, CreateReplace`,
     ["create", "hr", "podinfo", "--chart", "podinfo", "--source=HelmRepository/p", "--crds=Maybe", "--export"],
   ],
   [
@@ -329,7 +329,7 @@ const cases: [string, string[]][] = [
     ],
   ],
   [
-    `invalid argument "p128" for "--ssh-ecdsa-curve" flag: unsupported curve 'p128', should be one of: p256, p384, p521`,
+    `invalid argument "p128" for "--ssh-ecdsa-curve" flag: unsupported curve 'p128', must be one of: p256, p384, p521`,
     ["create", "secret", "git", "podinfo-auth", "--url=ssh://git@github.com/x/y", "--ssh-ecdsa-curve=p128", "--export"],
   ],
   [
