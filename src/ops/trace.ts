@@ -224,6 +224,39 @@ function gitSection(repo: KubeObject, ready: boolean): Line[] {
   return lines;
 }
 
+/**
+ * The OCIRepository block (rendered 17 wide); only the Kustomization report shows the
+ * artifact's origin annotations.
+ */
+function ociSection(repo: KubeObject, origin: boolean): (Line | string)[] {
+  const lines: (Line | string)[] = [
+    ["OCIRepository", repo.metadata.name],
+    ["Namespace", s(repo.metadata.namespace)],
+    ["URL", s(at(repo, "spec", "url"))],
+  ];
+  const r = at(repo, "spec", "ref") as Dict | undefined;
+  if (r) {
+    if (r.tag) lines.push(["Tag", s(r.tag)]);
+    else if (r.semver) lines.push(["Tag", s(r.semver)]);
+    else if (r.digest) lines.push(["Digest", s(r.digest)]);
+  }
+  if (at(repo, "status", "artifact")) {
+    lines.push(["Revision", s(at(repo, "status", "artifact", "revision"))]);
+    const md = at(repo, "status", "artifact", "metadata") as Record<string, string> | undefined;
+    if (origin && md && Object.keys(md).length > 0) {
+      // Upstream ranges over its (sorted) label map, one line per entry, empty when absent.
+      for (const [label, key] of [
+        ["Origin Revision: ", "org.opencontainers.image.revision"],
+        ["Origin Source:   ", "org.opencontainers.image.source"],
+      ] as const) {
+        lines.push(md[key] ? `${label}${md[key]}` : "");
+      }
+    }
+  }
+  lines.push(...statusLines(findCondition(repo, "Ready"), true));
+  return lines;
+}
+
 async function getSource(client: RestTarget, kind: string, namespace: string, name: string): Promise<KubeObject> {
   const k = mustKind(kind);
   try {
@@ -268,32 +301,7 @@ export async function traceKustomization(
     lines.push("---", ...gitSection(repo, true));
   } else if (src.kind === "OCIRepository") {
     const repo = await getSource(client, "OCIRepository", srcNs, s(src.name));
-    lines.push(
-      "---",
-      ["OCIRepository", repo.metadata.name],
-      ["Namespace", s(repo.metadata.namespace)],
-      ["URL", s(at(repo, "spec", "url"))],
-    );
-    const r = at(repo, "spec", "ref") as Dict | undefined;
-    if (r) {
-      if (r.tag) lines.push(["Tag", s(r.tag)]);
-      else if (r.semver) lines.push(["Tag", s(r.semver)]);
-      else if (r.digest) lines.push(["Digest", s(r.digest)]);
-    }
-    if (at(repo, "status", "artifact")) {
-      lines.push(["Revision", s(at(repo, "status", "artifact", "revision"))]);
-      const md = at(repo, "status", "artifact", "metadata") as Record<string, string> | undefined;
-      if (md && Object.keys(md).length > 0) {
-        // Upstream ranges over its (sorted) label map, one line per entry, empty when absent.
-        for (const [label, key] of [
-          ["Origin Revision: ", "org.opencontainers.image.revision"],
-          ["Origin Source:   ", "org.opencontainers.image.source"],
-        ] as const) {
-          lines.push(md[key] ? `${label}${md[key]}` : "");
-        }
-      }
-    }
-    lines.push(...statusLines(findCondition(repo, "Ready"), true));
+    lines.push("---", ...ociSection(repo, true));
   } else if (src.kind === "Bucket") {
     const b = await getSource(client, "Bucket", srcNs, s(src.name));
     lines.push(
@@ -370,15 +378,7 @@ export async function traceHelmRelease(
     out += "\n" + render(["---", ...gitSection(repo, true)], 15);
   } else if (src.kind === "OCIRepository") {
     const repo = await getSource(client, "OCIRepository", srcNs, s(src.name));
-    const l: (Line | string)[] = [
-      "---",
-      ["OCIRepository", repo.metadata.name],
-      ["Namespace", s(repo.metadata.namespace)],
-      ["URL", s(at(repo, "spec", "url"))],
-    ];
-    if (at(repo, "status", "artifact")) l.push(["Revision", s(at(repo, "status", "artifact", "revision"))]);
-    l.push(...statusLines(findCondition(repo, "Ready"), true));
-    out += "\n" + render(l, 15);
+    out += "\n" + render(["---", ...ociSection(repo, false)], 17);
   }
   return `\n${out}\n`;
 }

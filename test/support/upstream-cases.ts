@@ -35,6 +35,11 @@ export interface UpstreamCase {
   push?: string;
   stdin?: string;
   env?: Record<string, string>;
+  /**
+   * SSH hosts the case scans (host → "type key"): the hosts (github.com) cannot be
+   * reached here, so a stand-in ssh-keyscan first on PATH answers for them, and only them.
+   */
+  sshHostKeys?: Record<string, string>;
 }
 
 export interface UpstreamGroup {
@@ -52,6 +57,12 @@ export interface UpstreamGroup {
   files?: Record<string, string | null>;
   cases: UpstreamCase[];
 }
+
+/** github.com's published ECDSA host key (GitHub's "SSH key fingerprints" page), as upstream's goldens hold it. */
+const GITHUB_HOST_KEYS = {
+  "github.com":
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+};
 
 const NO_SIGNING =
   "create image update flux-system --git-repo-ref=flux-system --checkout-branch=main --author-name=flux --author-email=flux@example.com";
@@ -228,11 +239,13 @@ export const upstreamGroups: UpstreamGroup[] = [
       {
         name: "ssh key",
         args: "create secret git podinfo-auth --url=ssh://git@github.com/stefanprodan/podinfo --private-key-file=./testdata/create_secret/git/ecdsa.private --namespace=my-namespace --export",
+        sshHostKeys: GITHUB_HOST_KEYS,
         expect: { golden: "testdata/create_secret/git/git-ssh-secret.yaml" },
       },
       {
         name: "ssh key with password",
         args: "create secret git podinfo-auth --url=ssh://git@github.com/stefanprodan/podinfo --private-key-file=./testdata/create_secret/git/ecdsa-password.private --password=password --namespace=my-namespace --export",
+        sshHostKeys: GITHUB_HOST_KEYS,
         expect: { golden: "testdata/create_secret/git/git-ssh-secret-password.yaml" },
       },
       {
