@@ -71,11 +71,7 @@ export const HARNESS_DIFFERENCES: Record<string, { reason: string; edits: [strin
     ]),
   ),
   ...Object.fromEntries(
-    [
-      "export manifest",
-      "export manifest with secret",
-      "export manifest with verify secret",
-    ].map((name) => [
+    ["export manifest", "export manifest with secret", "export manifest with verify secret"].map((name) => [
       `create_source_oci_test.go:TestCreateSourceOCI/${name}`,
       { reason: PROVIDER_REASON, edits: [OCI_PROVIDER("10m0s")] },
     ]),
