@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-step set-up of a fresh machine for tsflux: system packages, npm dependencies
-# (which also builds dist/), kustomize, and the test environment's binaries
+# (which also builds dist/), kustomize v5.8.1, and the test environment's binaries
 # (kube-apiserver, etcd, Flux CRDs, and for the controllers mode kube-controller-manager,
 # kube-scheduler, kwok and the Flux controllers, built once from the Go module proxy
 # and cached), and helm v4 (the real one tsflux renders charts with) in the tool cache.
@@ -43,11 +43,10 @@ fi
 # npm ci no longer builds (the build runs on prepack): build here either way.
 npm run --silent build >&2
 
-# kustomize: the real one, a `kustomize` binary or `kubectl kustomize`.
-if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
-  log "installing kustomize from the Go module proxy"
-  GOBIN=/usr/local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.3 >&2
-fi
+# kustomize v5.8.1, the version flux v2.9.5 builds with (kustomize/api v0.21.1); tsflux
+# prefers it to a kustomize or kubectl on PATH.
+log "building kustomize into the tool cache (once)"
+bash scripts/kustomize-build.sh >/dev/null
 
 log "building helm into the tool cache (once)"
 bash scripts/helm-build.sh >/dev/null

@@ -5,10 +5,9 @@
 // read nor changed.
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { CliError } from "../errors.js";
-import { findOnPath } from "../kustomize/runner.js";
+import { findOnPath, toolsCache } from "../util/tools.js";
 
 export const HELM_VERSION = "4.2.2";
 
@@ -16,12 +15,7 @@ export const HELM_NOT_FOUND =
   `helm not found: run 'bash scripts/setup.sh' (it builds helm v${HELM_VERSION} into the tool cache), ` +
   `or install helm v4 (https://helm.sh/docs/intro/install/, or 'GOBIN=$HOME/.local/bin go install helm.sh/helm/v4/cmd/helm@v${HELM_VERSION}') and put it on PATH`;
 
-/** The tool cache setup builds into: $TSFLUX_TOOLS_CACHE, else $XDG_CACHE_HOME/tsflux/tools, else ~/.cache/tsflux/tools. */
-export function toolsCache(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TSFLUX_TOOLS_CACHE) return env.TSFLUX_TOOLS_CACHE;
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache");
-  return path.join(base, "tsflux", "tools");
-}
+export { toolsCache };
 
 /** The helm executable: $TSFLUX_HELM, the tool cache's helm, or helm on PATH. */
 export function findHelm(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,9 +1,9 @@
-// Runs the real kustomize: a `kustomize` binary on PATH (`kustomize build DIR`), or
-// kubectl's embedded one (`kubectl kustomize DIR`). TSFLUX_KUSTOMIZE may name a kustomize
-// binary explicitly.
+// Renders the distribution with the real kustomize, found as build and diff find it
+// (src/kustomize/runner.ts: TSFLUX_KUSTOMIZE, the tool cache's v5.8.1, kustomize or
+// kubectl on PATH).
 import { execFile } from "node:child_process";
 import { CliError } from "../errors.js";
-import { findOnPath, kustomizeMessage } from "../kustomize/runner.js";
+import { findKustomize as findRunner, kustomizeMessage } from "../kustomize/runner.js";
 
 export interface KustomizeCommand {
   file: string;
@@ -11,16 +11,8 @@ export interface KustomizeCommand {
 }
 
 export function findKustomize(env: NodeJS.ProcessEnv = process.env): KustomizeCommand {
-  const flags = ["--load-restrictor=LoadRestrictionsNone"];
-  const explicit = env.TSFLUX_KUSTOMIZE;
-  if (explicit) return { file: explicit, args: (dir) => ["build", ...flags, dir] };
-  const k = findOnPath("kustomize", env.PATH);
-  if (k) return { file: k, args: (dir) => ["build", ...flags, dir] };
-  const kubectl = findOnPath("kubectl", env.PATH);
-  if (kubectl) return { file: kubectl, args: (dir) => ["kustomize", ...flags, dir] };
-  throw new CliError(
-    "kustomize is required to render the Flux manifests, but neither 'kustomize' nor 'kubectl' was found on PATH: install one of them (kubectl includes kustomize) or set TSFLUX_KUSTOMIZE to a kustomize binary",
-  );
+  const found = findRunner(env);
+  return { file: found.file, args: (dir) => [...found.args, dir] };
 }
 
 /** Builds a kustomization directory and returns the multi-document YAML. */

@@ -63,6 +63,7 @@ export function buildOptionsFrom(flags: BuildKustomizationOptions, deps: Deps, e
     strictSubstitute: Boolean(flags.strictSubstitute),
     recursive: Boolean(flags.recursive),
     localSources: parseLocalSources(flags.localSources),
+    warn: (line) => deps.logger.warning(line),
     timeoutMs: deps.globals.timeoutMs,
   };
 }

@@ -56,6 +56,8 @@ export interface BuildOptions {
   kustomize?: KustomizeCommand | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   signal?: AbortSignal | undefined;
+  /** Told once when the kustomize found is not the version flux v2.9.5 builds with. */
+  warn?: ((line: string) => void) | undefined;
 }
 
 export interface BuildResult {
@@ -312,7 +314,13 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
   const spec = ks.spec ?? {};
 
   const kfile = await kustomizationFor(opts.path, spec, opts.ignorePaths);
-  const runOpts = { command: opts.kustomize, env: opts.env, timeoutMs: opts.timeoutMs, signal: opts.signal };
+  const runOpts = {
+    command: opts.kustomize,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    warn: opts.warn,
+  };
   let output: string;
   try {
     output = await runKustomize(opts.path, kfile, runOpts);

@@ -1,13 +1,13 @@
-// Runs the real kustomize: a `kustomize` binary, or `kubectl kustomize`, found on
-// PATH. The build never writes into the user's directory: the directory is
+// Runs the real kustomize: $TSFLUX_KUSTOMIZE, else the kustomize flux v2.9.5 builds with
+// (v5.8.1, whose API is sigs.k8s.io/kustomize/api v0.21.1) from the tool cache
+// scripts/setup.sh builds into, else a `kustomize` binary or `kubectl kustomize` on
+// PATH, whose version is named in a one-line warning and in build errors. The build never writes into the user's directory: the directory is
 // mirrored into a temporary tree (real directories along its path, symlinks for
 // everything else, so `../base` still resolves) where the kustomization.yaml
 // Flux would build with is written. Temporary trees are removed on every path,
 // including process exit.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
-  accessSync,
-  constants,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -21,6 +21,12 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { findOnPath, isExecutable, toolsCache } from "../util/tools.js";
+
+export { findOnPath };
+
+/** The kustomize flux v2.9.5 is built with: sigs.k8s.io/kustomize/api v0.21.1 is kustomize v5.8.1. */
+export const KUSTOMIZE_VERSION = "5.8.1";
 
 export interface KustomizeCommand {
   /** Executable path. */
@@ -29,39 +35,79 @@ export interface KustomizeCommand {
   args: string[];
   /** Human name for messages: "kustomize" or "kubectl kustomize". */
   label: string;
+  /** The version, when known without asking the binary ("v5.8.1" for the tool cache's). */
+  version?: string;
 }
 
 export const KUSTOMIZE_NOT_FOUND =
-  "kustomize not found: install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl (it embeds `kubectl kustomize`) and make sure one of them is on PATH";
+  `kustomize not found: install kustomize v${KUSTOMIZE_VERSION}, the version flux v2.9.5 builds with ` +
+  "(https://kubectl.docs.kubernetes.io/installation/kustomize/; scripts/setup.sh builds it into the tool cache), " +
+  "or kubectl (it embeds `kubectl kustomize`) and make sure one of them is on PATH, or set TSFLUX_KUSTOMIZE to a kustomize binary";
 
-/** The first executable `name` (not a directory) in the directories of `envPath`. */
-export function findOnPath(name: string, envPath: string | undefined): string | undefined {
-  for (const dir of (envPath ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (!lstatSync(candidate).isDirectory()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
+const BUILD_ARGS = ["--load-restrictor", "LoadRestrictionsNone"];
+
+/** The tool cache's kustomize (scripts/kustomize-build.sh). */
+export function cachedKustomizePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(toolsCache(env), `kustomize-v${KUSTOMIZE_VERSION}`, "kustomize");
 }
 
-/** Finds `kustomize`, else `kubectl`, on PATH. */
+/** $TSFLUX_KUSTOMIZE, the tool cache's kustomize v5.8.1, `kustomize` on PATH, else `kubectl kustomize`. */
 export function findKustomize(env: NodeJS.ProcessEnv = process.env): KustomizeCommand {
+  if (env.TSFLUX_KUSTOMIZE) return { file: env.TSFLUX_KUSTOMIZE, args: ["build", ...BUILD_ARGS], label: "kustomize" };
+  const cached = cachedKustomizePath(env);
+  if (isExecutable(cached))
+    return { file: cached, args: ["build", ...BUILD_ARGS], label: "kustomize", version: `v${KUSTOMIZE_VERSION}` };
   const kustomize = findOnPath("kustomize", env.PATH);
-  if (kustomize)
-    return { file: kustomize, args: ["build", "--load-restrictor", "LoadRestrictionsNone"], label: "kustomize" };
+  if (kustomize) return { file: kustomize, args: ["build", ...BUILD_ARGS], label: "kustomize" };
   const kubectl = findOnPath("kubectl", env.PATH);
-  if (kubectl)
-    return {
-      file: kubectl,
-      args: ["kustomize", "--load-restrictor", "LoadRestrictionsNone"],
-      label: "kubectl kustomize",
-    };
+  if (kubectl) return { file: kubectl, args: ["kustomize", ...BUILD_ARGS], label: "kubectl kustomize" };
   throw new CliError(KUSTOMIZE_NOT_FOUND);
+}
+
+const versions = new Map<string, string>();
+
+/**
+ * The kustomize version a command runs ("v5.5.0"), asked once per binary: `kustomize
+ * version`, or kubectl's "Kustomize Version" line. "unknown" when it does not say.
+ */
+export function kustomizeVersion(cmd: KustomizeCommand): string {
+  if (cmd.version) return cmd.version;
+  const known = versions.get(cmd.file);
+  if (known) return known;
+  let version = "unknown";
+  try {
+    const kubectl = cmd.args[0] === "kustomize";
+    const out = execFileSync(cmd.file, kubectl ? ["version", "--client"] : ["version"], {
+      encoding: "utf8",
+      timeout: 10_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const m = kubectl ? /Kustomize Version:\s*(\S+)/.exec(out) : /(v?\d+\.\d+\.\d+\S*)/.exec(out);
+    if (m) version = m[1]!.startsWith("v") ? m[1]! : `v${m[1]!}`;
+  } catch {
+    /* unknown */
+  }
+  versions.set(cmd.file, version);
+  return version;
+}
+
+/** "kustomize v5.5.0 (kubectl kustomize, /usr/bin/kubectl)": which kustomize ran, for messages. */
+export function describeKustomize(cmd: KustomizeCommand): string {
+  return `kustomize ${kustomizeVersion(cmd)} (${cmd.label}, ${cmd.file})`;
+}
+
+/** True when the command runs the kustomize version flux v2.9.5 builds with. */
+export function isUpstreamKustomize(cmd: KustomizeCommand): boolean {
+  return kustomizeVersion(cmd) === `v${KUSTOMIZE_VERSION}`;
+}
+
+const warned = new Set<string>();
+
+/** The one-line warning for a kustomize other than v5.8.1, once per binary and process. */
+export function kustomizeVersionWarning(cmd: KustomizeCommand): string | undefined {
+  if (isUpstreamKustomize(cmd) || warned.has(cmd.file)) return undefined;
+  warned.add(cmd.file);
+  return `${describeKustomize(cmd)} is not v${KUSTOMIZE_VERSION}, the version flux v2.9.5 builds with: its output may differ (scripts/setup.sh builds v${KUSTOMIZE_VERSION} into the tool cache, or set TSFLUX_KUSTOMIZE)`;
 }
 
 // ----------------------------------------------------------------- temp trees
@@ -176,6 +222,8 @@ export interface RunKustomizeOptions {
   env?: NodeJS.ProcessEnv | undefined;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Told once when the kustomize is not the version flux v2.9.5 builds with. */
+  warn?: ((line: string) => void) | undefined;
 }
 
 /**
@@ -191,6 +239,10 @@ export async function runKustomize(
   opts: RunKustomizeOptions = {},
 ): Promise<string> {
   const cmd = opts.command ?? findKustomize(opts.env);
+  if (opts.warn) {
+    const warning = kustomizeVersionWarning(cmd);
+    if (warning) opts.warn(warning);
+  }
   const real = realpathSync(dir);
   const tmp = createTempDir("tsflux-build-");
   try {
@@ -218,7 +270,9 @@ export async function runKustomize(
           if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new CliError(KUSTOMIZE_NOT_FOUND));
           if (err.killed && !opts.signal?.aborted)
             return reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));
-          reject(new CliError(`kustomize build failed: ${text}`));
+          // name the kustomize when it is not upstream's: its version may be why the build differs
+          const which = isUpstreamKustomize(cmd) ? "" : ` (${describeKustomize(cmd)})`;
+          reject(new CliError(`kustomize build failed: ${text}${which}`));
         },
       );
     });

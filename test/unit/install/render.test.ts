@@ -218,8 +218,8 @@ describe("renderInstall with customised options", () => {
   });
 
   it("names kustomize and kubectl when neither is installed", () => {
-    expect(() => findKustomize({ PATH: "/nonexistent" })).toThrow(
-      /neither 'kustomize' nor 'kubectl' was found on PATH/,
+    expect(() => findKustomize({ PATH: "/nonexistent", TSFLUX_TOOLS_CACHE: "/nonexistent" })).toThrow(
+      /kustomize not found: install kustomize v5\.8\.1, .* or kubectl/,
     );
     expect(findKustomize({ PATH: "/usr/bin", TSFLUX_KUSTOMIZE: "/opt/kustomize" }).file).toBe("/opt/kustomize");
   });

@@ -268,7 +268,9 @@ describe("flux build kustomization --dry-run", () => {
   });
 
   it("names both kustomize and kubectl when neither is on PATH", async () => {
-    expect(() => findKustomize({ PATH: tmp })).toThrow(/kustomize not found: install kustomize .* or kubectl/);
+    expect(() => findKustomize({ PATH: tmp, TSFLUX_TOOLS_CACHE: tmp })).toThrow(
+      /kustomize not found: install kustomize .* or kubectl/,
+    );
     await expect(
       buildKustomization({
         name: "apps",
@@ -276,7 +278,7 @@ describe("flux build kustomization --dry-run", () => {
         namespace: "flux-system",
         kustomizationFile: fx("ks/apps.yaml"),
         dryRun: true,
-        env: { PATH: tmp },
+        env: { PATH: tmp, TSFLUX_TOOLS_CACHE: tmp },
       }),
     ).rejects.toThrow("kustomize not found");
   });
