@@ -23,7 +23,7 @@ export interface WaitOptions {
   /** The reconcile.fluxcd.io/requestedAt value that status.lastHandledReconcileAt must reach. */
   requestedAt?: string;
   /** Abort the wait (rejects with an AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called with every observed version of the object. */
   onUpdate?: (obj: KubeObject) => void;
 }

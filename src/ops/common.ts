@@ -41,9 +41,9 @@ function mapListError(k: KindInfo, err: unknown): never {
 
 export interface ListOptions {
   /** Empty or undefined: all namespaces. */
-  namespace?: string;
-  name?: string;
-  labelSelector?: string;
+  namespace?: string | undefined;
+  name?: string | undefined;
+  labelSelector?: string | undefined;
 }
 
 /**

@@ -122,7 +122,7 @@ export function keepEvent(e: KubeEvent, types: string[]): boolean {
 }
 
 interface Selector {
-  namespace?: string;
+  namespace?: string | undefined;
   fieldSelector: string;
 }
 
@@ -157,13 +157,13 @@ async function referencedSelectors(
 export interface EventsOptions {
   namespace: string;
   allNamespaces: boolean;
-  for?: string;
+  for?: string | undefined;
   types: string[];
   watch: boolean;
   /** table (default), json or yaml (a v1 List of the events). */
-  output?: OutputFormat;
+  output?: OutputFormat | undefined;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   now?: () => number;
 }
 

@@ -28,20 +28,20 @@ export interface GetOptions {
   kinds: KindInfo[];
   /** True for the `all` commands: NAME shows kind/name, a blank line after each table, missing CRDs ignored. */
   all: boolean;
-  name?: string;
+  name?: string | undefined;
   namespace: string;
   allNamespaces: boolean;
   noHeader: boolean;
-  statusSelector?: string;
-  labelSelector?: string;
+  statusSelector?: string | undefined;
+  labelSelector?: string | undefined;
   watch: boolean;
   output: OutputFormat;
   /** helmreleases --show-source */
-  showSource?: boolean;
+  showSource?: boolean | undefined;
   /** Keep metadata.managedFields in -o json|yaml (left out by default, as kubectl does). */
-  showManagedFields?: boolean;
+  showManagedFields?: boolean | undefined;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface GetDeps {

@@ -16,12 +16,12 @@ export interface LogEntry {
   ts: string;
   level: string;
   msg: string;
-  error?: string;
-  logger?: string;
-  kind?: string;
-  controllerKind?: string;
-  name?: string;
-  namespace?: string;
+  error?: string | undefined;
+  logger?: string | undefined;
+  kind?: string | undefined;
+  controllerKind?: string | undefined;
+  name?: string | undefined;
+  namespace?: string | undefined;
 }
 
 /** Parses one log line; undefined for lines that are not JSON objects; throws on broken JSON. */
@@ -57,9 +57,9 @@ export function formatLogEntry(e: LogEntry): string {
 }
 
 export interface LogFilter {
-  level?: string;
-  kind?: string;
-  name?: string;
+  level?: string | undefined;
+  kind?: string | undefined;
+  name?: string | undefined;
   namespace: string;
   allNamespaces: boolean;
 }
@@ -132,10 +132,10 @@ export interface LogsOptions extends LogFilter {
   fluxNamespace: string;
   follow: boolean;
   tail: number;
-  since?: string;
-  sinceTime?: string;
+  since?: string | undefined;
+  sinceTime?: string | undefined;
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export function validateLogsOptions(

@@ -78,14 +78,14 @@ export interface TraceTarget {
   type: ResourceType;
   name: string;
   /** --kind as typed: upstream's client keeps the requested kind, so "Object:" shows it (deployment/podinfo). */
-  kindAsGiven?: string;
+  kindAsGiven?: string | undefined;
 }
 
 /** Parses the arguments: `<resource> <name> [<name>...]`, `<resource>/<name> ...`, or names with --kind/--api-version. */
 export async function resolveTargets(
   client: RestTarget,
   args: string[],
-  opts: { kind?: string; apiVersion?: string },
+  opts: { kind?: string | undefined; apiVersion?: string | undefined },
 ): Promise<TraceTarget[]> {
   if (opts.kind || opts.apiVersion) {
     if (args.length < 1) throw new CliError("object name is required");

@@ -250,7 +250,7 @@ export async function runTreeKustomization(options: TreeCommandOptions, deps: De
 
 /** The tree of an ArtifactGenerator: the ExternalArtifacts of its status.inventory. */
 export async function showArtifactGeneratorTree(
-  opts: { name: string; namespace: string; output?: string },
+  opts: { name: string; namespace: string; output?: string | undefined },
   deps: { client: RestTarget; stdout: Writable },
 ): Promise<void> {
   // upstream prints the text tree for an unknown -o; tsflux rejects it

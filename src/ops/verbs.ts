@@ -160,7 +160,7 @@ export async function suspendObjects(opts: SuspendOptions, deps: VerbDeps): Prom
 
 export interface ResumeOptions extends SuspendOptions {
   /** undefined: wait when exactly one name was given (upstream's default). */
-  wait?: boolean;
+  wait?: boolean | undefined;
   timeoutMs: number;
 }
 
@@ -223,7 +223,7 @@ export async function resumeObjects(opts: ResumeOptions, deps: VerbDeps): Promis
 
 export interface DeleteOptions {
   kind: KindInfo;
-  name?: string;
+  name?: string | undefined;
   namespace: string;
   silent: boolean;
 }
