@@ -17,7 +17,7 @@ export interface ApplyPlan {
   /** false: a static object (no status from a controller), existence is enough. */
   wait?: boolean;
   /** Lines after readiness (fetched revision, applied revision, webhook URL). */
-  report?: (ready: KubeObject, deps: Deps) => void;
+  report?: ((ready: KubeObject, deps: Deps) => void) | undefined;
   /** Skip the "► applying ..." line (printed by the caller). */
   quietApply?: boolean;
 }

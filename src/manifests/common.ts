@@ -12,7 +12,7 @@ export function apiVersionFor(kind: string): string {
 export interface ObjectMeta {
   name: string;
   namespace?: string;
-  labels?: Record<string, string>;
+  labels?: Record<string, string> | undefined;
   annotations?: Record<string, string>;
 }
 
@@ -39,7 +39,7 @@ export interface CrossNamespaceRef {
 export interface CommonOptions {
   name: string;
   namespace: string;
-  labels?: Record<string, string>;
+  labels?: Record<string, string> | undefined;
 }
 
 /** Metadata as upstream sets it: labels only when there are any. */

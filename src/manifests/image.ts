@@ -57,17 +57,17 @@ export function imagePolicy(o: ImagePolicyOptions): KubeObject {
 
 export interface ImageUpdateOptions extends CommonOptions {
   gitRepository: string;
-  gitRepositoryNamespace?: string;
-  gitRepositoryPath?: string;
-  checkoutBranch?: string;
-  pushBranch?: string;
-  commitTemplate?: string;
+  gitRepositoryNamespace?: string | undefined;
+  gitRepositoryPath?: string | undefined;
+  checkoutBranch?: string | undefined;
+  pushBranch?: string | undefined;
+  commitTemplate?: string | undefined;
   authorName: string;
   authorEmail: string;
-  signingKeySecret?: string;
+  signingKeySecret?: string | undefined;
   /** gpg or ssh; unset leaves the type out (the controller reads gpg), as upstream */
-  signingKeyType?: string;
-  interval?: string;
+  signingKeyType?: string | undefined;
+  interval?: string | undefined;
 }
 
 export function imageUpdateAutomation(o: ImageUpdateOptions): KubeObject {

@@ -22,10 +22,10 @@ export function dependsOn(deps: string[] | undefined): { name: string; namespace
 }
 
 export interface HealthCheck {
-  apiVersion?: string;
+  apiVersion?: string | undefined;
   kind: string;
   name: string;
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 export interface KustomizationOptions extends CommonOptions {
@@ -75,26 +75,26 @@ export function kustomization(o: KustomizationOptions): KubeObject {
 }
 
 export interface HelmReleaseOptions extends CommonOptions {
-  interval?: string;
+  interval?: string | undefined;
   /** Chart name or path in the source (with source), or undefined when chartRef is used. */
-  chart?: string;
-  chartVersion?: string;
-  source?: CrossNamespaceRef;
-  chartRef?: CrossNamespaceRef;
-  reconcileStrategy?: string;
-  chartInterval?: string;
-  releaseName?: string;
-  dependsOn?: string[];
-  targetNamespace?: string;
-  storageNamespace?: string;
-  createTargetNamespace?: boolean;
-  serviceAccount?: string;
+  chart?: string | undefined;
+  chartVersion?: string | undefined;
+  source?: CrossNamespaceRef | undefined;
+  chartRef?: CrossNamespaceRef | undefined;
+  reconcileStrategy?: string | undefined;
+  chartInterval?: string | undefined;
+  releaseName?: string | undefined;
+  dependsOn?: string[] | undefined;
+  targetNamespace?: string | undefined;
+  storageNamespace?: string | undefined;
+  createTargetNamespace?: boolean | undefined;
+  serviceAccount?: string | undefined;
   /** Skip, Create or CreateReplace */
-  crds?: string;
-  kubeConfigSecretRef?: string;
+  crds?: string | undefined;
+  kubeConfigSecretRef?: string | undefined;
   /** Merged values from --values files. */
-  values?: Record<string, unknown>;
-  valuesFrom?: { kind: string; name: string }[];
+  values?: Record<string, unknown> | undefined;
+  valuesFrom?: { kind: string; name: string }[] | undefined;
 }
 
 export function helmRelease(o: HelmReleaseOptions): KubeObject {

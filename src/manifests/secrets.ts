@@ -29,17 +29,17 @@ function put(data: Record<string, string>, key: string, value: string | undefine
 }
 
 export interface GitSecretData {
-  username?: string;
-  password?: string;
-  bearerToken?: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  bearerToken?: string | undefined;
   /** --ca-crt-file contents (ca.crt) */
-  caCrt?: string;
+  caCrt?: string | undefined;
   /** deprecated --ca-file contents (caFile) */
-  caFile?: string;
+  caFile?: string | undefined;
   /** OpenSSH private key */
-  identity?: string;
-  identityPub?: string;
-  knownHosts?: string;
+  identity?: string | undefined;
+  identityPub?: string | undefined;
+  knownHosts?: string | undefined;
 }
 
 export function gitSecret(o: CommonOptions & GitSecretData): KubeObject {
@@ -56,9 +56,9 @@ export function gitSecret(o: CommonOptions & GitSecretData): KubeObject {
 }
 
 export interface TLSSecretData {
-  tlsCrt?: string;
-  tlsKey?: string;
-  caCrt?: string;
+  tlsCrt?: string | undefined;
+  tlsKey?: string | undefined;
+  caCrt?: string | undefined;
 }
 
 /**
@@ -173,7 +173,12 @@ export function receiverWebhookPath(token: string, name: string, namespace: stri
 }
 
 export function receiverSecret(
-  o: CommonOptions & { token: string; hostname: string; emailClaim?: string; audienceClaim?: string },
+  o: CommonOptions & {
+    token: string;
+    hostname: string;
+    emailClaim?: string | undefined;
+    audienceClaim?: string | undefined;
+  },
 ): KubeObject {
   const d: Record<string, string> = { token: o.token };
   const url = `https://${o.hostname}${receiverWebhookPath(o.token, o.name, o.namespace)}`;

@@ -102,22 +102,22 @@ function verification(v: VerifyOptions | undefined): Record<string, unknown> | u
 
 export interface OCIRepositoryOptions extends CommonOptions {
   url: string;
-  interval?: string;
-  tag?: string;
-  semver?: string;
-  digest?: string;
+  interval?: string | undefined;
+  tag?: string | undefined;
+  semver?: string | undefined;
+  digest?: string | undefined;
   /** generic (default), aws, azure, gcp */
-  provider?: string;
-  secretRef?: string;
-  serviceAccount?: string;
-  certSecretRef?: string;
-  proxySecretRef?: string;
-  ignorePaths?: string[];
-  insecure?: boolean;
-  verify?: VerifyOptions;
-  fetchTimeout?: string;
+  provider?: string | undefined;
+  secretRef?: string | undefined;
+  serviceAccount?: string | undefined;
+  certSecretRef?: string | undefined;
+  proxySecretRef?: string | undefined;
+  ignorePaths?: string[] | undefined;
+  insecure?: boolean | undefined;
+  verify?: VerifyOptions | undefined;
+  fetchTimeout?: string | undefined;
   /** Which layer of the artifact to use, and whether to extract it or copy it as is. */
-  layerSelector?: { mediaType: string; operation: "extract" | "copy" };
+  layerSelector?: { mediaType: string; operation: "extract" | "copy" } | undefined;
 }
 
 export function ociRepository(o: OCIRepositoryOptions): KubeObject {
@@ -179,12 +179,12 @@ export function bucket(o: BucketOptions): KubeObject {
 
 export interface HelmChartOptions extends CommonOptions {
   chart: string;
-  version?: string;
-  interval?: string;
+  version?: string | undefined;
+  interval?: string | undefined;
   sourceKind: string;
   sourceName: string;
-  reconcileStrategy?: string;
-  verify?: VerifyOptions;
+  reconcileStrategy?: string | undefined;
+  verify?: VerifyOptions | undefined;
 }
 
 export function helmChart(o: HelmChartOptions): KubeObject {
