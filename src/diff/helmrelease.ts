@@ -65,8 +65,12 @@ export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<Hel
   if (manifest && report.errors.length === 0) {
     const previous = (await objectsInYaml(manifest)) as Obj[];
     await defaultNamespaces(previous, built.release.namespace, opts.dryRunner);
-    const key = (o: { apiVersion?: string; kind?: string; namespace?: string; name?: string }) =>
-      `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ""}/${o.name}`;
+    const key = (o: {
+      apiVersion?: string | undefined;
+      kind?: string | undefined;
+      namespace?: string | undefined;
+      name?: string | undefined;
+    }) => `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ""}/${o.name}`;
     const current = new Set(
       objects.map((o) => key({ ...o, namespace: o.metadata?.namespace, name: o.metadata?.name })),
     );

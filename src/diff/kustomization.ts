@@ -15,7 +15,7 @@ export interface ObjectDiff {
   action: DiffAction;
   apiVersion: string;
   kind: string;
-  namespace?: string;
+  namespace?: string | undefined;
   name: string;
   /** `Kind/namespace/name` (or `Kind/name` when cluster-scoped), as upstream prints it. */
   subject: string;

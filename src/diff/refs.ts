@@ -18,7 +18,7 @@ export interface DiffRefsOptions extends Omit<FleetOptions, "root" | "path"> {
   path: string;
   base: string;
   /** Default: the working tree. */
-  head?: string;
+  head?: string | undefined;
 }
 
 export type ObjectChange = "added" | "removed" | "changed";
@@ -27,7 +27,7 @@ export interface RefsObjectDiff {
   action: ObjectChange;
   apiVersion: string;
   kind: string;
-  namespace?: string;
+  namespace?: string | undefined;
   name: string;
   subject: string;
   /** Unified diff of the object's YAML (Secret values masked). */
@@ -182,9 +182,11 @@ export async function diffRefs(opts: DiffRefsOptions): Promise<RefsReport> {
       const b = base.get(key);
       const h = head.get(key);
       const u = (h ?? b)!;
-      const errors = { base: scrub(b?.error, roots), head: scrub(h?.error, roots) };
-      if (!errors.base) delete errors.base;
-      if (!errors.head) delete errors.head;
+      const errors: RefsUnitDiff["errors"] = {};
+      const baseError = scrub(b?.error, roots);
+      const headError = scrub(h?.error, roots);
+      if (baseError) errors.base = baseError;
+      if (headError) errors.head = headError;
       const unit: RefsUnitDiff = {
         kind: u.kind,
         namespace: u.namespace,

@@ -33,15 +33,15 @@ export interface ChartResolveOptions {
   /** Directory for downloaded charts (removed by the caller). */
   workDir: string;
   /** Directory for downloaded charts when `cache` outlives `workDir` (shared by several runs). */
-  downloadDir?: string;
+  downloadDir?: string | undefined;
   /** `Kind/namespace/name` → local directory holding that source's content. */
-  localSources?: Record<string, string>;
+  localSources?: Record<string, string> | undefined;
   /** Content of GitRepository/Bucket sources not named in localSources (the tree being built). */
-  defaultSourceRoot?: string;
+  defaultSourceRoot?: string | undefined;
   /** Shared between the builds of one run: a download per chart. */
-  cache?: Map<string, Promise<unknown>>;
-  signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
+  cache?: Map<string, Promise<unknown>> | undefined;
+  signal?: AbortSignal | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 interface IndexEntry {

@@ -51,13 +51,13 @@ export interface RenderOptions extends Omit<ChartResolveOptions, "catalog"> {
   namespace: string;
   /** Temporary directory for helm's homes and values (removed by the caller). */
   workDir: string;
-  helm?: string;
-  kustomize?: KustomizeCommand;
-  timeoutMs?: number;
+  helm?: string | undefined;
+  kustomize?: KustomizeCommand | undefined;
+  timeoutMs?: number | undefined;
   /** --kube-version for helm template (the target cluster's, when known). */
-  kubeVersion?: string;
+  kubeVersion?: string | undefined;
   /** --api-versions for helm template (the target cluster's, when known). */
-  apiVersions?: string[];
+  apiVersions?: string[] | undefined;
 }
 
 export interface RenderResult {
