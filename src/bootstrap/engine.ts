@@ -46,14 +46,14 @@ export type SourceSecretSpec =
       rsaBits: number;
       ecdsaCurve: EcdsaCurve;
       /** A private key given by the user (--private-key-file); otherwise one is generated. */
-      privateKey?: string;
-      password?: string;
+      privateKey?: string | undefined;
+      password?: string | undefined;
       /** host[:port] whose SSH host key goes into known_hosts. */
       sshHostPort: string;
     }
-  | { type: "https"; username: string; password: string; caCrt?: string }
+  | { type: "https"; username: string; password: string; caCrt?: string | undefined }
   /** --with-bearer-token: the token goes in the Secret's bearerToken (Authorization: Bearer). */
-  | { type: "bearer"; bearerToken: string; caCrt?: string }
+  | { type: "bearer"; bearerToken: string; caCrt?: string | undefined }
   /** The provider issues the credentials when the secret is missing (GitLab deploy tokens). */
   | { type: "issued"; issue: () => Promise<{ username: string; password: string }> };
 
@@ -63,7 +63,7 @@ export interface ComponentsSpec {
   /** Controllers whose Deployments are checked at the end. */
   components: string[];
   /** --registry-creds with --image-pull-secret: the pull secret to apply. */
-  imagePullSecret?: KubeObject;
+  imagePullSecret?: KubeObject | undefined;
 }
 
 export interface PullRequestSpec {
@@ -85,18 +85,18 @@ export interface BootstrapOptions {
   /** --interval as a Go duration ("1m0s"). */
   interval: string;
   secretName: string;
-  recurseSubmodules?: boolean;
+  recurseSubmodules?: boolean | undefined;
   /** --sparse-checkout: spec.sparseCheckout of the GitRepository. */
-  sparseCheckout?: string[];
+  sparseCheckout?: string[] | undefined;
   author: Signature;
-  commitMessageAppendix?: string;
+  commitMessageAppendix?: string | undefined;
   components: ComponentsSpec;
   source: SourceSecretSpec;
   /** Overall wait budget for each health check (ms). */
   timeoutMs: number;
   pollIntervalMs?: number;
   /** Open a pull/merge request instead of pushing to the branch. */
-  pullRequest?: PullRequestSpec;
+  pullRequest?: PullRequestSpec | undefined;
 }
 
 export interface KeyPair {
@@ -130,10 +130,10 @@ export interface BootstrapDeps {
   /** known_hosts line for host[:port]. */
   scanHostKey: (hostport: string, timeoutMs: number) => Promise<string>;
   /** Registers the public key on the repository (provider deploy key); must be idempotent. */
-  registerDeployKey?: (publicKey: string) => Promise<void>;
+  registerDeployKey?: ((publicKey: string) => Promise<void>) | undefined;
   /** Hook for plain git: tell the user to give the key access (prompt unless --silent). */
-  onNewPublicKey?: (publicKey: string) => Promise<void>;
-  changeRequests?: ChangeRequestHooks;
+  onNewPublicKey?: ((publicKey: string) => Promise<void>) | undefined;
+  changeRequests?: ChangeRequestHooks | undefined;
   /** Checks the controllers' Deployments; default: kstatus through the install engine. */
   checkComponents?: (namespace: string, components: string[], timeoutMs: number) => Promise<boolean>;
   sleep?: (ms: number) => Promise<void>;
@@ -146,11 +146,11 @@ export interface BootstrapDeps {
 
 export interface BootstrapResult {
   /** The commit the cluster was waited for. */
-  revision?: string;
+  revision?: string | undefined;
   /** True when nothing was committed, installed or created. */
   unchanged: boolean;
   /** Set when --pr opened a request and did not wait for it. */
-  pullRequestUrl?: string;
+  pullRequestUrl?: string | undefined;
 }
 
 const GIT_REPOSITORY = resourceOf(mustKind("GitRepository"));

@@ -75,7 +75,7 @@ export async function reconcileRepository(
     if (o.reconcile && (repo.visibility !== o.visibility || descriptionDiffers)) {
       repo = await provider.updateRepository(repo, {
         visibility: o.visibility,
-        description: o.description || undefined,
+        ...(o.description ? { description: o.description } : {}),
       });
       logger.success(`repository ${quote(display)} reconciled`);
     }

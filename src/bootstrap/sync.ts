@@ -26,9 +26,9 @@ export interface SyncOptions {
   secret: string;
   /** --path, relative to the repository root ("" for the root). */
   targetPath: string;
-  recurseSubmodules?: boolean;
+  recurseSubmodules?: boolean | undefined;
   /** spec.sparseCheckout: the directories the GitRepository checks out. */
-  sparseCheckout?: string[];
+  sparseCheckout?: string[] | undefined;
 }
 
 /** Normalises --path: no leading "./", no "..", not absolute. */

@@ -35,12 +35,12 @@ export interface GitClientOptions {
   url: string;
   branch: string;
   dir: string;
-  http?: HttpAuth;
-  ssh?: SshAuth;
+  http?: HttpAuth | undefined;
+  ssh?: SshAuth | undefined;
   /** PEM CA bundle trusted for https (--ca-file). */
-  ca?: string;
+  ca?: string | undefined;
   /** Extra headers for every http(s) request (--with-bearer-token's Authorization: Bearer). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Use the system git client even for http(s) (for testing the SSH code path's git handling). */
   forceSystemGit?: boolean;
   now?: () => Date;
@@ -82,7 +82,7 @@ export interface CommitAndPushOptions {
   message: string;
   author: Signature;
   /** How many times to rebuild on a moved remote (default 5). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   logger?: Logger;
   /** Called after each commit, before its push. */
   onCommitted?: (commit: string) => void;

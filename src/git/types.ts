@@ -15,7 +15,7 @@ export interface HttpAuth {
 
 export interface SshAuth {
   /** OpenSSH private key (PEM/OpenSSH format). Written to a 0600 file only for the ssh process, then removed. */
-  privateKey?: string;
+  privateKey?: string | undefined;
   /** known_hosts lines; when unset, the host key is accepted on first use. */
   knownHosts?: string;
   /** Overrides the ssh program (GIT_SSH_COMMAND base, default "ssh"). */

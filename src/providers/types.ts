@@ -28,7 +28,7 @@ export interface Repository {
 }
 
 export interface CreateRepositoryOptions {
-  description?: string;
+  description?: string | undefined;
   visibility: Visibility;
   /** Create with an initial commit on the default branch (default true). */
   autoInit?: boolean;
