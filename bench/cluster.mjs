@@ -17,10 +17,14 @@ import { fluxJs, interleave, printTable, root, scratch } from "./lib.mjs";
 const runId = Date.now().toString(36);
 let envProc;
 
-/** Starts the test environment (or reuses TSFLUX_BENCH_KUBECONFIG); resolves its kubeconfig path. */
-export async function startEnv() {
+/**
+ * Starts the test environment (or reuses TSFLUX_BENCH_KUBECONFIG); resolves its kubeconfig path.
+ * With `controllers`, the real Flux controllers run beside the API server (`env:up -- --controllers`).
+ */
+export async function startEnv({ controllers = false } = {}) {
   if (process.env.TSFLUX_BENCH_KUBECONFIG) return process.env.TSFLUX_BENCH_KUBECONFIG;
-  envProc = spawn(process.execPath, [path.join(root, "scripts", "testenv-up.mjs")], {
+  const args = controllers ? ["--controllers"] : [];
+  envProc = spawn(process.execPath, [path.join(root, "scripts", "testenv-up.mjs"), ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, TSFLUX_TESTENV_QUIET: "1" },
@@ -46,7 +50,7 @@ export function stopEnv() {
 let agent;
 // The API server closes idle keep-alive connections (the bench idles between
 // phases): a request that finds its socket gone is sent again once.
-async function request(kc, method, p, body, contentType) {
+export async function request(kc, method, p, body, contentType) {
   try {
     return await requestOnce(kc, method, p, body, contentType);
   } catch (err) {
