@@ -16,6 +16,7 @@ command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 [ -x /usr/lib/git-core/git-http-backend ] || apt_missing+=(git)
 command -v docker-registry >/dev/null 2>&1 || apt_missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || apt_missing+=(apache2-utils)
+command -v zip >/dev/null 2>&1 || apt_missing+=(zip)
 command -v skopeo >/dev/null 2>&1 || apt_missing+=(skopeo)
 command -v ssh-keyscan >/dev/null 2>&1 || apt_missing+=(openssh-client)
 # test/env/ssh-server.ts: a real sshd serving the test repositories, unprivileged.

@@ -11,11 +11,14 @@ export class Invocation {
   readonly globals: GlobalOptions;
   private readonly values: Record<string, unknown>;
 
-  constructor(readonly command: Command) {
+  constructor(
+    readonly command: Command,
+    opts: { preRun?: boolean } = {},
+  ) {
     this.args = command.args;
     // A command's own flag wins over a parent's flag of the same name.
     this.values = { ...command.optsWithGlobals(), ...command.opts() };
-    this.globals = globalsFrom(command);
+    this.globals = globalsFrom(command, opts);
   }
 
   /** The raw value of a flag (camelCase name, as commander stores it). */
@@ -63,20 +66,22 @@ export interface Binding<O> {
   options: (inv: Invocation) => O;
   /** Loads the engine entry (a dynamic import: the engine is a separate chunk). */
   engine: () => Promise<Engine<O>>;
+  /** false: skip the root's checks before the command runs (upstream's no-op PersistentPreRunE of `plugin`). */
+  preRun?: false;
 }
 
 /** Runs a command's engine with the options its mapper builds from the parsed flags. */
 export function bind<O>(cmd: Command, binding: Binding<O>): Command {
   return cmd.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    const options = binding.options(new Invocation(self));
+    const options = binding.options(new Invocation(self, { preRun: binding.preRun }));
     const root = rootOf(self);
     const capture = captured.get(root);
     if (capture) {
       capture(commandPath(self), options);
       return;
     }
-    const deps: Deps = depsFrom(self, ioOf(self));
+    const deps: Deps = depsFrom(self, ioOf(self), { preRun: binding.preRun });
     const run = await binding.engine();
     await run(options, deps);
   });

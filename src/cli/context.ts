@@ -18,12 +18,13 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * itself shadows the global flag of the same name (`create secret receiver --token`
  * is the webhook token, not the API server's).
  */
-export function globalsFrom(cmd: Command): GlobalOptions {
+export function globalsFrom(cmd: Command, opts: { preRun?: boolean } = {}): GlobalOptions {
   const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
   for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
   const ns = (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE;
   // upstream's root PersistentPreRunE checks the namespace before any command runs
-  if (!DNS1123_LABEL.test(ns) || ns.length > 63) {
+  // (plugin commands replace it with a no-op: preRun false)
+  if (opts.preRun !== false && (!DNS1123_LABEL.test(ns) || ns.length > 63)) {
     throw new CliError(`namespace must be a valid DNS label: ${JSON.stringify(ns)}`);
   }
   const timeout = (o.timeout as string | undefined) ?? "5m0s";
@@ -81,7 +82,7 @@ export function processIO(): IO {
   };
 }
 
-export function depsFrom(cmd: Command, io: IO = processIO()): Deps {
-  const globals = globalsFrom(cmd);
+export function depsFrom(cmd: Command, io: IO = processIO(), opts: { preRun?: boolean } = {}): Deps {
+  const globals = globalsFrom(cmd, opts);
   return { globals, io, logger: createLogger({ stream: io.stderr, verbose: globals.verbose }) };
 }

@@ -39,6 +39,15 @@ export function helpText(cmd: Command, text: { use?: string; long?: string; exam
   return cmd;
 }
 
+// cobra's command groups (GroupID): a command in one is listed under its title.
+const groups = new WeakMap<Command, string>();
+
+/** Lists the command under a group title in its parent's help ("Plugin Commands:"). */
+export function commandGroup(cmd: Command, title: string): Command {
+  groups.set(cmd, title);
+  return cmd;
+}
+
 /** The command's path below the root: "get kustomizations"; "" for the root. */
 export function pathOf(cmd: Command): string {
   const names: string[] = [];
@@ -212,9 +221,17 @@ export function usageString(cmd: Command, texts: HelpTexts, withHelpFlag = true)
   if (text.example) out += `\n\nExamples:\n${text.example}`;
   if (subs.length > 0) {
     const pad = namePadding(cmd);
-    out += "\n\nAvailable Commands:";
-    for (const sub of [...subs].sort((a, b) => (a.name() < b.name() ? -1 : 1)))
-      out += `\n  ${sub.name().padEnd(pad)} ${textOf(sub, texts).short}`;
+    const sorted = [...subs].sort((a, b) => (a.name() < b.name() ? -1 : 1));
+    const list = (cmds: Command[]) =>
+      cmds.map((sub) => `\n  ${sub.name().padEnd(pad)} ${textOf(sub, texts).short}`).join("");
+    // cobra: without groups one "Available Commands" list; with them each group's, then "Additional Commands"
+    const titles = [...new Set(sorted.map((c) => groups.get(c)).filter((t) => t !== undefined))];
+    if (titles.length === 0) out += `\n\nAvailable Commands:${list(sorted)}`;
+    else {
+      for (const title of titles) out += `\n\n${title}${list(sorted.filter((c) => groups.get(c) === title))}`;
+      const rest = sorted.filter((c) => !groups.has(c));
+      if (rest.length > 0) out += `\n\nAdditional Commands:${list(rest)}`;
+    }
   }
   const local = localFlags(cmd, texts, { help: withHelpFlag, version: withHelpFlag });
   if (local.length > 0) out += `\n\nFlags:\n${trimEnd(flagUsages(local))}`;

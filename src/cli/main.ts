@@ -3,7 +3,7 @@
 import { CommanderError, type Command } from "commander";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import { createLogger } from "../output/logger.js";
-import { processIO, type IO } from "./context.js";
+import { globalsFrom, processIO, type IO } from "./context.js";
 import {
   FlagError,
   checkFlagsInOrder,
@@ -12,7 +12,7 @@ import {
   routeSubcommandVersion,
 } from "./flags.js";
 import { HelpRequest, renderHelpRequest, type HelpTexts } from "./help.js";
-import { buildProgram, type CommandTree } from "./program.js";
+import { buildProgram, pluginInvocation, type CommandTree } from "./program.js";
 
 /** Rewrites commander's wording into upstream's (cobra/pflag) where scripts may match it. */
 export function cobraMessage(err: CommanderError): string {
@@ -91,6 +91,7 @@ export async function runProgram(
   const stderr = processIo.stderr;
   // Getters, not a spread: reading processIo.stdin would create process.stdin.
   const guardedStderr = {
+    fd: (stderr as { fd?: number }).fd,
     get isTTY() {
       return stderr.isTTY;
     },
@@ -110,6 +111,21 @@ export async function runProgram(
   };
   const logger = createLogger({ stream: io.stderr });
   const program = buildProgram(tree, io, argv);
+  // `flux <plugin> …`: the plugin gets every other word unparsed, and none of the root's
+  // checks run (upstream: DisableFlagParsing and a no-op PersistentPreRunE).
+  const plugin = pluginInvocation(program, argv);
+  if (plugin) {
+    try {
+      // only a plugin's command line loads the child-process code
+      const { runPluginExec } = await import("../plugin/exec.js");
+      await runPluginExec(plugin, { globals: globalsFrom(program, { preRun: false }), io, logger });
+      return printedFailure ? 1 : 0;
+    } catch (err) {
+      if (err instanceof CliError && err.message === "") return err.exitCode;
+      logger.failure(errorMessage(err));
+      return err instanceof CliError ? err.exitCode : 1;
+    }
+  }
   const output = {
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),

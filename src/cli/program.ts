@@ -5,8 +5,9 @@ import { Command, Option } from "commander";
 import { VERSION_LINE } from "../version.js";
 import { DEFAULT_NAMESPACE, defaultKubeCacheDir, type IO } from "./context.js";
 import { setCommandIO } from "./action.js";
+import { discoverPlugins, type DiscoveredPlugin } from "../plugin/discovery.js";
 import { arrayFlag, boolFlag, durationFlag, float32Flag, intFlag } from "./flags.js";
-import { installCobraHelp } from "./help.js";
+import { commandGroup, helpText, installCobraHelp } from "./help.js";
 
 /** Registers one command (and everything under it) on its parent. */
 export type Register = (parent: Command) => void;
@@ -32,7 +33,7 @@ export function treeOf(program: Command): CommandTree {
  * Builds the program. Given the command line, only the verb it names is
  * registered (the whole tree otherwise: help, completion, unknown commands).
  */
-export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Command {
+export function buildProgram(tree: CommandTree, io?: IO, argv?: string[], opts: { plugins?: boolean } = {}): Command {
   const program = new Command("flux");
   programTree.set(program, tree);
   program
@@ -108,6 +109,11 @@ export function buildProgram(tree: CommandTree, io?: IO, argv?: string[]): Comma
     // `flux --version` needs no command tree at all.
   } else {
     registerSubcommands(program, tree);
+    // Installed plugins are commands too, found only when the line names no built-in
+    // (help, `flux <plugin>`, an unknown word): built-in commands never scan the plugin
+    // directory. Completion asks for them; docs and the whole-tree views do not.
+    const verb = argv && subcommandWord(program, argv);
+    if (opts.plugins ?? (argv !== undefined && !tree.some(([name]) => name === verb))) registerPlugins(program, tree);
     // cobra's version flag is the root's own, not inherited: after a command, -v is that
     // command's (install's and bootstrap's -v, --version) or unknown. commander would
     // read a root option anywhere on the line, so the root's shorthand goes.
@@ -162,6 +168,12 @@ export function registerSubcommands(group: Command, children: CommandTree): void
  * subcommand) or when the line does not lead through `group`.
  */
 export function subcommandWord(group: Command, argv: readonly string[]): string | undefined {
+  const i = subcommandIndex(group, argv);
+  return i === undefined ? undefined : argv[i];
+}
+
+/** Where subcommandWord's word is on the command line. */
+export function subcommandIndex(group: Command, argv: readonly string[]): number | undefined {
   const path: Command[] = [];
   for (let c: Command | null = group; c; c = c.parent) path.unshift(c);
   let depth = 1; // path[depth] is the next command word the line must name
@@ -172,7 +184,7 @@ export function subcommandWord(group: Command, argv: readonly string[]): string 
       if (!arg.includes("=") && takesValue(path.slice(0, depth), arg)) i++;
       continue;
     }
-    if (depth === path.length) return arg;
+    if (depth === path.length) return i;
     const next = path[depth]!;
     if (arg !== next.name() && !next.aliases().includes(arg)) return undefined;
     depth++;
@@ -190,4 +202,47 @@ function takesValue(commands: Command[], flag: string): boolean {
 export function verbOf(program: Command, tree: CommandTree, argv: string[]): string | undefined {
   const word = subcommandWord(program, argv);
   return tree.some(([name]) => name === word) ? word : undefined;
+}
+
+/** Names no plugin can take: every built-in command and cobra's help. */
+export function builtinNames(tree: CommandTree): string[] {
+  return [...tree.map(([name]) => name), "help"];
+}
+
+// The plugin behind each plugin command of a program.
+const pluginCommands = new WeakMap<Command, DiscoveredPlugin>();
+
+/** Adds a command per installed plugin, listed under "Plugin Commands:" in the root's help. */
+function registerPlugins(program: Command, tree: CommandTree): void {
+  for (const plugin of discoverPlugins(builtinNames(tree))) {
+    const cmd = program
+      .command(plugin.name)
+      .description(`Runs the ${plugin.name} plugin`)
+      .argument("[args...]")
+      .allowUnknownOption()
+      .action(() => {
+        // runProgram hands the raw line to the plugin before commander parses it
+        throw new Error(`plugin ${plugin.name} reached the parser`);
+      });
+    helpText(cmd, {
+      use: plugin.name,
+      long: `This command runs the ${plugin.name} plugin.\nUse 'flux ${plugin.name} --help' for full plugin help.`,
+    });
+    commandGroup(cmd, "Plugin Commands:");
+    pluginCommands.set(cmd, plugin);
+  }
+}
+
+/**
+ * The plugin a command line runs and the words it gets: all but the plugin's name,
+ * unparsed, root flags before it included (as upstream, whose plugin commands take
+ * their arguments raw).
+ */
+export function pluginInvocation(program: Command, argv: string[]): { path: string; args: string[] } | undefined {
+  const index = subcommandIndex(program, argv);
+  if (index === undefined) return undefined;
+  const cmd = program.commands.find((c) => c.name() === argv[index]);
+  const plugin = cmd && pluginCommands.get(cmd);
+  if (!plugin) return undefined;
+  return { path: plugin.path, args: [...argv.slice(0, index), ...argv.slice(index + 1)] };
 }

@@ -13,7 +13,7 @@ import type { Writable } from "../output/logger.js";
  * ends the process quietly, like a Go program killed by SIGPIPE; a descriptor that
  * someone set non-blocking (EAGAIN) hands over to Node's own stream, which waits.
  */
-export function fdWriter(fd: 1 | 2): Writable {
+export function fdWriter(fd: 1 | 2): Writable & { readonly fd: number } {
   let stream: NodeJS.WriteStream | undefined;
   let tty: boolean | undefined;
   const nodeStream = () => {
@@ -27,6 +27,8 @@ export function fdWriter(fd: 1 | 2): Writable {
     return stream;
   };
   return {
+    /** Which descriptor: a plugin run by `flux <name>` gets it as its own (src/plugin/exec.ts). */
+    fd,
     get isTTY() {
       // Only a character device can be a terminal; asking fstat first spares loading
       // node:tty (and net) for pipes and files.

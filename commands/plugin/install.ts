@@ -1,0 +1,17 @@
+// flux plugin install [name]
+import type { Command } from "commander";
+import { bind } from "../../src/cli/action.js";
+import { pluginOptions } from "./options.js";
+
+export function register(group: Command): void {
+  const cmd = group
+    .command("install [name]")
+    .description("Install a plugin from the catalog")
+    // cobra's argument counts are checked by the engine, in cobra's words
+    .allowExcessArguments(true);
+  bind(cmd, {
+    options: pluginOptions,
+    engine: async () => (await import("../../src/plugin/run.js")).runPluginInstall,
+    preRun: false,
+  });
+}

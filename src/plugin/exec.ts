@@ -1,0 +1,63 @@
+// `flux <name>` for an installed plugin. Upstream flux v2.9.5 replaces itself with the
+// plugin (syscall.Exec): same stdio, environment and exit status. Node cannot exec, so
+// the plugin runs as a child with the process's descriptors, signals sent to flux are
+// passed on to it, and flux exits with its status (or dies of the same signal).
+// In-process callers with their own streams (tests, the library) get the output piped.
+import { spawn, type StdioOptions } from "node:child_process";
+import os from "node:os";
+import type { Deps } from "../deps.js";
+import { CliError } from "../errors.js";
+
+export interface PluginExecOptions {
+  /** The plugin's executable. */
+  path: string;
+  /** Everything on the command line but the plugin's name, unparsed. */
+  args: string[];
+}
+
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH"];
+
+/** The descriptor behind a writer of the process's own streams (src/cli/stdio.ts), if it is one. */
+function fdOf(w: unknown): number | undefined {
+  const fd = (w as { fd?: unknown }).fd;
+  return typeof fd === "number" ? fd : undefined;
+}
+
+export async function runPluginExec(o: PluginExecOptions, deps: Deps): Promise<void> {
+  const { io } = deps;
+  const outFd = fdOf(io.stdout);
+  const errFd = fdOf(io.stderr);
+  const own = outFd !== undefined && errFd !== undefined;
+  const stdio: StdioOptions = own ? [0, outFd, errFd] : ["pipe", "pipe", "pipe"];
+  const child = spawn(o.path, o.args, { stdio, env: process.env, argv0: o.path });
+  if (!own) {
+    child.stdout!.on("data", (d: Buffer) => io.stdout.write(d.toString()));
+    child.stderr!.on("data", (d: Buffer) => io.stderr.write(d.toString()));
+    const stdin = io.stdin as NodeJS.ReadableStream;
+    stdin.pipe(child.stdin!).on("error", () => {});
+  }
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  if (own) for (const sig of FORWARDED) process.on(sig, forward);
+  let result: { code: number | null; signal: NodeJS.Signals | null };
+  try {
+    result = await new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal }));
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    // what syscall.Exec reports: "fork/exec" is Go's word for a failed start
+    throw new CliError(`fork/exec ${o.path}: ${e.code === "EACCES" ? "permission denied" : e.message}`);
+  } finally {
+    if (own) for (const sig of FORWARDED) process.off(sig, forward);
+  }
+  if (result.signal) {
+    if (own && result.signal !== "SIGWINCH") {
+      // as if flux itself had been the plugin: the shell sees the same signal
+      process.kill(process.pid, result.signal);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new CliError("", 128 + (os.constants.signals[result.signal] ?? 0));
+  }
+  if (result.code !== 0) throw new CliError("", result.code ?? 1);
+}
