@@ -59,7 +59,8 @@ export interface CatalogServer {
 
 /** This machine in Go's names. */
 export const GOOS = process.platform === "win32" ? "windows" : process.platform;
-export const GOARCH = ({ x64: "amd64", ia32: "386", arm64: "arm64" } as Record<string, string>)[process.arch] ?? process.arch;
+export const GOARCH =
+  ({ x64: "amd64", ia32: "386", arm64: "arm64" } as Record<string, string>)[process.arch] ?? process.arch;
 
 /** The default executable: prints its name, version and arguments; exits with $PLUGIN_EXIT (default 0). */
 export function pluginScript(name: string, version: string): string {

@@ -14,7 +14,7 @@ export type Expect =
   | { error: string } // assertError: the returned error's text, exactly
   | { errorContains: string }
   | { success: true } // assertSuccess
-  | { contains: string } // strings.Contains(output, …) in a hand-written check
+  | { contains: string | string[] } // strings.Contains(output, …) in a hand-written check (each of them)
   | { sameAs: string } // output equals the output of these args
   | { output: string }; // assertGoldenValue
 
@@ -34,6 +34,7 @@ export interface UpstreamCase {
   /** Run first, and must succeed (diff_artifact_test.go pushes the artifact it diffs). */
   push?: string;
   stdin?: string;
+  /** Environment for the run; values may name temporary files ({{ file:NAME }}). */
   env?: Record<string, string>;
   /**
    * SSH hosts the case scans (host → "type key"): the hosts (github.com) cannot be
@@ -55,6 +56,8 @@ export interface UpstreamGroup {
   objects?: string[];
   /** Temporary files: name → content (null: an empty directory); content is rendered. */
   files?: Record<string, string | null>;
+  /** Names of `files` written with mode 0755 (os.WriteFile(…, 0o755)). */
+  executables?: string[];
   cases: UpstreamCase[];
 }
 
@@ -1451,6 +1454,79 @@ export const upstreamGroups: UpstreamGroup[] = [
         args: "diff artifact oci://{{ registry }}/podinfo:2.0.0 --path=./testdata/diff-artifact/deployment-diff.yaml",
         expect: { error: "the remote artifact contents differs from the local one" },
       },
+    ],
+  },
+  // plugin_test.go: the plugin handler's FLUXCD_PLUGINS points at the test's temporary directory.
+  {
+    file: "plugin_test.go",
+    test: "TestPluginAppearsInHelp",
+    cluster: false,
+    files: { "plugins/flux-testplugin": "#!/bin/sh\necho test" },
+    executables: ["plugins/flux-testplugin"],
+    cases: [
+      {
+        name: "",
+        args: "--help",
+        env: { FLUXCD_PLUGINS: "{{ file:plugins }}" },
+        expect: { contains: ["Plugin Commands:", "testplugin"] },
+      },
+    ],
+  },
+  {
+    file: "plugin_test.go",
+    test: "TestPluginListOutput",
+    cluster: false,
+    files: { "plugins/flux-myplugin": "#!/bin/sh\necho test" },
+    executables: ["plugins/flux-myplugin"],
+    cases: [
+      {
+        name: "",
+        args: "plugin list",
+        env: { FLUXCD_PLUGINS: "{{ file:plugins }}" },
+        expect: { contains: ["myplugin", "manual"] },
+      },
+    ],
+  },
+  {
+    file: "plugin_test.go",
+    test: "TestPluginListWithReceipt",
+    cluster: false,
+    files: {
+      "plugins/flux-myplugin": "#!/bin/sh\necho test",
+      "plugins/flux-myplugin.yaml": 'name: myplugin\nversion: "1.2.3"\n',
+    },
+    executables: ["plugins/flux-myplugin"],
+    cases: [
+      {
+        name: "",
+        args: "plugin list",
+        env: { FLUXCD_PLUGINS: "{{ file:plugins }}" },
+        expect: { contains: "1.2.3" },
+      },
+    ],
+  },
+  {
+    file: "plugin_test.go",
+    test: "TestPluginListEmpty",
+    cluster: false,
+    files: { plugins: null },
+    cases: [
+      {
+        name: "",
+        args: "plugin list",
+        env: { FLUXCD_PLUGINS: "{{ file:plugins }}" },
+        expect: { contains: "No plugins found" },
+      },
+    ],
+  },
+  {
+    file: "plugin_test.go",
+    test: "TestPluginSkipsPersistentPreRun",
+    cluster: false,
+    // upstream runs with the real handler; an empty directory stands in for the user's
+    files: { plugins: null },
+    cases: [
+      { name: "", args: "plugin list", env: { FLUXCD_PLUGINS: "{{ file:plugins }}" }, expect: { success: true } },
     ],
   },
 ];

@@ -4,7 +4,7 @@
 // goldens rendered with the test's template values. Differences between upstream's
 // harness and the real binary are listed in HARNESS_DIFFERENCES and README.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -166,6 +166,7 @@ export async function prepareGroup(g: UpstreamGroup, kc?: KubeConfig, registry?:
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, renderTemplate(content, tmpl));
     }
+    if ((g.executables ?? []).includes(name)) chmodSync(path, 0o755);
     files[name] = path;
     const top = name.split("/")[0]!;
     if (name.includes("/")) files[top] = join(dir, top);
@@ -290,6 +291,11 @@ export interface Outcome {
 }
 
 function renderArgs(line: string, ctx: GroupContext): string[] {
+  return shellwords(renderText(line, ctx));
+}
+
+/** The line's placeholders filled in (temporary files, testdata paths, the registry, template values). */
+function renderText(line: string, ctx: GroupContext): string {
   const expanded = line
     .replace(/\{\{ file:([^ }]+) \}\}/g, (_, name: string) => {
       const p = ctx.files[name];
@@ -301,7 +307,7 @@ function renderArgs(line: string, ctx: GroupContext): string[] {
       if (!ctx.registry) throw new Error("this case needs the OCI registry");
       return ctx.registry;
     });
-  return shellwords(renderTemplate(expanded, ctx.tmpl));
+  return renderTemplate(expanded, ctx.tmpl);
 }
 
 /**
@@ -343,7 +349,7 @@ async function cli(line: string, ctx: GroupContext, c: UpstreamCase): Promise<Cl
   const env = { ...c.env, ...(keyscanDir ? { PATH: `${keyscanDir}${delimiter}${process.env.PATH ?? ""}` } : {}) };
   for (const [k, v] of Object.entries(env)) {
     saved[k] = process.env[k];
-    process.env[k] = v;
+    process.env[k] = renderText(v, ctx);
   }
   try {
     const stdin = c.stdin ? readFileSync(resolve(TESTDATA_DIR, c.stdin), "utf8") : undefined;
@@ -420,9 +426,13 @@ export async function runCase(g: UpstreamGroup, c: UpstreamCase, group: GroupCon
   }
   if ("success" in e) return { pass: result.code === 0, detail: "want exit 0", result };
   if ("contains" in e) {
-    const want = renderTemplate(e.contains, ctx.tmpl);
-    const pass = result.code === 0 && result.output.includes(want);
-    return { pass, detail: pass ? "" : `want exit 0 and output containing "${want}"`, result };
+    const wants = (Array.isArray(e.contains) ? e.contains : [e.contains]).map((w) => renderTemplate(w, ctx.tmpl));
+    const pass = result.code === 0 && wants.every((want) => result.output.includes(want));
+    return {
+      pass,
+      detail: pass ? "" : `want exit 0 and output containing ${wants.map((w) => `"${w}"`).join(", ")}`,
+      result,
+    };
   }
   if ("sameAs" in e) {
     const other = await cli(e.sameAs, ctx, c);
