@@ -68,5 +68,6 @@ export interface CompleteOptions {
 
 export async function runComplete(options: CompleteOptions, deps: Deps): Promise<void> {
   const words = options.words.length === 0 ? [""] : options.words;
-  for (const c of completeWords(buildProgram(options.tree), words)) deps.io.stdout.write(c + "\n");
+  for (const c of completeWords(buildProgram(options.tree, undefined, undefined, { plugins: true }), words))
+    deps.io.stdout.write(c + "\n");
 }
