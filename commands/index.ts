@@ -20,6 +20,7 @@ import { register as get } from "./get/index.js";
 import { register as install } from "./install/index.js";
 import { register as list } from "./list/index.js";
 import { register as logs } from "./logs/index.js";
+import { register as migrate } from "./migrate/index.js";
 import { register as plugin } from "./plugin/index.js";
 import { register as pull } from "./pull/index.js";
 import { register as push } from "./push/index.js";
@@ -51,6 +52,7 @@ export const commandTree: CommandTree = [
   ["install", install],
   ["list", list],
   ["logs", logs],
+  ["migrate", migrate],
   ["plugin", plugin],
   ["pull", pull],
   ["push", push],
