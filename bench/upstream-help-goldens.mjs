@@ -44,6 +44,10 @@ export const HELP_CASES = [
   ["completion", "bash", "--help"],
   ["envsubst", "--help"],
   ["build", "artifact", "--help"],
+  ["migrate", "--help"],
+  ["plugin", "--help"],
+  ["plugin", "install", "--help"],
+  ["plugin", "update", "--help"],
 ];
 
 export const goldenName = (args) => `${args.filter((a) => a !== "--help").join("_") || "root"}.txt`;
