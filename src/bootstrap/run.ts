@@ -29,6 +29,7 @@ import {
 import { confirmOverride, readClusterInfo } from "../install/override.js";
 import { confirm } from "../install/prompt.js";
 import { goDuration } from "../manifests/common.js";
+import { manifestsDir } from "./sync.js";
 import { transportOf, createGitClient } from "../git/index.js";
 import { createKubeClient } from "../kube/client.js";
 import {
@@ -389,6 +390,10 @@ export async function bootstrapGit(
     ssh: transport === "ssh" ? { privateKey } : undefined,
     timeoutMs: ctx.globals.timeoutMs,
     signer: c.signer,
+    // The clone checks out the sparse paths and the directory bootstrap writes to.
+    sparseCheckout: opts.sparseCheckout.length
+      ? [...opts.sparseCheckout, manifestsDir(c.base.targetPath, c.base.namespace)]
+      : undefined,
   });
   let source: SourceSecretSpec;
   let syncUrl = url;

@@ -16,7 +16,7 @@ import {
 
 export * from "./types.js";
 export { IsoGitClient, safeJoin } from "./isogit.js";
-export { SystemGitClient, shellQuote } from "./systemgit.js";
+export { SystemGitClient, shellQuote, sparseDirectories } from "./systemgit.js";
 
 export { createCommitSigner, type SigningSpec } from "./signing.js";
 
@@ -48,6 +48,12 @@ export interface GitClientOptions {
   timeoutMs?: number;
   /** Signs every commit (see createCommitSigner). */
   signer?: CommitSigner | undefined;
+  /**
+   * Check out only these directories (--sparse-checkout, with the directory bootstrap
+   * writes to). The system git client does (sparse-checkout, cone mode); isomorphic-git
+   * has no sparse index, so it checks out everything.
+   */
+  sparseCheckout?: string[] | undefined;
 }
 
 export function createGitClient(opts: GitClientOptions): GitClient {
@@ -61,6 +67,7 @@ export function createGitClient(opts: GitClientOptions): GitClient {
       ca: opts.ca,
       now: opts.now,
       signer: opts.signer,
+      sparseCheckout: opts.sparseCheckout,
     });
   }
   return new IsoGitClient({

@@ -35,12 +35,28 @@ export interface SystemGitOptions {
   now?: (() => Date) | undefined;
   /** Signs each commit (--gpg-key-ring, --ssh-signing-key-file). */
   signer?: CommitSigner | undefined;
+  /**
+   * Directories to check out (--sparse-checkout, cone mode; top-level files come too).
+   * Every other file stays in the index and in each commit, only not on disk.
+   */
+  sparseCheckout?: string[] | undefined;
 }
 
 interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** Sparse checkout paths as cone-mode directories: no "./", no trailing "/", no root, no repeats. */
+export function sparseDirectories(paths: string[] = []): string[] {
+  const dirs = paths.map((p) =>
+    path.posix
+      .normalize(p.trim())
+      .replace(/^\.\/+/, "")
+      .replace(/\/+$/, ""),
+  );
+  return [...new Set(dirs.filter((d) => d !== "" && d !== "."))];
 }
 
 /** Quotes one argument for the POSIX shell git runs GIT_SSH_COMMAND with. */
@@ -180,11 +196,26 @@ export class SystemGitClient implements GitClient {
       }
       return { newBranch: true, emptyRemote };
     }
+    const sparse = sparseDirectories(this.opts.sparseCheckout);
     const r = await this.run(
-      ["clone", "--quiet", "--single-branch", "--branch", this.branch, "--", this.url, this.dir],
+      [
+        "clone",
+        "--quiet",
+        "--single-branch",
+        ...(sparse.length ? ["--sparse"] : []),
+        "--branch",
+        this.branch,
+        "--",
+        this.url,
+        this.dir,
+      ],
       path.dirname(this.dir),
     );
     if (r.code !== 0) throw this.failure("failed to clone", r);
+    if (sparse.length) {
+      const set = await this.run(["sparse-checkout", "set", "--cone", "--", ...sparse]);
+      if (set.code !== 0) throw this.failure("failed to set the sparse checkout of", set);
+    }
     return { newBranch: false, emptyRemote };
   }
 
