@@ -15,8 +15,9 @@ import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/
 import type { Deps } from "../../src/deps.js";
 import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitHubProvider } from "../../src/providers/github.js";
-import { testKubeConfig, testKubeconfigPath, uniqueName } from "../env/helpers.js";
+import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
+import { startSshGitServer } from "../env/ssh-server.js";
 import { argvOf, optionsFor, runCli, type CliResult } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitHubServer } from "../providers/github-server.js";
@@ -180,6 +181,78 @@ describe("flux bootstrap git signs its commits", () => {
     expect(v.code).not.toBe(0);
     const raw = execFileSync("git", ["cat-file", "commit", commits[0]!], { cwd: bare(repo), encoding: "utf8" });
     expect(raw).not.toContain("gpgsig");
+  });
+});
+
+describe("flux bootstrap git over SSH (the system git client)", () => {
+  it("--sparse-checkout and --ssh-signing-reuse-private-key: signed with the deploy key, every other file kept", async () => {
+    const ssh = await startSshGitServer(srv);
+    const savedHome = process.env.HOME;
+    // ssh accepts the new host key into $HOME/.ssh/known_hosts: a HOME of the test's own.
+    process.env.HOME = mkdtempSync(path.join(dir, "home-"));
+    try {
+      const repo = `fleet/${uniqueName("sparse-ssh")}`;
+      const ns = uniqueName("fb-sign-ssh");
+      const files = {
+        "README.md": "fleet\n",
+        "apps/podinfo.yaml": "kind: HelmRelease\n",
+        "clusters/dev/apps.yaml": "kind: Kustomization\n",
+        "clusters/prod/apps.yaml": "kind: Kustomization\n",
+      };
+      await srv.createRepo(repo, { files });
+      const key = makeSshKey(mkdtempSync(path.join(dir, "k-")), "ed25519");
+      ssh.authorize(repo, key.publicKey, "write");
+      const res = await withFluxStandIn(
+        { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
+        () =>
+          runCli([
+            "bootstrap",
+            "git",
+            "--kubeconfig",
+            kubeconfig,
+            "-n",
+            ns,
+            `--url=${ssh.url(repo)}`,
+            `--private-key-file=${key.file}`,
+            "--silent",
+            "--path=clusters/dev",
+            "--sparse-checkout=clusters/dev,apps",
+            "--ssh-signing-reuse-private-key",
+            `--manifests=${bundle}`,
+            "--timeout=20s",
+          ]),
+      );
+      expect(res.stderr).toContain("✔ all components are healthy");
+      expect(res.code).toBe(0);
+      expect(ssh.sessions().filter((x) => x.repo === repo && x.service === "git-receive-pack").length).toBeGreaterThan(
+        0,
+      );
+      const log = srv.log(repo, "main");
+      expect(log.map((c) => c.message).slice(0, 2)).toEqual([
+        "Add Flux sync manifests",
+        expect.stringMatching(/^Add Flux v2\.\d+\.\d+ component manifests$/),
+      ]);
+      for (const c of log.slice(0, 2))
+        expect(verifyCommit(bare(repo), c.sha, { sshPublicKey: key.publicKey }).code).toBe(0);
+      // The sparse clone's commits carry the files it did not check out.
+      expect(srv.listFiles(repo, "main").sort()).toEqual(
+        [
+          ...Object.keys(files),
+          `clusters/dev/${ns}/gotk-components.yaml`,
+          `clusters/dev/${ns}/gotk-sync.yaml`,
+          `clusters/dev/${ns}/kustomization.yaml`,
+        ].sort(),
+      );
+      expect(srv.readFile(repo, "main", "clusters/prod/apps.yaml")).toBe("kind: Kustomization\n");
+      expect(srv.readFile(repo, "main", `clusters/dev/${ns}/gotk-sync.yaml`)).toContain(
+        "  sparseCheckout:\n  - clusters/dev\n  - apps\n",
+      );
+      const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
+      expect((gitRepo!.spec as { sparseCheckout: string[] }).sparseCheckout).toEqual(["clusters/dev", "apps"]);
+    } finally {
+      process.env.HOME = savedHome;
+      await ssh.stop();
+    }
   });
 });
 
