@@ -9,7 +9,29 @@ const DEFAULT_TAG = "latest";
 const REPO_CHARS = /^[a-z0-9_\-./]+$/;
 const TAG_RE = /^[A-Za-z0-9_.-]{1,128}$/;
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-const REGISTRY_RE = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
+// Characters Go's url.Parse accepts in a host (shouldEscape's encodeHost exceptions).
+const HOST_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"%]*$/;
+
+/**
+ * go-containerregistry's checkRegistry: url.Parse("//" + name).Host must be name, so
+ * anything Go reads as an authority passes ("https:" of "https://ghcr.io/app" too).
+ */
+function validRegistry(name: string): boolean {
+  if (/[/?#@]/.test(name)) return false;
+  let host = name;
+  if (name.startsWith("[")) {
+    const end = name.indexOf("]");
+    if (end < 0) return false;
+    const rest = name.slice(end + 1);
+    return rest === "" || /^:\d*$/.test(rest);
+  }
+  const colon = name.lastIndexOf(":");
+  if (colon >= 0) {
+    if (!/^\d*$/.test(name.slice(colon + 1))) return false;
+    host = name.slice(0, colon);
+  }
+  return HOST_CHARS.test(host);
+}
 
 export interface Reference {
   /** Registry host[:port] as written (Docker Hub is index.docker.io). */
@@ -42,7 +64,7 @@ function parseRepository(name: string, original: string): { registry: string; re
   const split = splitRegistry(name);
   const registry = normalizeRegistry(split.registry);
   let repository = split.repository;
-  if (!REGISTRY_RE.test(registry)) throw new ReferenceError(`could not parse reference: ${original}`);
+  if (!validRegistry(registry)) throw new ReferenceError(`could not parse reference: ${original}`);
   // go-containerregistry: 2 to 255 characters of [a-z0-9_-./].
   if (repository.length < 2 || repository.length > 255 || !REPO_CHARS.test(repository)) {
     throw new ReferenceError(`could not parse reference: ${original}`);
@@ -62,8 +84,9 @@ export function parseReference(s: string): Reference {
     return { ...parseRepository(name, s), digest };
   }
   const { name, tag } = splitTag(s);
-  if (tag !== undefined && tag !== "" && !TAG_RE.test(tag)) throw new ReferenceError(`could not parse reference: ${s}`);
-  return { ...parseRepository(name, s), tag: tag || DEFAULT_TAG };
+  // an empty tag ("app:") is an error, as go-containerregistry's checkTag (1 to 128 characters)
+  if (tag !== undefined && !TAG_RE.test(tag)) throw new ReferenceError(`could not parse reference: ${s}`);
+  return { ...parseRepository(name, s), tag: tag ?? DEFAULT_TAG };
 }
 
 /** Parses a repository without tag or digest (for list). */
