@@ -86,7 +86,7 @@ export function authorizedKey(key: KeyObject): string {
 export interface GenerateOptions {
   algorithm: KeyAlgorithm;
   rsaBits?: number;
-  ecdsaCurve?: EcdsaCurve;
+  ecdsaCurve?: EcdsaCurve | undefined;
 }
 
 /** Encodes a private key in OpenSSH's openssh-key-v1 format (unencrypted), as ssh-keygen writes it. */

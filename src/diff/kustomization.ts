@@ -353,9 +353,9 @@ export async function diffObjects(
   objects: KubeObj[],
   opts: Pick<DiffOptions, "dryRunner" | "concurrency" | "onProgress"> & {
     /** The Kustomization's drift ignore rules (spec.ignore). */
-    ignore?: IgnoreRule[];
+    ignore?: IgnoreRule[] | undefined;
     /** Diffs what an object holds (a nested Kustomization); returns the errors met. */
-    nested?: (obj: KubeObj, d: ObjectDiff) => Promise<string[]>;
+    nested?: ((obj: KubeObj, d: ObjectDiff) => Promise<string[]>) | undefined;
   },
 ): Promise<DiffReport> {
   let done = 0;

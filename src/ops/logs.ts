@@ -75,7 +75,7 @@ export function matchesFilter(e: LogEntry, f: LogFilter): boolean {
 }
 
 interface Pod extends KubeObject {
-  spec?: { nodeName?: string; containers?: { name: string }[] };
+  spec?: { nodeName?: string | undefined; containers?: { name: string }[] };
   status?: {
     phase?: string;
     conditions?: { type: string; status: string }[];

@@ -71,7 +71,7 @@ export interface GitServer {
   /** The next `count` authorized requests answer `status` (default 503) without reaching git. */
   failNext(count: number, status?: number): void;
   /** Called before a request is served; may be async (e.g. to move the remote). */
-  onRequest?: (info: GitRequestInfo) => void | Promise<void>;
+  onRequest?: ((info: GitRequestInfo) => void | Promise<void>) | undefined;
   stop(): Promise<void>;
 }
 

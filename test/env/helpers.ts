@@ -15,7 +15,7 @@ export interface ResourceRef {
   group: string;
   version: string;
   plural: string;
-  namespace?: string;
+  namespace?: string | undefined;
   name: string;
 }
 

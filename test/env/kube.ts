@@ -137,7 +137,7 @@ export function resourcePath(r: {
   group: string;
   version: string;
   plural: string;
-  namespace?: string;
+  namespace?: string | undefined;
   name?: string;
   subresource?: string;
 }): string {

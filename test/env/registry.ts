@@ -33,9 +33,9 @@ export interface RegistryOptions {
 export interface TokenRequestLog {
   method: string;
   scope: string[];
-  service?: string;
-  user?: string;
-  grant?: string;
+  service?: string | undefined;
+  user?: string | undefined;
+  grant?: string | undefined;
 }
 
 export interface TestRegistry {
@@ -47,8 +47,8 @@ export interface TestRegistry {
   dir: string;
   storageDir: string;
   /** PEM of the CA that signed the serving certificate (tls mode). */
-  caCert?: string;
-  caFile?: string;
+  caCert?: string | undefined;
+  caFile?: string | undefined;
   username: string;
   password: string;
   tokenRequests: TokenRequestLog[];

@@ -73,7 +73,7 @@ export interface TestEnv {
   crds: string[];
   timings: TestEnvTimings;
   /** Set in the controllers mode: log dir, artifact and notification addresses, versions. */
-  controllers?: ControllersInfo;
+  controllers?: ControllersInfo | undefined;
   /** Kills kube-apiserver and etcd (whole process groups) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }

@@ -12,7 +12,7 @@ export interface CliResult {
   output: string;
 }
 
-export async function runCli(args: string[], opts: { stdin?: string } = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: { stdin?: string | undefined } = {}): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   let output = "";

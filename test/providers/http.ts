@@ -18,7 +18,7 @@ export interface Req {
 export interface Res {
   status: number;
   body?: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 export type Handler = (req: Req, params: Record<string, string>) => Res | Promise<Res>;
@@ -29,7 +29,7 @@ export interface Route {
   pattern: string[];
   handler: Handler;
   /** What a token needs for this route, in the server's own terms (scopes, permissions). */
-  needs?: RouteNeeds;
+  needs?: RouteNeeds | undefined;
 }
 
 export interface RouteNeeds {
@@ -46,8 +46,8 @@ export interface AuthResult {
 }
 
 interface Fault {
-  method?: string;
-  path?: RegExp;
+  method?: string | undefined;
+  path?: RegExp | undefined;
   count: number;
   res: Res;
 }
@@ -56,7 +56,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   status: number;
-  authorization?: string;
+  authorization?: string | undefined;
 }
 
 export class JsonServer {

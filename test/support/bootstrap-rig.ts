@@ -67,7 +67,7 @@ export interface BootstrapState {
   /** Secrets in the namespace, by name. */
   secrets: string[];
   /** identity.pub of the source secret (SSH), without the comment. */
-  secretKey?: string;
+  secretKey?: string | undefined;
   /** The GitRepository and the Kustomization are Ready at the branch's head. */
   ready: boolean;
   /** States of the pull (merge) requests on the repository: "open", "merged", "closed". */
@@ -98,7 +98,7 @@ export interface BootstrapRig {
    * Starts the bootstrap; with `controllers`, the test plays the Flux controllers until it
    * ends (with realControllers the real ones always run).
    */
-  start(t: BootstrapTarget, opts?: { controllers?: boolean; extra?: string[] }): CliProcess;
+  start(t: BootstrapTarget, opts?: { controllers?: boolean; extra?: string[] | undefined }): CliProcess;
   state(t: BootstrapTarget): Promise<BootstrapState>;
   /** What an uninterrupted run leaves, checked on `t`. */
   expectConverged(t: BootstrapTarget): Promise<BootstrapState>;

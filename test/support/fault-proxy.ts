@@ -46,7 +46,7 @@ export interface FaultRule {
 
 export interface InjectedFault {
   kind: FaultKind;
-  status?: number;
+  status?: number | undefined;
   method: string;
   path: string;
 }
@@ -87,8 +87,8 @@ export interface FaultProxy {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 interface LiveRule extends Required<Omit<FaultRule, "method" | "path">> {
-  method?: string;
-  path?: RegExp;
+  method?: string | undefined;
+  path?: RegExp | undefined;
 }
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {

@@ -142,8 +142,8 @@ export function readNotDriven(): Map<string, { reason: NotDrivenReason; note: st
 export interface GroupContext {
   tmpl: Record<string, string>;
   files: Record<string, string>;
-  kc?: KubeConfig;
-  registry?: string;
+  kc?: KubeConfig | undefined;
+  registry?: string | undefined;
   cleanup: () => void;
 }
 

@@ -5,8 +5,8 @@ import type { KubeObject } from "../../../src/kube/rest.js";
 
 const obj = (generation: number, status?: Record<string, unknown>, spec?: Record<string, unknown>): KubeObject => ({
   metadata: { name: "x", namespace: "ns", generation },
-  spec,
-  status,
+  ...(spec ? { spec } : {}),
+  ...(status ? { status } : {}),
 });
 const ready = (s: string, message = "m", observedGeneration?: number) => ({
   type: "Ready",
