@@ -7,7 +7,11 @@ import { textTemplates } from "./test/support/text-templates.js";
 // file at a time, against an API server of their own (install-lifecycle starts yet
 // another one without CRDs). Everything else in test/integration shares one API
 // server and creates only namespaced objects in namespaces it owns.
-const clusterScoped = ["test/integration/install-lifecycle.test.ts", "test/integration/bootstrap-*.test.ts"];
+const clusterScoped = [
+  "test/integration/install-lifecycle.test.ts",
+  "test/integration/migrate-cluster.test.ts",
+  "test/integration/bootstrap-*.test.ts",
+];
 
 // Files run in a shuffled order so no file leans on another having run first (issue 16).
 // The seed comes from TSFLUX_TEST_SEED (.ci/run sets and prints one per run) so a
