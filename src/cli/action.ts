@@ -13,7 +13,7 @@ export class Invocation {
 
   constructor(
     readonly command: Command,
-    opts: { preRun?: boolean } = {},
+    opts: { preRun?: boolean | undefined } = {},
   ) {
     this.args = command.args;
     // A command's own flag wins over a parent's flag of the same name.

@@ -18,7 +18,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * itself shadows the global flag of the same name (`create secret receiver --token`
  * is the webhook token, not the API server's).
  */
-export function globalsFrom(cmd: Command, opts: { preRun?: boolean } = {}): GlobalOptions {
+export function globalsFrom(cmd: Command, opts: { preRun?: boolean | undefined } = {}): GlobalOptions {
   const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
   for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
   const ns = (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE;
@@ -82,7 +82,7 @@ export function processIO(): IO {
   };
 }
 
-export function depsFrom(cmd: Command, io: IO = processIO(), opts: { preRun?: boolean } = {}): Deps {
+export function depsFrom(cmd: Command, io: IO = processIO(), opts: { preRun?: boolean | undefined } = {}): Deps {
   const globals = globalsFrom(cmd, opts);
   return { globals, io, logger: createLogger({ stream: io.stderr, verbose: globals.verbose }) };
 }

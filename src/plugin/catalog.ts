@@ -31,7 +31,7 @@ export interface HttpOptions {
   /** The whole request, retries included (upstream: 30s for the catalog, 5m for downloads). */
   timeoutMs: number;
   /** Delay before the first retry, doubling (retryablehttp: 1s). */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
 }
 
 class HttpStatusError extends Error {
@@ -117,7 +117,7 @@ export interface CatalogClientOptions {
   /** The catalog's base URL (catalogBase()). */
   baseUrl?: string;
   timeoutMs?: number;
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
 }
 
 export class CatalogClient {

@@ -17,7 +17,7 @@ import type { PluginManifest, PluginPlatform, PluginReceipt, PluginVersion } fro
 export interface InstallerOptions {
   /** The whole download, retries included (upstream: 5 minutes). */
   timeoutMs?: number;
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /** The receipt's installedAt (tests). */
   now?: () => Date;
   platform?: NodeJS.Platform;

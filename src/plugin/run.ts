@@ -31,7 +31,7 @@ interface PluginCommandOptions {
   /** $FLUXCD_PLUGINS and $FLUXCD_PLUGIN_CATALOG are read from here (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Delay before the first retry of a failed request (default 1s, doubling). */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
 }
 
 export type PluginInstallOptions = PluginCommandOptions;
