@@ -154,7 +154,11 @@ out.push(
     "(test/providers/flux-standin.ts) only; the kill rows of bootstrap github and the races run with the real " +
     "controllers too (test/e2e), and a longer e2e run could take the rest;",
 );
-out.push("- faults during bootstrap's pull-request mode (--pr), and between tsflux and SSH git servers.");
+out.push(
+  "- faults between tsflux and SSH git servers; in pull-request mode (--pr), a run after one that pushed the " +
+    'request\'s branch but opened no request stops with "branch … already exists with other commits" (the new ' +
+    "commits differ from the pushed ones) instead of opening the request for it.",
+);
 out.push("");
 out.push("## What the outcomes mean");
 out.push("");

@@ -7,7 +7,14 @@
 // the hooks it is given, to the cluster through the kube helpers.
 import path from "node:path/posix";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
-import { commitAndPush, GitAuthError, RemoteMovedError, type GitClient, type Signature } from "../git/index.js";
+import {
+  commitAndPush,
+  GitAuthError,
+  pushCommit,
+  RemoteMovedError,
+  type GitClient,
+  type Signature,
+} from "../git/index.js";
 import { mustKind, resourceOf } from "../kinds/registry.js";
 import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../kube/rest.js";
@@ -517,7 +524,13 @@ export class Bootstrapper {
     }
     this.log.action(`pushing manifests to branch ${quote(pr.branch)}`);
     try {
-      await this.deps.git.push(pr.branch);
+      // Retried as a direct push is: a failure on the way, or an answer lost after it landed.
+      const head = await this.deps.git.head();
+      await pushCommit(this.deps.git, head!, {
+        remoteBranch: pr.branch,
+        logger: this.log,
+        ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+      });
     } catch (err) {
       if (err instanceof RemoteMovedError) {
         if (existing) {
@@ -534,12 +547,20 @@ export class Bootstrapper {
       this.log.success(`updated ${hooks.noun} ${hooks.sigil}${existing.number}: ${existing.url}`);
       return { url: existing.url, number: existing.number, merged: false };
     }
-    const created = await hooks.create({
-      head: pr.branch,
-      base: this.opts.branch,
-      title: pr.title ?? "Add Flux manifests",
-      body: line(fill(pullRequestBody, { dir: quote(this.dir) })),
-    });
+    const created = await hooks
+      .create({
+        head: pr.branch,
+        base: this.opts.branch,
+        title: pr.title ?? "Add Flux manifests",
+        body: line(fill(pullRequestBody, { dir: quote(this.dir) })),
+      })
+      .catch(async (err: unknown) => {
+        // The request may have been opened with its answer lost (a retried create is then
+        // refused as a duplicate): the one that is open is ours.
+        const found = await hooks.find(pr.branch, this.opts.branch).catch(() => undefined);
+        if (found) return found;
+        throw err;
+      });
     this.log.success(`opened ${hooks.noun} ${hooks.sigil}${created.number}: ${created.url}`);
     return { url: created.url, number: created.number, merged: false };
   }

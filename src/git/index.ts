@@ -131,14 +131,18 @@ export async function commitAndPush(git: GitClient, opts: CommitAndPushOptions):
  * is: when it already points at the commit, the push landed and only its answer was lost.
  * Refused credentials and a moved remote are not retried here.
  */
-async function pushCommit(git: GitClient, commit: string, opts: CommitAndPushOptions): Promise<void> {
+export async function pushCommit(
+  git: GitClient,
+  commit: string,
+  opts: Pick<CommitAndPushOptions, "logger" | "sleep"> & { remoteBranch?: string } = {},
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await git.push();
+      await git.push(opts.remoteBranch);
       return;
     } catch (err) {
       if (err instanceof RemoteMovedError || err instanceof GitAuthError) throw err;
-      const landed = await git.remoteHead().then(
+      const landed = await git.remoteHead(opts.remoteBranch).then(
         (head) => head === commit,
         () => false,
       );

@@ -82,6 +82,20 @@ function headersOf(err: unknown): Record<string, string | undefined> {
  * 429, or 403 with Retry-After, with x-ratelimit-remaining 0 (wait until x-ratelimit-reset),
  * or a secondary-limit message without headers (wait a minute).
  */
+/**
+ * The answer's data as JSON of the expected shape. A body cut short mid-answer reaches
+ * here as its text (Octokit falls back to it when the JSON does not parse): retried like
+ * a reset connection, never read as a pull request.
+ */
+function whole<T extends { data: unknown }>(shape: "object" | "array"): (res: T) => T {
+  return (res) => {
+    const d = res.data;
+    const ok = shape === "array" ? Array.isArray(d) : typeof d === "object" && d !== null && !Array.isArray(d);
+    if (!ok) throw Object.assign(new Error("the answer was cut short"), { code: "ECONNRESET" });
+    return res;
+  };
+}
+
 function failureOf(err: unknown): Failure {
   // Octokit reports a request that never answered as a 500: it is not one, and not retried.
   if (timeoutOf(err)) return {};
@@ -328,7 +342,9 @@ export class GitHubProvider implements GitProvider {
   async findChangeRequest(repo: Repository, head: string, base: string): Promise<ChangeRequest | undefined> {
     const { owner } = this.split(repo);
     const res = await this.call(`failed to list pull requests of "${repo.fullPath}"`, (o) =>
-      o.rest.pulls.list({ ...this.split(repo), head: `${owner}:${head}`, base, state: "open", per_page: 100 }),
+      o.rest.pulls
+        .list({ ...this.split(repo), head: `${owner}:${head}`, base, state: "open", per_page: 100 })
+        .then(whole("array")),
     );
     const pr = res.data.find((p) => p.head.ref === head && p.base.ref === base);
     return pr ? this.toPr(pr) : undefined;
@@ -339,20 +355,22 @@ export class GitHubProvider implements GitProvider {
     opts: { head: string; base: string; title: string; body: string },
   ): Promise<ChangeRequest> {
     const res = await this.call(`failed to create a pull request on "${repo.fullPath}"`, (o) =>
-      o.rest.pulls.create({
-        ...this.split(repo),
-        head: opts.head,
-        base: opts.base,
-        title: opts.title,
-        body: opts.body,
-      }),
+      o.rest.pulls
+        .create({
+          ...this.split(repo),
+          head: opts.head,
+          base: opts.base,
+          title: opts.title,
+          body: opts.body,
+        })
+        .then(whole("object")),
     );
     return this.toPr(res.data);
   }
 
   async getChangeRequest(repo: Repository, number: number): Promise<ChangeRequest> {
     const res = await this.call(`failed to get pull request #${number} of "${repo.fullPath}"`, (o) =>
-      o.rest.pulls.get({ ...this.split(repo), pull_number: number }),
+      o.rest.pulls.get({ ...this.split(repo), pull_number: number }).then(whole("object")),
     );
     return this.toPr(res.data);
   }

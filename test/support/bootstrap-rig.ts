@@ -338,14 +338,26 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
     },
     reviewer(t) {
       const [owner, name] = t.repo.split("/") as [string, string];
+      // Like a person: a request is merged once the bootstrap waits for it (reads it).
+      const server = t.kind === "github" ? gh.http : gl.http;
+      const mark = server.requests.length;
+      const polled = (n: number) =>
+        server.requests.slice(mark).some((r) => {
+          if (r.method !== "GET") return false;
+          const at = decodeURIComponent(r.path).replace(/\?.*$/, "");
+          if (t.kind === "github") return at === `/repos/${t.repo}/pulls/${n}`;
+          const id = gl.project(t.repo)?.id;
+          return new RegExp(`/projects/(${literal(t.repo)}|${id})/merge_requests/${n}$`).test(at);
+        });
       let stopped = false;
       const loop = (async () => {
         while (!stopped) {
           if (t.kind === "github") {
             for (const p of gh.repo(owner, name)?.pulls ?? [])
-              if (p.state === "open") gh.mergePull(owner, name, p.number);
+              if (p.state === "open" && polled(p.number)) gh.mergePull(owner, name, p.number);
           } else if (t.kind === "gitlab") {
-            for (const m of gl.project(t.repo)?.mrs ?? []) if (m.state === "opened") gl.mergeMr(t.repo, m.iid);
+            for (const m of gl.project(t.repo)?.mrs ?? [])
+              if (m.state === "opened" && polled(m.iid)) gl.mergeMr(t.repo, m.iid);
           }
           await new Promise((r) => setTimeout(r, 200));
         }
