@@ -282,9 +282,11 @@ export async function clusterBench({ upstream }) {
     console.log(`\ntest environment up in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
-    await getBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_GET_RUNS ?? 5) });
-    console.log("");
-    await diffBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_DIFF_RUNS ?? 3) });
+    const only = process.env.BENCH_ONLY; // "get" or "diff": one of the two
+    if (only !== "diff") await getBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_GET_RUNS ?? 5) });
+    if (!only) console.log("");
+    if (only !== "get")
+      await diffBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_DIFF_RUNS ?? 3) });
   } finally {
     stopEnv();
   }

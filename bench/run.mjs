@@ -15,6 +15,7 @@
 //   TSFLUX_BENCH_KUBECONFIG  reuse a running API server instead of starting one (for
 //                            reconcile: one started with `npm run env:up -- --controllers`)
 //   BENCH_OBJECTS, BENCH_GET_RUNS, BENCH_DIFF_OBJECTS, BENCH_DIFF_RUNS, BENCH_RECONCILE_RUNS
+//   BENCH_ONLY=get|diff      one of the two cluster benchmarks
 import { clusterBench } from "./cluster.mjs";
 import { reconcileBench } from "./reconcile.mjs";
 import { machine, requireBuild, upstreamFlux } from "./lib.mjs";

@@ -22,6 +22,7 @@ import { runKustomize, type KustomizeCommand } from "./runner.js";
 import { maskSopsData } from "./sops.js";
 import { parseAllDocuments } from "yaml";
 import { toYaml } from "../yaml/printer.js";
+import { readBlockYaml } from "../yaml/block.js";
 import * as YAML from "yaml";
 
 const KUSTOMIZATION = mustKind("Kustomization");
@@ -113,8 +114,16 @@ export function splitDocuments(text: string): string[] {
   return docs.filter((d) => d.trim() !== "");
 }
 
-/** Parses one document as sigs.k8s.io/yaml would (YAML 1.1 scalars, timestamps kept as text). */
-export async function parseYamlDocument(text: string): Promise<unknown> {
+/**
+ * Parses one document as sigs.k8s.io/yaml would (YAML 1.1 scalars, timestamps kept as
+ * text): kustomize's plain block YAML by the fast reader (src/yaml/block.ts), anything it
+ * leaves, and everything with `fast: false`, by the yaml package.
+ */
+export async function parseYamlDocument(text: string, opts: { fast?: boolean } = {}): Promise<unknown> {
+  if (opts.fast !== false) {
+    const read = readBlockYaml(text);
+    if (read !== undefined) return read;
+  }
   const doc = YAML.parseDocument(text, {
     version: "1.1",
     customTags: (tags) =>
