@@ -285,8 +285,7 @@ export async function clusterBench({ upstream }) {
     const only = process.env.BENCH_ONLY; // "get" or "diff": one of the two
     if (only !== "diff") await getBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_GET_RUNS ?? 5) });
     if (!only) console.log("");
-    if (only !== "get")
-      await diffBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_DIFF_RUNS ?? 3) });
+    if (only !== "get") await diffBench({ kc, kubeconfig, upstream, runs: Number(process.env.BENCH_DIFF_RUNS ?? 3) });
   } finally {
     stopEnv();
   }
