@@ -163,23 +163,43 @@ export function liveTempDirCount(): number {
 }
 
 /**
+ * How many directories above its own the text of a kustomization can reach: the
+ * deepest climb of any `..` path in it (any string, so patches and names count too;
+ * more is only slower). kustomize resolves what it reaches through a symlink from the
+ * symlink's real target, so only the kustomization built in the mirror needs these.
+ */
+export function climbDepth(text: string): number {
+  let max = 0;
+  for (const token of text.split(/[\s"'`,;=[\]{}()]+/)) {
+    if (!token.includes("..")) continue;
+    let depth = 0;
+    for (const seg of token.split(/[/\\]/)) {
+      if (seg === "..") max = Math.max(max, -(--depth));
+      else if (seg !== "." && seg !== "") depth++;
+    }
+  }
+  return max;
+}
+
+/**
  * Mirrors `target` (absolute, real path) under `root`: every ancestor and the
- * target itself become real directories, all their other entries symlinks to
- * the originals. Entries of the target named in `skip` are not linked.
+ * target itself become real directories; the target's other entries, and those
+ * of its `depth` nearest ancestors (what `../` paths reach), symlinks to the
+ * originals. Entries of the target named in `skip` are not linked.
  * Returns the mirrored target path.
  */
-export function mirrorDirectory(root: string, target: string, skip: string[] = []): string {
+export function mirrorDirectory(root: string, target: string, skip: string[] = [], depth = Infinity): string {
   const parts = target.split(path.sep).filter(Boolean);
   let original: string = path.sep;
   let mirror = root;
   const rootReal = realpathSync(root);
   for (let i = 0; i <= parts.length; i++) {
     const next = parts[i];
-    let entries: string[];
+    let entries: string[] = [];
     try {
-      entries = readdirSync(original);
+      if (parts.length - i <= depth) entries = readdirSync(original);
     } catch {
-      entries = [];
+      /* unreadable: nothing to link */
     }
     for (const name of entries) {
       if (name === next) continue;
@@ -246,12 +266,16 @@ export async function runKustomize(
   const real = realpathSync(dir);
   const tmp = createTempDir("tsflux-build-");
   try {
+    const fixedText = typeof kustomization.text === "string" ? kustomization.text : undefined;
     const mirrored = kustomization.standalone
       ? tmp
-      : mirrorDirectory(tmp, real, [
-          ...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name]),
-        ]);
-    const text = typeof kustomization.text === "function" ? kustomization.text(mirrored) : kustomization.text;
+      : mirrorDirectory(
+          tmp,
+          real,
+          [...new Set(["kustomization.yaml", "kustomization.yml", "Kustomization", kustomization.name])],
+          fixedText === undefined ? Infinity : climbDepth(fixedText),
+        );
+    const text = fixedText ?? (kustomization.text as (buildDir: string) => string)(mirrored);
     writeFileSync(path.join(mirrored, kustomization.name), text, { mode: 0o600 });
     return await new Promise<string>((resolve, reject) => {
       execFile(

@@ -9,7 +9,7 @@ import {
   splitDocuments,
 } from "../../../src/kustomize/build.js";
 import { applyFluxSpec, generatedKustomization, scanResources } from "../../../src/kustomize/generator.js";
-import { kustomizeMessage, mirrorDirectory, removeTree } from "../../../src/kustomize/runner.js";
+import { climbDepth, kustomizeMessage, mirrorDirectory, removeTree } from "../../../src/kustomize/runner.js";
 import { IgnoreMatcher, parsePattern, readPatterns, defaultPatterns } from "../../../src/kustomize/sourceignore.js";
 import { maskSopsData, SOPS_MASK } from "../../../src/kustomize/sops.js";
 
@@ -195,6 +195,32 @@ describe("mirrored build tree", () => {
     }
     expect(readdirSync(path.join(src, "app")).sort()).toEqual(before);
     expect(readdirSync(path.join(src, "base"))).toEqual(["b.yaml"]);
+  });
+
+  it("links the siblings of only as many ancestors as the kustomization's `..` paths climb", () => {
+    const src = tree(path.join(tmp, "mirror-depth"), { "x/app/a.yaml": cm("a"), "x/base/b.yaml": cm("b") });
+    const real = path.join(src, "x", "app");
+    for (const [depth, parentLinked] of [
+      [0, false],
+      [1, true],
+    ] as const) {
+      const root = mkdtempSync(path.join(os.tmpdir(), "tsflux-mirror-"));
+      try {
+        const m = mirrorDirectory(root, real, [], depth);
+        expect(readdirSync(m)).toEqual(["a.yaml"]);
+        expect(readdirSync(path.join(m, ".."))).toEqual(parentLinked ? ["app", "base"] : ["app"]);
+        expect(readdirSync(path.join(m, "..", ".."))).toEqual(["x"]);
+      } finally {
+        removeTree(root);
+      }
+    }
+  });
+
+  it("measures how far up a kustomization's paths reach", () => {
+    expect(climbDepth('{"resources":["a.yaml","./sub","sub/../other"]}')).toBe(0);
+    expect(climbDepth('{"resources":["../base","../../../shared/x","a/../../b"]}')).toBe(3);
+    expect(climbDepth("resources:\n- ../base\ncomponents:\n  - ./c/../../d\n")).toBe(1);
+    expect(climbDepth('{"patches":[{"path":"..\\\\win\\\\p.yaml"}]}')).toBe(1);
   });
 });
 
