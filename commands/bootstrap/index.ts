@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, deprecateOption, type Invocation } from "../../src/cli/action.js";
 import type { BootstrapCommonOptions, BootstrapGitOptions, BootstrapProviderOptions } from "../../src/bootstrap/run.js";
 import { distributionFlags, distributionOptions } from "../shared/distribution-flags.js";
 import { boolFlag, durationFlag, oneOf, sliceFlag, typedFlag } from "../../src/cli/flags.js";
@@ -181,6 +181,11 @@ function providerFlags(cmd: Command, provider: "GitHub" | "GitLab", hostname: st
     `if true, the owner is assumed to be a ${provider} user; otherwise an ${provider === "GitHub" ? "org" : "group"}`,
   );
   boolFlag(cmd, "--private", "if true, the repository is setup or configured as private", true);
+  if (provider === "GitLab") {
+    // GitLab's --private gave way to --visibility upstream: deprecated, hidden, still read.
+    const priv = cmd.options.find((o) => o.long === "--private");
+    if (priv) deprecateOption(priv, "use --visibility instead");
+  }
   if (provider === "GitLab")
     typedFlag(
       cmd,

@@ -554,6 +554,11 @@ export async function runBootstrapGitLab(opts: BootstrapProviderOptions, ctx: De
   if (opts.tokenAuth && opts.deployTokenAuth)
     throw new CliError("--token-auth and --deploy-token-auth cannot be set both");
   const provider = new GitLabProvider({ token: t, hostname: opts.hostname, timeoutMs: ctx.globals.timeoutMs });
+  // The deprecated --private=false still means public, whatever --visibility says (upstream).
+  if (!opts.private) {
+    ctx.io.stderr.write("Using visibility public as --private=false\n");
+    opts = { ...opts, visibility: "public" };
+  }
   await bootstrapWithProvider(opts, ctx, { kind: "gitlab", provider, token: t });
 }
 

@@ -1,7 +1,7 @@
 // Binds a commander command to an engine entry: the command's mapper turns the parsed
 // flags into the engine's typed options, and the engine module is imported only when
 // the command runs, so start-up never pays for it (or for @kubernetes/client-node).
-import type { Command } from "commander";
+import type { Command, Option } from "commander";
 import type { Deps, Engine, GlobalOptions, IO } from "../deps.js";
 import { depsFrom, globalsFrom, processIO, rootOf } from "./context.js";
 
@@ -70,6 +70,25 @@ export interface Binding<O> {
   preRun?: false;
 }
 
+// cobra's MarkDeprecated: the flag still works, is left out of help, and using it prints
+// "Flag --<name> has been deprecated, <message>" before the command runs.
+const deprecations = new WeakMap<Option, string>();
+
+/** Hides `option` from help and warns when it is given (cobra's MarkDeprecated). */
+export function deprecateOption(option: Option, message: string): Option {
+  deprecations.set(option.hideHelp(), message);
+  return option;
+}
+
+function warnDeprecated(self: Command, io: IO): void {
+  for (let c: Command | null = self; c; c = c.parent)
+    for (const o of c.options) {
+      const message = deprecations.get(o);
+      if (message !== undefined && c.getOptionValueSource(o.attributeName()) === "cli")
+        io.stderr.write(`Flag ${o.long ?? o.short ?? ""} has been deprecated, ${message}\n`);
+    }
+}
+
 /** Runs a command's engine with the options its mapper builds from the parsed flags. */
 export function bind<O>(cmd: Command, binding: Binding<O>): Command {
   return cmd.action(async (...params: unknown[]) => {
@@ -81,6 +100,7 @@ export function bind<O>(cmd: Command, binding: Binding<O>): Command {
       capture(commandPath(self), options);
       return;
     }
+    warnDeprecated(self, ioOf(self));
     const deps: Deps = depsFrom(self, ioOf(self), { preRun: binding.preRun });
     const run = await binding.engine();
     await run(options, deps);

@@ -1,6 +1,6 @@
 // flux create secret git
-import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { Option, type Command } from "commander";
+import { bind, deprecateOption, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSecretGitOptions } from "../../../src/create/options.js";
 import { basicAuthFlags, createArgs, createOptions, gitCredentialOptions, sshFlags, str } from "../flags.js";
 
@@ -20,11 +20,17 @@ export function register(secret: Command): void {
   str(git, "--url <string>", "git address, e.g. ssh://git@host/org/repository");
   basicAuthFlags(git);
   sshFlags(git);
-  str(git, "--ca-file <string>", "path to TLS CA file used for validating self-signed certificates");
   str(
     git,
     "--ca-crt-file <string>",
     "path to TLS CA certificate file used for validating self-signed certificates; takes precedence over --ca-file",
+  );
+  // Older flux's spelling (written as caFile), which v2.9.5 no longer has: still read, hidden.
+  git.addOption(
+    deprecateOption(
+      new Option("--ca-file <string>", "path to TLS CA file used for validating self-signed certificates"),
+      "use --ca-crt-file instead",
+    ),
   );
   str(
     git,

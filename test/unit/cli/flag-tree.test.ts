@@ -88,6 +88,28 @@ function liveTree(program: Command): Map<string, LiveCommand> {
   return out;
 }
 
+/**
+ * Flags tsflux declares on a command upstream also has, which upstream's command lacks
+ * (less the root's globals; named where tsflux declares them): each must be listed, with its reason, in
+ * test/fixtures/flag-tree-extra-flags.json, and README says so.
+ */
+function extraFlags(program: Command): string[] {
+  const globals = new Set(upstream.globals.map((f) => f.name));
+  const out: string[] = [];
+  const visit = (cmd: Command, path: string[]) => {
+    const want = upstream.commands[path.join(" ")];
+    if (want && path.length > 0) {
+      const upstreamNames = new Set(want.flags.map((f) => f.name));
+      // Only where tsflux declares the flag: its subcommands inherit it.
+      for (const flag of flagsOf(cmd))
+        if (!upstreamNames.has(flag.name) && !globals.has(flag.name)) out.push(`${path.join(" ")} --${flag.name}`);
+    }
+    for (const sub of cmd.commands) visit(sub, [...path, sub.name()]);
+  };
+  visit(program, []);
+  return out;
+}
+
 /** What upstream has and tsflux lacks or spells differently, as the known-missing list words it. */
 function compare(program: Command) {
   const live = liveTree(program);
@@ -126,6 +148,10 @@ function compare(program: Command) {
   return found;
 }
 
+const knownExtraFlags = JSON.parse(
+  readFileSync(new URL("../../fixtures/flag-tree-extra-flags.json", import.meta.url), "utf8"),
+) as Record<string, string>;
+
 describe(`command tree against upstream flux ${upstream.version}`, () => {
   const program = buildProgram();
   const found = compare(program);
@@ -143,6 +169,9 @@ describe(`command tree against upstream flux ${upstream.version}`, () => {
   it("declares upstream's flag types and defaults", () => {
     expect(found.types).toEqual(knownMissing.types);
     expect(found.defaults).toEqual(knownMissing.defaults);
+  });
+  it("has no flag that upstream lacks, except the listed extras", () => {
+    expect(extraFlags(program)).toEqual(Object.keys(knownExtraFlags));
   });
   it("has no command that upstream lacks", () => {
     const extra = [...liveTree(program).keys()].filter((path) => !(path in upstream.commands));
