@@ -95,22 +95,29 @@ export class SystemGitClient implements GitClient {
     const ssh = this.opts.ssh;
     if (ssh) {
       const parts = [ssh.sshCommand ?? "ssh", "-o", "BatchMode=yes"];
-      if (ssh.privateKey || ssh.knownHosts) {
-        this.keyDir = await mkdtemp(path.join(os.tmpdir(), "tsflux-ssh-"));
-        await chmod(this.keyDir, 0o700);
-      }
+      this.keyDir = await mkdtemp(path.join(os.tmpdir(), "tsflux-ssh-"));
+      await chmod(this.keyDir, 0o700);
       if (ssh.privateKey) {
-        const keyFile = path.join(this.keyDir!, "identity");
+        const keyFile = path.join(this.keyDir, "identity");
         const text = ssh.privateKey.endsWith("\n") ? ssh.privateKey : `${ssh.privateKey}\n`;
         await writeFile(keyFile, text, { mode: 0o600 });
         parts.push("-i", keyFile, "-o", "IdentitiesOnly=yes");
       }
       if (ssh.knownHosts) {
-        const kh = path.join(this.keyDir!, "known_hosts");
+        const kh = path.join(this.keyDir, "known_hosts");
         await writeFile(kh, ssh.knownHosts.endsWith("\n") ? ssh.knownHosts : `${ssh.knownHosts}\n`, { mode: 0o600 });
         parts.push("-o", `UserKnownHostsFile=${kh}`, "-o", "StrictHostKeyChecking=yes");
       } else {
-        parts.push("-o", "StrictHostKeyChecking=accept-new");
+        // Trust on first use for this run only: the user's known_hosts still verify the
+        // hosts they name, but a new host's key goes to our temporary file, never to
+        // ~/.ssh/known_hosts (ssh adds new keys to the first file listed).
+        const kh = path.join(this.keyDir, "known_hosts");
+        parts.push(
+          "-o",
+          `UserKnownHostsFile=${kh} ~/.ssh/known_hosts ~/.ssh/known_hosts2`,
+          "-o",
+          "StrictHostKeyChecking=accept-new",
+        );
       }
       env.GIT_SSH_COMMAND = parts.map((p, i) => (i === 0 ? p : shellQuote(p))).join(" ");
     }

@@ -188,3 +188,31 @@ describe("the SSH git server", () => {
     }
   });
 });
+
+describe("tsflux's SSH git client against the SSH git server", () => {
+  it("without known_hosts, accepts the host for this run only: the user's ~/.ssh/known_hosts is never written", async () => {
+    const { createGitClient } = await import("../../src/git/index.js");
+    await git.createRepo("acme/tofu", { files: { "README.md": "hi\n" } });
+    const [keyFile, pub] = clientKey("tofu");
+    ssh.authorize("acme/tofu", pub, "read");
+    // ssh expands ~ from the password database, not $HOME.
+    const userKnownHosts = path.join(os.userInfo().homedir, ".ssh", "known_hosts");
+    const before = existsSync(userKnownHosts) ? readFileSync(userKnownHosts, "utf8") : undefined;
+    const client = createGitClient({
+      url: ssh.url("acme/tofu"),
+      branch: "main",
+      dir: path.join(work, "tofu"),
+      ssh: { privateKey: readFileSync(keyFile, "utf8") },
+    });
+    try {
+      await client.clone();
+      expect(await client.readFile("README.md")).toBe("hi\n");
+    } finally {
+      await client.close();
+    }
+    const after = existsSync(userKnownHosts) ? readFileSync(userKnownHosts, "utf8") : undefined;
+    expect(after).toBe(before);
+    const port = new URL(ssh.url("acme/tofu")).port;
+    expect(after ?? "").not.toContain(`:${port}]`);
+  });
+});
