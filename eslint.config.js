@@ -51,31 +51,26 @@ export default tseslint.config(
       "@typescript-eslint/no-unnecessary-condition": "off", // 151
       "@typescript-eslint/no-confusing-void-expression": "off", // 144
       "@typescript-eslint/no-unsafe-member-access": "off", // 80
-      "@typescript-eslint/no-unnecessary-type-assertion": "off", // 74
       "@typescript-eslint/no-unnecessary-type-conversion": "off", // 46
       "@typescript-eslint/no-base-to-string": "off", // 39
       "@typescript-eslint/require-await": "off", // 28
+      "@typescript-eslint/use-unknown-in-catch-callback-variable": "off", // 10
+      "@typescript-eslint/no-unnecessary-type-parameters": "off", // 8
+      "@typescript-eslint/restrict-plus-operands": "off", // 8
+      "@typescript-eslint/no-misused-spread": "off", // 7
+      "@typescript-eslint/no-unsafe-argument": "off", // 6
+      "@typescript-eslint/no-redundant-type-constituents": "off", // 5
+      "@typescript-eslint/no-invalid-void-type": "off", // 4
+      "@typescript-eslint/no-unsafe-class-instance-assignment": "off", // 1
+      "@typescript-eslint/no-deprecated": "off", // 1
+      "@typescript-eslint/only-throw-error": "off", // 1
+      "@typescript-eslint/prefer-promise-reject-errors": "off", // 2
+      "@typescript-eslint/no-meaningless-void-operator": "off", // 1
       "@typescript-eslint/no-unsafe-assignment": "off", // 26
       "@typescript-eslint/no-unsafe-call": "off", // 25
       "@typescript-eslint/unbound-method": "off", // 21
       "@typescript-eslint/no-unsafe-return": "off", // 16
       "@typescript-eslint/no-dynamic-delete": "off", // 13
-      "@typescript-eslint/use-unknown-in-catch-callback-variable": "off", // 10
-      "@typescript-eslint/no-unnecessary-type-parameters": "off", // 8
-      "@typescript-eslint/restrict-plus-operands": "off", // 7
-      "@typescript-eslint/no-misused-spread": "off", // 7
-      "@typescript-eslint/no-unsafe-argument": "off", // 6
-      "@typescript-eslint/no-redundant-type-constituents": "off", // 5
-      "@typescript-eslint/no-unnecessary-type-arguments": "off", // 5
-      "@typescript-eslint/no-invalid-void-type": "off", // 4
-      "@typescript-eslint/no-unnecessary-template-expression": "off", // 2
-      "@typescript-eslint/no-duplicate-type-constituents": "off", // 1
-      "@typescript-eslint/no-unsafe-class-instance-assignment": "off", // 1
-      "@typescript-eslint/no-deprecated": "off", // 1
-      "@typescript-eslint/no-unnecessary-boolean-literal-compare": "off", // 1
-      "@typescript-eslint/only-throw-error": "off", // 1
-      "@typescript-eslint/prefer-promise-reject-errors": "off", // 1
-      "@typescript-eslint/no-meaningless-void-operator": "off", // 1
     },
   },
   // One API client: @kubernetes/client-node is imported only inside src/kube.

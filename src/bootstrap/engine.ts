@@ -586,7 +586,7 @@ export class Bootstrapper {
 
   // ------------------------------------------------------------------ health
 
-  async waitReconciled(type: typeof GIT_REPOSITORY | typeof KUSTOMIZATION, commit: string): Promise<void> {
+  async waitReconciled(type: typeof GIT_REPOSITORY, commit: string): Promise<void> {
     const ns = this.opts.namespace;
     this.log.waiting(`waiting for ${type.kind} ${quote(this.key)} to be reconciled`);
     try {
@@ -765,8 +765,7 @@ export class Bootstrapper {
     namespace: string,
     name: string,
   ): Promise<(KubeObject & { data?: Record<string, string> }) | undefined> {
-    return (await this.getObject(SECRETS, namespace, name)) as
-      (KubeObject & { data?: Record<string, string> }) | undefined;
+    return await this.getObject(SECRETS, namespace, name);
   }
 
   /** Creates the secret (and its namespace) unless it exists; returns the Secret the cluster holds. */
@@ -792,7 +791,7 @@ export class Bootstrapper {
       );
     }
     // Created concurrently, or by an attempt whose answer was lost: the stored one counts.
-    return (await this.getSecret(ns, secret.metadata.name!)) ?? secret;
+    return (await this.getSecret(ns, secret.metadata.name)) ?? secret;
   }
 }
 

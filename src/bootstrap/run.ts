@@ -9,7 +9,6 @@ import type { Deps } from "../deps.js";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import type { CommitSigner, GitClient } from "../git/types.js";
 import { createCommitSigner, type SigningSpec } from "../git/signing.js";
-import type { KubeObject } from "../kube/rest.js";
 import type { KubeClient } from "../kube/client.js";
 import type { GitProvider, ProviderKind, Visibility } from "../providers/types.js";
 import {
@@ -192,8 +191,7 @@ async function commonOptions(opts: BootstrapCommonOptions, ctx: Deps) {
       components: {
         version: install.version,
         components: install.components,
-        imagePullSecret:
-          install.imagePullSecret && install.registryCredential ? (imagePullSecret(install) as KubeObject) : undefined,
+        imagePullSecret: install.imagePullSecret && install.registryCredential ? imagePullSecret(install) : undefined,
       },
       timeoutMs: ctx.globals.timeoutMs,
     },

@@ -80,7 +80,7 @@ export function generateSync(o: SyncOptions): { path: string; content: string } 
   const [repo, ks] = syncObjects(o);
   return {
     path: path.join(manifestsDir(o.targetPath, o.namespace), SYNC_FILE),
-    content: `${GEN_WARNING}\n---\n${toYaml(repo as never)}---\n${toYaml(ks as never)}`,
+    content: `${GEN_WARNING}\n---\n${toYaml(repo)}---\n${toYaml(ks)}`,
   };
 }
 
@@ -93,7 +93,7 @@ export function generateKustomization(existing: string | undefined, otherYamlFil
   const resources = [
     ...new Set([COMPONENTS_FILE, SYNC_FILE, ...otherYamlFiles.filter((f) => f !== KUSTOMIZATION_FILE)]),
   ].sort();
-  return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources } as never);
+  return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources });
 }
 
 /** upstream's deploy key name: the non-empty parts joined with "-". */

@@ -317,7 +317,7 @@ export function buildNotationSecret(opts: CreateSecretNotationOptions, deps: Dep
       `failed to unmarshal trust policy ${policyFile}: json: cannot unmarshal ${goType} into Go value of type trustpolicy.Document`,
     );
   }
-  const problem = trustPolicyProblem((doc ?? {}) as TrustPolicyDocument);
+  const problem = trustPolicyProblem(doc ?? {});
   if (problem) throw new CliError(`invalid trust policy: ${problem}`);
   const errors: string[] = [];
   const caCerts: { key: string; data: string }[] = [];

@@ -33,11 +33,11 @@ function identifierOf(list: JsonValue[]): string | undefined {
     const names = new Set<string>();
     let ok = true;
     for (const e of list) {
-      if (!isMap(e) || typeof e[id] !== "string" || names.has(e[id] as string)) {
+      if (!isMap(e) || typeof e[id] !== "string" || names.has(e[id])) {
         ok = false;
         break;
       }
-      names.add(e[id] as string);
+      names.add(e[id]);
     }
     if (ok) return id;
   }
@@ -61,7 +61,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
   }
-  const ka = Object.keys(a as object);
+  const ka = Object.keys(a);
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as never)[k], (b as never)[k]));

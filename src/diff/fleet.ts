@@ -98,7 +98,7 @@ export async function buildFleet(opts: FleetOptions): Promise<Map<string, BuiltU
       if (!isFluxKustomization(o)) continue;
       const ns = o.metadata?.namespace || defaultNs;
       const key = unitKey("Kustomization", ns, String(o.metadata?.name));
-      if (!units.has(key) && !pending.has(key)) pending.set(key, o as FluxKustomization);
+      if (!units.has(key) && !pending.has(key)) pending.set(key, o);
     }
   };
   enqueue(catalog.all());

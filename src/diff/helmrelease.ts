@@ -48,7 +48,7 @@ async function defaultNamespaces(objects: Obj[], namespace: string, runner: DryR
 
 export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<HelmReleaseDiffReport> {
   const built = await buildHelmRelease(opts);
-  const objects = built.objects as Obj[];
+  const objects = built.objects;
   await defaultNamespaces(objects, built.release.namespace, opts.dryRunner);
   const owner = {
     apiVersion: String(built.helmRelease.apiVersion),
@@ -63,7 +63,7 @@ export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<Hel
 
   const manifest = await opts.deployedManifest?.(built.release.storageNamespace, built.release.name);
   if (manifest && report.errors.length === 0) {
-    const previous = (await objectsInYaml(manifest)) as Obj[];
+    const previous = await objectsInYaml(manifest);
     await defaultNamespaces(previous, built.release.namespace, opts.dryRunner);
     const key = (o: {
       apiVersion?: string | undefined;

@@ -100,7 +100,7 @@ function objectDiff(action: ObjectChange, before: KubeObj | undefined, after: Ku
   const o = (after ?? before)!;
   const b = before && structuredClone(before);
   const a = after && structuredClone(after);
-  if (isSecret(b) || isSecret(a)) maskSecretPair(b as never, a as never);
+  if (isSecret(b) || isSecret(a)) maskSecretPair(b, a);
   const kind = String(o.kind);
   const namespace = o.metadata?.namespace || undefined;
   const name = String(o.metadata?.name);
@@ -111,7 +111,7 @@ function objectDiff(action: ObjectChange, before: KubeObj | undefined, after: Ku
     namespace,
     name,
     subject: subjectOf(kind, namespace, name),
-    diff: unifiedDiff(b ? toYaml(b as never) : "", a ? toYaml(a as never) : "", 3),
+    diff: unifiedDiff(b ? toYaml(b) : "", a ? toYaml(a) : "", 3),
   };
 }
 

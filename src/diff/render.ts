@@ -144,8 +144,8 @@ export function renderMarkdown(report: DiffReport): string {
   let details = "";
   for (const d of changed) {
     if (d.action === "deleted") continue;
-    const before = d.before ? toYaml(d.before as never) : "";
-    const after = d.after ? toYaml(d.after as never) : "";
+    const before = d.before ? toYaml(d.before) : "";
+    const after = d.after ? toYaml(d.after) : "";
     details +=
       "\n\n" +
       line(

@@ -44,7 +44,7 @@ async function selectSigningKey(pgp: OpenPGP, keys: Key[], passphrase: string, k
         "keyring does not contain a private key; export the secret key with 'gpg --export-secret-keys' or specify --gpg-key-id",
       );
   }
-  const privateKey = key as import("openpgp").PrivateKey;
+  const privateKey = key;
   if (privateKey.isDecrypted()) return privateKey;
   try {
     return await pgp.decryptKey({ privateKey, passphrase });

@@ -240,7 +240,7 @@ export async function resolveChart(
     const name = s.url.replace(/\/+$/, "").split("/").pop()!;
     return pullOciChart(
       s.url,
-      s.ref?.digest || s.ref?.semver || s.ref?.tag ? s.ref! : { tag: "latest" },
+      s.ref?.digest || s.ref?.semver || s.ref?.tag ? s.ref : { tag: "latest" },
       Boolean(s.insecure),
       opts,
       source,

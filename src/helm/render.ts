@@ -124,7 +124,7 @@ function setMetadata(objects: KubeObj[], field: "labels" | "annotations", values
   if (Object.keys(values).length === 0) return;
   for (const o of objects) {
     const md = (o.metadata ??= {});
-    md[field] = { ...((md[field] as Record<string, string> | undefined) ?? {}), ...values };
+    md[field] = { ...(md[field] ?? {}), ...values };
   }
 }
 
@@ -201,7 +201,10 @@ export async function renderHelmRelease(
     signal: opts.signal,
   }).catch((err: Error) => {
     throw new CliError(
-      `${err.message.replace(/^helm template failed: /, `rendering chart '${chart.name}' ${chart.version} (${chart.source}) failed: `)}`,
+      err.message.replace(
+        /^helm template failed: /,
+        `rendering chart '${chart.name}' ${chart.version} (${chart.source}) failed: `,
+      ),
     );
   });
 

@@ -203,9 +203,9 @@ export async function chartValues(hr: HelmRelease, source: ValuesSource): Promis
       throw source.readError(ref, (err as Error).message.split("\n")[0]!);
     }
     if (parsed !== null && parsed !== undefined && !isMap(parsed)) throw source.readError(ref, "not a map");
-    result = mergeMaps(result, (parsed ?? {}) as Values);
+    result = mergeMaps(result, parsed ?? {});
   }
-  return mergeMaps(result, (hr.spec?.values ?? {}) as Values);
+  return mergeMaps(result, hr.spec?.values ?? {});
 }
 
 /** The values helm-controller would install `hr` with, from the objects found in the files. */

@@ -128,7 +128,7 @@ export function imagePullSecret(opts: InstallOptions): KubeObject {
     metadata: { name: opts.imagePullSecret, namespace: opts.namespace },
     type: "kubernetes.io/dockerconfigjson",
     stringData: { ".dockerconfigjson": config },
-  } as KubeObject;
+  };
 }
 
 export async function install(req: InstallRequest, deps: InstallDeps): Promise<void> {

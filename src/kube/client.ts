@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { GlobalOptions } from "../deps.js";
 import { CliError } from "../errors.js";
-import { KubeConfig, type Cluster, type Context, type User } from "./config.js";
+import { KubeConfig, type Cluster, type User } from "./config.js";
 import { rateLimiter } from "./ratelimit.js";
 import type { RestTarget } from "./rest.js";
 
@@ -69,9 +69,9 @@ async function defaultKubeConfig(): Promise<KubeConfig> {
   const kc = new lib.KubeConfig();
   kc.loadFromDefault();
   const out = new KubeConfig();
-  out.clusters = kc.clusters.map((c) => ({ ...c }) as Cluster);
-  out.users = kc.users.map((u) => ({ ...u }) as User);
-  out.contexts = kc.contexts.map((c) => ({ ...c }) as Context);
+  out.clusters = kc.clusters.map((c) => ({ ...c }));
+  out.users = kc.users.map((u) => ({ ...u }));
+  out.contexts = kc.contexts.map((c) => ({ ...c }));
   out.currentContext = kc.getCurrentContext();
   return out;
 }
@@ -234,6 +234,6 @@ export function kubeErrorMessage(err: unknown): string {
       /* not JSON */
     }
   }
-  if (body && typeof body === "object" && "message" in body) return String((body as { message: unknown }).message);
+  if (body && typeof body === "object" && "message" in body) return String(body.message);
   return e.message?.split("\n")[0] ?? String(err);
 }

@@ -216,7 +216,7 @@ export class KubeConfig implements KubeConfigSource {
         contexts: this.contexts,
         currentContext: this.currentContext,
       });
-      return kc as unknown as KubeConfigSource;
+      return kc;
     });
     return this.plugin;
   }

@@ -28,7 +28,7 @@ export async function resolveResource(client: RestTarget, apiVersion: string, ki
     const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
     p = kubeRest<APIResourceList>(client, "GET", path).catch((err: unknown) => {
       if (isNotFound(err)) return undefined;
-      cache!.delete(apiVersion);
+      cache.delete(apiVersion);
       throw err;
     });
     cache.set(apiVersion, p);

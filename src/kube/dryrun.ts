@@ -125,7 +125,7 @@ export function restDryRunner(target: RestTarget): DryRunner {
               const wanted = new Set(group.map((o) => String(o.metadata?.name ?? "")));
               const { apiVersion = "", kind = "" } = group[0]!; // pathOf resolved: both are set
               const byName = new Map<string, KubeObject>();
-              await listStream<KubeObject>(target, collection, {}, (items) => {
+              await listStream(target, collection, {}, (items) => {
                 for (const item of items) {
                   if (!wanted.has(item.metadata.name)) continue;
                   // A read answers kind and apiVersion first; list items of built-in kinds omit them.

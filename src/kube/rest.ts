@@ -645,7 +645,7 @@ async function listStreamOnce<T>(
           if (batch.length > 0) onItems(batch);
         } catch (err) {
           req.destroy();
-          reject(err as Error);
+          reject(err);
         }
         batch = [];
       });

@@ -68,7 +68,7 @@ export async function waitFor<T>(
   check: (obj: KubeObject | undefined) => WaitVerdict<T>,
   opts: Omit<WaitOptions, "requestedAt"> & { what?: string },
 ): Promise<T> {
-  const what = opts.what ?? `${describe(type, namespace, name)}`;
+  const what = opts.what ?? describe(type, namespace, name);
   const ns = type.namespaced === false ? undefined : namespace;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), Math.max(0, opts.timeoutMs));
@@ -120,6 +120,7 @@ export async function waitFor<T>(
           query: { fieldSelector: `metadata.name=${name}`, limit: 1 },
           signal,
         }).catch((err: unknown) => {
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the list's metadata type
           if (signal.aborted) return { metadata: {} as { resourceVersion?: string } };
           throw err;
         });

@@ -248,8 +248,7 @@ async function resolveKustomization(opts: BuildOptions, fallback?: FluxKustomiza
   } else {
     if (!opts.reader) throw new CliError("client is required for live run");
     try {
-      live = (await opts.reader.get(KUSTOMIZATION_API_VERSION, "Kustomization", opts.namespace, opts.name)) as
-        FluxKustomization | undefined;
+      live = await opts.reader.get(KUSTOMIZATION_API_VERSION, "Kustomization", opts.namespace, opts.name);
     } catch (err) {
       throw new CliError(`failed to get kustomization object: ${(err as Error).message}`);
     }
@@ -377,10 +376,7 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
       }
       if (!isKubernetesObject(parsed)) continue;
     }
-    const list =
-      (parsed as KubeObj).kind?.endsWith("List") && Array.isArray((parsed as KubeObj).items)
-        ? ((parsed as KubeObj).items as unknown[])
-        : [parsed];
+    const list = parsed.kind?.endsWith("List") && Array.isArray(parsed.items) ? (parsed.items as unknown[]) : [parsed];
     for (const item of list) {
       if (!isKubernetesObject(item) || isKustomizeConfig(item)) continue;
       setOwnerLabels(item, ks);

@@ -128,7 +128,7 @@ export function applyFluxSpec(kus: JsonObject, spec: FluxKustomizationSpec, dir?
   if (spec.namePrefix) out.namePrefix = spec.namePrefix;
   if (spec.nameSuffix) out.nameSuffix = spec.nameSuffix;
   for (const p of spec.patches ?? []) {
-    const patches = (Array.isArray(out.patches) ? out.patches : []) as Json[];
+    const patches = Array.isArray(out.patches) ? out.patches : [];
     const entry: JsonObject = { patch: p.patch ?? "" };
     const target = selector(p.target);
     if (target) entry.target = target;
@@ -149,7 +149,7 @@ export function applyFluxSpec(kus: JsonObject, spec: FluxKustomizationSpec, dir?
   let components = spec.components ?? [];
   if (spec.ignoreMissingComponents && dir) components = components.filter((c) => existsSync(path.resolve(dir, c)));
   if (components.length > 0) {
-    const existing = (Array.isArray(out.components) ? out.components : []) as Json[];
+    const existing = Array.isArray(out.components) ? out.components : [];
     out.components = [...existing, ...components];
   }
   return out;

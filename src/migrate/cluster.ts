@@ -86,7 +86,7 @@ async function migrateObjects(client: RestTarget, crd: Crd, version: string, log
   const type = `/apis/${group}/${version}`;
   let list;
   try {
-    list = await listAll<KubeObject>(client, `${type}/${names.plural}`);
+    list = await listAll(client, `${type}/${names.plural}`);
   } catch (err) {
     if (isConflict(err)) throw err;
     throw new Error(`failed to list resources for CRD ${crd.metadata.name}: ${(err as Error).message}`, { cause: err });

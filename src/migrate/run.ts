@@ -6,7 +6,7 @@ import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
 import { confirm } from "../install/prompt.js";
 import { MIGRATE_VERSIONS } from "../kinds/api-versions.js";
-import { createKubeClient, kubeErrorMessage, type KubeOptions } from "../kube/client.js";
+import { createKubeClient, kubeErrorMessage } from "../kube/client.js";
 import { migrateCluster } from "./cluster.js";
 import { migrateFiles } from "./files.js";
 
@@ -26,7 +26,7 @@ export async function runMigrate(o: MigrateOptions, deps: Deps): Promise<void> {
     logger.action("starting migration of custom resources");
     let client;
     try {
-      client = await createKubeClient(deps.globals as Partial<KubeOptions>);
+      client = await createKubeClient(deps.globals);
     } catch (err) {
       throw new CliError(`the Kubernetes client initialization failed: ${kubeErrorMessage(err)}`);
     }

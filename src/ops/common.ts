@@ -2,7 +2,7 @@
 // kind with clear errors (missing CRD, not found, forbidden, unreachable).
 import { CliError } from "../errors.js";
 import { apiVersionOf, resourceOf, type KindInfo } from "../kinds/registry.js";
-import { createKubeClient, type KubeClient, type KubeOptions } from "../kube/client.js";
+import { createKubeClient, type KubeClient } from "../kube/client.js";
 import {
   isNotFound,
   KubeApiError,
@@ -20,7 +20,7 @@ export type { KubeObject } from "../kube/rest.js";
 export type OpsClient = RestTarget & { namespace?: string };
 
 export async function clientFor(deps: Deps): Promise<KubeClient> {
-  return await createKubeClient(deps.globals as Partial<KubeOptions>);
+  return await createKubeClient(deps.globals);
 }
 
 /** The error for a kind whose CRD is not installed. */

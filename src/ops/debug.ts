@@ -5,7 +5,6 @@
 // Secret data: upstream prints them, and so does this (its help says so).
 import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
-import type { HelmRelease } from "../helm/types.js";
 import { chartValues, clusterValues } from "../helm/values.js";
 import { mustKind } from "../kinds/registry.js";
 import { typedStatus } from "../kinds/serialization.js";
@@ -75,7 +74,7 @@ export async function runDebugHelmRelease(options: DebugCommandOptions, deps: De
   const reader = kubeReader(client);
   const namespace = hr.metadata.namespace ?? client.namespace;
   const values = await chartValues(
-    hr as unknown as HelmRelease,
+    hr,
     clusterValues((kind, ref) => reader.get("v1", kind, namespace, ref), namespace),
   );
   stdout.write(toYaml(values));

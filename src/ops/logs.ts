@@ -104,7 +104,7 @@ export function pickLoggingPod(pods: Pod[]): Pod | undefined {
 
 /** One pod per Flux controller Deployment (app.kubernetes.io/part-of=flux) in the namespace. */
 export async function findControllerPods(client: RestTarget, fluxNamespace: string): Promise<Pod[]> {
-  const deployments = await listAll<KubeObject>(
+  const deployments = await listAll(
     client,
     resourcePath({ group: "apps", version: "v1", plural: "deployments" }, fluxNamespace),
     {
@@ -113,8 +113,9 @@ export async function findControllerPods(client: RestTarget, fluxNamespace: stri
   );
   const out: Pod[] = [];
   for (const d of deployments.items) {
-    const labels = ((d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
-      ?.metadata?.labels ?? {}) as Record<string, string>;
+    const labels =
+      (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata
+        ?.labels ?? {};
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(",");

@@ -63,10 +63,10 @@ function padRight(s: string, width: number): string {
  */
 export function renderTable(header: string[] | undefined, rows: string[][]): string {
   const hasHeader = !!header && header.length > 0;
-  const cols = Math.max(hasHeader ? header!.length : 0, ...rows.map((r) => r.length), 0);
+  const cols = Math.max(hasHeader ? header.length : 0, ...rows.map((r) => r.length), 0);
   if (cols === 0) return "";
   const widths = new Array<number>(cols).fill(0);
-  const headerLines = hasHeader ? header!.map((h) => h.split("\n")) : [];
+  const headerLines = hasHeader ? header.map((h) => h.split("\n")) : [];
   if (hasHeader) {
     headerLines.forEach((lines, i) => {
       for (const l of lines) widths[i] = Math.max(widths[i]!, displayWidth(l));

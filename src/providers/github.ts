@@ -242,7 +242,7 @@ export class GitHubProvider implements GitProvider {
         failureOf,
         this.opts.retry,
       );
-      return this.toRepo(res.data as GhRepo);
+      return this.toRepo(res.data);
     } catch (err) {
       // 404 is "no such repository", unless the headers say the token may not see it.
       if (statusOf(err) === 404 && !hintOf(err)) return undefined;
@@ -264,7 +264,7 @@ export class GitHubProvider implements GitProvider {
         ? o.rest.repos.createForAuthenticatedUser(personal)
         : o.rest.repos.createInOrg({ org: ref.owner, ...body }),
     );
-    return this.toRepo(res.data as GhRepo);
+    return this.toRepo(res.data);
   }
 
   async updateRepository(
@@ -279,7 +279,7 @@ export class GitHubProvider implements GitProvider {
         ...(opts.description !== undefined ? { description: opts.description } : {}),
       }),
     );
-    return this.toRepo(res.data as GhRepo);
+    return this.toRepo(res.data);
   }
 
   async listDeployKeys(repo: Repository): Promise<DeployKey[]> {

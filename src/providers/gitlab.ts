@@ -1,5 +1,7 @@
 // GitLab (gitlab.com and self-managed) through @gitbeaker/rest: projects in the user's
 // namespace or in (nested) groups, deploy keys, deploy tokens and merge requests.
+// gitbeaker types its answers wider than what is read here: the assertions narrow them.
+/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
 import { redactUrls } from "../errors.js";
 import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
 import {

@@ -83,7 +83,7 @@ describe(`notification-controller v${inject("notificationControllerVersion")}`, 
           kind: "Secret",
           metadata: { name: "hook-token", namespace: ns },
           stringData: { token: "e2e-receiver-token" },
-        } as never,
+        },
       ],
       ns,
     );

@@ -177,5 +177,5 @@ async function runBuildScript(args: string[], log: (msg: string) => void): Promi
       .map((l) => l.trim())
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  ) as Record<string, string>;
+  );
 }

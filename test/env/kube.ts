@@ -15,7 +15,7 @@ export class KubeRequestError extends Error {
   ) {
     const msg =
       body && typeof body === "object" && "message" in body
-        ? String((body as { message: unknown }).message)
+        ? String(body.message)
         : typeof body === "string"
           ? body.slice(0, 500)
           : JSON.stringify(body);

@@ -234,8 +234,8 @@ export async function startSshGitServer(git: GitServer, opts: SshGitServerOption
       },
     });
     log = "";
-    proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
-    proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    proc.stdout.on("data", (d: Buffer) => (log += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (log += d.toString()));
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (proc.exitCode !== null || proc.signalCode !== null) break;

@@ -24,7 +24,7 @@ async function applyWithStatus(yamlText: string, ns: string): Promise<void> {
   for (const doc of docs) {
     if (doc.kind === "Namespace") continue;
     const { status, ...rest } = doc;
-    await applyYaml(kc, [rest as KubeObject], ns);
+    await applyYaml(kc, [rest], ns);
     if (status) {
       await setStatus(kc, { ...refOf(doc), namespace: ns, name: doc.metadata.name }, status);
     }

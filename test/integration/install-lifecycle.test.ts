@@ -205,7 +205,7 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
     );
     expect(res.stderr).toContain("► generating image pull secret regcred\n");
     expect(res.stderr + res.stdout).not.toContain("s3cr3t-pw");
-    const secret = await tryGetObject<KubeObject>(kc, {
+    const secret = await tryGetObject(kc, {
       group: "",
       version: "v1",
       plural: "secrets",
@@ -339,7 +339,7 @@ data:
 
     expect(await deployment("flux-system", "source-controller")).toBeUndefined();
     await eventually(async () => (await crd("gitrepositories.source.toolkit.fluxcd.io")) === undefined, 30_000);
-    const cm = await tryGetObject<KubeObject>(kc, {
+    const cm = await tryGetObject(kc, {
       group: "",
       version: "v1",
       plural: "configmaps",

@@ -522,7 +522,7 @@ describe("artifacts written by other tools", () => {
         "tar",
         ["--format=gnu", "--owner=0", "--group=0", "-czf", "-", "-C", src, "."],
         { encoding: "buffer" },
-        (err, stdout) => (err ? reject(err) : resolve(stdout as unknown as Buffer)),
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
       ),
     );
     const client = new RegistryClient({ registry: reg.host, insecure: true });

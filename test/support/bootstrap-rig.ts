@@ -256,6 +256,7 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
           : t.kind === "gitlab"
             ? (gl.project(t.repo)?.keys ?? []).map((k) => k.key)
             : [];
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- kubeRequest answers unknown JSON
       const list = (await kubeRequest(kc, "GET", `/api/v1/namespaces/${t.ns}/secrets`)) as {
         items: { metadata: { name: string } }[];
       };

@@ -156,7 +156,7 @@ export interface FluxStatus {
 
 export async function fluxStatus(kc: KubeConfig, kind: FluxKind, ns: string, name: string): Promise<FluxStatus> {
   const obj = await getObject(kc, fluxRef(kind, ns, name));
-  return (obj.status ?? {}) as FluxStatus;
+  return obj.status ?? {};
 }
 
 export function readyCondition(st: FluxStatus): { status: string; reason: string; message: string } | undefined {

@@ -20,7 +20,7 @@ export interface SshKey {
 export function makeSshKey(dir: string, kind: SshKeyKind, o: { passphrase?: string; pem?: boolean } = {}): SshKey {
   const file = path.join(dir, `${kind}${o.pem ? "-pem" : ""}${o.passphrase ? "-enc" : ""}`);
   const [type, bits] = kind.startsWith("ecdsa") ? ["ecdsa", kind.slice(6)] : [kind, kind === "rsa" ? "3072" : ""];
-  const args = ["-q", "-t", type!, "-N", o.passphrase ?? "", "-C", SIGNER_EMAIL, "-f", file];
+  const args = ["-q", "-t", type, "-N", o.passphrase ?? "", "-C", SIGNER_EMAIL, "-f", file];
   if (bits) args.push("-b", bits);
   if (o.pem) args.push("-m", "PEM");
   execFileSync("ssh-keygen", args, { stdio: "ignore" });

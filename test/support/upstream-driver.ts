@@ -176,7 +176,7 @@ export async function prepareGroup(g: UpstreamGroup, kc?: KubeConfig, registry?:
     // check_test.go renders the server's version (gitVersion without the v) into its golden.
     const version = await kubeRequest<{ gitVersion: string }>(kc, "GET", "/version");
     tmpl.serverVersion = version.gitVersion.replace(/^v/, "");
-    for (const key of g.createNamespaces ?? []) await createNamespace(kc, tmpl[key]!);
+    for (const key of g.createNamespaces ?? []) await createNamespace(kc, tmpl[key]);
     for (const file of g.objects ?? []) await createObjectFile(kc, file, tmpl);
   }
   return ctx;
@@ -390,7 +390,7 @@ export async function runCase(g: UpstreamGroup, c: UpstreamCase, group: GroupCon
   if (g.cluster && kc) {
     for (const file of c.objects ?? []) await createObjectFile(kc, file, ctx.tmpl);
     // setupTestNamespace for cases whose fresh namespaces no object file creates.
-    if (!c.objects) for (const key of c.fresh ?? []) await createNamespace(kc, ctx.tmpl[key]!);
+    if (!c.objects) for (const key of c.fresh ?? []) await createNamespace(kc, ctx.tmpl[key]);
   }
   if (c.push) {
     const pushed = await cli(c.push, ctx, c);

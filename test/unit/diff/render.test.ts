@@ -117,7 +117,7 @@ function report(): DiffReport {
         namespace: "apps",
         name: "cfg",
         subject: "ConfigMap/apps/cfg",
-        changes: compareValues(liveCm as JsonValue, mergedCm as JsonValue),
+        changes: compareValues(liveCm, mergedCm),
         before: liveCm,
         after: mergedCm,
       },

@@ -15,24 +15,23 @@ const manifest = () => ({
   data: { a: "1", b: "2" },
 });
 
-const live = (fieldsV1: unknown, extra: Record<string, unknown> = {}): KubeObject =>
-  ({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: {
-      name: "cm",
-      namespace: "apps",
-      uid: "u",
-      resourceVersion: "7",
-      labels: { app: "web", "kustomize.toolkit.fluxcd.io/name": "apps" },
-      managedFields: [
-        { manager: "kustomize-controller", operation: "Apply", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1 },
-        { manager: "kubectl-edit", operation: "Update", fieldsV1: { "f:data": { "f:c": {} } } },
-      ],
-    },
-    data: { a: "1", b: "2", c: "3" },
-    ...extra,
-  }) as KubeObject;
+const live = (fieldsV1: unknown, extra: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: {
+    name: "cm",
+    namespace: "apps",
+    uid: "u",
+    resourceVersion: "7",
+    labels: { app: "web", "kustomize.toolkit.fluxcd.io/name": "apps" },
+    managedFields: [
+      { manager: "kustomize-controller", operation: "Apply", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1 },
+      { manager: "kubectl-edit", operation: "Update", fieldsV1: { "f:data": { "f:c": {} } } },
+    ],
+  },
+  data: { a: "1", b: "2", c: "3" },
+  ...extra,
+});
 
 const owned = {
   "f:metadata": { "f:labels": { ".": {}, "f:app": {} } },
@@ -91,7 +90,7 @@ describe("applyChangesNothing", () => {
   });
   it("never skips a Pod (built-in admission acts on its updates)", () => {
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } };
-    expect(applyChangesNothing(pod, { ...pod, metadata: { name: "p" } } as KubeObject, "m")).toBe(false);
+    expect(applyChangesNothing(pod, { ...pod, metadata: { name: "p" } }, "m")).toBe(false);
   });
 });
 

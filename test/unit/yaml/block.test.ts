@@ -71,7 +71,7 @@ describe("readBlockYaml", () => {
         flags: [true, false, null],
       },
     };
-    const text = toYaml(obj as never);
+    const text = toYaml(obj);
     expect(await agree(text)).toBe(true);
     expect(readBlockYaml(text)).toEqual(JSON.parse(JSON.stringify(obj)));
   });
