@@ -1,6 +1,6 @@
 // flux create kustomization
-import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { Option, type Command } from "commander";
+import { bind, deprecateOption, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, checkedFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import { decryptionProvider, kustomizationSource } from "../../src/util/flag-values.js";
 import type { CreateKustomizationOptions } from "../../src/create/options.js";
@@ -45,12 +45,15 @@ export function register(create: Command): void {
     "workload to be included in the health assessment, in the format '<kind>/<name>.<namespace>'",
   );
   durationFlag(ks, "--health-check-timeout <duration>", "timeout of health checking operations", "2m0s");
-  str(
-    ks,
-    "--validation <string>",
-    "validate the manifests before applying them on the cluster, can be 'client' or 'server'",
+  ks.addOption(
+    deprecateOption(
+      new Option(
+        "--validation <string>",
+        "validate the manifests before applying them on the cluster, can be 'client' or 'server'",
+      ),
+      "this arg is no longer used, all resources are validated using server-side apply dry-run",
+    ),
   );
-  ks.options[ks.options.length - 1]!.hideHelp();
   sliceFlag(
     ks,
     "--depends-on <strings>",

@@ -112,12 +112,8 @@ const createKustomization = exportOrApply(buildKustomization, {
   report: appliedRevision,
 });
 
+// --validation's deprecation line is printed by the CLI (deprecateOption).
 export async function runCreateKustomization(opts: CreateKustomizationOptions, deps: Deps): Promise<void> {
-  if (opts.validation !== undefined) {
-    deps.io.stderr.write(
-      "Flag --validation has been deprecated, this arg is no longer used, all resources are validated using server-side apply dry-run\n",
-    );
-  }
   await createKustomization(opts, deps);
 }
 
