@@ -4,8 +4,9 @@
 // loading a user's private key file (OpenSSH or PEM) and collecting the server's
 // host key for known_hosts.
 import { execFile } from "node:child_process";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { CliError } from "../errors.js";
+import { loadPemPrivateKey, PemKeyError } from "../util/pem-key.js";
 
 export type KeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
 export type EcdsaCurve = "p256" | "p384" | "p521";
@@ -202,11 +203,9 @@ export function loadKeyPair(content: string, password?: string): KeyPair {
     }
   }
   try {
-    const key = createPrivateKey({ key: content, format: "pem", passphrase: password || undefined });
-    return { privateKey: content, publicKey: authorizedKey(key) };
+    return { privateKey: content, publicKey: authorizedKey(loadPemPrivateKey(content, password)) };
   } catch (err) {
-    const msg = (err as Error).message;
-    if (/passphrase|decrypt|bad decrypt/i.test(msg)) {
+    if (err instanceof PemKeyError && err.failure === "decrypt") {
       throw new CliError("failed to decrypt the private key: check the --password value");
     }
     throw new CliError("failed to parse the private key: the file is not a PEM or OpenSSH private key");

@@ -7,6 +7,7 @@
 // encrypted OpenSSH key.
 import { createDecipheriv, createHash, createPrivateKey, sign, type KeyObject } from "node:crypto";
 import { publicKeyBlob } from "../create/sshkeys.js";
+import { isEncryptedPem, loadPemPrivateKey, PemKeyError } from "../util/pem-key.js";
 
 /** A signing key that cannot be used; the message says why (never key material). */
 export class SigningKeyError extends Error {
@@ -197,12 +198,11 @@ export async function readSshPrivateKey(text: string, passphrase = ""): Promise<
   }
   if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text))
     throw new SigningKeyError("could not parse SSH signing key: ssh: no key found");
-  if (/ENCRYPTED/.test(text) && !passphrase) throw new SigningKeyError(SSH_PASSPHRASE_REQUIRED);
+  if (isEncryptedPem(text) && !passphrase) throw new SigningKeyError(SSH_PASSPHRASE_REQUIRED);
   try {
-    return createPrivateKey({ key: text, format: "pem", passphrase: passphrase || undefined });
+    return loadPemPrivateKey(text, passphrase);
   } catch (err) {
-    const msg = (err as Error).message;
-    if (/decrypt|passphrase|bad decrypt/i.test(msg))
+    if (err instanceof PemKeyError && err.failure === "decrypt")
       throw new SigningKeyError("could not parse SSH signing key: x509: decryption password incorrect");
     throw new SigningKeyError("could not parse SSH signing key: the file is not a PEM or OpenSSH private key");
   }

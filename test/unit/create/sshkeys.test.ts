@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../../src/deps.js";
 import { createMemoryLogger } from "../../../src/output/logger.js";
@@ -80,6 +81,15 @@ describe("loadKeyPair", () => {
     const text = readFileSync(rsa, "utf8");
     expect(loadKeyPair(text, "s3cret").publicKey).toBe(readFileSync(`${rsa}.pub`, "utf8").replace(/ test\n$/, "\n"));
     expect(() => loadKeyPair(text, "wrong")).toThrow("failed to decrypt the private key: check the --password value");
+  });
+
+  it("reports a wrong passphrase as such even when the decrypted bytes pass the padding check", () => {
+    // See test/fixtures/keys/README.md: "wrong102" decrypts this key to garbage with valid padding.
+    const fixture = fileURLToPath(new URL("../../fixtures/keys/rsa-pem-s3cret", import.meta.url));
+    const text = readFileSync(fixture, "utf8");
+    expect(loadKeyPair(text, "s3cret").publicKey).toBe(readFileSync(`${fixture}.pub`, "utf8").replace(/ test\n$/, "\n"));
+    expect(() => loadKeyPair(text, "wrong102")).toThrow("failed to decrypt the private key: check the --password value");
+    expect(() => loadKeyPair(text)).toThrow("failed to decrypt the private key: check the --password value");
   });
 
   it("asks for --password for a passphrase protected OpenSSH key", () => {

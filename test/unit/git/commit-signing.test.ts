@@ -173,6 +173,13 @@ describe("createCommitSigner refuses unusable keys before anything is cloned", (
     await createCommitSigner({ format: "ssh", privateKey: enc, passphrase: "s3cretGuess" }).catch((err: Error) =>
       expect(err.message).not.toContain("s3cretGuess"),
     );
+    // A legacy PEM key whose wrong passphrase decrypts to bytes with valid padding
+    // (test/fixtures/keys/README.md) is still a wrong passphrase, not an unreadable file.
+    const pem = readFileSync(new URL("../../fixtures/keys/rsa-pem-s3cret", import.meta.url), "utf8");
+    await expect(createCommitSigner({ format: "ssh", privateKey: pem, passphrase: "wrong102" })).rejects.toThrow(
+      "could not parse SSH signing key: x509: decryption password incorrect",
+    );
+    await expect(createCommitSigner({ format: "ssh", privateKey: pem, passphrase: "s3cret" })).resolves.toBeDefined();
   });
 
   it("OpenPGP: wrong passphrase, key ids, a public-only ring, not a ring", async () => {
