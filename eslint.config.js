@@ -18,6 +18,39 @@ const NOT_CLI = {
   message: "engines never import the CLI toolkit (src/cli): take typed options and Deps (src/deps.ts).",
 };
 
+// strictTypeChecked holds everywhere except in the directories listed below, whose
+// findings are being mended directory by directory; each block goes when its
+// directories lint clean with every rule on.
+const PENDING_OFF = Object.fromEntries(
+  [
+    "@typescript-eslint/no-non-null-assertion",
+    "@typescript-eslint/restrict-template-expressions",
+    "@typescript-eslint/no-unnecessary-condition",
+    "@typescript-eslint/no-confusing-void-expression",
+    "@typescript-eslint/no-unsafe-member-access",
+    "@typescript-eslint/no-unnecessary-type-conversion",
+    "@typescript-eslint/no-base-to-string",
+    "@typescript-eslint/require-await",
+    "@typescript-eslint/use-unknown-in-catch-callback-variable",
+    "@typescript-eslint/no-unnecessary-type-parameters",
+    "@typescript-eslint/restrict-plus-operands",
+    "@typescript-eslint/no-misused-spread",
+    "@typescript-eslint/no-unsafe-argument",
+    "@typescript-eslint/no-redundant-type-constituents",
+    "@typescript-eslint/no-invalid-void-type",
+    "@typescript-eslint/no-unsafe-class-instance-assignment",
+    "@typescript-eslint/no-deprecated",
+    "@typescript-eslint/only-throw-error",
+    "@typescript-eslint/prefer-promise-reject-errors",
+    "@typescript-eslint/no-meaningless-void-operator",
+    "@typescript-eslint/no-unsafe-assignment",
+    "@typescript-eslint/no-unsafe-call",
+    "@typescript-eslint/unbound-method",
+    "@typescript-eslint/no-unsafe-return",
+    "@typescript-eslint/no-dynamic-delete",
+  ].map((rule) => [rule, "off"]),
+);
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/**", "**/*.mjs", "bin/**", "eslint.config.js"] },
   js.configs.recommended,
@@ -38,41 +71,44 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
       "no-empty": ["error", { allowEmptyCatch: true }],
       "no-control-regex": "off",
+      // Numbers read naturally in messages; every other non-string must be converted on purpose.
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      // `() => void x()` shorthand in callbacks is plain enough; a void call used as a value is not.
+      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
     },
   },
-  // strictTypeChecked's rules that still have findings (the count when it was turned on,
-  // over src/, commands/ and test/): off until the findings are mended, then on one by one.
-  // Every other rule of strictTypeChecked already holds and is enforced.
+  // Directories still being mended (see PENDING_OFF). One block per lane.
   {
-    files: ["**/*.ts"],
-    rules: {
-      "@typescript-eslint/no-non-null-assertion": "off", // 634
-      "@typescript-eslint/restrict-template-expressions": "off", // 410
-      "@typescript-eslint/no-unnecessary-condition": "off", // 151
-      "@typescript-eslint/no-confusing-void-expression": "off", // 144
-      "@typescript-eslint/no-unsafe-member-access": "off", // 80
-      "@typescript-eslint/no-unnecessary-type-conversion": "off", // 46
-      "@typescript-eslint/no-base-to-string": "off", // 39
-      "@typescript-eslint/require-await": "off", // 28
-      "@typescript-eslint/use-unknown-in-catch-callback-variable": "off", // 10
-      "@typescript-eslint/no-unnecessary-type-parameters": "off", // 8
-      "@typescript-eslint/restrict-plus-operands": "off", // 8
-      "@typescript-eslint/no-misused-spread": "off", // 7
-      "@typescript-eslint/no-unsafe-argument": "off", // 6
-      "@typescript-eslint/no-redundant-type-constituents": "off", // 5
-      "@typescript-eslint/no-invalid-void-type": "off", // 4
-      "@typescript-eslint/no-unsafe-class-instance-assignment": "off", // 1
-      "@typescript-eslint/no-deprecated": "off", // 1
-      "@typescript-eslint/only-throw-error": "off", // 1
-      "@typescript-eslint/prefer-promise-reject-errors": "off", // 2
-      "@typescript-eslint/no-meaningless-void-operator": "off", // 1
-      "@typescript-eslint/no-unsafe-assignment": "off", // 26
-      "@typescript-eslint/no-unsafe-call": "off", // 25
-      "@typescript-eslint/unbound-method": "off", // 21
-      "@typescript-eslint/no-unsafe-return": "off", // 16
-      "@typescript-eslint/no-dynamic-delete": "off", // 13
-    },
+    files: ["src/diff/**", "src/oci/**", "src/ops/**", "src/kube/**", "src/kustomize/**", "src/yaml/**"],
+    rules: PENDING_OFF,
   },
+
+  {
+    files: [
+      "src/providers/**",
+      "src/create/**",
+      "src/cli/**",
+      "src/install/**",
+      "src/helm/**",
+      "src/bootstrap/**",
+      "src/plugin/**",
+      "src/output/**",
+      "src/git/**",
+      "src/util/**",
+      "src/check/**",
+      "src/migrate/**",
+      "src/notification/**",
+      "src/kinds/**",
+      "src/manifests/**",
+      "commands/**",
+    ],
+    rules: PENDING_OFF,
+  },
+
+  { files: ["test/integration/**", "test/e2e/**", "test/support/**"], rules: PENDING_OFF },
+
+  { files: ["test/unit/**", "test/env/**", "test/providers/**", "test/fixtures/**"], rules: PENDING_OFF },
+
   // One API client: @kubernetes/client-node is imported only inside src/kube.
   {
     files: ["src/**/*.ts", "commands/**/*.ts"],

@@ -87,8 +87,12 @@ describe("loadKeyPair", () => {
     // See test/fixtures/keys/README.md: "wrong102" decrypts this key to garbage with valid padding.
     const fixture = fileURLToPath(new URL("../../fixtures/keys/rsa-pem-s3cret", import.meta.url));
     const text = readFileSync(fixture, "utf8");
-    expect(loadKeyPair(text, "s3cret").publicKey).toBe(readFileSync(`${fixture}.pub`, "utf8").replace(/ test\n$/, "\n"));
-    expect(() => loadKeyPair(text, "wrong102")).toThrow("failed to decrypt the private key: check the --password value");
+    expect(loadKeyPair(text, "s3cret").publicKey).toBe(
+      readFileSync(`${fixture}.pub`, "utf8").replace(/ test\n$/, "\n"),
+    );
+    expect(() => loadKeyPair(text, "wrong102")).toThrow(
+      "failed to decrypt the private key: check the --password value",
+    );
     expect(() => loadKeyPair(text)).toThrow("failed to decrypt the private key: check the --password value");
   });
 
