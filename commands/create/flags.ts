@@ -1,7 +1,7 @@
 // What the `flux create ...` commands share: flag declarations with upstream's names
 // and help texts, and the mappers of the flag groups to their typed options.
 import { Option, type Command } from "commander";
-import type { Invocation } from "../../src/cli/action.js";
+import { deprecateOption, type Invocation } from "../../src/cli/action.js";
 import { checkedFlag } from "../../src/cli/flags.js";
 import { ecdsaCurve, publicKeyAlgorithm, rsaKeyBits, sourceOCIVerifyProvider } from "../../src/util/flag-values.js";
 import type {
@@ -67,12 +67,17 @@ export function verifyFlags(cmd: Command): void {
 }
 
 /** TLS files of `create secret helm|tls`, with the deprecated --cert-file/--key-file/--ca-file hidden. */
-export function tlsFileFlags(cmd: Command): void {
+export function tlsFileFlags(cmd: Command, deprecation: (replacement: string) => string): void {
   str(cmd, "--tls-crt-file <string>", "TLS authentication cert file path");
   str(cmd, "--tls-key-file <string>", "TLS authentication key file path");
   str(cmd, "--ca-crt-file <string>", "TLS authentication CA file path");
-  for (const f of ["--cert-file <string>", "--key-file <string>", "--ca-file <string>"]) {
-    cmd.addOption(new Option(f, "deprecated").hideHelp());
+  // Older flux's spellings (written as certFile/keyFile/caFile), which v2.9.5 no longer has: still read, hidden.
+  for (const [flag, replacement, help] of [
+    ["--cert-file <string>", "--tls-crt-file", "TLS authentication cert file path"],
+    ["--key-file <string>", "--tls-key-file", "TLS authentication key file path"],
+    ["--ca-file <string>", "--ca-crt-file", "TLS authentication CA file path"],
+  ] as const) {
+    cmd.addOption(deprecateOption(new Option(flag, help), deprecation(replacement)));
   }
 }
 

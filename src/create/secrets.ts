@@ -120,16 +120,6 @@ function tlsData(opts: TlsFileOptions): Record<string, string> {
   return d;
 }
 
-function deprecations(deps: Deps, opts: TlsFileOptions, message: (flag: string) => string): void {
-  for (const [key, flag] of [
-    ["certFile", "cert-file"],
-    ["keyFile", "key-file"],
-    ["caFile", "ca-file"],
-  ] as const) {
-    if (opts[key] !== undefined) deps.io.stderr.write(`Flag --${flag} has been deprecated, ${message(flag)}\n`);
-  }
-}
-
 export function buildHelmSecret(opts: CreateSecretHelmOptions, deps: Deps): KubeObject {
   const name = requireName(opts.name);
   const labels = parseLabels(opts.label);
@@ -146,8 +136,8 @@ export function buildHelmSecret(opts: CreateSecretHelmOptions, deps: Deps): Kube
   });
 }
 
+// The deprecation lines of --cert-file, --key-file and --ca-file are printed by the CLI (deprecateOption).
 export async function runCreateSecretHelm(opts: CreateSecretHelmOptions, deps: Deps): Promise<void> {
-  deprecations(deps, opts, () => "please use the command `flux create secret tls` to generate TLS secrets");
   await finish(deps, opts, buildHelmSecret(opts, deps), "helm");
 }
 
@@ -168,12 +158,6 @@ export function buildTLSSecret(opts: CreateSecretTLSOptions, deps: Deps): KubeOb
 }
 
 export async function runCreateSecretTLS(opts: CreateSecretTLSOptions, deps: Deps): Promise<void> {
-  const repl: Record<string, string> = {
-    "cert-file": "--tls-crt-file",
-    "key-file": "--tls-key-file",
-    "ca-file": "--ca-crt-file",
-  };
-  deprecations(deps, opts, (flag) => `please use ${repl[flag]} instead`);
   // upstream prints tls secrets with Print: no blank line after the document
   await finish(deps, opts, buildTLSSecret(opts, deps), "tls", false);
 }

@@ -18,7 +18,7 @@ export function register(secret: Command): void {
     .command("helm")
     .description("Create or update a Kubernetes secret for Helm repository authentication");
   basicAuthFlags(helm);
-  tlsFileFlags(helm);
+  tlsFileFlags(helm, () => "please use the command `flux create secret tls` to generate TLS secrets");
   bind(createArgs(helm), {
     options,
     engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretHelm,

@@ -14,7 +14,7 @@ export function options(inv: Invocation): CreateSecretTLSOptions {
 
 export function register(secret: Command): void {
   const tls = secret.command("tls").description("Create or update a Kubernetes secret with TLS certificates");
-  tlsFileFlags(tls);
+  tlsFileFlags(tls, (replacement) => `please use ${replacement} instead`);
   bind(createArgs(tls), {
     options,
     engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretTLS,
