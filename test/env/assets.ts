@@ -45,9 +45,9 @@ export function repoRoot(): string {
 export function testEnvVersions(): TestEnvVersions {
   const text = readFileSync(path.join(repoRoot(), "scripts/testenv-versions.sh"), "utf8");
   const get = (key: string): string => {
-    const m = new RegExp(`^${key}=(\\S+)`, "m").exec(text);
-    if (!m) throw new Error(`${key} missing in scripts/testenv-versions.sh`);
-    return m[1]!;
+    const value = new RegExp(`^${key}=(\\S+)`, "m").exec(text)?.[1];
+    if (value === undefined) throw new Error(`${key} missing in scripts/testenv-versions.sh`);
+    return value;
   };
   return {
     kubernetes: get("TESTENV_K8S_VERSION"),

@@ -105,7 +105,9 @@ async function installBundle(): Promise<string> {
     cwd: root,
     maxBuffer: 16 << 20,
   });
-  return stdout.trim().split("\n").pop()!;
+  // The script prints the bundle's directory on its last line.
+  const out = stdout.trim();
+  return out.slice(out.lastIndexOf("\n") + 1);
 }
 
 async function main(): Promise<void> {
@@ -124,15 +126,15 @@ async function main(): Promise<void> {
     process.stderr.write("► starting a control plane with the real Flux controllers (controllers mode)\n");
     const [started, bundle] = await Promise.all([startTestEnv({ controllers: true }), installBundle()]);
     env = started;
+    const controllers = started.controllers;
+    if (!controllers) throw new Error("the test environment started without the Flux controllers");
     git = await startGitServer({ username: "git", password: TOKEN });
     await git.createRepo(REPO, {
       branch: "main",
       files: { ...appFiles("hello from v1", 2), "clusters/demo/apps.yaml": appsKustomization },
       message: "Add podinfo",
     });
-    process.stderr.write(
-      `► git server ${git.url(REPO)} (Basic auth); controllers' logs in ${env.controllers!.logDir}\n`,
-    );
+    process.stderr.write(`► git server ${git.url(REPO)} (Basic auth); controllers' logs in ${controllers.logDir}\n`);
     const e = { ...process.env, KUBECONFIG: env.kubeconfigPath, NO_COLOR: "1" };
 
     await expectCode(run(["version", "--client"], e), "version");

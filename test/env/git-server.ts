@@ -140,12 +140,16 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
       }
       return u.toString();
     },
-    async createRepo(repo, init) {
-      const dir = path.join(root, `${repo}.git`);
-      mkdirSync(dir, { recursive: true });
-      git(dir, ["init", "--bare", "--quiet", `--initial-branch=${init?.branch ?? "main"}`]);
-      git(dir, ["config", "http.receivepack", "true"]);
-      if (init?.files) self.commitFiles(repo, init.branch ?? "main", init.files, init.message ?? "Initial commit");
+    createRepo(repo, init) {
+      // git runs synchronously here; a failure still reaches the caller as a rejected promise.
+      return new Promise<void>((resolve) => {
+        const dir = path.join(root, `${repo}.git`);
+        mkdirSync(dir, { recursive: true });
+        git(dir, ["init", "--bare", "--quiet", `--initial-branch=${init?.branch ?? "main"}`]);
+        git(dir, ["config", "http.receivepack", "true"]);
+        if (init?.files) self.commitFiles(repo, init.branch ?? "main", init.files, init.message ?? "Initial commit");
+        resolve();
+      });
     },
     repoExists: (repo) => existsSync(path.join(root, `${repo}.git`)),
     commitFiles(repo, branch, files, message = "Commit by someone else") {
@@ -193,7 +197,9 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
         .filter((s) => s.length > 0)
         .map((s) => {
           const [sha, author, message] = s.split("\x00");
-          return { sha: sha!, author: author!, message: message!.replace(/\n+$/, "") };
+          if (sha === undefined || author === undefined || message === undefined)
+            throw new Error(`unexpected git log record: ${JSON.stringify(s)}`);
+          return { sha, author, message: message.replace(/\n+$/, "") };
         });
     },
     listFiles(repo, ref) {
@@ -218,13 +224,13 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const m = /^\/(.+?)\.git(\/.*)$/.exec(url.pathname);
+    const repo = /^\/(.+?)\.git(\/.*)$/.exec(url.pathname)?.[1];
     const service =
       url.searchParams.get("service") ?? (/\/(git-upload-pack|git-receive-pack)$/.exec(url.pathname)?.[1] || "");
     const user = checkAuth(req.headers.authorization);
     const info: GitRequestInfo = {
       method: req.method ?? "GET",
-      repo: m?.[1] ?? "",
+      repo: repo ?? "",
       service,
       phase: url.pathname.endsWith("/info/refs") ? "advertise" : "rpc",
       authorized: user !== undefined,
@@ -236,7 +242,7 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
       res.end("authentication required\n");
       return;
     }
-    if (!m || !self.repoExists(m[1]!)) {
+    if (repo === undefined || !self.repoExists(repo)) {
       req.resume();
       res.writeHead(404, { "Content-Type": "text/plain" });
       res.end("repository not found\n");
@@ -265,8 +271,8 @@ export async function startGitServer(opts: GitServerOptions & { port?: number } 
       GATEWAY_INTERFACE: "CGI/1.1",
       SERVER_PROTOCOL: "HTTP/1.1",
     };
-    if (req.headers["content-length"]) env.CONTENT_LENGTH = String(req.headers["content-length"]);
-    if (req.headers["content-encoding"]) env.HTTP_CONTENT_ENCODING = String(req.headers["content-encoding"]);
+    if (req.headers["content-length"]) env.CONTENT_LENGTH = req.headers["content-length"];
+    if (req.headers["content-encoding"]) env.HTTP_CONTENT_ENCODING = req.headers["content-encoding"];
     if (req.headers["git-protocol"]) env.GIT_PROTOCOL = String(req.headers["git-protocol"]);
     const cgi = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ["pipe", "pipe", "pipe"] });
     req.pipe(cgi.stdin);

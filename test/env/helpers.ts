@@ -198,7 +198,8 @@ export async function applyYaml(
     typeof yamlText === "string"
       ? parseAllDocuments(yamlText)
           .map((d) => {
-            if (d.errors.length > 0) throw new Error(`invalid yaml: ${d.errors[0]!.message}`);
+            const [error] = d.errors;
+            if (error) throw new Error(`invalid yaml: ${error.message}`);
             return d.toJS() as KubeObject | null;
           })
           .filter((o): o is KubeObject => o !== null && typeof o === "object")
@@ -393,6 +394,10 @@ export async function setInventory(kc: KubeConfig, ref: ResourceRef, entries: In
   return await setStatus(kc, ref, { inventory: { entries: list } });
 }
 
+/** What a thrown value says: an Error as String() prints it, anything else as JSON. */
+const describe = (err: unknown): string =>
+  err instanceof Error ? String(err) : typeof err === "string" ? err : JSON.stringify(err);
+
 /** Polls `fn` until it returns a truthy value (default 10s timeout). */
 export async function eventually<T>(
   fn: () => Promise<T | undefined | false | null>,
@@ -409,7 +414,7 @@ export async function eventually<T>(
       lastErr = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs}ms${lastErr ? `: ${String(lastErr)}` : ""}`);
+      throw new Error(`condition not met within ${timeoutMs}ms${lastErr ? `: ${describe(lastErr)}` : ""}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

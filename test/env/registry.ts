@@ -161,14 +161,13 @@ async function startTokenServer(opts: {
   const certDer = Buffer.from(certPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
 
   const issue = (sub: string, scopes: string[], authenticated: boolean) => {
-    const access = scopes
-      .map((s) => /^(repository):([^:]+):(.*)$/.exec(s))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => {
-        const wanted = m[3]!.split(",");
-        const allowed = authenticated ? wanted : wanted.filter((a) => opts.anonymousActions.includes(a));
-        return { type: m[1]!, name: m[2]!, actions: allowed };
-      });
+    const access = scopes.flatMap((s) => {
+      const [, type, name, actions] = /^(repository):([^:]+):(.*)$/.exec(s) ?? [];
+      if (type === undefined || name === undefined || actions === undefined) return [];
+      const wanted = actions.split(",");
+      const allowed = authenticated ? wanted : wanted.filter((a) => opts.anonymousActions.includes(a));
+      return [{ type, name, actions: allowed }];
+    });
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: "JWT", alg: "ES256", x5c: [certDer.toString("base64")] };
     const claims = {
@@ -192,7 +191,10 @@ async function startTokenServer(opts: {
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (u.pathname !== "/token") return reply(404, { error: "not found" });
+    if (u.pathname !== "/token") {
+      reply(404, { error: "not found" });
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -206,10 +208,12 @@ async function startTokenServer(opts: {
           grant: form.get("grant_type") ?? undefined,
         });
         if (form.get("grant_type") !== "refresh_token" || form.get("refresh_token") !== opts.refreshToken) {
-          return reply(401, { error: "invalid_grant" });
+          reply(401, { error: "invalid_grant" });
+          return;
         }
         const token = issue(opts.username, scope, true);
-        return reply(200, { access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
+        reply(200, { access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
+        return;
       }
       const scope = u.searchParams
         .getAll("scope")
@@ -221,7 +225,8 @@ async function startTokenServer(opts: {
         const [u1, ...rest] = Buffer.from(authz.slice(6), "base64").toString().split(":");
         if (u1 !== opts.username || rest.join(":") !== opts.password) {
           opts.log.push({ method: "GET", scope, service: u.searchParams.get("service") ?? undefined, user: u1 });
-          return reply(401, { details: "incorrect username or password" });
+          reply(401, { details: "incorrect username or password" });
+          return;
         }
         user = u1;
       }
@@ -342,8 +347,8 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, OTEL_TRACES_EXPORTER: "none" },
   });
-  proc.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
-  proc.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
+  proc.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
+  proc.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
   // If the test runner dies without afterAll: kill the registry on exit, and a
   // detached watchdog does it (and removes the temp dir) even after a SIGKILL.
   const onExit = () => {
@@ -368,11 +373,13 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   const url = `${scheme}://127.0.0.1:${port}`;
   const stop = async () => {
     process.removeListener("exit", onExit);
-    if (proc.exitCode === null && proc.pid !== undefined) {
+    // A call, not a property test: the process may exit while we wait, which narrowing cannot see.
+    const running = (): boolean => proc.exitCode === null;
+    if (running() && proc.pid !== undefined) {
       const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
       proc.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (proc.exitCode === null) proc.kill("SIGKILL");
+      if (running()) proc.kill("SIGKILL");
     }
     await tokenServer?.close();
     await rm(dir, { recursive: true, force: true });

@@ -145,9 +145,10 @@ export async function startSshGitServer(git: GitServer, opts: SshGitServerOption
     if (!existsSync(file))
       throw new Error(`${file} not found: install Debian's ${pkg} package (apt-get install ${pkg})`);
   }
-  const asRoot = process.getuid?.() === 0;
-  const uid = asRoot ? NOBODY : process.getuid!();
-  const gid = asRoot ? NOBODY : process.getgid!();
+  if (!process.getuid || !process.getgid) throw new Error("the ssh git server needs a POSIX system (process.getuid)");
+  const asRoot = process.getuid() === 0;
+  const uid = asRoot ? NOBODY : process.getuid();
+  const gid = asRoot ? NOBODY : process.getgid();
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-sshd-"));
   const file = (name: string) => path.join(dir, name);
   const types = opts.hostKeyTypes ?? ["ed25519", "ecdsa", "rsa"];
@@ -252,12 +253,13 @@ export async function startSshGitServer(git: GitServer, opts: SshGitServerOption
     // Another process took the port between the probe and the bind: try another.
     if (!child && !/Address already in use|Cannot bind/.test(log)) break;
   }
-  if (!child) {
+  // A child that started has a pid; without one it failed to spawn.
+  const pid = child?.pid;
+  if (!child || pid === undefined) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`sshd did not start:\n${log}`);
   }
   const sshd = child;
-  const pid = sshd.pid!;
   // A detached shell that removes everything if this process dies without stop() (SIGKILL).
   const watchdog = spawn(
     "sh",

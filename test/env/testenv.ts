@@ -349,8 +349,9 @@ export async function installCRDs(kc: KubeConfig, crds: CRDDoc[], deadline: numb
   for (const crd of crds) {
     for (const v of crd.spec.versions.filter((x) => x.served)) {
       const gv = `/apis/${crd.spec.group}/${v.name}`;
-      if (!byGV.has(gv)) byGV.set(gv, new Set());
-      byGV.get(gv)!.add(crd.spec.names.plural);
+      const plurals = byGV.get(gv) ?? new Set<string>();
+      plurals.add(crd.spec.names.plural);
+      byGV.set(gv, plurals);
     }
   }
   for (const [gv, plurals] of byGV) {
@@ -491,7 +492,7 @@ async function startOnce(
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
     await waitFor("kube-apiserver", apiserver, path.join(dir, "kube-apiserver.log"), deadline, async () => {
-      const body = await kubeRequest<string>(kc, "GET", "/readyz", { timeoutMs: 5000 });
+      const body = await kubeRequest(kc, "GET", "/readyz", { timeoutMs: 5000 });
       return String(body).trim() === "ok";
     });
     // The bootstrap controller creates "default" shortly after /readyz.
