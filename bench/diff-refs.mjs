@@ -2,7 +2,7 @@
 // Wall time of `flux diff refs` on a generated fleet repository: 100 Kustomizations
 // (plus flux-system) and 20 HelmReleases (a chart folder of the tree, rendered by the
 // real helm), two commits changing 10 apps and 5 releases' values. Uses the built
-// CLI (npm run build) and the helm of the tool cache (scripts/helm-build.sh).
+// CLI (npm run build) and the helm of the tool cache (scripts/go-tool-build.sh).
 //   node bench/diff-refs.mjs [--runs N] [--apps 100] [--releases 20]
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -46,11 +46,9 @@ npm run --silent build >&2
 
 # kustomize v5.8.1, the version flux v2.9.5 builds with (kustomize/api v0.21.1); tsflux
 # prefers it to a kustomize or kubectl on PATH.
-log "building kustomize into the tool cache (once)"
-bash scripts/kustomize-build.sh >/dev/null
-
-log "building helm into the tool cache (once)"
-bash scripts/helm-build.sh >/dev/null
+# helm v4 is the one tsflux renders charts with (scripts/go-tool-build.sh has the table).
+log "building kustomize and helm into the tool cache (once)"
+bash scripts/go-tool-build.sh kustomize helm >/dev/null
 
 log "preparing the test environment (kube-apiserver, etcd, Flux CRDs)"
 bash scripts/testenv-build.sh >/dev/null

@@ -46,7 +46,7 @@ export const KUSTOMIZE_NOT_FOUND =
 
 const BUILD_ARGS = ["--load-restrictor", "LoadRestrictionsNone"];
 
-/** The tool cache's kustomize (scripts/kustomize-build.sh). */
+/** The tool cache's kustomize (scripts/go-tool-build.sh). */
 export function cachedKustomizePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(toolsCache(env), `kustomize-v${KUSTOMIZE_VERSION}`, "kustomize");
 }
