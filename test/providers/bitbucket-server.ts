@@ -9,7 +9,7 @@
 // empty (Bitbucket has no auto-init), backed by real bare repositories on the git server.
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { JsonServer, type AuthResult, type Req, type Res } from "./http.js";
+import { authorizationToken, ContractServer, type AuthResult, type Req, type Res } from "./http.js";
 
 export interface BbRepoState {
   id: number;
@@ -41,40 +41,21 @@ const error = (status: number, message: string, exceptionName: string): Res => (
   body: { errors: [{ context: null, message, exceptionName }] },
 });
 
-export class BitbucketServer {
-  readonly http: JsonServer;
+export class BitbucketServer extends ContractServer {
   readonly repos = new Map<string, BbRepoState>();
   private nextId = 1;
 
   constructor(private readonly opts: BitbucketServerOptions) {
-    this.http = new JsonServer("/rest", (req) => this.auth(req));
-    this.http.notFound = () => error(404, "Not Found", "com.atlassian.bitbucket.NoSuchEntityException");
+    super("/rest", () => error(404, "Not Found", "com.atlassian.bitbucket.NoSuchEntityException"));
     this.routes();
-  }
-
-  static async start(opts: BitbucketServerOptions): Promise<BitbucketServer> {
-    const s = new BitbucketServer(opts);
-    await s.http.listen();
-    return s;
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    await this.http.close();
   }
 
   repo(project: string, slug: string): BbRepoState | undefined {
     return this.repos.get(`${project}/${slug}`.toUpperCase());
   }
 
-  private auth(req: Req): AuthResult {
-    const h = req.headers.authorization ?? "";
-    let token = /^bearer\s+(.+)$/i.exec(h)?.[1];
-    const basic = /^basic\s+(.+)$/i.exec(h)?.[1];
-    if (basic) token = Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":");
+  protected override auth(req: Req): AuthResult {
+    const token = authorizationToken(req, ["bearer"]);
     const readOnly = token !== undefined && (this.opts.readOnlyTokens ?? []).includes(token);
     if (token !== this.opts.token && !readOnly) {
       return {

@@ -8,7 +8,7 @@
 // Repositories are backed by real bare repositories on the test git server.
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { JsonServer, type AuthResult, type Req, type Res, type Route } from "./http.js";
+import { authorizationToken, ContractServer, type AuthResult, type Req, type Res, type Route } from "./http.js";
 
 const SWAGGER = "https://gitea.example/api/swagger";
 
@@ -50,48 +50,23 @@ const err = (status: number, message: string, extra: Record<string, unknown> = {
 });
 const notFound = (): Res => err(404, "The target couldn't be found.", { errors: [] });
 
-export class GiteaServer {
-  readonly http: JsonServer;
+export class GiteaServer extends ContractServer {
   readonly repos = new Map<string, GtRepoState>();
   readonly username: string;
   private nextId = 1;
 
   constructor(private readonly opts: GiteaServerOptions) {
+    super("/api/v1", notFound);
     this.username = opts.username ?? "gitea-user";
-    this.http = new JsonServer("/api/v1", (req, route) => this.auth(req, route));
-    this.http.notFound = notFound;
     this.routes();
-  }
-
-  static async start(opts: GiteaServerOptions): Promise<GiteaServer> {
-    const s = new GiteaServer(opts);
-    await s.http.listen();
-    return s;
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    await this.http.close();
   }
 
   repo(fullName: string): GtRepoState | undefined {
     return this.repos.get(fullName.toLowerCase());
   }
 
-  private tokenOf(req: Req): string | undefined {
-    const h = req.headers.authorization ?? "";
-    const m = /^(?:token|bearer)\s+(.+)$/i.exec(h);
-    if (m) return m[1];
-    const b = /^basic\s+(.+)$/i.exec(h);
-    if (b) return Buffer.from(b[1]!, "base64").toString("utf8").split(":").slice(1).join(":");
-    return undefined;
-  }
-
-  private auth(req: Req, route: Route | undefined): AuthResult {
-    const token = this.tokenOf(req);
+  protected override auth(req: Req, route: Route | undefined): AuthResult {
+    const token = authorizationToken(req, ["token", "bearer"]);
     const scopes = token === this.opts.token ? ALL_SCOPES : token ? this.opts.tokens?.[token] : undefined;
     if (!scopes) return { deny: err(401, "user does not exist [uid: 0, name: ]") };
     if (!route) return {};

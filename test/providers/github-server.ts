@@ -12,7 +12,7 @@
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route, type RouteNeeds } from "./http.js";
+import { ContractServer, paginate, type AuthResult, type Req, type Res, type Route, type RouteNeeds } from "./http.js";
 import { mergeBranches } from "./merge.js";
 
 const DOCS = "https://docs.github.com/rest";
@@ -90,33 +90,17 @@ export interface GitHubServerOptions {
   orgs?: Record<string, string[]>;
 }
 
-export class GitHubServer {
-  readonly http: JsonServer;
+export class GitHubServer extends ContractServer {
   readonly repos = new Map<string, GhRepoState>();
   private nextId = 1000;
   readonly login: string;
   readonly orgs: Record<string, string[]>;
 
   constructor(private readonly opts: GitHubServerOptions) {
+    super("", () => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } }));
     this.login = opts.login ?? "octocat";
     this.orgs = opts.orgs ?? {};
-    this.http = new JsonServer("", (req, route, params) => this.auth(req, route, params));
-    this.http.notFound = () => ({ status: 404, body: { message: "Not Found", documentation_url: DOCS } });
     this.routes();
-  }
-
-  static async start(opts: GitHubServerOptions): Promise<GitHubServer> {
-    const s = new GitHubServer(opts);
-    await s.http.listen();
-    return s;
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    await this.http.close();
   }
 
   private grantOf(token: string): GhTokenGrant | undefined {
@@ -124,7 +108,7 @@ export class GitHubServer {
     return this.opts.tokens?.[token];
   }
 
-  private auth(req: Req, route: Route | undefined, params: Record<string, string>): AuthResult {
+  protected override auth(req: Req, route: Route | undefined, params: Record<string, string>): AuthResult {
     const h = req.headers.authorization ?? "";
     const token = h.replace(/^(token|bearer)\s+/i, "");
     const grant = token ? this.grantOf(token) : undefined;

@@ -10,7 +10,7 @@
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { JsonServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
+import { ContractServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
 
 const INSUFFICIENT_SCOPE = "The request requires higher privileges than provided by the access token.";
 import { mergeBranches } from "./merge.js";
@@ -54,36 +54,20 @@ export interface GitLabServerOptions {
   groups?: string[];
 }
 
-export class GitLabServer {
-  readonly http: JsonServer;
+export class GitLabServer extends ContractServer {
   readonly projects = new Map<string, GlProjectState>();
   readonly groups = new Map<string, number>();
   readonly username: string;
   private nextId = 100;
 
   constructor(private readonly opts: GitLabServerOptions) {
+    super("/api/v4", () => ({ status: 404, body: { error: "404 Not Found" } }));
     this.username = opts.username ?? "gitlab-user";
     for (const g of opts.groups ?? []) this.groups.set(g, this.nextId++);
-    this.http = new JsonServer("/api/v4", (req, route) => this.auth(req, route));
-    this.http.notFound = () => ({ status: 404, body: { error: "404 Not Found" } });
     this.routes();
   }
 
-  static async start(opts: GitLabServerOptions): Promise<GitLabServer> {
-    const s = new GitLabServer(opts);
-    await s.http.listen();
-    return s;
-  }
-
-  get url(): string {
-    return this.http.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    await this.http.close();
-  }
-
-  private auth(req: Req, route: Route | undefined): AuthResult {
+  protected override auth(req: Req, route: Route | undefined): AuthResult {
     const token =
       (req.headers["private-token"] as string | undefined) ??
       (req.headers.authorization ?? "").replace(/^bearer\s+/i, "");

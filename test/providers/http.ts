@@ -202,6 +202,50 @@ export class JsonServer {
   notFound: () => Res = () => ({ status: 404, body: { message: "Not Found" } });
 }
 
+/**
+ * What the forge contract servers share: a JsonServer under the API's prefix that
+ * answers unknown paths with the forge's own 404 and checks every request's token with
+ * the forge's rules (`auth`), started on a free port and stopped with its connections.
+ * A subclass registers its routes in its constructor.
+ */
+export abstract class ContractServer {
+  readonly http: JsonServer;
+
+  protected constructor(prefix: string, notFound: () => Res) {
+    this.http = new JsonServer(prefix, (req, route, params) => this.auth(req, route, params));
+    this.http.notFound = notFound;
+  }
+
+  /** A server of this class, listening. */
+  static async start<S extends ContractServer, O>(this: new (opts: O) => S, opts: O): Promise<S> {
+    const s = new this(opts);
+    await s.http.listen();
+    return s;
+  }
+
+  get url(): string {
+    return this.http.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    await this.http.close();
+  }
+
+  protected abstract auth(req: Req, route: Route | undefined, params: Record<string, string>): AuthResult;
+}
+
+/**
+ * The token of an `Authorization: <scheme> <token>` header for one of `schemes`
+ * (case-insensitive), else the password of a Basic one (the user name is not checked).
+ */
+export function authorizationToken(req: Req, schemes: readonly string[]): string | undefined {
+  const h = req.headers.authorization ?? "";
+  const m = new RegExp(`^(?:${schemes.join("|")})\\s+(.+)$`, "i").exec(h);
+  if (m) return m[1];
+  const basic = /^basic\s+(.+)$/i.exec(h)?.[1];
+  return basic === undefined ? undefined : Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":");
+}
+
 /** Slices a list for page/per_page and adds the Link header (rel="next"/"last"), as both GitHub and GitLab do. */
 export function paginate<T>(req: Req, baseUrl: string, items: T[], extraHeaders = false): Res {
   const perPage = Math.max(1, Math.min(100, Number(req.query.get("per_page") ?? 30)));
