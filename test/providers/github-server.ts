@@ -212,13 +212,24 @@ export class GitHubServer extends ContractServer {
     files?: Record<string, string>,
     visibility = "private",
   ): Promise<GhRepoState> {
+    return this.createRepo(owner, name, visibility, null, files);
+  }
+
+  /** A new repository's state, registered, and its bare repository on the git server. */
+  private async createRepo(
+    owner: string,
+    name: string,
+    visibility: string,
+    description: string | null,
+    files: Record<string, string> | undefined,
+  ): Promise<GhRepoState> {
     const state: GhRepoState = {
       id: this.nextId++,
       owner,
       name,
       private: visibility !== "public",
       visibility,
-      description: null,
+      description,
       keys: [],
       teams: new Map(),
       pulls: [],
@@ -342,21 +353,12 @@ export class GitHubServer extends ContractServer {
         };
       }
       const visibility = String(req.body.visibility ?? (req.body.private ? "private" : "public"));
-      const r: GhRepoState = {
-        id: this.nextId++,
+      const r = await this.createRepo(
         owner,
         name,
-        private: visibility !== "public",
         visibility,
-        description: (req.body.description as string) ?? null,
-        keys: [],
-        teams: new Map(),
-        pulls: [],
-      };
-      this.repos.set(this.key(owner, name), r);
-      await this.opts.git.createRepo(
-        `${owner}/${name}`,
-        req.body.auto_init ? { files: { "README.md": `# ${name}\n` } } : undefined,
+        (req.body.description as string | undefined) ?? null,
+        req.body.auto_init ? { "README.md": `# ${name}\n` } : undefined,
       );
       return { status: 201, body: this.repoJson(r) };
     };
