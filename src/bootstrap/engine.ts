@@ -9,6 +9,7 @@ import path from "node:path/posix";
 import { CliError, errorMessage, redactUrls } from "../errors.js";
 import {
   commitAndPush,
+  FOREIGN_COMMITS_LIMIT,
   GitAuthError,
   pushCommit,
   RemoteMovedError,
@@ -537,11 +538,8 @@ export class Bootstrapper {
           this.log.success(`${hooks.noun} ${hooks.sigil}${existing.number} is open: ${existing.url}`);
           return { url: existing.url, number: existing.number, merged: false };
         }
-        throw new CliError(
-          `branch ${quote(pr.branch)} already exists with other commits: merge or delete it, then run bootstrap again`,
-        );
-      }
-      throw err;
+        await this.reuseBranch(pr.branch);
+      } else throw err;
     }
     if (existing) {
       this.log.success(`updated ${hooks.noun} ${hooks.sigil}${existing.number}: ${existing.url}`);
@@ -563,6 +561,38 @@ export class Bootstrapper {
       });
     this.log.success(`opened ${hooks.noun} ${hooks.sigil}${created.number}: ${created.url}`);
     return { url: created.url, number: created.number, merged: false };
+  }
+
+  /**
+   * The request's branch refused our push. An earlier run that pushed it and died before
+   * opening the request left it: the branch then holds this run's files (the same tree),
+   * or only this run's commits on an older base with the same manifests. That branch is
+   * the one to propose; anything else on it is someone's work, which is never replaced.
+   */
+  private async reuseBranch(branch: string): Promise<void> {
+    const remote = await this.deps.git.compareRemoteBranch(branch, this.dir);
+    const ours = new Set(
+      [`Add Flux ${this.opts.components.version} component manifests`, "Add Flux sync manifests"].map((m) =>
+        withAppendix(m, this.opts.commitMessageAppendix).trim(),
+      ),
+    );
+    if (remote?.sameTree || (remote?.sameDir && remote.foreign.every((m) => ours.has(m)))) {
+      this.log.success(`branch ${quote(branch)} already holds these manifests`);
+      return;
+    }
+    const others = remote?.foreign.filter((m) => !ours.has(m)) ?? [];
+    const what =
+      others.length === 0
+        ? "other manifests"
+        : others.length > FOREIGN_COMMITS_LIMIT
+          ? `more than ${FOREIGN_COMMITS_LIMIT} commits bootstrap did not make`
+          : `${others.length} commit${others.length === 1 ? "" : "s"} bootstrap did not make (${others
+              .slice(0, 3)
+              .map((m) => quote(m.split("\n", 1)[0] ?? m))
+              .join(", ")}${others.length > 3 ? ", …" : ""})`;
+    throw new CliError(
+      `branch ${quote(branch)} already exists with ${what}: merge or delete it, or pass --pr-branch with another name, then run bootstrap again`,
+    );
   }
 
   async waitForMerge(number: number): Promise<void> {

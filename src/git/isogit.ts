@@ -8,6 +8,8 @@ import {
   GitAuthError,
   GitError,
   RemoteMovedError,
+  FOREIGN_COMMITS_LIMIT,
+  type BranchComparison,
   type CloneResult,
   type CommitSigner,
   type GitClient,
@@ -259,6 +261,60 @@ export class IsoGitClient implements GitClient {
     }
   }
 
+  async compareRemoteBranch(remoteBranch: string, dir: string): Promise<BranchComparison | undefined> {
+    if ((await this.remoteHead(remoteBranch)) === undefined) return undefined;
+    const { git, http } = await this.load();
+    let remote: string | null;
+    try {
+      ({ fetchHead: remote } = await git.fetch({
+        fs,
+        http,
+        dir: this.dir,
+        remote: "origin",
+        ref: remoteBranch,
+        remoteRef: remoteBranch,
+        singleBranch: true,
+        tags: false,
+        headers: this.headers(),
+        ...this.authCallbacks(),
+      }));
+    } catch (err) {
+      throw this.translate(err, "failed to fetch from");
+    }
+    if (!remote) return undefined;
+    const head = await this.head();
+    const treeOf = async (oid: string) => (await git.readCommit({ fs, dir: this.dir, oid })).commit.tree;
+    const sub = repoDir(dir);
+    const dirOf = (oid: string) =>
+      git.readTree({ fs, dir: this.dir, oid, filepath: sub }).then(
+        (t) => t.oid,
+        () => undefined,
+      );
+    const [remoteTree, headTree, remoteDir, headDir] = await Promise.all([
+      treeOf(remote),
+      head ? treeOf(head) : undefined,
+      sub ? dirOf(remote) : treeOf(remote),
+      head ? (sub ? dirOf(head) : treeOf(head)) : undefined,
+    ]);
+    // Newest first, up to the first commit HEAD's history holds (the base it started from).
+    const foreign: string[] = [];
+    for (const c of await git.log({ fs, dir: this.dir, ref: remote, depth: FOREIGN_COMMITS_LIMIT + 1 })) {
+      if (
+        head &&
+        (c.oid === head || (await git.isDescendent({ fs, dir: this.dir, oid: head, ancestor: c.oid, depth: -1 })))
+      ) {
+        break;
+      }
+      foreign.push(c.commit.message.trim());
+    }
+    return {
+      head: remote,
+      sameTree: remoteTree === headTree,
+      sameDir: remoteDir !== undefined && remoteDir === headDir,
+      foreign,
+    };
+  }
+
   async reclone(): Promise<CloneResult> {
     await rm(this.dir, { recursive: true, force: true });
     return this.clone();
@@ -271,6 +327,15 @@ export class IsoGitClient implements GitClient {
   closeSync(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A repository-relative directory as git names it in `<rev>:<dir>`: no "./", no trailing "/". */
+export function repoDir(dir: string): string {
+  return path.posix
+    .normalize(dir)
+    .replace(/^\.\/+/, "")
+    .replace(/\/+$/, "")
+    .replace(/^\.$/, "");
 }
 
 /** Joins a repository-relative path, refusing paths that escape the working tree or enter .git. */

@@ -9,11 +9,13 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import os from "node:os";
 import path from "node:path";
 import { redactUrls } from "../errors.js";
-import { safeJoin } from "./isogit.js";
+import { repoDir, safeJoin } from "./isogit.js";
 import {
   GitAuthError,
   GitError,
   RemoteMovedError,
+  FOREIGN_COMMITS_LIMIT,
+  type BranchComparison,
   type CloneResult,
   type CommitSigner,
   type GitClient,
@@ -314,6 +316,45 @@ export class SystemGitClient implements GitClient {
       .split("\n")
       .find((l) => l.endsWith(`\trefs/heads/${remoteBranch}`))
       ?.split("\t")[0];
+  }
+
+  async compareRemoteBranch(remoteBranch: string, dir: string): Promise<BranchComparison | undefined> {
+    if ((await this.remoteHead(remoteBranch)) === undefined) return undefined;
+    // Into FETCH_HEAD only: no local branch or remote-tracking ref changes.
+    const fetch = await this.run(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${remoteBranch}`]);
+    if (fetch.code !== 0) throw this.failure("failed to fetch from", fetch);
+    const remote = (await this.run(["rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"])).stdout.trim();
+    const head = await this.head();
+    const object = async (rev: string) => {
+      const r = await this.run(["rev-parse", "--verify", "--quiet", rev]);
+      return r.code === 0 ? r.stdout.trim() : undefined;
+    };
+    const sub = repoDir(dir);
+    const [remoteTree, headTree, remoteDir, headDir] = await Promise.all([
+      object(`${remote}^{tree}`),
+      head ? object(`${head}^{tree}`) : undefined,
+      object(`${remote}:${sub}`),
+      head ? object(`${head}:${sub}`) : undefined,
+    ]);
+    const log = await this.run([
+      "log",
+      "-z",
+      "--format=%B",
+      `--max-count=${FOREIGN_COMMITS_LIMIT + 1}`,
+      remote,
+      ...(head ? [`^${head}`] : []),
+      "--",
+    ]);
+    if (log.code !== 0) throw this.failure("failed to read the history of", log);
+    return {
+      head: remote,
+      sameTree: remoteTree !== undefined && remoteTree === headTree,
+      sameDir: remoteDir !== undefined && remoteDir === headDir,
+      foreign: log.stdout
+        .split("\0")
+        .map((m) => m.trim())
+        .filter(Boolean),
+    };
   }
 
   async reclone(): Promise<CloneResult> {

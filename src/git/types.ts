@@ -35,6 +35,23 @@ export interface CloneResult {
   emptyRemote: boolean;
 }
 
+export interface BranchComparison {
+  /** The commit the remote branch points at. */
+  head: string;
+  /** Its tree is HEAD's: pushing HEAD there would change no file. */
+  sameTree: boolean;
+  /** Its `dir` (repository-relative) is HEAD's, file for file. */
+  sameDir: boolean;
+  /**
+   * The messages of its commits that HEAD's history does not hold, newest first (at most
+   * FOREIGN_COMMITS_LIMIT + 1: more means "many").
+   */
+  foreign: string[];
+}
+
+/** How many commits compareRemoteBranch lists before it stops looking. */
+export const FOREIGN_COMMITS_LIMIT = 20;
+
 export interface GitClient {
   /** The working tree directory. */
   readonly dir: string;
@@ -57,6 +74,12 @@ export interface GitClient {
   push(remoteBranch?: string): Promise<void>;
   /** The commit the remote branch points at now (undefined: no such branch). */
   remoteHead(remoteBranch?: string): Promise<string | undefined>;
+  /**
+   * Fetches `remoteBranch` and compares it with HEAD, changing neither (undefined: no
+   * such branch). A push there that was refused as non-fast-forward may have been made
+   * by an earlier run of the same command: this tells it apart from someone else's work.
+   */
+  compareRemoteBranch(remoteBranch: string, dir: string): Promise<BranchComparison | undefined>;
   /** Discards local state and clones the remote branch again. */
   reclone(): Promise<CloneResult>;
   /** Reads a file from the working tree, or undefined. */

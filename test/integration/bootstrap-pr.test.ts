@@ -154,6 +154,16 @@ const PR_KILL_POINTS: PrKillPoint[] = [
     left: { branchPushed: false, requests: [] },
   },
   {
+    step: "push to the request's branch: pushed, the answer lost",
+    at: (t) => ({ server: "git", rule: { method: "POST", path: gitPath(t, RECEIVE_PACK), fault: { kind: "hold" } } }),
+    left: { branchPushed: true, requests: [] },
+  },
+  {
+    step: "the request's creation: the branch pushed, no request opened",
+    at: (t) => ({ server: "provider", rule: { method: "POST", path: requestsPath(t), fault: { kind: "stall" } } }),
+    left: { branchPushed: true, requests: [] },
+  },
+  {
     step: "the request's creation: opened, the answer lost",
     at: (t) => ({ server: "provider", rule: { method: "POST", path: requestsPath(t), fault: { kind: "hold" } } }),
     left: { branchPushed: true, requests: ["open"] },
@@ -211,5 +221,38 @@ for (const kind of KINDS) {
         });
       });
     }
+  });
+}
+
+for (const kind of KINDS) {
+  describe(`bootstrap ${kind} --pr, the request's branch holding someone else's commit`, () => {
+    it("one ✗ line naming the branch and what to do, exit 1; the branch, main and the cluster untouched", async (ctx) => {
+      const t = await rig.target(kind, ["--pr"]);
+      const branch = `flux-bootstrap-${t.ns}`;
+      const [owner, name] = t.repo.split("/") as [string, string];
+      if (kind === "github") await rig.gh.addRepo(owner, name, { "README.md": "x\n" });
+      else await rig.gl.addProject(t.repo, { "README.md": "x\n" });
+      rig.git.commitFiles(t.repo, branch, { "notes.txt": "mine\n" }, "Someone's notes");
+      const theirs = rig.git.revParse(t.repo, `refs/heads/${branch}`);
+      const res = await rig.start(t, { controllers: true }).done;
+      expect(res.code, res.stderr).toBe(1);
+      expect(failureLines(res.stderr), res.stderr).toEqual([
+        `✗ branch "${branch}" already exists with 1 commit bootstrap did not make ("Someone's notes"): merge or delete it, or pass --pr-branch with another name, then run bootstrap again`,
+      ]);
+      expect(rig.git.revParse(t.repo, `refs/heads/${branch}`), "never forced").toBe(theirs);
+      const s = await rig.state(t);
+      expect(s.messages, "main untouched").toEqual(["Initial commit"]);
+      expect(s.changeRequests).toEqual([]);
+      expect(s.secrets).toEqual([]);
+      expect(s.deployKeys).toEqual([]);
+      recordScenario(ctx, {
+        family: `bootstrap ${kind} --pr`,
+        server: serverName(kind, "git"),
+        fault: "the request's branch holds someone else's commit",
+        expected: "clear failure",
+        injected: 0,
+        category: "fault",
+      });
+    });
   });
 }

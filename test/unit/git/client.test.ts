@@ -201,6 +201,61 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
       await git.close();
     }
   });
+
+  it("compareRemoteBranch tells an earlier run's branch (same tree) from someone else's, changing nothing", async () => {
+    const repo = `org/compare-${n++}`;
+    await srv.createRepo(repo, { files: { "README.md": "x\n" } });
+    const files = { "clusters/a/flux-system/x.yaml": "a: 1\n", "clusters/a/flux-system/y.yaml": "b: 2\n" };
+    // The earlier run: committed on main's head and pushed to the request's branch.
+    const earlier = make(srv.url(repo), "main");
+    const later = make(srv.url(repo), "main");
+    try {
+      await earlier.clone();
+      const pushed = await earlier.commitFiles(files, "Add x", author);
+      await earlier.push("pr");
+      await later.clone();
+      // Before this run commits: the branch is ahead by the earlier run's commit.
+      expect(await later.compareRemoteBranch("pr", "clusters/a/flux-system")).toEqual({
+        head: pushed,
+        sameTree: false,
+        sameDir: false,
+        foreign: ["Add x"],
+      });
+      expect(await later.compareRemoteBranch("missing", "clusters/a/flux-system")).toBeUndefined();
+      // The same files, another commit (its message differs, so its id always does).
+      const mine = await later.commitFiles(files, "Add x again", author);
+      expect(mine).not.toBe(pushed);
+      await expect(later.push("pr")).rejects.toBeInstanceOf(RemoteMovedError);
+      expect(await later.compareRemoteBranch("pr", "./clusters/a/flux-system/")).toEqual({
+        head: pushed,
+        sameTree: true,
+        sameDir: true,
+        foreign: ["Add x"],
+      });
+      // Someone's commit outside the directory: another tree, the same directory.
+      srv.commitFiles(repo, "pr", { "notes.txt": "mine\n" }, "Someone's notes\n\nwith a body");
+      expect(await later.compareRemoteBranch("pr", "clusters/a/flux-system")).toEqual({
+        head: srv.revParse(repo, "pr"),
+        sameTree: false,
+        sameDir: true,
+        foreign: ["Someone's notes\n\nwith a body", "Add x"],
+      });
+      // And inside it.
+      srv.commitFiles(repo, "pr", { "clusters/a/flux-system/x.yaml": "a: 2\n" }, "Someone's change");
+      const changed = await later.compareRemoteBranch("pr", "clusters/a/flux-system");
+      expect(changed).toMatchObject({ sameTree: false, sameDir: false });
+      expect(changed?.foreign).toHaveLength(3);
+      // Nothing moved: not HEAD, not the working tree, not the remote.
+      expect(await later.head()).toBe(mine);
+      expect(await later.readFile("clusters/a/flux-system/x.yaml")).toBe("a: 1\n");
+      expect(await later.readFile("notes.txt")).toBeUndefined();
+      expect(srv.revParse(repo, "pr")).toBe(changed?.head);
+      expect(srv.log(repo, "main").map((c) => c.message)).toEqual(["Initial commit"]);
+    } finally {
+      await earlier.close();
+      await later.close();
+    }
+  });
 });
 
 describe("transport selection", () => {
