@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
+import { must } from "../../support/must.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MINI = fileURLToPath(new URL("../../fixtures/install/mini-bundle", import.meta.url));
@@ -32,10 +33,11 @@ describe("bootstrap interrupted during the push", () => {
     await srv.createRepo("sig/fleet");
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    let pushing = false;
+    // Set from the server's request hook while the loop below waits.
+    const seen = { pushing: false };
     srv.onRequest = async (info) => {
       if (info.service === "git-receive-pack" && info.phase === "advertise") {
-        pushing = true;
+        seen.pushing = true;
         await held;
       }
     };
@@ -62,11 +64,12 @@ describe("bootstrap interrupted during the push", () => {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     try {
       const deadline = Date.now() + 20_000;
-      while (!pushing && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-      expect(pushing, stderr).toBe(true);
+      while (!seen.pushing && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(seen.pushing, stderr).toBe(true);
       const work = readdirSync(tmp).filter((f) => f.startsWith("flux-bootstrap-"));
       expect(work).toHaveLength(1);
-      expect(existsSync(path.join(tmp, work[0]!, "repo", ".git"))).toBe(true);
+      expect(existsSync(path.join(tmp, must(work[0], "the bootstrap work directory"), "repo", ".git"))).toBe(true);
       child.kill("SIGINT");
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
         child.on("exit", (c, s) => r([c, s])),

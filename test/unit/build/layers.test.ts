@@ -33,10 +33,12 @@ function importsOf(file: string): Edge[] {
     const to = path.resolve(path.dirname(file), spec.replace(/\.js$/, ".ts"));
     edges.push({ to, typeOnly, dynamic });
   };
-  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?(?:[^"';]*?\sfrom\s+)?"([^"]+)";/gms)) {
-    add(m[2]!, Boolean(m[1]), false);
+  for (const [, typeOnly, spec] of text.matchAll(
+    /^(?:import|export)\s+(type\s+)?(?:[^"';]*?\sfrom\s+)?"([^"]+)";/gms,
+  )) {
+    if (spec !== undefined) add(spec, Boolean(typeOnly), false);
   }
-  for (const m of text.matchAll(/import\("([^"]+)"\)/g)) add(m[1]!, false, true);
+  for (const [, spec] of text.matchAll(/import\("([^"]+)"\)/g)) if (spec !== undefined) add(spec, false, true);
   return edges;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseSemVer, satisfiesMin, semVerString } from "../../../src/check/semver.js";
 import { crdStatus, deploymentStatus } from "../../../src/install/cluster.js";
 import { splitImage } from "../../../src/version/server.js";
+import { must } from "../../support/must.js";
 
 describe("Kubernetes version constraint", () => {
   it.each([
@@ -13,13 +14,13 @@ describe("Kubernetes version constraint", () => {
     ["v1.32.0-eks-1234", false, "1.32.0-eks-1234"],
     ["v2.0.0", true, "2.0.0"],
   ])("%s satisfies >=1.33.0-0: %s", (v, ok, str) => {
-    const s = parseSemVer(v)!;
+    const s = must(parseSemVer(v), `a version parsed from ${v}`);
     expect(satisfiesMin(s, ">=1.33.0-0")).toBe(ok);
     expect(semVerString(s)).toBe(str);
   });
 
   it("excludes prereleases when the constraint has none", () => {
-    expect(satisfiesMin(parseSemVer("v1.34.0-alpha.1")!, ">=1.33.0")).toBe(false);
+    expect(satisfiesMin(must(parseSemVer("v1.34.0-alpha.1"), "a parsed prerelease"), ">=1.33.0")).toBe(false);
   });
 
   it("rejects garbage", () => {
@@ -48,15 +49,21 @@ describe("kstatus", () => {
     expect(deploymentStatus(ready).status).toBe("Current");
   });
 
-  it.each([
-    ["an old observed generation", { status: { ...ready.status, observedGeneration: 1 } }, "InProgress"],
-    ["no status", { status: undefined }, "InProgress"],
-    ["no available replica", { status: { ...ready.status, availableReplicas: 0 } }, "InProgress"],
-    ["an old replica terminating", { status: { ...ready.status, replicas: 2 } }, "InProgress"],
-    ["no Available condition", { status: { ...ready.status, conditions: [ready.status.conditions[0]] } }, "InProgress"],
+  const { status: _status, ...noStatus } = ready;
+  it.each<[string, Parameters<typeof deploymentStatus>[0], string]>([
+    ["an old observed generation", { ...ready, status: { ...ready.status, observedGeneration: 1 } }, "InProgress"],
+    ["no status", noStatus, "InProgress"],
+    ["no available replica", { ...ready, status: { ...ready.status, availableReplicas: 0 } }, "InProgress"],
+    ["an old replica terminating", { ...ready, status: { ...ready.status, replicas: 2 } }, "InProgress"],
+    [
+      "no Available condition",
+      { ...ready, status: { ...ready.status, conditions: [ready.status.conditions[0]] } },
+      "InProgress",
+    ],
     [
       "a progress deadline exceeded",
       {
+        ...ready,
         status: {
           ...ready.status,
           conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
@@ -64,8 +71,8 @@ describe("kstatus", () => {
       },
       "Failed",
     ],
-  ])("reports a Deployment with %s as %s", (_what, patch, expected) => {
-    expect(deploymentStatus({ ...ready, ...patch } as any).status).toBe(expected);
+  ])("reports a Deployment with %s as %s", (_what, deployment, expected) => {
+    expect(deploymentStatus(deployment).status).toBe(expected);
   });
 
   it("reports CRDs by their Established and NamesAccepted conditions", () => {

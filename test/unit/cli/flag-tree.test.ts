@@ -40,8 +40,7 @@ const knownMissing = JSON.parse(
 
 /** pflag's spelling of a flag's type, read from commander's value placeholder (`<string>`). */
 function typeOf(opt: Option): string {
-  const m = /[<[]([^>\]]+)[>\]]/.exec(opt.flags);
-  return m ? m[1]! : "";
+  return /[<[]([^>\]]+)[>\]]/.exec(opt.flags)?.[1] ?? "";
 }
 
 /**
@@ -53,16 +52,16 @@ function defaultOf(opt: Option, type: string): string {
   if (value === undefined || value === false || value === "" || value === 0) return "";
   if (Array.isArray(value)) return value.length === 0 && type !== "stringToString" ? "" : `[${value.join(",")}]`;
   if (type === "string" && typeof value === "string") return JSON.stringify(value);
-  return String(value);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
 }
 
 function flagsOf(cmd: Command): Flag[] {
-  return cmd.options
-    .filter((o) => o.long && !o.hidden && o.long !== "--help")
-    .map((o) => {
-      const type = typeOf(o);
-      return { name: o.long!.slice(2), shorthand: o.short?.slice(1) ?? "", type, default: defaultOf(o, type) };
-    });
+  return cmd.options.flatMap((o) => {
+    if (!o.long || o.hidden || o.long === "--help") return [];
+    const type = typeOf(o);
+    return [{ name: o.long.slice(2), shorthand: o.short?.slice(1) ?? "", type, default: defaultOf(o, type) }];
+  });
 }
 
 interface LiveCommand {

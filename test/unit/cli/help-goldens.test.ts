@@ -33,8 +33,8 @@ function cases(): HelpCase[] {
     .filter((l) => l && !l.startsWith("#"))
     .map((l) => {
       const [file, , flux, ...args] = l.split(" ");
-      if (flux !== "flux") throw new Error(`PROVENANCE: cannot read ${l}`);
-      return { file: file!, args };
+      if (file === undefined || flux !== "flux") throw new Error(`PROVENANCE: cannot read ${l}`);
+      return { file, args };
     });
 }
 
@@ -46,6 +46,12 @@ function pathOf(args: string[]): string {
 
 const FLAG_LINE = /^ {2}(?:-\S, | {4})--([\w-]+)/;
 
+/** The flag a help line lists, if it lists one. */
+const flagOf = (line: string): string | undefined => FLAG_LINE.exec(line)?.[1];
+
+/** Text up to the first space. */
+const firstWord = (text: string): string => text.replace(/ .*/s, "");
+
 function dropLines(text: string, drop: (line: string) => boolean): string {
   return text
     .split("\n")
@@ -56,16 +62,18 @@ function dropLines(text: string, drop: (line: string) => boolean): string {
 /** Upstream's help less what tsflux is known to lack (flags, and subcommands in "Available Commands"). */
 function expectedFor(path: string, golden: string): string {
   // "--version (shorthand -v)": the flag is there, its shorthand is not.
-  const missingShorthands = known.globals.filter((g) => g.includes("(shorthand")).map((g) => g.split(" ")[0]!.slice(2));
+  const missingShorthands = known.globals.filter((g) => g.includes("(shorthand")).map((g) => firstWord(g).slice(2));
   const missingFlags = new Set(
-    known.globals.filter((g) => !g.includes("(shorthand")).map((g) => g.split(" ")[0]!.slice(2)),
+    known.globals.filter((g) => !g.includes("(shorthand")).map((g) => firstWord(g).slice(2)),
   );
   for (const f of known.flags) {
-    const m = /^(.*?) ?--([\w-]+)$/.exec(f);
-    if (m && m[1] === path) missingFlags.add(m[2]!);
+    const [, cmdPath, flag] = /^(.*?) ?--([\w-]+)$/.exec(f) ?? [];
+    if (flag !== undefined && cmdPath === path) missingFlags.add(flag);
   }
   const missingSubs = new Set(
-    known.commands.filter((c) => c.split(" ").slice(0, -1).join(" ") === path).map((c) => c.split(" ").pop()!),
+    known.commands
+      .filter((c) => c.split(" ").slice(0, -1).join(" ") === path)
+      .map((c) => c.slice(c.lastIndexOf(" ") + 1)),
   );
   let inCommands = false;
   let text = golden;
@@ -74,9 +82,9 @@ function expectedFor(path: string, golden: string): string {
   return dropLines(text, (line) => {
     if (line === "Available Commands:") inCommands = true;
     else if (!line.startsWith("  ")) inCommands = false;
-    const flag = FLAG_LINE.exec(line);
-    if (flag) return missingFlags.has(flag[1]!);
-    return inCommands && missingSubs.has(line.trim().split(" ")[0]!);
+    const flag = flagOf(line);
+    if (flag !== undefined) return missingFlags.has(flag);
+    return inCommands && missingSubs.has(firstWord(line.trim()));
   });
 }
 
@@ -88,8 +96,8 @@ function actualFor(path: string, output: string): string {
       .flatMap(([, flags]) => flags),
   );
   return dropLines(output, (line) => {
-    const flag = FLAG_LINE.exec(line);
-    return flag !== null && extra.has(flag[1]!);
+    const flag = flagOf(line);
+    return flag !== undefined && extra.has(flag);
   });
 }
 

@@ -163,9 +163,11 @@ describe("create secret git over ssh --export", () => {
     const out = { text: "" };
     const scanned: string[] = [];
     const run = createSecretGit({
-      scanHostKey: async (host) => {
+      scanHostKey: (host) => {
         scanned.push(host);
-        return "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        return Promise.resolve(
+          "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+        );
       },
     });
     await run(
@@ -202,7 +204,7 @@ describe("create secret git over ssh --export", () => {
 
   it("generates an ecdsa p384 key by default and adds the password for encrypted keys", async () => {
     const out = { text: "" };
-    const run = createSecretGit({ scanHostKey: async () => "[git.example.com]:2222 ssh-rsa AAAAB3Nz" });
+    const run = createSecretGit({ scanHostKey: () => Promise.resolve("[git.example.com]:2222 ssh-rsa AAAAB3Nz") });
     await run(["creds", "--url=ssh://git@git.example.com:2222/org/repo", "--export"], ctxWith(out));
     expect(out.text).toContain("  identity: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n");
     expect(out.text).toMatch(/ {2}identity\.pub: \|\n {4}ecdsa-sha2-nistp384 /);
@@ -229,9 +231,11 @@ describe("upstream's git-ssh-secret.yaml", () => {
     const golden = join(__dirname, "../../golden/tsflux/create");
     let text = "";
     const run = createSecretGit({
-      scanHostKey: async (host) => {
+      scanHostKey: (host) => {
         expect(host).toBe("github.com");
-        return "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=";
+        return Promise.resolve(
+          "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+        );
       },
     });
     await run(

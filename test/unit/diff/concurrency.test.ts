@@ -18,7 +18,7 @@ describe("bounded concurrency for dry-runs", () => {
   });
 
   it("handles empty input and propagates errors", async () => {
-    expect(await mapConcurrent([], 8, async () => 1)).toEqual([]);
+    expect(await mapConcurrent([], 8, () => Promise.resolve(1))).toEqual([]);
     await expect(
       mapConcurrent([1, 2, 3], 2, async (n) => (n === 2 ? Promise.reject(new Error("boom")) : n)),
     ).rejects.toThrow("boom");

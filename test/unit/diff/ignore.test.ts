@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { compileIgnoreRules, parseSelector, removeIgnored, removePointer } from "../../../src/diff/ignore.js";
 import type { JsonValue } from "../../../src/diff/compare.js";
+import { must } from "../../support/must.js";
 
 const svc = {
   apiVersion: "v1",
@@ -23,7 +24,8 @@ describe("drift ignore rules", () => {
   });
 
   it("matches targets as anchored regular expressions and selectors", () => {
-    const match = (target: Record<string, string>) => compileIgnoreRules([{ paths: [], target }])[0]!.matches(svc);
+    const match = (target: Record<string, string>) =>
+      must(compileIgnoreRules([{ paths: [], target }])[0], "a compiled rule").matches(svc);
     expect(match({ kind: "Service" })).toBe(true);
     expect(match({ kind: "Serv" })).toBe(false); // anchored
     expect(match({ name: "web-.*", namespace: "apps|other" })).toBe(true);

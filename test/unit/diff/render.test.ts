@@ -10,6 +10,7 @@ import {
 import { diffLines, unifiedDiff } from "../../../src/diff/lines.js";
 import { expectGolden, tsfluxGolden } from "../../support/golden.js";
 import { plural, renderChanges, renderHuman, renderJson, renderMarkdown } from "../../../src/diff/render.js";
+import { must } from "../../support/must.js";
 
 function golden(name: string, actual: string): void {
   expectGolden(actual, tsfluxGolden("diff", name));
@@ -153,7 +154,9 @@ describe("structural comparison", () => {
       ["spec.template.spec.containers.web.env", "added"],
       ["spec.template.spec.containers.web.image", "modified"],
     ]);
-    expect(pointerPath(changes[3]!.path)).toBe("/spec/template/spec/containers/name=web/image");
+    expect(pointerPath(must(changes[3], "the image change").path)).toBe(
+      "/spec/template/spec/containers/name=web/image",
+    );
   });
 
   it("ignores server-managed fields", () => {
@@ -167,7 +170,7 @@ describe("structural comparison", () => {
 
   it("diffs multi-line strings line by line: one changed line in a large value", () => {
     const [change] = compareValues(liveCm.data["app.properties"], mergedCm.data["app.properties"]);
-    const changed = change!.lines!.filter((l) => l.op !== " ");
+    const changed = must(must(change, "a change").lines, "the change's line diff").filter((l) => l.op !== " ");
     expect(changed).toEqual([
       { op: "-", line: "setting.120 = 120" },
       { op: "+", line: "setting.120 = 121" },
@@ -180,7 +183,7 @@ describe("structural comparison", () => {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let t = 0; t < 500; t++) {
-      const gen = () => Array.from({ length: Math.floor(rand() * 10) }, () => "abcd"[Math.floor(rand() * 4)]!);
+      const gen = () => Array.from({ length: Math.floor(rand() * 10) }, () => "abcd".charAt(Math.floor(rand() * 4)));
       const a = gen();
       const b = gen();
       const ops = diffLines(a, b);
@@ -271,15 +274,9 @@ describe("renderers", () => {
   it("prints one JSON record per object", () => {
     const text = renderJson(report());
     golden("report.json", text);
-    const parsed = JSON.parse(text);
+    const parsed = JSON.parse(text) as { summary: unknown; objects: { action: string }[] };
     expect(parsed.summary).toEqual({ created: 1, drifted: 2, deleted: 1, unchanged: 1, skipped: 0 });
-    expect(parsed.objects.map((o: { action: string }) => o.action)).toEqual([
-      "created",
-      "drifted",
-      "drifted",
-      "unchanged",
-      "deleted",
-    ]);
+    expect(parsed.objects.map((o) => o.action)).toEqual(["created", "drifted", "drifted", "unchanged", "deleted"]);
   });
 
   it("prints Markdown for a pull request comment with the changed line only", () => {

@@ -15,6 +15,7 @@ import {
 } from "../../../src/git/index.js";
 import { createMemoryLogger } from "../../../src/output/logger.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
+import { must } from "../../support/must.js";
 
 const TOKEN = "ghp_s3cretTOKENvalue";
 const author = { name: "Flux", email: "flux@example.com" };
@@ -69,8 +70,8 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
         "clusters/a/flux-system/x.yaml",
       ]);
       const [last] = srv.log(repo, "main");
-      expect(last!.message).toBe("Add x\n\nappendix");
-      expect(last!.author).toBe("Flux <flux@example.com>");
+      expect(last?.message).toBe("Add x\n\nappendix");
+      expect(last?.author).toBe("Flux <flux@example.com>");
       // Same content again: no commit.
       expect(await git.commitFiles({ "clusters/a/flux-system/x.yaml": "a: 1\n" }, "Add x", author)).toBeUndefined();
       expect(srv.log(repo, "main")).toHaveLength(2);
@@ -118,8 +119,8 @@ describe.each(impls)("%s over smart HTTP", (_name, make) => {
     try {
       const err = await git.clone().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GitAuthError);
-      expect(String((err as Error).message)).toContain("authentication failed");
-      expect(String((err as Error).message)).not.toContain("wrong-token-value");
+      expect((err as Error).message).toContain("authentication failed");
+      expect((err as Error).message).not.toContain("wrong-token-value");
       expect(srv.revParse(repo, "main")).toBe(before);
     } finally {
       await git.close();
@@ -315,7 +316,8 @@ exec sh -c "$last"
       expect(log).toMatch(/ARGS .*StrictHostKeyChecking=yes/);
       expect(log).toMatch(/git@git\.example\.com git-receive-pack/);
       const env = await git.environment();
-      const keyFile = /'-i' '([^']+)'/.exec(env.GIT_SSH_COMMAND!)![1]!;
+      const sshCommand = must(env.GIT_SSH_COMMAND, "GIT_SSH_COMMAND");
+      const keyFile = must(/'-i' '([^']+)'/.exec(sshCommand)?.[1], "the -i key file in GIT_SSH_COMMAND");
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
       await git.close();
       expect(() => statSync(keyFile)).toThrow();

@@ -23,6 +23,7 @@ import {
   type GpgKey,
   type SshKeyKind,
 } from "../../support/signing.js";
+import { must } from "../../support/must.js";
 
 const PASSWORD = "gitS3cret";
 const author = { name: "Flux", email: SIGNER_EMAIL };
@@ -82,7 +83,8 @@ async function pushSigned(make: (url: string, signer: CommitSigner) => GitClient
     const second = await git.commitFiles({ "b/c.txt": "two\n" }, "Add b/c\n\nWith a body.", author);
     await git.push();
     expect(srv.revParse(repo, "refs/heads/main")).toBe(second);
-    return { bare: path.join(srv.root, `${repo}.git`), commits: [first!, second!], repo };
+    const commits: [string, string] = [must(first, "the first commit"), must(second, "the second commit")];
+    return { bare: path.join(srv.root, `${repo}.git`), commits, repo };
   } finally {
     await git.close();
   }
@@ -102,7 +104,7 @@ describe.each(clients)("%s signs commits", (_name, make, sshKinds) => {
     expect(srv.readFile(repo, "main", "b/c.txt")).toBe("two\n");
     // Another key is refused: the check can fail.
     const other = makeSshKey(mkdtempSync(path.join(dir, "k-")), "ed25519");
-    expect(verifyCommit(bare, commits[1]!, { sshPublicKey: other.publicKey }).code).not.toBe(0);
+    expect(verifyCommit(bare, commits[1], { sshPublicKey: other.publicKey }).code).not.toBe(0);
   });
 
   it("with an encrypted OpenSSH key and its passphrase", async () => {
@@ -113,7 +115,7 @@ describe.each(clients)("%s signs commits", (_name, make, sshKinds) => {
       passphrase: "abcde12345",
     });
     const { bare, commits } = await pushSigned(make, signer);
-    expect(verifyCommit(bare, commits[1]!, { sshPublicKey: key.publicKey }).code).toBe(0);
+    expect(verifyCommit(bare, commits[1], { sshPublicKey: key.publicKey }).code).toBe(0);
   });
 
   it("with an encrypted PEM RSA key", async () => {
@@ -124,7 +126,7 @@ describe.each(clients)("%s signs commits", (_name, make, sshKinds) => {
       passphrase: "pem-pass",
     });
     const { bare, commits } = await pushSigned(make, signer);
-    expect(verifyCommit(bare, commits[0]!, { sshPublicKey: key.publicKey }).code).toBe(0);
+    expect(verifyCommit(bare, commits[0], { sshPublicKey: key.publicKey }).code).toBe(0);
   });
 
   it.each([
@@ -146,7 +148,7 @@ describe.each(clients)("%s signs commits", (_name, make, sshKinds) => {
     }
     const stranger = makeGpgKey(mkdtempSync(path.join(dir, "g-")), { name: "Stranger" });
     gpgKeys.push(stranger);
-    expect(verifyCommit(bare, commits[0]!, { gnupgHome: stranger.verifyHome }).code).not.toBe(0);
+    expect(verifyCommit(bare, commits[0], { gnupgHome: stranger.verifyHome }).code).not.toBe(0);
   });
 });
 
@@ -170,8 +172,8 @@ describe("createCommitSigner refuses unusable keys before anything is cloned", (
       "RSA key size 1024 bits is below the minimum supported by NewSSHSigner; must be at least 2048",
     );
     // No error repeats the passphrase.
-    await createCommitSigner({ format: "ssh", privateKey: enc, passphrase: "s3cretGuess" }).catch((err: Error) =>
-      expect(err.message).not.toContain("s3cretGuess"),
+    await createCommitSigner({ format: "ssh", privateKey: enc, passphrase: "s3cretGuess" }).catch((err: unknown) =>
+      expect(String(err)).not.toContain("s3cretGuess"),
     );
     // A legacy PEM key whose wrong passphrase decrypts to bytes with valid padding
     // (test/fixtures/keys/README.md) is still a wrong passphrase, not an unreadable file.

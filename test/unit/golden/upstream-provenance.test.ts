@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { UPSTREAM_ROOT } from "../../support/golden.js";
 import { caseId, upstreamGroups } from "../../support/upstream-cases.js";
 import { HARNESS_DIFFERENCES, readNotDriven } from "../../support/upstream-driver.js";
+import { must } from "../../support/must.js";
 
 function gitBlobSha(content: Buffer): string {
   return createHash("sha1")
@@ -25,10 +26,10 @@ function walk(dir: string): string[] {
 
 describe("upstream testdata provenance", () => {
   const provenance = readFileSync(join(UPSTREAM_ROOT, "PROVENANCE"), "utf8");
-  const entries = provenance
-    .split("\n")
-    .map((l) => /^([0-9a-f]{40}) {2}(\S+)(?: {2}(symlink))?$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null);
+  const entries = provenance.split("\n").flatMap((l) => {
+    const [, sha, path, symlink] = /^([0-9a-f]{40}) {2}(\S+)(?: {2}(symlink))?$/.exec(l) ?? [];
+    return sha !== undefined && path !== undefined ? [{ sha, path, symlink: symlink === "symlink" }] : [];
+  });
 
   it("names module, version and source", () => {
     expect(provenance).toMatch(/^module: github\.com\/fluxcd\/flux2\/v2$/m);
@@ -45,11 +46,11 @@ describe("upstream testdata provenance", () => {
     const onDisk = walk(join(UPSTREAM_ROOT, "testdata"))
       .map((p) => relative(UPSTREAM_ROOT, p))
       .sort();
-    expect(onDisk).toEqual(entries.map((m) => m[2]!).sort());
-    for (const [, sha, path, symlink] of entries) {
-      const abs = join(UPSTREAM_ROOT, path!);
+    expect(onDisk).toEqual(entries.map((e) => e.path).sort());
+    for (const { sha, path, symlink } of entries) {
+      const abs = join(UPSTREAM_ROOT, path);
       const isLink = lstatSync(abs).isSymbolicLink();
-      expect(isLink, path).toBe(symlink === "symlink");
+      expect(isLink, path).toBe(symlink);
       const content = isLink ? Buffer.from(readlinkSync(abs)) : readFileSync(abs);
       expect(gitBlobSha(content), path).toBe(sha);
     }
@@ -75,9 +76,9 @@ describe("the upstream case lists", () => {
     const readme = readFileSync(join(UPSTREAM_ROOT, "../../../README.md"), "utf8");
     for (const id of Object.keys(HARNESS_DIFFERENCES)) {
       expect(ids.has(id), id).toBe(true);
-      const [test, name] = id.split(":")[1]!.split("/");
-      expect(readme, `README lists ${id}`).toContain(test!);
-      expect(readme, `README lists ${id}`).toContain(name!);
+      const [test, name] = must(id.split(":")[1], `the test/case part of ${id}`).split("/");
+      expect(readme, `README lists ${id}`).toContain(must(test, `the test of ${id}`));
+      expect(readme, `README lists ${id}`).toContain(must(name, `the case name of ${id}`));
     }
   });
 });

@@ -140,8 +140,8 @@ describe("fetchBundle", () => {
   });
 
   it("names the URL and --manifests when the release is not there", async () => {
-    const err = await fetchBundle("v2.9.7", { baseUrl: base, ca, cacheDir }).catch((e: Error) => e);
-    expect(String((err as Error).message)).toMatch(
+    const err = await fetchBundle("v2.9.7", { baseUrl: base, ca, cacheDir }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
       new RegExp(
         `failed to download manifests.tar.gz from ${base}/download/v2.9.7/manifests.tar.gz, error: status: 404 Not Found; .*--manifests`,
       ),
@@ -154,7 +154,7 @@ describe("fetchBundle", () => {
       ca,
       cacheDir,
       timeoutMs: 2000,
-    }).catch((e: Error) => e)) as Error;
+    }).catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(
       /failed to download manifests.tar.gz from https:\/\/127.0.0.1:1\/releases\/download\/v2.9.5\/manifests.tar.gz, error: .*ECONNREFUSED.*--manifests/,
     );
@@ -205,7 +205,7 @@ describe("fetchBundle", () => {
       res.writeHead(302, { location: "http://user:pa55@127.0.0.1:1/blob?X-Amz-Signature=s1gn3d" });
       res.end();
     });
-    const err = (await httpsGet(`${base.replace("/releases", "")}/redirect`, { ca }).catch((e: Error) => e)) as Error;
+    const err = (await httpsGet(`${base.replace("/releases", "")}/redirect`, { ca }).catch((e: unknown) => e)) as Error;
     expect(err.message).toBe("refusing to download over http: http://127.0.0.1:1/blob (https only)");
   });
 

@@ -4,9 +4,15 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli.js";
+import { must } from "../../support/must.js";
 
 const MINI = fileURLToPath(new URL("../../fixtures/install/mini-bundle", import.meta.url));
-type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: any };
+/** A rendered object, with the pod spec parts of a Deployment these tests read. */
+type Obj = {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: { template?: { spec?: { containers: { args: string[]; image: string }[]; tolerations: { key: string }[] } } };
+};
 const objects = (text: string) =>
   parseAllDocuments(text)
     .map((d) => d.toJS() as Obj | null)
@@ -51,15 +57,18 @@ describe("flux install flags", () => {
       "kustomize-controller",
       "source-controller",
     ]);
-    const sc = deployments.find((d) => d.metadata.name === "source-controller")!.spec.template.spec;
-    expect(sc.containers[0].args.slice(0, 3)).toEqual([
+    const sc = must(
+      deployments.find((d) => d.metadata.name === "source-controller")?.spec?.template?.spec,
+      "source-controller's pod spec",
+    );
+    expect(sc.containers[0]?.args.slice(0, 3)).toEqual([
       "--events-addr=",
       "--watch-all-namespaces=false",
       "--log-level=debug",
     ]);
-    expect(sc.containers[0].args[6]).toBe("--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.k.local.");
-    expect(sc.containers[0].image).toBe("fluxcd/source-controller:v1.0.0");
-    expect(sc.tolerations.map((t: { key: string }) => t.key)).toEqual(["a", "b", "c"]);
+    expect(sc.containers[0]?.args[6]).toBe("--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.k.local.");
+    expect(sc.containers[0]?.image).toBe("fluxcd/source-controller:v1.0.0");
+    expect(sc.tolerations.map((t) => t.key)).toEqual(["a", "b", "c"]);
     expect(deployments.every((d) => d.metadata.namespace === "gitops")).toBe(true);
   });
 

@@ -19,14 +19,30 @@ import {
 import { genWarning, kustomizationYaml, renderInstall } from "../../../src/install/render.js";
 import { install, imagePullSecret, sortForApply, type InstallRequest } from "../../../src/install/run.js";
 import { silentLogger } from "../../../src/output/logger.js";
+import { must } from "../../support/must.js";
 
 const MINI = fileURLToPath(new URL("../../fixtures/install/mini-bundle", import.meta.url));
 
+/** The parts of a pod spec these tests read. */
+interface PodSpec {
+  containers: { args: string[]; image: string }[];
+  nodeSelector?: Record<string, string>;
+  imagePullSecrets?: { name: string }[];
+  tolerations?: unknown[];
+}
+
+/** A Deployment's spec, as far as these tests read it. */
+interface DeploymentSpec {
+  template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+}
+
+/** A rendered object; spec is read only through deployment() and subjects only on bindings. */
 type Obj = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: any;
+  spec?: DeploymentSpec;
+  subjects?: { namespace: string }[];
 };
 
 function docs(text: string): Obj[] {
@@ -39,10 +55,10 @@ function opts(over: Partial<InstallOptions> = {}): InstallOptions {
   return { ...defaultInstallOptions(), version: "v2.9.5", ...over };
 }
 
-function deployment(objs: Obj[], name: string): Obj {
+function deployment(objs: Obj[], name: string): Obj & { spec: DeploymentSpec } {
   const d = objs.find((o) => o.kind === "Deployment" && o.metadata.name === name);
-  if (!d) throw new Error(`no Deployment ${name}`);
-  return d;
+  if (!d?.spec) throw new Error(`no Deployment ${name} with a spec`);
+  return { ...d, spec: d.spec };
 }
 
 describe("renderInstall with the default options", async () => {
@@ -81,8 +97,8 @@ describe("renderInstall with the default options", async () => {
       if (["Deployment", "ServiceAccount", "NetworkPolicy"].includes(o.kind))
         expect(o.metadata.namespace).toBe("flux-system");
     }
-    const ns = objs.find((o) => o.kind === "Namespace")!;
-    expect(ns.metadata.labels).toMatchObject({
+    const ns = objs.find((o) => o.kind === "Namespace");
+    expect(ns?.metadata.labels).toMatchObject({
       "pod-security.kubernetes.io/warn": "restricted",
       "pod-security.kubernetes.io/warn-version": "latest",
     });
@@ -90,7 +106,7 @@ describe("renderInstall with the default options", async () => {
 
   it("patches the controllers' args, images and node selector", () => {
     const sc = deployment(objs, "source-controller").spec.template.spec;
-    expect(sc.containers[0].args).toEqual([
+    expect(sc.containers[0]?.args).toEqual([
       "--events-addr=http://notification-controller.$(RUNTIME_NAMESPACE).svc.cluster.local./",
       "--watch-all-namespaces=true",
       "--log-level=info",
@@ -99,9 +115,9 @@ describe("renderInstall with the default options", async () => {
       "--storage-path=/data",
       "--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.cluster.local.",
     ]);
-    expect(sc.containers[0].image).toBe("ghcr.io/fluxcd/source-controller:v1.0.0");
+    expect(sc.containers[0]?.image).toBe("ghcr.io/fluxcd/source-controller:v1.0.0");
     expect(sc.nodeSelector).toEqual({ "kubernetes.io/os": "linux" });
-    expect(deployment(objs, "notification-controller").spec.template.spec.containers[0].args.slice(0, 2)).toEqual([
+    expect(deployment(objs, "notification-controller").spec.template.spec.containers[0]?.args.slice(0, 2)).toEqual([
       "--watch-all-namespaces=true",
       "--log-level=info",
     ]);
@@ -132,14 +148,14 @@ describe("renderInstall with customised options", () => {
         .sort(),
     ).toEqual(["kustomize-controller", "source-controller", "source-watcher"]);
     expect(objs.some((o) => o.kind === "NetworkPolicy")).toBe(false);
-    expect(objs.find((o) => o.kind === "Namespace")!.metadata.name).toBe("gitops");
-    const crb = objs.find((o) => o.kind === "ClusterRoleBinding") as any;
-    expect(crb.metadata.name).toBe("crd-controller-gitops");
-    expect(crb.subjects[0].namespace).toBe("gitops");
+    expect(objs.find((o) => o.kind === "Namespace")?.metadata.name).toBe("gitops");
+    const crb = objs.find((o) => o.kind === "ClusterRoleBinding");
+    expect(crb?.metadata.name).toBe("crd-controller-gitops");
+    expect(crb?.subjects?.[0]?.namespace).toBe("gitops");
     const kc = deployment(objs, "kustomize-controller");
     expect(kc.metadata.namespace).toBe("gitops");
     const spec = kc.spec.template.spec;
-    expect(spec.containers[0].args).toEqual([
+    expect(spec.containers[0]?.args).toEqual([
       "--events-addr=",
       "--watch-all-namespaces=false",
       "--log-level=debug",
@@ -147,20 +163,20 @@ describe("renderInstall with customised options", () => {
       "--enable-leader-election",
       "--feature-gates=ExternalArtifact=true",
     ]);
-    expect(spec.containers[0].image).toBe("registry.example.com/flux/kustomize-controller:v1.0.0");
+    expect(spec.containers[0]?.image).toBe("registry.example.com/flux/kustomize-controller:v1.0.0");
     expect(spec.imagePullSecrets).toEqual([{ name: "regcred" }]);
     expect(spec.tolerations).toEqual([
       { key: "node.kubernetes.io/dedicated-to-flux", operator: "Exists" },
       { key: "other", operator: "Exists" },
     ]);
-    const sw = deployment(objs, "source-watcher").spec.template.spec.containers[0].args;
-    expect(sw[6]).toBe("--storage-adv-addr=source-watcher.$(RUNTIME_NAMESPACE).svc.k8s.internal.");
+    const sw = deployment(objs, "source-watcher").spec.template.spec.containers[0]?.args;
+    expect(sw?.[6]).toBe("--storage-adv-addr=source-watcher.$(RUNTIME_NAMESPACE).svc.k8s.internal.");
     expect(sw).not.toContain("--feature-gates=ExternalArtifact=true");
   });
 
   it("keeps the bundle's image names with an empty --registry", async () => {
     const objs = docs(await renderInstall(opts({ registry: "" }), { dir: MINI }));
-    expect(deployment(objs, "helm-controller").spec.template.spec.containers[0].image).toBe(
+    expect(deployment(objs, "helm-controller").spec.template.spec.containers[0]?.image).toBe(
       "fluxcd/helm-controller:v1.0.0",
     );
   });
@@ -189,7 +205,7 @@ describe("renderInstall with customised options", () => {
       writeFileSync(path.join(dir, "kustomization.yaml"), "resources:\n  - missing.yaml\n");
       const err = await renderInstall(opts(), { dir }).then(
         () => new Error("expected a failure"),
-        (e: Error) => e,
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
       expect(err.message).toMatch(/^kustomize build failed: accumulating resources: .*missing\.yaml/);
       expect(err.message).not.toMatch(/\n|run\.go|command failed|^E\d{4}/);
@@ -304,9 +320,10 @@ describe("install options", () => {
   });
 
   it("builds a dockerconfigjson pull secret", () => {
-    const s = imagePullSecret(opts({ imagePullSecret: "regcred", registryCredential: "bot:s3cr:et" })) as any;
+    const s = imagePullSecret(opts({ imagePullSecret: "regcred", registryCredential: "bot:s3cr:et" }));
     expect(s.type).toBe("kubernetes.io/dockerconfigjson");
-    expect(JSON.parse(s.stringData[".dockerconfigjson"])).toEqual({
+    const stringData = s.stringData as Record<string, string> | undefined;
+    expect(JSON.parse(must(stringData?.[".dockerconfigjson"], "the secret's .dockerconfigjson"))).toEqual({
       auths: {
         "ghcr.io/fluxcd": { username: "bot", password: "s3cr:et", auth: Buffer.from("bot:s3cr:et").toString("base64") },
       },

@@ -15,8 +15,10 @@ import {
   helmReleaseRevision,
 } from "../../../src/kinds/registry.js";
 import type { KubeObject } from "../../../src/kube/rest.js";
+import { must } from "../../support/must.js";
 
 const obj = (o: Partial<KubeObject>): KubeObject => ({ metadata: { name: "x", namespace: "ns" }, ...o });
+const kind = (name: string) => must(kindInfo(name), `the ${name} kind`);
 
 describe("registry", () => {
   it("has every Flux v2.9 kind once, with the served versions", () => {
@@ -74,8 +76,8 @@ describe("registry", () => {
     expect(kindsWithVerb("events").map((k) => k.kind)).toContain("ArtifactGenerator");
     expect(kindsWithVerb("events").map((k) => k.kind)).not.toContain("ExternalArtifact");
     expect(kindsWithVerb("reconcile").map((k) => k.kind)).not.toContain("ArtifactGenerator");
-    expect(kindInfo("HelmRelease")!.forceReset).toBe(true);
-    expect(kindInfo("Kustomization")!.forceReset).toBeUndefined();
+    expect(kind("HelmRelease").forceReset).toBe(true);
+    expect(kind("Kustomization").forceReset).toBeUndefined();
   });
 
   it("finds kinds from what users type", () => {
@@ -87,7 +89,7 @@ describe("registry", () => {
   });
 
   it("summarises rows like upstream", () => {
-    const git = kindInfo("GitRepository")!;
+    const git = kind("GitRepository");
     const o = obj({
       spec: { suspend: true },
       status: {
@@ -108,16 +110,16 @@ describe("registry", () => {
       "stored artifact for main@sha1:696f056d",
     ]);
     expect(git.columns.row(obj({}))).toEqual(["", "False", "False", "waiting to be reconciled"]);
-    const chart = kindInfo("HelmChart")!;
+    const chart = kind("HelmChart");
     expect(chart.columns.row(obj({ status: { artifact: { revision: "6.5.4" } } }))[0]).toBe("6.5.4");
-    const helmRepo = kindInfo("HelmRepository")!;
+    const helmRepo = kind("HelmRepository");
     expect(helmRepo.columns.row(obj({ spec: { type: "oci" } }))).toEqual([
       "",
       "False",
       "True",
       "Helm repository is Ready",
     ]);
-    const repo = kindInfo("ImageRepository")!;
+    const repo = kind("ImageRepository");
     expect(
       repo.columns.row(obj({ status: { lastScanResult: { scanTime: "2024-05-01T10:00:00.123Z", tagCount: 3 } } }))[0],
     ).toBe("2024-05-01T10:00:00Z");
@@ -137,15 +139,23 @@ describe("registry", () => {
   });
 
   it("knows each kind's source", () => {
-    const ks = kindInfo("Kustomization")!;
-    expect(ks.sourceRef!(obj({ spec: { sourceRef: { kind: "GitRepository", name: "flux-system" } } }))).toEqual({
+    const ks = kind("Kustomization");
+    expect(
+      must(
+        ks.sourceRef,
+        "Kustomization's sourceRef",
+      )(obj({ spec: { sourceRef: { kind: "GitRepository", name: "flux-system" } } })),
+    ).toEqual({
       kind: "GitRepository",
       name: "flux-system",
       namespace: "ns",
     });
-    const hr = kindInfo("HelmRelease")!;
+    const hr = kind("HelmRelease");
     expect(
-      hr.sourceRef!(obj({ spec: { chartRef: { kind: "OCIRepository", name: "podinfo", namespace: "other" } } })),
+      must(
+        hr.sourceRef,
+        "HelmRelease's sourceRef",
+      )(obj({ spec: { chartRef: { kind: "OCIRepository", name: "podinfo", namespace: "other" } } })),
     ).toEqual({ kind: "OCIRepository", name: "podinfo", namespace: "other" });
   });
 });

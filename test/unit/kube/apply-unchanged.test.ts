@@ -7,6 +7,7 @@ import {
   withinLive,
 } from "../../../src/kube/apply-unchanged.js";
 import type { KubeObject } from "../../../src/kube/rest.js";
+import { must } from "../../support/must.js";
 
 const manifest = () => ({
   apiVersion: "v1",
@@ -80,7 +81,7 @@ describe("applyChangesNothing", () => {
     expect(applyChangesNothing({ ...manifest(), data: { a: "1" } }, live(owned), "kustomize-controller")).toBe(false);
     expect(applyChangesNothing({ ...manifest(), data: { a: "1" } }, live(owned), "someone-else")).toBe(true);
     const status = live(owned);
-    status.metadata.managedFields!.push({
+    must(status.metadata.managedFields, "the live object's managedFields").push({
       manager: "kustomize-controller",
       operation: "Apply",
       subresource: "status",

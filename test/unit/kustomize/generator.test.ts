@@ -12,6 +12,7 @@ import { applyFluxSpec, generatedKustomization, scanResources } from "../../../s
 import { climbDepth, kustomizeMessage, mirrorDirectory, removeTree } from "../../../src/kustomize/runner.js";
 import { IgnoreMatcher, parsePattern, readPatterns, defaultPatterns } from "../../../src/kustomize/sourceignore.js";
 import { maskSopsData, SOPS_MASK } from "../../../src/kustomize/sops.js";
+import { must } from "../../support/must.js";
 
 const fixtures = path.resolve("test/fixtures/kustomize");
 let tmp: string;
@@ -150,7 +151,7 @@ describe("generated kustomization", () => {
       ],
       components: ["../c1", "../c2"],
     });
-    expect(kus.images[0]!.newTag).toBe("1"); // input untouched
+    expect(kus.images[0]?.newTag).toBe("1"); // input untouched
   });
 
   it("drops missing components when ignoreMissingComponents is set", () => {
@@ -263,9 +264,8 @@ describe("SOPS masking", () => {
       data: { ".dockerconfigjson": "e30=" },
     };
     maskSopsData(obj, sopsText);
-    expect(Buffer.from((obj.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString()).toBe(
-      '{"mask":"**SOPS**"}',
-    );
+    const masked = must((obj.data as Record<string, string>)[".dockerconfigjson"], "the masked .dockerconfigjson");
+    expect(Buffer.from(masked, "base64").toString()).toBe('{"mask":"**SOPS**"}');
   });
 
   it("masks single values that embed SOPS content and leaves plain ones", () => {

@@ -85,7 +85,7 @@ describe("kustomize at upstream's version", () => {
       expect(res.stderr).toContain("✗ kustomize build failed: accumulating resources: boom (kustomize v5.5.0");
     } finally {
       for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
+        if (v === undefined) Reflect.deleteProperty(process.env, k);
         else process.env[k] = v;
       }
     }

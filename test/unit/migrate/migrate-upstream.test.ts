@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UPSTREAM_ROOT } from "../../support/golden.js";
 import { runCli } from "../../helpers/cli.js";
+import { must } from "../../support/must.js";
 
 const TESTDATA = join(UPSTREAM_ROOT, "testdata/migrate");
 const BASE = "testdata/migrate/file-system";
@@ -93,11 +94,13 @@ describe("migrate_test.go:TestFileSystemMigrator", () => {
       }
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toBe("");
-      expect(res.stderr).toBe(readFileSync(join(TESTDATA, "..", "..", tt.outputGolden!), "utf8"));
+      const outputGolden = must(tt.outputGolden, `${tt.name}'s output golden`);
+      expect(res.stderr).toBe(readFileSync(join(TESTDATA, "..", "..", outputGolden), "utf8"));
       const after = snapshot(work, "testdata");
       const written = [...after].filter(([p, text]) => before.get(p) !== text).map(([p]) => p);
-      expect(written.sort()).toEqual(tt.writtenFiles!.map((w) => w.file).sort());
-      for (const w of tt.writtenFiles!) {
+      const writtenFiles = must(tt.writtenFiles, `${tt.name}'s written files`);
+      expect(written.sort()).toEqual(writtenFiles.map((w) => w.file).sort());
+      for (const w of writtenFiles) {
         expect(after.get(w.file), w.file).toBe(readFileSync(join(UPSTREAM_ROOT, w.goldenFile), "utf8"));
       }
     });

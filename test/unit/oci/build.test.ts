@@ -230,7 +230,7 @@ describe("flux build artifact", () => {
     expect(r.status).toBe(0);
     const entries = readTar(gunzipSync(await readFile(path.join(dir, "stdin.tgz"))));
     expect(entries.map((e) => e.name)).toEqual([".", "stdin.yaml"]);
-    expect(entries[1]!.data.toString()).toBe("kind: ConfigMap");
+    expect(entries[1]?.data.toString()).toBe("kind: ConfigMap");
     expect(flux(["build", "artifact"]).stderr).toBe('✗ invalid path ""\n');
     expect(flux(["build", "artifact", "-p", "missing"]).stderr).toBe(
       "✗ invalid path 'missing', must point to an existing directory or file\n",

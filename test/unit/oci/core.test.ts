@@ -14,6 +14,7 @@ import { compileGoGlob, IgnoreMatcher, IgnorePattern, readPatterns } from "../..
 import { parseArtifactUrl, parseReference, parseRepositoryUrl, referenceString } from "../../../src/oci/reference.js";
 import { digestOf, parseChallenge, sha256, traceUrl } from "../../../src/oci/registry.js";
 import { parseConstraint, parseVersion } from "../../../src/oci/semver.js";
+import { must } from "../../support/must.js";
 
 describe("references", () => {
   it("parses registries, Docker Hub defaults, tags and digests like go-containerregistry", () => {
@@ -87,12 +88,13 @@ describe("ignore patterns", () => {
   const m = (patterns: string[]) => new IgnoreMatcher(patterns.map((p) => new IgnorePattern(p)));
 
   it("compiles Go filepath.Match globs", () => {
-    expect(compileGoGlob("*.yaml")!.test("a.yaml")).toBe(true);
-    expect(compileGoGlob("*.yaml")!.test("a.yml")).toBe(false);
-    expect(compileGoGlob("?.md")!.test("a.md")).toBe(true);
-    expect(compileGoGlob("[a-c]x")!.test("bx")).toBe(true);
-    expect(compileGoGlob("[^a-c]x")!.test("bx")).toBe(false);
-    expect(compileGoGlob("\\*")!.test("*")).toBe(true);
+    const glob = (pattern: string) => must(compileGoGlob(pattern), `a compiled ${pattern}`);
+    expect(glob("*.yaml").test("a.yaml")).toBe(true);
+    expect(glob("*.yaml").test("a.yml")).toBe(false);
+    expect(glob("?.md").test("a.md")).toBe(true);
+    expect(glob("[a-c]x").test("bx")).toBe(true);
+    expect(glob("[^a-c]x").test("bx")).toBe(false);
+    expect(glob("\\*").test("*")).toBe(true);
     expect(compileGoGlob("[")).toBeNull();
     expect(compileGoGlob("a\\")).toBeNull();
     expect(compileGoGlob("[]a]")).toBeNull();

@@ -5,6 +5,7 @@ import { rfc3339Nano } from "../../../src/ops/reconcile.js";
 import { exportObject, stdinConfirm } from "../../../src/ops/verbs.js";
 import { parseStatusSelector, statusMatches } from "../../../src/ops/get.js";
 import { mapConcurrent } from "../../../src/ops/common.js";
+import { must } from "../../support/must.js";
 
 describe("rfc3339Nano", () => {
   it("formats like Go's RFC3339Nano in UTC, trailing zeros trimmed", () => {
@@ -16,7 +17,7 @@ describe("rfc3339Nano", () => {
 
 describe("exportObject", () => {
   it("keeps apiVersion, kind, name, namespace, labels, annotations and spec only", () => {
-    const k = kindInfo("Kustomization")!;
+    const k = must(kindInfo("Kustomization"), "the Kustomization kind");
     const out = exportObject(k, {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
       kind: "Kustomization",

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parseYamlDocument, splitDocuments } from "../../../src/kustomize/build.js";
 import { readBlockYaml } from "../../../src/yaml/block.js";
 import { toYaml } from "../../../src/yaml/printer.js";
+import { must } from "../../support/must.js";
 
 async function viaYamlPackage(text: string): Promise<unknown> {
   return await parseYamlDocument(text, { fast: false }).catch(() => "error");
@@ -104,6 +105,7 @@ describe("readBlockYaml", () => {
   it("agrees on generated documents", async () => {
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = (xs: readonly string[]): string => must(xs[rand(xs.length)], "a picked element");
     const atoms = [
       "x",
       "a b",
@@ -149,7 +151,7 @@ describe("readBlockYaml", () => {
       "0123",
     ];
     const scalar = (): string => {
-      const a = atoms[rand(atoms.length)]!;
+      const a = pick(atoms);
       switch (rand(4)) {
         case 0:
           return JSON.stringify(a);
@@ -163,7 +165,7 @@ describe("readBlockYaml", () => {
       let out = "";
       const keys = 1 + rand(4);
       for (let k = 0; k < keys; k++) {
-        const key = rand(8) === 0 ? ["on", "yes", "null", ".inf", ".x", "-k", "y", "True", "a.b/c"][rand(9)]! : `k${k}`;
+        const key = rand(8) === 0 ? pick(["on", "yes", "null", ".inf", ".x", "-k", "y", "True", "a.b/c"]) : `k${k}`;
         const kind = depth > 2 ? 0 : rand(5);
         if (kind === 0) out += `${indent}${key}: ${scalar()}\n`;
         else if (kind === 1) out += `${indent}${key}:\n${node(indent + "  ", depth + 1)}`;
