@@ -92,7 +92,8 @@ if (kills.length) {
   out.push("");
   out.push(
     'The built CLI runs bootstrap; in the tables marked "real controllers" the real Flux controllers run ' +
-      "throughout (source-controller clones the ssh:// sync URL from a real sshd with the deploy key), in the others " +
+      "throughout (for github and gitlab source-controller clones the ssh:// sync URL from a real sshd with the " +
+      "deploy key, for git the http(s) URL with the password), in the others " +
       "the test plays them on the second run only. A fault proxy " +
       'holds the request of the step named (`stall`: the server never sees it; for the steps marked "the answer ' +
       'lost" the server acts and the answer never comes back), the test SIGKILLs the process while it waits, then ' +
@@ -150,15 +151,11 @@ out.push("");
 out.push("## Not covered yet");
 out.push("");
 out.push(
-  "- the bootstrap fault tables, and the kill rows of bootstrap git and gitlab, run with the controller stand-ins " +
-    "(test/providers/flux-standin.ts) only; the kill rows of bootstrap github and the races run with the real " +
-    "controllers too (test/e2e), and a longer e2e run could take the rest;",
+  "- the bootstrap fault tables and the --pr kill rows run with the controller stand-ins " +
+    "(test/providers/flux-standin.ts) only; the kill rows of bootstrap git, github and gitlab and the races run " +
+    "with the real controllers too (test/e2e), and a longer e2e run could take the rest;",
 );
-out.push(
-  "- faults between tsflux and SSH git servers; in pull-request mode (--pr), a run after one that pushed the " +
-    'request\'s branch but opened no request stops with "branch … already exists with other commits" (the new ' +
-    "commits differ from the pushed ones) instead of opening the request for it.",
-);
+out.push("- faults between tsflux and SSH git servers.");
 out.push("");
 out.push("## What the outcomes mean");
 out.push("");
