@@ -50,11 +50,13 @@ export function register(program: Command): void {
   };
   for (const k of kindsWithVerb("get")) {
     let parent = group;
-    if (k.getCli.length > 1) {
-      const g = groups[k.getCli[0]!]!;
-      parent = subgroup(group, k.getCli[0]!, g.description, g.aliases);
+    const [groupName, ...rest] = k.getCli;
+    if (groupName !== undefined && rest.length > 0) {
+      const g = groups[groupName];
+      if (!g) throw new Error(`get: kind ${k.kind} names the unknown group ${groupName}`);
+      parent = subgroup(group, groupName, g.description, g.aliases);
       if (g.all && !parent.commands.some((c) => c.name() === "all"))
-        bindGet(parent.command("all [name]").description(g.all), `${k.getCli[0]} all`);
+        bindGet(parent.command("all [name]").description(g.all), `${groupName} all`);
     }
     const leaf = parent.command(`${k.getCli[k.getCli.length - 1]} [name]`).description(k.getShort);
     for (const a of k.getAliases) leaf.alias(a);

@@ -99,13 +99,13 @@ async function versionCheck(kube: KubeClient, logger: Logger): Promise<boolean> 
   }
 }
 
-/** The fields check reads of a Deployment and of a CRD. */
+/** The fields check reads of a Deployment and of a CRD (API server JSON, so all optional). */
 interface Deployment {
-  metadata: { name: string };
+  metadata?: { name?: string };
   spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
 }
 interface Crd {
-  metadata: { name: string };
+  metadata?: { name?: string };
   status?: { storedVersions?: string[] };
 }
 

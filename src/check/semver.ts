@@ -67,7 +67,7 @@ export function compareSemVer(a: SemVer, b: SemVer): number {
 export function satisfiesMin(v: SemVer, constraint: string): boolean {
   const m = /^>=\s*(.+)$/.exec(constraint.trim());
   if (!m) throw new Error(`unsupported constraint ${constraint}`);
-  const min = parseSemVer(m[1]!);
+  const min = parseSemVer(m[1] ?? "");
   if (!min) throw new Error(`invalid constraint ${constraint}`);
   if (v.prerelease !== "" && min.prerelease === "") return false;
   return compareSemVer(v, min) >= 0;

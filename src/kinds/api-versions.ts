@@ -2,7 +2,7 @@
 // v2.9.5's `migrate` supports (cmd/flux/migrate.go latestAPIVersions): 2.7 and later
 // serve every kind at the version the registry uses; 2.6 had the image APIs at v1beta2
 // and no source-watcher.
-import { kindInfo } from "./registry.js";
+import { mustKind } from "./registry.js";
 
 /** "<group>/<Kind>" → version. */
 export type LatestVersions = ReadonlyMap<string, string>;
@@ -32,7 +32,7 @@ const MIGRATED_KINDS = [
 function latestOf(kinds: string[], override: Record<string, string> = {}): LatestVersions {
   return new Map(
     kinds.map((kind) => {
-      const k = kindInfo(kind)!;
+      const k = mustKind(kind);
       return [groupKindKey(k.group, k.kind), override[kind] ?? k.version];
     }),
   );
@@ -45,7 +45,12 @@ const FLUX26 = latestOf(
 );
 
 /** Newest first, as upstream lists them; the first is the CLI's own. */
-export const MIGRATE_VERSIONS: readonly { fluxVersion: string; latest: LatestVersions }[] = [
+interface MigrateVersion {
+  fluxVersion: string;
+  latest: LatestVersions;
+}
+/** Newest first: `flux migrate` without --version uses the first. */
+export const MIGRATE_VERSIONS: readonly [MigrateVersion, ...MigrateVersion[]] = [
   { fluxVersion: "2.9", latest: FLUX27 },
   { fluxVersion: "2.8", latest: FLUX27 },
   { fluxVersion: "2.7", latest: FLUX27 },

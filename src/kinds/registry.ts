@@ -109,7 +109,11 @@ function get(obj: unknown, ...path: string[]): unknown {
 }
 
 function str(v: unknown): string {
-  return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
+  if (typeof v === "string") return v;
+  if (v === undefined || v === null) return "";
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  // Objects and arrays, which the CRD schemas rule out here: as JSON rather than "[object Object]".
+  return JSON.stringify(v);
 }
 
 /** Upstream's statusAndMessage: the Ready condition, or False / "waiting to be reconciled". */

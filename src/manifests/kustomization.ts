@@ -14,9 +14,9 @@ import { apiVersionFor } from "./common.js";
 /** `<name>` or `<namespace>/<name>` dependencies, as upstream's MakeDependsOn. */
 export function dependsOn(deps: string[] | undefined): { name: string; namespace?: string | undefined }[] | undefined {
   const refs = (deps ?? []).map((dep) => {
-    const parts = dep.split("/");
-    if (parts.length > 1) return { namespace: parts[0] || undefined, name: parts[1]! };
-    return { name: parts[0]! };
+    const [first = "", second = ""] = dep.split("/");
+    if (dep.includes("/")) return { namespace: first || undefined, name: second };
+    return { name: first };
   });
   return nonEmpty(refs);
 }

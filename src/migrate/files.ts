@@ -45,8 +45,9 @@ export function cleanPath(p: string): string {
 export function parseGroupVersion(gv: string): { group: string; version: string } {
   if (gv === "" || gv === "/") return { group: "", version: "" };
   const parts = gv.split("/");
+  const [group = "", version = ""] = parts;
   if (parts.length === 1) return { group: "", version: gv };
-  if (parts.length === 2) return { group: parts[0]!, version: parts[1]! };
+  if (parts.length === 2) return { group, version };
   throw new MigrationError(`unexpected GroupVersion string: ${gv}`);
 }
 
@@ -63,10 +64,10 @@ export function detectUpgrades(
     const i = line.indexOf(prefix);
     return i === -1
       ? undefined
-      : line
+      : (line
           .slice(i + prefix.length)
           .trim()
-          .split(" ")[0]!;
+          .split(" ")[0] ?? "");
   };
   lines.forEach((line, i) => {
     const apiVersion = valueAfter(line, "apiVersion: ");
@@ -78,8 +79,9 @@ export function detectUpgrades(
       warn(`${file}:${i + 1}: ${(err as Error).message}`);
       return;
     }
-    if (i + 1 >= lines.length) return;
-    const kind = valueAfter(lines[i + 1]!, "kind: ");
+    const next = lines[i + 1];
+    if (next === undefined) return;
+    const kind = valueAfter(next, "kind: ");
     if (kind === undefined) return;
     const newVersion = latest.get(groupKindKey(gv.group, kind));
     if (newVersion === undefined || newVersion === gv.version) return;
@@ -92,7 +94,8 @@ export function detectUpgrades(
 export function applyUpgrades(text: string, upgrades: ApiUpgrade[]): string {
   const lines = text.split("\n");
   for (const u of upgrades) {
-    const line = lines[u.line]!;
+    const line = lines[u.line];
+    if (line === undefined) continue;
     const at = line.indexOf(u.oldVersion);
     if (at !== -1) lines[u.line] = line.slice(0, at) + u.newVersion + line.slice(at + u.oldVersion.length);
   }

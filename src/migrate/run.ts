@@ -33,12 +33,12 @@ export async function runMigrate(o: MigrateOptions, deps: Deps): Promise<void> {
     try {
       await migrateCluster(client, logger);
     } catch (err) {
-      throw new CliError((err as Error).message.split("\n")[0]!);
+      throw new CliError((err as Error).message.split("\n")[0] ?? "");
     }
     logger.success("custom resources migrated successfully");
     return;
   }
-  let latest = MIGRATE_VERSIONS[0]!.latest;
+  let latest = MIGRATE_VERSIONS[0].latest;
   if (o.version !== "") {
     const found = MIGRATE_VERSIONS.find((v) => v.fluxVersion === o.version);
     if (!found) {

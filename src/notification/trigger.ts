@@ -191,6 +191,9 @@ export async function runTriggerReceiver(options: TriggerReceiverCommandOptions,
   // No cluster access: the namespace is -n's, or the kubeconfig context's with --ns-follows-kube-context.
   const namespace =
     g.nsFollowsKubeContext && !g.namespaceSet ? resolveNamespace(await loadKubeConfig(g), g) : g.namespace;
-  const { args, ...flags } = options;
-  await triggerReceiver({ ...flags, name: args[0]!, namespace, timeoutMs: g.timeoutMs }, { logger: deps.logger });
+  const {
+    args: [name = ""],
+    ...flags
+  } = options;
+  await triggerReceiver({ ...flags, name, namespace, timeoutMs: g.timeoutMs }, { logger: deps.logger });
 }

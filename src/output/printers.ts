@@ -34,7 +34,7 @@ export function parseOutputFormat<F extends string, D extends string = F>(
   fallback: D,
 ): F | D {
   if (value === undefined || value === null || value === "") return fallback;
-  const v = String(value);
+  const v = typeof value === "string" ? value : JSON.stringify(value);
   if (!(allowed as readonly string[]).includes(v)) {
     throw new CliError(`--output must be ${alternatives(allowed)}, not ${v}`);
   }

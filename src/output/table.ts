@@ -6,7 +6,7 @@
 
 /** tablewriter's Title(): "_" becomes a space, "." between non-digits too, trimmed, upper-cased. */
 export function titleCase(name: string): string {
-  const chars = [...name];
+  const chars = Array.from(name);
   const isNumOrSpace = (c: string | undefined) => c !== undefined && /[0-9 ]/.test(c);
   for (let i = 0; i < chars.length; i++) {
     if (chars[i] === "_") chars[i] = " ";
@@ -29,7 +29,7 @@ export function displayWidth(s: string): number {
   if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s.replace(ANSI, "")) {
-    const cp = ch.codePointAt(0)!;
+    const cp = ch.codePointAt(0) ?? 0; // never 0: for..of yields whole code points
     if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
     if (cp >= 0x300 && cp <= 0x36f) continue; // combining marks
     w += isWide(cp) ? 2 : 1;
@@ -69,7 +69,7 @@ export function renderTable(header: string[] | undefined, rows: string[][]): str
   const headerLines = hasHeader ? header.map((h) => h.split("\n")) : [];
   if (hasHeader) {
     headerLines.forEach((lines, i) => {
-      for (const l of lines) widths[i] = Math.max(widths[i]!, displayWidth(l));
+      for (const l of lines) widths[i] = Math.max(widths[i] ?? 0, displayWidth(l));
     });
   }
   const rowLines = rows.map((r) => {
@@ -79,7 +79,7 @@ export function renderTable(header: string[] | undefined, rows: string[][]): str
   });
   for (const cells of rowLines) {
     cells.forEach((lines, i) => {
-      for (const l of lines) widths[i] = Math.max(widths[i]!, displayWidth(l));
+      for (const l of lines) widths[i] = Math.max(widths[i] ?? 0, displayWidth(l));
     });
   }
   let out = "";
@@ -89,7 +89,7 @@ export function renderTable(header: string[] | undefined, rows: string[][]): str
       for (let y = 0; y < cols; y++) {
         let h = headerLines[y]?.[x] ?? "";
         h = titleCase(h);
-        out += padRight(h, widths[y]!) + (y === cols - 1 ? " " : "\t");
+        out += padRight(h, widths[y] ?? 0) + (y === cols - 1 ? " " : "\t");
       }
       out += "\n";
     }
@@ -97,7 +97,7 @@ export function renderTable(header: string[] | undefined, rows: string[][]): str
   for (const cells of rowLines) {
     const height = Math.max(...cells.map((l) => l.length));
     for (let x = 0; x < height; x++) {
-      for (let y = 0; y < cols; y++) out += padRight(cells[y]![x] ?? "", widths[y]!) + "\t";
+      for (let y = 0; y < cols; y++) out += padRight(cells[y]?.[x] ?? "", widths[y] ?? 0) + "\t";
       out += "\n";
     }
   }

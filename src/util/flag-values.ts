@@ -35,8 +35,9 @@ export function goQuote(s: string): string {
   };
   let out = "";
   for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (named[ch]) out += named[ch];
+    const code = ch.codePointAt(0) ?? 0; // for..of yields whole code points
+    const escape = named[ch];
+    if (escape) out += escape;
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
     else out += ch;
   }
@@ -49,7 +50,7 @@ export function goQuote(s: string): string {
 export function goInt(value: string): number {
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
   if (!m) throw new Error(`strconv.ParseInt: parsing ${goQuote(value)}: invalid syntax`);
-  const digits = m[2]!;
+  const digits = m[2] ?? "";
   let n = BigInt(/^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : digits.toLowerCase().replace(/^0o/, "0o"));
   if (m[1] === "-") n = -n;
   if (n >= 1n << 63n || n < -(1n << 63n))
@@ -96,7 +97,7 @@ function csvRecord(line: string): string[] {
           i++;
           break;
         }
-        field += line[i++];
+        field += line.charAt(i++);
       }
       if (i < line.length && line[i] !== ",")
         throw new Error(`parse error on line 1, column ${col(i)}: extraneous or missing " in quoted-field`);
@@ -243,9 +244,9 @@ export interface SourceRef {
 /** utils.ParseObjectKindNameNamespace: `[<kind>/]<name>[.<namespace>]` */
 export function parseKindNameNamespace(input: string): SourceRef {
   const parts = input.split("/");
-  const [kind, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : ["", input];
-  const nn = name.split(".");
-  if (nn.length > 1) return { kind, name: nn[0]!, namespace: nn[1]! };
+  const [kind, name] = parts.length === 2 ? [parts[0] ?? "", parts[1] ?? ""] : ["", input];
+  const [first = "", second = ""] = name.split(".");
+  if (name.includes(".")) return { kind, name: first, namespace: second };
   return { kind, name, namespace: "" };
 }
 
@@ -291,7 +292,7 @@ export function localHelmChartSource(value: string): { kind: string; name: strin
     `no helm chart source given, please specify source that contains the chart in the format '<kind>/<name>', where kind must be one of: (${HELM_CHART_SOURCE_KINDS.join(", ")})`,
   );
   const parts = value.split("/");
-  const [kind, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : ["", value];
+  const [kind, name] = parts.length === 2 ? [parts[0] ?? "", parts[1] ?? ""] : ["", value];
   if (kind === "" || name === "")
     throw new Error(`invalid helm chart source '${value}', must be in format <kind>/<name>`);
   return { kind: canonicalKind(HELM_CHART_SOURCE_KINDS, kind), name };
