@@ -92,7 +92,6 @@ export default tseslint.config(
       "src/helm/**",
       "src/bootstrap/**",
       "src/plugin/**",
-      "src/git/**",
     ],
     rules: PENDING_OFF,
   },

@@ -76,7 +76,10 @@ export class IsoGitClient implements GitClient {
         http = {
           request: (req) =>
             base
-              .request({ ...req, fetchOptions: { ...req.fetchOptions, timeout: timeoutMs } })
+              .request({
+                ...req,
+                fetchOptions: { ...(req.fetchOptions as Record<string, unknown> | undefined), timeout: timeoutMs },
+              })
               .catch((err: unknown) => {
                 if ((err as Error).message === "Request timed out")
                   throw new GitError(`the git server did not answer within ${formatSeconds(timeoutMs)}`);
@@ -173,11 +176,12 @@ export class IsoGitClient implements GitClient {
 
   async commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined> {
     const { git } = await this.load();
-    const paths = Object.keys(files).sort();
-    for (const p of paths) {
+    const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const paths = entries.map(([p]) => p);
+    for (const [p, content] of entries) {
       const full = safeJoin(this.dir, p);
       await mkdir(path.dirname(full), { recursive: true });
-      await writeFile(full, files[p]!);
+      await writeFile(full, content);
       await git.add({ fs, dir: this.dir, filepath: p });
     }
     const matrix = await git.statusMatrix({ fs, dir: this.dir, filepaths: paths });

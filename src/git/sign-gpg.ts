@@ -38,7 +38,9 @@ async function selectSigningKey(pgp: OpenPGP, keys: Key[], passphrase: string, k
     if (!key) throw new SigningKeyError(`no GPG keyring matching key id '${id}' found`);
     if (!key.isPrivate()) throw new SigningKeyError(`keyring does not contain private key for key id '${id}'`);
   } else {
-    key = keys[0]!;
+    const [first] = keys;
+    if (!first) throw new SigningKeyError("empty GPG key ring");
+    key = first;
     if (!key.isPrivate())
       throw new SigningKeyError(
         "keyring does not contain a private key; export the secret key with 'gpg --export-secret-keys' or specify --gpg-key-id",
@@ -63,6 +65,9 @@ export async function gpgSigner(
   const key = await selectSigningKey(pgp, await readKeyRing(pgp, keyRing), passphrase, keyId);
   return async (payload) => {
     const message = await pgp.createMessage({ binary: Buffer.from(payload, "utf8") });
-    return pgp.sign({ message, signingKeys: key, detached: true, format: "armored" });
+    // openpgp's result type is conditional on stream types this build does not carry: check it.
+    const signature: unknown = await pgp.sign({ message, signingKeys: key, detached: true, format: "armored" });
+    if (typeof signature !== "string") throw new SigningKeyError("openpgp returned no armored signature");
+    return signature;
   };
 }

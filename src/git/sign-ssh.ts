@@ -222,7 +222,7 @@ function sshSignature(key: KeyObject, type: string, data: Buffer): Buffer {
     let i = 0;
     while (i < b.length - 1 && b[i] === 0) i++;
     const v = b.subarray(i);
-    return sshString(v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
+    return sshString((v[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
   };
   const sig = Buffer.concat([mpint(rs.subarray(0, curve.size)), mpint(rs.subarray(curve.size))]);
   return Buffer.concat([sshString(type), sshString(sig)]);
@@ -246,7 +246,11 @@ export async function sshSigner(privateKey: string, passphrase = ""): Promise<(p
   const key = await readSshPrivateKey(privateKey, passphrase);
   const type = checkSigningKey(key);
   const { blob } = publicKeyBlob(key);
-  return async (payload) => armorSshSignature(signSshsig(key, type, blob, Buffer.from(payload, "utf8")));
+  // Synchronous work behind the async signer interface (GPG's is async): a failure still rejects.
+  return (payload) =>
+    new Promise((resolve) => {
+      resolve(armorSshSignature(signSshsig(key, type, blob, Buffer.from(payload, "utf8"))));
+    });
 }
 
 function signSshsig(key: KeyObject, type: string, publicKey: Buffer, message: Buffer): Buffer {

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { redactUrls } from "../errors.js";
 import { repoDir, safeJoin } from "./isogit.js";
+import { must } from "../util/must.js";
 import {
   GitAuthError,
   GitError,
@@ -164,7 +165,7 @@ export class SystemGitClient implements GitClient {
               ? (err as { code: number }).code
               : 1
             : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+          resolve({ code, stdout, stderr });
         },
       );
       if (input !== undefined) child.stdin?.end(input);
@@ -242,11 +243,12 @@ export class SystemGitClient implements GitClient {
   }
 
   async commitFiles(files: Record<string, string>, message: string, author: Signature): Promise<string | undefined> {
-    const paths = Object.keys(files).sort();
-    for (const p of paths) {
+    const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const paths = entries.map(([p]) => p);
+    for (const [p, content] of entries) {
       const full = safeJoin(this.dir, p);
       await mkdir(path.dirname(full), { recursive: true });
-      await writeFile(full, files[p]!);
+      await writeFile(full, content);
     }
     const add = await this.run(["add", "--", ...paths]);
     if (add.code !== 0) throw this.failure("failed to stage files in", add);
@@ -278,7 +280,7 @@ export class SystemGitClient implements GitClient {
    * signature comes from the signer, so no user git config, gpg program or agent is involved.
    */
   private async sign(signer: CommitSigner): Promise<string> {
-    const unsigned = (await this.head())!;
+    const unsigned = must(await this.head(), "the commit to sign");
     const cat = await this.run(["cat-file", "commit", unsigned]);
     if (cat.code !== 0) throw this.failure("failed to read the commit in", cat);
     const split = cat.stdout.indexOf("\n\n");
