@@ -91,7 +91,6 @@ export default tseslint.config(
       "src/install/**",
       "src/helm/**",
       "src/bootstrap/**",
-      "src/plugin/**",
     ],
     rules: PENDING_OFF,
   },

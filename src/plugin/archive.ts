@@ -17,7 +17,8 @@ export function detectArchiveFormat(data: Buffer, url: string): ArchiveFormat {
   if (lower.endsWith(".zip")) return "zip";
   if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz")) return "tar.gz";
   if (lower.endsWith(".tar")) return "tar";
-  if (data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && [0x03, 0x05, 0x07].includes(data[2]!)) return "zip";
+  if (data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && [0x03, 0x05, 0x07].includes(data[2] ?? 0))
+    return "zip";
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) return "tar.gz";
   if (data.length >= 262 && data.subarray(257, 262).toString("latin1") === "ustar") return "tar";
   return "binary";

@@ -148,7 +148,7 @@ export class CatalogClient {
     }
     let manifest: PluginManifest;
     try {
-      manifest = decode<PluginManifest>(body);
+      manifest = decode(body) as PluginManifest;
     } catch (err) {
       throw new Error(`failed to parse plugin manifest for ${goQuote(name)}: ${(err as Error).message}`, {
         cause: err,
@@ -183,7 +183,7 @@ export class CatalogClient {
     }
     let catalog: PluginCatalog;
     try {
-      catalog = decode<PluginCatalog>(body);
+      catalog = decode(body) as PluginCatalog;
     } catch (err) {
       throw new Error(`failed to parse plugin catalog: ${(err as Error).message}`, { cause: err });
     }
@@ -202,15 +202,15 @@ export class CatalogClient {
 }
 
 /** YAML into a document whose absent fields read as Go's zero values. */
-function decode<T>(body: Buffer): T {
+function decode(body: Buffer): object {
   const value: unknown = parse(body.toString("utf8"));
-  if (value === null || value === undefined) return {} as T;
+  if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new Error(
       `error unmarshaling JSON: the document is a ${Array.isArray(value) ? "list" : typeof value}, not a mapping`,
     );
   }
-  return value as T;
+  return value;
 }
 
 /** Go's filepath.Base(p) == p && filepath.IsLocal(p), non-empty: one file name, no separators or "..". */
@@ -234,8 +234,9 @@ export function goQuote(s: unknown): string {
 /** The version asked for ("" for the newest, the manifest's first). */
 export function resolveVersion(manifest: PluginManifest, version: string): PluginVersion {
   const versions = manifest.versions ?? [];
-  if (versions.length === 0) throw new Error(`plugin ${goQuote(manifest.name)} has no versions`);
-  if (version === "") return versions[0]!;
+  const [newest] = versions;
+  if (!newest) throw new Error(`plugin ${goQuote(manifest.name)} has no versions`);
+  if (version === "") return newest;
   const found = versions.find((v) => v.version === version);
   if (!found) throw new Error(`version ${goQuote(version)} not found for plugin ${goQuote(manifest.name)}`);
   return found;

@@ -7,6 +7,7 @@ import { spawn, type StdioOptions } from "node:child_process";
 import os from "node:os";
 import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
+import { must } from "../util/must.js";
 
 export interface PluginExecOptions {
   /** The plugin's executable. */
@@ -31,10 +32,10 @@ export async function runPluginExec(o: PluginExecOptions, deps: Deps): Promise<v
   const stdio: StdioOptions = own ? [0, outFd, errFd] : ["pipe", "pipe", "pipe"];
   const child = spawn(o.path, o.args, { stdio, env: process.env, argv0: o.path });
   if (!own) {
-    child.stdout!.on("data", (d: Buffer) => io.stdout.write(d.toString()));
-    child.stderr!.on("data", (d: Buffer) => io.stderr.write(d.toString()));
+    must(child.stdout, "the plugin's stdout pipe").on("data", (d: Buffer) => io.stdout.write(d.toString()));
+    must(child.stderr, "the plugin's stderr pipe").on("data", (d: Buffer) => io.stderr.write(d.toString()));
     const stdin = io.stdin as NodeJS.ReadableStream;
-    stdin.pipe(child.stdin!).on("error", () => {});
+    stdin.pipe(must(child.stdin, "the plugin's stdin pipe")).on("error", () => {});
   }
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   if (own) for (const sig of FORWARDED) process.on(sig, forward);
@@ -57,7 +58,9 @@ export async function runPluginExec(o: PluginExecOptions, deps: Deps): Promise<v
       process.kill(process.pid, result.signal);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    throw new CliError("", 128 + (os.constants.signals[result.signal] ?? 0));
+    // the child reports the signal by name; one missing from this platform's table counts as 0
+    const signals: Partial<Record<string, number>> = os.constants.signals;
+    throw new CliError("", 128 + (signals[result.signal] ?? 0));
   }
   if (result.code !== 0) throw new CliError("", result.code ?? 1);
 }

@@ -57,7 +57,7 @@ const failed = (err: unknown) => new CliError((err as Error).message);
 /** flux plugin install <name>[@<version>|@<digest>] */
 export async function runPluginInstall(o: PluginInstallOptions, deps: Deps): Promise<void> {
   exactArgs(o.args, 1);
-  const [name, ref] = parseNameVersion(o.args[0]!);
+  const [name, ref] = parseNameVersion(o.args[0] ?? "");
   const catalog = catalogFor(o);
   const os = goOS();
   const arch = goArch();
@@ -114,8 +114,8 @@ export async function runPluginSearch(o: PluginSearchOptions, deps: Deps): Promi
   const dir = pluginDir(o.env);
   const rows: string[][] = [];
   for (const entry of catalog.plugins ?? []) {
-    const name = String(entry.name ?? "");
-    const description = String(entry.description ?? "");
+    const name = entry.name ?? "";
+    const description = entry.description ?? "";
     if (query && !name.toLowerCase().includes(query) && !description.toLowerCase().includes(query)) continue;
     rows.push([name, description, readReceipt(dir, name)?.version ?? ""]);
   }
@@ -132,7 +132,7 @@ export async function runPluginSearch(o: PluginSearchOptions, deps: Deps): Promi
 export async function runPluginUninstall(o: PluginUninstallOptions, deps: Deps): Promise<void> {
   await Promise.resolve();
   exactArgs(o.args, 1);
-  const name = o.args[0]!;
+  const name = o.args[0] ?? "";
   try {
     uninstallPlugin(pluginDir(o.env), name);
   } catch (err) {

@@ -20,9 +20,11 @@ export interface PluginPlatform {
   extractPath?: string;
 }
 
+// Catalog and manifest documents come from the network: the fields the code checks for
+// absence are optional here (Go reads them as zero values).
 export interface PluginVersion {
   version: string;
-  platforms: PluginPlatform[];
+  platforms?: PluginPlatform[];
 }
 
 export interface PluginManifest {
@@ -32,15 +34,15 @@ export interface PluginManifest {
   description: string;
   homepage?: string;
   source?: string;
-  /** The binary's name in archives and in the plugin directory ("flux-operator"). */
-  bin: string;
+  /** The binary's name in archives and in the plugin directory ("flux-operator"); checked before use. */
+  bin?: unknown;
   /** Newest first. */
-  versions: PluginVersion[];
+  versions?: PluginVersion[];
 }
 
 export interface CatalogEntry {
-  name: string;
-  description: string;
+  name?: string;
+  description?: string;
   homepage: string;
   source: string;
   license: string;
@@ -49,7 +51,7 @@ export interface CatalogEntry {
 export interface PluginCatalog {
   apiVersion: string;
   kind: string;
-  plugins: CatalogEntry[];
+  plugins?: CatalogEntry[];
 }
 
 export interface PluginReceipt {
