@@ -84,14 +84,7 @@ export default tseslint.config(
   },
 
   {
-    files: [
-      "src/providers/**",
-      "src/create/**",
-      "src/cli/**",
-      "src/install/**",
-      "src/helm/**",
-      "src/bootstrap/**",
-    ],
+    files: ["src/providers/**", "src/create/**", "src/cli/**", "src/install/**", "src/bootstrap/**"],
     rules: PENDING_OFF,
   },
 

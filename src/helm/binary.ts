@@ -74,11 +74,11 @@ export function runHelm(args: string[], opts: RunHelmOptions): Promise<string> {
       args,
       { env, maxBuffer: 1024 * 1024 * 1024, timeout: opts.timeoutMs, signal: opts.signal, encoding: "utf8" },
       (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new CliError(HELM_NOT_FOUND));
-        if (err.killed && !opts.signal?.aborted)
-          return reject(new CliError(`helm ${args[0]} timed out after ${opts.timeoutMs}ms`));
-        reject(new CliError(`helm ${args[0]} failed: ${helmMessage(stderr || err.message, opts.home)}`));
+        if (!err) resolve(stdout);
+        else if ((err as NodeJS.ErrnoException).code === "ENOENT") reject(new CliError(HELM_NOT_FOUND));
+        else if (err.killed && !opts.signal?.aborted)
+          reject(new CliError(`helm ${args[0]} timed out after ${opts.timeoutMs}ms`));
+        else reject(new CliError(`helm ${args[0]} failed: ${helmMessage(stderr || err.message, opts.home)}`));
       },
     );
   });

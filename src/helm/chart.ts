@@ -45,7 +45,8 @@ export interface ChartResolveOptions {
 }
 
 interface IndexEntry {
-  version?: string;
+  /** YAML reads an unquoted `1.0` as a number. */
+  version?: string | number;
   urls?: string[];
   digest?: string;
 }
@@ -133,7 +134,8 @@ async function fromHttpRepository(
   const index = await memo(opts, `index:${base}`, async () => {
     const text = (await httpGet(base + "index.yaml", opts, `the index of ${source}`)).toString("utf8");
     try {
-      return YAML.parse(text, { maxAliasCount: -1 }) as { entries?: Record<string, IndexEntry[]> };
+      // an empty index.yaml parses to null
+      return YAML.parse(text, { maxAliasCount: -1 }) as { entries?: Record<string, IndexEntry[]> } | null;
     } catch (err) {
       throw new CliError(`the index of ${source} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -145,8 +147,8 @@ async function fromHttpRepository(
     version,
     `chart '${chart}' in ${source}`,
   );
-  const entry = entries.find((e) => String(e.version) === picked)!;
-  const url = entry.urls?.[0];
+  const entry = entries.find((e) => String(e.version) === picked);
+  const url = entry?.urls?.[0];
   if (!url) throw new CliError(`chart '${chart}' ${picked} in ${source} has no download URL`);
   const absolute = new URL(url, base).toString();
   const file = await memo(opts, `chart:${absolute}`, async () => {
@@ -173,8 +175,7 @@ async function pullOciChart(
 ): Promise<ResolvedChart> {
   const m = /^oci:\/\/([^/]+)\/(.+?)\/*$/.exec(url);
   if (!m) throw new CliError(`${source}: invalid OCI URL '${url}'`);
-  const registry = m[1]!;
-  const repository = m[2]!;
+  const [, registry = "", repository = ""] = m;
   return memo(opts, `oci:${registry}/${repository}:${JSON.stringify(ref)}`, async () => {
     const client = clientFor({ registry }, { insecure, signal: opts.signal });
     try {
@@ -187,7 +188,9 @@ async function pullOciChart(
         version = selectVersion(versions, ref.semver, `${registry}/${repository}`);
         reference = version.replaceAll("+", "_");
       }
-      const got = await client.getManifest(repository, reference!);
+      if (reference === undefined)
+        throw new CliError(`${source}: no tag or digest to pull from ${registry}/${repository}`);
+      const got = await client.getManifest(repository, reference);
       const manifest = JSON.parse(got.body.toString("utf8")) as {
         layers?: { mediaType?: string; digest: string; size: number }[];
       };
@@ -198,7 +201,7 @@ async function pullOciChart(
         throw new CliError(`${source}: ${registry}/${repository}:${reference} does not hold a packaged chart`);
       const out = path.join(opts.downloadDir ?? opts.workDir, `${layer.digest.replace(":", "-")}.tgz`);
       await writeFile(out, blob);
-      return { path: out, name, version: version || reference!, source };
+      return { path: out, name, version: version || reference, source };
     } catch (err) {
       if (err instanceof CliError) throw err;
       throw new CliError(`${source}: ${(err as Error).message}`);
@@ -237,7 +240,7 @@ export async function resolveChart(
       insecure?: boolean;
     };
     if (!s.url) throw new CliError(`${source} has no spec.url`);
-    const name = s.url.replace(/\/+$/, "").split("/").pop()!;
+    const name = s.url.replace(/\/+$/, "").split("/").pop() ?? "";
     return pullOciChart(
       s.url,
       s.ref?.digest || s.ref?.semver || s.ref?.tag ? s.ref : { tag: "latest" },

@@ -199,9 +199,9 @@ export async function renderHelmRelease(
     home,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
-  }).catch((err: Error) => {
+  }).catch((err: unknown) => {
     throw new CliError(
-      err.message.replace(
+      (err as Error).message.replace(
         /^helm template failed: /,
         `rendering chart '${chart.name}' ${chart.version} (${chart.source}) failed: `,
       ),
@@ -218,7 +218,7 @@ export async function renderHelmRelease(
   setMetadata(objects, "annotations", spec.commonMetadata?.annotations ?? {});
   // origin labels last: they win over commonMetadata's on a clash, as in helm-controller
   setMetadata(objects, "labels", {
-    [`${HELM_GROUP}/name`]: String(hr.metadata?.name ?? ""),
+    [`${HELM_GROUP}/name`]: hr.metadata?.name ?? "",
     [`${HELM_GROUP}/namespace`]: hrNamespace,
   });
   return {

@@ -13,7 +13,8 @@ export interface CrossNamespaceRef {
 }
 
 export interface ValuesReference {
-  kind: "ConfigMap" | "Secret" | string;
+  /** ConfigMap or Secret; any other kind is refused when the values are read. */
+  kind: string;
   name: string;
   valuesKey?: string;
   targetPath?: string;
@@ -30,7 +31,8 @@ export interface HelmReleaseSpec {
     spec?: {
       chart: string;
       version?: string;
-      sourceRef: CrossNamespaceRef;
+      /** Required by the CRD, but a HelmRelease read from a file may lack it. */
+      sourceRef?: CrossNamespaceRef;
       valuesFiles?: string[];
       valuesFile?: string;
       ignoreMissingValuesFiles?: boolean;

@@ -42,9 +42,9 @@ export function parseValuesPath(path: string): PathPart[] {
     cur = "";
   };
   for (let i = 0; i < path.length; i++) {
-    const c = path[i]!;
+    const c = path.charAt(i);
     if (c === "\\" && i + 1 < path.length) {
-      cur += path[++i];
+      cur += path.charAt(++i);
     } else if (c === ".") {
       if (cur === "" && parts.length === 0) throw new CliError(`invalid targetPath '${path}': empty key`);
       flush();
@@ -71,8 +71,7 @@ export function replacePathValue(values: Values, path: string, value: string): v
   const typed = quoted ? value.replace(/^['"]+|['"]+$/g, "") : typedValue(value);
   const parts = parseValuesPath(path);
   let node: unknown = values;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
+  for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     const next = parts[i + 1];
     const fresh = () => (next && "index" in next ? [] : {});
@@ -168,8 +167,12 @@ export function clusterValues(
     async text(ref) {
       if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") throw failure(ref, "unsupported values reference kind");
       const id = `${ref.kind}/${ref.name}`;
-      if (!seen.has(id)) seen.set(id, get(ref.kind, ref.name));
-      const obj = await seen.get(id)!;
+      let pending = seen.get(id);
+      if (!pending) {
+        pending = get(ref.kind, ref.name);
+        seen.set(id, pending);
+      }
+      const obj = await pending;
       if (!obj) {
         if (ref.optional) return undefined;
         throw failure(ref, `${ref.kind === "Secret" ? "secrets" : "configmaps"} "${ref.name}" not found`);
@@ -200,7 +203,7 @@ export async function chartValues(hr: HelmRelease, source: ValuesSource): Promis
     try {
       parsed = YAML.parse(text, { version: "1.1" });
     } catch (err) {
-      throw source.readError(ref, (err as Error).message.split("\n")[0]!);
+      throw source.readError(ref, (err as Error).message.split("\n")[0] ?? "");
     }
     if (parsed !== null && parsed !== undefined && !isMap(parsed)) throw source.readError(ref, "not a map");
     result = mergeMaps(result, parsed ?? {});
