@@ -20,6 +20,7 @@ import {
   type BootstrapTarget,
 } from "./bootstrap-rig.js";
 import { until } from "./cli-process.js";
+import { must } from "./must.js";
 import type { FaultRule } from "./fault-proxy.js";
 import { failureLines, recordScenario } from "./reliability.js";
 
@@ -184,7 +185,8 @@ export function describeKillRows(
               }),
             ]);
           } else {
-            await until(() => point.line!.test(first.stderr), point.line!.source, first);
+            const line = must(point.line, `a kill point's line or fault at ${point.step}`);
+            await until(() => line.test(first.stderr), line.source, first);
           }
           const killed = await first.kill();
           expect(killed.signal).toBe("SIGKILL");

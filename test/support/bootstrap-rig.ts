@@ -327,14 +327,16 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
       sample(t.repo);
       const seen = heads.get(t.repo) ?? [];
       const bare = path.join(git.root, `${t.repo}.git`);
-      for (let i = 1; i < seen.length; i++) {
+      for (const [i, to] of seen.entries()) {
+        const from = seen[i - 1];
+        if (from === undefined) continue;
         let ff = true;
         try {
-          execFileSync("git", ["merge-base", "--is-ancestor", seen[i - 1]!, seen[i]!], { cwd: bare, stdio: "ignore" });
+          execFileSync("git", ["merge-base", "--is-ancestor", from, to], { cwd: bare, stdio: "ignore" });
         } catch {
           ff = false;
         }
-        expect(ff, `main moved from ${seen[i - 1]} to ${seen[i]} without keeping it: a force-push`).toBe(true);
+        expect(ff, `main moved from ${from} to ${to} without keeping it: a force-push`).toBe(true);
       }
     },
     reviewer(t) {
@@ -350,9 +352,9 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
           const id = gl.project(t.repo)?.id;
           return new RegExp(`/projects/(${literal(t.repo)}|${id})/merge_requests/${n}$`).test(at);
         });
-      let stopped = false;
+      const stopped = new AbortController();
       const loop = (async () => {
-        while (!stopped) {
+        while (!stopped.signal.aborted) {
           if (t.kind === "github") {
             for (const p of gh.repo(owner, name)?.pulls ?? [])
               if (p.state === "open" && polled(p.number)) gh.mergePull(owner, name, p.number);
@@ -364,7 +366,7 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
         }
       })();
       return async () => {
-        stopped = true;
+        stopped.abort();
         await loop;
       };
     },

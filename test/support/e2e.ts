@@ -18,6 +18,7 @@ import {
 import { KWOK_NODE } from "../env/controllers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
+import { must } from "./must.js";
 
 export { runCli, type CliResult };
 
@@ -120,7 +121,7 @@ export async function expectBootstrapReconciled(
   const ks = await fluxStatus(kc, "Kustomization", ns, ns);
   expect(ks.lastAppliedRevision).toBe(pushed);
   expect(readyCondition(ks)).toMatchObject({ status: "True", message: `Applied revision: ${pushed}` });
-  const ids = ks.inventory!.entries.map((e) => e.id);
+  const ids = must(ks.inventory, "the Kustomization's inventory").entries.map((e) => e.id);
   for (const c of FLUX_COMPONENTS) expect(ids).toContain(`${ns}_${c}_apps_Deployment`);
   expect(ids).toContain(`${ns}_${ns}_source.toolkit.fluxcd.io_GitRepository`);
   // Rolled out by kube-controller-manager on the kwok Node.

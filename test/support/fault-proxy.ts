@@ -19,6 +19,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
+import { must } from "./must.js";
 
 export type FaultKind = "reset" | "status" | "retry-after" | "stall" | "truncate" | "hold";
 
@@ -318,22 +319,24 @@ export async function startKubeFaultProxy(
   };
   const pki = path.join(path.dirname(kubeconfigPath), "pki");
   const b64 = (s: string) => Buffer.from(s, "base64");
+  const { cluster } = must(config.clusters[0], `a cluster in ${kubeconfigPath}`);
+  const { user } = must(config.users[0], `a user in ${kubeconfigPath}`);
   const proxy = await startFaultProxy({
     ...opts,
-    target: config.clusters[0]!.cluster.server,
+    target: cluster.server,
     tls: { cert: readFileSync(path.join(pki, "serving.crt")), key: readFileSync(path.join(pki, "serving.key")) },
     upstreamTls: {
-      ca: b64(config.clusters[0]!.cluster["certificate-authority-data"]),
-      cert: b64(config.users[0]!.user["client-certificate-data"]),
-      key: b64(config.users[0]!.user["client-key-data"]),
+      ca: b64(cluster["certificate-authority-data"]),
+      cert: b64(user["client-certificate-data"]),
+      key: b64(user["client-key-data"]),
     },
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-faults-"));
   const kubeconfig = path.join(dir, "kubeconfig");
   const proxied = structuredClone(config);
-  proxied.clusters[0]!.cluster.server = proxy.url;
+  must(proxied.clusters[0], `a cluster in ${kubeconfigPath}`).cluster.server = proxy.url;
   writeFileSync(kubeconfig, JSON.stringify(proxied, null, 2), { mode: 0o600 });
-  const stop = proxy.stop;
+  const stop = proxy.stop.bind(proxy);
   proxy.stop = async () => {
     await stop();
     (await import("node:fs")).rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,8 @@ export function tsfluxGolden(...parts: string[]): string {
 export function renderTemplate(text: string, values: Record<string, string>): string {
   const lookup = (path: string): string | undefined => {
     const parts = path.slice(1).split(".");
-    return parts.length === 1 ? values[parts[0]!] : undefined;
+    const [key, ...rest] = parts;
+    return key !== undefined && rest.length === 0 ? values[key] : undefined;
   };
   return text
     .replace(/\{\{-?\s*range\s+(\.[\w.]+)\s*-?\}\}[\s\S]*?\{\{-?\s*end\s*-?\}\}/g, (whole, path: string) => {

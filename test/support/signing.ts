@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { must } from "./must.js";
 
 export const SIGNER_EMAIL = "flux@example.com";
 
@@ -65,10 +66,13 @@ export function makeGpgKey(
   const pass = ["--pinentry-mode", "loopback", "--passphrase", o.passphrase ?? ""];
   try {
     gpg(home, [...pass, "--quick-gen-key", `${o.name ?? "Flux"} <${SIGNER_EMAIL}>`, o.algo ?? "ed25519", "sign", "1d"]);
-    const keyId = gpg(home, ["--list-keys", "--with-colons"])
-      .split("\n")
-      .find((l) => l.startsWith("pub:"))!
-      .split(":")[4]!;
+    const pubLine = must(
+      gpg(home, ["--list-keys", "--with-colons"])
+        .split("\n")
+        .find((l) => l.startsWith("pub:")),
+      "a pub: line from gpg --list-keys",
+    );
+    const keyId = must(pubLine.split(":")[4], `a key id in gpg's line ${pubLine}`);
     const ringFile = path.join(dir, `ring-${keyId}${o.armor ? ".asc" : ".gpg"}`);
     const secret = execFileSync(
       "gpg",

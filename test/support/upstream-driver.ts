@@ -25,6 +25,7 @@ import {
 import { normalizeSecret } from "../../src/diff/kustomization.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { UPSTREAM_ROOT, renderTemplate } from "./golden.js";
+import { must } from "./must.js";
 import { caseId, type NotDrivenReason, type UpstreamCase, type UpstreamGroup } from "./upstream-cases.js";
 
 export const TESTDATA_DIR = UPSTREAM_ROOT;
@@ -101,16 +102,16 @@ export function shellwords(line: string): string[] {
   let started = false;
   let quote: '"' | "'" | undefined;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
+    const ch = line.charAt(i);
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === "\\" && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else if (ch === "\\" && quote === '"' && i + 1 < line.length) cur += line.charAt(++i);
       else cur += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;
       started = true;
     } else if (ch === "\\" && i + 1 < line.length) {
-      cur += line[++i];
+      cur += line.charAt(++i);
       started = true;
     } else if (/\s/.test(ch)) {
       if (started) out.push(cur);
@@ -134,7 +135,8 @@ export function readNotDriven(): Map<string, { reason: NotDrivenReason; note: st
     if (!line || line.startsWith("#")) continue;
     const m = /^(missing-command|e2e|go-internal|failing|deliberate)\s+(.+?)(?:\s+#\s*(.*))?$/.exec(line);
     if (!m) throw new Error(`upstream-not-driven.txt: cannot read line: ${raw}`);
-    list.set(m[2]!, { reason: m[1] as NotDrivenReason, note: m[3] ?? "" });
+    const [, reason, id, note = ""] = m;
+    list.set(must(id, `a case id in: ${raw}`), { reason: reason as NotDrivenReason, note });
   }
   return list;
 }
@@ -168,7 +170,7 @@ export async function prepareGroup(g: UpstreamGroup, kc?: KubeConfig, registry?:
     }
     if ((g.executables ?? []).includes(name)) chmodSync(path, 0o755);
     files[name] = path;
-    const top = name.split("/")[0]!;
+    const [top = name] = name.split("/");
     if (name.includes("/")) files[top] = join(dir, top);
   }
   const ctx: GroupContext = { tmpl, files, kc, registry, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -192,7 +194,11 @@ function parseObjects(file: string, tmpl: Record<string, string>): KubeObject[] 
 /** testEnvKubeManager.CreateObjectFile: create each object, then update its status from the file. */
 export async function createObjectFile(kc: KubeConfig, file: string, tmpl: Record<string, string>): Promise<void> {
   for (const obj of parseObjects(file, tmpl)) {
-    const info = await discoverResource(kc, obj.apiVersion!, obj.kind!);
+    const info = await discoverResource(
+      kc,
+      must(obj.apiVersion, `apiVersion in ${file}`),
+      must(obj.kind, `kind in ${file}`),
+    );
     const ns = info.namespaced ? (obj.metadata.namespace ?? "default") : undefined;
     const ref = { ...info, namespace: ns };
     const created = await kubeRequest<KubeObject>(kc, "POST", resourcePath(ref), { body: obj });
@@ -225,7 +231,11 @@ async function applyObjectFile(
   await applyYaml(kc, objs, undefined, "kustomize-controller");
   return async () => {
     for (const obj of objs) {
-      const info = await discoverResource(kc, obj.apiVersion!, obj.kind!);
+      const info = await discoverResource(
+        kc,
+        must(obj.apiVersion, `apiVersion in ${file}`),
+        must(obj.kind, `kind in ${file}`),
+      );
       const ns = info.namespaced ? (obj.metadata.namespace ?? "default") : undefined;
       try {
         await kubeRequest(kc, "DELETE", resourcePath({ ...info, namespace: ns, name: obj.metadata.name }));
@@ -356,7 +366,7 @@ async function cli(line: string, ctx: GroupContext, c: UpstreamCase): Promise<Cl
     return await runCli(renderArgs(line, ctx), { stdin });
   } finally {
     for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
       else process.env[k] = v;
     }
     if (keyscanDir) rmSync(keyscanDir, { recursive: true, force: true });
@@ -397,7 +407,8 @@ export async function runCase(g: UpstreamGroup, c: UpstreamCase, group: GroupCon
     if (pushed.code !== 0) throw new Error(`push failed: ${pushed.stderr}`);
   }
   const undo = c.apply && kc ? await applyObjectFile(kc, c.apply, ctx.tmpl) : undefined;
-  const controller = c.reconcile && kc ? standInController(kc, ctx.tmpl.ns!, c.reconcile) : undefined;
+  const controller =
+    c.reconcile && kc ? standInController(kc, must(ctx.tmpl.ns, "the group's namespace"), c.reconcile) : undefined;
   let result: CliResult;
   try {
     result = discardChangeError(await cli(c.args, ctx, c));
@@ -445,7 +456,7 @@ export async function runCase(g: UpstreamGroup, c: UpstreamCase, group: GroupCon
 
 /** Whether tsflux has the top-level command an argument line starts with (not cobra's "unknown command"). */
 export async function commandExists(line: string): Promise<boolean> {
-  const verb = shellwords(line)[0]!;
+  const verb = must(shellwords(line)[0], `a command in: ${line}`);
   const res = await runCli([verb]);
   return !res.stderr.includes(`unknown command "${verb}"`);
 }

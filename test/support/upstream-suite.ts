@@ -13,6 +13,7 @@ import {
   type GroupContext,
 } from "./upstream-driver.js";
 import { caseId, upstreamGroups } from "./upstream-cases.js";
+import { must } from "./must.js";
 
 export interface SuiteEnv {
   kubeConfig?: () => Promise<KubeConfig>;
@@ -37,7 +38,7 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
   afterAll(async () => {
     process.chdir(savedCwd);
     for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
       else process.env[k] = v;
     }
     await registry?.stop();
@@ -45,10 +46,12 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
 
   for (const g of upstreamGroups.filter((x) => x.cluster === cluster)) {
     describe(`${g.file}:${g.test}`, () => {
-      let ctx: GroupContext;
-      const needsGroup = g.cases.some(
-        (c) => !notDriven.has(caseId(g, c)) || ["failing", "deliberate"].includes(notDriven.get(caseId(g, c))!.reason),
-      );
+      // Prepared only when a case of the group runs.
+      let ctx: GroupContext | undefined;
+      const needsGroup = g.cases.some((c) => {
+        const entry = notDriven.get(caseId(g, c));
+        return !entry || ["failing", "deliberate"].includes(entry.reason);
+      });
       beforeAll(async () => {
         if (!needsGroup) return;
         let host: string | undefined;
@@ -73,7 +76,10 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
         } else if (entry?.reason === "failing" || entry?.reason === "deliberate") {
           it(`${c.name || "(case)"}: still differs from upstream (${entry.reason} in upstream-not-driven.txt)`, async () => {
             // A case that throws (its setup depends on what is still broken) still differs.
-            const outcome = await runCase(g, c, ctx).catch((err: unknown) => ({ pass: false, err }));
+            const outcome = await runCase(g, c, must(ctx, "the group's prepared context")).catch((err: unknown) => ({
+              pass: false,
+              err,
+            }));
             // UPSTREAM_DEBUG=1 shows what still differs
             if (process.env.UPSTREAM_DEBUG) console.log(id, JSON.stringify(outcome, null, 1));
             expect(outcome.pass, `${id} passes now: remove it from test/fixtures/upstream-not-driven.txt`).toBe(false);
@@ -84,7 +90,7 @@ export function defineUpstreamSuite(cluster: boolean, env: SuiteEnv = {}): void 
           });
         } else {
           it(c.name || "(case)", async () => {
-            const outcome = await runCase(g, c, ctx);
+            const outcome = await runCase(g, c, must(ctx, "the group's prepared context"));
             if (!outcome.pass) {
               const r = outcome.result;
               // A readable diff for goldens, the whole run otherwise.
