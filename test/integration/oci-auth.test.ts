@@ -12,6 +12,8 @@ import { pullArtifact, pushArtifact } from "../../src/oci/artifact.js";
 import { resolveKeychain } from "../../src/oci/auth.js";
 import { parseArtifactUrl } from "../../src/oci/reference.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FLUX = path.join(ROOT, "bin", "flux.js");
@@ -40,14 +42,15 @@ let token: TestRegistry; // token flow, plain HTTP on loopback
 let anon: TestRegistry; // token flow, anonymous pull allowed
 let work: string;
 let src: string;
+const stopLater = stopAfterAll();
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, "dist", "cli", "entry.cjs")))
     throw new Error("run `npm run build` before the integration tests");
   [basic, token, anon] = await Promise.all([
-    startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-basic-pw" }),
-    startRegistry({ auth: "token", password: "s3cr3t-token-pw", refreshToken: "s3cr3t-refresh-token" }),
-    startRegistry({ auth: "token", password: "s3cr3t-anon-pw", anonymousActions: ["pull"] }),
+    startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-basic-pw" }).then(stopLater),
+    startRegistry({ auth: "token", password: "s3cr3t-token-pw", refreshToken: "s3cr3t-refresh-token" }).then(stopLater),
+    startRegistry({ auth: "token", password: "s3cr3t-anon-pw", anonymousActions: ["pull"] }).then(stopLater),
   ]);
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-auth-"));
   src = path.join(work, "src");
@@ -56,7 +59,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([basic?.stop(), token?.stop(), anon?.stop()]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -115,7 +117,7 @@ describe("basic auth (htpasswd) over TLS", () => {
   });
 
   it("answers 401 without credentials and with a wrong password", async () => {
-    const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: basic.caFile! };
+    const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: must(basic.caFile, "the TLS registry's CA file") };
     const none = await flux(
       ["push", "artifact", `oci://${basic.host}/app:v1`, "--path", src, "--source", "s", "--revision", "r"],
       env,
@@ -133,7 +135,7 @@ describe("basic auth (htpasswd) over TLS", () => {
   });
 
   it("pushes with --creds and reads with the Docker config and a credential helper", async () => {
-    const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: basic.caFile! };
+    const env = { ...emptyHome(), NODE_EXTRA_CA_CERTS: must(basic.caFile, "the TLS registry's CA file") };
     const push = await flux(
       [
         "push",
@@ -353,8 +355,8 @@ describe("keychain", () => {
     expect(await resolveKeychain("index.docker.io", { env })).toEqual({ username: "hubuser", password: "hubpass" });
     expect(await resolveKeychain("registry.example.com", { env })).toEqual({ username: "u", password: "p" });
     expect(await resolveKeychain("other.example.com", { env })).toBeUndefined();
-    const runHelper = async (helper: string, server: string) =>
-      JSON.stringify({ Username: "<token>", Secret: `${helper}-${server}` });
+    const runHelper = (helper: string, server: string) =>
+      Promise.resolve(JSON.stringify({ Username: "<token>", Secret: `${helper}-${server}` }));
     expect(await resolveKeychain("helper.example.com", { env, runHelper })).toEqual({
       identityToken: "fake-helper.example.com",
     });
@@ -365,10 +367,12 @@ describe("keychain", () => {
       auths: { "http://plain.example.com/v2/": { username: "a", password: "b" } },
     });
     const storeEnv = { DOCKER_CONFIG: store, HOME: work };
-    const desktop = async (helper: string, server: string) =>
-      server === "store.example.com"
-        ? JSON.stringify({ Username: "su", Secret: `${helper}-secret` })
-        : "ERROR:not found";
+    const desktop = (helper: string, server: string) =>
+      Promise.resolve(
+        server === "store.example.com"
+          ? JSON.stringify({ Username: "su", Secret: `${helper}-secret` })
+          : "ERROR:not found",
+      );
     expect(await resolveKeychain("store.example.com", { env: storeEnv, runHelper: desktop })).toEqual({
       username: "su",
       password: "desktop-secret",

@@ -7,10 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffArtifact, pullArtifact, pushArtifact } from "../../src/oci/artifact.js";
+import { diffArtifact, pullArtifact, pushArtifact, type Descriptor, type Manifest } from "../../src/oci/artifact.js";
 import { CONFIG_MEDIA_TYPE, CONTENT_MEDIA_TYPE } from "../../src/oci/constants.js";
 import { parseArtifactUrl } from "../../src/oci/reference.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const run = promisify(execFile);
 
@@ -27,9 +28,10 @@ async function skopeo(args: string[]): Promise<string> {
 let reg: TestRegistry;
 let work: string;
 let src: string;
+const stopLater = stopAfterAll();
 
 beforeAll(async () => {
-  reg = await startRegistry();
+  reg = stopLater(await startRegistry());
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-interop-"));
   src = path.join(work, "src");
   await mkdir(path.join(src, "base"), { recursive: true });
@@ -38,7 +40,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await reg?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -52,16 +53,16 @@ describe("skopeo (Go, containers/image)", () => {
     });
 
     const raw = await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${reg.host}/interop/app:v1`]);
-    const manifest = JSON.parse(raw);
+    const manifest = JSON.parse(raw) as Manifest;
     expect(manifest.config.mediaType).toBe(CONFIG_MEDIA_TYPE);
-    expect(manifest.layers[0].mediaType).toBe(CONTENT_MEDIA_TYPE);
-    expect(manifest.annotations["org.opencontainers.image.revision"]).toBe("main@sha1:abc");
+    expect(manifest.layers[0]?.mediaType).toBe(CONTENT_MEDIA_TYPE);
+    expect(manifest.annotations?.["org.opencontainers.image.revision"]).toBe("main@sha1:abc");
 
     // Go downloads and digest-verifies config and layer into an OCI layout, then uploads it elsewhere.
     const layout = path.join(work, "layout");
     await skopeo(["copy", "--src-tls-verify=false", `docker://${reg.host}/interop/app:v1`, `oci:${layout}:v1`]);
-    const index = JSON.parse(await readFile(path.join(layout, "index.json"), "utf8"));
-    expect(index.manifests[0].digest).toBe(pushed.digest);
+    const index = JSON.parse(await readFile(path.join(layout, "index.json"), "utf8")) as { manifests: Descriptor[] };
+    expect(index.manifests[0]?.digest).toBe(pushed.digest);
     await skopeo(["copy", "--dest-tls-verify=false", `oci:${layout}:v1`, `docker://${reg.host}/interop/copied:v1`]);
 
     const copied = parseArtifactUrl(`oci://${reg.host}/interop/copied:v1`);

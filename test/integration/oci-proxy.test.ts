@@ -10,6 +10,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bypassProxy, proxyFor } from "../../src/oci/proxy.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FLUX = path.join(ROOT, "bin", "flux.js");
@@ -38,7 +40,7 @@ async function startProxy(auth: string): Promise<{ url: string; log: string[]; c
       res.writeHead(407).end();
       return;
     }
-    const u = new URL(req.url!);
+    const u = new URL(must(req.url, "the proxied request's URL"));
     const headers = { ...req.headers };
     delete headers["proxy-authorization"];
     const up = http.request(
@@ -57,7 +59,7 @@ async function startProxy(auth: string): Promise<{ url: string; log: string[]; c
       client.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
       return;
     }
-    const [host, port] = req.url!.split(":");
+    const [host, port] = must(req.url, "the CONNECT target").split(":");
     if (host !== FAKE_HOST) {
       client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
       return;
@@ -91,13 +93,15 @@ let plain: TestRegistry;
 let proxy: Awaited<ReturnType<typeof startProxy>>;
 let work: string;
 let src: string;
+const stopLater = stopAfterAll();
 
 beforeAll(async () => {
   [reg, plain] = await Promise.all([
-    startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-proxied" }),
-    startRegistry(),
+    startRegistry({ auth: "htpasswd", tls: true, password: "s3cr3t-proxied" }).then(stopLater),
+    startRegistry().then(stopLater),
   ]);
   proxy = await startProxy("proxyuser:s3cr3t-proxy-pw");
+  stopLater({ stop: proxy.close });
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-proxy-"));
   src = path.join(work, "src");
   await mkdir(src);
@@ -105,7 +109,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([reg?.stop(), plain?.stop(), proxy?.close()]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -115,7 +118,7 @@ describe("proxies", () => {
       HOME: work,
       DOCKER_CONFIG: path.join(work, "none"),
       HTTPS_PROXY: proxy.url,
-      NODE_EXTRA_CA_CERTS: reg.caFile!,
+      NODE_EXTRA_CA_CERTS: must(reg.caFile, "the TLS registry's CA file"),
     };
     const target = `oci://${FAKE_HOST}:${reg.port}/proxied/app:v1`;
     const push = await flux(

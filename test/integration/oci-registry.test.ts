@@ -7,12 +7,21 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffArtifact, listArtifacts, pullArtifact, pushArtifact, tagArtifact } from "../../src/oci/artifact.js";
+import {
+  diffArtifact,
+  listArtifacts,
+  pullArtifact,
+  pushArtifact,
+  tagArtifact,
+  type Manifest,
+} from "../../src/oci/artifact.js";
 import { CONFIG_MEDIA_TYPE, CONTENT_MEDIA_TYPE } from "../../src/oci/constants.js";
 import { parseArtifactUrl } from "../../src/oci/reference.js";
 import { RegistryClient, sha256 } from "../../src/oci/registry.js";
 import net from "node:net";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FLUX = path.join(ROOT, "bin", "flux.js");
@@ -32,7 +41,8 @@ function flux(args: string[], env: NodeJS.ProcessEnv = {}, insecure = true): Pro
       [FLUX, ...args, ...(insecure ? ["--insecure-registry"] : [])],
       { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 60_000 },
       (err, stdout, stderr) => {
-        const code = err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0;
+        // The child's exit status; a signal or a spawn error (a string code) is 1.
+        const code: unknown = err ? err.code : 0;
         resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
       },
     );
@@ -57,6 +67,7 @@ function httpGet(
 }
 
 let reg: TestRegistry;
+const stopLater = stopAfterAll();
 let work: string;
 let src: string;
 let home: string;
@@ -64,7 +75,7 @@ let home: string;
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, "dist", "cli", "entry.cjs")))
     throw new Error("run `npm run build` before the integration tests");
-  reg = await startRegistry();
+  reg = stopLater(await startRegistry());
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-oci-"));
   home = path.join(work, "home");
   await mkdir(home);
@@ -79,7 +90,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await reg?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -102,12 +112,12 @@ describe("engine round trip", () => {
     expect(m.status).toBe(200);
     expect(m.headers["docker-content-digest"]).toBe(pushed.digest);
     expect(m.headers["content-type"]).toBe("application/vnd.oci.image.manifest.v1+json");
-    const manifest = JSON.parse(m.body.toString());
+    const manifest = JSON.parse(m.body.toString()) as Manifest;
     expect(manifest.schemaVersion).toBe(2);
     expect(manifest.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
     expect(manifest.config.mediaType).toBe(CONFIG_MEDIA_TYPE);
     expect(manifest.layers).toHaveLength(1);
-    expect(manifest.layers[0].mediaType).toBe(CONTENT_MEDIA_TYPE);
+    expect(manifest.layers[0]?.mediaType).toBe(CONTENT_MEDIA_TYPE);
     expect(manifest.annotations).toEqual({
       "org.opencontainers.image.created": "2026-01-02T03:04:05Z",
       "org.opencontainers.image.description": "test <config> & more",
@@ -117,7 +127,7 @@ describe("engine round trip", () => {
     // Go's encoding/json escapes HTML characters; so do we (same digest as upstream would compute).
     expect(m.body.toString()).toContain("test \\u003cconfig\\u003e \\u0026 more");
     const config = await httpGet(`${reg.url}/v2/engine/app/blobs/${manifest.config.digest}`);
-    expect(JSON.parse(config.body.toString()).rootfs.type).toBe("layers");
+    expect((JSON.parse(config.body.toString()) as { rootfs: { type: string } }).rootfs.type).toBe("layers");
 
     const tagged = await tagArtifact(ref, ["latest", "stable"], { insecure: true });
     expect(tagged).toEqual([`${reg.host}/engine/app:latest`, `${reg.host}/engine/app:stable`]);
@@ -192,7 +202,7 @@ describe("CLI round trip", () => {
     );
     expect(push.stderr).toBe("");
     expect(push.code).toBe(0);
-    const info = JSON.parse(push.stdout);
+    const info = JSON.parse(push.stdout) as { url: string; repository: string; tag: string; digest: string };
     expect(Object.keys(info)).toEqual(["url", "repository", "tag", "digest"]);
     expect(info.repository).toBe(`${reg.host}/cli/app`);
     expect(info.tag).toBe("1.0.0");
@@ -220,7 +230,7 @@ describe("CLI round trip", () => {
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ARTIFACT\s+\tDIGEST\s+\tSOURCE\s+\tREVISION\s+$/);
-    expect(lines.slice(1).map((l) => l.split("\t")[0]!.trim())).toEqual([
+    expect(lines.slice(1).map((l) => l.split("\t", 1).join("").trim())).toEqual([
       `${reg.host}/cli/app:v1`,
       `${reg.host}/cli/app:prod`,
       `${reg.host}/cli/app:latest`,
@@ -233,7 +243,7 @@ describe("CLI round trip", () => {
       env(),
     );
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).map((m: { url: string }) => m.url)).toEqual([
+    expect((JSON.parse(json.stdout) as { url: string }[]).map((m) => m.url)).toEqual([
       `${reg.host}/cli/app:1.0.1`,
       `${reg.host}/cli/app:1.0.0`,
     ]);
@@ -309,9 +319,12 @@ describe("CLI round trip", () => {
     );
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
-    expect(JSON.parse(a.stdout).digest).toBe(JSON.parse(b.stdout).digest);
+    const digest = (r: CliResult) => (JSON.parse(r.stdout) as { digest: string }).digest;
+    expect(digest(a)).toBe(digest(b));
     const m = await httpGet(`${reg.url}/v2/repro/app/manifests/a`, "application/vnd.oci.image.manifest.v1+json");
-    expect(JSON.parse(m.body.toString()).annotations["org.opencontainers.image.created"]).toBe("1970-01-01T00:00:00Z");
+    expect((JSON.parse(m.body.toString()) as Manifest).annotations?.["org.opencontainers.image.created"]).toBe(
+      "1970-01-01T00:00:00Z",
+    );
   });
 
   it("pushes manifests from stdin", async () => {
@@ -336,7 +349,7 @@ describe("CLI round trip", () => {
         { env: { ...process.env, ...env(), NO_COLOR: "1" } },
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
       );
-      child.stdin!.end("apiVersion: v1\nkind: ConfigMap\n\n\n");
+      must(child.stdin, "the child's stdin").end("apiVersion: v1\nkind: ConfigMap\n\n\n");
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -361,7 +374,8 @@ describe("tampering and errors", () => {
     const pushed = await pushArtifact(ref, own, { source: "s", revision: "r", insecure: true });
     const blob = reg.blobPath(pushed.layerDigest);
     const data = await readFile(blob);
-    data[data.length - 10] = data[data.length - 10]! ^ 0xff; // same size, different bytes
+    const at = data.length - 10;
+    data.writeUInt8(data.readUInt8(at) ^ 0xff, at); // same size, different bytes
     await writeFile(blob, data);
 
     const out = path.join(work, "pulled-tampered");
@@ -369,9 +383,9 @@ describe("tampering and errors", () => {
     await writeFile(path.join(out, "keep.txt"), "mine");
     const pull = await flux(["pull", "artifact", `oci://${reg.host}/tamper/app:v1`, "-o", out], env());
     expect(pull.code).toBe(1);
-    const last = pull.stderr.trimEnd().split("\n").pop()!;
+    const last = pull.stderr.trimEnd().split("\n").pop();
     expect(last).toBe(
-      `✗ digest mismatch for blob ${pushed.layerDigest}: got ${last.match(/got (sha256:[a-f0-9]{64})/)?.[1]}; the registry content was modified or corrupted`,
+      `✗ digest mismatch for blob ${pushed.layerDigest}: got ${String(last?.match(/got (sha256:[a-f0-9]{64})/)?.[1])}; the registry content was modified or corrupted`,
     );
     expect(await readdir(out)).toEqual(["keep.txt"]);
 
@@ -385,7 +399,7 @@ describe("tampering and errors", () => {
     const grownPull = await flux(["pull", "artifact", `oci://${reg.host}/tamper/grown:v1`, "-o", out], env());
     expect(grownPull.code).toBe(1);
     expect(grownPull.stderr.trimEnd().split("\n").pop()).toBe(
-      `✗ blob ${grown.layerDigest} is bigger than its descriptor size of ${grown.manifest.layers[0]!.size} bytes`,
+      `✗ blob ${grown.layerDigest} is bigger than its descriptor size of ${must(grown.manifest.layers[0], "the pushed layer").size} bytes`,
     );
     expect(await readdir(out)).toEqual(["keep.txt"]);
 
@@ -522,7 +536,10 @@ describe("artifacts written by other tools", () => {
         "tar",
         ["--format=gnu", "--owner=0", "--group=0", "-czf", "-", "-C", src, "."],
         { encoding: "buffer" },
-        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+        (err, stdout) => {
+          if (err) reject(new Error(`GNU tar failed: ${err.message}`, { cause: err }));
+          else resolve(stdout);
+        },
       ),
     );
     const client = new RegistryClient({ registry: reg.host, insecure: true });
