@@ -13,7 +13,9 @@ import { releaseNameOf, shortenName } from "../../src/helm/render.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
 import { runCli } from "../helpers/cli.js";
 import { chartRepository, DEMO_CHART, helm } from "../support/helm-charts.js";
+import { must } from "../support/must.js";
 import { startStaticServer, type StaticServer } from "../support/static-server.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 type Obj = Record<string, unknown> & {
   kind?: string;
@@ -31,15 +33,18 @@ function withoutOrigin(objects: Obj[]): Obj[] {
   return objects
     .map((o) => {
       const c = structuredClone(o);
-      const labels = c.metadata?.labels;
-      if (labels) {
+      const metadata = c.metadata;
+      const labels = metadata?.labels;
+      if (metadata && labels) {
         delete labels["helm.toolkit.fluxcd.io/name"];
         delete labels["helm.toolkit.fluxcd.io/namespace"];
-        if (Object.keys(labels).length === 0) delete c.metadata!.labels;
+        if (Object.keys(labels).length === 0) delete metadata.labels;
       }
       return c;
     })
-    .sort((a, b) => `${a.kind}/${a.metadata?.name}`.localeCompare(`${b.kind}/${b.metadata?.name}`));
+    .sort((a, b) =>
+      `${String(a.kind)}/${String(a.metadata?.name)}`.localeCompare(`${String(b.kind)}/${String(b.metadata?.name)}`),
+    );
 }
 
 let tmp: string;
@@ -47,6 +52,7 @@ let server: StaticServer;
 let registry: TestRegistry;
 let fleet: string;
 let repoDir: string;
+const stopLater = stopAfterAll();
 
 function write(rel: string, text: string): void {
   const file = path.join(fleet, rel);
@@ -58,9 +64,9 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-build-hr-"));
   repoDir = path.join(tmp, "repo");
   const [, , v110] = await chartRepository(repoDir, ["1.0.0", "1.0.1", "1.1.0", "2.0.0-rc.1"]);
-  server = await startStaticServer(repoDir);
-  registry = await startRegistry();
-  await helm(["push", v110!, `oci://${registry.host}/charts`, "--plain-http"]);
+  server = stopLater(await startStaticServer(repoDir));
+  registry = stopLater(await startRegistry());
+  await helm(["push", must(v110, "the packaged chart 1.1.0"), `oci://${registry.host}/charts`, "--plain-http"]);
 
   fleet = path.join(tmp, "fleet");
   mkdirSync(path.join(fleet, "charts"), { recursive: true });
@@ -254,9 +260,7 @@ spec:
   );
 }, 180_000);
 
-afterAll(async () => {
-  await server?.stop();
-  await registry?.stop();
+afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -277,7 +281,10 @@ describe("flux build helmrelease", () => {
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     const objects = docs(res.stdout);
-    const deployment = objects.find((o) => o.kind === "Deployment")!;
+    const deployment = must(
+      objects.find((o) => o.kind === "Deployment"),
+      "a Deployment in the build",
+    );
     expect(deployment.metadata?.labels).toMatchObject({
       "helm.sh/chart": "demo-1.0.1",
       "helm.toolkit.fluxcd.io/name": "from-http",
@@ -299,7 +306,10 @@ describe("flux build helmrelease", () => {
   it("picks the newest stable version when the HelmRelease names none", async () => {
     const res = await build("from-http-latest");
     expect(res.code).toBe(0);
-    const deployment = docs(res.stdout).find((o) => o.kind === "Deployment")!;
+    const deployment = must(
+      docs(res.stdout).find((o) => o.kind === "Deployment"),
+      "a Deployment in the build",
+    );
     expect(deployment.metadata?.labels?.["helm.sh/chart"]).toBe("demo-1.1.0");
   });
 
@@ -338,7 +348,7 @@ describe("flux build helmrelease", () => {
       labels: { team: "blue", "helm.toolkit.fluxcd.io/name": "from-git", "helm.toolkit.fluxcd.io/namespace": "apps" },
     });
     expect(deployment.spec.replicas).toBe(2);
-    expect(deployment.spec.template.spec.containers[0]!.image).toBe("ghcr.io/example/demo:patched");
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe("ghcr.io/example/demo:patched");
     const configMap = objects.find((o) => o.kind === "ConfigMap") as Obj & { data: Record<string, string> };
     expect(configMap.data.GREETING).toBe("bonjour");
     // targetPath sets the value as helm --set would type it: "12345" becomes a number
@@ -352,9 +362,14 @@ describe("flux build helmrelease", () => {
       { config: { greeting: "bonjour" }, password: 12345, replicaCount: 2 },
       "--include-crds",
     );
-    const service = (list: Obj[]) => withoutOrigin(list).find((o) => o.kind === "Service")!;
+    const service = (list: Obj[]) =>
+      must(
+        withoutOrigin(list).find((o) => o.kind === "Service"),
+        "a Service",
+      );
     const ours = service(objects);
-    delete ours.metadata!.labels!.team;
+    const labels = must(ours.metadata?.labels, "the Service's labels");
+    delete labels.team;
     expect(ours).toEqual(service(direct));
   });
 

@@ -18,6 +18,22 @@ import {
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 
+/** One object of `diff kustomization -o json`, as scripts read it. */
+interface JsonObjectDiff {
+  name: string;
+  action: string;
+  changes?: Record<string, unknown>[];
+  before?: { data: Record<string, string> };
+  after?: { data: Record<string, string> };
+  nested?: JsonDiffReport;
+}
+
+/** The `diff kustomization -o json` report. */
+interface JsonDiffReport {
+  summary: Record<string, number>;
+  objects: JsonObjectDiff[];
+}
+
 let kubeconfig: string;
 let kc: KubeConfig;
 let ns: string;
@@ -230,15 +246,15 @@ spec.replicas
   it("prints one JSON record per object with changed paths and masked Secrets", async () => {
     const r = await diff("-o", "json");
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as JsonDiffReport;
     expect(report.summary).toEqual({ created: 0, drifted: 3, deleted: 1, unchanged: 0, skipped: 1 });
-    const byName = Object.fromEntries(report.objects.map((o: { name: string }) => [o.name, o]));
-    expect(byName["web"].changes).toEqual([
+    const byName = Object.fromEntries(report.objects.map((o) => [o.name, o]));
+    expect(byName["web"]?.changes).toEqual([
       { path: "spec.replicas", pointer: "/spec/replicas", type: "modified", before: 2, after: 3 },
     ]);
-    expect(byName["app-secret"].before.data.password).toBe("*** (before)");
-    expect(byName["app-secret"].after.data.password).toBe("*** (after)");
-    expect(byName["manual"].action).toBe("skipped");
+    expect(byName["app-secret"]?.before?.data.password).toBe("*** (before)");
+    expect(byName["app-secret"]?.after?.data.password).toBe("*** (after)");
+    expect(byName["manual"]?.action).toBe("skipped");
     expect(byName["old-service"]).toMatchObject({ action: "deleted", kind: "Service", apiVersion: "v1" });
     expect(r.stdout).not.toContain("second-password");
   });
@@ -326,8 +342,10 @@ spec.replicas
     );
     expect(nested.code).toBe(1);
     expect(nested.stderr).toBe("⚠️ identified at least one change, exiting with non-zero exit code\n");
-    const json = JSON.parse((await runCli([...recursive, "-o", "json"])).stdout);
-    expect(json.objects[0].nested.objects).toMatchObject([{ action: "created", subject: `ConfigMap/${ns}/child-cm` }]);
+    const json = JSON.parse((await runCli([...recursive, "-o", "json"])).stdout) as JsonDiffReport;
+    expect(json.objects[0]?.nested?.objects).toMatchObject([
+      { action: "created", subject: `ConfigMap/${ns}/child-cm` },
+    ]);
     // without --recursive only the Kustomization object itself
     const flat = await runCli(args);
     expect(flat.stdout).not.toContain("📁");
@@ -351,10 +369,10 @@ spec.replicas
     );
     const r = await diff("--kustomization-file", file, "-o", "json");
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout);
-    const web = report.objects.find((o: { name: string }) => o.name === "web");
-    expect(web.changes[0]).toMatchObject({ path: "metadata.labels", type: "added", after: { team: "blue" } });
-    expect(report.objects.find((o: { name: string }) => o.name === "old-service")?.action).toBe("deleted");
+    const report = JSON.parse(r.stdout) as JsonDiffReport;
+    const web = report.objects.find((o) => o.name === "web");
+    expect(web?.changes?.[0]).toMatchObject({ path: "metadata.labels", type: "added", after: { team: "blue" } });
+    expect(report.objects.find((o) => o.name === "old-service")?.action).toBe("deleted");
   });
 
   it("compares SOPS-encrypted Secrets by keys only", async () => {

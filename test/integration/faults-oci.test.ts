@@ -9,21 +9,22 @@ import { runCli } from "../helpers/cli.js";
 import { startRegistry, type TestRegistry } from "../env/registry.js";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
 import { failureLines, faultTable, type Outcome } from "../support/reliability.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 let reg: TestRegistry;
 let proxy: FaultProxy;
 let work: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  reg = await startRegistry();
-  proxy = await startFaultProxy({ target: reg.url, lifetimeMs: 15 * 60_000 });
+  reg = stopLater(await startRegistry());
+  proxy = stopLater(await startFaultProxy({ target: reg.url, lifetimeMs: 15 * 60_000 }));
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-faults-oci-"));
   // One artifact pushed without faults, for the pull rows.
   expect((await push("pull/app:v1")).code).toBe(0);
 });
 afterAll(async () => {
-  await proxy?.stop();
-  await reg?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

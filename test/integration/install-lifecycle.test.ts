@@ -2,30 +2,39 @@
 // kube-apiserver (uninstall deletes the cluster-wide Flux CRDs, so this file must not
 // share the run's environment), with the real Flux bundle rendered by the real
 // kustomize. A stand-in for the Deployment controller writes rollout status.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { applyYaml, createNamespace, eventually, kubeRequest, tryGetObject, type KubeObject } from "../env/helpers.js";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
 import { markDeploymentReady, realBundle, rollOutWhenCreated } from "../fixtures/install/bundle.js";
 import { runCli } from "../helpers/cli.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const DEFAULTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
 let env: TestEnv;
 let kc: KubeConfig;
 let bundle: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([startTestEnv({ installCRDs: false, log: () => {} }), realBundle()]);
+  [env, bundle] = await Promise.all([
+    startTestEnv({ installCRDs: false, log: () => {} }).then(stopLater),
+    realBundle(),
+  ]);
   kc = env.kubeConfig;
 }, 300_000);
-
-afterAll(async () => {
-  await env?.stop();
-});
 
 const flux = (...args: string[]) => runCli(["--kubeconfig", env.kubeconfigPath, ...args]);
 const deployment = (ns: string, name: string) =>
   tryGetObject(kc, { group: "apps", version: "v1", plural: "deployments", namespace: ns, name });
+/** The parts of a Deployment's spec these tests read (a type literal: it narrows the object's spec record). */
+type PodTemplateSpec = {
+  template: { spec: { containers: { args?: string[] }[]; imagePullSecrets?: { name: string }[] } };
+};
+const deploymentSpec = async (ns: string, name: string) =>
+  must(await deployment(ns, name), `Deployment ${ns}/${name}`).spec as PodTemplateSpec;
 const crd = (name: string) =>
   tryGetObject(kc, { group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", name });
 const fluxCRDs = async () =>
@@ -117,8 +126,8 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
       DEFAULTS.map((d) => `Deployment/flux-system/${d} configured`).sort(),
     );
     expect(changes.filter((l) => !l.endsWith(" configured")).every((l) => l.endsWith(" unchanged"))).toBe(true);
-    const d = await deployment("flux-system", "kustomize-controller");
-    expect((d!.spec as any).template.spec.containers[0].args).toContain("--log-level=debug");
+    const spec = await deploymentSpec("flux-system", "kustomize-controller");
+    expect(spec.template.spec.containers[0]?.args).toContain("--log-level=debug");
     expect(res.stderr).toContain("✔ install finished\n");
     // back to the defaults for the tests below
     expect((await installWithRollout(["--timeout", "60s"])).code).toBe(0);
@@ -153,9 +162,9 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
   });
 
   it("check fails with the reason when a controller is not ready", async () => {
-    const d = await deployment("flux-system", "helm-controller");
+    const d = must(await deployment("flux-system", "helm-controller"), "Deployment flux-system/helm-controller");
     await kubeRequest(kc, "PATCH", "/apis/apps/v1/namespaces/flux-system/deployments/helm-controller/status", {
-      body: { status: { ...(d!.status ?? {}), availableReplicas: 0, readyReplicas: 0 } },
+      body: { status: { ...(d.status ?? {}), availableReplicas: 0, readyReplicas: 0 } },
       contentType: "application/merge-patch+json",
     });
     try {
@@ -213,12 +222,13 @@ describe("flux install / check / version / uninstall", { shuffle: false }, () =>
       name: "regcred",
     });
     expect(secret?.type).toBe("kubernetes.io/dockerconfigjson");
+    const data = must(secret, "Secret flux-creds/regcred").data as Record<string, string | undefined>;
     const config = JSON.parse(
-      Buffer.from((secret!.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString(),
-    );
+      Buffer.from(must(data[".dockerconfigjson"], "the Secret's .dockerconfigjson"), "base64").toString(),
+    ) as { auths: Record<string, unknown> };
     expect(config.auths["ghcr.io/fluxcd"]).toMatchObject({ username: "bot", password: "s3cr3t-pw" });
-    const d = await deployment("flux-creds", "source-controller");
-    expect((d!.spec as any).template.spec.imagePullSecrets).toEqual([{ name: "regcred" }]);
+    const spec = await deploymentSpec("flux-creds", "source-controller");
+    expect(spec.template.spec.imagePullSecrets).toEqual([{ name: "regcred" }]);
   });
 
   it("asks before overriding an installation managed by another tool, and refuses a bootstrapped cluster", async () => {
