@@ -15,6 +15,7 @@ import {
   type FluxKind,
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { must } from "../support/must.js";
 
 async function env(): Promise<{ ns: string; kubeconfig: string }> {
   const kc = await testKubeConfig();
@@ -118,7 +119,13 @@ describe("flux create (apply and wait)", () => {
     const kc = await testKubeConfig();
     const secret = await getObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "creds" });
     expect(
-      Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, "base64").toString(),
+      Buffer.from(
+        must(
+          (secret as unknown as { data: Record<string, string | undefined> }).data.password,
+          "the Secret's password",
+        ),
+        "base64",
+      ).toString(),
     ).toBe("hunter2");
 
     const tenantNs = `${ns}-t`;
@@ -189,8 +196,8 @@ describe("flux create source git over SSH (apply)", () => {
       logger: createLogger({ stream: io.stderr, color: false }),
       io,
     };
-    const scanHostKey = async () =>
-      "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+    const scanHostKey = () =>
+      Promise.resolve("github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl");
     const ref = fluxRef("GitRepository", ns, "podinfo");
     const options = await optionsFor<import("../../src/create/options.js").CreateSourceGitOptions>([
       "create",
@@ -229,7 +236,9 @@ describe("flux create source git over SSH (apply)", () => {
       data: Record<string, string>;
     };
     expect(Object.keys(secret.data).sort()).toEqual(["identity", "identity.pub", "known_hosts"]);
-    expect(Buffer.from(secret.data.identity!, "base64").toString()).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    expect(Buffer.from(must(secret.data.identity, "the Secret's identity"), "base64").toString()).toMatch(
+      /^-----BEGIN OPENSSH PRIVATE KEY-----\n/,
+    );
   });
 
   it("aborts without a terminal unless --silent, before anything is applied", async () => {

@@ -12,21 +12,22 @@ import { fleetRepository } from "../support/fleet.js";
 import { expectGolden, tsfluxGolden } from "../support/golden.js";
 import { chartRepository } from "../support/helm-charts.js";
 import { startStaticServer, type StaticServer } from "../support/static-server.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 let tmp: string;
 let fleet: string;
 let server: StaticServer;
+const stopLater = stopAfterAll();
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-diff-refs-"));
   await chartRepository(path.join(tmp, "charts"), ["1.0.0", "1.1.0"]);
-  server = await startStaticServer(path.join(tmp, "charts"));
+  server = stopLater(await startStaticServer(path.join(tmp, "charts")));
   fleet = path.join(tmp, "fleet");
   fleetRepository(fleet, server.url);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

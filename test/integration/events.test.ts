@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { applyYaml, createNamespace, kubeRequest, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { must } from "../support/must.js";
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d+Z$/, "Z");
 const H = 3_600_000;
@@ -93,7 +94,7 @@ describe("events", () => {
       res.stdout
         .split("\n")
         .filter(Boolean)
-        .map((l) => l.split("\t")[3]!.trim()),
+        .map((l) => must(l.split("\t")[3], `a fourth column in: ${l}`).trim()),
     ).toEqual(["OBJECT", "GitRepository/flux-system", "Kustomization/apps"]);
     const warn = await flux("events", "--types", "warning", "-n", ns);
     expect(warn.stdout.split("\n").filter(Boolean)).toHaveLength(2);
@@ -107,7 +108,7 @@ describe("events", () => {
     const list = JSON.parse(res.stdout) as { kind: string; items: { reason: string; kind: string }[] };
     expect(list.kind).toBe("List");
     expect(list.items.map((e) => e.reason)).toEqual(["Progressing", "GitOperationFailed", "ReconciliationSucceeded"]);
-    expect(list.items[0]!.kind).toBe("Event");
+    expect(list.items[0]?.kind).toBe("Event");
   });
 
   it("-A adds NAMESPACE; nothing found and bad input are reported", async () => {

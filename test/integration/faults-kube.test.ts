@@ -3,7 +3,7 @@
 // the same output as without the fault, or prints one ✗ line, exits non-zero and
 // leaves nothing half-written.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyYaml,
   createNamespace,
@@ -20,10 +20,12 @@ import {
 import { runCli } from "../helpers/cli.js";
 import { startKubeFaultProxy, type Fault, type FaultProxy, type FaultRule } from "../support/fault-proxy.js";
 import { failureLines, faultTable, recordScenario, type Outcome } from "../support/reliability.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const REQ = "reconcile.fluxcd.io/requestedAt";
 let kc: KubeConfig;
 let proxy: FaultProxy;
+const stopLater = stopAfterAll();
 let kubeconfig: string;
 let ns: string;
 let baseline: string;
@@ -50,11 +52,9 @@ spec: {interval: 5m, url: https://github.com/fluxcd/website, ref: {branch: main}
     await setReadyCondition(kc, fluxRef("GitRepository", ns, name), true, "Succeeded", "stored artifact");
   }
   ({ proxy, kubeconfig } = await startKubeFaultProxy(await testKubeconfigPath(), { lifetimeMs: 15 * 60_000 }));
+  stopLater(proxy);
   baseline = (await flux("get", "sources", "git", "-n", ns)).stdout;
   expect(baseline).toContain("podinfo");
-});
-afterAll(async () => {
-  await proxy?.stop();
 });
 
 const flux = (...args: string[]) => runCli(["--kubeconfig", kubeconfig, ...args]);
@@ -134,18 +134,18 @@ describe("get against a faulty API server", () => {
 
 /** Plays source-controller: answers each new reconcile request as handled. */
 function standIn(name: string): () => Promise<void> {
-  let stop = false;
+  const stop = new AbortController();
   const loop = (async () => {
-    while (!stop) {
+    while (!stop.signal.aborted) {
       const obj = await tryGetObject(kc, fluxRef("GitRepository", ns, name)).catch(() => undefined);
       const asked = obj?.metadata.annotations?.[REQ];
-      if (asked && (obj?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt !== asked)
+      if (asked && (obj.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt !== asked)
         await markReconciled(kc, fluxRef("GitRepository", ns, name), asked).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   return async () => {
-    stop = true;
+    stop.abort();
     await loop;
   };
 }

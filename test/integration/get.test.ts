@@ -14,6 +14,7 @@ import {
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 import { mustKind } from "../../src/kinds/registry.js";
+import { must } from "../support/must.js";
 
 const golden = (name: string) => readFileSync(new URL(`../golden/tsflux/get/${name}`, import.meta.url), "utf8");
 
@@ -32,7 +33,7 @@ async function applyWithStatus(yamlText: string, ns: string): Promise<void> {
 }
 
 function refOf(doc: KubeObject) {
-  const k = mustKind(doc.kind!);
+  const k = mustKind(must(doc.kind, "the document's kind"));
   return { group: k.group, version: k.version, plural: k.plural };
 }
 
@@ -143,15 +144,16 @@ describe("-o json|yaml", () => {
     const parse = (out: string) => JSON.parse(out) as { items: KubeObject[] };
     const plain = parse((await flux("get", "sources", "git", "podinfo", "-n", ns, "-o", "json")).stdout);
     expect(plain.items).toHaveLength(1);
-    expect(plain.items[0]!.metadata.name).toBe("podinfo");
-    expect(plain.items[0]!.metadata).not.toHaveProperty("managedFields");
-    expect(plain.items[0]!.metadata.uid).toEqual(expect.any(String));
+    const [item] = plain.items;
+    expect(item?.metadata.name).toBe("podinfo");
+    expect(item?.metadata).not.toHaveProperty("managedFields");
+    expect(item?.metadata.uid).toEqual(expect.any(String));
     expect((await flux("get", "sources", "git", "-n", ns, "-o", "yaml")).stdout).not.toContain("managedFields:");
     const full = parse(
       (await flux("get", "sources", "git", "podinfo", "-n", ns, "-o", "json", "--show-managed-fields")).stdout,
     );
-    expect(full.items[0]!.metadata.managedFields).toEqual(
-      expect.arrayContaining([expect.objectContaining({ manager: expect.any(String) })]),
+    expect(full.items[0]?.metadata.managedFields).toEqual(
+      expect.arrayContaining([expect.objectContaining<{ manager: unknown }>({ manager: expect.any(String) })]),
     );
   });
 });

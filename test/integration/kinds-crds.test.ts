@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/kinds/registry.js";
 import { kubeRequest, testKubeConfig } from "../env/helpers.js";
+import { must } from "../support/must.js";
 
 interface Crd {
   spec: {
@@ -27,11 +28,13 @@ beforeAll(async () => {
 
 describe("kind registry against the served CRDs", () => {
   it.each(KINDS.map((k) => [k.kind, k] as const))("%s: group, version, plural, scope", (_, k) => {
-    const crd = crds.find((c) => c.spec.group === k.group && c.spec.names.kind === k.kind);
-    expect(crd, `${k.kind}.${k.group} is served`).toBeDefined();
-    expect(crd!.spec.names.plural).toBe(k.plural);
-    expect(crd!.spec.scope).toBe(k.namespaced ? "Namespaced" : "Cluster");
-    expect(crd!.spec.versions.find((v) => v.name === k.version)?.served).toBe(true);
+    const crd = must(
+      crds.find((c) => c.spec.group === k.group && c.spec.names.kind === k.kind),
+      `${k.kind}.${k.group} served`,
+    );
+    expect(crd.spec.names.plural).toBe(k.plural);
+    expect(crd.spec.scope).toBe(k.namespaced ? "Namespaced" : "Cluster");
+    expect(crd.spec.versions.find((v) => v.name === k.version)?.served).toBe(true);
   });
 
   it("has an entry for every served Flux CRD", () => {

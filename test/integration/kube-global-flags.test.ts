@@ -12,6 +12,7 @@ import { createKubeClient, type KubeOptions } from "../../src/kube/client.js";
 import { kubeRest, type KubeList } from "../../src/kube/rest.js";
 import { applyYaml, createNamespace, testKubeConfig, testKubeconfigPath } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
+import { must } from "../support/must.js";
 
 interface Review {
   status: { userInfo: { username: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> } };
@@ -54,10 +55,11 @@ beforeAll(async () => {
     clusters: { cluster: { server: string; "certificate-authority-data": string } }[];
     users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
   };
-  const user = doc.users[0]!.user;
+  const { user } = must(doc.users[0], "a user in the test kubeconfig");
+  const { cluster } = must(doc.clusters[0], "a cluster in the test kubeconfig");
   admin = {
-    server: doc.clusters[0]!.cluster.server,
-    ca: doc.clusters[0]!.cluster["certificate-authority-data"],
+    server: cluster.server,
+    ca: cluster["certificate-authority-data"],
     cert: user["client-certificate-data"],
     key: user["client-key-data"],
   };

@@ -5,10 +5,11 @@
 // leaves v1 alone in the CRD's status.storedVersions, as upstream v2.9.5 does. The CRD
 // is cluster-scoped, so this file has an API server of its own.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createNamespace, eventually, kubeRequest, ContentType, type KubeObject } from "../env/helpers.js";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
 import { runCli } from "../helpers/cli.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 let env: TestEnv;
 let kc: KubeConfig;
@@ -38,13 +39,12 @@ const flux = (...args: string[]) => runCli(["--kubeconfig", env.kubeconfigPath, 
 const getCrd = () =>
   kubeRequest<KubeObject & { status: { storedVersions: string[] } }>(kc, "GET", `${CRDS}/${CRD_NAME}`);
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  env = await startTestEnv({ installCRDs: false, log: () => {} });
+  env = stopLater(await startTestEnv({ installCRDs: false, log: () => {} }));
   kc = env.kubeConfig;
 }, 300_000);
-afterAll(async () => {
-  await env?.stop();
-});
 
 describe("flux migrate (cluster)", { shuffle: false }, () => {
   let ns: string;

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { must } from "../support/must.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-package-"));
@@ -34,7 +35,7 @@ beforeAll(() => {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });
-  pack = (JSON.parse(out) as PackEntry[])[0]!;
+  pack = must((JSON.parse(out) as PackEntry[])[0], "an entry in npm pack --json");
   const res = spawnSync(
     "npm",
     [
@@ -89,7 +90,7 @@ describe("the npm package", () => {
       const res = spawnSync(path.join(prefix, "bin", bin), ["--version"], { env, encoding: "utf8" });
       expect(res.stderr).toBe("");
       expect(res.status).toBe(0);
-      const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version as string;
+      const { version } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
       expect(res.stdout).toMatch(new RegExp(`^flux version \\S+\\+tsflux\\.${version.replace(/\./g, "\\.")}\\n$`));
     }
   });

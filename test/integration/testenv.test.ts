@@ -96,8 +96,8 @@ spec:
 `,
       ns,
     );
-    expect(repo!.metadata.namespace).toBe(ns);
-    expect(repo!.metadata.generation).toBe(1);
+    expect(repo?.metadata.namespace).toBe(ns);
+    expect(repo?.metadata.generation).toBe(1);
 
     const ref = fluxRef("GitRepository", ns, "podinfo");
     await setReadyCondition(kc, ref, "False", "Progressing", "reconciliation in progress");
@@ -185,8 +185,8 @@ spec:
         },
       },
     ]);
-    expect(updated!.metadata.generation).toBe(2);
-    expect((updated!.status as { observedGeneration: number }).observedGeneration).toBe(1);
+    expect(updated?.metadata.generation).toBe(2);
+    expect((updated?.status as { observedGeneration: number } | undefined)?.observedGeneration).toBe(1);
   });
 
   it("rejects status that violates the CRD schema", async () => {

@@ -12,6 +12,7 @@ import {
 } from "../env/helpers.js";
 import { runCli } from "../helpers/cli.js";
 import { expectGolden, tsfluxGolden } from "../support/golden.js";
+import { must } from "../support/must.js";
 
 /** Compares with test/golden/tsflux/trace/<name>; `{{ .fluxns }}` stands for the namespace. */
 const expectSnapshot = (actual: string, name: string, ns: string) =>
@@ -98,7 +99,14 @@ metadata: {name: unmanaged, namespace: ${ns}}
       metadata: {
         name: "owned",
         namespace: ns,
-        ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: deploy!.metadata.uid! }],
+        ownerReferences: [
+          {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            name: "web",
+            uid: must(deploy?.metadata.uid, "the Deployment's uid"),
+          },
+        ],
       },
     },
   ]);
