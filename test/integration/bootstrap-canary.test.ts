@@ -15,6 +15,7 @@ import { runCli, type CliResult } from "../helpers/cli.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { makeCanaries, scanCluster, scanDir, scanGitRepo, scanText, type Canaries } from "../support/canary.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
 
@@ -32,12 +33,14 @@ const outputs: { what: string; res: CliResult }[] = [];
 /** Secrets that are meant to hold a canary: namespace/name. */
 const allowed = new Set<string>();
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), "tsflux-canary-"));
   c = makeCanaries(work);
   bundle = await crdFreeMiniBundle();
-  git = await startGitServer({ username: "git", password: c.password, extraPasswords: [c.token] });
-  gh = await GitHubServer.start({ git, token: c.token, login: "octocat" });
+  git = stopLater(await startGitServer({ username: "git", password: c.password, extraPasswords: [c.token] }));
+  gh = stopLater(await GitHubServer.start({ git, token: c.token, login: "octocat" }));
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   // What the commands write goes here (this file runs in a worker of its own).
@@ -48,13 +51,11 @@ beforeAll(async () => {
   process.env.TMPDIR = tmp;
   process.env.HOME = home;
 });
-afterAll(async () => {
+afterAll(() => {
   for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
+    if (v === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = v;
   }
-  await gh?.stop();
-  await git?.stop();
   if (bundle) rmSync(bundle, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });

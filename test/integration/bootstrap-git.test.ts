@@ -10,11 +10,14 @@ import {
   testKubeconfigPath,
   tryGetObject,
   uniqueName,
+  type KubeObject,
 } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { rollOutWhenCreated } from "../fixtures/install/bundle.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const PASSWORD = "gitS3cretPassw0rd";
 const BEARER_TOKEN = "bearerT0kenForGit";
@@ -25,20 +28,23 @@ let kc: KubeConfig;
 let kubeconfig: string;
 let BUNDLE: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  srv = await startGitServer({
-    username: "git",
-    password: PASSWORD,
-    extraPasswords: ["rotatedPassw0rd"],
-    bearerTokens: [BEARER_TOKEN],
-  });
+  srv = stopLater(
+    await startGitServer({
+      username: "git",
+      password: PASSWORD,
+      extraPasswords: ["rotatedPassw0rd"],
+      bearerTokens: [BEARER_TOKEN],
+    }),
+  );
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   BUNDLE = await crdFreeMiniBundle();
 });
 afterAll(async () => {
   if (BUNDLE) (await import("node:fs")).rmSync(BUNDLE, { recursive: true, force: true });
-  await srv?.stop();
 });
 
 function bootstrapArgs(repo: string, ns: string, extra: string[] = []): string[] {
@@ -74,6 +80,12 @@ async function bootstrapWithControllers(repo: string, ns: string, extra: string[
 
 const secretOf = (ns: string) =>
   tryGetObject(kc, { group: "", version: "v1", plural: "secrets", namespace: ns, name: "flux-system" });
+/** One base64-decoded value of a Secret's data; a missing Secret or key fails the test. */
+const decoded = (secret: KubeObject | undefined, key: string) =>
+  Buffer.from(
+    must((must(secret, "the Secret").data as Record<string, string | undefined>)[key], `${key} in the Secret`),
+    "base64",
+  ).toString();
 
 describe("flux bootstrap git --with-bearer-token", () => {
   it("pushes with Authorization: Bearer and stores the token as the Secret's bearerToken", async () => {
@@ -96,7 +108,7 @@ describe("flux bootstrap git --with-bearer-token", () => {
     expect(srv.revParse(repo, "refs/heads/main")).toMatch(/^[0-9a-f]{40}$/);
     const data = ((await secretOf(ns)) as { data?: Record<string, string> } | undefined)?.data ?? {};
     expect(Object.keys(data)).toEqual(["bearerToken"]);
-    expect(Buffer.from(data.bearerToken!, "base64").toString()).toBe(BEARER_TOKEN);
+    expect(Buffer.from(must(data.bearerToken, "the bearerToken"), "base64").toString()).toBe(BEARER_TOKEN);
   });
 
   it("fails with a token the server does not know, and pushes nothing", async () => {
@@ -133,17 +145,19 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       "Add Flux sync manifests",
       expect.stringMatching(/^Add Flux v2\.\d+\.\d+ component manifests$/),
     ]);
-    expect(log[0]!.author).toBe("Flux <>");
-    const sync = srv.readFile(repo, "main", `${dir}/gotk-sync.yaml`)!;
+    expect(log[0]?.author).toBe("Flux <>");
+    const sync = must(srv.readFile(repo, "main", `${dir}/gotk-sync.yaml`), "gotk-sync.yaml");
     expect(sync).toContain(`  url: ${srv.url(repo)}\n`);
     expect(sync).toContain("  path: ./clusters/dev\n");
     expect(srv.readFile(repo, "main", `${dir}/kustomization.yaml`)).toBe(
       "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- gotk-components.yaml\n- gotk-sync.yaml\n",
     );
-    const secret = await secretOf(ns);
-    expect(Buffer.from((secret!.data as Record<string, string>).password!, "base64").toString()).toBe(PASSWORD);
+    const secret = must(await secretOf(ns), "the flux-system Secret");
+    expect(decoded(secret, "password")).toBe(PASSWORD);
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.status as { artifact: { revision: string } }).artifact.revision).toBe(`main@sha1:${log[0]!.sha}`);
+    expect((must(gitRepo, "the GitRepository").status as { artifact: { revision: string } }).artifact.revision).toBe(
+      `main@sha1:${log[0]?.sha}`,
+    );
 
     // Second run: nothing new anywhere.
     const again = await bootstrapWithControllers(repo, ns);
@@ -153,7 +167,7 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(again.stderr).toContain("✔ sync manifests are up to date");
     expect(again.stderr).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
     expect(srv.log(repo, "main")).toHaveLength(2);
-    expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
+    expect((await secretOf(ns))?.metadata.resourceVersion).toBe(secret.metadata.resourceVersion);
 
     // New credentials never overwrite the existing secret: a warning says how to replace them.
     srv.onRequest = undefined;
@@ -164,7 +178,7 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     expect(other.stderr).toContain(
       `⚠️ source secret "${ns}/flux-system" exists with other credentials and is kept as it is`,
     );
-    expect((await secretOf(ns))!.metadata.resourceVersion).toBe(secret!.metadata.resourceVersion);
+    expect((await secretOf(ns))?.metadata.resourceVersion).toBe(secret.metadata.resourceVersion);
   });
 
   it("--sparse-checkout goes into the GitRepository of gotk-sync.yaml", async () => {
@@ -174,10 +188,13 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
     const res = await bootstrapWithControllers(repo, ns, ["--sparse-checkout", "clusters/dev,infra"]);
     expect(res.stderr).toContain("✔ all components are healthy");
     expect(res.code).toBe(0);
-    const sync = srv.readFile(repo, "main", `clusters/dev/${ns}/gotk-sync.yaml`)!;
+    const sync = must(srv.readFile(repo, "main", `clusters/dev/${ns}/gotk-sync.yaml`), "gotk-sync.yaml");
     expect(sync).toContain("  sparseCheckout:\n  - clusters/dev\n  - infra\n");
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { sparseCheckout: string[] }).sparseCheckout).toEqual(["clusters/dev", "infra"]);
+    expect((must(gitRepo, "the GitRepository").spec as { sparseCheckout: string[] }).sparseCheckout).toEqual([
+      "clusters/dev",
+      "infra",
+    ]);
   });
 
   it("retries a clone that fails with a server error", async () => {
@@ -222,16 +239,14 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       namespace: ns,
       name: "regcred",
     });
-    expect(pull!.type).toBe("kubernetes.io/dockerconfigjson");
-    const config = JSON.parse(
-      Buffer.from((pull!.data as Record<string, string>)[".dockerconfigjson"]!, "base64").toString(),
-    );
-    expect(config.auths["ghcr.io/fluxcd"].username).toBe("robot");
+    expect(pull?.type).toBe("kubernetes.io/dockerconfigjson");
+    const config = JSON.parse(decoded(pull, ".dockerconfigjson")) as { auths: Record<string, { username: string }> };
+    expect(config.auths["ghcr.io/fluxcd"]?.username).toBe("robot");
     for (const [f, content] of Object.entries(files)) expect(srv.readFile(repo, "main", f)).toBe(content);
     const log = srv.log(repo, "main");
     expect(log).toHaveLength(3);
-    expect(log[0]!.message).toBe("Add Flux sync manifests\n\n[ci skip]");
-    expect(log[0]!.author).toBe("Ops <ops@example.com>");
+    expect(log[0]?.message).toBe("Add Flux sync manifests\n\n[ci skip]");
+    expect(log[0]?.author).toBe("Ops <ops@example.com>");
   });
 
   it("fails clearly on a wrong password and changes nothing in the repository or the cluster", async () => {
@@ -338,7 +353,7 @@ describe("flux bootstrap git over HTTPS basic auth", () => {
       namespace: ns,
       name: "source-controller",
     });
-    expect(d!.metadata.labels?.["patched-by"]).toBe("fleet");
+    expect(d?.metadata.labels?.["patched-by"]).toBe("fleet");
     expect(srv.readFile(repo, "main", `${dir}/kustomization.yaml`)).toContain("patched-by");
   });
 
@@ -479,8 +494,10 @@ describe("flux bootstrap git over ssh://", () => {
           ctx,
           {
             git,
-            scanHostKey: async (hostport) =>
-              `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
+            scanHostKey: (hostport) =>
+              Promise.resolve(
+                `${hostport} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`,
+              ),
             beforeStep: (name) => {
               steps.push(name);
             },
@@ -494,9 +511,8 @@ describe("flux bootstrap git over ssh://", () => {
     expect(srv.readFile(repo, "main", `clusters/ssh/${ns}/gotk-sync.yaml`)).toContain(`  url: ${url}\n`);
     expect(readFileSync(log, "utf8")).toMatch(/IdentitiesOnly=yes.*git@git\.example\.com git-receive-pack/);
     const secret = await secretOf(ns);
-    const data = secret!.data as Record<string, string>;
-    expect(Buffer.from(data.identity!, "base64").toString()).toBe(privateKey);
-    expect(Buffer.from(data.known_hosts!, "base64").toString()).toMatch(/^git\.example\.com ssh-ed25519 /);
+    expect(decoded(secret, "identity")).toBe(privateKey);
+    expect(decoded(secret, "known_hosts")).toMatch(/^git\.example\.com ssh-ed25519 /);
     expect(logger.lines.join("\n")).not.toContain("PRIVATE KEY");
   });
 });

@@ -24,6 +24,8 @@ import { GiteaProvider } from "../../src/providers/gitea.js";
 import { BitbucketServer } from "../providers/bitbucket-server.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GiteaServer } from "../providers/gitea-server.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const GITEA_TOKEN = "gitea-integration-TOKEN";
 const BB_TOKEN = "bbs-integration-TOKEN";
@@ -38,33 +40,35 @@ let bbGit: GitServer;
 let gitea: GiteaServer;
 let bb: BitbucketServer;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  giteaGit = await startGitServer({ username: "acme", password: GITEA_TOKEN });
-  bbGit = await startGitServer({ username: "jdoe", password: BB_TOKEN });
-  gitea = await GiteaServer.start({
-    git: giteaGit,
-    token: GITEA_TOKEN,
-    username: "jdoe",
-    orgs: { acme: { platform: "write", readers: "read" } },
-    tokens: { "gitea-read-only": ["read:repository", "read:user", "read:organization"] },
-  });
-  bb = await BitbucketServer.start({
-    git: bbGit,
-    token: BB_TOKEN,
-    username: "jdoe",
-    projects: ["FLUX"],
-    groups: ["platform"],
-  });
+  giteaGit = stopLater(await startGitServer({ username: "acme", password: GITEA_TOKEN }));
+  bbGit = stopLater(await startGitServer({ username: "jdoe", password: BB_TOKEN }));
+  gitea = stopLater(
+    await GiteaServer.start({
+      git: giteaGit,
+      token: GITEA_TOKEN,
+      username: "jdoe",
+      orgs: { acme: { platform: "write", readers: "read" } },
+      tokens: { "gitea-read-only": ["read:repository", "read:user", "read:organization"] },
+    }),
+  );
+  bb = stopLater(
+    await BitbucketServer.start({
+      git: bbGit,
+      token: BB_TOKEN,
+      username: "jdoe",
+      projects: ["FLUX"],
+      groups: ["platform"],
+    }),
+  );
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   bundle = await crdFreeMiniBundle();
 });
-afterAll(async () => {
+afterAll(() => {
   if (bundle) rmSync(bundle, { recursive: true, force: true });
-  await gitea?.stop();
-  await bb?.stop();
-  await giteaGit?.stop();
-  await bbGit?.stop();
 });
 
 /** Runs `flux bootstrap <provider> …` with the provider's token in the environment, as the Flux controllers answer. */
@@ -98,7 +102,7 @@ async function bootstrap(
     );
   } finally {
     for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
       else process.env[k] = v;
     }
   }
@@ -136,7 +140,8 @@ async function bootstrapSsh(setup: ProviderSetup, ns: string, gitPath: string, a
   ]);
   await withFluxStandIn(
     { kc, namespace: ns, headOf: (b) => git.revParse(gitPath, `refs/heads/${b}`), components: COMPONENTS },
-    () => bootstrapWithProvider(options, ctx, setup, { scanHostKey: async (hp: string) => `${hp} ${HOST_KEY}` }),
+    () =>
+      bootstrapWithProvider(options, ctx, setup, { scanHostKey: (hp: string) => Promise.resolve(`${hp} ${HOST_KEY}`) }),
   );
   return logger.lines;
 }
@@ -156,12 +161,12 @@ describe("flux bootstrap gitea", () => {
     expect(first.stderr).toContain(`✔ repository "https://${new URL(gitea.url).host}/acme/${name}" created`);
     expect(first.code).toBe(0);
     expect(first.output).not.toContain(GITEA_TOKEN);
-    const repo = gitea.repo(`acme/${name}`)!;
+    const repo = must(gitea.repo(`acme/${name}`), "the Gitea repository");
     expect(repo.private).toBe(true);
     expect(repo.teams).toEqual(["platform"]);
     expect(await secretStrings(kc, ns, "flux-system")).toEqual({ username: "git", password: GITEA_TOKEN });
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { url: string }).url).toBe(giteaGit.url(`acme/${name}`));
+    expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(giteaGit.url(`acme/${name}`));
     expect(giteaGit.listFiles(`acme/${name}`, "main").sort()).toEqual([
       "README.md",
       `clusters/edge/${ns}/gotk-components.yaml`,
@@ -188,16 +193,16 @@ describe("flux bootstrap gitea", () => {
     const argv = ["--owner=acme", `--repository=${name}`, "--ssh-hostname=127.0.0.1:1"];
     const lines = await bootstrapSsh(setup, ns, `acme/${name}`, argv);
     expect(lines).toContain(`✔ repository "https://${new URL(gitea.url).host}/acme/${name}" exists`);
-    const keys = gitea.repo(`acme/${name}`)!.keys;
+    const { keys } = must(gitea.repo(`acme/${name}`), "the Gitea repository");
     expect(keys).toHaveLength(1);
-    expect(keys[0]!.read_only).toBe(true);
-    const data = (await secretStrings(kc, ns, "flux-system"))!;
-    expect(data["identity.pub"]!.trim().split(" ").slice(0, 2).join(" ")).toBe(keys[0]!.key);
+    expect(keys[0]?.read_only).toBe(true);
+    const data = must(await secretStrings(kc, ns, "flux-system"), "the flux-system Secret");
+    expect(must(data["identity.pub"], "identity.pub").trim().split(" ").slice(0, 2).join(" ")).toBe(keys[0]?.key);
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { url: string }).url).toBe(`ssh://git@127.0.0.1:1/acme/${name}`);
+    expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(`ssh://git@127.0.0.1:1/acme/${name}`);
     const again = await bootstrapSsh(setup, ns, `acme/${name}`, argv);
     expect(again.some((l) => l.includes("is already configured for"))).toBe(true);
-    expect(gitea.repo(`acme/${name}`)!.keys).toHaveLength(1);
+    expect(gitea.repo(`acme/${name}`)?.keys).toHaveLength(1);
   });
 
   it("fails on a token without write scope with Gitea's message and creates nothing", async () => {
@@ -235,7 +240,7 @@ describe("flux bootstrap bitbucket-server", () => {
     expect(res.stderr).toContain(`✔ repository "https://${new URL(bb.url).host}/FLUX/${name}" created`);
     expect(res.code).toBe(0);
     expect(res.output).not.toContain(BB_TOKEN);
-    expect(bb.repo("FLUX", name)!.groups).toEqual([{ name: "platform", permission: "REPO_WRITE" }]);
+    expect(bb.repo("FLUX", name)?.groups).toEqual([{ name: "platform", permission: "REPO_WRITE" }]);
     expect(await secretStrings(kc, ns, "flux-system")).toEqual({ username: "jdoe", password: BB_TOKEN });
     expect(bbGit.listFiles(`FLUX/${name}`, "main").sort()).toEqual([
       `clusters/edge/${ns}/gotk-components.yaml`,
@@ -263,11 +268,11 @@ describe("flux bootstrap bitbucket-server", () => {
       `--repository=${name}`,
       "--ssh-hostname=127.0.0.1:1",
     ]);
-    const keys = bb.repo("FLUX", name)!.keys;
+    const { keys } = must(bb.repo("FLUX", name), "the Bitbucket repository");
     expect(keys).toHaveLength(1);
-    expect(keys[0]!.permission).toBe("REPO_READ");
+    expect(keys[0]?.permission).toBe("REPO_READ");
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { url: string }).url).toBe(`ssh://git@127.0.0.1:1/FLUX/${name}`);
+    expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(`ssh://git@127.0.0.1:1/FLUX/${name}`);
   });
 
   it("requires --hostname, as upstream", async () => {

@@ -19,6 +19,8 @@ import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitHubServer } from "../providers/github-server.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const TOKEN = "ghp_integrationT0KEN";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
@@ -30,17 +32,19 @@ let kc: KubeConfig;
 let kubeconfig: string;
 let bundle: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gh = await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: { acme: ["platform", "devs"] } });
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gh = stopLater(
+    await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: { acme: ["platform", "devs"] } }),
+  );
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   bundle = await crdFreeMiniBundle();
 });
 afterAll(async () => {
   if (bundle) (await import("node:fs")).rmSync(bundle, { recursive: true, force: true });
-  await gh?.stop();
-  await git?.stop();
 });
 
 let stdout = "";
@@ -67,9 +71,9 @@ function context(ns: string) {
 
 const scanned: string[] = [];
 const overrides = {
-  scanHostKey: async (hostport: string) => {
+  scanHostKey: (hostport: string) => {
     scanned.push(hostport);
-    return `${hostport} ${HOST_KEY}`;
+    return Promise.resolve(`${hostport} ${HOST_KEY}`);
   },
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 100))),
 };
@@ -103,19 +107,19 @@ describe("flux bootstrap github", () => {
     const first = await run(repo, ns, { team: ["platform:admin", "devs"] });
     expect(first.error).toBeUndefined();
     expect(first.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" created`);
-    const state = gh.repo("acme", repo)!;
+    const state = must(gh.repo("acme", repo), "the GitHub repository");
     expect(state.keys).toHaveLength(1);
-    expect(state.keys[0]!.read_only).toBe(true);
-    expect(state.keys[0]!.title).toMatch(new RegExp(`^${ns}-main-flux-system-clusters/prod-[A-Za-z0-9+/]{12}$`));
+    expect(state.keys[0]?.read_only).toBe(true);
+    expect(state.keys[0]?.title).toMatch(new RegExp(`^${ns}-main-flux-system-clusters/prod-[A-Za-z0-9+/]{12}$`));
     expect(Object.fromEntries(state.teams)).toEqual({ platform: "admin", devs: "maintain" });
-    const data = (await secretData(ns))!;
+    const data = must(await secretData(ns), "the flux-system Secret");
     expect(Object.keys(data).sort()).toEqual(["identity", "identity.pub", "known_hosts"]);
-    expect(data["identity.pub"]!.trim().split(" ").slice(0, 2).join(" ")).toBe(state.keys[0]!.key);
+    expect(must(data["identity.pub"], "identity.pub").trim().split(" ").slice(0, 2).join(" ")).toBe(state.keys[0]?.key);
     expect(data["identity.pub"]).toMatch(/^ecdsa-sha2-nistp384 /);
     const domain = new URL(gh.url).host;
     expect(data.known_hosts).toBe(`${domain} ${HOST_KEY}\n`);
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { url: string }).url).toBe(`ssh://git@${domain}/acme/${repo}`);
+    expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(`ssh://git@${domain}/acme/${repo}`);
     expect(git.listFiles(`acme/${repo}`, "main")).toContain(`clusters/prod/${ns}/gotk-sync.yaml`);
     expect(first.lines.join("\n")).not.toContain(TOKEN);
     expect(first.lines.join("\n")).not.toContain("PRIVATE KEY");
@@ -126,7 +130,7 @@ describe("flux bootstrap github", () => {
     expect(second.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" exists`);
     expect(second.lines.some((l) => l.startsWith("✔ deploy key") && l.includes("is already configured"))).toBe(true);
     expect(second.lines).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
-    expect(gh.repo("acme", repo)!.keys).toHaveLength(1);
+    expect(must(gh.repo("acme", repo), "the GitHub repository").keys).toHaveLength(1);
     expect(git.log(`acme/${repo}`, "main")).toHaveLength(commits);
     expect(await secretData(ns)).toEqual(data);
   });
@@ -137,11 +141,11 @@ describe("flux bootstrap github", () => {
     await gh.addRepo("acme", repo, { "README.md": "x\n" }, "private");
     const plain = await run(repo, ns, { visibility: "public" });
     expect(plain.error).toBeUndefined();
-    expect(gh.repo("acme", repo)!.visibility).toBe("private");
+    expect(must(gh.repo("acme", repo), "the GitHub repository").visibility).toBe("private");
     const reconciled = await run(repo, ns, { visibility: "public", reconcile: true });
     expect(reconciled.error).toBeUndefined();
     expect(reconciled.lines).toContain(`✔ repository "https://${new URL(gh.url).host}/acme/${repo}" reconciled`);
-    expect(gh.repo("acme", repo)!.visibility).toBe("public");
+    expect(must(gh.repo("acme", repo), "the GitHub repository").visibility).toBe("public");
   });
 
   it("registers a read-write key with --read-write-key and ed25519 keys on request", async () => {
@@ -149,7 +153,7 @@ describe("flux bootstrap github", () => {
     const ns = uniqueName("fb-gh");
     const res = await run(repo, ns, { readWriteKey: true, sshKeyAlgorithm: "ed25519" });
     expect(res.error).toBeUndefined();
-    const key = gh.repo("acme", repo)!.keys[0]!;
+    const key = must(must(gh.repo("acme", repo), "the GitHub repository").keys[0], "the first of keys");
     expect(key.read_only).toBe(false);
     expect(key.key).toMatch(/^ssh-ed25519 /);
   });
@@ -170,7 +174,7 @@ describe("flux bootstrap github", () => {
     const ns = uniqueName("fb-gh");
     gh.http.failNext(4, 503, { message: "Service Unavailable" });
     const res = await run(repo, ns, {}, { standIn: false });
-    expect(String((res.error as Error).message)).toContain("Service Unavailable (HTTP 503)");
+    expect((res.error as Error).message).toContain("Service Unavailable (HTTP 503)");
     expect(gh.repo("acme", repo)).toBeUndefined();
     expect(await tryGetObject(kc, { group: "", version: "v1", plural: "namespaces", name: ns })).toBeUndefined();
   });
@@ -180,15 +184,15 @@ describe("flux bootstrap github", () => {
     const ns = uniqueName("fb-gh");
     gh.http.failRoute("POST", new RegExp(`^/repos/acme/${repo}/keys$`), 4, 503);
     const first = await run(repo, ns, {}, { standIn: false });
-    expect(String((first.error as Error).message)).toContain("(HTTP 503)");
-    expect(gh.repo("acme", repo)!.keys).toHaveLength(0);
-    const data = (await secretData(ns))!;
+    expect((first.error as Error).message).toContain("(HTTP 503)");
+    expect(must(gh.repo("acme", repo), "the GitHub repository").keys).toHaveLength(0);
+    const data = must(await secretData(ns), "the flux-system Secret");
     const second = await run(repo, ns);
     expect(second.error).toBeUndefined();
     expect(second.lines).toContain("✔ source secret up to date");
-    const keys = gh.repo("acme", repo)!.keys;
+    const keys = must(gh.repo("acme", repo), "the GitHub repository").keys;
     expect(keys).toHaveLength(1);
-    expect(keys[0]!.key).toBe(data["identity.pub"]!.trim());
+    expect(keys[0]?.key).toBe(must(data["identity.pub"], "identity.pub").trim());
     expect(await secretData(ns)).toEqual(data);
   });
 
@@ -203,7 +207,7 @@ describe("flux bootstrap github", () => {
     expect(early.error).toBeUndefined();
     expect(stdout).toBe(`https://github.example/acme/${repo}/pull/1\n`);
     expect(git.revParse(`acme/${repo}`, "main")).toBe(before);
-    const pr = gh.repo("acme", repo)!.pulls[0]!;
+    const pr = must(must(gh.repo("acme", repo), "the GitHub repository").pulls[0], "the first of pulls");
     expect(pr).toMatchObject({ head: `flux-bootstrap-${ns}`, base: "main", state: "open" });
     expect(
       early.lines.some((l) => l.includes("run bootstrap again once the request is merged: https://github.example/")),
@@ -225,7 +229,7 @@ describe("flux bootstrap github", () => {
     await merger;
     expect(res.error).toBeUndefined();
     expect(res.lines).toContain("✔ pull request #1 merged");
-    expect(gh.repo("acme", repo)!.pulls).toHaveLength(1);
+    expect(must(gh.repo("acme", repo), "the GitHub repository").pulls).toHaveLength(1);
     expect(git.readFile(`acme/${repo}`, "main", `clusters/prod/${ns}/gotk-sync.yaml`)).toContain("kind: GitRepository");
     expect(git.readFile(`acme/${repo}`, "main", "README.md")).toBe("protected\n");
   });
@@ -267,11 +271,11 @@ describe("flux bootstrap github (CLI)", () => {
       expect(res.stderr).toContain("✔ all components are healthy");
       expect(res.code).toBe(0);
       expect(res.stderr + res.stdout).not.toContain(TOKEN);
-      expect(gh.repo("octocat", repo)!.visibility).toBe("public");
-      const data = (await secretData(ns))!;
+      expect(must(gh.repo("octocat", repo), "the GitHub repository").visibility).toBe("public");
+      const data = must(await secretData(ns), "the flux-system Secret");
       expect(data).toEqual({ username: "git", password: TOKEN });
       const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-      expect((gitRepo!.spec as { url: string }).url).toBe(git.url(`octocat/${repo}`));
+      expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(git.url(`octocat/${repo}`));
     } finally {
       delete process.env.GITHUB_TOKEN;
     }

@@ -19,6 +19,8 @@ import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const TOKEN = "glpat-integrationTOKEN";
 const COMPONENTS = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"];
@@ -31,22 +33,24 @@ let kc: KubeConfig;
 let kubeconfig: string;
 let bundle: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gl = await GitLabServer.start({
-    git,
-    token: TOKEN,
-    username: "jdoe",
-    groups: ["acme", "acme/platform", "acme/platform/clusters"],
-  });
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gl = stopLater(
+    await GitLabServer.start({
+      git,
+      token: TOKEN,
+      username: "jdoe",
+      groups: ["acme", "acme/platform", "acme/platform/clusters"],
+    }),
+  );
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   bundle = await crdFreeMiniBundle();
 });
 afterAll(async () => {
   if (bundle) (await import("node:fs")).rmSync(bundle, { recursive: true, force: true });
-  await gl?.stop();
-  await git?.stop();
 });
 
 function context(ns: string) {
@@ -71,7 +75,7 @@ function context(ns: string) {
 }
 
 const overrides = {
-  scanHostKey: async (hostport: string) => `${hostport} ${HOST_KEY}`,
+  scanHostKey: (hostport: string) => Promise.resolve(`${hostport} ${HOST_KEY}`),
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 100))),
 };
 
@@ -110,16 +114,20 @@ describe("flux bootstrap gitlab", () => {
     const first = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}`, team: ["platform"] });
     expect(first.error).toBeUndefined();
     expect(first.lines).toContain(`✔ repository "https://${new URL(gl.url).host}/${full}" created`);
-    const project = gl.project(full)!;
+    const project = must(gl.project(full), "the GitLab project");
     expect(project.shares).toEqual([
       { group_id: gl.groups.get("acme/platform"), group_full_path: "acme/platform", group_access_level: 40 },
     ]);
     expect(project.keys).toHaveLength(1);
-    expect(project.keys[0]!.can_push).toBe(false);
+    expect(project.keys[0]?.can_push).toBe(false);
     const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-    expect((gitRepo!.spec as { url: string }).url).toBe(`ssh://git@${new URL(gl.url).host}/${full}`);
-    const data = (await secretData(ns))!;
-    expect(data["identity.pub"]!.trim().split(" ").slice(0, 2).join(" ")).toBe(project.keys[0]!.key);
+    expect((must(gitRepo, "the GitRepository").spec as { url: string }).url).toBe(
+      `ssh://git@${new URL(gl.url).host}/${full}`,
+    );
+    const data = must(await secretData(ns), "the flux-system Secret");
+    expect(must(data["identity.pub"], "identity.pub").trim().split(" ").slice(0, 2).join(" ")).toBe(
+      project.keys[0]?.key,
+    );
     expect(git.listFiles(full, "main").sort()).toEqual([
       "README.md",
       `clusters/edge/${ns}/gotk-components.yaml`,
@@ -130,7 +138,7 @@ describe("flux bootstrap gitlab", () => {
     const second = await run(full, ns, { owner: "acme", repository: `platform/clusters/${name}`, team: ["platform"] });
     expect(second.error).toBeUndefined();
     expect(second.lines).toContain("✔ bootstrap is up to date: nothing changed in the repository or the cluster");
-    expect(gl.project(full)!.keys).toHaveLength(1);
+    expect(must(gl.project(full), "the GitLab project").keys).toHaveLength(1);
     expect(git.log(full, "main")).toHaveLength(commits);
   });
 
@@ -140,14 +148,14 @@ describe("flux bootstrap gitlab", () => {
     const ns = uniqueName("fb-gl");
     const res = await run(full, ns, { owner: "acme", repository: name, deployTokenAuth: true });
     expect(res.error).toBeUndefined();
-    const tokens = gl.project(full)!.tokens;
+    const tokens = must(gl.project(full), "the GitLab project").tokens;
     expect(tokens).toHaveLength(1);
-    expect(tokens[0]!.scopes).toEqual(["read_repository"]);
-    expect(await secretData(ns)).toEqual({ username: tokens[0]!.username, password: tokens[0]!.token });
-    expect(gl.project(full)!.keys).toHaveLength(0);
+    expect(tokens[0]?.scopes).toEqual(["read_repository"]);
+    expect(await secretData(ns)).toEqual({ username: tokens[0]?.username, password: tokens[0]?.token });
+    expect(must(gl.project(full), "the GitLab project").keys).toHaveLength(0);
     const again = await run(full, ns, { owner: "acme", repository: name, deployTokenAuth: true });
     expect(again.error).toBeUndefined();
-    expect(gl.project(full)!.tokens).toHaveLength(1);
+    expect(must(gl.project(full), "the GitLab project").tokens).toHaveLength(1);
   });
 
   it("opens a merge request and finishes after it is merged", async () => {
@@ -159,7 +167,7 @@ describe("flux bootstrap gitlab", () => {
     const merger = (async () => {
       for (let i = 0; i < 300; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        const p = gl.project(full)!;
+        const p = must(gl.project(full), "the GitLab project");
         if (p.mrs.length > 0 && gl.http.requests.slice(mark).some((r) => r.path.endsWith("/merge_requests/1"))) {
           gl.mergeMr(full, 1);
           return;
@@ -170,7 +178,7 @@ describe("flux bootstrap gitlab", () => {
     await merger;
     expect(res.error).toBeUndefined();
     expect(res.lines).toContain("✔ merge request !1 merged");
-    expect(gl.project(full)!.mrs[0]).toMatchObject({
+    expect(must(gl.project(full), "the GitLab project").mrs[0]).toMatchObject({
       source_branch: `flux-bootstrap-${ns}`,
       target_branch: "main",
       state: "merged",
@@ -190,7 +198,7 @@ describe("flux bootstrap gitlab --pr on a repository without the branch", () => 
     expect(res.lines).toContain(
       '⚠️ branch "main" does not exist yet: pushing to it directly instead of opening a merge request',
     );
-    expect(gl.project(full)!.mrs).toHaveLength(0);
+    expect(must(gl.project(full), "the GitLab project").mrs).toHaveLength(0);
     expect(git.readFile(full, "main", `clusters/edge/${ns}/gotk-sync.yaml`)).toContain("kind: GitRepository");
   });
 });
@@ -227,7 +235,7 @@ describe("flux bootstrap gitlab (CLI)", () => {
       expect(res.stderr).toContain("✔ all components are healthy");
       expect(res.code).toBe(0);
       expect(res.stderr + res.stdout).not.toContain(TOKEN);
-      expect(gl.project(full)!.visibility).toBe("internal");
+      expect(must(gl.project(full), "the GitLab project").visibility).toBe("internal");
       expect(await secretData(ns)).toEqual({ username: "git", password: TOKEN });
     } finally {
       delete process.env.GITLAB_TOKEN;

@@ -22,6 +22,8 @@ import { argvOf, optionsFor, runCli, type CliResult } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { makeGpgKey, makeSshKey, verifyCommit, type GpgKey } from "../support/signing.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const PASSWORD = "gitS3cretPassw0rd";
 const GPG_PASSPHRASE = "gpgPassCANARY-7f3a";
@@ -38,18 +40,18 @@ let bundle: string;
 let dir: string;
 const gpgKeys: GpgKey[] = [];
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: PASSWORD });
-  gh = await GitHubServer.start({ git: srv, token: PASSWORD, login: "octocat" });
+  srv = stopLater(await startGitServer({ username: "git", password: PASSWORD }));
+  gh = stopLater(await GitHubServer.start({ git: srv, token: PASSWORD, login: "octocat" }));
   kc = await testKubeConfig();
   kubeconfig = await testKubeconfigPath();
   bundle = await crdFreeMiniBundle();
   dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-bootstrap-signing-"));
 });
-afterAll(async () => {
+afterAll(() => {
   for (const k of gpgKeys) k.cleanup();
-  await gh?.stop();
-  await srv?.stop();
   for (const d of [bundle, dir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
@@ -147,7 +149,9 @@ describe("flux bootstrap git signs its commits", () => {
     }
     // The unsigned-looking check with another key fails: the signature is the key's.
     const other = makeSshKey(mkdtempSync(path.join(dir, "k-")), "ed25519");
-    expect(verifyCommit(bare(repo), commits[0]!, { sshPublicKey: other.publicKey }).code).not.toBe(0);
+    expect(
+      verifyCommit(bare(repo), must(commits[0], "a bootstrap commit"), { sshPublicKey: other.publicKey }).code,
+    ).not.toBe(0);
   });
 
   it("with --ssh-signing-reuse-private-key: the --private-key-file key (decrypted with --password) signs", async () => {
@@ -171,22 +175,27 @@ describe("flux bootstrap git signs its commits", () => {
       SSH_PASSPHRASE,
     ]);
     expect(res.code).toBe(0);
-    expect(verifyCommit(bare(repo), commits[0]!, { sshPublicKey: key.publicKey }).code).toBe(0);
+    expect(verifyCommit(bare(repo), must(commits[0], "a bootstrap commit"), { sshPublicKey: key.publicKey }).code).toBe(
+      0,
+    );
   });
 
   it("without signing flags the commits carry no signature", async () => {
     const { res, repo, commits } = await bootstrapGit([]);
     expect(res.code).toBe(0);
-    const v = verifyCommit(bare(repo), commits[0]!, { gnupgHome: dir });
+    const v = verifyCommit(bare(repo), must(commits[0], "a bootstrap commit"), { gnupgHome: dir });
     expect(v.code).not.toBe(0);
-    const raw = execFileSync("git", ["cat-file", "commit", commits[0]!], { cwd: bare(repo), encoding: "utf8" });
+    const raw = execFileSync("git", ["cat-file", "commit", must(commits[0], "a bootstrap commit")], {
+      cwd: bare(repo),
+      encoding: "utf8",
+    });
     expect(raw).not.toContain("gpgsig");
   });
 });
 
 describe("flux bootstrap git over SSH (the system git client)", () => {
   it("--sparse-checkout and --ssh-signing-reuse-private-key: signed with the deploy key, every other file kept", async () => {
-    const ssh = await startSshGitServer(srv);
+    const ssh = stopLater(await startSshGitServer(srv));
     const savedHome = process.env.HOME;
     // ssh accepts the new host key into $HOME/.ssh/known_hosts: a HOME of the test's own.
     process.env.HOME = mkdtempSync(path.join(dir, "home-"));
@@ -248,7 +257,10 @@ describe("flux bootstrap git over SSH (the system git client)", () => {
         "  sparseCheckout:\n  - clusters/dev\n  - apps\n",
       );
       const gitRepo = await tryGetObject(kc, fluxRef("GitRepository", ns, ns));
-      expect((gitRepo!.spec as { sparseCheckout: string[] }).sparseCheckout).toEqual(["clusters/dev", "apps"]);
+      expect((must(gitRepo, "the GitRepository").spec as { sparseCheckout: string[] }).sparseCheckout).toEqual([
+        "clusters/dev",
+        "apps",
+      ]);
     } finally {
       process.env.HOME = savedHome;
       await ssh.stop();
@@ -301,7 +313,7 @@ describe("flux bootstrap github signs its commits", () => {
           options,
           ctx,
           { kind: "github", provider, token: PASSWORD },
-          { scanHostKey: async (hostport: string) => `${hostport} ${HOST_KEY}` },
+          { scanHostKey: (hostport: string) => Promise.resolve(`${hostport} ${HOST_KEY}`) },
         ),
     );
     const commits = srv.log(`octocat/${repo}`, "main").map((c) => c.sha);
@@ -456,7 +468,7 @@ describe("the provider subcommands take the signing flags", () => {
   const saved = { ...process.env };
   afterAll(() => {
     for (const k of ["GITHUB_TOKEN", "GITLAB_TOKEN", "GITEA_TOKEN", "BITBUCKET_TOKEN"]) {
-      if (saved[k] === undefined) delete process.env[k];
+      if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
       else process.env[k] = saved[k];
     }
   });
