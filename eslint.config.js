@@ -88,7 +88,7 @@ export default tseslint.config(
     rules: PENDING_OFF,
   },
 
-  { files: ["test/integration/**", "test/e2e/**"], rules: PENDING_OFF },
+  { files: ["test/e2e/**"], rules: PENDING_OFF },
 
   {
     files: ["test/unit/bootstrap/**", "test/unit/git/**", "test/unit/providers/**", "test/providers/**"],

@@ -20,6 +20,7 @@ import {
 import { until } from "../support/cli-process.js";
 import type { FaultRule } from "../support/fault-proxy.js";
 import { failureLines, faultTable, recordScenario, type Outcome } from "../support/reliability.js";
+import { must } from "../support/must.js";
 
 const rig = useBootstrapRig();
 
@@ -195,7 +196,8 @@ for (const kind of KINDS) {
             }),
           ]);
         } else {
-          await until(() => point.line!.test(first.stderr), point.line!.source, first);
+          const line = must(point.line, `a kill point's line or fault at ${point.step}`);
+          await until(() => line.test(first.stderr), line.source, first);
         }
         expect((await first.kill()).signal).toBe("SIGKILL");
         rig.clearFaults();
