@@ -256,10 +256,11 @@ export async function startBootstrapRig(opts: BootstrapRigOptions = {}): Promise
           : t.kind === "gitlab"
             ? (gl.project(t.repo)?.keys ?? []).map((k) => k.key)
             : [];
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- kubeRequest answers unknown JSON
-      const list = (await kubeRequest(kc, "GET", `/api/v1/namespaces/${t.ns}/secrets`)) as {
-        items: { metadata: { name: string } }[];
-      };
+      const list = await kubeRequest<{ items: { metadata: { name: string } }[] }>(
+        kc,
+        "GET",
+        `/api/v1/namespaces/${t.ns}/secrets`,
+      );
       const data = await secretStrings(kc, t.ns, "flux-system");
       const head = git.revParse(t.repo, "refs/heads/main");
       const isReady = async (kind: "GitRepository" | "Kustomization") => {
