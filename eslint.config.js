@@ -91,7 +91,7 @@ export default tseslint.config(
   { files: ["test/e2e/**"], rules: PENDING_OFF },
 
   {
-    files: ["test/unit/bootstrap/**", "test/unit/git/**", "test/unit/providers/**", "test/providers/**"],
+    files: ["test/unit/bootstrap/**", "test/unit/git/**", "test/unit/providers/**"],
     rules: PENDING_OFF,
   },
 

@@ -9,7 +9,7 @@
 // empty (Bitbucket has no auto-init), backed by real bare repositories on the git server.
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { authorizationToken, ContractServer, type AuthResult, type Req, type Res } from "./http.js";
+import { authorizationToken, bodyText, ContractServer, type AuthResult, type Req, type Res } from "./http.js";
 
 export interface BbRepoState {
   id: number;
@@ -109,7 +109,7 @@ export class BitbucketServer extends ContractServer {
   }
 
   /** Bitbucket's paged answer for start/limit. */
-  private paged<T>(req: Req, items: T[]): Res {
+  private paged(req: Req, items: readonly unknown[]): Res {
     const limit = Math.max(1, Math.min(1000, Number(req.query.get("limit") ?? 25)));
     const start = Math.max(0, Number(req.query.get("start") ?? 0));
     const values = items.slice(start, start + limit);
@@ -127,11 +127,11 @@ export class BitbucketServer extends ContractServer {
     };
   }
 
-  private withRepo(p: Record<string, string>, fn: (r: BbRepoState) => Res | Promise<Res>): Res | Promise<Res> {
-    const key = p.key!.toUpperCase();
+  private withRepo(p: { key: string; slug: string }, fn: (r: BbRepoState) => Res | Promise<Res>): Res | Promise<Res> {
+    const key = p.key.toUpperCase();
     if (!this.projectExists(key))
       return error(404, `Project ${p.key} does not exist.`, "com.atlassian.bitbucket.project.NoSuchProjectException");
-    const r = this.repo(key, p.slug!);
+    const r = this.repo(key, p.slug);
     return r
       ? fn(r)
       : error(
@@ -148,10 +148,10 @@ export class BitbucketServer extends ContractServer {
       body: { version: "8.19.0", buildNumber: "8019000", displayName: "Bitbucket" },
     }));
     h.route("POST", "/api/1.0/projects/:key/repos", async (req, p) => {
-      const key = p.key!.toUpperCase();
+      const key = p.key.toUpperCase();
       if (!this.projectExists(key))
         return error(404, `Project ${p.key} does not exist.`, "com.atlassian.bitbucket.project.NoSuchProjectException");
-      const name = String(req.body.name ?? "");
+      const name = bodyText(req.body.name);
       if (!name)
         return error(400, "The name is required.", "com.atlassian.bitbucket.validation.ArgumentValidationException");
       const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
@@ -224,18 +224,15 @@ export class BitbucketServer extends ContractServer {
     h.route("POST", "/keys/1.0/projects/:key/repos/:slug/ssh", (req, p) =>
       this.withRepo(p, (r) => {
         const body = req.body as { key?: { text?: string; label?: string }; permission?: string };
-        const text = String(body.key?.text ?? "")
-          .trim()
-          .split(/\s+/)
-          .slice(0, 2)
-          .join(" ");
+        const text = (body.key?.text ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
         if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/.test(text))
           return error(
             400,
             "The key is not a valid SSH public key.",
             "com.atlassian.bitbucket.ssh.InvalidSshKeyException",
           );
-        if (!["REPO_READ", "REPO_WRITE"].includes(body.permission ?? ""))
+        const permission = body.permission;
+        if (permission === undefined || !["REPO_READ", "REPO_WRITE"].includes(permission))
           return error(
             400,
             "The permission is invalid.",
@@ -247,7 +244,7 @@ export class BitbucketServer extends ContractServer {
             "This SSH key is already registered.",
             "com.atlassian.bitbucket.ssh.DuplicateSshKeyException",
           );
-        const k = { id: this.nextId++, text, label: body.key?.label ?? "", permission: body.permission! };
+        const k = { id: this.nextId++, text, label: body.key?.label ?? "", permission };
         r.keys.push(k);
         this.opts.ssh?.authorize(`${r.project}/${r.slug}`, text, k.permission === "REPO_WRITE" ? "write" : "read");
         return {

@@ -56,7 +56,7 @@ export async function runFluxStandIn(o: StandInOptions, signal: AbortSignal): Pr
         if (
           ks &&
           revision &&
-          (st?.lastAttemptedRevision !== revision || st?.observedGeneration !== ks.metadata.generation)
+          (st?.lastAttemptedRevision !== revision || st.observedGeneration !== ks.metadata.generation)
         ) {
           await updateStatus(o.kc, ksRef, (obj) => {
             const gen = obj.metadata.generation ?? 1;

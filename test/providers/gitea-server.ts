@@ -8,7 +8,15 @@
 // Repositories are backed by real bare repositories on the test git server.
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { authorizationToken, ContractServer, type AuthResult, type Req, type Res, type Route } from "./http.js";
+import {
+  authorizationToken,
+  bodyText,
+  ContractServer,
+  type AuthResult,
+  type Req,
+  type Res,
+  type Route,
+} from "./http.js";
 
 const SWAGGER = "https://gitea.example/api/swagger";
 
@@ -100,7 +108,7 @@ export class GiteaServer extends ContractServer {
   }
 
   /** Slices a list for page/limit (Gitea caps limit at 50) with Link and X-Total-Count. */
-  private page<T>(req: Req, items: T[]): Res {
+  private page(req: Req, items: readonly unknown[]): Res {
     const limit = Math.max(1, Math.min(50, Number(req.query.get("limit") ?? 30)));
     const page = Math.max(1, Number(req.query.get("page") ?? 1));
     const pages = Math.max(1, Math.ceil(items.length / limit));
@@ -119,7 +127,7 @@ export class GiteaServer extends ContractServer {
   }
 
   private async create(owner: string, body: Record<string, unknown>): Promise<Res> {
-    const name = String(body.name ?? "");
+    const name = bodyText(body.name);
     if (!/^[\w.-]+$/.test(name)) return err(422, "[Name]: AlphaDashDot");
     if (this.repo(`${owner}/${name}`)) return err(409, "The repository with the same name already exists.");
     const r: GtRepoState = {
@@ -144,7 +152,7 @@ export class GiteaServer extends ContractServer {
     h.route("GET", "/user", () => ({ status: 200, body: { id: 1, login: this.username } }));
     h.route("POST", "/user/repos", (req) => this.create(this.username, req.body));
     h.route("POST", "/orgs/:org/repos", (req, p) =>
-      this.opts.orgs?.[p.org!] ? this.create(p.org!, req.body) : notFound(),
+      this.opts.orgs?.[p.org] ? this.create(p.org, req.body) : notFound(),
     );
     h.route("GET", "/repos/:owner/:repo", (_req, p) =>
       this.withRepo(p, (r) => ({ status: 200, body: this.repoJson(r) })),
@@ -159,11 +167,7 @@ export class GiteaServer extends ContractServer {
     h.route("GET", "/repos/:owner/:repo/keys", (req, p) => this.withRepo(p, (r) => this.page(req, r.keys)));
     h.route("POST", "/repos/:owner/:repo/keys", (req, p) =>
       this.withRepo(p, (r) => {
-        const key = String(req.body.key ?? "")
-          .trim()
-          .split(/\s+/)
-          .slice(0, 2)
-          .join(" ");
+        const key = bodyText(req.body.key).trim().split(/\s+/).slice(0, 2).join(" ");
         if (!req.body.title) return err(422, "[Title]: Required");
         if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/.test(key))
           return err(422, "Invalid key content");
@@ -171,7 +175,7 @@ export class GiteaServer extends ContractServer {
         if (r.keys.some((k) => k.title === req.body.title)) return err(422, "A key with the same name already exists");
         const k = {
           id: this.nextId++,
-          title: String(req.body.title),
+          title: bodyText(req.body.title),
           key,
           read_only: req.body.read_only !== false,
           created_at: new Date().toISOString(),
@@ -183,16 +187,17 @@ export class GiteaServer extends ContractServer {
     );
     h.route("GET", "/repos/:owner/:repo/teams/:team", (_req, p) =>
       this.withRepo(p, (r) => {
-        const permission = this.opts.orgs?.[r.owner]?.[p.team!];
-        if (!permission || !r.teams.includes(p.team!)) return notFound();
+        const permission = this.opts.orgs?.[r.owner]?.[p.team];
+        if (!permission || !r.teams.includes(p.team)) return notFound();
         return { status: 200, body: { id: 1, name: p.team, permission } };
       }),
     );
     h.route("PUT", "/repos/:owner/:repo/teams/:team", (_req, p) =>
       this.withRepo(p, (r) => {
-        if (!this.opts.orgs?.[r.owner]) return err(422, "repository is not owned by an organization");
-        if (!this.opts.orgs[r.owner]![p.team!]) return notFound();
-        if (!r.teams.includes(p.team!)) r.teams.push(p.team!);
+        const teams = this.opts.orgs?.[r.owner];
+        if (!teams) return err(422, "repository is not owned by an organization");
+        if (!teams[p.team]) return notFound();
+        if (!r.teams.includes(p.team)) r.teams.push(p.team);
         return { status: 204 };
       }),
     );

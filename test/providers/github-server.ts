@@ -12,7 +12,17 @@
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { ContractServer, paginate, type AuthResult, type Req, type Res, type Route, type RouteNeeds } from "./http.js";
+import { must } from "../support/must.js";
+import {
+  bodyText,
+  ContractServer,
+  paginate,
+  type AuthResult,
+  type Req,
+  type Res,
+  type Route,
+  type RouteNeeds,
+} from "./http.js";
 import { mergeBranches } from "./merge.js";
 
 const DOCS = "https://docs.github.com/rest";
@@ -268,16 +278,19 @@ export class GitHubServer extends ContractServer {
     return json;
   }
 
-  private getRepo(params: Record<string, string>): GhRepoState | Res {
+  private getRepo(params: { owner: string; repo: string }): GhRepoState | Res {
     return (
-      this.repo(params.owner!, params.repo!) ?? { status: 404, body: { message: "Not Found", documentation_url: DOCS } }
+      this.repo(params.owner, params.repo) ?? { status: 404, body: { message: "Not Found", documentation_url: DOCS } }
     );
   }
 
   /** Merges a pull request: fast-forwards (or merges) base to head in the git repository. */
   mergePull(owner: string, name: string, number: number): void {
-    const r = this.repo(owner, name)!;
-    const pr = r.pulls.find((p) => p.number === number)!;
+    const r = must(this.repo(owner, name), `repository ${owner}/${name}`);
+    const pr = must(
+      r.pulls.find((p) => p.number === number),
+      `pull request #${number} of ${owner}/${name}`,
+    );
     const bare = path.join(this.opts.git.root, `${owner}/${name}.git`);
     mergeBranches(bare, pr.base, pr.head, { name: "GitHub", email: "noreply@github.com" });
     pr.state = "closed";
@@ -311,7 +324,7 @@ export class GitHubServer extends ContractServer {
       const r = this.getRepo(p);
       if ("status" in r) return r;
       if (req.body.visibility !== undefined || req.body.private !== undefined) {
-        const visibility = String(req.body.visibility ?? (req.body.private ? "private" : "public"));
+        const visibility = bodyText(req.body.visibility, req.body.private ? "private" : "public");
         if (!["public", "private", "internal"].includes(visibility)) {
           return {
             status: 422,
@@ -330,7 +343,7 @@ export class GitHubServer extends ContractServer {
     });
 
     const create = async (owner: string, req: Req): Promise<Res> => {
-      const name = String(req.body.name ?? "");
+      const name = bodyText(req.body.name);
       if (!name)
         return {
           status: 422,
@@ -352,20 +365,20 @@ export class GitHubServer extends ContractServer {
           },
         };
       }
-      const visibility = String(req.body.visibility ?? (req.body.private ? "private" : "public"));
+      const visibility = bodyText(req.body.visibility, req.body.private ? "private" : "public");
       const r = await this.createRepo(
         owner,
         name,
         visibility,
-        (req.body.description as string | undefined) ?? null,
+        typeof req.body.description === "string" ? req.body.description : null,
         req.body.auto_init ? { "README.md": `# ${name}\n` } : undefined,
       );
       return { status: 201, body: this.repoJson(r) };
     };
     h.route("POST", "/user/repos", (req) => create(this.login, req));
     h.route("POST", "/orgs/:org/repos", (req, p) => {
-      if (!this.orgs[p.org!]) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
-      return create(p.org!, req);
+      if (!this.orgs[p.org]) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+      return create(p.org, req);
     });
 
     h.route("GET", "/repos/:owner/:repo/keys", (req, p) => {
@@ -375,7 +388,7 @@ export class GitHubServer extends ContractServer {
     h.route("POST", "/repos/:owner/:repo/keys", (req, p) => {
       const r = this.getRepo(p);
       if ("status" in r) return r;
-      const key = String(req.body.key ?? "").trim();
+      const key = bodyText(req.body.key).trim();
       if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+/.test(key)) {
         return {
           status: 422,
@@ -406,7 +419,7 @@ export class GitHubServer extends ContractServer {
       }
       const k = {
         id: this.nextId++,
-        title: String(req.body.title ?? ""),
+        title: bodyText(req.body.title),
         key: body,
         read_only: req.body.read_only !== false,
         created_at: new Date().toISOString(),
@@ -417,8 +430,8 @@ export class GitHubServer extends ContractServer {
       return { status: 201, body: k };
     });
 
-    const team = (p: Record<string, string>): Res | undefined =>
-      this.orgs[p.org!]?.includes(p.team!)
+    const team = (p: { org: string; team: string }): Res | undefined =>
+      this.orgs[p.org]?.includes(p.team)
         ? undefined
         : { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
     h.route("GET", "/orgs/:org/teams/:team/repos/:owner/:repo", (req, p) => {
@@ -426,9 +439,9 @@ export class GitHubServer extends ContractServer {
       if (t) return t;
       const r = this.getRepo(p);
       if ("status" in r) return r;
-      const perm = r.teams.get(p.team!);
+      const perm = r.teams.get(p.team);
       if (!perm) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
-      if (String(req.headers.accept ?? "").includes("application/vnd.github.v3.repository+json")) {
+      if ((req.headers.accept ?? "").includes("application/vnd.github.v3.repository+json")) {
         return { status: 200, body: this.repoJson(r, perm) };
       }
       return { status: 204 };
@@ -438,7 +451,7 @@ export class GitHubServer extends ContractServer {
       if (t) return t;
       const r = this.getRepo(p);
       if ("status" in r) return r;
-      const perm = String(req.body.permission ?? "push");
+      const perm = bodyText(req.body.permission, "push");
       if (!["pull", "triage", "push", "maintain", "admin"].includes(perm)) {
         return {
           status: 422,
@@ -449,7 +462,7 @@ export class GitHubServer extends ContractServer {
           },
         };
       }
-      r.teams.set(p.team!, perm);
+      r.teams.set(p.team, perm);
       return { status: 204 };
     });
 
@@ -469,8 +482,8 @@ export class GitHubServer extends ContractServer {
     h.route("POST", "/repos/:owner/:repo/pulls", (req, p) => {
       const r = this.getRepo(p);
       if ("status" in r) return r;
-      const head = String(req.body.head ?? "");
-      const base = String(req.body.base ?? "");
+      const head = bodyText(req.body.head);
+      const base = bodyText(req.body.base);
       const full = `${r.owner}/${r.name}`;
       if (!this.opts.git.revParse(full, `refs/heads/${head}`) || !this.opts.git.revParse(full, `refs/heads/${base}`)) {
         return {
@@ -500,8 +513,8 @@ export class GitHubServer extends ContractServer {
       }
       const pr = {
         number: r.pulls.length + 1,
-        title: String(req.body.title ?? ""),
-        body: String(req.body.body ?? ""),
+        title: bodyText(req.body.title),
+        body: bodyText(req.body.body),
         head,
         base,
         state: "open" as const,

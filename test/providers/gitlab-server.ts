@@ -10,7 +10,8 @@
 import path from "node:path";
 import type { GitServer } from "../env/git-server.js";
 import type { SshGitServer } from "../env/ssh-server.js";
-import { ContractServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
+import { must } from "../support/must.js";
+import { bodyText, ContractServer, paginate, type AuthResult, type Req, type Res, type Route } from "./http.js";
 
 const INSUFFICIENT_SCOPE = "The request requires higher privileges than provided by the access token.";
 import { mergeBranches } from "./merge.js";
@@ -162,17 +163,17 @@ export class GitLabServer extends ContractServer {
     };
   }
 
-  private withProject(
-    params: Record<string, string>,
-    fn: (p: GlProjectState) => Res | Promise<Res>,
-  ): Res | Promise<Res> {
-    const p = this.find(params.id!);
+  private withProject(params: { id: string }, fn: (p: GlProjectState) => Res | Promise<Res>): Res | Promise<Res> {
+    const p = this.find(params.id);
     return p ? fn(p) : { status: 404, body: { message: "404 Project Not Found" } };
   }
 
   mergeMr(fullPath: string, iid: number): void {
-    const p = this.project(fullPath)!;
-    const mr = p.mrs.find((m) => m.iid === iid)!;
+    const p = must(this.project(fullPath), `project ${fullPath}`);
+    const mr = must(
+      p.mrs.find((m) => m.iid === iid),
+      `merge request !${iid} of ${fullPath}`,
+    );
     const bare = path.join(this.opts.git.root, `${fullPath}.git`);
     mergeBranches(bare, mr.target_branch, mr.source_branch, { name: "GitLab", email: "gitlab@example.com" });
     mr.state = "merged";
@@ -196,10 +197,12 @@ export class GitLabServer extends ContractServer {
     const h = this.http;
     h.route("GET", "/user", () => ({ status: 200, body: { id: 1, username: this.username } }));
     h.route("GET", "/groups/:id", (_req, p) => {
-      const id =
-        this.groups.get(p.id!) ?? ([...this.groups.values()].includes(Number(p.id)) ? Number(p.id) : undefined);
+      const id = this.groups.get(p.id) ?? ([...this.groups.values()].includes(Number(p.id)) ? Number(p.id) : undefined);
       if (id === undefined) return { status: 404, body: { message: "404 Group Not Found" } };
-      const full = [...this.groups.entries()].find(([, v]) => v === id)![0];
+      const full = must(
+        [...this.groups.entries()].find(([, v]) => v === id),
+        `group ${id}`,
+      )[0];
       return { status: 200, body: { id, full_path: full, path: full.split("/").pop() } };
     });
     h.route("GET", "/projects/:id", (_req, p) =>
@@ -208,7 +211,7 @@ export class GitLabServer extends ContractServer {
     h.route("PUT", "/projects/:id", (req, p) =>
       this.withProject(p, (pr) => {
         if (req.body.visibility !== undefined) {
-          const v = String(req.body.visibility);
+          const v = bodyText(req.body.visibility);
           if (!["public", "private", "internal"].includes(v))
             return { status: 400, body: { error: "visibility does not have a valid value" } };
           pr.visibility = v;
@@ -218,8 +221,8 @@ export class GitLabServer extends ContractServer {
       }),
     );
     h.route("POST", "/projects", async (req) => {
-      const name = String(req.body.path ?? req.body.name ?? "");
-      const nsId = req.body.namespace_id as number | undefined;
+      const name = bodyText(req.body.path ?? req.body.name);
+      const nsId = req.body.namespace_id;
       let ns = this.username;
       if (nsId !== undefined) {
         const g = [...this.groups.entries()].find(([, v]) => v === Number(nsId));
@@ -236,8 +239,8 @@ export class GitLabServer extends ContractServer {
       const pr: GlProjectState = {
         id: this.nextId++,
         fullPath: full,
-        visibility: String(req.body.visibility ?? "private"),
-        description: (req.body.description as string) ?? null,
+        visibility: bodyText(req.body.visibility, "private"),
+        description: typeof req.body.description === "string" ? req.body.description : null,
         keys: [],
         tokens: [],
         mrs: [],
@@ -272,11 +275,7 @@ export class GitLabServer extends ContractServer {
     );
     h.route("POST", "/projects/:id/deploy_keys", (req, p) =>
       this.withProject(p, (pr) => {
-        const key = String(req.body.key ?? "")
-          .trim()
-          .split(/\s+/)
-          .slice(0, 2)
-          .join(" ");
+        const key = bodyText(req.body.key).trim().split(/\s+/).slice(0, 2).join(" ");
         if (!req.body.title) return { status: 400, body: { error: "title is missing" } };
         if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/.test(key)) {
           return {
@@ -289,7 +288,7 @@ export class GitLabServer extends ContractServer {
         }
         const k = {
           id: this.nextId++,
-          title: String(req.body.title),
+          title: bodyText(req.body.title),
           key,
           can_push: req.body.can_push === true,
           created_at: new Date().toISOString(),
@@ -315,7 +314,7 @@ export class GitLabServer extends ContractServer {
         if (!req.body.name || scopes.length === 0) return { status: 400, body: { error: "name, scopes are missing" } };
         const t = {
           id: this.nextId++,
-          name: String(req.body.name),
+          name: bodyText(req.body.name),
           username: `gitlab+deploy-token-${this.nextId}`,
           token: `gldt-${Math.random().toString(36).slice(2)}`,
           scopes,
@@ -339,8 +338,8 @@ export class GitLabServer extends ContractServer {
     );
     h.route("POST", "/projects/:id/merge_requests", (req, p) =>
       this.withProject(p, (pr) => {
-        const source = String(req.body.source_branch ?? "");
-        const target = String(req.body.target_branch ?? "");
+        const source = bodyText(req.body.source_branch);
+        const target = bodyText(req.body.target_branch);
         if (!this.opts.git.revParse(pr.fullPath, `refs/heads/${source}`))
           return { status: 400, body: { message: ["Source branch does not exist"] } };
         if (pr.mrs.some((m) => m.state === "opened" && m.source_branch === source && m.target_branch === target)) {
@@ -351,8 +350,8 @@ export class GitLabServer extends ContractServer {
         }
         const m = {
           iid: pr.mrs.length + 1,
-          title: String(req.body.title ?? ""),
-          description: String(req.body.description ?? ""),
+          title: bodyText(req.body.title),
+          description: bodyText(req.body.description),
           source_branch: source,
           target_branch: target,
           state: "opened" as const,

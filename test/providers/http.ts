@@ -23,6 +23,16 @@ export interface Res {
 
 export type Handler = (req: Req, params: Record<string, string>) => Res | Promise<Res>;
 
+/** The names a route pattern captures: "/repos/:owner/:repo" gives "owner" | "repo". */
+export type ParamNames<P extends string> = P extends `${infer Head}/${infer Rest}`
+  ? ParamNames<Head> | ParamNames<Rest>
+  : P extends `:${infer Name}`
+    ? Name
+    : never;
+
+/** The path parameters of a route pattern, each one there (the pattern matched). */
+export type Params<P extends string> = Record<ParamNames<P>, string>;
+
 export interface Route {
   method: string;
   /** Segments; ":name" captures one segment. */
@@ -73,8 +83,15 @@ export class JsonServer {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
-  route(method: string, pattern: string, handler: Handler, needs?: RouteNeeds): void {
-    this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler, needs });
+  route<P extends string>(
+    method: string,
+    pattern: P,
+    handler: (req: Req, params: Params<P>) => Res | Promise<Res>,
+    needs?: RouteNeeds,
+  ): void {
+    // match() fills one entry per ":name" segment of this pattern, so the params are Params<P>.
+    const typed: Handler = (req, params) => handler(req, params as Params<P>);
+    this.routes.push({ method, pattern: pattern.split("/").filter(Boolean), handler: typed, needs });
   }
 
   /** The next `count` requests matching method + path fail with `status`. */
@@ -179,14 +196,9 @@ export class JsonServer {
 
   private match(r: Req): { route: Route; params: Record<string, string> } | undefined {
     for (const route of this.routes) {
-      if (route.method !== r.method || route.pattern.length !== r.segments.length) continue;
-      const params: Record<string, string> = {};
-      let ok = true;
-      route.pattern.forEach((p, i) => {
-        if (p.startsWith(":")) params[p.slice(1)] = r.segments[i]!;
-        else if (p !== r.segments[i]) ok = false;
-      });
-      if (ok) return { route, params };
+      if (route.method !== r.method) continue;
+      const params = matchSegments(route.pattern, r.segments);
+      if (params) return { route, params };
     }
     return undefined;
   }
@@ -246,8 +258,28 @@ export function authorizationToken(req: Req, schemes: readonly string[]): string
   return basic === undefined ? undefined : Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":");
 }
 
+/** The parameters of a pattern that matches the path segments, or undefined. */
+function matchSegments(pattern: string[], segments: string[]): Record<string, string> | undefined {
+  if (pattern.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, p] of pattern.entries()) {
+    const segment = segments[i];
+    if (segment === undefined) return undefined;
+    if (p.startsWith(":")) params[p.slice(1)] = segment;
+    else if (p !== segment) return undefined;
+  }
+  return params;
+}
+
+/** A JSON body field as text: strings, numbers and booleans as String() prints them, anything else as JSON; absent (undefined or null) gives the fallback. */
+export function bodyText(value: unknown, fallback = ""): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
 /** Slices a list for page/per_page and adds the Link header (rel="next"/"last"), as both GitHub and GitLab do. */
-export function paginate<T>(req: Req, baseUrl: string, items: T[], extraHeaders = false): Res {
+export function paginate(req: Req, baseUrl: string, items: readonly unknown[], extraHeaders = false): Res {
   const perPage = Math.max(1, Math.min(100, Number(req.query.get("per_page") ?? 30)));
   const page = Math.max(1, Number(req.query.get("page") ?? 1));
   const pages = Math.max(1, Math.ceil(items.length / perPage));
