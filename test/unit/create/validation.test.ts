@@ -5,6 +5,35 @@ import { runCli } from "../../helpers/cli.js";
 
 const FX = join(__dirname, "../../golden/tsflux/create/fixtures");
 
+// The command lines the cases share, each completed by the flags a case is about.
+const gitSource = ["create", "source", "git", "podinfo"];
+const sshGitSource = [...gitSource, "--url=ssh://git@github.com/x/y", "--branch=main"];
+const chartSource = ["create", "source", "chart", "podinfo", "--source"];
+const helmRelease = ["create", "hr", "podinfo", "--chart", "podinfo", "--source=HelmRepository/p"];
+const imagePolicy = ["create", "image", "policy", "podinfo", "--image-ref=podinfo"];
+const imageUpdate = [
+  "create",
+  "image",
+  "update",
+  "flux-system",
+  "--git-repo-ref=flux-system",
+  "--author-name=flux",
+  "--author-email=flux@example.com",
+];
+const alert = ["create", "alert", "podinfo", "--provider-ref=slack"];
+const gitSecret = ["create", "secret", "git", "podinfo-auth"];
+const sshGitSecret = [...gitSecret, "--url=ssh://git@github.com/x/y"];
+const receiverSecret = ["create", "secret", "receiver", "test-secret"];
+const notationSecret = (file: string) => [
+  "create",
+  "secret",
+  "notation",
+  "nn",
+  `--ca-cert-file=${FX}/${file}`,
+  `--trust-policy-file=${FX}/${file}`,
+  "--export",
+];
+
 const cases: [string, string[]][] = [
   ["name is required", ["create", "source", "git", "--export"]],
   ["name is required", ["create", "tenant"]],
@@ -12,31 +41,19 @@ const cases: [string, string[]][] = [
     "name 'Podinfo' is invalid, it should adhere to standard defined in RFC 1123, the name can only contain alphanumeric characters or '-'",
     ["create", "source", "git", "Podinfo", "--url=https://x.io/a", "--branch=main", "--export"],
   ],
-  ["url is required", ["create", "source", "git", "podinfo", "--export"]],
+  ["url is required", [...gitSource, "--export"]],
   [
     "git URL scheme 'ftp' not supported, can be: ssh, http and https",
-    ["create", "source", "git", "podinfo", "--url=ftp://x/y", "--branch=main", "--export"],
+    [...gitSource, "--url=ftp://x/y", "--branch=main", "--export"],
   ],
   [
     "a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver",
-    ["create", "source", "git", "podinfo", "--url=https://github.com/x/y", "--export"],
+    [...gitSource, "--url=https://github.com/x/y", "--export"],
   ],
-  [
-    "specifying a CA file is not supported for Git over SSH",
-    [
-      "create",
-      "source",
-      "git",
-      "podinfo",
-      "--url=ssh://git@github.com/x/y",
-      "--branch=main",
-      "--ca-file=ca.crt",
-      "--export",
-    ],
-  ],
+  ["specifying a CA file is not supported for Git over SSH", [...sshGitSource, "--ca-file=ca.crt", "--export"]],
   [
     "invalid label format 'a', must be key=value",
-    ["create", "source", "git", "podinfo", "--url=https://x/y", "--branch=m", "--label=a", "--export"],
+    [...gitSource, "--url=https://x/y", "--branch=m", "--label=a", "--export"],
   ],
   [
     "invalid label format 'a=b=c', must be key=value",
@@ -44,7 +61,7 @@ const cases: [string, string[]][] = [
   ],
   [
     `invalid argument "gitlab" for "--provider" flag: source Git provider 'gitlab' is not supported, must be one of: generic|github|aws|azure`,
-    ["create", "source", "git", "podinfo", "--url=https://x.io/a", "--branch=main", "--provider=gitlab", "--export"],
+    [...gitSource, "--url=https://x.io/a", "--branch=main", "--provider=gitlab", "--export"],
   ],
   [
     `invalid argument "ibm" for "--provider" flag: source bucket provider 'ibm' is not supported, must be one of: generic, aws, azure, gcp`,
@@ -52,16 +69,7 @@ const cases: [string, string[]][] = [
   ],
   [
     `invalid argument "1001" for "--ssh-rsa-bits" flag: RSA key bit size must be at least 1024`,
-    [
-      "create",
-      "source",
-      "git",
-      "podinfo",
-      "--url=ssh://git@github.com/x/y",
-      "--branch=main",
-      "--ssh-rsa-bits=1001",
-      "--export",
-    ],
+    [...sshGitSource, "--ssh-rsa-bits=1001", "--export"],
   ],
   ["url is required", ["create", "source", "oci", "podinfo"]],
   ["--tag, --tag-semver or --digest is required", ["create", "source", "oci", "podinfo", "--url=oci://ghcr.io/x"]],
@@ -77,29 +85,14 @@ const cases: [string, string[]][] = [
   ["bucket-name is required", ["create", "source", "bucket", "podinfo", "--export"]],
   ["endpoint is required", ["create", "source", "bucket", "podinfo", "--bucket-name=b", "--export"]],
   ["chart source is required", ["create", "source", "chart", "podinfo", "--export"]],
-  [
-    "chart name or path is required",
-    ["create", "source", "chart", "podinfo", "--source", "helmrepository/podinfo", "--export"],
-  ],
+  ["chart name or path is required", [...chartSource, "helmrepository/podinfo", "--export"]],
   [
     `invalid argument "foobar/podinfo" for "--source" flag: source kind 'foobar' is not supported, must be one of: HelmRepository, GitRepository, Bucket`,
-    ["create", "source", "chart", "podinfo", "--source", "foobar/podinfo", "--export"],
+    [...chartSource, "foobar/podinfo", "--export"],
   ],
   [
     `invalid argument "foobar" for "--verify-provider" flag: source OCI verify provider 'foobar' is not supported, must be one of: cosign`,
-    [
-      "create",
-      "source",
-      "chart",
-      "podinfo",
-      "--source",
-      "helmrepository/podinfo",
-      "--chart",
-      "podinfo",
-      "--verify-provider",
-      "foobar",
-      "--export",
-    ],
+    [...chartSource, "helmrepository/podinfo", "--chart", "podinfo", "--verify-provider", "foobar", "--export"],
   ],
   ["source is required", ["create", "kustomization", "my-app", "--path=./deploy", "--export"]],
   [
@@ -133,138 +126,48 @@ const cases: [string, string[]][] = [
   ],
   [
     "'Always' is an invalid reconcile strategy(valid: Revision, ChartVersion)",
-    [
-      "create",
-      "hr",
-      "podinfo",
-      "--chart",
-      "podinfo",
-      "--source=HelmRepository/p",
-      "--reconcile-strategy=Always",
-      "--export",
-    ],
+    [...helmRelease, "--reconcile-strategy=Always", "--export"],
   ],
   [
     `invalid argument "Maybe" for "--crds" flag: unsupported upgrade CRDs policy 'Maybe', must be one of: Skip, Create, CreateReplace`,
-    ["create", "hr", "podinfo", "--chart", "podinfo", "--source=HelmRepository/p", "--crds=Maybe", "--export"],
+    [...helmRelease, "--crds=Maybe", "--export"],
   ],
   [
     "reference kind 'Pod' is not supported, must be one of: Secret, ConfigMap",
-    ["create", "hr", "podinfo", "--chart", "podinfo", "--source=HelmRepository/p", "--values-from=Pod/x", "--export"],
+    [...helmRelease, "--values-from=Pod/x", "--export"],
   ],
   [
     "reading values from /does/not/exist.yaml failed: open /does/not/exist.yaml: no such file or directory",
-    [
-      "create",
-      "hr",
-      "podinfo",
-      "--chart",
-      "podinfo",
-      "--source=HelmRepository/p",
-      "--values=/does/not/exist.yaml",
-      "--export",
-    ],
+    [...helmRelease, "--values=/does/not/exist.yaml", "--export"],
   ],
   ["an image repository (--image) is required", ["create", "image", "repository", "podinfo", "--export"]],
   [
     "the name of an ImageRepository in the namespace is required (--image-ref)",
     ["create", "image", "policy", "podinfo", "--select-semver=1.x", "--export"],
   ],
-  [
-    "a policy must be provided with either --select-semver or --select-alpha",
-    ["create", "image", "policy", "podinfo", "--image-ref=podinfo", "--export"],
-  ],
-  [
-    `--select-alpha must be one of ["asc", "desc"]`,
-    ["create", "image", "policy", "podinfo", "--image-ref=podinfo", "--select-alpha=up", "--export"],
-  ],
-  [
-    "invalid semver range '>>1': improper constraint: >>1",
-    ["create", "image", "policy", "podinfo", "--image-ref=podinfo", "--select-semver=>>1", "--export"],
-  ],
+  ["a policy must be provided with either --select-semver or --select-alpha", [...imagePolicy, "--export"]],
+  [`--select-alpha must be one of ["asc", "desc"]`, [...imagePolicy, "--select-alpha=up", "--export"]],
+  ["invalid semver range '>>1': improper constraint: >>1", [...imagePolicy, "--select-semver=>>1", "--export"]],
   [
     "cannot specify --filter-extract without specifying --filter-regex",
-    [
-      "create",
-      "image",
-      "policy",
-      "podinfo",
-      "--image-ref=podinfo",
-      "--select-numeric=asc",
-      "--filter-extract=$ts",
-      "--export",
-    ],
+    [...imagePolicy, "--select-numeric=asc", "--filter-extract=$ts", "--export"],
   ],
   [
     "--signing-key-type requires --signing-key-secret",
-    [
-      "create",
-      "image",
-      "update",
-      "flux-system",
-      "--git-repo-ref=flux-system",
-      "--checkout-branch=main",
-      "--author-name=flux",
-      "--author-email=flux@example.com",
-      "--signing-key-type=ssh",
-      "--export",
-    ],
+    [...imageUpdate, "--checkout-branch=main", "--signing-key-type=ssh", "--export"],
   ],
   [
     "--signing-key-type must be one of: gpg, ssh",
-    [
-      "create",
-      "image",
-      "update",
-      "flux-system",
-      "--git-repo-ref=flux-system",
-      "--checkout-branch=main",
-      "--author-name=flux",
-      "--author-email=flux@example.com",
-      "--signing-key-secret=k",
-      "--signing-key-type=pgp",
-      "--export",
-    ],
+    [...imageUpdate, "--checkout-branch=main", "--signing-key-secret=k", "--signing-key-type=pgp", "--export"],
   ],
-  [
-    "the Git repository branch is required (--checkout-branch)",
-    [
-      "create",
-      "image",
-      "update",
-      "flux-system",
-      "--git-repo-ref=flux-system",
-      "--author-name=flux",
-      "--author-email=flux@example.com",
-      "--export",
-    ],
-  ],
+  ["the Git repository branch is required (--checkout-branch)", [...imageUpdate, "--export"]],
   [
     "capture group $ts used in --filter-extract not found in --filter-regex",
-    [
-      "create",
-      "image",
-      "policy",
-      "podinfo",
-      "--image-ref=podinfo",
-      "--select-numeric=asc",
-      "--filter-regex=^main-(?P<t>[0-9]+)",
-      "--filter-extract=$ts",
-      "--export",
-    ],
+    [...imagePolicy, "--select-numeric=asc", "--filter-regex=^main-(?P<t>[0-9]+)", "--filter-extract=$ts", "--export"],
   ],
   [
     "only one of --select-semver, --select-alpha or --select-numeric can be specified",
-    [
-      "create",
-      "image",
-      "policy",
-      "podinfo",
-      "--image-ref=podinfo",
-      "--select-alpha=asc",
-      "--select-numeric=asc",
-      "--export",
-    ],
+    [...imagePolicy, "--select-alpha=asc", "--select-numeric=asc", "--export"],
   ],
   [
     "unable to parse image value: repository can only contain the characters `abcdefghijklmnopqrstuvwxyz0123456789_-./`: Alpine",
@@ -275,36 +178,22 @@ const cases: [string, string[]][] = [
     ["create", "image", "update", "flux-system", "--export"],
   ],
   ["provider ref is required", ["create", "alert", "podinfo", "--export"]],
-  ["at least one event source is required", ["create", "alert", "podinfo", "--provider-ref=slack", "--export"]],
+  ["at least one event source is required", [...alert, "--export"]],
   [
     "event severity 'warn' is not supported, must be one of: info, error",
-    [
-      "create",
-      "alert",
-      "podinfo",
-      "--provider-ref=slack",
-      "--event-source=GitRepository/x",
-      "--event-severity=warn",
-      "--export",
-    ],
+    [...alert, "--event-source=GitRepository/x", "--event-severity=warn", "--export"],
   ],
-  [
-    "invalid event source 'podinfo', must be in format <kind>/<name>",
-    ["create", "alert", "podinfo", "--provider-ref=slack", "--event-source=podinfo", "--export"],
-  ],
+  ["invalid event source 'podinfo', must be in format <kind>/<name>", [...alert, "--event-source=podinfo", "--export"]],
   ["Provider type is required", ["create", "alert-provider", "slack", "--export"]],
   ["Receiver type is required", ["create", "receiver", "github", "--export"]],
   ["secret ref is required", ["create", "receiver", "github", "--type=github", "--export"]],
   ["atleast one resource is required", ["create", "receiver", "github", "--type=github", "--secret-ref=s", "--export"]],
   ["with-namespace is required", ["create", "tenant", "dev-team", "--cluster-role=cluster-admin"]],
-  ["url is required", ["create", "secret", "git", "podinfo-auth", "--export"]],
+  ["url is required", [...gitSecret, "--export"]],
   [
     "user credentials and bearer token cannot be used together",
     [
-      "create",
-      "secret",
-      "git",
-      "podinfo-auth",
+      ...gitSecret,
       "--url=https://github.com/x/y",
       "--username=aaa",
       "--password=zzzz",
@@ -314,72 +203,34 @@ const cases: [string, string[]][] = [
   ],
   [
     "for Git over HTTP/S the username and password, or a bearer token is required",
-    ["create", "secret", "git", "podinfo-auth", "--url=https://github.com/x/y", "--export"],
+    [...gitSecret, "--url=https://github.com/x/y", "--export"],
   ],
   [
     `invalid argument "dsa" for "--ssh-key-algorithm" flag: unsupported public key algorithm 'dsa', must be one of: rsa, ecdsa, ed25519`,
-    [
-      "create",
-      "secret",
-      "git",
-      "podinfo-auth",
-      "--url=ssh://git@github.com/x/y",
-      "--ssh-key-algorithm=dsa",
-      "--export",
-    ],
+    [...sshGitSecret, "--ssh-key-algorithm=dsa", "--export"],
   ],
   [
     `invalid argument "p128" for "--ssh-ecdsa-curve" flag: unsupported curve 'p128', must be one of: p256, p384, p521`,
-    ["create", "secret", "git", "podinfo-auth", "--url=ssh://git@github.com/x/y", "--ssh-ecdsa-curve=p128", "--export"],
+    [...sshGitSecret, "--ssh-ecdsa-curve=p128", "--export"],
   ],
   [
     "unable to read the private key file: open /nope/key: no such file or directory",
-    [
-      "create",
-      "secret",
-      "git",
-      "podinfo-auth",
-      "--url=ssh://git@github.com/x/y",
-      "--private-key-file=/nope/key",
-      "--export",
-    ],
+    [...sshGitSecret, "--private-key-file=/nope/key", "--export"],
   ],
-  ["--type is required", ["create", "secret", "receiver", "test-secret", "--token=t", "--hostname=h"]],
+  ["--type is required", [...receiverSecret, "--token=t", "--hostname=h"]],
   [
     `invalid argument "invalid" for "--type" flag: receiver type 'invalid' is not supported, must be one of: generic, generic-hmac, github, gitlab, bitbucket, harbor, dockerhub, quay, gcr, nexus, acr, cdevents`,
-    ["create", "secret", "receiver", "test-secret", "--type=invalid", "--token=t", "--hostname=h"],
+    [...receiverSecret, "--type=invalid", "--token=t", "--hostname=h"],
   ],
-  ["--hostname is required", ["create", "secret", "receiver", "test-secret", "--type=github", "--token=t"]],
-  [
-    "--email-claim is required for gcr receiver type",
-    ["create", "secret", "receiver", "test-secret", "--type=gcr", "--token=t", "--hostname=h"],
-  ],
+  ["--hostname is required", [...receiverSecret, "--type=github", "--token=t"]],
+  ["--email-claim is required for gcr receiver type", [...receiverSecret, "--type=gcr", "--token=t", "--hostname=h"]],
   ["--url is required", ["create", "secret", "oci", "ghcr", "--export"]],
   ["address is required", ["create", "secret", "proxy", "proxy", "--export"]],
-  [
-    "trustpolicy.json must end with either .crt or .pem",
-    [
-      "create",
-      "secret",
-      "notation",
-      "nn",
-      `--ca-cert-file=${FX}/trustpolicy.json`,
-      `--trust-policy-file=${FX}/trustpolicy.json`,
-      "--export",
-    ],
-  ],
+  ["trustpolicy.json must end with either .crt or .pem", notationSecret("trustpolicy.json")],
   [
     // one line, and the file's content is not quoted back
     `failed to unmarshal trust policy ${FX}/ca.crt: not valid JSON: Unexpected token 'c'`,
-    [
-      "create",
-      "secret",
-      "notation",
-      "nn",
-      `--ca-cert-file=${FX}/ca.crt`,
-      `--trust-policy-file=${FX}/ca.crt`,
-      "--export",
-    ],
+    notationSecret("ca.crt"),
   ],
   [
     `invalid argument " " for "--type" flag: no receiver type given, please specify the receiver type`,
