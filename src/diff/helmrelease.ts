@@ -10,6 +10,7 @@ import type { DryRunner } from "../kube/dryrun.js";
 import { mapConcurrent } from "../kube/rest.js";
 import type { KubeObj as Obj } from "../kustomize/cluster.js";
 import { diffObjects, subjectOf, type DiffReport, type ObjectDiff } from "./kustomization.js";
+import { apiGroupOf } from "../kube/api-version.js";
 
 export interface DiffHelmReleaseOptions extends BuildHelmReleaseOptions {
   dryRunner: DryRunner;
@@ -29,12 +30,6 @@ export function decodeReleaseManifest(release: string): string {
   if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
   const parsed = JSON.parse(data.toString("utf8")) as { manifest?: string };
   return parsed.manifest ?? "";
-}
-
-function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? "";
-  const i = v.indexOf("/");
-  return i < 0 ? "" : v.slice(0, i);
 }
 
 /** Namespaced objects the chart leaves without a namespace go to the release namespace, as helm installs them. */
@@ -70,7 +65,7 @@ export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<Hel
       kind?: string | undefined;
       namespace?: string | undefined;
       name?: string | undefined;
-    }) => `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ""}/${o.name}`;
+    }) => `${apiGroupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ""}/${o.name}`;
     const current = new Set(
       objects.map((o) => key({ ...o, namespace: o.metadata?.namespace, name: o.metadata?.name })),
     );

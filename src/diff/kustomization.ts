@@ -4,6 +4,8 @@
 import path from "node:path";
 import { buildKustomization, KUSTOMIZE_GROUP, type BuildOptions, type FluxKustomization } from "../kustomize/build.js";
 import type { DryRunner } from "../kube/dryrun.js";
+import { apiGroupOf } from "../kube/api-version.js";
+import { compareApplyOrder } from "../kube/apply-order.js";
 import { mapConcurrent } from "../kube/rest.js";
 import type { KubeObj } from "../kustomize/cluster.js";
 import { compareValues, deepEqual, sortKeysDeep, type FieldChange, type JsonValue } from "./compare.js";
@@ -70,11 +72,6 @@ export function stripServerFields(obj: KubeObj): KubeObj {
 
 export function subjectOf(kind: string, namespace: string | undefined, name: string): string {
   return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
-}
-
-function groupOf(apiVersion: string): string {
-  const i = apiVersion.indexOf("/");
-  return i < 0 ? "" : apiVersion.slice(0, i);
 }
 
 /** kustomize-controller's inventory id: `<namespace>_<name>_<group>_<kind>` (":" in names as "__"). */
@@ -160,36 +157,6 @@ function isSopsMasked(desired: KubeObj): boolean {
   return has(desired.data, true) || has(desired.stringData, false);
 }
 
-const KIND_ORDER = [
-  "CustomResourceDefinition",
-  "Namespace",
-  "ResourceQuota",
-  "StorageClass",
-  "ServiceAccount",
-  "PodSecurityPolicy",
-  "Role",
-  "ClusterRole",
-  "RoleBinding",
-  "ClusterRoleBinding",
-  "ConfigMap",
-  "Secret",
-  "Endpoints",
-  "Service",
-  "LimitRange",
-  "PriorityClass",
-  "PersistentVolume",
-  "PersistentVolumeClaim",
-  "Deployment",
-  "StatefulSet",
-  "CronJob",
-  "PodDisruptionBudget",
-];
-
-function kindRank(kind: string): number {
-  const i = KIND_ORDER.indexOf(kind);
-  return i < 0 ? KIND_ORDER.length : i;
-}
-
 async function diffObject(
   obj: KubeObj,
   runner: DryRunner,
@@ -225,7 +192,7 @@ async function diffObject(
       // the namespace is created by this same apply: the server cannot dry-run into it yet
       if (buildNamespaces.has(namespace)) {
         const after = stripServerFields(obj);
-        if (kind === "Secret" && groupOf(apiVersion) === "") maskSecretPair(undefined, after);
+        if (kind === "Secret" && apiGroupOf(apiVersion) === "") maskSecretPair(undefined, after);
         return { action: "created", ...base(), after };
       }
       throw new Error(
@@ -241,7 +208,7 @@ async function diffObject(
   namespace = merged.metadata?.namespace ?? namespace;
   if (!live) {
     const after = stripServerFields(merged);
-    if (kind === "Secret" && groupOf(apiVersion) === "") maskSecretPair(undefined, after);
+    if (kind === "Secret" && apiGroupOf(apiVersion) === "") maskSecretPair(undefined, after);
     return { action: "created", ...base(), after };
   }
   // keys in Go's order: upstream marshals both objects (sorted keys) before dyff reads them
@@ -252,7 +219,7 @@ async function diffObject(
   removeIgnored(ignoreRules, merged, after as JsonValue);
   let changes = compareValues(before as JsonValue, after as JsonValue);
   if (changes.length === 0) return { action: "unchanged", ...base() };
-  const isSecret = kind === "Secret" && groupOf(apiVersion) === "";
+  const isSecret = kind === "Secret" && apiGroupOf(apiVersion) === "";
   if (isSecret) {
     maskSecretPair(before, after);
     if (isSopsMasked(obj)) {
@@ -386,7 +353,7 @@ export async function diffObjects(
   const diffs = results.filter((r): r is ObjectDiff => r !== undefined);
 
   if (kustomization.spec?.prune && errors.length === 0) {
-    const current = new Set(diffs.map((d) => inventoryId(d.namespace, d.name, groupOf(d.apiVersion), d.kind)));
+    const current = new Set(diffs.map((d) => inventoryId(d.namespace, d.name, apiGroupOf(d.apiVersion), d.kind)));
     const stale: ObjectDiff[] = [];
     for (const entry of kustomization.status?.inventory?.entries ?? []) {
       if (current.has(entry.id)) continue;
@@ -406,13 +373,14 @@ export async function diffObjects(
         subject: subjectOf(meta.kind, namespace, meta.name),
       });
     }
-    stale.sort(
-      (a, b) =>
-        kindRank(a.kind) - kindRank(b.kind) ||
-        a.kind.localeCompare(b.kind) ||
-        (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
-        a.name.localeCompare(b.name),
-    );
+    // upstream lists them sorted as server-side apply takes them
+    const key = (d: ObjectDiff) => ({
+      group: apiGroupOf(d.apiVersion),
+      kind: d.kind,
+      namespace: d.namespace ?? "",
+      name: d.name,
+    });
+    stale.sort((a, b) => compareApplyOrder(key(a), key(b)));
     diffs.push(...stale);
   }
   return {

@@ -8,17 +8,12 @@ import { CliError } from "../errors.js";
 import { kustomizationFor, parseYamlDocument, splitDocuments } from "../kustomize/build.js";
 import type { KubeObj } from "../kustomize/cluster.js";
 import { runKustomize, type KustomizeCommand } from "../kustomize/runner.js";
+import { apiGroupOf } from "../kube/api-version.js";
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-function groupOf(apiVersion: string | undefined): string {
-  const v = apiVersion ?? "";
-  const i = v.indexOf("/");
-  return i < 0 ? "" : v.slice(0, i);
-}
-
 export function objectKey(o: KubeObj, defaultNamespace = ""): string {
-  return `${groupOf(o.apiVersion)}/${o.kind}/${o.metadata?.namespace || defaultNamespace}/${o.metadata?.name}`;
+  return `${apiGroupOf(o.apiVersion)}/${o.kind}/${o.metadata?.namespace || defaultNamespace}/${o.metadata?.name}`;
 }
 
 export class ObjectCatalog {
@@ -39,7 +34,7 @@ export class ObjectCatalog {
 
   get(apiVersionOrGroup: string, kind: string, namespace: string | undefined, name: string): KubeObj | undefined {
     const group = apiVersionOrGroup.includes("/")
-      ? groupOf(apiVersionOrGroup)
+      ? apiGroupOf(apiVersionOrGroup)
       : apiVersionOrGroup === "v1"
         ? ""
         : apiVersionOrGroup;
@@ -48,7 +43,7 @@ export class ObjectCatalog {
 
   /** The objects of `kind` in `group` (any version). */
   ofKind(group: string, kind: string): KubeObj[] {
-    return [...this.byKey.values()].filter((o) => o.kind === kind && groupOf(o.apiVersion) === group);
+    return [...this.byKey.values()].filter((o) => o.kind === kind && apiGroupOf(o.apiVersion) === group);
   }
 
   all(): KubeObj[] {

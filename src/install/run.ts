@@ -10,6 +10,8 @@ import {
   resolveNamespace,
   loadKubeConfig,
 } from "../kube/client.js";
+import { apiGroupOf } from "../kube/api-version.js";
+import { compareApplyOrder } from "../kube/apply-order.js";
 import type { KubeObject } from "../kube/rest.js";
 import type { Logger } from "../output/logger.js";
 import { resolveBundle, type BundleSource } from "./bundle.js";
@@ -53,56 +55,15 @@ export async function generateInstallManifests(opts: InstallOptions, bundle: Bun
   return await renderInstall(opts, { dir });
 }
 
-// fluxcd/pkg/ssa's reconcile order: these kinds first (in this order), webhooks last,
-// everything else in between.
-const FIRST = [
-  "CustomResourceDefinition",
-  "Namespace",
-  "ClusterClass",
-  "RuntimeClass",
-  "PriorityClass",
-  "StorageClass",
-  "VolumeSnapshotClass",
-  "IngressClass",
-  "GatewayClass",
-  "ResourceQuota",
-  "ServiceAccount",
-  "Role",
-  "ClusterRole",
-  "RoleBinding",
-  "ClusterRoleBinding",
-  "ConfigMap",
-  "Secret",
-  "Service",
-  "LimitRange",
-  "Deployment",
-  "StatefulSet",
-  "CronJob",
-  "PodDisruptionBudget",
-];
-const LAST = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
-
-function rank(kind: string): number {
-  const f = FIRST.indexOf(kind);
-  if (f >= 0) return f;
-  const l = LAST.indexOf(kind);
-  if (l >= 0) return FIRST.length + 1 + l;
-  return FIRST.length;
-}
-
+/** The objects in the order server-side apply takes them (src/kube/apply-order.ts). */
 export function sortForApply(objs: KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => [o.kind ?? "", o.metadata.namespace ?? "", o.metadata.name];
-  return [...objs].sort((a, b) => {
-    const r = rank(a.kind ?? "") - rank(b.kind ?? "");
-    if (r !== 0) return r;
-    const ka = key(a);
-    const kb = key(b);
-    for (const [i, x] of ka.entries()) {
-      const y = kb[i] ?? "";
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
+  const key = (o: KubeObject) => ({
+    group: apiGroupOf(o.apiVersion),
+    kind: o.kind ?? "",
+    namespace: o.metadata.namespace ?? "",
+    name: o.metadata.name,
   });
+  return [...objs].sort((a, b) => compareApplyOrder(key(a), key(b)));
 }
 
 export async function parseManifests(text: string): Promise<KubeObject[]> {
