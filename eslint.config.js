@@ -88,8 +88,6 @@ export default tseslint.config(
     rules: PENDING_OFF,
   },
 
-  { files: ["test/e2e/**"], rules: PENDING_OFF },
-
   {
     files: ["test/unit/bootstrap/**", "test/unit/git/**", "test/unit/providers/**"],
     rules: PENDING_OFF,

@@ -23,6 +23,8 @@ import { GitHubServer } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
 import { runCliProcess } from "../support/cli-process.js";
 import { expectBootstrapReconciled, flux, kubeconfigPath } from "../support/e2e.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const TOKEN = "e2eSshBootT0ken";
 let git: GitServer;
@@ -33,20 +35,18 @@ let kc: KubeConfig;
 let bundle: string;
 let work: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  ssh = await startSshGitServer(git);
-  gh = await GitHubServer.start({ git, ssh, token: TOKEN, login: "octocat", orgs: {} });
-  gl = await GitLabServer.start({ git, ssh, token: TOKEN, username: "jdoe", groups: [] });
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  ssh = stopLater(await startSshGitServer(git));
+  gh = stopLater(await GitHubServer.start({ git, ssh, token: TOKEN, login: "octocat", orgs: {} }));
+  gl = stopLater(await GitLabServer.start({ git, ssh, token: TOKEN, username: "jdoe", groups: [] }));
   kc = await testKubeConfig();
   bundle = await realBundle();
   work = mkdtempSync(path.join(os.tmpdir(), "tsflux-e2e-ssh-"));
 });
-afterAll(async () => {
-  await gh?.stop();
-  await gl?.stop();
-  await ssh?.stop();
-  await git?.stop();
+afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -84,7 +84,7 @@ async function bootstrapProvider(kind: "github" | "gitlab", owner: string, name:
       ...extra,
     );
   } finally {
-    delete process.env[env];
+    Reflect.deleteProperty(process.env, env);
   }
 }
 
@@ -99,9 +99,9 @@ describe("bootstrap over SSH with the real controllers", () => {
     expect(url).toBe(`ssh://git@${ssh.hostPort}/octocat/${name}`);
     // Go's SSH client (upstream's scan and source-controller) prefers ECDSA.
     expect(secret.known_hosts?.trim()).toBe(ssh.knownHosts("ecdsa"));
-    const keys = gh.repo("octocat", name)!.keys;
+    const { keys } = must(gh.repo("octocat", name), `the GitHub repository octocat/${name}`);
     expect(keys.map((k) => [k.key, k.read_only])).toEqual([
-      [secret["identity.pub"]!.trim().split(" ").slice(0, 2).join(" "), true],
+      [must(secret["identity.pub"], "identity.pub in the source Secret").trim().split(" ").slice(0, 2).join(" "), true],
     ]);
     await expectBootstrapReconciled(kc, git, ns, `octocat/${name}`, { ssh });
     expectClonedOverSsh(`octocat/${name}`);

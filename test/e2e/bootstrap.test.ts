@@ -4,13 +4,14 @@
 // commit and kustomize-controller applies flux-system from it; bootstrap's wait ends
 // Ready at the pushed revision, and a second run changes nothing.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { testKubeConfig, uniqueName } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { realBundle } from "../fixtures/install/bundle.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
 import { expectBootstrapReconciled, flux, fluxStatus } from "../support/e2e.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const TOKEN = "e2eBootstrapT0ken";
 let git: GitServer;
@@ -19,17 +20,14 @@ let gl: GitLabServer;
 let kc: KubeConfig;
 let bundle: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gh = await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: {} });
-  gl = await GitLabServer.start({ git, token: TOKEN, username: "jdoe", groups: [] });
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gh = stopLater(await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: {} }));
+  gl = stopLater(await GitLabServer.start({ git, token: TOKEN, username: "jdoe", groups: [] }));
   kc = await testKubeConfig();
   bundle = await realBundle();
-});
-afterAll(async () => {
-  await gh?.stop();
-  await gl?.stop();
-  await git?.stop();
 });
 
 const expectReconciledByControllers = (ns: string, repoPath: string) =>

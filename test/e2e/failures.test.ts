@@ -2,7 +2,7 @@
 // failing health check. tsflux's ✗ line carries the controller's own message (read
 // back from the object's Ready condition) and the exit code is 1.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { GitServer } from "../env/git-server.js";
 import {
   appFiles,
@@ -13,6 +13,8 @@ import {
   startGitApp,
   type GitApp,
 } from "../support/e2e.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const PASSWORD = "e2eFailPassw0rd";
 let app: GitApp;
@@ -21,12 +23,15 @@ let kc: KubeConfig;
 let ns: string;
 let repo: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  app = await startGitApp("e2e-fail", {
-    password: PASSWORD,
-    files: {
-      ...appFiles("v1"),
-      "unhealthy/deployment.yaml": `apiVersion: apps/v1
+  app = stopLater(
+    await startGitApp("e2e-fail", {
+      password: PASSWORD,
+      files: {
+        ...appFiles("v1"),
+        "unhealthy/deployment.yaml": `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: stuck
@@ -44,20 +49,18 @@ spec:
         - name: stuck
           image: ghcr.io/stefanprodan/podinfo:6.9.0
 `,
-    },
-  });
+      },
+    }),
+  );
   ({ git, kc, ns, repo } = app);
   await createGitSecret(app, "good-auth", PASSWORD);
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 /** The message of the object's Ready=False condition, as the controller wrote it. */
 async function controllerMessage(kind: "GitRepository" | "Kustomization", name: string): Promise<string> {
-  const ready = readyCondition(await fluxStatus(kc, kind, ns, name));
-  expect(ready?.status).toBe("False");
-  return ready!.message;
+  const ready = must(readyCondition(await fluxStatus(kc, kind, ns, name)), `${kind} ${name}'s Ready condition`);
+  expect(ready.status).toBe("False");
+  return ready.message;
 }
 
 describe("failures reported with the controllers' own messages", () => {

@@ -7,6 +7,7 @@
 // `npm run env:up -- --controllers` (its controllers must be running).
 import type { TestProject } from "vitest/node";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
+import { must } from "../support/must.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,7 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const started = Date.now();
   let env: TestEnv | undefined = await startTestEnv({ controllers: true });
-  const c = env.controllers!;
+  const c = must(env.controllers, "the controllers of a controllers-mode test environment");
   process.stderr.write(
     `[e2e] controllers mode ready in ${Date.now() - started}ms; notification-controller v${c.notificationControllerVersion}; logs in ${c.logDir}\n`,
   );

@@ -25,6 +25,8 @@ import {
   fluxStatus,
   readyCondition,
 } from "../support/e2e.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 let kc: KubeConfig;
 let ns: string;
@@ -33,16 +35,16 @@ let charts: StaticServer;
 let registry: TestRegistry;
 const repoDir = () => path.join(work, "repo");
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
   ({ kc, ns } = await clusterAndNamespace("e2e-helm"));
   work = await mkdtemp(path.join(os.tmpdir(), "tsflux-e2e-helm-"));
   await chartRepository(repoDir(), ["1.0.0"]);
-  charts = await startStaticServer(repoDir());
-  registry = await startRegistry();
+  charts = stopLater(await startStaticServer(repoDir()));
+  registry = stopLater(await startRegistry());
 });
 afterAll(async () => {
-  await charts?.stop();
-  await registry?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -141,7 +143,10 @@ describe("HelmRelease from a HelmRepository with the real helm-controller", () =
     const before = await getObject(kc, fluxRef("HelmRelease", ns, "demo"));
     const rec = await flux("reconcile", "helmrelease", "demo", "--with-source", "--force", "--reset", "-n", ns);
     expect(rec.code).toBe(0);
-    const index = (await fluxStatus(kc, "HelmRepository", ns, "charts")).artifact!.revision;
+    const index = must(
+      (await fluxStatus(kc, "HelmRepository", ns, "charts")).artifact,
+      "the HelmRepository's artifact",
+    ).revision;
     expect(rec.stderr).toBe(
       `► annotating HelmRepository charts in ${ns} namespace\n✔ HelmRepository annotated\n◎ waiting for HelmRepository reconciliation\n✔ fetched revision ${index}\n` +
         `► annotating HelmChart ${ns}-demo in ${ns} namespace\n✔ HelmChart annotated\n◎ waiting for HelmChart reconciliation\n✔ pulled 'demo' chart with version '1.1.0'\n` +
@@ -249,13 +254,19 @@ describe("HelmRelease from a HelmRepository with the real helm-controller", () =
       ns,
     );
     expect(bad.code).toBe(1);
-    const ready = readyCondition(await fluxStatus(kc, "HelmRelease", ns, "broken"));
+    const ready = must(
+      readyCondition(await fluxStatus(kc, "HelmRelease", ns, "broken")),
+      "HelmRelease broken's Ready condition",
+    );
     expect(ready).toMatchObject({ status: "False", reason: "InstallFailed" });
-    expect(ready!.message).toMatch(/^Helm install failed for release .*broken.* with chart demo@1\.1\.0/);
+    expect(ready.message).toMatch(/^Helm install failed for release .*broken.* with chart demo@1\.1\.0/);
     // helm-controller gave up (Stalled) and said why (Ready): the ✗ line names both.
-    const stalled = (await fluxStatus(kc, "HelmRelease", ns, "broken")).conditions?.find((c) => c.type === "Stalled");
+    const stalled = must(
+      (await fluxStatus(kc, "HelmRelease", ns, "broken")).conditions?.find((c) => c.type === "Stalled"),
+      "HelmRelease broken's Stalled condition",
+    );
     expect(stalled).toMatchObject({ status: "True", message: "Failed to install after 1 attempt(s)" });
-    expect(bad.stderr.slice(bad.stderr.indexOf("✗ "))).toBe(`✗ ${stalled!.message}: ${ready!.message}\n`);
+    expect(bad.stderr.slice(bad.stderr.indexOf("✗ "))).toBe(`✗ ${stalled.message}: ${ready.message}\n`);
     expect(await releaseSecret("broken", 1)).toMatchObject({ type: "helm.sh/release.v1" });
 
     // Suspended and resumed, it still fails: resume's wait reports helm-controller's messages.
@@ -341,7 +352,10 @@ describe("OCIRepository from the docker-registry with the real controllers", () 
     expect(tree.stdout).toContain("ConfigMap/" + ns + "/app-config");
 
     // A new tag: reconcile --with-source reconciles the OCIRepository, then applies it.
-    await writeFile(path.join(src, "configmap.yaml"), appFiles("from-oci-v2", ".")["./configmap.yaml"]!);
+    await writeFile(
+      path.join(src, "configmap.yaml"),
+      must(appFiles("from-oci-v2", ".")["./configmap.yaml"], "the app's configmap.yaml"),
+    );
     const push2 = await flux(
       "push",
       "artifact",
@@ -360,7 +374,7 @@ describe("OCIRepository from the docker-registry with the real controllers", () 
 
   it("a HelmRelease whose chartRef is an OCIRepository holding a chart pushed with helm", async () => {
     const [tgz] = await chartRepository(path.join(work, "oci-chart"), ["2.0.0"]);
-    await helm(["push", tgz!, `oci://${registry.host}/charts`, "--plain-http"]);
+    await helm(["push", must(tgz, "the packaged chart 2.0.0"), `oci://${registry.host}/charts`, "--plain-http"]);
     // create source oci has no layer selector (upstream neither): a chart needs Helm's layer copied.
     await applyYaml(
       kc,
@@ -386,7 +400,10 @@ spec:
       ns,
     );
     // helm-controller versions a chart from an OCIRepository with the artifact's digest.
-    const artifact = (await fluxStatus(kc, "OCIRepository", ns, "demo-chart")).artifact!;
+    const artifact = must(
+      (await fluxStatus(kc, "OCIRepository", ns, "demo-chart")).artifact,
+      "the OCIRepository's artifact",
+    );
     expect(artifact.revision).toMatch(/^2\.0\.0@sha256:[0-9a-f]{64}$/);
     const version = `2.0.0+${artifact.revision.slice("2.0.0@sha256:".length, "2.0.0@sha256:".length + 12)}`;
     expect(created.stderr).toContain(`✔ applied revision ${version}\n`);

@@ -20,6 +20,8 @@ import {
   startGitApp,
   type GitApp,
 } from "../support/e2e.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const PASSWORD = "e2eGitPassw0rd";
 let app: GitApp;
@@ -28,12 +30,11 @@ let kc: KubeConfig;
 let ns: string;
 let repo: string;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  app = await startGitApp("e2e-ks", { password: PASSWORD });
+  app = stopLater(await startGitApp("e2e-ks", { password: PASSWORD }));
   ({ git, kc, ns, repo } = app);
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 const head = () => app.head();
@@ -78,7 +79,7 @@ describe("create source git and create kustomization (real controllers)", () => 
     const repoStatus = await fluxStatus(kc, "GitRepository", ns, "app");
     expect(repoStatus.artifact?.revision).toBe(head());
     expect(readyCondition(repoStatus)?.message).toBe(`stored artifact for revision '${head()}'`);
-    const artifact = await fetch(repoStatus.artifact!.url);
+    const artifact = await fetch(must(repoStatus.artifact, "the GitRepository's artifact").url);
     expect(artifact.status).toBe(200);
     expect((await artifact.arrayBuffer()).byteLength).toBeGreaterThan(100);
     expect(git.requests.some((r) => r.service === "git-upload-pack" && r.authorized)).toBe(true);
@@ -301,7 +302,7 @@ describe("diff kustomization against what kustomize-controller applied", () => {
   };
 
   it("exits 0 without a local change, 1 with the change shown, 2 on an error", async () => {
-    const applied = (await configMap(kc, ns, "app-config")).message!;
+    const applied = must((await configMap(kc, ns, "app-config")).message, "the applied ConfigMap's message");
     const same = await flux("diff", "kustomization", "app", `--path=${checkout(applied)}`, "-n", ns);
     expect(same.stdout + same.stderr).not.toContain("drifted");
     expect(same.code).toBe(0);

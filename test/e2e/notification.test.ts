@@ -4,10 +4,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { applyYaml, eventually, fluxRef, getObject } from "../env/helpers.js";
 import type { GitServer } from "../env/git-server.js";
 import { appFiles, flux, fluxStatus, startGitApp, type GitApp } from "../support/e2e.js";
+import { must } from "../support/must.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 interface Posted {
   involvedObject: { kind: string; name: string; namespace: string };
@@ -25,8 +27,10 @@ let hook: http.Server;
 let hookURL: string;
 const posted: Posted[] = [];
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
-  app = await startGitApp("e2e-notify");
+  app = stopLater(await startGitApp("e2e-notify"));
   ({ git, kc, ns, repo } = app);
   hook = http.createServer((req, res) => {
     let body = "";
@@ -36,12 +40,9 @@ beforeAll(async () => {
       res.writeHead(200).end();
     });
   });
+  stopLater({ stop: () => new Promise<void>((r) => hook.close(() => r())) });
   await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
   hookURL = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/events`;
-});
-afterAll(async () => {
-  await app?.stop();
-  await new Promise((r) => hook?.close(r));
 });
 
 describe(`notification-controller v${inject("notificationControllerVersion")}`, () => {
@@ -62,10 +63,16 @@ describe(`notification-controller v${inject("notificationControllerVersion")}`, 
 
     const src = await flux("create", "source", "git", "app", `--url=${git.url(repo)}`, "--branch=main", "-n", ns);
     expect(src.code).toBe(0);
-    const revision = (await fluxStatus(kc, "GitRepository", ns, "app")).artifact!.revision;
+    const revision = must(
+      (await fluxStatus(kc, "GitRepository", ns, "app")).artifact,
+      "the GitRepository's artifact",
+    ).revision;
     // source-controller posts to notification-controller, which forwards to the provider.
     const event = await eventually(
-      async () => posted.find((e) => e.involvedObject.kind === "GitRepository" && e.involvedObject.name === "app"),
+      () =>
+        Promise.resolve(
+          posted.find((e) => e.involvedObject.kind === "GitRepository" && e.involvedObject.name === "app"),
+        ),
       60_000,
       250,
     );
@@ -99,7 +106,7 @@ describe(`notification-controller v${inject("notificationControllerVersion")}`, 
     );
     expect(res.code).toBe(0);
     const receiver = await getObject(kc, fluxRef("Receiver", ns, "push"));
-    const webhookPath = (receiver.status as { webhookPath?: string }).webhookPath!;
+    const webhookPath = must((receiver.status as { webhookPath?: string }).webhookPath, "the Receiver's webhookPath");
     expect(webhookPath).toMatch(/^\/hook\/[0-9a-f]{64}$/);
     expect(res.stderr.endsWith(`✔ Receiver push is ready\n✔ generated webhook URL ${webhookPath}\n`)).toBe(true);
 

@@ -7,7 +7,7 @@
 // once the finalizers are gone) and the repository. --dry-run changes nothing, and a
 // re-run finds nothing left to do.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eventually, kubeRequest, tryGetObject, type KubeObject } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
@@ -20,6 +20,7 @@ import {
   fluxStatus,
   type CliResult,
 } from "../support/e2e.js";
+import { stopAfterAll } from "../support/teardown.js";
 
 const TOKEN = "e2eUninstallT0ken";
 const REPO = "fleet/uninstall";
@@ -29,10 +30,12 @@ let git: GitServer;
 let bundle: string;
 let flux: (...args: string[]) => Promise<CliResult>;
 
+const stopLater = stopAfterAll();
+
 beforeAll(async () => {
   [env, git, bundle] = await Promise.all([
-    startTestEnv({ controllers: true, log: () => {} }),
-    startGitServer({ username: "git", password: TOKEN }),
+    startTestEnv({ controllers: true, log: () => {} }).then(stopLater),
+    startGitServer({ username: "git", password: TOKEN }).then(stopLater),
     realBundle(),
   ]);
   kc = env.kubeConfig;
@@ -43,10 +46,6 @@ beforeAll(async () => {
   app["clusters/dev/app/kustomization.yaml"] =
     "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: app\nresources:\n  - namespace.yaml\n  - deploy/deployment.yaml\n  - deploy/service.yaml\n  - deploy/configmap.yaml\n";
   await git.createRepo(REPO, { branch: "main", files: app });
-});
-afterAll(async () => {
-  await git?.stop();
-  await env?.stop();
 });
 
 const list = async (path: string) => (await kubeRequest<{ items: KubeObject[] }>(kc, "GET", path)).items;
@@ -214,8 +213,10 @@ describe("uninstall after bootstrap, with the real controllers", () => {
     );
     // Still there: the app.
     expect((await appObject("configmaps", "app-config"))?.data).toEqual({ message: "kept" });
-    expect(await fluxStatus(kc, "Kustomization", "flux-system", "flux-system").catch((e: Error) => e.message)).toMatch(
-      /404|not found/i,
-    );
+    expect(
+      await fluxStatus(kc, "Kustomization", "flux-system", "flux-system").catch((e: unknown) =>
+        e instanceof Error ? e.message : String(e),
+      ),
+    ).toMatch(/404|not found/i);
   });
 });
