@@ -5,6 +5,8 @@
 // integers, odd indents), so the caller falls back to the yaml package: the result is
 // always what the yaml package (YAML 1.1 scalars, timestamps as text) would return.
 
+import { must } from "../util/must.js";
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Thrown inside the reader when the text leaves the subset; caught at the top. */
@@ -66,8 +68,9 @@ function doubleQuoted(line: string, start: number): [string, number] {
     out += line.slice(i, b);
     const c = line[b + 1];
     if (c === undefined) throw UNSUPPORTED;
-    if (c in ESCAPES) {
-      out += ESCAPES[c];
+    const escaped = ESCAPES[c];
+    if (escaped !== undefined) {
+      out += escaped;
       i = b + 2;
     } else if (c === "x" || c === "u" || c === "U") {
       const n = c === "x" ? 2 : c === "u" ? 4 : 8;
@@ -111,10 +114,14 @@ class Reader {
   private i = 0;
   constructor(private readonly lines: string[]) {}
 
+  /** The line at the reader's position; callers have seen peekIndent() find one. */
+  private current(): string {
+    return must(this.lines[this.i], "the line peekIndent() found");
+  }
+
   /** Skips blank lines; returns the indent of the next line, or -1 at the end. */
   private peekIndent(): number {
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i]!;
+    for (let line = this.lines[this.i]; line !== undefined; line = this.lines[this.i]) {
       const trimmed = line.trimStart();
       if (trimmed === "") {
         this.i++;
@@ -136,7 +143,7 @@ class Reader {
 
   /** The block node whose lines start at `indent`. */
   private block(indent: number): Json {
-    const line = this.lines[this.i]!;
+    const line = this.current();
     if (line.startsWith("- ", indent) || line.length === indent + 1) {
       if (line[indent] === "-") return this.sequence(indent);
     }
@@ -149,7 +156,7 @@ class Reader {
       const at = this.peekIndent();
       if (at < indent) return out;
       if (at > indent) throw UNSUPPORTED;
-      const line = this.lines[this.i]!;
+      const line = this.current();
       if (line[indent] !== "-") return out; // the mapping around it goes on
       if (line.length === indent + 1) {
         // `-` alone: the entry is the block below
@@ -188,7 +195,7 @@ class Reader {
       first = false;
       if (at < indent) return out;
       if (at > indent) throw UNSUPPORTED;
-      const line = this.lines[this.i]!;
+      const line = this.current();
       if (line[indent] === "-" && (line[indent + 1] === " " || line.length === indent + 1)) throw UNSUPPORTED;
       const colon = line.indexOf(":", indent);
       if (colon <= indent || (colon !== line.length - 1 && line[colon + 1] !== " ")) throw UNSUPPORTED;
@@ -204,7 +211,7 @@ class Reader {
         this.i++;
         const next = this.peekIndent();
         if (next > indent) out[key] = this.block(next);
-        else if (next === indent && this.lines[this.i]!.startsWith("- ", indent)) out[key] = this.sequence(indent);
+        else if (next === indent && this.current().startsWith("- ", indent)) out[key] = this.sequence(indent);
         else out[key] = null;
         continue;
       }
@@ -233,8 +240,7 @@ class Reader {
     const body: string[] = [];
     let indent = -1;
     let leading = 0; // the longest blank line before the content
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i]!;
+    for (let line = this.lines[this.i]; line !== undefined; line = this.lines[this.i]) {
       const trimmed = line.trimStart();
       if (trimmed === "") {
         if (indent < 0) leading = Math.max(leading, line.length);

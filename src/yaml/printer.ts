@@ -5,6 +5,8 @@
 // Written from the YAML 1.1 rules go-yaml follows; no dependency so that
 // `create ... --export` starts fast.
 
+import { must } from "../util/must.js";
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 const BEST_WIDTH = 80;
@@ -16,24 +18,32 @@ function isLetter(ch: string): boolean {
   if ((ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z")) return true;
   return ch > "\x7f" && /\p{L}/u.test(ch);
 }
-function isDigit(ch: string): boolean {
-  return ch >= "0" && ch <= "9";
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= "0" && ch <= "9";
+}
+/** The code point of a one-character string. */
+function codePoint(ch: string): number {
+  return must(ch.codePointAt(0), "the code point of a character");
 }
 
 /** go-yaml v2's keyList.Less for string keys: digit runs compare as numbers, non-letters first. */
 export function goYamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]!);
-    const bl = isLetter(br[i]!);
-    if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
+  // Runes, as Go ranges over a string.
+  const ar = Array.from(a);
+  const br = Array.from(b);
+  for (let i = 0; ; i++) {
+    const ac = ar[i];
+    const bc = br[i];
+    if (ac === undefined || bc === undefined) return ar.length < br.length;
+    if (ac === bc) continue;
+    const al = isLetter(ac);
+    const bl = isLetter(bc);
+    if (al && bl) return codePoint(ac) < codePoint(bc);
     if (al || bl) return bl;
     let an = 0;
     let bn = 0;
-    if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
+    if (ac === "0" || bc === "0") {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
         if (ar[j] !== "0") {
           an = 1;
           bn = 1;
@@ -42,14 +52,13 @@ export function goYamlKeyLess(a: string, b: string): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = an * 10 + Number(ar[ai]);
+    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + Number(ar[ai]);
     let bi = i;
-    for (; bi < br.length && isDigit(br[bi]!); bi++) bn = bn * 10 + Number(br[bi]);
+    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + Number(br[bi]);
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
-    return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
+    return codePoint(ac) < codePoint(bc);
   }
-  return ar.length < br.length;
 }
 
 export function goYamlKeyCompare(a: string, b: string): number {
@@ -134,7 +143,7 @@ function isTimestamp(s: string): boolean {
 export function resolvesToNonString(s: string): boolean {
   if (NON_STRING_WORDS.has(s)) return true;
   if (BASE60_FLOAT.test(s)) return true;
-  const c = s[0]!;
+  const c = s.charAt(0);
   if (c === ".") return GO_FLOAT.test(s);
   if (c === "+" || c === "-" || isDigit(c)) {
     if (isTimestamp(s)) return true;
@@ -158,7 +167,7 @@ function isBlankZ(ch: string | undefined): boolean {
 }
 /** go-yaml's is_printable (note: no astral-plane characters, no NEL). */
 function isPrintable(ch: string): boolean {
-  const c = ch.codePointAt(0)!;
+  const c = codePoint(ch);
   if (c === 0x0a) return true;
   if (c >= 0x20 && c <= 0x7e) return true;
   if (c >= 0xa0 && c <= 0xd7ff) return true;
@@ -175,7 +184,7 @@ interface Analysis {
 }
 
 function analyze(value: string): Analysis {
-  const chars = [...value];
+  const chars = Array.from(value);
   if (chars.length === 0) {
     return {
       multiline: false,
@@ -203,8 +212,7 @@ function analyze(value: string): Analysis {
   }
   let precededByWhitespace = true;
   let followedByWhitespace = isBlankZ(chars[1]);
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
+  for (const [i, ch] of chars.entries()) {
     if (i === 0) {
       if ("#,[]{}&*!|>'\"%@`".includes(ch)) {
         flowIndicators = true;
@@ -361,13 +369,17 @@ class Emitter {
     const allowBreaks = !simpleKey;
     switch (style) {
       case "plain":
-        return this.plain(value, indent, allowBreaks);
+        this.plain(value, indent, allowBreaks);
+        break;
       case "single":
-        return this.singleQuoted(value, indent, allowBreaks);
+        this.singleQuoted(value, indent, allowBreaks);
+        break;
       case "double":
-        return this.doubleQuoted(value, indent, allowBreaks);
+        this.doubleQuoted(value, indent, allowBreaks);
+        break;
       case "literal":
-        return this.literal(value, indent);
+        this.literal(value, indent);
+        break;
     }
   }
 
@@ -379,10 +391,9 @@ class Emitter {
 
   private plain(value: string, indent: number, allowBreaks: boolean): void {
     if (value.length > 0 && !this.whitespace) this.space();
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
-    for (let i = 0; i < chars.length; i++) {
-      const ch = chars[i]!;
+    for (const [i, ch] of chars.entries()) {
       if (ch === " ") {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== " ") {
           this.fold(indent);
@@ -400,11 +411,10 @@ class Emitter {
   private singleQuoted(value: string, indent: number, allowBreaks: boolean): void {
     if (!this.whitespace) this.space();
     this.putChar("'");
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
     let breaks = false;
-    for (let i = 0; i < chars.length; i++) {
-      const ch = chars[i]!;
+    for (const [i, ch] of chars.entries()) {
       if (ch === " ") {
         if (
           allowBreaks &&
@@ -439,11 +449,10 @@ class Emitter {
   private doubleQuoted(value: string, indent: number, allowBreaks: boolean): void {
     if (!this.whitespace) this.space();
     this.putChar('"');
-    const chars = [...value];
+    const chars = Array.from(value);
     let spaces = false;
-    for (let i = 0; i < chars.length; i++) {
-      const ch = chars[i]!;
-      const code = ch.codePointAt(0)!;
+    for (const [i, ch] of chars.entries()) {
+      const code = codePoint(ch);
       if (!isPrintable(ch) || code === 0xfeff || isBreak(ch) || ch === '"' || ch === "\\") {
         this.putChar("\\");
         const esc = ESCAPES[code];
@@ -499,9 +508,11 @@ function formatFloat(n: number): string {
   // strconv.FormatFloat(f, 'g', -1, 64): exponent form when exp < -4 || exp >= 21
   const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
   if (exp < -4 || exp >= 21) {
-    const [mant, e] = n.toExponential().split("e");
-    const sign = e!.startsWith("-") ? "-" : "+";
-    const digits = e!.replace(/^[+-]/, "").padStart(2, "0");
+    const text = n.toExponential();
+    const mant = text.slice(0, text.indexOf("e"));
+    const e = text.slice(text.indexOf("e") + 1);
+    const sign = e.startsWith("-") ? "-" : "+";
+    const digits = e.replace(/^[+-]/, "").padStart(2, "0");
     return `${mant}e${sign}${digits}`;
   }
   return String(n);
@@ -538,7 +549,10 @@ function normalize(value: unknown): JsonValue | undefined {
 
 function emitNode(e: Emitter, value: JsonValue, indent: number, inSequence: boolean): void {
   if (Array.isArray(value)) {
-    if (value.length === 0) return e.putInline("[]");
+    if (value.length === 0) {
+      e.putInline("[]");
+      return;
+    }
     // Sequences are indentless inside mappings, indented inside sequences.
     const seqIndent = inSequence ? indent + 2 : indent;
     for (const item of value) {
@@ -551,13 +565,18 @@ function emitNode(e: Emitter, value: JsonValue, indent: number, inSequence: bool
   }
   if (isMapping(value)) {
     const keys = Object.keys(value).sort(goYamlKeyCompare);
-    if (keys.length === 0) return e.putInline("{}");
+    if (keys.length === 0) {
+      e.putInline("{}");
+      return;
+    }
     const mapIndent = inSequence ? indent + 2 : indent;
     for (const key of keys) {
+      // normalize() has dropped undefined fields already; skipped as JSON would.
+      const child = value[key];
+      if (child === undefined) continue;
       e.indentTo(mapIndent);
       e.scalar(key, mapIndent + 2, true);
       e.put(":");
-      const child = value[key]!;
       // a nested block mapping is indented; a sequence is indentless
       emitNode(e, child, isBlock(child) && isMapping(child) ? mapIndent + 2 : mapIndent, false);
     }
