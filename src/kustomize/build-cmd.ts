@@ -90,7 +90,7 @@ export async function withDeadline<T>(promise: Promise<T>, deps: Deps, exitCode 
         ),
       deps.globals.timeoutMs,
     );
-    timer.unref?.();
+    timer.unref();
   });
   try {
     return await Promise.race([promise, deadline]);

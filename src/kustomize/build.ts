@@ -4,8 +4,9 @@
 // SOPS masking, commonMetadata, and (with --recursive) nested Kustomizations
 // built from --local-sources.
 import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CliError } from "../errors.js";
+import { CliError, errorMessage } from "../errors.js";
 import { flagValue, stringToString } from "../util/flag-values.js";
 import { apiVersionOf, mustKind } from "../kinds/registry.js";
 import type { KubeObj, ObjectReader } from "./cluster.js";
@@ -74,14 +75,15 @@ const FILE_LOOKUP_FAILED = (name: string, ns: string, file: string) =>
 export async function readKustomizationFile(file: string, name: string, namespace: string): Promise<FluxKustomization> {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = await readFile(file, "utf8");
   } catch (err) {
     throw new CliError(`failed to read kustomization file ${file}: ${(err as Error).message}`);
   }
   const docs = parseAllDocuments(text);
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    if (doc.errors.length > 0) {
-      throw new CliError(`failed to unmarshall kustomization file ${file}: ${doc.errors[0]!.message.split("\n")[0]}`);
+    const [error] = doc.errors;
+    if (error) {
+      throw new CliError(`failed to unmarshall kustomization file ${file}: ${firstLine(error.message)}`);
     }
     const obj = doc.toJS() as FluxKustomization | null;
     if (!obj || typeof obj !== "object") continue;
@@ -90,7 +92,7 @@ export async function readKustomizationFile(file: string, name: string, namespac
       obj.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`) &&
       obj.kind === "Kustomization" &&
       obj.metadata?.name === name &&
-      (obj.metadata?.namespace === namespace || !obj.metadata?.namespace)
+      (obj.metadata.namespace === namespace || !obj.metadata.namespace)
     ) {
       return obj;
     }
@@ -119,7 +121,18 @@ export function splitDocuments(text: string): string[] {
  * text): kustomize's plain block YAML by the fast reader (src/yaml/block.ts), anything it
  * leaves, and everything with `fast: false`, by the yaml package.
  */
-export async function parseYamlDocument(text: string, opts: { fast?: boolean } = {}): Promise<unknown> {
+export function parseYamlDocument(text: string, opts: { fast?: boolean } = {}): Promise<unknown> {
+  // A promise, so that callers chain .catch on a parse error as on the other steps.
+  return new Promise((resolve) => {
+    resolve(readYamlDocument(text, opts));
+  });
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0] ?? "";
+}
+
+function readYamlDocument(text: string, opts: { fast?: boolean }): unknown {
   if (opts.fast !== false) {
     const read = readBlockYaml(text);
     if (read !== undefined) return read;
@@ -130,7 +143,8 @@ export async function parseYamlDocument(text: string, opts: { fast?: boolean } =
       tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp")),
     uniqueKeys: false,
   });
-  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split("\n")[0]);
+  const [error] = doc.errors;
+  if (error) throw new Error(firstLine(error.message));
   return doc.toJS({ maxAliasCount: -1 });
 }
 
@@ -186,9 +200,10 @@ export async function loadVariables(
         const plural = ref.kind === "ConfigMap" ? "configmaps" : "secrets";
         throw new CliError(`substitute from '${ref.kind}/${ref.name}' error: ${plural} "${ref.name}" not found`);
       }
-      const data = (obj.data ?? {}) as Record<string, string>;
+      // API server JSON: strings, unless the object is not what its kind says.
+      const data = (obj.data ?? {}) as Record<string, unknown>;
       for (const [k, v] of Object.entries(data)) {
-        const value = ref.kind === "Secret" ? Buffer.from(v, "base64").toString("utf8") : String(v);
+        const value = ref.kind === "Secret" ? Buffer.from(String(v), "base64").toString("utf8") : String(v);
         vars.set(k, value.replaceAll("\n", ""));
       }
     }
@@ -351,8 +366,8 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
   let vars: Map<string, string> | undefined;
   let objects: KubeObj[] = [];
   for (const raw of splitDocuments(output)) {
-    let parsed = await parseYamlDocument(raw).catch((err: Error) => {
-      throw new CliError(`kustomize build failed: ${err.message}`);
+    let parsed = await parseYamlDocument(raw).catch((err: unknown) => {
+      throw new CliError(`kustomize build failed: ${errorMessage(err)}`);
     });
     if (!isKubernetesObject(parsed)) continue;
     let text = raw;
@@ -368,8 +383,8 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
       const name = parsed.metadata?.name ?? "";
       try {
         text = substituteText(raw, vars, Boolean(opts.strictSubstitute));
-        parsed = await parseYamlDocument(text).catch((err: Error) => {
-          throw new CliError(`YAMLToJSON: ${err.message}`);
+        parsed = await parseYamlDocument(text).catch((err: unknown) => {
+          throw new CliError(`YAMLToJSON: ${errorMessage(err)}`);
         });
       } catch (err) {
         throw new CliError(`var substitution failed for '${name}': ${(err as Error).message}`);
@@ -404,10 +419,12 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
       const key = `${ref?.kind ?? ""}/${ref?.namespace || childNs}/${ref?.name ?? ""}`;
       const local = opts.localSources?.[key];
       if (!local) throw new CliError(`cannot get local path for ${key} of kustomization ${child.metadata?.name}`);
+      const childName = child.metadata?.name;
+      if (childName === undefined) throw new CliError(`a nested Kustomization in ${key} has no metadata.name`);
       const sub = await buildKustomization(
         {
           ...opts,
-          name: child.metadata!.name!,
+          name: childName,
           namespace: childNs,
           path: path.join(local, child.spec?.path ?? ""),
           kustomizationFile: undefined,
@@ -422,8 +439,8 @@ export async function buildKustomization(opts: BuildOptions, fallback?: FluxKust
 }
 
 /** Upstream's printing: each object as YAML followed by `---`. */
-export async function objectsToYaml(objects: KubeObj[]): Promise<string> {
-  return objects.map((o) => toYaml(o as never) + "---\n").join("");
+export function objectsToYaml(objects: KubeObj[]): Promise<string> {
+  return Promise.resolve(objects.map((o) => toYaml(o) + "---\n").join(""));
 }
 
 /** Parses `Kind/namespace/name=path,...` as pflag's stringToString; later values add to earlier ones. */

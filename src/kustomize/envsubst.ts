@@ -82,12 +82,14 @@ class Scanner {
   }
 
   private read(): string {
-    if (this.pos >= this.buf.length) {
+    const ch = this.buf[this.pos];
+    if (ch === undefined) {
       this.width = 0;
       return "";
     }
+    this.pos++;
     this.width = 1;
-    return this.buf[this.pos++]!;
+    return ch;
   }
 
   private unread(): void {
@@ -350,13 +352,13 @@ const DEFAULT_OPS = new Set(["-", "+", "=", "?", ":-", ":+", ":=", ":?"]);
 function globToRegExp(pattern: string): RegExp | undefined {
   let re = "";
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern.charAt(i);
     if (c === "*") re += "[\\s\\S]*";
     else if (c === "?") re += "[\\s\\S]";
     else if (c === "\\") {
       i++;
       if (i >= pattern.length) return undefined;
-      re += pattern[i]!.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+      re += pattern.charAt(i).replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
     } else if (c === "[") {
       const end = pattern.indexOf("]", i + 2);
       if (end < 0) return undefined;
@@ -398,13 +400,14 @@ function trimLongest(s: string, pattern: string): string {
 const reverse = (s: string) => Array.from(s).reverse().join("");
 
 function substr(s: string, args: string[]): string {
-  if (args.length === 0) return s;
-  if (!/^[+-]?\d+$/.test(args[0]!)) return s;
-  let pos = Number(args[0]);
+  const [offsetArg, lengthArg] = args;
+  if (offsetArg === undefined) return s;
+  if (!/^[+-]?\d+$/.test(offsetArg)) return s;
+  let pos = Number(offsetArg);
   if (pos < 0) pos = Math.max(0, s.length + pos);
-  if (args.length === 1) return pos < s.length ? s.slice(pos) : "";
-  if (!/^[+-]?\d+$/.test(args[1]!)) return s;
-  const length = Number(args[1]);
+  if (lengthArg === undefined) return pos < s.length ? s.slice(pos) : "";
+  if (!/^[+-]?\d+$/.test(lengthArg)) return s;
+  const length = Number(lengthArg);
   if (length < 0) {
     const end = s.length + length;
     return end < pos ? "" : s.slice(pos, end);
@@ -413,37 +416,48 @@ function substr(s: string, args: string[]): string {
   return s.slice(pos, pos + length);
 }
 
+/** The first rune through `change`, the rest as it was. */
+function firstRune(v: string, change: (rune: string) => string): string {
+  const [head = "", ...rest] = Array.from(v);
+  return change(head) + rest.join("");
+}
+
 function apply(name: string, v: string, args: string[]): string {
+  const [first, second] = args;
   switch (name) {
     case ",":
-      return v === "" ? v : Array.from(v)[0]!.toLowerCase() + Array.from(v).slice(1).join("");
+      return firstRune(v, (r) => r.toLowerCase());
     case ",,":
       return v.toLowerCase();
     case "^":
-      return v === "" ? v : Array.from(v)[0]!.toUpperCase() + Array.from(v).slice(1).join("");
+      return firstRune(v, (r) => r.toUpperCase());
     case "^^":
       return v.toUpperCase();
     case "#":
-      if (args.length === 0) return String(Buffer.byteLength(v, "utf8"));
-      return trimShortest(v, args[0]!);
+      if (first === undefined) return String(Buffer.byteLength(v, "utf8"));
+      return trimShortest(v, first);
     case "##":
-      return args.length ? trimLongest(v, args[0]!) : v;
+      return first !== undefined ? trimLongest(v, first) : v;
     case "%":
-      return args.length ? reverse(trimShortest(reverse(v), reverse(args[0]!))) : v;
+      return first !== undefined ? reverse(trimShortest(reverse(v), reverse(first))) : v;
     case "%%":
-      return args.length ? reverse(trimLongest(reverse(v), reverse(args[0]!))) : v;
+      return first !== undefined ? reverse(trimLongest(reverse(v), reverse(first))) : v;
     case ":":
       return substr(v, args);
     case "/#":
-      return args.length === 2 && v.startsWith(args[0]!) ? args[1]! + v.slice(args[0]!.length) : v;
+      return args.length === 2 && first !== undefined && second !== undefined && v.startsWith(first)
+        ? second + v.slice(first.length)
+        : v;
     case "/%":
-      return args.length === 2 && v.endsWith(args[0]!) ? v.slice(0, v.length - args[0]!.length) + args[1]! : v;
+      return args.length === 2 && first !== undefined && second !== undefined && v.endsWith(first)
+        ? v.slice(0, v.length - first.length) + second
+        : v;
     case "/":
-      if (args.length === 0) return v;
-      return replaceN(v, args[0]!, args[1] ?? "", 1);
+      if (first === undefined) return v;
+      return replaceN(v, first, second ?? "", 1);
     case "//":
-      if (args.length === 0) return v;
-      return replaceN(v, args[0]!, args[1] ?? "", -1);
+      if (first === undefined) return v;
+      return replaceN(v, first, second ?? "", -1);
     default:
       // "", "=", ":=", ":-", ":?", ":+", "-", "+", "?": the value, or the default when empty
       return v === "" && args.length > 0 ? args.join("") : v;
@@ -454,16 +468,16 @@ function apply(name: string, v: string, args: string[]): string {
 function replaceN(s: string, from: string, to: string, n: number): string {
   if (from === "") {
     // Go inserts `to` before every rune (up to n times)
-    const runes = Array.from(s);
     let out = "";
     let count = 0;
-    for (let i = 0; i <= runes.length; i++) {
+    for (const rune of Array.from(s)) {
       if (n < 0 || count < n) {
         out += to;
         count++;
       }
-      if (i < runes.length) out += runes[i];
+      out += rune;
     }
+    if (n < 0 || count < n) out += to;
     return out;
   }
   if (n < 0) return s.split(from).join(to);

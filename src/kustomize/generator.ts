@@ -27,7 +27,8 @@ export interface FluxKustomizationSpec {
   ignoreMissingComponents?: boolean;
   commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   postBuild?: {
-    substitute?: Record<string, string>;
+    // Written by hand in YAML: numbers and booleans are turned into text on substitution.
+    substitute?: Record<string, unknown>;
     substituteFrom?: { kind: string; name: string; optional?: boolean }[];
   };
   prune?: boolean;
@@ -53,7 +54,14 @@ export function findKustomizationFile(dir: string): string | undefined {
  * holding their own kustomization, found recursively in lexical order, as
  * `./relative/path`. Ignored files and directories are skipped.
  */
-export async function scanResources(root: string, ignore: string[] = []): Promise<string[]> {
+export function scanResources(root: string, ignore: string[] = []): Promise<string[]> {
+  // A promise, so that a bad file is a rejection for callers, as the other build steps.
+  return new Promise((resolve) => {
+    resolve(walkResources(root, ignore));
+  });
+}
+
+function walkResources(root: string, ignore: string[]): string[] {
   // .sourceignore files are read as the walk reaches their directory (never
   // inside an ignored one); --ignore-paths patterns come last, so they win.
   const defaults = defaultPatterns();
@@ -89,9 +97,9 @@ export async function scanResources(root: string, ignore: string[] = []): Promis
       if (ext !== ".yaml" && ext !== ".yml") continue;
       if (matcher.match(relPath, false)) continue;
       const docs = parseAllDocuments(readFileSync(full, "utf8"));
-      const bad = (Array.isArray(docs) ? docs : [docs]).find((d) => d.errors.length > 0);
-      if (bad) {
-        throw new CliError(`failed to decode Kubernetes YAML from ${full}: ${bad.errors[0]!.message.split("\n")[0]}`);
+      const [error] = (Array.isArray(docs) ? docs : [docs]).flatMap((d) => d.errors);
+      if (error) {
+        throw new CliError(`failed to decode Kubernetes YAML from ${full}: ${error.message.split("\n")[0] ?? ""}`);
       }
       out.push("./" + relPath.join("/"));
     }
@@ -136,12 +144,15 @@ export function applyFluxSpec(kus: JsonObject, spec: FluxKustomizationSpec, dir?
     out.patches = patches;
   }
   for (const image of spec.images ?? []) {
-    const images = (Array.isArray(out.images) ? out.images : []) as JsonObject[];
+    // a user's kustomization.yaml: an entry may be anything
+    const images: Json[] = Array.isArray(out.images) ? out.images : [];
     const entry: JsonObject = { name: image.name };
     if (image.newName) entry.newName = image.newName;
     if (image.newTag) entry.newTag = image.newTag;
     if (image.digest) entry.digest = image.digest;
-    const i = images.findIndex((e) => e && e.name === image.name);
+    const i = images.findIndex(
+      (e) => e !== null && typeof e === "object" && !Array.isArray(e) && e.name === image.name,
+    );
     if (i >= 0) images[i] = entry;
     else images.push(entry);
     out.images = images;

@@ -83,7 +83,8 @@ export function kustomizeVersion(cmd: KustomizeCommand): string {
       stdio: ["ignore", "pipe", "ignore"],
     });
     const m = kubectl ? /Kustomize Version:\s*(\S+)/.exec(out) : /(v?\d+\.\d+\.\d+\S*)/.exec(out);
-    if (m) version = m[1]!.startsWith("v") ? m[1]! : `v${m[1]!}`;
+    const found = m?.[1];
+    if (found !== undefined) version = found.startsWith("v") ? found : `v${found}`;
   } catch {
     /* unknown */
   }
@@ -226,12 +227,12 @@ export function mirrorDirectory(root: string, target: string, skip: string[] = [
  */
 export function kustomizeMessage(stderr: string): string {
   const text = stderr.trim();
-  const klog = /"command failed" err="((?:[^"\\]|\\.)*)"/s.exec(text);
-  if (klog) {
+  const quoted = /"command failed" err="((?:[^"\\]|\\.)*)"/s.exec(text)?.[1];
+  if (quoted !== undefined) {
     try {
-      return JSON.parse(`"${klog[1]}"`) as string;
+      return JSON.parse(`"${quoted}"`) as string;
     } catch {
-      return klog[1]!;
+      return quoted;
     }
   }
   return text.replace(/^Error: /i, "").replace(/^error: /, "");
@@ -289,11 +290,19 @@ export async function runKustomize(
           encoding: "utf8",
         },
         (err, stdout, stderr) => {
-          if (!err) return resolve(stdout);
+          if (!err) {
+            resolve(stdout);
+            return;
+          }
           const text = kustomizeMessage((stderr || err.message).split(tmp).join(""));
-          if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new CliError(KUSTOMIZE_NOT_FOUND));
-          if (err.killed && !opts.signal?.aborted)
-            return reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));
+          if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+            reject(new CliError(KUSTOMIZE_NOT_FOUND));
+            return;
+          }
+          if (err.killed && !opts.signal?.aborted) {
+            reject(new CliError(`kustomize build failed: timed out after ${opts.timeoutMs}ms`));
+            return;
+          }
           // name the kustomize when it is not upstream's: its version may be why the build differs
           const which = isUpstreamKustomize(cmd) ? "" : ` (${describeKustomize(cmd)})`;
           reject(new CliError(`kustomize build failed: ${text}${which}`));

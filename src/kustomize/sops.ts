@@ -14,7 +14,7 @@ function isStrictBase64(v: string): number {
   // returns -1 when valid, else the offset of the first bad byte (Go's CorruptInputError)
   const clean = v.replace(/[\r\n]/g, "");
   for (let i = 0; i < clean.length; i++) {
-    if (!/[A-Za-z0-9+/=]/.test(clean[i]!)) return i;
+    if (!/[A-Za-z0-9+/=]/.test(clean.charAt(i))) return i;
   }
   if (clean.length % 4 !== 0) return clean.length - (clean.length % 4);
   const pad = clean.indexOf("=");
@@ -35,7 +35,8 @@ function stringMap(v: unknown): Record<string, string> | undefined {
  * printed it (used for the `sops:` / `mac: ENC[` detection, as upstream does).
  */
 export function maskSopsData(obj: Obj, text: string): void {
-  const name = String((obj.metadata as Obj | undefined)?.name ?? "");
+  const rawName = (obj.metadata as Obj | undefined)?.name;
+  const name = typeof rawName === "string" || typeof rawName === "number" ? String(rawName) : "";
   if (obj.kind !== "Secret") {
     if ("sops" in obj) delete obj.sops;
     return;

@@ -4,6 +4,8 @@
 // re-includes, a trailing `/` matches directories only, a pattern holding a `/`
 // is anchored and may use `**`; otherwise it matches any path component.
 
+import { must } from "../util/must.js";
+
 export interface IgnorePattern {
   domain: string[];
   inclusion: boolean;
@@ -71,12 +73,12 @@ function compileGlob(pattern: string): RegExp | null {
   let out = "";
   const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern.charAt(i);
     if (c === "*") out += "[^/]*";
     else if (c === "?") out += "[^/]";
     else if (c === "\\") {
       if (++i >= pattern.length) return null;
-      out += esc(pattern[i]!);
+      out += esc(pattern.charAt(i));
     } else if (c === "[") {
       let j = i + 1;
       let cls = "";
@@ -87,11 +89,11 @@ function compileGlob(pattern: string): RegExp | null {
       let first = true;
       for (; j < pattern.length && (pattern[j] !== "]" || first); j++) {
         first = false;
-        const ch = pattern[j]!;
+        const ch = pattern.charAt(j);
         if (ch === "\\") {
           j++;
           if (j >= pattern.length) return null;
-          cls += esc(pattern[j]!);
+          cls += esc(pattern.charAt(j));
         } else if (ch === "-") cls += "-";
         else cls += esc(ch);
       }
@@ -108,8 +110,9 @@ function compileGlob(pattern: string): RegExp | null {
 }
 
 function simpleNameMatch(p: IgnorePattern, path: string[], isDir: boolean): boolean {
-  for (let i = 0; i < path.length; i++) {
-    if (!fnmatch(p.parts[0]!, path[i]!)) continue;
+  const [name = ""] = p.parts; // a split: never empty
+  for (const [i, component] of path.entries()) {
+    if (!fnmatch(name, component)) continue;
     if (p.dirOnly && !isDir && i === path.length - 1) return false;
     return true;
   }
@@ -120,8 +123,7 @@ function globMatch(p: IgnorePattern, pathIn: string[], isDir: boolean): boolean 
   let path = pathIn;
   let matched = false;
   let canTraverse = false;
-  for (let i = 0; i < p.parts.length; i++) {
-    const part = p.parts[i]!;
+  for (const [i, part] of p.parts.entries()) {
     if (part === "") {
       canTraverse = false;
       continue;
@@ -135,8 +137,7 @@ function globMatch(p: IgnorePattern, pathIn: string[], isDir: boolean): boolean 
     if (path.length === 0) return false;
     if (canTraverse) {
       canTraverse = false;
-      while (path.length > 0) {
-        const e = path[0]!;
+      for (let e = path[0]; e !== undefined; e = path[0]) {
         path = path.slice(1);
         if (fnmatch(part, e)) {
           matched = true;
@@ -146,7 +147,8 @@ function globMatch(p: IgnorePattern, pathIn: string[], isDir: boolean): boolean 
         }
       }
     } else {
-      if (!fnmatch(part, path[0]!)) return false;
+      const [head] = path;
+      if (head === undefined || !fnmatch(part, head)) return false;
       matched = true;
       path = path.slice(1);
     }
@@ -172,7 +174,7 @@ export class IgnoreMatcher {
   /** True when `path` (components relative to the root) is ignored. */
   match(path: string[], isDir: boolean): boolean {
     for (let i = this.patterns.length - 1; i >= 0; i--) {
-      const r = matchPattern(this.patterns[i]!, path, isDir);
+      const r = matchPattern(must(this.patterns[i], "an ignore pattern"), path, isDir);
       if (r !== "none") return r === "exclude";
     }
     return false;
