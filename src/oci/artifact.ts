@@ -248,9 +248,9 @@ export async function pullArtifact(
     const meta = metadataFrom(manifest, url, `${repositoryName(ref)}@${digest}`);
     const index = opts.layerIndex ?? 0;
     if (manifest.layers.length < 1) throw new RegistryError("no layers found in artifact");
-    if (manifest.layers.length < index + 1)
+    const layer = manifest.layers[index];
+    if (layer === undefined)
       throw new RegistryError(`index '${index}' out of bound for '${manifest.layers.length}' layers in artifact`);
-    const layer = manifest.layers[index]!;
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UNTAR_BYTES;
     if (layer.size > maxBytes)
       throw new RegistryError(`layer ${layer.digest} is bigger than the max size of ${maxBytes} bytes`);
@@ -343,12 +343,13 @@ export async function listArtifacts(ref: Reference, url: string, opts: ListOptio
     };
     // A few manifests at a time (the first request settles auth), results in tag order.
     const out: Metadata[] = new Array<Metadata>(selected.length);
-    if (selected.length > 0) out[0] = await fetchOne(selected[0]!);
+    const [first] = selected;
+    if (first !== undefined) out[0] = await fetchOne(first);
     let next = 1;
     const worker = async () => {
-      while (next < selected.length) {
+      for (let tag = selected[next]; tag !== undefined; tag = selected[next]) {
         const i = next++;
-        out[i] = await fetchOne(selected[i]!);
+        out[i] = await fetchOne(tag);
       }
     };
     await Promise.all(Array.from({ length: Math.min(8, Math.max(0, selected.length - 1)) }, worker));
@@ -378,8 +379,8 @@ export async function diffArtifact(ref: Reference, localPath: string, opts: Diff
   const client = clientFor(ref, opts);
   try {
     const { manifest } = await fetchManifest(client, ref);
-    if (manifest.layers.length < 1) throw new RegistryError("no layers found in artifact");
-    const layer = manifest.layers[0]!;
+    const [layer] = manifest.layers;
+    if (layer === undefined) throw new RegistryError("no layers found in artifact");
     if (layer.digest === built.digest && layer.size === built.data.length) return { equal: true, changes: [] };
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_UNTAR_BYTES;
     if (layer.size > maxBytes)

@@ -76,7 +76,7 @@ function defaultRunHelper(helper: string, serverUrl: string, env: NodeJS.Process
           if (e.code === "ENOENT")
             reject(new CliError(`credential helper docker-credential-${helper} not found in PATH`));
           // The helper's own output may echo the server, never the secret; keep only the first line.
-          else resolve(`ERROR:${String(stdout || "").split("\n")[0]}`);
+          else resolve(`ERROR:${stdout.split("\n", 1)[0] ?? ""}`);
           return;
         }
         resolve(stdout);

@@ -142,7 +142,7 @@ export async function writeFileAtomic(file: string, data: Buffer, mode = 0o640):
 /** Reads stdin into a temporary YAML file (trailing newlines trimmed, as upstream). */
 export async function saveStdinToFile(stdin: NodeJS.ReadableStream, dir: string): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   let data = Buffer.concat(chunks);
   let end = data.length;
   while (end > 0 && (data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end--;

@@ -14,7 +14,7 @@ export function compileGoGlob(pattern: string): RegExp | null {
   let i = 0;
   const esc = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
   while (i < pattern.length) {
-    const c = pattern[i]!;
+    const c = pattern.charAt(i);
     if (c === "*") {
       re += "[^/]*";
       i++;
@@ -23,7 +23,7 @@ export function compileGoGlob(pattern: string): RegExp | null {
       i++;
     } else if (c === "\\") {
       if (i + 1 >= pattern.length) return null;
-      re += esc(pattern[i + 1]!);
+      re += esc(pattern.charAt(i + 1));
       i += 2;
     } else if (c === "[") {
       i++;
@@ -124,8 +124,9 @@ export class IgnorePattern {
   }
 
   private simpleNameMatch(parts: string[], isDir: boolean): boolean {
-    for (let i = 0; i < parts.length; i++) {
-      if (!goMatch(this.parts[0]!, parts[i]!)) continue;
+    const [name = ""] = this.parts; // a split: never empty
+    for (const [i, part] of parts.entries()) {
+      if (!goMatch(name, part)) continue;
       if (this.dirOnly && !isDir && i === parts.length - 1) return false;
       return true;
     }
@@ -136,8 +137,7 @@ export class IgnorePattern {
     let rest = input;
     let matched = false;
     let canTraverse = false;
-    for (let i = 0; i < this.parts.length; i++) {
-      const pattern = this.parts[i]!;
+    for (const [i, pattern] of this.parts.entries()) {
       if (pattern === "") {
         canTraverse = false;
         continue;
@@ -151,8 +151,7 @@ export class IgnorePattern {
       if (rest.length === 0) return false;
       if (canTraverse) {
         canTraverse = false;
-        while (rest.length > 0) {
-          const e = rest[0]!;
+        for (let e = rest[0]; e !== undefined; e = rest[0]) {
           rest = rest.slice(1);
           if (compileGoGlob(pattern) === null) return false;
           if (goMatch(pattern, e)) {
@@ -163,7 +162,8 @@ export class IgnorePattern {
           }
         }
       } else {
-        if (!goMatch(pattern, rest[0]!)) return false;
+        const [head] = rest;
+        if (head === undefined || !goMatch(pattern, head)) return false;
         matched = true;
         rest = rest.slice(1);
       }
@@ -180,8 +180,8 @@ export class IgnoreMatcher {
   /** `rel` is a slash-separated path relative to the archive root. */
   ignores(rel: string, isDir: boolean): boolean {
     const parts = rel.split("/");
-    for (let i = this.patterns.length - 1; i >= 0; i--) {
-      const r = this.patterns[i]!.match(parts, isDir);
+    for (const pattern of this.patterns.toReversed()) {
+      const r = pattern.match(parts, isDir);
       if (r !== "none") return r === "exclude";
     }
     return false;

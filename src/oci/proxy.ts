@@ -30,9 +30,9 @@ export function bypassProxy(hostname: string, port: string, noProxy: string | un
     if (entry === "") continue;
     if (entry === "*") return true;
     if (entry.includes("/")) {
-      const [net0, bits] = entry.split("/");
+      const [net0 = "", bits] = entry.split("/"); // a split: never empty
       const a = ipToNumber(host);
-      const b = ipToNumber(net0!);
+      const b = ipToNumber(net0);
       const n = Number(bits);
       if (a !== undefined && b !== undefined && n >= 0 && n <= 32) {
         const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
@@ -41,10 +41,10 @@ export function bypassProxy(hostname: string, port: string, noProxy: string | un
       continue;
     }
     let entryPort = "";
-    const m = /^(.*):(\d+)$/.exec(entry);
-    if (m && !entry.startsWith("[")) {
-      entry = m[1]!;
-      entryPort = m[2]!;
+    const [, entryHost, portText] = /^(.*):(\d+)$/.exec(entry) ?? [];
+    if (entryHost !== undefined && portText !== undefined && !entry.startsWith("[")) {
+      entry = entryHost;
+      entryPort = portText;
     }
     if (entryPort && entryPort !== port) continue;
     if (entry.startsWith("*.")) entry = entry.slice(1);

@@ -142,7 +142,8 @@ export function parseRepositoryUrl(ociUrl: string): { url: string; ref: Referenc
   const url = ociUrl.slice(OCI_PREFIX.length);
   try {
     const ref = parseReference(url);
-    const bare = splitTag(url.split("@")[0]!).name;
+    const [beforeDigest = ""] = url.split("@"); // a split: never empty
+    const bare = splitTag(beforeDigest).name;
     return { url: bare, ref: { registry: ref.registry, repository: ref.repository } };
   } catch (err) {
     throw new CliError(

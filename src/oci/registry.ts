@@ -46,16 +46,23 @@ function retryAfterMs(res: HttpResponse): number | undefined {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
+    if (!signal) {
+      setTimeout(resolve, ms);
+      return;
+    }
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
     const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal!.reason as Error);
+      reject(signal.reason as Error);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -111,13 +118,17 @@ export const MANIFEST_ACCEPT = [
 /** Parses `Bearer realm="...",service="...",scope="..."`. */
 export function parseChallenge(header: string | undefined): Challenge {
   if (!header) return { scheme: "none", params: {} };
-  const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-  if (!m) return { scheme: "none", params: {} };
-  const scheme = m[1]!.toLowerCase();
+  const [, schemeText, rest] = /^\s*(\w+)\s*(.*)$/s.exec(header) ?? [];
+  if (schemeText === undefined || rest === undefined) return { scheme: "none", params: {} };
+  const scheme = schemeText.toLowerCase();
   const params: Record<string, string> = {};
   const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
   let p: RegExpExecArray | null;
-  while ((p = re.exec(m[2]!))) params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3]!;
+  while ((p = re.exec(rest))) {
+    // group 3 takes part whenever the quoted group 2 does not
+    const [, key = "", quoted, bare = ""] = p;
+    params[key.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : bare;
+  }
   if (scheme === "bearer") return { scheme: "bearer", params };
   if (scheme === "basic") return { scheme: "basic", params };
   return { scheme: "none", params };
@@ -195,13 +206,13 @@ export class RegistryClient {
       https: new https.Agent({
         keepAlive: true,
         rejectUnauthorized: !this.insecure,
-        ...(this.ca ? { ca: this.mergedCa() } : {}),
+        ...(this.ca ? { ca: this.mergedCa(this.ca) } : {}),
       }),
     };
   }
 
-  private mergedCa(): Array<string | Buffer> {
-    const extra = Array.isArray(this.ca) ? this.ca : [this.ca!];
+  private mergedCa(ca: string | Buffer | Array<string | Buffer>): Array<string | Buffer> {
+    const extra = Array.isArray(ca) ? ca : [ca];
     // Keep the system roots: extra CAs add to them.
     return [...tls.rootCertificates, ...extra];
   }
@@ -336,7 +347,7 @@ export class RegistryClient {
         tunnel(
           proxy,
           u,
-          { rejectUnauthorized: !this.insecure, ...(this.ca ? { ca: this.mergedCa() } : {}) },
+          { rejectUnauthorized: !this.insecure, ...(this.ca ? { ca: this.mergedCa(this.ca) } : {}) },
           this.signal,
         ).then(
           (socket) =>

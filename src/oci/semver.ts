@@ -3,6 +3,7 @@
 // Masterminds/semver v3's syntax (=, !=, >, >=, <, <=, ~, ^, x-ranges, hyphen
 // ranges, "," or space for AND, "||" for OR).
 import { RegistryError } from "./registry.js";
+import { must } from "../util/must.js";
 
 export interface Version {
   major: number;
@@ -25,10 +26,10 @@ function comparePre(a: string[], b: string[]): number {
   if (a.length === 0) return 1;
   if (b.length === 0) return -1;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (i >= a.length) return -1;
-    if (i >= b.length) return 1;
-    const x = a[i]!;
-    const y = b[i]!;
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
     const xn = /^\d+$/.test(x);
     const yn = /^\d+$/.test(y);
     if (xn && yn) {
@@ -141,18 +142,21 @@ export function parseConstraint(input: string): Check {
     const tokens = normalized.split(/[,\s]+/).filter((t) => t !== "");
     const ands: Array<{ check: Check; pre: boolean }> = [];
     for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i + 1] === "-" && tokens[i + 2] !== undefined) {
-        const a = parsePartial(tokens[i]!, input);
-        const b = parsePartial(tokens[i + 2]!, input);
+      const token = must(tokens[i], "a constraint token");
+      const upper = tokens[i + 2];
+      if (tokens[i + 1] === "-" && upper !== undefined) {
+        const a = parsePartial(token, input);
+        const b = parsePartial(upper, input);
         const lo = term(">=", a);
         const hi = term("<=", b);
         ands.push({ check: (x) => lo(x) && hi(x), pre: a.pre.length > 0 || b.pre.length > 0 });
         i += 2;
         continue;
       }
-      const m = /^(!=|>=|=>|<=|=<|~>|[=<>~^])?(.*)$/.exec(tokens[i]!)!;
-      const p = parsePartial(m[2]!, input);
-      ands.push({ check: term(m[1] ?? "", p), pre: p.pre.length > 0 });
+      // (.*) matches any token: no line breaks survive the split
+      const [, op = "", version = ""] = must(/^(!=|>=|=>|<=|=<|~>|[=<>~^])?(.*)$/.exec(token), "an operator split");
+      const p = parsePartial(version, input);
+      ands.push({ check: term(op, p), pre: p.pre.length > 0 });
     }
     // Masterminds v3.5: a prerelease version can only match a group in which some term names a prerelease.
     const allowsPre = ands.some((a) => a.pre);

@@ -48,7 +48,7 @@ function writeOctal(block: Buffer, offset: number, size: number, n: number): voi
 function setChecksum(block: Buffer): void {
   block.fill(0x20, 148, 156);
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += block[i]!;
+  for (const byte of block.subarray(0, BLOCK)) sum += byte;
   writeOctal(block, 148, 7, sum);
   block[155] = 0x20;
 }
@@ -180,10 +180,11 @@ function readString(block: Buffer, offset: number, size: number): string {
 
 function readNumber(block: Buffer, offset: number, size: number): number {
   const field = block.subarray(offset, offset + size);
-  if (field[0]! & 0x80) {
+  const head = field[0] ?? 0; // an empty field reads as 0, as the octal branch does
+  if (head & 0x80) {
     // base-256
-    let n = field[0]! & 0x7f;
-    for (let i = 1; i < field.length; i++) n = n * 256 + field[i]!;
+    let n = head & 0x7f;
+    for (const byte of field.subarray(1)) n = n * 256 + byte;
     if (!Number.isSafeInteger(n)) throw new TarFormatError("tar numeric field out of range");
     return n;
   }
@@ -197,8 +198,8 @@ function checksumOk(block: Buffer): boolean {
   const stored = readNumber(block, 148, 8);
   let unsigned = 0;
   let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+  for (const [i, byte] of block.subarray(0, BLOCK).entries()) {
+    const b = i >= 148 && i < 156 ? 0x20 : byte;
     unsigned += b;
     signed += b > 127 ? b - 256 : b;
   }
@@ -237,7 +238,7 @@ export function readTar(buf: Buffer): TarEntry[] {
     off += BLOCK;
     if (block.every((b) => b === 0)) break;
     if (!checksumOk(block)) throw new TarFormatError("invalid tar header checksum");
-    const typeflag = String.fromCharCode(block[156]!);
+    const typeflag = block.toString("latin1", 156, 157);
     let size = readNumber(block, 124, 12);
     if (pax.size !== undefined) size = Number(pax.size);
     const dataStart = off;
