@@ -47,10 +47,12 @@ const KUSTOMIZATION: DebugKind = {
 
 /** The checks upstream makes before it connects: one name, exactly one --show-* flag. */
 function validate(options: DebugCommandOptions, k: DebugKind): string {
-  if (options.args.length !== 1) throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
+  const [name] = options.args;
+  if (name === undefined || options.args.length !== 1)
+    throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
   const set = [options.showStatus, options.showInputs, options.showHistory].filter(Boolean).length;
   if (set !== 1) throw new CliError(`exactly one of --show-status, ${k.inputsFlag}, or --show-history must be set`);
-  return options.args[0]!;
+  return name;
 }
 
 function printStatus(k: DebugKind, status: unknown, stdout: Writable): void {
@@ -69,8 +71,14 @@ export async function runDebugHelmRelease(options: DebugCommandOptions, deps: De
   const client = await clientFor(deps);
   const hr = await getObject(client, mustKind("HelmRelease"), client.namespace, name);
   const stdout = deps.io.stdout;
-  if (options.showStatus) return printStatus(HELMRELEASE, hr.status, stdout);
-  if (options.showHistory) return printHistory(HELMRELEASE, hr.status, stdout);
+  if (options.showStatus) {
+    printStatus(HELMRELEASE, hr.status, stdout);
+    return;
+  }
+  if (options.showHistory) {
+    printHistory(HELMRELEASE, hr.status, stdout);
+    return;
+  }
   const reader = kubeReader(client);
   const namespace = hr.metadata.namespace ?? client.namespace;
   const values = await chartValues(
@@ -85,8 +93,14 @@ export async function runDebugKustomization(options: DebugCommandOptions, deps: 
   const client = await clientFor(deps);
   const ks = await getObject(client, mustKind("Kustomization"), client.namespace, name);
   const stdout = deps.io.stdout;
-  if (options.showStatus) return printStatus(KUSTOMIZATION, ks.status, stdout);
-  if (options.showHistory) return printHistory(KUSTOMIZATION, ks.status, stdout);
+  if (options.showStatus) {
+    printStatus(KUSTOMIZATION, ks.status, stdout);
+    return;
+  }
+  if (options.showHistory) {
+    printHistory(KUSTOMIZATION, ks.status, stdout);
+    return;
+  }
   const flux = ks as unknown as FluxKustomization;
   if (!flux.spec?.postBuild) throw new CliError("no post build substitutions found");
   const vars = await loadVariables(flux, { reader: kubeReader(client), namespace: client.namespace });

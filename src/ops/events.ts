@@ -174,7 +174,8 @@ export async function showEvents(
   validateEventTypes(opts.types);
   const now = opts.now ?? Date.now;
   const ns = opts.allNamespaces ? undefined : opts.namespace;
-  const selectors: Selector[] = [{ namespace: ns, fieldSelector: "" }];
+  const own: Selector = { namespace: ns, fieldSelector: "" };
+  const selectors: Selector[] = [own];
   let diffRefNs = false;
   if (opts.for) {
     const i = opts.for.indexOf("/");
@@ -183,7 +184,7 @@ export async function showEvents(
     if (!kind) throw new CliError("--for selector must be of format <kind>[/<name>]");
     const k = kindInfo(kind);
     if (!k?.verbs.includes("events")) throw new CliError(`'${kind}' is not a recognized Flux kind`);
-    selectors[0]!.fieldSelector = fieldSelector(k.kind, name || undefined);
+    own.fieldSelector = fieldSelector(k.kind, name || undefined);
     if (name) {
       for (const sel of await referencedSelectors(deps.client, k, name, opts.namespace)) {
         if (sel.namespace !== ns) diffRefNs = true;
@@ -197,6 +198,8 @@ export async function showEvents(
   if (opts.watch) {
     const timeout = AbortSignal.timeout(opts.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    // read through a call: the awaits in the loop below may abort it
+    const stopped = (): boolean => signal.aborted;
     let first = true;
     const onEvent = (e: KubeEvent) => {
       if (!keepEvent(e, opts.types)) return;
@@ -212,20 +215,20 @@ export async function showEvents(
     await Promise.all(
       selectors.map(async (sel) => {
         let rv: string | undefined;
-        while (!signal.aborted) {
+        while (!stopped()) {
           try {
             await watchCollection(
               deps.client,
               path(sel.namespace),
               { fieldSelector: sel.fieldSelector || undefined, resourceVersion: rv },
               (ev) => {
-                if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+                if (ev.object.metadata.resourceVersion) rv = ev.object.metadata.resourceVersion;
                 if (ev.type === "ADDED" || ev.type === "MODIFIED") onEvent(ev.object as KubeEvent);
               },
               signal,
             );
           } catch (err) {
-            if (signal.aborted) break;
+            if (stopped()) break;
             if (err instanceof KubeApiError && err.statusCode === 410) {
               rv = undefined;
               continue;

@@ -114,7 +114,7 @@ function selectRows(k: KindInfo, items: KubeObject[], opts: GetOptions): KubeObj
 
 /** The object without metadata.managedFields (kubectl's default for -o json|yaml). */
 export function withoutManagedFields(obj: KubeObject): KubeObject {
-  if (!obj.metadata || !("managedFields" in obj.metadata)) return obj;
+  if (!("managedFields" in obj.metadata)) return obj;
   const { managedFields: _managedFields, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
@@ -127,8 +127,11 @@ function namespaceNameOrAny(opts: GetOptions): string {
 export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void> {
   parseStatusSelector(opts.statusSelector); // validate before any request
   if (opts.watch) {
-    if (opts.all || opts.kinds.length !== 1) throw new CliError("expected a single resource type, but found all");
-    return await watchGet(opts.kinds[0]!, opts, deps);
+    const [kind] = opts.kinds;
+    if (opts.all || kind === undefined || opts.kinds.length !== 1)
+      throw new CliError("expected a single resource type, but found all");
+    await watchGet(kind, opts, deps);
+    return;
   }
   const ns = opts.allNamespaces ? "" : opts.namespace;
   const table = opts.output === "table";
@@ -136,7 +139,7 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
   // objects; print in upstream's order.
   const results = await Promise.all(
     opts.kinds.map(async (k) => {
-      const r = { k, count: 0, rows: [] as string[][], items: [] as KubeObject[], err: undefined as unknown };
+      const r = { k, count: 0, rows: [] as string[][], items: [] as KubeObject[], err: undefined as Error | undefined };
       try {
         await listKindPages(
           deps.client,
@@ -156,7 +159,7 @@ export async function getObjects(opts: GetOptions, deps: GetDeps): Promise<void>
           },
         );
       } catch (err) {
-        r.err = err;
+        r.err = err instanceof Error ? err : new Error(errorMessage(err));
       }
       return r;
     }),
@@ -224,20 +227,22 @@ async function watchGet(k: KindInfo, opts: GetOptions, deps: GetDeps): Promise<v
     first = false;
     deps.stdout.write(printTable(header, rows));
   };
-  while (!signal.aborted) {
+  // read through a call: the awaits in the loop may abort it
+  const stopped = (): boolean => signal.aborted;
+  while (!stopped()) {
     try {
       await watchCollection(
         deps.client,
         resourcePath(resourceOf(k), ns),
         { ...query, resourceVersion: rv },
         (ev) => {
-          if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+          if (ev.object.metadata.resourceVersion) rv = ev.object.metadata.resourceVersion;
           if (ev.type !== "BOOKMARK") print(ev.object); // like upstream, deletions too
         },
         signal,
       );
     } catch (err) {
-      if (signal.aborted) break;
+      if (stopped()) break;
       if (err instanceof KubeApiError && err.statusCode === 404) throw new NoMatchError(k);
       if (err instanceof KubeApiError && err.statusCode === 410) {
         rv = undefined;

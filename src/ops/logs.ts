@@ -35,7 +35,9 @@ export function parseLogLine(line: string): LogEntry | undefined {
         ? ""
         : typeof v === "number"
           ? new Date(v * 1000).toISOString()
-          : String(v);
+          : typeof v === "boolean" || typeof v === "bigint"
+            ? String(v)
+            : JSON.stringify(v);
   return {
     ts: str(raw.ts),
     level: str(raw.level),
@@ -83,7 +85,7 @@ interface Pod extends KubeObject {
   };
 }
 
-function podRank(p: Pod): number[] {
+function podRank(p: Pod): [number, number, number, number, number] {
   const phase = p.status?.phase;
   const phaseRank = phase === "Running" ? 0 : phase === "Unknown" ? 1 : phase === "Pending" ? 2 : 3;
   const ready = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ? 0 : 1;
@@ -97,8 +99,7 @@ export function pickLoggingPod(pods: Pod[]): Pod | undefined {
   return [...pods].sort((a, b) => {
     const ra = podRank(a);
     const rb = podRank(b);
-    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
-    return 0;
+    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || ra[3] - rb[3] || ra[4] - rb[4];
   })[0];
 }
 

@@ -133,11 +133,13 @@ export async function reconcileObjects(opts: ReconcileOptions, deps: ReconcileDe
   if (!opts.all) {
     if (opts.names.length < 1) throw new CliError(`${k.kind} name is required`);
     const names = unique(opts.names);
-    if (names.length === 1) {
-      await reconcileOne(k, opts.namespace, names[0]!, opts, deps);
+    const [only] = names;
+    if (only !== undefined && names.length === 1) {
+      await reconcileOne(k, opts.namespace, only, opts, deps);
       return;
     }
-    return await reconcileMany(k, names, opts, deps);
+    await reconcileMany(k, names, opts, deps);
+    return;
   }
   if (opts.names.length > 0) throw new CliError("--all cannot be combined with names");
   const objs = await listKind(deps.client, k, { namespace: opts.namespace });

@@ -18,7 +18,14 @@ import type { Logger, Writable } from "../output/logger.js";
 import { clientFor } from "./common.js";
 
 type Dict = Record<string, unknown>;
-const s = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+const s = (v: unknown): string =>
+  typeof v === "string"
+    ? v
+    : v === undefined || v === null
+      ? ""
+      : typeof v === "number" || typeof v === "boolean" || typeof v === "bigint"
+        ? String(v)
+        : JSON.stringify(v);
 const at = (o: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((c, p) => (c && typeof c === "object" ? (c as Dict)[p] : undefined), o);
 
@@ -49,7 +56,10 @@ export async function resolveResourceType(client: RestTarget, input: string): Pr
   const typePart = dot >= 0 ? want.slice(0, dot) : want;
   const groupPart = dot >= 0 ? want.slice(dot + 1) : undefined;
   const groups = await kubeRest<APIGroupList>(client, "GET", "/apis");
-  const gvs = ["v1", ...groups.groups.map((g) => g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion)];
+  const gvs = [
+    "v1",
+    ...groups.groups.flatMap((g) => g.preferredVersion?.groupVersion ?? g.versions[0]?.groupVersion ?? []),
+  ];
   const lists = await Promise.all(
     gvs.map((gv) =>
       kubeRest<APIResourceList>(client, "GET", gv === "v1" ? "/api/v1" : `/apis/${gv}`).catch(() => undefined),
@@ -105,9 +115,10 @@ export async function resolveTargets(
     }
     return out;
   }
-  if (args.length < 2 || args.slice(1).some((a) => a.includes("/"))) throw usage();
-  const type = await resolveResourceType(client, args[0]!);
-  return args.slice(1).map((name) => ({ type, name }));
+  const [typeArg, ...names] = args;
+  if (typeArg === undefined || names.length === 0 || names.some((a) => a.includes("/"))) throw usage();
+  const type = await resolveResourceType(client, typeArg);
+  return names.map((name) => ({ type, name }));
 }
 
 /** --kind=deployment -> Deployment (kinds are case-sensitive on the wire). */
@@ -404,8 +415,7 @@ export async function traceObjects(
 ): Promise<void> {
   const targets = await resolveTargets(deps.client, opts.args, opts);
   let failed = 0;
-  for (let i = 0; i < targets.length; i++) {
-    const t = targets[i]!;
+  for (const [i, t] of targets.entries()) {
     const ns = t.type.namespaced === false ? "" : opts.namespace;
     try {
       let obj: KubeObject;

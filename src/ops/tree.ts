@@ -120,6 +120,13 @@ export async function treeKustomization(
   }
 }
 
+/** An object of a release's manifest, as YAML a chart rendered. */
+interface ManifestObject {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown } | null;
+}
+
 interface HelmStorage {
   name?: string;
   manifest?: string;
@@ -175,13 +182,16 @@ export async function helmReleaseInventory(
   }
   const result: ObjMetadata[] = [];
   for (const doc of parseAllDocuments(rls.manifest ?? "")) {
-    const o = doc.toJS() as KubeObject | null;
-    if (!o || typeof o !== "object" || !o.kind || !o.metadata?.name) continue;
-    const apiVersion = String(o.apiVersion ?? "");
+    // what a chart rendered: any field may be missing or of another type
+    const o = doc.toJS() as ManifestObject | null;
+    if (!o || typeof o !== "object") continue;
+    const { kind, metadata } = o;
+    if (typeof kind !== "string" || !kind || typeof metadata?.name !== "string" || !metadata.name) continue;
+    const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
     const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-    let ns = o.metadata.namespace ?? "";
-    if (!ns && (await isNamespaced(client, apiVersion, o.kind))) ns = latest.namespace;
-    result.push({ Namespace: ns, Name: o.metadata.name, GroupKind: { Group: group, Kind: o.kind } });
+    let ns = typeof metadata.namespace === "string" ? metadata.namespace : "";
+    if (!ns && (await isNamespaced(client, apiVersion, kind))) ns = latest.namespace;
+    result.push({ Namespace: ns, Name: metadata.name, GroupKind: { Group: group, Kind: kind } });
   }
   // CRDs installed by the release (install/upgrade crds not Skip) carry the HelmRelease labels.
   const crdPolicy = (p?: string) => Boolean(p) && p !== "Skip";
@@ -283,11 +293,13 @@ export async function runTreeArtifactGenerator(
   options: TreeArtifactGeneratorCommandOptions,
   deps: Deps,
 ): Promise<void> {
-  if (options.args.length !== 1) throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
+  const [name] = options.args;
+  if (name === undefined || options.args.length !== 1)
+    throw new CliError(`accepts 1 arg(s), received ${options.args.length}`);
   parseOutputFormat(options.output, DATA_FORMATS, "tree"); // before reading the kubeconfig
   const client = await clientFor(deps);
   await showArtifactGeneratorTree(
-    { name: options.args[0]!, namespace: client.namespace, output: options.output },
+    { name, namespace: client.namespace, output: options.output },
     { client, stdout: deps.io.stdout },
   );
 }

@@ -23,8 +23,7 @@ const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 export function exportObject(k: KindInfo, obj: KubeObject): Record<string, unknown> {
   const metadata: Record<string, unknown> = { name: obj.metadata.name, namespace: obj.metadata.namespace };
   if (obj.metadata.labels && Object.keys(obj.metadata.labels).length > 0) metadata.labels = obj.metadata.labels;
-  const annotations = { ...(obj.metadata.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
+  const { [LAST_APPLIED]: _lastApplied, ...annotations } = obj.metadata.annotations ?? {};
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
   const out: Record<string, unknown> = { apiVersion: `${k.group}/${k.version}`, kind: k.kind, metadata };
   // upstream prints through its API types: canonical durations, omitempty zero values dropped
@@ -258,7 +257,7 @@ export function stdinConfirm(stdin: NodeJS.ReadableStream, stderr: Writable): Co
         stdin.removeListener("data", onData);
         stdin.removeListener("end", onEnd);
         stdin.removeListener("error", onEnd);
-        (stdin as NodeJS.ReadableStream & { pause?: () => void }).pause?.();
+        stdin.pause();
         stderr.write("\n");
         resolve(answer);
       };
@@ -271,7 +270,7 @@ export function stdinConfirm(stdin: NodeJS.ReadableStream, stderr: Writable): Co
       stdin.on("data", onData);
       stdin.on("end", onEnd);
       stdin.on("error", onEnd);
-      (stdin as NodeJS.ReadableStream & { resume?: () => void }).resume?.();
+      stdin.resume();
     });
 }
 
