@@ -59,17 +59,34 @@ function isClusterDefinition(obj: KubeObject): boolean {
 
 /** Server-side applies one object; resolves with its result. */
 export async function applyObject(client: RestTarget, obj: KubeObject, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  if (!obj || typeof obj !== "object" || !obj.apiVersion || !obj.kind || !obj.metadata?.name) {
+  if (!isApplicable(obj)) {
     throw new CliError("cannot apply an object without apiVersion, kind and metadata.name");
   }
   const type = await resolveResource(client, obj.apiVersion, obj.kind);
   return await applyTyped(client, type, obj, opts);
 }
 
+/** An object with what applying needs: apiVersion, kind and a name. */
+type Applicable = KubeObject & { apiVersion: string; kind: string };
+
+/** Manifests come from files and templates: any of these may be missing whatever the static type says. */
+function isApplicable(obj: unknown): obj is Applicable {
+  if (!obj || typeof obj !== "object") return false;
+  const o: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } | null } = obj;
+  return (
+    typeof o.apiVersion === "string" &&
+    o.apiVersion !== "" &&
+    typeof o.kind === "string" &&
+    o.kind !== "" &&
+    typeof o.metadata?.name === "string" &&
+    o.metadata.name !== ""
+  );
+}
+
 async function applyTyped(
   client: RestTarget,
   type: ResourceType,
-  obj: KubeObject,
+  obj: Applicable,
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
   const namespaced = type.namespaced !== false;
@@ -125,7 +142,7 @@ async function applyTyped(
       action = "configured";
     }
   }
-  const result: ApplyResult = { object: after, action, kind: obj.kind!, name, namespace };
+  const result: ApplyResult = { object: after, action, kind: obj.kind, name, namespace };
   opts.onApplied?.(result);
   return result;
 }
@@ -176,7 +193,7 @@ export async function applyObjects(
         namespaced: false,
       };
       for (const [o] of crds) {
-        await waitFor<void>(
+        await waitFor<undefined>(
           client,
           crdType,
           "",
@@ -200,8 +217,9 @@ export async function applyObjects(
   // The rest concurrently (bounded); results keep the input order.
   let next = 0;
   const worker = async () => {
-    while (next < rest.length) {
-      const [o, i] = rest[next++]!;
+    for (let entry = rest[next]; entry !== undefined; entry = rest[next]) {
+      next++;
+      const [o, i] = entry;
       results[i] = await applyObject(client, o, opts);
     }
   };

@@ -214,7 +214,7 @@ export function kubeErrorMessage(err: unknown): string {
     err instanceof Error &&
     (err.name === "KubeApiError" || err.name === "KubeConnectionError" || err instanceof CliError)
   ) {
-    return err.message.split("\n")[0]!;
+    return err.message.split("\n", 1)[0] ?? ""; // a split: never empty
   }
   const e = err as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
   const causeCode = e.cause?.code ?? (typeof e.code === "string" ? e.code : undefined);

@@ -22,7 +22,7 @@ export async function resolveResource(client: RestTarget, apiVersion: string, ki
   if (known) return known;
   const { group, version } = splitApiVersion(apiVersion);
   let cache = caches.get(client.config);
-  if (!cache) caches.set(client.config, (cache = new Map()));
+  if (!cache) caches.set(client.config, (cache = new Map<string, Promise<APIResourceList | undefined>>()));
   let p = cache.get(apiVersion);
   if (!p) {
     const path = group ? `/apis/${group}/${version}` : `/api/${version}`;

@@ -89,9 +89,9 @@ const PREFETCH_MIN = 8;
 export function restDryRunner(target: RestTarget): DryRunner {
   // An unknown kind fails here with discovery's "no matches for kind" message.
   const pathOf = async (obj: Manifest) => {
-    const type = await resolveResource(target, String(obj.apiVersion ?? ""), String(obj.kind ?? ""));
+    const type = await resolveResource(target, obj.apiVersion ?? "", obj.kind ?? "");
     const ns = type.namespaced === false ? undefined : obj.metadata?.namespace || "default";
-    return resourcePath(type, ns, String(obj.metadata?.name ?? ""));
+    return resourcePath(type, ns, obj.metadata?.name ?? "");
   };
   // Live objects read by prefetch, by collection path then name; a collection listed
   // here answers get for every name (absent means not found).
@@ -100,8 +100,8 @@ export function restDryRunner(target: RestTarget): DryRunner {
   const collectionOf = (path: string) => path.slice(0, path.lastIndexOf("/"));
   return {
     async namespaced(obj) {
-      const apiVersion = String(obj.apiVersion ?? "");
-      const kind = String(obj.kind ?? "");
+      const apiVersion = obj.apiVersion ?? "";
+      const kind = obj.kind ?? "";
       const known = knownResource(apiVersion, kind);
       if (known) return known.namespaced !== false;
       try {
@@ -121,9 +121,11 @@ export function restDryRunner(target: RestTarget): DryRunner {
           .filter((g) => g.length >= PREFETCH_MIN)
           .map(async (group) => {
             try {
-              const collection = collectionOf(await pathOf(group[0]!));
-              const wanted = new Set(group.map((o) => String(o.metadata?.name ?? "")));
-              const { apiVersion = "", kind = "" } = group[0]!; // pathOf resolved: both are set
+              const [head] = group;
+              if (head === undefined) return;
+              const collection = collectionOf(await pathOf(head));
+              const wanted = new Set(group.map((o) => o.metadata?.name ?? ""));
+              const { apiVersion = "", kind = "" } = head; // pathOf resolved: both are set
               const byName = new Map<string, KubeObject>();
               await listStream(target, collection, {}, (items) => {
                 for (const item of items) {
@@ -142,7 +144,7 @@ export function restDryRunner(target: RestTarget): DryRunner {
     async get(obj) {
       const path = await pathOf(obj);
       const cached = listed.get(collectionOf(path));
-      if (cached) return cached.get(String(obj.metadata?.name ?? ""));
+      if (cached) return cached.get(obj.metadata?.name ?? "");
       try {
         return await kubeRest<KubeObject>(target, "GET", path);
       } catch (err) {
@@ -155,7 +157,7 @@ export function restDryRunner(target: RestTarget): DryRunner {
       const admitted = await admission;
       if (!admitted || admitted.has("*")) return false;
       try {
-        const type = await resolveResource(target, String(obj.apiVersion ?? ""), String(obj.kind ?? ""));
+        const type = await resolveResource(target, obj.apiVersion ?? "", obj.kind ?? "");
         return !admitted.has(type.plural) && applyChangesNothing(obj, live, FIELD_MANAGER);
       } catch {
         return false; // the dry-run reports what is wrong

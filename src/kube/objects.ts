@@ -26,10 +26,10 @@ export async function getIfExists<T extends KubeObject = KubeObject>(
 /** Creates the object; false when it already existed (created concurrently, say). */
 export async function createIfAbsent(client: RestTarget, type: Resource, obj: KubeObject): Promise<boolean> {
   try {
-    // Named: a repeat of a create whose answer was lost answers 409, so it is retried like a read.
+    // Named (a KubeObject always is): a repeat of a create whose answer was lost answers 409, so it is retried like a read.
     await kubeRest(client, "POST", resourcePath(type, obj.metadata.namespace), {
       body: obj,
-      namedCreate: obj.metadata.name !== undefined,
+      namedCreate: true,
     });
     return true;
   } catch (err) {

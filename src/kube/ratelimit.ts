@@ -29,16 +29,19 @@ export class TokenBucket {
     const ms = this.reserve();
     if (ms <= 0) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        signal?.removeEventListener("abort", abort);
+      if (!signal) {
+        setTimeout(resolve, ms);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", abort);
         resolve();
-      }
-      function abort() {
+      }, ms);
+      const abort = () => {
         clearTimeout(timer);
-        reject(signal!.reason as Error);
-      }
-      signal?.addEventListener("abort", abort, { once: true });
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener("abort", abort, { once: true });
     });
   }
 }

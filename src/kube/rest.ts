@@ -123,7 +123,7 @@ const agents = new WeakMap<object, Map<string, { agent: http.Agent; secureContex
 
 function keepAliveAgent(config: object, o: https.RequestOptions, protocol: string): http.Agent {
   let byKey = agents.get(config);
-  if (!byKey) agents.set(config, (byKey = new Map()));
+  if (!byKey) agents.set(config, (byKey = new Map<string, { agent: http.Agent; secureContext?: SecureContext }>()));
   const tls = {
     ca: o.ca,
     cert: o.cert,
@@ -203,7 +203,7 @@ function headerKeyEscape(key: string): string {
 
 /** The answer's body, gunzipped when the server compressed it; errors of the answer reach the returned stream. */
 function bodyOf(res: http.IncomingMessage): Readable {
-  if (!/^\s*gzip\s*$/i.test(String(res.headers["content-encoding"] ?? ""))) return res;
+  if (!/^\s*gzip\s*$/i.test(res.headers["content-encoding"] ?? "")) return res;
   // 256 KiB output chunks: with the default 16 KiB, a 7 MB list spends more time in
   // zlib's per-chunk callbacks than in inflating
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
@@ -325,19 +325,27 @@ async function kubeRestOnce<T>(target: RestTarget, method: string, path: string,
       body.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const code = res.statusCode ?? 0;
-        if (code < 200 || code >= 300) return reject(apiError(code, text, res.headers["retry-after"]));
-        if (!text) return resolve(undefined as T);
+        if (code < 200 || code >= 300) {
+          reject(apiError(code, text, res.headers["retry-after"]));
+          return;
+        }
+        if (!text) {
+          resolve(undefined as T);
+          return;
+        }
         try {
           resolve(JSON.parse(text) as T);
         } catch {
           // A JSON answer cut short is a broken connection, not a string.
-          if (/json/.test(String(res.headers["content-type"])))
-            return reject(
+          if (/json/.test(String(res.headers["content-type"]))) {
+            reject(
               new KubeConnectionError(
                 `the Kubernetes API server at ${url.origin} sent an incomplete answer to ${method} ${url.pathname}`,
                 "ETRUNCATED",
               ),
             );
+            return;
+          }
           resolve(text as T);
         }
       });
@@ -493,7 +501,8 @@ export async function listPages<T = KubeObject>(
   let cont: string | undefined;
   let metadata: KubeList<T>["metadata"];
   do {
-    const page = await kubeRest<KubeList<T>>(target, "GET", path, {
+    // JSON from the server: an empty list may come with "items": null
+    const page = await kubeRest<{ metadata?: KubeList<T>["metadata"]; items?: T[] | null }>(target, "GET", path, {
       query: { ...query, limit: LIST_PAGE_SIZE, continue: cont },
     });
     onPage(page.items ?? []);
@@ -594,17 +603,18 @@ export class ListItemScanner {
  * here), streaming the response: items are parsed one by one and handed to onItems in
  * batches, so no whole-list text or object array is ever held.
  */
-export async function listStream<T = KubeObject>(
+export async function listStream(
   target: RestTarget,
   path: string,
   query: Record<string, string | number | boolean | undefined>,
-  onItems: (items: T[]) => void,
+  onItems: (items: KubeObject[]) => void,
   /** Called before a retry (see kubeRest): drop what the failed attempt handed out. */
   onRestart: () => void = () => {},
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await listStreamOnce(target, path, query, onItems);
+      await listStreamOnce(target, path, query, onItems);
+      return;
     } catch (err) {
       const delay = attempt < RETRY.attempts ? retryDelay(err, "GET", {}, attempt) : undefined;
       if (delay === undefined) throw err;
@@ -614,11 +624,11 @@ export async function listStream<T = KubeObject>(
   }
 }
 
-async function listStreamOnce<T>(
+async function listStreamOnce(
   target: RestTarget,
   path: string,
   query: Record<string, string | number | boolean | undefined>,
-  onItems: (items: T[]) => void,
+  onItems: (items: KubeObject[]) => void,
 ): Promise<void> {
   const { url, reqOpts } = await prepare(target, "GET", path, { query });
   const mod = url.protocol === "http:" ? http : https;
@@ -636,8 +646,8 @@ async function listStreamOnce<T>(
         body.on("error", (e) => reject(connectionError(e, url)));
         return;
       }
-      let batch: T[] = [];
-      const scanner = new ListItemScanner((json) => batch.push(JSON.parse(json) as T));
+      let batch: KubeObject[] = [];
+      const scanner = new ListItemScanner((json) => batch.push(JSON.parse(json) as KubeObject));
       body.setEncoding("utf8");
       body.on("data", (chunk: string) => {
         try {
@@ -645,19 +655,21 @@ async function listStreamOnce<T>(
           if (batch.length > 0) onItems(batch);
         } catch (err) {
           req.destroy();
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
         }
         batch = [];
       });
       body.on("end", () => {
         // A list cut short is a broken connection (and safe to read again).
-        if (!scanner.complete)
-          return reject(
+        if (!scanner.complete) {
+          reject(
             new KubeConnectionError(
               `the Kubernetes API server at ${url.origin} sent an incomplete answer to GET ${url.pathname}`,
               "ETRUNCATED",
             ),
           );
+          return;
+        }
         resolve();
       });
       body.on("error", (e) => reject(connectionError(e, url)));
@@ -699,13 +711,10 @@ export async function mapConcurrent<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      results[i] = await fn(items[i]!, i);
-    }
+    for (const [i, item] of queue) results[i] = await fn(item, i);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;

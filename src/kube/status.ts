@@ -6,7 +6,8 @@ import type { KubeObject } from "./rest.js";
 
 export interface Condition {
   type: string;
-  status: "True" | "False" | "Unknown" | string;
+  /** "True", "False" or "Unknown" by the API conventions; typed as the text the server sends. */
+  status: string;
   reason?: string;
   message?: string;
   observedGeneration?: number;

@@ -75,7 +75,10 @@ export async function waitFor<T>(
   const signals = [timeout.signal, ...(opts.signal ? [opts.signal] : [])];
   const signal = AbortSignal.any(signals);
   let lastMessage: string | undefined;
-  let settled: { value?: T; error?: Error } | undefined;
+  // Set from the callbacks (evaluate); a holder, since TypeScript would keep a local's narrowing across the awaits.
+  const outcome: { settled?: { value?: T; error?: Error } } = {};
+  // Read through a call for the same reason: the awaits in the loops may abort it.
+  const stopped = (): boolean => signal.aborted;
   let connectionErrors = 0;
   let lastConnectionError: KubeConnectionError | undefined;
 
@@ -83,11 +86,11 @@ export async function waitFor<T>(
     if (obj) opts.onUpdate?.(obj);
     const v = check(obj);
     if ("fail" in v) {
-      settled = { error: v.fail };
+      outcome.settled = { error: v.fail };
       return true;
     }
     if (v.done) {
-      settled = { value: v.value };
+      outcome.settled = { value: v.value };
       return true;
     }
     if (v.message) lastMessage = v.message;
@@ -96,7 +99,7 @@ export async function waitFor<T>(
 
   try {
     for (;;) {
-      if (signal.aborted) break;
+      if (stopped()) break;
       // Current state and the resourceVersion to watch from.
       let obj: KubeObject | undefined;
       let rv: string | undefined;
@@ -104,7 +107,7 @@ export async function waitFor<T>(
         obj = await kubeRest<KubeObject>(client, "GET", resourcePath(type, ns, name), { signal });
         rv = obj.metadata.resourceVersion;
       } catch (err) {
-        if (signal.aborted) break;
+        if (stopped()) break;
         if (err instanceof KubeConnectionError && connectionErrors < 5) {
           connectionErrors++;
           lastConnectionError = err;
@@ -116,12 +119,12 @@ export async function waitFor<T>(
       }
       if (evaluate(obj)) break;
       if (!rv) {
-        const list = await kubeRest<{ metadata: { resourceVersion?: string } }>(client, "GET", resourcePath(type, ns), {
+        type ListMeta = { metadata: { resourceVersion?: string } };
+        const list: ListMeta = await kubeRest<ListMeta>(client, "GET", resourcePath(type, ns), {
           query: { fieldSelector: `metadata.name=${name}`, limit: 1 },
           signal,
         }).catch((err: unknown) => {
-          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the list's metadata type
-          if (signal.aborted) return { metadata: {} as { resourceVersion?: string } };
+          if (stopped()) return { metadata: {} };
           throw err;
         });
         rv = list.metadata.resourceVersion;
@@ -141,8 +144,8 @@ export async function waitFor<T>(
               timeoutSeconds: Math.max(1, Math.ceil(opts.timeoutMs / 1000) + 5),
             },
             (ev) => {
-              if (settled) return;
-              if (ev.object?.metadata?.resourceVersion) rv = ev.object.metadata.resourceVersion;
+              if (outcome.settled) return;
+              if (ev.object.metadata.resourceVersion) rv = ev.object.metadata.resourceVersion;
               if (ev.type === "BOOKMARK") return;
               if (evaluate(ev.type === "DELETED" ? undefined : ev.object)) inner.abort();
             },
@@ -154,25 +157,25 @@ export async function waitFor<T>(
             (err.statusCode === 410 || err.reason === "Expired" || err.reason === "Gone")
           ) {
             gone = true;
-          } else if (err instanceof KubeConnectionError && !signal.aborted && connectionErrors < 5) {
+          } else if (err instanceof KubeConnectionError && !stopped() && connectionErrors < 5) {
             // A dropped connection (API server restart, proxy timeout): back off, then re-read and re-watch.
             connectionErrors++;
             lastConnectionError = err;
             await new Promise((r) => setTimeout(r, 250 * 2 ** connectionErrors));
             gone = true;
-          } else if (!signal.aborted && !inner.signal.aborted) {
+          } else if (!stopped() && !inner.signal.aborted) {
             throw err;
           }
         }
-        if (settled || signal.aborted || gone) break;
+        if (outcome.settled || stopped() || gone) break;
       }
-      if (settled || signal.aborted) break;
+      if (outcome.settled || stopped()) break;
     }
   } finally {
     clearTimeout(timer);
   }
-  if (settled?.error) throw settled.error;
-  if (settled) return settled.value as T;
+  if (outcome.settled?.error) throw outcome.settled.error;
+  if (outcome.settled) return outcome.settled.value as T;
   if (opts.signal?.aborted) {
     throw Object.assign(new Error(`waiting for ${what} was aborted`), { name: "AbortError" });
   }
@@ -218,7 +221,7 @@ export async function waitForDeletion(
   name: string,
   opts: Omit<WaitOptions, "requestedAt">,
 ): Promise<void> {
-  await waitFor<void>(
+  await waitFor<undefined>(
     client,
     type,
     namespace,
