@@ -49,7 +49,8 @@ export function sortKeysDeep<T extends JsonValue>(v: T): T {
   if (Array.isArray(v)) return v.map(sortKeysDeep) as T;
   if (!isMap(v)) return v;
   const out: { [k: string]: JsonValue } = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeysDeep(v[k]!);
+  for (const [k, value] of Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    out[k] = sortKeysDeep(value);
   return out as T;
 }
 
@@ -91,8 +92,8 @@ function compareMaps(
   const out: FieldChange[] = [];
   const removed: { [k: string]: JsonValue } = {};
   const added: { [k: string]: JsonValue } = {};
-  for (const k of Object.keys(before)) if (!(k in after)) removed[k] = before[k]!;
-  for (const k of Object.keys(after)) if (!(k in before)) added[k] = after[k]!;
+  for (const [k, value] of Object.entries(before)) if (!(k in after)) removed[k] = value;
+  for (const [k, value] of Object.entries(after)) if (!(k in before)) added[k] = value;
   if (Object.keys(removed).length) out.push({ path, type: "removed", entries: "map", before: removed });
   if (Object.keys(added).length) out.push({ path, type: "added", entries: "map", after: added });
   for (const k of Object.keys(before).sort()) {

@@ -30,7 +30,7 @@ function startSpinner(deps: Deps): { update(done: number, total: number): void; 
   const draw = () => stream.write(`\r\u001b[2K${frames[i++ % frames.length]} Kustomization diffing... ${message}`);
   draw();
   const timer = setInterval(draw, 100);
-  timer.unref?.();
+  timer.unref();
   return {
     update(done, total) {
       message = `running dry-run (${done}/${total})`;

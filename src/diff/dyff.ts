@@ -4,13 +4,14 @@
 // a terminal), values printed by gonvenience/neat (its quoting, `{}`/`[]`, `|` blocks).
 import type { FieldChange, JsonValue } from "./compare.js";
 import { dotPath } from "./compare.js";
+import { must } from "../util/must.js";
 
 /** Colours for the report; the plain palette leaves text as it is. */
 export interface Palette {
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  orange(s: string): string;
+  green: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  orange: (s: string) => string;
 }
 
 export const plainPalette: Palette = { green: (s) => s, red: (s) => s, yellow: (s) => s, orange: (s) => s };
@@ -36,7 +37,7 @@ const NUMBER_WORDS = [
 
 /** gonvenience's text.Plural: `one map entry`, `two map entries`, `13 map entries`. */
 export function plural(n: number, singular: string, pluralForm = singular + "s"): string {
-  const word = n < NUMBER_WORDS.length ? NUMBER_WORDS[n]! : String(n);
+  const word = NUMBER_WORDS[n] ?? String(n);
   return `${word} ${n === 1 ? singular : pluralForm}`;
 }
 
@@ -55,7 +56,7 @@ const isMap = (v: unknown): v is { [k: string]: JsonValue } => !!v && typeof v =
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
-    const c = ch.codePointAt(0)!;
+    const c = must(ch.codePointAt(0), "the code point of a character");
     if (ch === '"') out += '\\"';
     else if (ch === "\\") out += "\\\\";
     else if (ch === "\n") out += "\\n";
@@ -79,7 +80,7 @@ function needsQuotes(s: string): boolean {
 }
 
 /** One scalar as neat prints it after `key: ` (multi-line strings as `|` blocks under prefix). */
-function neatScalar(v: JsonValue, prefix: string): string {
+function neatScalar(v: string | number | boolean | null, prefix: string): string {
   if (v === null) return "null\n";
   if (typeof v !== "string") return `${String(v)}\n`;
   const lines = v.split("\n");
@@ -102,10 +103,9 @@ export function neatYaml(v: JsonValue, prefix = "", skipIndentOnFirstLine = fals
     return out;
   }
   if (isMap(v)) {
-    Object.keys(v).forEach((key, i) => {
+    Object.entries(v).forEach(([key, value], i) => {
       if (i > 0 || !skipIndentOnFirstLine) out += prefix;
       out += `${key}:`;
-      const value = v[key]!;
       if (Array.isArray(value)) out += value.length === 0 ? " []\n" : "\n" + neatYaml(value, prefix);
       else if (isMap(value)) out += Object.keys(value).length === 0 ? " {}\n" : "\n" + neatYaml(value, prefix + "  ");
       else out += " " + neatScalar(value, prefix + "  ");
@@ -133,8 +133,8 @@ const KNOWN_KEY_ORDERS = [
 function maxDepth(v: JsonValue): number {
   if (Array.isArray(v)) return v.length ? 1 + Math.max(...v.map(maxDepth)) : 0;
   if (isMap(v)) {
-    const keys = Object.keys(v);
-    return keys.length ? 1 + Math.max(...keys.map((k) => maxDepth(v[k]!))) : 0;
+    const values = Object.values(v);
+    return values.length ? 1 + Math.max(...values.map(maxDepth)) : 0;
   }
   return 0;
 }
@@ -153,30 +153,32 @@ export function restructure(v: JsonValue): JsonValue {
       hits = count;
     }
   }
-  let order = keys;
+  let order = Object.entries(v);
   if (best) {
-    const first = best.filter((k) => keys.includes(k));
-    const rest = keys.filter((k) => !first.includes(k));
-    const depth = new Map(rest.map((k) => [k, maxDepth(v[k]!)]));
-    rest.sort((a, b) => depth.get(a)! - depth.get(b)!);
-    order = [...first, ...rest];
+    const known = best;
+    const first = known.flatMap((k) => order.filter(([key]) => key === k));
+    const rest = order.filter(([k]) => !known.includes(k)).map((entry) => ({ entry, depth: maxDepth(entry[1]) }));
+    rest.sort((a, b) => a.depth - b.depth);
+    order = [...first, ...rest.map((r) => r.entry)];
   }
   const out: { [k: string]: JsonValue } = {};
-  for (const k of order) out[k] = restructure(v[k]!);
+  for (const [k, value] of order) out[k] = restructure(value);
   return out;
 }
 
 /** dyff's CreateTableStyleString: columns side by side, padded, right-trimmed, no final newline. */
 export function tableStyle(separator: string, indent: number, columns: string[]): string {
-  const split = columns.map((c) => c.split("\n"));
-  const rows = Math.max(...split.map((l) => l.length));
-  const widths = split.map((lines) => Math.max(0, ...lines.map(plainLength)));
+  const split = columns.map((c) => {
+    const lines = c.split("\n");
+    return { lines, width: Math.max(0, ...lines.map(plainLength)) };
+  });
+  const rows = Math.max(...split.map((c) => c.lines.length));
   const out: string[] = [];
   for (let r = 0; r < rows; r++) {
-    const cells = split.map((lines, i) => {
+    const cells = split.map(({ lines, width }) => {
       const line = lines[r];
-      if (line === undefined) return " ".repeat(widths[i]! + indent);
-      return " ".repeat(indent) + line + " ".repeat(widths[i]! - plainLength(line));
+      if (line === undefined) return " ".repeat(width + indent);
+      return " ".repeat(indent) + line + " ".repeat(width - plainLength(line));
     });
     out.push(cells.join(separator).replace(/ +$/, ""));
   }
@@ -255,11 +257,12 @@ function lineTokens(s: string): string[] {
 function lineRuns(a: string[], b: string[]): { op: " " | "-" | "+"; text: string }[] {
   const n = a.length;
   const m = b.length;
-  // LCS table; multi-line values in manifests are small enough for O(n·m)
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  // LCS table of the suffixes a[i..], b[j..]; multi-line values in manifests are small enough for O(n·m)
+  const lcs = new Uint32Array((n + 1) * (m + 1));
+  const common = (i: number, j: number): number => lcs[i * (m + 1) + j] ?? 0; // past the end: 0, an empty suffix
   for (let i = n - 1; i >= 0; i--)
     for (let j = m - 1; j >= 0; j--)
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      lcs[i * (m + 1) + j] = a[i] === b[j] ? common(i + 1, j + 1) + 1 : Math.max(common(i + 1, j), common(i, j + 1));
   const runs: { op: " " | "-" | "+"; text: string }[] = [];
   const push = (op: " " | "-" | "+", text: string) => {
     const last = runs[runs.length - 1];
@@ -274,14 +277,22 @@ function lineRuns(a: string[], b: string[]): { op: " " | "-" | "+"; text: string
     if (dels.length) push("-", dels.splice(0).join(""));
     if (ins.length) push("+", ins.splice(0).join(""));
   };
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
+  for (;;) {
+    const x = a[i];
+    const y = b[j];
+    if (x === undefined && y === undefined) break;
+    if (x !== undefined && x === y) {
       flush();
-      push(" ", a[i]!);
+      push(" ", x);
       i++;
       j++;
-    } else if (j >= m || (i < n && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) dels.push(a[i++]!);
-    else ins.push(b[j++]!);
+    } else if (x !== undefined && (y === undefined || common(i + 1, j) >= common(i, j + 1))) {
+      dels.push(x);
+      i++;
+    } else if (y !== undefined) {
+      ins.push(y);
+      j++;
+    }
   }
   flush();
   return runs;
@@ -377,19 +388,18 @@ export function renderDetail(c: FieldChange, p: Palette = plainPalette, width = 
 export function renderDyffReport(changes: FieldChange[], p: Palette = plainPalette, width = DEFAULT_WIDTH): string {
   let out = "";
   // dyff's diffs: the details at one path (an order change, removals, additions) share it
-  const groups: FieldChange[][] = [];
-  let prev: string | undefined;
+  const groups: { where: string; changes: FieldChange[] }[] = [];
+  let current: { where: string; changes: FieldChange[] } | undefined;
   for (const c of changes) {
     const where = dotPath(c.path);
-    if (where !== prev || groups.length === 0) groups.push([c]);
-    else groups[groups.length - 1]!.push(c);
-    prev = where;
+    if (current?.where === where) current.changes.push(c);
+    else groups.push((current = { where, changes: [c] }));
   }
   for (const group of groups) {
-    out += "\n" + dotPath(group[0]!.path) + "\n";
+    out += "\n" + group.where + "\n";
     out += textBlocks(
       0,
-      group.map((c) => renderDetail(c, p, width)),
+      group.changes.map((c) => renderDetail(c, p, width)),
       width,
     );
   }

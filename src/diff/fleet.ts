@@ -58,7 +58,9 @@ const isFluxKustomization = (o: KubeObj) =>
   o.kind === "Kustomization" && typeof o.apiVersion === "string" && o.apiVersion.startsWith(`${KUSTOMIZE_GROUP}/`);
 
 function catalogReader(catalog: ObjectCatalog): ObjectReader {
-  return { get: async (apiVersion, kind, namespace, name) => catalog.get(apiVersion, kind, namespace, name) };
+  return {
+    get: (apiVersion, kind, namespace, name) => Promise.resolve(catalog.get(apiVersion, kind, namespace, name)),
+  };
 }
 
 /** The variables' sources of a Kustomization that are not (yet) among the objects. */
@@ -90,7 +92,7 @@ export async function buildFleet(opts: FleetOptions): Promise<Map<string, BuiltU
     });
     return new ObjectCatalog(defaultNs);
   });
-  const limit = opts.concurrency ?? Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
+  const limit = opts.concurrency ?? Math.max(2, os.availableParallelism());
   const reader = catalogReader(catalog);
   const pending = new Map<string, FluxKustomization>();
   const enqueue = (objects: KubeObj[]) => {

@@ -49,7 +49,7 @@ export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<Hel
     apiVersion: String(built.helmRelease.apiVersion),
     kind: "HelmRelease",
     metadata: {
-      name: String(built.helmRelease.metadata?.name ?? ""),
+      name: built.helmRelease.metadata?.name ?? "",
       namespace: built.helmRelease.metadata?.namespace || opts.namespace,
     },
   };
@@ -72,12 +72,12 @@ export async function diffHelmRelease(opts: DiffHelmReleaseOptions): Promise<Hel
     const deleted: ObjectDiff[] = [];
     for (const o of previous) {
       const namespace = o.metadata?.namespace || undefined;
-      const name = String(o.metadata?.name ?? "");
+      const name = o.metadata?.name ?? "";
       if (current.has(key({ apiVersion: o.apiVersion, kind: o.kind, namespace, name }))) continue;
-      const kind = String(o.kind ?? "");
+      const kind = o.kind ?? "";
       deleted.push({
         action: "deleted",
-        apiVersion: String(o.apiVersion ?? ""),
+        apiVersion: o.apiVersion ?? "",
         kind,
         namespace,
         name,

@@ -14,7 +14,8 @@ export interface IgnoreTarget {
 }
 
 export interface IgnoreRule {
-  paths: string[];
+  /** Required by the CRD, but a Kustomization read from a file may leave it out. */
+  paths?: string[];
   target?: IgnoreTarget;
 }
 
@@ -39,37 +40,44 @@ export function parseSelector(text: string): Requirement[] {
   for (const raw of parts) {
     const part = raw.trim();
     if (part === "") continue;
+    // every group of these expressions takes part in a match: the defaults are never used
     let m: RegExpExecArray | null;
-    if ((m = /^!\s*([^\s=!()]+)$/.exec(part))) out.push({ key: m[1]!, op: "!", values: [] });
-    else if ((m = /^([^\s=!()]+)\s*(==|=|!=)\s*([^\s=!(),]*)$/.exec(part)))
-      out.push({ key: m[1]!, op: m[2] === "!=" ? "notin" : "in", values: [m[3]!] });
-    else if ((m = /^([^\s=!()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part)))
+    if ((m = /^!\s*([^\s=!()]+)$/.exec(part))) {
+      const [, key = ""] = m;
+      out.push({ key, op: "!", values: [] });
+    } else if ((m = /^([^\s=!()]+)\s*(==|=|!=)\s*([^\s=!(),]*)$/.exec(part))) {
+      const [, key = "", op, value = ""] = m;
+      out.push({ key, op: op === "!=" ? "notin" : "in", values: [value] });
+    } else if ((m = /^([^\s=!()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part))) {
+      const [, key = "", op, list = ""] = m;
       out.push({
-        key: m[1]!,
-        op: m[2] as "in" | "notin",
-        values: m[3]!
+        key,
+        op: op === "notin" ? "notin" : "in",
+        values: list
           .split(",")
           .map((v) => v.trim())
           .filter((v) => v !== ""),
       });
-    else if ((m = /^([^\s=!()]+)$/.exec(part))) out.push({ key: m[1]!, op: "exists", values: [] });
-    else throw new Error(`unable to parse requirement: ${part}`);
+    } else if ((m = /^([^\s=!()]+)$/.exec(part))) {
+      const [, key = ""] = m;
+      out.push({ key, op: "exists", values: [] });
+    } else throw new Error(`unable to parse requirement: ${part}`);
   }
   return out;
 }
 
 function selectorMatches(reqs: Requirement[], set: Record<string, string>): boolean {
   return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(set, r.key);
+    const value = Object.prototype.hasOwnProperty.call(set, r.key) ? set[r.key] : undefined;
     switch (r.op) {
       case "exists":
-        return has;
+        return value !== undefined;
       case "!":
-        return !has;
+        return value === undefined;
       case "in":
-        return has && r.values.includes(set[r.key]!);
+        return value !== undefined && r.values.includes(value);
       case "notin":
-        return !has || !r.values.includes(set[r.key]!);
+        return value === undefined || !r.values.includes(value);
     }
   });
 }
@@ -79,6 +87,14 @@ export interface CompiledRule {
   paths: string[];
   matches(obj: { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> }): boolean;
 }
+
+/** A field of a built object as text (manifests: strings in practice, numbers as YAML may read them). */
+const textOf = (v: unknown): string =>
+  typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
+
+/** Labels or annotations of a built object; none when the field is not a map. */
+const stringMapOf = (v: unknown): Record<string, string> =>
+  v !== null && typeof v === "object" ? (v as Record<string, string>) : {};
 
 const anchored = (pattern: string | undefined) => (pattern ? new RegExp(`^(?:${pattern})$`) : undefined);
 
@@ -97,18 +113,17 @@ export function compileIgnoreRules(rules: IgnoreRule[] | undefined): CompiledRul
       paths: rule.paths ?? [],
       matches(obj) {
         const md = obj.metadata ?? {};
-        const apiVersion = String(obj.apiVersion ?? "");
+        const apiVersion = textOf(obj.apiVersion);
         const slash = apiVersion.indexOf("/");
         const g = slash < 0 ? "" : apiVersion.slice(0, slash);
         const v = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-        if (namespace && !namespace.test(String(md.namespace ?? ""))) return false;
-        if (name && !name.test(String(md.name ?? ""))) return false;
+        if (namespace && !namespace.test(textOf(md.namespace))) return false;
+        if (name && !name.test(textOf(md.name))) return false;
         if (group && !group.test(g)) return false;
         if (version && !version.test(v)) return false;
-        if (kind && !kind.test(String(obj.kind ?? ""))) return false;
-        if (labels && !selectorMatches(labels, (md.labels as Record<string, string>) ?? {})) return false;
-        if (annotations && !selectorMatches(annotations, (md.annotations as Record<string, string>) ?? {}))
-          return false;
+        if (kind && !kind.test(textOf(obj.kind))) return false;
+        if (labels && !selectorMatches(labels, stringMapOf(md.labels))) return false;
+        if (annotations && !selectorMatches(annotations, stringMapOf(md.annotations))) return false;
         return true;
       },
     };
@@ -122,17 +137,18 @@ export function removePointer(doc: JsonValue, pointer: string): void {
     .slice(1)
     .split("/")
     .map((k) => k.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const last = keys.pop();
+  if (last === undefined) return; // a split: never empty
   let node: JsonValue | undefined = doc;
-  for (let i = 0; i < keys.length - 1; i++) {
+  for (const key of keys) {
     if (node === null || typeof node !== "object") return;
-    node = Array.isArray(node) ? node[indexOf(node, keys[i]!)] : node[keys[i]!];
+    node = Array.isArray(node) ? node[indexOf(node, key)] : node[key];
   }
   if (node === null || typeof node !== "object") return;
-  const last = keys[keys.length - 1]!;
   if (Array.isArray(node)) {
     const i = indexOf(node, last);
     if (i >= 0 && i < node.length) node.splice(i, 1);
-  } else delete node[last];
+  } else Reflect.deleteProperty(node, last);
 }
 
 function indexOf(list: JsonValue[], key: string): number {

@@ -66,7 +66,7 @@ export function stripServerFields(obj: KubeObj): KubeObj {
   const out = structuredClone(obj);
   delete out.status;
   const md = out.metadata;
-  if (md) for (const f of SERVER_METADATA) delete md[f];
+  if (md) for (const f of SERVER_METADATA) Reflect.deleteProperty(md, f);
   return out;
 }
 
@@ -163,9 +163,9 @@ async function diffObject(
   buildNamespaces: Set<string>,
   ignoreRules: CompiledRule[],
 ): Promise<ObjectDiff> {
-  const apiVersion = String(obj.apiVersion ?? "");
-  const kind = String(obj.kind ?? "");
-  const name = String(obj.metadata?.name ?? "");
+  const apiVersion = obj.apiVersion ?? "";
+  const kind = obj.kind ?? "";
+  const name = obj.metadata?.name ?? "";
   let namespace = obj.metadata?.namespace;
   const base = () => ({ apiVersion, kind, namespace, name, subject: subjectOf(kind, namespace, name) });
 
@@ -174,8 +174,9 @@ async function diffObject(
       `${subjectOf(kind, namespace, name)} namespace not specified: set metadata.namespace in the manifest or spec.targetNamespace in the Kustomization`,
     );
   }
-  const live = await runner.get(obj).catch((err: Error) => {
-    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${err.message}`);
+  const live = await runner.get(obj).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${subjectOf(kind, namespace, name)} dry-run failed: ${message}`);
   });
   if (matchesExclusion(obj) || matchesExclusion(live)) return { action: "skipped", ...base() };
   if (live && runner.appliesUnchanged && (await runner.appliesUnchanged(obj, live))) {
@@ -287,9 +288,9 @@ async function diffNested(
 ): Promise<string[]> {
   if (!isFluxKustomization(obj) || d.action === "created") return [];
   const child = obj as FluxKustomization;
-  const name = String(child.metadata?.name ?? "");
-  const namespace = String(child.metadata?.namespace ?? "");
-  if (name === parent.metadata?.name && namespace === (parent.metadata?.namespace ?? "")) return [];
+  const name = child.metadata?.name ?? "";
+  const namespace = child.metadata?.namespace ?? "";
+  if (name === parent.metadata?.name && namespace === (parent.metadata.namespace ?? "")) return [];
   if ((child.spec as { kubeConfig?: unknown } | undefined)?.kubeConfig) {
     d.remote = true;
     return [];
@@ -327,7 +328,7 @@ export async function diffObjects(
 ): Promise<DiffReport> {
   let done = 0;
   const buildNamespaces = new Set(
-    objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => String(o.metadata?.name ?? "")),
+    objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => o.metadata?.name ?? ""),
   );
   const ignoreRules = compileIgnoreRules(opts.ignore);
   await opts.dryRunner.prefetch?.(objects);
@@ -344,11 +345,11 @@ export async function diffObjects(
     }
   });
   const errors: string[] = [];
-  for (let i = 0; i < objects.length; i++) {
+  for (const [i, obj] of objects.entries()) {
     const failure = failures[i];
     if (failure !== undefined) errors.push(failure);
     const d = results[i];
-    if (d && opts.nested) errors.push(...(await opts.nested(objects[i]!, d)));
+    if (d && opts.nested) errors.push(...(await opts.nested(obj, d)));
   }
   const diffs = results.filter((r): r is ObjectDiff => r !== undefined);
 
@@ -385,8 +386,8 @@ export async function diffObjects(
   }
   return {
     kustomization: {
-      name: String(kustomization.metadata?.name ?? ""),
-      namespace: String(kustomization.metadata?.namespace ?? ""),
+      name: kustomization.metadata?.name ?? "",
+      namespace: kustomization.metadata?.namespace ?? "",
     },
     objects: diffs,
     errors,

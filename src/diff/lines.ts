@@ -1,4 +1,5 @@
 // Line-level diff (Myers' O(ND) algorithm) and unified hunks with context.
+import { must } from "../util/must.js";
 
 export type LineOp = { op: " " | "-" | "+"; line: string };
 
@@ -32,13 +33,15 @@ function myers(a: string[], b: string[]): LineOp[] {
   const v = new Int32Array(2 * max + 3);
   // trace[d] holds v[k] for k in [-d, d] before step d (compact: memory grows with d², not d·(n+m))
   const trace: Int32Array[] = [];
+  // the furthest x on diagonal k; the array starts zero-filled, as the algorithm assumes
+  const furthest = (k: number): number => v[offset + k] ?? 0;
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x: number;
-      if (k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)) x = v[offset + k + 1]!;
-      else x = v[offset + k - 1]! + 1;
+      if (k === -d || (k !== d && furthest(k - 1) < furthest(k + 1))) x = furthest(k + 1);
+      else x = furthest(k - 1) + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -53,7 +56,7 @@ function myers(a: string[], b: string[]): LineOp[] {
   }
   if (!found)
     return [...a.map((line) => ({ op: "-" as const, line })), ...b.map((line) => ({ op: "+" as const, line }))];
-  const at = (d: number, k: number) => trace[d]![k + d]!;
+  const at = (d: number, k: number): number => must(trace[d]?.[k + d], "a traced diagonal");
   const ops: LineOp[] = [];
   let x = n;
   let y = m;
@@ -66,13 +69,13 @@ function myers(a: string[], b: string[]): LineOp[] {
     const prevX = d === 0 ? 0 : at(d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
-      ops.push({ op: " ", line: a[x - 1]! });
+      ops.push({ op: " ", line: must(a[x - 1], "a kept line") });
       x--;
       y--;
     }
     if (d > 0) {
-      if (x === prevX) ops.push({ op: "+", line: b[y - 1]! });
-      else ops.push({ op: "-", line: a[x - 1]! });
+      if (x === prevX) ops.push({ op: "+", line: must(b[y - 1], "an added line") });
+      else ops.push({ op: "-", line: must(a[x - 1], "a removed line") });
       x = prevX;
       y = prevY;
     }
@@ -97,10 +100,10 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
   let i = 0;
   let lineA = 1;
   let lineB = 1;
-  while (i < ops.length) {
+  for (let op = ops[i]; op !== undefined; op = ops[i]) {
     if (!keep[i]) {
-      if (ops[i]!.op !== "+") lineA++;
-      if (ops[i]!.op !== "-") lineB++;
+      if (op.op !== "+") lineA++;
+      if (op.op !== "-") lineB++;
       i++;
       continue;
     }
@@ -108,8 +111,7 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
     let countA = 0;
     let countB = 0;
     const body: string[] = [];
-    while (j < ops.length && keep[j]) {
-      const o = ops[j]!;
+    for (let o = ops[j]; o !== undefined && keep[j]; o = ops[j]) {
       body.push(o.op + o.line);
       if (o.op !== "+") countA++;
       if (o.op !== "-") countB++;

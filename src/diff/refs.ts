@@ -12,6 +12,7 @@ import { deepEqual } from "./compare.js";
 import { buildFleet, unitKey, type BuiltUnit, type FleetOptions, type UnitKind } from "./fleet.js";
 import { maskSecretPair, subjectOf } from "./kustomization.js";
 import { unifiedDiff } from "./lines.js";
+import { must } from "../util/must.js";
 
 export interface DiffRefsOptions extends Omit<FleetOptions, "root" | "path"> {
   /** A directory inside a git work tree. */
@@ -56,9 +57,14 @@ export interface RefsReport {
 function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout.trim());
-      if ((err as NodeJS.ErrnoException).code === "ENOENT")
-        return reject(new CliError("git not found: install git and make sure it is on PATH", 2));
+      if (!err) {
+        resolve(stdout.trim());
+        return;
+      }
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+        reject(new CliError("git not found: install git and make sure it is on PATH", 2));
+        return;
+      }
       reject(new CliError((stderr || err.message).trim().replace(/^fatal: /, ""), 2));
     });
   });
@@ -97,7 +103,7 @@ function keyOf(o: KubeObj): string {
 const isSecret = (o: KubeObj | undefined) => o?.kind === "Secret" && o.apiVersion === "v1";
 
 function objectDiff(action: ObjectChange, before: KubeObj | undefined, after: KubeObj | undefined): RefsObjectDiff {
-  const o = (after ?? before)!;
+  const o = must(after ?? before, "the object of a change");
   const b = before && structuredClone(before);
   const a = after && structuredClone(after);
   if (isSecret(b) || isSecret(a)) maskSecretPair(b, a);
@@ -181,7 +187,7 @@ export async function diffRefs(opts: DiffRefsOptions): Promise<RefsReport> {
     const units: RefsUnitDiff[] = keys.map((key) => {
       const b = base.get(key);
       const h = head.get(key);
-      const u = (h ?? b)!;
+      const u = must(h ?? b, "a unit at one of the refs"); // keys come from both maps
       const errors: RefsUnitDiff["errors"] = {};
       const baseError = scrub(b?.error, roots);
       const headError = scrub(h?.error, roots);

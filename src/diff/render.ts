@@ -58,7 +58,9 @@ function jsonChange(c: FieldChange): JsonChange {
   const out: JsonChange = { path: dotPath(c.path), pointer: pointerPath(c.path), type: c.type };
   if (c.before !== undefined) out.before = c.before;
   if (c.after !== undefined) out.after = c.after;
-  if (c.lines) out.diff = unifiedDiff(String(c.before ?? ""), String(c.after ?? ""), 1);
+  // lines are set for a change between two strings only
+  if (c.lines && typeof c.before === "string" && typeof c.after === "string")
+    out.diff = unifiedDiff(c.before, c.after, 1);
   return out;
 }
 
