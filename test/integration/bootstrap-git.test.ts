@@ -15,6 +15,7 @@ import {
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { bootstrapDeps } from "../support/bootstrap-deps.js";
 import { rollOutWhenCreated } from "../fixtures/install/bundle.js";
 import { must } from "../support/must.js";
 import { stopAfterAll } from "../support/teardown.js";
@@ -435,11 +436,9 @@ describe("flux bootstrap git over ssh://", () => {
     const { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
     const os = await import("node:os");
     const path = await import("node:path");
-    const { PassThrough } = await import("node:stream");
     const { bootstrapGit } = await import("../../src/bootstrap/run.js");
     const { BOOTSTRAP_STEPS } = await import("../../src/bootstrap/engine.js");
     const { SystemGitClient } = await import("../../src/git/index.js");
-    const { createMemoryLogger } = await import("../../src/output/logger.js");
 
     const repo = `fleet/${uniqueName("ssh")}`;
     const ns = uniqueName("fb-ssh");
@@ -464,24 +463,8 @@ describe("flux bootstrap git over ssh://", () => {
       dir: path.join(work, "clone"),
       ssh: { privateKey, sshCommand: fakeSsh },
     });
-    const logger = createMemoryLogger();
+    const { ctx, logger } = bootstrapDeps(kubeconfig, ns);
     const steps: string[] = [];
-    const stdin = new PassThrough();
-    stdin.end();
-    const ctx = {
-      globals: {
-        kubeconfig,
-        namespace: ns,
-        timeout: "20s",
-        timeoutMs: 20_000,
-        insecureSkipTlsVerify: false,
-        verbose: false,
-        nsFollowsKubeContext: false,
-        namespaceSet: true,
-      },
-      logger,
-      io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
-    };
     await withFluxStandIn(
       { kc, namespace: ns, headOf: (b) => srv.revParse(repo, `refs/heads/${b}`), components: COMPONENTS },
       async () =>

@@ -3,7 +3,6 @@
 // repositories backed by the real git server), the real API server, and the test
 // playing the Flux controllers.
 import { rmSync } from "node:fs";
-import { PassThrough } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,12 +16,11 @@ import {
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { optionsFor, runCli } from "../helpers/cli.js";
 import { bootstrapWithProvider, type BootstrapProviderOptions, type ProviderSetup } from "../../src/bootstrap/run.js";
-import type { Deps } from "../../src/deps.js";
-import { createMemoryLogger } from "../../src/output/logger.js";
 import { BitbucketServerProvider } from "../../src/providers/bitbucket-server.js";
 import { GiteaProvider } from "../../src/providers/gitea.js";
 import { BitbucketServer } from "../providers/bitbucket-server.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { bootstrapDeps } from "../support/bootstrap-deps.js";
 import { GiteaServer } from "../providers/gitea-server.js";
 import { must } from "../support/must.js";
 import { stopAfterAll } from "../support/teardown.js";
@@ -114,23 +112,7 @@ const HOST_KEY =
 /** The SSH cases through the engine entry, with the known_hosts scan answered (no SSH server here). */
 async function bootstrapSsh(setup: ProviderSetup, ns: string, gitPath: string, argv: string[]) {
   const git = setup.kind === "gitea" ? giteaGit : bbGit;
-  const logger = createMemoryLogger();
-  const stdin = new PassThrough();
-  stdin.end();
-  const ctx: Deps = {
-    globals: {
-      kubeconfig,
-      namespace: ns,
-      timeout: "20s",
-      timeoutMs: 20_000,
-      insecureSkipTlsVerify: false,
-      verbose: false,
-      nsFollowsKubeContext: false,
-      namespaceSet: true,
-    },
-    logger,
-    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
-  };
+  const { ctx, logger } = bootstrapDeps(kubeconfig, ns);
   const options = await optionsFor<BootstrapProviderOptions>([
     "bootstrap",
     setup.kind,

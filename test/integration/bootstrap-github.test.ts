@@ -1,11 +1,8 @@
 // flux bootstrap github against the GitHub contract server (repositories backed by the
 // real git server), the real API server, and the test playing the Flux controllers.
-import { PassThrough } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/bootstrap/run.js";
-import type { Deps } from "../../src/deps.js";
-import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitHubProvider } from "../../src/providers/github.js";
 import {
   fluxRef,
@@ -18,6 +15,7 @@ import {
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { bootstrapDeps } from "../support/bootstrap-deps.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { must } from "../support/must.js";
 import { stopAfterAll } from "../support/teardown.js";
@@ -48,26 +46,10 @@ afterAll(async () => {
 });
 
 let stdout = "";
-function context(ns: string) {
-  const logger = createMemoryLogger();
-  const stdin = new PassThrough();
-  stdin.end();
-  const ctx: Deps = {
-    globals: {
-      kubeconfig,
-      namespace: ns,
-      timeout: "20s",
-      timeoutMs: 20_000,
-      insecureSkipTlsVerify: false,
-      verbose: false,
-      nsFollowsKubeContext: false,
-      namespaceSet: true,
-    },
-    logger,
-    io: { stdout: { write: (t: string) => ((stdout += t), true) }, stderr: { write: () => true }, stdin },
-  };
-  return { ctx, logger };
-}
+const context = (ns: string) =>
+  bootstrapDeps(kubeconfig, ns, (t) => {
+    stdout += t;
+  });
 
 const scanned: string[] = [];
 const overrides = {

@@ -1,11 +1,8 @@
 // flux bootstrap gitlab against the GitLab contract server (projects backed by the real
 // git server), the real API server, and the test playing the Flux controllers.
-import { PassThrough } from "node:stream";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/bootstrap/run.js";
-import type { Deps } from "../../src/deps.js";
-import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitLabProvider } from "../../src/providers/gitlab.js";
 import {
   fluxRef,
@@ -18,6 +15,7 @@ import {
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { argvOf, optionsFor, runCli } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { bootstrapDeps } from "../support/bootstrap-deps.js";
 import { GitLabServer } from "../providers/gitlab-server.js";
 import { must } from "../support/must.js";
 import { stopAfterAll } from "../support/teardown.js";
@@ -53,26 +51,7 @@ afterAll(async () => {
   if (bundle) (await import("node:fs")).rmSync(bundle, { recursive: true, force: true });
 });
 
-function context(ns: string) {
-  const logger = createMemoryLogger();
-  const stdin = new PassThrough();
-  stdin.end();
-  const ctx: Deps = {
-    globals: {
-      kubeconfig,
-      namespace: ns,
-      timeout: "20s",
-      timeoutMs: 20_000,
-      insecureSkipTlsVerify: false,
-      verbose: false,
-      nsFollowsKubeContext: false,
-      namespaceSet: true,
-    },
-    logger,
-    io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
-  };
-  return { ctx, logger };
-}
+const context = (ns: string) => bootstrapDeps(kubeconfig, ns);
 
 const overrides = {
   scanHostKey: (hostport: string) => Promise.resolve(`${hostport} ${HOST_KEY}`),

@@ -12,14 +12,13 @@ import path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapWithProvider, type BootstrapProviderOptions } from "../../src/bootstrap/run.js";
-import type { Deps } from "../../src/deps.js";
-import { createMemoryLogger } from "../../src/output/logger.js";
 import { GitHubProvider } from "../../src/providers/github.js";
 import { fluxRef, testKubeConfig, testKubeconfigPath, tryGetObject, uniqueName } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { startSshGitServer } from "../env/ssh-server.js";
 import { argvOf, optionsFor, runCli, type CliResult } from "../helpers/cli.js";
 import { crdFreeMiniBundle, withFluxStandIn } from "../providers/flux-standin.js";
+import { bootstrapDeps } from "../support/bootstrap-deps.js";
 import { GitHubServer } from "../providers/github-server.js";
 import { makeGpgKey, makeSshKey, verifyCommit, type GpgKey } from "../support/signing.js";
 import { must } from "../support/must.js";
@@ -273,24 +272,7 @@ describe("flux bootstrap github signs its commits", () => {
     const key = makeSshKey(mkdtempSync(path.join(dir, "k-")), "ed25519");
     const repo = uniqueName("fleet");
     const ns = uniqueName("fb-gh-sign");
-    const logger = createMemoryLogger();
-    const { PassThrough } = await import("node:stream");
-    const stdin = new PassThrough();
-    stdin.end();
-    const ctx: Deps = {
-      globals: {
-        kubeconfig,
-        namespace: ns,
-        timeout: "20s",
-        timeoutMs: 20_000,
-        insecureSkipTlsVerify: false,
-        verbose: false,
-        nsFollowsKubeContext: false,
-        namespaceSet: true,
-      },
-      logger,
-      io: { stdout: { write: () => true }, stderr: { write: () => true }, stdin },
-    };
+    const { ctx } = bootstrapDeps(kubeconfig, ns);
     const provider = new GitHubProvider({ token: PASSWORD, hostname: gh.url });
     const flags = {
       owner: "octocat",
