@@ -6,6 +6,7 @@
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { builtins } from "./build-builtins.mjs";
 
 function externalsExcept(bundled) {
@@ -66,9 +67,58 @@ function rerouteImports(file, metafile) {
   }
   writeFileSync(file, text);
 }
+// The hot path of `create …` (src/cli/hot-line.ts) reads command lines against a table
+// of every create leaf's flags, read off commander's tree here (src/cli/hot-table.ts) and
+// compiled into create.cjs: the flags stay declared once, in commands/.
+async function createHotTable() {
+  const out = "dist/.hot-table/hot-table.mjs";
+  await build({ ...common, splitting: false, entryPoints: ["commands/create-hot-table.ts"], outfile: out });
+  try {
+    const { createHotTable } = await import(pathToFileURL(out).href);
+    return createHotTable();
+  } finally {
+    rmSync("dist/.hot-table", { recursive: true, force: true });
+  }
+}
+const hotTable = await createHotTable();
+
+/** An esbuild plugin: `pkg` has no side effects, so an import of it that nothing uses is dropped. */
+function noSideEffects(pkg) {
+  return {
+    name: `no-side-effects:${pkg}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${pkg}$`) }, async (args) => {
+        if (args.pluginData?.noSideEffects) return undefined;
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { noSideEffects: true },
+        });
+        return { ...r, sideEffects: false };
+      });
+    },
+  };
+}
+
+function bundleId(file) {
+  return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+}
 const cliBundles = [
   { name: "main", entry: "commands/main.ts", format: "esm", bundled: ["commander", "yaml"] },
   { name: "create", entry: "commands/create-cli.ts", format: "cjs", bundled: ["commander"] },
+  {
+    name: "hot",
+    entry: "commands/create-hot.ts",
+    format: "cjs",
+    bundled: [],
+    // JSON text: JSON.parse reads it faster than V8 builds the same object literal.
+    define: { __CREATE_HOT_TABLE__: JSON.stringify(JSON.stringify(hotTable)) },
+    // The create commands' files also declare their flags with commander; the hot path
+    // uses only their mappers, so commander (a CommonJS package esbuild would otherwise
+    // keep for its side effects) is left out unless something uses it (checked below).
+    plugins: [noSideEffects("commander")],
+  },
 ];
 for (const b of cliBundles) {
   const out = await build({
@@ -81,10 +131,19 @@ for (const b of cliBundles) {
     outExtension: b.format === "cjs" ? { ".js": ".cjs" } : {},
     splitting: false,
     metafile: true,
-    plugins: [builtins],
+    define: b.define ?? {},
+    plugins: [builtins, ...(b.plugins ?? [])],
   });
   const file = Object.keys(out.metafile.outputs)[0];
   if (b.format === "cjs") rerouteImports(file, out.metafile);
+  if (b.name === "hot") {
+    const inputs = Object.keys(Object.values(out.metafile.outputs)[0].inputs);
+    const commander = inputs.filter((i) => i.includes("node_modules/commander/"));
+    if (commander.length > 0) {
+      console.error(`✗ ${file} includes commander (${commander.join(", ")}): the hot path must not use it`);
+      process.exit(1);
+    }
+  }
   const eager = Object.values(out.metafile.outputs)
     .flatMap((o) => o.imports)
     .filter((i) => i.external && i.kind !== "dynamic-import" && !i.path.startsWith("node:"));
@@ -116,9 +175,8 @@ await build({
   splitting: false,
   define: {
     __IMPORT_FUNCTION__: JSON.stringify(IMPORT_FUNCTION),
-    __CREATE_BUNDLE_ID__: JSON.stringify(
-      createHash("sha256").update(readFileSync("dist/cli/create.cjs")).digest("hex").slice(0, 16),
-    ),
+    __CREATE_BUNDLE_ID__: JSON.stringify(bundleId("dist/cli/create.cjs")),
+    __HOT_BUNDLE_ID__: JSON.stringify(bundleId("dist/cli/hot.cjs")),
   },
   plugins: [builtins],
 });

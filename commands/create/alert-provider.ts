@@ -1,6 +1,6 @@
 // flux create alert-provider
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../src/cli/action.js";
 import type { CreateAlertProviderOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
 
@@ -16,6 +16,12 @@ export function options(inv: Invocation): CreateAlertProviderOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateAlertProviderOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateAlertProvider,
+};
+
 export function register(create: Command): void {
   const provider = create.command("alert-provider").description("Create or update a Provider resource");
   str(provider, "--type <string>", "type of provider");
@@ -23,8 +29,5 @@ export function register(create: Command): void {
   str(provider, "--username <string>", "bot username used by the provider");
   str(provider, "--address <string>", "path to either the git repository, chat provider or webhook");
   str(provider, "--secret-ref <string>", "name of secret containing authentication token");
-  bind(createArgs(provider), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateAlertProvider,
-  });
+  bind(createArgs(provider), binding);
 }

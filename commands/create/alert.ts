@@ -1,6 +1,6 @@
 // flux create alert
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../src/cli/action.js";
 import { sliceFlag } from "../../src/cli/flags.js";
 import type { CreateAlertOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
@@ -15,6 +15,12 @@ export function options(inv: Invocation): CreateAlertOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateAlertOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateAlert,
+};
+
 export function register(create: Command): void {
   const alert = create.command("alert").description("Create or update a Alert resource");
   str(alert, "--provider-ref <string>", "reference to provider");
@@ -24,8 +30,5 @@ export function register(create: Command): void {
     "--event-source <strings>",
     "sources that should generate alerts (<kind>/<name>), also accepts comma-separated values",
   );
-  bind(createArgs(alert), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateAlert,
-  });
+  bind(createArgs(alert), binding);
 }

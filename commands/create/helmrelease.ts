@@ -1,6 +1,6 @@
 // flux create helmrelease
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, checkedFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import { crdsPolicy, helmChartSource } from "../../src/util/flag-values.js";
 import type { CreateHelmReleaseOptions } from "../../src/create/options.js";
@@ -28,6 +28,12 @@ export function options(inv: Invocation): CreateHelmReleaseOptions {
     kubeconfigSecretRef: inv.str("kubeconfigSecretRef"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateHelmReleaseOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateHelmRelease,
+};
 
 export function register(create: Command): void {
   const hr = create.command("helmrelease").alias("hr").description("Create or update a HelmRelease resource");
@@ -86,8 +92,5 @@ export function register(create: Command): void {
     "--kubeconfig-secret-ref <string>",
     "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster",
   );
-  bind(createArgs(hr), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateHelmRelease,
-  });
+  bind(createArgs(hr), binding);
 }

@@ -1,6 +1,6 @@
 // flux create kustomization
 import { Option, type Command } from "commander";
-import { bind, deprecateOption, type Invocation } from "../../src/cli/action.js";
+import { bind, deprecateOption, type Binding, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, checkedFlag, durationFlag, sliceFlag } from "../../src/cli/flags.js";
 import { decryptionProvider, kustomizationSource } from "../../src/util/flag-values.js";
 import type { CreateKustomizationOptions } from "../../src/create/options.js";
@@ -26,6 +26,12 @@ export function options(inv: Invocation): CreateKustomizationOptions {
     retryInterval: inv.str("retryInterval"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateKustomizationOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateKustomization,
+};
 
 export function register(create: Command): void {
   const ks = create.command("kustomization").alias("ks").description("Create or update a Kustomization resource");
@@ -86,8 +92,5 @@ export function register(create: Command): void {
     "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster",
   );
   durationFlag(ks, "--retry-interval <duration>", "the interval at which to retry a previously failed reconciliation");
-  bind(createArgs(ks), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateKustomization,
-  });
+  bind(createArgs(ks), binding);
 }

@@ -1,6 +1,6 @@
 // flux create receiver
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../src/cli/action.js";
 import { checkedFlag, sliceFlag } from "../../src/cli/flags.js";
 import { receiverType } from "../../src/util/flag-values.js";
 import type { CreateReceiverOptions } from "../../src/create/options.js";
@@ -17,6 +17,12 @@ export function options(inv: Invocation): CreateReceiverOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateReceiverOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateReceiver,
+};
+
 export function register(create: Command): void {
   const receiver = create.command("receiver").description("Create or update a Receiver resource");
   checkedFlag(
@@ -28,8 +34,5 @@ export function register(create: Command): void {
   str(receiver, "--secret-ref <string>", "");
   sliceFlag(receiver, "--event <strings>", "also accepts comma-separated values");
   sliceFlag(receiver, "--resource <strings>", "also accepts comma-separated values");
-  bind(createArgs(receiver), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateReceiver,
-  });
+  bind(createArgs(receiver), binding);
 }

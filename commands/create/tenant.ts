@@ -1,6 +1,6 @@
 // flux create tenant
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../src/cli/action.js";
 import { boolFlag, sliceFlag } from "../../src/cli/flags.js";
 import type { CreateTenantOptions } from "../../src/create/options.js";
 import { createArgs, createOptions, str } from "./flags.js";
@@ -16,6 +16,12 @@ export function options(inv: Invocation): CreateTenantOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateTenantOptions> = {
+  options,
+  engine: async () => (await import("../../src/create/resources.js")).runCreateTenant,
+};
+
 export function register(create: Command): void {
   const tenant = create.command("tenant").description("Create or update a tenant");
   tenant.summary("Create or update a tenant");
@@ -23,8 +29,5 @@ export function register(create: Command): void {
   str(tenant, "--with-service-account <string>", "service account belonging to this tenant");
   str(tenant, "--cluster-role <string>", "cluster role of the tenant role binding", "cluster-admin");
   boolFlag(tenant, "--skip-namespace", "skip namespace creation (namespace must exist already)");
-  bind(createArgs(tenant), {
-    options,
-    engine: async () => (await import("../../src/create/resources.js")).runCreateTenant,
-  });
+  bind(createArgs(tenant), binding);
 }

@@ -2,68 +2,32 @@
 // flags into the engine's typed options, and the engine module is imported only when
 // the command runs, so start-up never pays for it (or for @kubernetes/client-node).
 import type { Command, Option } from "commander";
-import type { Deps, Engine, GlobalOptions, IO } from "../deps.js";
+import type { Deps, Engine, IO } from "../deps.js";
+import { Invocation } from "./invocation.js";
 import { depsFrom, globalsFrom, processIO, rootOf } from "./context.js";
 
-/** What a command's mapper reads: positional arguments and flag values (its own and its parents'). */
-export class Invocation {
-  readonly args: string[];
-  readonly globals: GlobalOptions;
-  private readonly values: Record<string, unknown>;
+export { Invocation } from "./invocation.js";
 
+/** An Invocation read by commander: the parsed command is at hand (completion and plugin need the tree). */
+export class CommandInvocation extends Invocation {
   constructor(
     readonly command: Command,
     opts: { preRun?: boolean | undefined } = {},
   ) {
-    this.args = command.args;
     // A command's own flag wins over a parent's flag of the same name.
-    this.values = { ...command.optsWithGlobals(), ...command.opts() };
-    this.globals = globalsFrom(command, opts);
-  }
-
-  /** The raw value of a flag (camelCase name, as commander stores it). */
-  value(name: string): unknown {
-    return this.values[name];
-  }
-
-  /** A string flag; "" when unset. */
-  str(name: string): string {
-    const v = this.values[name];
-    return typeof v === "string" ? v : "";
-  }
-
-  /** A string flag; undefined when unset (for flags whose presence matters). */
-  opt(name: string): string | undefined {
-    const v = this.values[name];
-    return typeof v === "string" ? v : undefined;
-  }
-
-  /** A string slice/array flag; [] when unset. */
-  list(name: string): string[] {
-    const v = this.values[name];
-    return Array.isArray(v) ? (v as string[]) : [];
-  }
-
-  /** A string slice/array flag; undefined when unset. */
-  listOpt(name: string): string[] | undefined {
-    const v = this.values[name];
-    return Array.isArray(v) ? (v as string[]) : undefined;
-  }
-
-  /** A boolean flag. */
-  bool(name: string): boolean {
-    return this.values[name] === true;
-  }
-
-  /** True when the flag was given on the command line (not a default). */
-  given(name: string): boolean {
-    return this.command.getOptionValueSourceWithGlobals(name) === "cli";
+    const values = { ...command.optsWithGlobals(), ...command.opts() };
+    super(
+      command.args,
+      globalsFrom(command, opts),
+      values,
+      (name) => command.getOptionValueSourceWithGlobals(name) === "cli",
+    );
   }
 }
 
-export interface Binding<O> {
+export interface Binding<O, I extends Invocation = Invocation> {
   /** Flags to typed options; pure, so it is tested without running the engine. */
-  options: (inv: Invocation) => O;
+  options: (inv: I) => O;
   /** Loads the engine entry (a dynamic import: the engine is a separate chunk). */
   engine: () => Promise<Engine<O>>;
   /** false: skip the root's checks before the command runs (upstream's no-op PersistentPreRunE of `plugin`). */
@@ -90,10 +54,10 @@ function warnDeprecated(self: Command, io: IO): void {
 }
 
 /** Runs a command's engine with the options its mapper builds from the parsed flags. */
-export function bind<O>(cmd: Command, binding: Binding<O>): Command {
+export function bind<O>(cmd: Command, binding: Binding<O, CommandInvocation>): Command {
   return cmd.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    const options = binding.options(new Invocation(self, { preRun: binding.preRun }));
+    const options = binding.options(new CommandInvocation(self, { preRun: binding.preRun }));
     const root = rootOf(self);
     const capture = captured.get(root);
     if (capture) {

@@ -21,6 +21,21 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function globalsFrom(cmd: Command, opts: { preRun?: boolean | undefined } = {}): GlobalOptions {
   const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
   for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
+  const root = rootOf(cmd);
+  const namespaceSet =
+    root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";
+  return globalsFromValues(o, namespaceSet, opts);
+}
+
+/**
+ * The global flags from their parsed values (`o`: the root's and the groups' flags,
+ * without the command's own); `namespaceSet` when --namespace or its variable was given.
+ */
+export function globalsFromValues(
+  o: Record<string, unknown>,
+  namespaceSet: boolean,
+  opts: { preRun?: boolean | undefined } = {},
+): GlobalOptions {
   const ns = (o.namespace as string | undefined) ?? DEFAULT_NAMESPACE;
   // upstream's root PersistentPreRunE checks the namespace before any command runs
   // (plugin commands replace it with a no-op: preRun false)
@@ -28,9 +43,6 @@ export function globalsFrom(cmd: Command, opts: { preRun?: boolean | undefined }
     throw new CliError(`namespace must be a valid DNS label: ${JSON.stringify(ns)}`);
   }
   const timeout = (o.timeout as string | undefined) ?? "5m0s";
-  const root = rootOf(cmd);
-  const namespaceSet =
-    root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";
   return {
     kubeconfig: o.kubeconfig as string | undefined,
     context: o.context as string | undefined,

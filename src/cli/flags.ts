@@ -4,6 +4,23 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { LOG_LEVELS } from "../install/options.js";
 import { DurationError, parseDurationNs } from "../util/duration.js";
 import { goInt, goQuote, stringToString } from "../util/flag-values.js";
+import { collectArray, collectSlice } from "./slices.js";
+
+/**
+ * What the hot path of `create …` (src/cli/hot-line.ts) may read of a flag's values
+ * without commander: slices split on commas, durations checked as durationArg does.
+ * Flags with any other parser are left to commander.
+ */
+const parsedKinds = new WeakMap<Option, "slice" | "duration">();
+
+/** How the hot path reads a flag; "other" leaves the command line to commander. */
+export function hotFlagKind(opt: Option): "bool" | "string" | "slice" | "duration" | "other" {
+  const o = opt as Option & { implied?: unknown; conflictsWith: string[] };
+  if (o.hidden || o.implied !== undefined || o.conflictsWith.length > 0 || o.variadic || o.optional) return "other";
+  if (!o.required) return o.negate ? "other" : "bool";
+  if (!o.parseArg) return "string";
+  return parsedKinds.get(opt) ?? "other";
+}
 
 /** Names of boolean flags (without dashes), so `--name=false` can be rewritten before parsing. */
 export const booleanFlags = new Set<string>();
@@ -35,26 +52,19 @@ export function boolFlag(cmd: Command, flags: string, description: string, defau
 
 export function durationFlag(cmd: Command, flags: string, description: string, defaultValue?: string): Command {
   const opt = new Option(flags, description).argParser(durationArg);
+  parsedKinds.set(opt, "duration");
   if (defaultValue !== undefined) opt.default(defaultValue);
   return cmd.addOption(opt);
 }
 
-/** pflag StringSlice: repeatable and comma separated. */
-export function collectSlice(value: string, previous: string[] | undefined): string[] {
-  const parts = value === "" ? [] : value.split(",");
-  return [...(previous ?? []), ...parts];
-}
-
-/** pflag StringArray: repeatable, no splitting. */
-export function collectArray(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+export { collectArray, collectSlice } from "./slices.js";
 
 /** A string slice flag; given values replace the default (pflag), they are not added to it. */
 export function sliceFlag(cmd: Command, flags: string, description: string, defaultValue?: string[]): Command {
   const opt = new Option(flags, description).argParser((value: string, previous: string[] | undefined) =>
     collectSlice(value, previous === defaultValue ? undefined : previous),
   );
+  parsedKinds.set(opt, "slice");
   if (defaultValue !== undefined) opt.default(defaultValue);
   return cmd.addOption(opt);
 }

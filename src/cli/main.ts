@@ -11,6 +11,7 @@ import {
   normalizeShorthands,
   routeSubcommandVersion,
 } from "./flags.js";
+import { guardFailures, reportFailure } from "./failure.js";
 import { HelpRequest, renderHelpRequest, type HelpTexts } from "./help.js";
 import { buildProgram, pluginInvocation, type CommandTree } from "./program.js";
 
@@ -43,9 +44,6 @@ export function cobraMessage(err: CommanderError): string {
       return msg;
   }
 }
-
-/** A ✗ (\u2717) line, plain or coloured, at the start of a line written to stderr. Escaped: the CLI bundle stays ASCII (scripts/build.mjs). */
-const FAILURE_LINE = /(^|\n)(\u001b\[31m)?\u2717 /;
 
 /**
  * cobra.NoArgs' wording for an argument given to a command that takes none:
@@ -87,28 +85,7 @@ export async function runProgram(
   helpTexts: () => Promise<HelpTexts> = () => Promise.resolve({}),
 ): Promise<number> {
   // Guard: a ✗ line always comes with a non-zero exit, whichever code path printed it.
-  let printedFailure = false;
-  const stderr = processIo.stderr;
-  // Getters, not a spread: reading processIo.stdin would create process.stdin.
-  const guardedStderr = {
-    fd: (stderr as { fd?: number }).fd,
-    get isTTY() {
-      return stderr.isTTY;
-    },
-    write: (s: string) => {
-      if (FAILURE_LINE.test(s)) printedFailure = true;
-      return stderr.write(s);
-    },
-  };
-  const io: IO = {
-    get stdout() {
-      return processIo.stdout;
-    },
-    stderr: guardedStderr,
-    get stdin() {
-      return processIo.stdin;
-    },
-  };
+  const { io, failed } = guardFailures(processIo);
   const logger = createLogger({ stream: io.stderr });
   const program = buildProgram(tree, io, argv);
   // `flux <plugin> …`: the plugin gets every other word unparsed, and none of the root's
@@ -119,7 +96,7 @@ export async function runProgram(
       // only a plugin's command line loads the child-process code
       const { runPluginExec } = await import("../plugin/exec.js");
       await runPluginExec(plugin, { globals: globalsFrom(program, { preRun: false }), io, logger });
-      return printedFailure ? 1 : 0;
+      return failed() ? 1 : 0;
     } catch (err) {
       if (err instanceof CliError && err.message === "") return err.exitCode;
       logger.failure(errorMessage(err));
@@ -143,7 +120,7 @@ export async function runProgram(
     checkFlagsInOrder(program, shorthands);
     args = routeSubcommandVersion(program, normalizeBoolArgs(shorthands));
     await program.parseAsync(args, { from: "user" });
-    return printedFailure ? 1 : 0;
+    return failed() ? 1 : 0;
   } catch (err) {
     if (err instanceof HelpRequest) {
       // cobra prints help on stdout and exits 0, also for a command group run alone.
@@ -162,13 +139,6 @@ export async function runProgram(
       logger.failure(errorMessage(err));
       return 1;
     }
-    if (err instanceof CliError) {
-      // every message passes redactUrls: a flag value may hold credentials (--url https://user:token@host)
-      if (err.message !== "") logger.failure(errorMessage(err));
-      return err.exitCode;
-    }
-    logger.failure(errorMessage(err));
-    if (process.env.TSFLUX_DEBUG) console.error(err);
-    return 1;
+    return reportFailure(err, logger);
   }
 }

@@ -1,7 +1,7 @@
 // flux create image policy
 import type { Command } from "commander";
 import { durationFlag } from "../../../src/cli/flags.js";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateImagePolicyOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
 
@@ -18,6 +18,12 @@ export function options(inv: Invocation): CreateImagePolicyOptions {
     reflectDigest: inv.str("reflectDigest"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateImagePolicyOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/resources.js")).runCreateImagePolicy,
+};
 
 export function register(image: Command): void {
   const policy = image.command("policy").description("Create or update an ImagePolicy object");
@@ -50,8 +56,5 @@ export function register(image: Command): void {
     "--interval <duration>",
     "the interval at which to check for new image digests when the policy is set to 'Always'",
   );
-  bind(createArgs(policy), {
-    options,
-    engine: async () => (await import("../../../src/create/resources.js")).runCreateImagePolicy,
-  });
+  bind(createArgs(policy), binding);
 }

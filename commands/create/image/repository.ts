@@ -1,6 +1,6 @@
 // flux create image repository
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import { durationFlag } from "../../../src/cli/flags.js";
 import type { CreateImageRepositoryOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
@@ -16,14 +16,17 @@ export function options(inv: Invocation): CreateImageRepositoryOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateImageRepositoryOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/resources.js")).runCreateImageRepository,
+};
+
 export function register(image: Command): void {
   const repo = image.command("repository").description("Create or update an ImageRepository object");
   str(repo, "--image <string>", "the image repository to scan; e.g., library/alpine");
   str(repo, "--secret-ref <string>", "the name of a docker-registry secret to use for credentials");
   str(repo, "--cert-ref <string>", "the name of a secret to use for TLS certificates");
   durationFlag(repo, "--scan-timeout <duration>", "a timeout for scanning; this defaults to the interval if not set");
-  bind(createArgs(repo), {
-    options,
-    engine: async () => (await import("../../../src/create/resources.js")).runCreateImageRepository,
-  });
+  bind(createArgs(repo), binding);
 }

@@ -1,6 +1,6 @@
 // flux create image update
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateImageUpdateOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
 
@@ -20,6 +20,12 @@ export function options(inv: Invocation): CreateImageUpdateOptions {
     signingKeyType: inv.str("signingKeyType"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateImageUpdateOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/resources.js")).runCreateImageUpdate,
+};
 
 export function register(image: Command): void {
   const update = image.command("update").description("Create or update an ImageUpdateAutomation object");
@@ -49,8 +55,5 @@ export function register(image: Command): void {
   str(update, "--author-email <string>", "the email to use for commit author");
   str(update, "--signing-key-secret <string>", "the name of a secret containing the key used to sign commits");
   str(update, "--signing-key-type <string>", "the type of the signing key, one of: gpg, ssh (default gpg)");
-  bind(createArgs(update), {
-    options,
-    engine: async () => (await import("../../../src/create/resources.js")).runCreateImageUpdate,
-  });
+  bind(createArgs(update), binding);
 }

@@ -1,6 +1,6 @@
 // flux create secret git
 import { Option, type Command } from "commander";
-import { bind, deprecateOption, type Invocation } from "../../../src/cli/action.js";
+import { bind, deprecateOption, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSecretGitOptions } from "../../../src/create/options.js";
 import { basicAuthFlags, createArgs, createOptions, gitCredentialOptions, sshFlags, str } from "../flags.js";
 
@@ -14,6 +14,12 @@ export function options(inv: Invocation): CreateSecretGitOptions {
     bearerToken: inv.str("bearerToken"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSecretGitOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretGit,
+};
 
 export function register(secret: Command): void {
   const git = secret.command("git").description("Create or update a Kubernetes secret for Git authentication");
@@ -38,8 +44,5 @@ export function register(secret: Command): void {
     "path to a passwordless private key file used for authenticating to the Git SSH server",
   );
   str(git, "--bearer-token <string>", "bearer authentication token");
-  bind(createArgs(git), {
-    options,
-    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretGit,
-  });
+  bind(createArgs(git), binding);
 }

@@ -1,6 +1,6 @@
 // flux create secret proxy
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSecretProxyOptions } from "../../../src/create/options.js";
 import { basicAuthFlags, basicAuthOptions, createArgs, createOptions, str } from "../flags.js";
 
@@ -13,12 +13,15 @@ export function options(inv: Invocation): CreateSecretProxyOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSecretProxyOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretProxy,
+};
+
 export function register(secret: Command): void {
   const proxy = secret.command("proxy").description("Create or update a Kubernetes secret for proxy authentication");
   str(proxy, "--address <string>", "proxy address");
   basicAuthFlags(proxy);
-  bind(createArgs(proxy), {
-    options,
-    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretProxy,
-  });
+  bind(createArgs(proxy), binding);
 }

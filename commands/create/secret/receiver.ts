@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { checkedFlag } from "../../../src/cli/flags.js";
 import { receiverType } from "../../../src/util/flag-values.js";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSecretReceiverOptions } from "../../../src/create/options.js";
 import { createArgs, createOptions, str } from "../flags.js";
 
@@ -17,6 +17,12 @@ export function options(inv: Invocation): CreateSecretReceiverOptions {
     audienceClaim: inv.str("audienceClaim"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSecretReceiverOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretReceiver,
+};
 
 export function register(secret: Command): void {
   const receiver = secret
@@ -36,8 +42,5 @@ export function register(secret: Command): void {
   str(receiver, "--hostname <string>", "hostname for the webhook URL e.g. flux.example.com");
   str(receiver, "--email-claim <string>", "IAM service account email, required for gcr type");
   str(receiver, "--audience-claim <string>", "custom OIDC token audience for gcr type, defaults to the webhook URL");
-  bind(createArgs(receiver), {
-    options,
-    engine: async () => (await import("../../../src/create/secrets.js")).runCreateSecretReceiver,
-  });
+  bind(createArgs(receiver), binding);
 }

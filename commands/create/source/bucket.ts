@@ -1,6 +1,6 @@
 // flux create source bucket
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
 import { sourceBucketProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceBucketOptions } from "../../../src/create/options.js";
@@ -22,6 +22,12 @@ export function options(inv: Invocation): CreateSourceBucketOptions {
     ignorePaths: inv.list("ignorePaths"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSourceBucketOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceBucket,
+};
 
 export function register(source: Command): void {
   const bucket = source.command("bucket").description("Create or update a Bucket source");
@@ -46,8 +52,5 @@ export function register(source: Command): void {
     "--ignore-paths <strings>",
     "set paths to ignore in bucket resource (can specify multiple paths with commas: path1,path2)",
   );
-  bind(createArgs(bucket), {
-    options,
-    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceBucket,
-  });
+  bind(createArgs(bucket), binding);
 }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { checkedFlag } from "../../../src/cli/flags.js";
 import { localHelmChartSource } from "../../../src/util/flag-values.js";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import type { CreateSourceChartOptions } from "../../../src/create/options.js";
 import { createArgs, sourceOptions, str, verifyFlags, verifyOptions } from "../flags.js";
 
@@ -17,6 +17,12 @@ export function options(inv: Invocation): CreateSourceChartOptions {
     reconcileStrategy: inv.str("reconcileStrategy"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSourceChartOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceChart,
+};
 
 export function register(source: Command): void {
   const chart = source.command("chart").description("Create or update a HelmChart source");
@@ -40,8 +46,5 @@ export function register(source: Command): void {
     "ChartVersion",
   );
   verifyFlags(chart);
-  bind(createArgs(chart), {
-    options,
-    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceChart,
-  });
+  bind(createArgs(chart), binding);
 }

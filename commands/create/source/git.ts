@@ -1,6 +1,6 @@
 // flux create source git
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
 import { sourceGitProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceGitOptions } from "../../../src/create/options.js";
@@ -34,6 +34,12 @@ export function options(inv: Invocation): CreateSourceGitOptions {
     sparseCheckoutPaths: inv.list("sparseCheckoutPaths"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSourceGitOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceGit,
+};
 
 export function register(source: Command): void {
   const git = source
@@ -78,8 +84,5 @@ export function register(source: Command): void {
     "--sparse-checkout-paths <strings>",
     "set paths to sparse checkout in git resource (can specify multiple paths with commas: path1,path2)",
   );
-  bind(createArgs(git), {
-    options,
-    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceGit,
-  });
+  bind(createArgs(git), binding);
 }

@@ -1,6 +1,6 @@
 // flux create source helm
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag } from "../../../src/cli/flags.js";
 import type { CreateSourceHelmOptions } from "../../../src/create/options.js";
 import { basicAuthFlags, basicAuthOptions, createArgs, sourceOptions, str } from "../flags.js";
@@ -20,6 +20,12 @@ export function options(inv: Invocation): CreateSourceHelmOptions {
   };
 }
 
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSourceHelmOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceHelm,
+};
+
 export function register(source: Command): void {
   const helm = source.command("helm").description("Create or update a HelmRepository source");
   helm.summary("Create or update a HelmRepository source");
@@ -35,8 +41,5 @@ export function register(source: Command): void {
   );
   str(helm, "--oci-provider <string>", "OCI provider for authentication");
   boolFlag(helm, "--pass-credentials", "pass credentials to all domains");
-  bind(createArgs(helm), {
-    options,
-    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceHelm,
-  });
+  bind(createArgs(helm), binding);
 }

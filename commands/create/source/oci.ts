@@ -1,6 +1,6 @@
 // flux create source oci
 import type { Command } from "commander";
-import { bind, type Invocation } from "../../../src/cli/action.js";
+import { bind, type Binding, type Invocation } from "../../../src/cli/action.js";
 import { boolFlag, checkedFlag, sliceFlag } from "../../../src/cli/flags.js";
 import { sourceOCIProvider } from "../../../src/util/flag-values.js";
 import type { CreateSourceOCIOptions } from "../../../src/create/options.js";
@@ -25,6 +25,12 @@ export function options(inv: Invocation): CreateSourceOCIOptions {
     layerSelector: inv.str("layerSelector"),
   };
 }
+
+/** The mapper and the engine: commander's path binds them, and so does the hot path of `create …` (commands/create-hot.ts). */
+export const binding: Binding<CreateSourceOCIOptions> = {
+  options,
+  engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceOCI,
+};
 
 export function register(source: Command): void {
   const oci = source.command("oci").description("Create or update an OCIRepository");
@@ -54,8 +60,5 @@ export function register(source: Command): void {
   );
   boolFlag(oci, "--insecure", "for when connecting to a non-TLS registries over plain HTTP");
   str(oci, "--layer-selector <string>", "the OCI artifact layer selector in the format '<media-type>:<operation>'");
-  bind(createArgs(oci), {
-    options,
-    engine: async () => (await import("../../../src/create/sources.js")).runCreateSourceOCI,
-  });
+  bind(createArgs(oci), binding);
 }

@@ -82,13 +82,16 @@ describe("built CLI start-up", () => {
     expect(gunzipSync(readFileSync(out)).includes("kind: ConfigMap")).toBe(true);
   });
 
-  it("keeps the create group's compiled code in the user's cache directory and uses it", () => {
+  it("keeps the hot path's compiled code in the user's cache directory and uses it", () => {
     const cache = path.join(tmp, "cc-create");
     const env = { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: "" };
     const first = run(CREATE, env);
     expect(first.status).toBe(0);
-    const file = path.join(cache, "tsflux", "compile-cache", `create-${process.version}-${process.arch}.bin`);
+    const dir = path.join(cache, "tsflux", "compile-cache");
+    const file = path.join(dir, `hot-${process.version}-${process.arch}.bin`);
     expect(existsSync(file)).toBe(true);
+    // The hot path read the line: the create group's commander program never loaded.
+    expect(readdirSync(dir).filter((f) => f.startsWith("create-"))).toEqual([]);
     const written = readFileSync(file);
     // Named after the bundle it was made from, then V8's data.
     expect(written.subarray(0, 18).toString()).toBe("tsflux code cache ");
@@ -100,9 +103,28 @@ describe("built CLI start-up", () => {
     expect(readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("hands an unusual create line to the create group's commander program, which prints the same", () => {
+    const cache = path.join(tmp, "cc-handed-back");
+    const hot = run(CREATE, { XDG_CACHE_HOME: path.join(tmp, "cc-hot") });
+    // `--export=true` is pflag's form of a boolean, left to commander
+    const res = run([...CREATE.filter((a) => a !== "--export"), "--export=true"], { XDG_CACHE_HOME: cache });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toBe(hot.stdout);
+    const dir = path.join(cache, "tsflux", "compile-cache");
+    expect(readdirSync(dir).sort()).toEqual(
+      [`create-${process.version}-${process.arch}.bin`, `hot-${process.version}-${process.arch}.bin`].sort(),
+    );
+    const bad = run([...CREATE, "--interval=5 minutes"], { XDG_CACHE_HOME: cache });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(
+      '\u2717 invalid argument "5 minutes" for "--interval" flag: time: unknown unit " minutes" in duration "5 minutes"\n',
+    );
+  });
+
   it("rewrites a cache that does not fit and prints the same", () => {
     const reference = run(CREATE, { XDG_CACHE_HOME: path.join(tmp, "cc-reference") });
-    const name = `create-${process.version}-${process.arch}.bin`;
+    const name = `hot-${process.version}-${process.arch}.bin`;
     const good = readFileSync(path.join(tmp, "cc-reference", "tsflux", "compile-cache", name));
     const header = good.subarray(0, good.indexOf(10) + 1);
     const cache = path.join(tmp, "cc-misfit");
