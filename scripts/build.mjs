@@ -32,11 +32,13 @@ const common = {
   // templates/*.tmpl are inlined as strings: nothing is read from disk at run time.
   loader: { ".tmpl": "text" },
 };
-// The CLI is three files (issue 17: start-up; docs/performance.md):
+// The CLI is four files (issue 17: start-up; docs/performance.md):
 // - dist/cli/entry.cjs, CommonJS (Node starts no ES module loader for it): answers
-//   `--version`, runs `create …` from create.cjs, and imports main.js for the rest.
-// - dist/cli/create.cjs: the create group alone, CommonJS, which entry.cjs compiles
-//   with V8's code cache (src/cli/code-cache.ts); its hash names the cache.
+//   `--version`, runs `create …` from hot.cjs or create.cjs, and imports main.js for the rest.
+// - dist/cli/hot.cjs: the hot path of `create` (commands/create-hot.ts), without commander.
+// - dist/cli/create.cjs: the create group alone, CommonJS, for the lines hot.cjs hands
+//   back. entry.cjs compiles both with V8's code cache (src/cli/code-cache.ts); their
+//   hashes name the caches.
 // - dist/cli/main.js: the whole CLI in one ES module, with no code splitting. Every
 //   module costs Node a resolution, a read and a link (about half a millisecond each);
 //   in one file an engine is still initialised only when its command imports it

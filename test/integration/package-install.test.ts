@@ -66,6 +66,7 @@ describe("the npm package", () => {
       "bin/package.json",
       "dist/cli/entry.cjs",
       "dist/cli/create.cjs",
+      "dist/cli/hot.cjs",
       "dist/cli/main.js",
       "dist/lib/index.js",
       "dist/types/src/index.d.ts",
