@@ -1,6 +1,6 @@
 // flux completion bash|fish|powershell|zsh, and the hidden `__complete` the scripts call.
 import type { Command } from "commander";
-import { bind } from "../../src/cli/action.js";
+import { bind, type CommandInvocation } from "../../src/cli/action.js";
 import { treeOf } from "../../src/cli/program.js";
 
 export function register(program: Command): void {
@@ -13,7 +13,7 @@ export function register(program: Command): void {
   }
   // Hidden: called by the generated scripts to list candidates for a partial command line.
   bind(program.command("__complete", { hidden: true }).allowUnknownOption().argument("[words...]"), {
-    options: (inv) => ({ words: inv.args, tree: treeOf(inv.command) }),
+    options: (inv: CommandInvocation) => ({ words: inv.args, tree: treeOf(inv.command) }),
     engine: async () => (await import("../../src/cli/completion.js")).runComplete,
   });
 }

@@ -54,10 +54,12 @@ function warnDeprecated(self: Command, io: IO): void {
 }
 
 /** Runs a command's engine with the options its mapper builds from the parsed flags. */
-export function bind<O>(cmd: Command, binding: Binding<O, CommandInvocation>): Command {
+// A mapper takes an Invocation, or the CommandInvocation passed here when it reads the
+// parsed command itself (completion and plugin read the tree).
+export function bind<O, I extends Invocation = Invocation>(cmd: Command, binding: Binding<O, I>): Command {
   return cmd.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    const options = binding.options(new CommandInvocation(self, { preRun: binding.preRun }));
+    const options = binding.options(new CommandInvocation(self, { preRun: binding.preRun }) as unknown as I);
     const root = rootOf(self);
     const capture = captured.get(root);
     if (capture) {
