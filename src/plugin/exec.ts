@@ -3,7 +3,7 @@
 // the plugin runs as a child with the process's descriptors, signals sent to flux are
 // passed on to it, and flux exits with its status (or dies of the same signal).
 // In-process callers with their own streams (tests, the library) get the output piped.
-import { spawn, type StdioOptions } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import os from "node:os";
 import type { Deps } from "../deps.js";
 import { CliError } from "../errors.js";
@@ -30,15 +30,31 @@ export async function runPluginExec(o: PluginExecOptions, deps: Deps): Promise<v
   const errFd = fdOf(io.stderr);
   const own = outFd !== undefined && errFd !== undefined;
   const stdio: StdioOptions = own ? [0, outFd, errFd] : ["pipe", "pipe", "pipe"];
-  const child = spawn(o.path, o.args, { stdio, env: process.env, argv0: o.path });
+  // Forward from before the spawn: on a busy machine the plugin can start and be signalled
+  // before this process runs its next line, and a signal with no handler yet would kill
+  // flux instead of reaching the plugin. Signals that come before the child exists wait.
+  const started: { child?: ChildProcess } = {};
+  const early: NodeJS.Signals[] = [];
+  const forward = (sig: NodeJS.Signals) => {
+    if (started.child) started.child.kill(sig);
+    else early.push(sig);
+  };
+  if (own) for (const sig of FORWARDED) process.on(sig, forward);
+  let child: ChildProcess;
+  try {
+    child = spawn(o.path, o.args, { stdio, env: process.env, argv0: o.path });
+  } catch (err) {
+    if (own) for (const sig of FORWARDED) process.off(sig, forward);
+    throw err;
+  }
+  started.child = child;
+  for (const sig of early) child.kill(sig);
   if (!own) {
     must(child.stdout, "the plugin's stdout pipe").on("data", (d: Buffer) => io.stdout.write(d.toString()));
     must(child.stderr, "the plugin's stderr pipe").on("data", (d: Buffer) => io.stderr.write(d.toString()));
     const stdin = io.stdin as NodeJS.ReadableStream;
     stdin.pipe(must(child.stdin, "the plugin's stdin pipe")).on("error", () => {});
   }
-  const forward = (sig: NodeJS.Signals) => child.kill(sig);
-  if (own) for (const sig of FORWARDED) process.on(sig, forward);
   let result: { code: number | null; signal: NodeJS.Signals | null };
   try {
     result = await new Promise((resolve, reject) => {
