@@ -83,11 +83,6 @@ export default tseslint.config(
     rules: PENDING_OFF,
   },
 
-  {
-    files: ["test/unit/bootstrap/**", "test/unit/git/**", "test/unit/providers/**"],
-    rules: PENDING_OFF,
-  },
-
   // One API client: @kubernetes/client-node is imported only inside src/kube.
   {
     files: ["src/**/*.ts", "commands/**/*.ts"],

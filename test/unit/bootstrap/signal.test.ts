@@ -5,19 +5,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const MINI = fileURLToPath(new URL("../../fixtures/install/mini-bundle", import.meta.url));
 let srv: GitServer;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: "pw" });
-});
-afterAll(async () => {
-  await srv?.stop();
+  srv = stopLater(await startGitServer({ username: "git", password: "pw" }));
 });
 
 describe("bootstrap interrupted during the push", () => {

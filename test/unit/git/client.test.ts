@@ -16,19 +16,20 @@ import {
 import { createMemoryLogger } from "../../../src/output/logger.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const TOKEN = "ghp_s3cretTOKENvalue";
 const author = { name: "Flux", email: "flux@example.com" };
 let srv: GitServer;
 let n = 0;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: TOKEN });
+  srv = stopLater(await startGitServer({ username: "git", password: TOKEN }));
 });
 // Every clone directory this file creates, removed when it ends.
 const tmpDirs: string[] = [];
-afterAll(async () => {
-  await srv?.stop();
+afterAll(() => {
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 

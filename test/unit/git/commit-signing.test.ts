@@ -24,6 +24,7 @@ import {
   type SshKeyKind,
 } from "../../support/signing.js";
 import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const PASSWORD = "gitS3cret";
 const author = { name: "Flux", email: SIGNER_EMAIL };
@@ -32,12 +33,12 @@ let dir: string;
 let n = 0;
 const gpgKeys: GpgKey[] = [];
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: PASSWORD });
+  srv = stopLater(await startGitServer({ username: "git", password: PASSWORD }));
   dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-signing-"));
 });
-afterAll(async () => {
-  await srv?.stop();
+afterAll(() => {
   for (const k of gpgKeys) k.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

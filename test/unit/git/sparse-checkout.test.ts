@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitClient, sparseDirectories } from "../../../src/git/index.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const PASSWORD = "gitS3cret";
 const author = { name: "Flux", email: "flux@example.com" };
@@ -21,12 +22,12 @@ let srv: GitServer;
 let dir: string;
 let n = 0;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  srv = await startGitServer({ username: "git", password: PASSWORD });
+  srv = stopLater(await startGitServer({ username: "git", password: PASSWORD }));
   dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-sparse-"));
 });
-afterAll(async () => {
-  await srv?.stop();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

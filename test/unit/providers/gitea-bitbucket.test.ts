@@ -1,6 +1,6 @@
 // GiteaProvider and BitbucketServerProvider (small typed REST clients) against the local
 // contract servers: pagination, error bodies, retries, idempotent keys and permissions.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BitbucketServerProvider, bitbucketServerUrl } from "../../../src/providers/bitbucket-server.js";
 import { GiteaProvider, giteaHostUrl } from "../../../src/providers/gitea.js";
 import { ProviderError } from "../../../src/providers/types.js";
@@ -8,6 +8,8 @@ import { generateKeyPair } from "../../../src/create/sshkeys.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { BitbucketServer } from "../../providers/bitbucket-server.js";
 import { GiteaServer } from "../../providers/gitea-server.js";
+import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const TOKEN = "contract-TOKEN";
 const fast = { attempts: 3, baseDelayMs: 1 };
@@ -15,21 +17,21 @@ let git: GitServer;
 let gitea: GiteaServer;
 let bb: BitbucketServer;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gitea = await GiteaServer.start({
-    git,
-    token: TOKEN,
-    username: "jdoe",
-    orgs: { acme: { platform: "write" } },
-    tokens: { "read-only": ["read:repository"] },
-  });
-  bb = await BitbucketServer.start({ git, token: TOKEN, username: "jdoe", projects: ["FLUX"], groups: ["ops"] });
-});
-afterAll(async () => {
-  await gitea?.stop();
-  await bb?.stop();
-  await git?.stop();
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gitea = stopLater(
+    await GiteaServer.start({
+      git,
+      token: TOKEN,
+      username: "jdoe",
+      orgs: { acme: { platform: "write" } },
+      tokens: { "read-only": ["read:repository"] },
+    }),
+  );
+  bb = stopLater(
+    await BitbucketServer.start({ git, token: TOKEN, username: "jdoe", projects: ["FLUX"], groups: ["ops"] }),
+  );
 });
 
 async function publicKey(): Promise<string> {
@@ -68,7 +70,7 @@ describe("GiteaProvider", () => {
   it("lists deploy keys across pages (Link rel=next, 50 a page)", async () => {
     const p = provider();
     const repo = await p.createRepository({ owner: "acme", name: "keys", personal: false }, { visibility: "private" });
-    const state = gitea.repo("acme/keys")!;
+    const state = must(gitea.repo("acme/keys"), "repository acme/keys on the server");
     for (let i = 0; i < 60; i++)
       state.keys.push({ id: 1000 + i, title: `k${i}`, key: `ssh-ed25519 AAAA${i}`, read_only: true, created_at: "" });
     const before = gitea.http.requests.length;
@@ -146,7 +148,7 @@ describe("BitbucketServerProvider", () => {
   it("lists access keys across pages (start/limit until isLastPage) and adds read-only keys", async () => {
     const p = provider();
     const repo = await p.createRepository({ owner: "FLUX", name: "keys", personal: false }, { visibility: "private" });
-    const state = bb.repo("FLUX", "keys")!;
+    const state = must(bb.repo("FLUX", "keys"), "repository FLUX/keys on the server");
     for (let i = 0; i < 120; i++)
       state.keys.push({ id: 5000 + i, text: `ssh-ed25519 AAAA${i}`, label: `k${i}`, permission: "REPO_READ" });
     const before = bb.http.requests.length;

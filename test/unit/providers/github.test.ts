@@ -1,21 +1,22 @@
 // GitHubProvider (@octokit/rest) against the local GitHub contract server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GitHubProvider, githubApiUrl, ProviderError, sameKey } from "../../../src/providers/index.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { GitHubServer } from "../../providers/github-server.js";
+import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const TOKEN = "ghp_contractTOKEN123";
 let git: GitServer;
 let gh: GitHubServer;
 const fast = { attempts: 3, baseDelayMs: 1 };
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gh = await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: { acme: ["platform", "devs"] } });
-});
-afterAll(async () => {
-  await gh?.stop();
-  await git?.stop();
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gh = stopLater(
+    await GitHubServer.start({ git, token: TOKEN, login: "octocat", orgs: { acme: ["platform", "devs"] } }),
+  );
 });
 
 const provider = (token = TOKEN) => new GitHubProvider({ token, hostname: gh.url, retry: fast });
@@ -55,11 +56,11 @@ describe("GitHubProvider", () => {
   it("updates visibility and description", async () => {
     const p = provider();
     await gh.addRepo("acme", "upd");
-    const repo = (await p.getRepository({ owner: "acme", name: "upd", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "upd", personal: false }), "the upd repository");
     expect(repo.visibility).toBe("private");
     const updated = await p.updateRepository(repo, { visibility: "public", description: "Fleet" });
     expect(updated).toMatchObject({ visibility: "public", description: "Fleet" });
-    expect(gh.repo("acme", "upd")!.private).toBe(false);
+    expect(must(gh.repo("acme", "upd"), "repository acme/upd on the server").private).toBe(false);
   });
 
   it("knows the token's user", async () => {
@@ -94,7 +95,7 @@ describe("GitHubProvider", () => {
         created_at: "",
         verified: true,
       });
-    const repo = (await p.getRepository({ owner: "acme", name: "keys", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "keys", personal: false }), "the keys repository");
     const keys = await p.listDeployKeys(repo);
     expect(keys).toHaveLength(130);
     expect(gh.http.requests.filter((r) => r.path.startsWith("/repos/acme/keys/keys")).length).toBe(2);
@@ -116,7 +117,7 @@ describe("GitHubProvider", () => {
   it("reads and sets team permissions", async () => {
     const p = provider();
     await gh.addRepo("acme", "teams");
-    const repo = (await p.getRepository({ owner: "acme", name: "teams", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "teams", personal: false }), "the teams repository");
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBeUndefined();
     await p.setTeamPermission(repo, "acme", "platform", "maintain");
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBe("maintain");
@@ -142,7 +143,14 @@ describe("GitHubProvider", () => {
     const p = new GitHubProvider({
       token: TOKEN,
       hostname: gh.url,
-      retry: { attempts: 3, baseDelayMs: 10, sleep: async (ms) => void delays.push(ms) },
+      retry: {
+        attempts: 3,
+        baseDelayMs: 10,
+        sleep: (ms) => {
+          delays.push(ms);
+          return Promise.resolve();
+        },
+      },
     });
     // Its own repository: the tests of this file may run in any order.
     await gh.addRepo("acme", "retries");
@@ -166,7 +174,7 @@ describe("GitHubProvider", () => {
     const p = provider();
     await gh.addRepo("acme", "prs", { "README.md": "x\n" });
     git.commitFiles("acme/prs", "flux-bootstrap", { "a.txt": "a\n" });
-    const repo = (await p.getRepository({ owner: "acme", name: "prs", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "prs", personal: false }), "the prs repository");
     expect(await p.findChangeRequest(repo, "flux-bootstrap", "main")).toBeUndefined();
     const pr = await p.createChangeRequest(repo, {
       head: "flux-bootstrap",

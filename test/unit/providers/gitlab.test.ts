@@ -1,26 +1,27 @@
 // GitLabProvider (@gitbeaker/rest) against the local GitLab contract server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GitLabProvider, gitlabHostUrl, ProviderError } from "../../../src/providers/index.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { GitLabServer } from "../../providers/gitlab-server.js";
+import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const TOKEN = "glpat-contractTOKEN";
 let git: GitServer;
 let gl: GitLabServer;
 const fast = { attempts: 3, baseDelayMs: 1 };
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gl = await GitLabServer.start({
-    git,
-    token: TOKEN,
-    username: "jdoe",
-    groups: ["acme", "acme/platform", "acme/platform/clusters"],
-  });
-});
-afterAll(async () => {
-  await gl?.stop();
-  await git?.stop();
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gl = stopLater(
+    await GitLabServer.start({
+      git,
+      token: TOKEN,
+      username: "jdoe",
+      groups: ["acme", "acme/platform", "acme/platform/clusters"],
+    }),
+  );
 });
 
 const provider = (token = TOKEN) => new GitLabProvider({ token, hostname: gl.url, retry: fast });
@@ -48,20 +49,23 @@ describe("GitLabProvider", () => {
   it("updates visibility and description", async () => {
     const p = provider();
     await gl.addProject("acme/upd");
-    const repo = (await p.getRepository({ owner: "acme", name: "upd", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "upd", personal: false }), "the upd repository");
     const updated = await p.updateRepository(repo, { visibility: "internal", description: "Fleet" });
     expect(updated).toMatchObject({ visibility: "internal", description: "Fleet" });
-    expect(gl.project("acme/upd")!.visibility).toBe("internal");
+    expect(must(gl.project("acme/upd"), "project acme/upd on the server").visibility).toBe("internal");
   });
 
   it("shares the project with groups as team permissions", async () => {
     const p = provider();
     await gl.addProject("acme/shared");
-    const repo = (await p.getRepository({ owner: "acme", name: "shared", personal: false }))!;
+    const repo = must(
+      await p.getRepository({ owner: "acme", name: "shared", personal: false }),
+      "the shared repository",
+    );
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBeUndefined();
     await p.setTeamPermission(repo, "acme", "platform", "maintain");
     expect(await p.getTeamPermission(repo, "acme", "platform")).toBe("maintain");
-    expect(gl.project("acme/shared")!.shares).toEqual([
+    expect(must(gl.project("acme/shared"), "project acme/shared on the server").shares).toEqual([
       { group_id: gl.groups.get("acme/platform"), group_full_path: "acme/platform", group_access_level: 40 },
     ]);
     const err = await p.setTeamPermission(repo, "acme", "ghosts", "push").catch((e: unknown) => e);
@@ -94,7 +98,7 @@ describe("GitLabProvider", () => {
     const st = await gl.addProject("acme/keys");
     for (let i = 0; i < 120; i++)
       st.keys.push({ id: 9000 + i, title: `k${i}`, key: `ssh-ed25519 AAAA${i}`, can_push: false, created_at: "" });
-    const repo = (await p.getRepository({ owner: "acme", name: "keys", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "keys", personal: false }), "the keys repository");
     expect(await p.listDeployKeys(repo)).toHaveLength(120);
     const ro = await p.addDeployKey(repo, { title: "flux", key: "ecdsa-sha2-nistp384 AAAAE2Vj", readOnly: true });
     expect(ro.readOnly).toBe(true);
@@ -106,10 +110,15 @@ describe("GitLabProvider", () => {
   it("creates deploy tokens with read_repository and lists them without values", async () => {
     const p = provider();
     await gl.addProject("acme/tokens");
-    const repo = (await p.getRepository({ owner: "acme", name: "tokens", personal: false }))!;
+    const repo = must(
+      await p.getRepository({ owner: "acme", name: "tokens", personal: false }),
+      "the tokens repository",
+    );
     const t = await p.createDeployToken(repo, "flux-system-main");
     expect(t.token).toMatch(/^gldt-/);
-    expect(gl.project("acme/tokens")!.tokens[0]!.scopes).toEqual(["read_repository"]);
+    expect(must(gl.project("acme/tokens"), "project acme/tokens on the server").tokens[0]?.scopes).toEqual([
+      "read_repository",
+    ]);
     const list = await p.listDeployTokens(repo);
     expect(list).toEqual([{ id: t.id, name: "flux-system-main", username: t.username }]);
   });
@@ -138,7 +147,7 @@ describe("GitLabProvider", () => {
     const p = provider();
     await gl.addProject("acme/mrs", { "README.md": "x\n" });
     git.commitFiles("acme/mrs", "flux", { "b.txt": "b\n" });
-    const repo = (await p.getRepository({ owner: "acme", name: "mrs", personal: false }))!;
+    const repo = must(await p.getRepository({ owner: "acme", name: "mrs", personal: false }), "the mrs repository");
     expect(await p.findChangeRequest(repo, "flux", "main")).toBeUndefined();
     const mr = await p.createChangeRequest(repo, { head: "flux", base: "main", title: "Add Flux", body: "" });
     expect(mr).toMatchObject({ number: 1, state: "open" });

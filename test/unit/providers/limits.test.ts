@@ -1,12 +1,14 @@
 // Token scopes, SAML SSO and rate limits against the GitHub and GitLab contract
 // servers: tsflux waits as the server says (bounded) or fails with a message that
 // names what is missing, and never prints the token.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GitHubProvider, GitLabProvider, ProviderError, type RetryOptions } from "../../../src/providers/index.js";
 import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { GitHubServer, SECONDARY_RATE_LIMIT_MESSAGE } from "../../providers/github-server.js";
 import { GitLabServer } from "../../providers/gitlab-server.js";
 import { recordScenario } from "../../support/reliability.js";
+import { must } from "../../support/must.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const GH_TOKEN = "ghp_limitsMAINtoken0001";
 const GH_READ_ORG = "ghp_limitsREADORGonly02";
@@ -19,33 +21,41 @@ let git: GitServer;
 let gh: GitHubServer;
 let gl: GitLabServer;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: GH_TOKEN });
-  gh = await GitHubServer.start({
-    git,
-    token: GH_TOKEN,
-    orgs: { acme: ["platform"], sso: [] },
-    tokens: {
-      [GH_READ_ORG]: { scopes: ["read:org"] },
-      [GH_FINE]: { permissions: { metadata: "read", administration: "read" } },
-      [GH_SSO]: { scopes: ["repo"], ssoUnauthorized: ["sso"] },
-    },
-  });
-  gl = await GitLabServer.start({ git, token: GL_TOKEN, groups: ["fleet"], tokens: { [GL_READ]: ["read_api"] } });
+  git = stopLater(await startGitServer({ username: "git", password: GH_TOKEN }));
+  gh = stopLater(
+    await GitHubServer.start({
+      git,
+      token: GH_TOKEN,
+      orgs: { acme: ["platform"], sso: [] },
+      tokens: {
+        [GH_READ_ORG]: { scopes: ["read:org"] },
+        [GH_FINE]: { permissions: { metadata: "read", administration: "read" } },
+        [GH_SSO]: { scopes: ["repo"], ssoUnauthorized: ["sso"] },
+      },
+    }),
+  );
+  gl = stopLater(
+    await GitLabServer.start({ git, token: GL_TOKEN, groups: ["fleet"], tokens: { [GL_READ]: ["read_api"] } }),
+  );
   await gh.addRepo("acme", "limits");
   await gh.addRepo("sso", "locked");
   await gl.addProject("fleet/limits");
-});
-afterAll(async () => {
-  await gh?.stop();
-  await gl?.stop();
-  await git?.stop();
 });
 
 /** Records the waits instead of sleeping them. */
 function recorder(extra: RetryOptions = {}) {
   const waits: number[] = [];
-  const retry: RetryOptions = { attempts: 4, baseDelayMs: 1, sleep: async (ms) => void waits.push(ms), ...extra };
+  const retry: RetryOptions = {
+    attempts: 4,
+    baseDelayMs: 1,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    ...extra,
+  };
   return { waits, retry };
 }
 
@@ -97,13 +107,15 @@ describe("GitHub token scopes", () => {
       injected: 1,
     });
     const p = new GitHubProvider({ token: GH_FINE, hostname: gh.url, retry: recorder().retry });
-    const repo = (await p.getRepository(ghRepo))!;
+    const repo = must(await p.getRepository(ghRepo), "the ghRepo repository");
     expect(repo.fullPath).toBe("acme/limits");
     const err = await failure(p.addDeployKey(repo, key(1)));
     expect(err.message).toBe(
       `failed to add deploy key "flux-1" to "acme/limits": Resource not accessible by personal access token (HTTP 403) (the token lacks the permission administration=write)`,
     );
-    expect(titled(gh.repo("acme", "limits")!.keys, "flux-1")).toHaveLength(0);
+    expect(titled(must(gh.repo("acme", "limits"), "repository acme/limits on the server").keys, "flux-1")).toHaveLength(
+      0,
+    );
   });
 
   it("says the token needs SAML SSO authorization, with GitHub's link", async (ctx) => {
@@ -136,7 +148,7 @@ describe("GitHub token scopes", () => {
 });
 
 async function mainRepo() {
-  return (await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url }).getRepository(ghRepo))!;
+  return must(await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url }).getRepository(ghRepo), "acme/limits");
 }
 
 describe("GitHub rate limits", () => {
@@ -169,7 +181,9 @@ describe("GitHub rate limits", () => {
     const added = await new GitHubProvider({ token: GH_TOKEN, hostname: gh.url, retry }).addDeployKey(repo, key(2));
     expect(added.title).toBe("flux-2");
     expect(waits).toEqual([2000]);
-    expect(titled(gh.repo("acme", "limits")!.keys, "flux-2")).toHaveLength(1);
+    expect(titled(must(gh.repo("acme", "limits"), "repository acme/limits on the server").keys, "flux-2")).toHaveLength(
+      1,
+    );
   });
 
   it("waits until the primary limit resets", async (ctx) => {
@@ -254,7 +268,10 @@ describe("GitLab token scopes", () => {
       injected: 1,
     });
     const p = new GitLabProvider({ token: GL_READ, hostname: gl.url, retry: recorder().retry });
-    const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
+    const repo = must(
+      await p.getRepository({ owner: "fleet", name: "limits", personal: false }),
+      "the limits repository",
+    );
     expect(repo.fullPath).toBe("fleet/limits");
     const err = await failure(p.addDeployKey(repo, key(4)));
     expect(err.status).toBe(403);
@@ -262,7 +279,9 @@ describe("GitLab token scopes", () => {
       `failed to add deploy key "flux-4" to "fleet/limits": The request requires higher privileges than provided by the access token. (HTTP 403) (the token lacks the 'api' scope)`,
     );
     expect(err.message).not.toContain(GL_READ);
-    expect(titled(gl.project("fleet/limits")!.keys, "flux-4")).toHaveLength(0);
+    expect(titled(must(gl.project("fleet/limits"), "project fleet/limits on the server").keys, "flux-4")).toHaveLength(
+      0,
+    );
   });
 });
 
@@ -295,11 +314,16 @@ describe("GitLab rate limits", () => {
     });
     const { waits, retry } = recorder();
     const p = new GitLabProvider({ token: GL_TOKEN, hostname: gl.url, retry });
-    const repo = (await p.getRepository({ owner: "fleet", name: "limits", personal: false }))!;
+    const repo = must(
+      await p.getRepository({ owner: "fleet", name: "limits", personal: false }),
+      "the limits repository",
+    );
     gl.rateLimit(1, 1, { method: "POST", path: /deploy_keys$/ });
     await p.addDeployKey(repo, key(5));
     expect(waits).toEqual([1000]);
-    expect(titled(gl.project("fleet/limits")!.keys, "flux-5")).toHaveLength(1);
+    expect(titled(must(gl.project("fleet/limits"), "project fleet/limits on the server").keys, "flux-5")).toHaveLength(
+      1,
+    );
   });
 
   it("fails at once with the wait when it is longer than allowed", async (ctx) => {

@@ -4,7 +4,7 @@
 // before the stall would end.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BitbucketServerProvider } from "../../../src/providers/bitbucket-server.js";
 import { GiteaProvider } from "../../../src/providers/gitea.js";
 import { RestClient } from "../../../src/providers/rest.js";
@@ -14,12 +14,19 @@ import { startGitServer, type GitServer } from "../../env/git-server.js";
 import { BitbucketServer } from "../../providers/bitbucket-server.js";
 import { GiteaServer } from "../../providers/gitea-server.js";
 import { startFaultProxy, type FaultProxy } from "../../support/fault-proxy.js";
+import { stopAfterAll } from "../../support/teardown.js";
 
 const TOKEN = "contract-TOKEN";
 // Retries on: a stall must still fail on its first attempt (counted here, on the client:
 // the proxy shares this process's event loop, so what it records races the client's timer).
 let retries = 0;
-const retry = { attempts: 3, baseDelayMs: 1, onRetry: () => void retries++ };
+const retry = {
+  attempts: 3,
+  baseDelayMs: 1,
+  onRetry: () => {
+    retries++;
+  },
+};
 // Far longer than the test's own time limit: only the client's bound can end the call.
 const STALL = { kind: "stall" as const, stallMs: 120_000 };
 let git: GitServer;
@@ -28,19 +35,17 @@ let bb: BitbucketServer;
 let giteaProxy: FaultProxy;
 let bbProxy: FaultProxy;
 
+const stopLater = stopAfterAll();
 beforeAll(async () => {
-  git = await startGitServer({ username: "git", password: TOKEN });
-  gitea = await GiteaServer.start({ git, token: TOKEN, username: "jdoe", orgs: { acme: { platform: "write" } } });
-  bb = await BitbucketServer.start({ git, token: TOKEN, username: "jdoe", projects: ["FLUX"], groups: ["ops"] });
-  giteaProxy = await startFaultProxy({ target: gitea.url });
-  bbProxy = await startFaultProxy({ target: bb.url });
-});
-afterAll(async () => {
-  await giteaProxy?.stop();
-  await bbProxy?.stop();
-  await gitea?.stop();
-  await bb?.stop();
-  await git?.stop();
+  git = stopLater(await startGitServer({ username: "git", password: TOKEN }));
+  gitea = stopLater(
+    await GiteaServer.start({ git, token: TOKEN, username: "jdoe", orgs: { acme: { platform: "write" } } }),
+  );
+  bb = stopLater(
+    await BitbucketServer.start({ git, token: TOKEN, username: "jdoe", projects: ["FLUX"], groups: ["ops"] }),
+  );
+  giteaProxy = stopLater(await startFaultProxy({ target: gitea.url }));
+  bbProxy = stopLater(await startFaultProxy({ target: bb.url }));
 });
 
 describe("--timeout on the Gitea and Bitbucket Server clients", () => {
