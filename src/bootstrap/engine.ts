@@ -342,7 +342,7 @@ export class Bootstrapper {
     }
     this.log.action(`installing components in ${quote(this.opts.namespace)} namespace`);
     const manifest = await this.installManifest();
-    const objs = sortForApply(await parseManifests(manifest));
+    const objs = sortForApply(parseManifests(manifest));
     try {
       const results = await applyObjects(this.deps.kube, objs, {
         fieldManager: "flux",

@@ -16,7 +16,7 @@ export const VERSION_LABEL = "app.kubernetes.io/version";
 export const FLUX_SELECTOR = `${PART_OF_LABEL}=${PART_OF_VALUE}`;
 
 /** Labels kustomize-controller puts on what it applies: on the CRDs they mean "bootstrapped". */
-const BOOTSTRAP_LABELS = ["kustomize.toolkit.fluxcd.io/name", "kustomize.toolkit.fluxcd.io/namespace"];
+const BOOTSTRAP_LABELS = ["kustomize.toolkit.fluxcd.io/name", "kustomize.toolkit.fluxcd.io/namespace"] as const;
 
 export interface FluxClusterInfo {
   /** False when the GitRepository CRD is absent (Flux not installed). */
@@ -41,13 +41,18 @@ export function managedByFlux(info: FluxClusterInfo): boolean {
 export async function getFluxClusterInfo(kube: KubeClient): Promise<FluxClusterInfo> {
   const git = mustKind("GitRepository");
   try {
-    const crd = await kubeRest<KubeObject>(kube, "GET", resourcePath(CRD, undefined, `${git.plural}.${git.group}`));
+    // the API server's JSON: read what may be absent as absent
+    const crd = await kubeRest<{ metadata?: { labels?: Record<string, string> } }>(
+      kube,
+      "GET",
+      resourcePath(CRD, undefined, `${git.plural}.${git.group}`),
+    );
     const labels = crd.metadata?.labels ?? {};
     return {
       installed: true,
       version: labels[VERSION_LABEL] ?? "",
       // upstream looks at the last bootstrap label only
-      bootstrapped: BOOTSTRAP_LABELS[BOOTSTRAP_LABELS.length - 1]! in labels,
+      bootstrapped: BOOTSTRAP_LABELS[1] in labels,
       managedBy: labels["app.kubernetes.io/managed-by"] ?? "",
       partOf: labels[PART_OF_LABEL] ?? "",
     };
@@ -97,7 +102,7 @@ export function deploymentStatus(obj: Obj): StatusResult {
   if (observed === undefined || observed < gen) {
     return {
       status: "InProgress",
-      message: "Deployment generation is " + gen + ", but latest observed generation is " + (observed ?? 0),
+      message: `Deployment generation is ${gen}, but latest observed generation is ${observed ?? 0}`,
     };
   }
   const specReplicas = (obj.spec?.replicas as number | undefined) ?? 1;

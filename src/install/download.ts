@@ -64,19 +64,24 @@ export function httpsGet(
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
-        if (redirects <= 0) return reject(new Error("too many redirects"));
+        if (redirects <= 0) {
+          reject(new Error("too many redirects"));
+          return;
+        }
         const next = new URL(res.headers.location, u).toString();
         httpsGet(next, opts, redirects - 1).then(resolve, reject);
         return;
       }
       if (status !== 200) {
         res.resume();
-        return reject(new Error(`status: ${status} ${res.statusMessage ?? ""}`.trim()));
+        reject(new Error(`status: ${status} ${res.statusMessage ?? ""}`.trim()));
+        return;
       }
       const declared = Number(res.headers["content-length"] ?? 0);
       if (declared > maxBytes) {
         res.destroy();
-        return reject(new Error(`response is larger than ${maxBytes} bytes`));
+        reject(new Error(`response is larger than ${maxBytes} bytes`));
+        return;
       }
       const chunks: Buffer[] = [];
       let total = 0;
@@ -103,7 +108,7 @@ export function httpsGet(
 export function checksumFor(checksums: string, file: string): string | undefined {
   for (const line of checksums.split(/\r?\n/)) {
     const m = /^([0-9a-f]{64})\s+\*?(\S+)$/i.exec(line.trim());
-    if (m && m[2] === file) return m[1]!.toLowerCase();
+    if (m?.[1] && m[2] === file) return m[1].toLowerCase();
   }
   return undefined;
 }

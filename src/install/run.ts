@@ -66,7 +66,7 @@ export function sortForApply(objs: KubeObject[]): KubeObject[] {
   return [...objs].sort((a, b) => compareApplyOrder(key(a), key(b)));
 }
 
-export async function parseManifests(text: string): Promise<KubeObject[]> {
+export function parseManifests(text: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     const [error] = doc.errors;
@@ -111,9 +111,9 @@ export async function install(req: InstallRequest, deps: InstallDeps): Promise<v
       `this cluster has already been bootstrapped with Flux ${info.version}! Please use 'flux bootstrap' to upgrade`,
     );
   }
-  await confirmOverride(info, io, "installation", Boolean(req.force));
+  await confirmOverride(info, io, "installation", req.force);
 
-  const objs = sortForApply(await parseManifests(manifest));
+  const objs = sortForApply(parseManifests(manifest));
   if (objs.length === 0) throw new CliError("install failed: no Kubernetes objects found in the generated manifests");
   let results;
   try {

@@ -29,7 +29,7 @@ function field(buf: Buffer, off: number, len: number): string {
 
 function octal(buf: Buffer, off: number, len: number): number {
   const raw = buf.subarray(off, off + len);
-  if (raw[0]! & 0x80) throw new TarError("base-256 sizes are not supported");
+  if ((raw[0] ?? 0) & 0x80) throw new TarError("base-256 sizes are not supported");
   const s = field(buf, off, len).trim();
   if (s === "") return 0;
   if (!/^[0-7]+$/.test(s)) throw new TarError(`invalid octal number in tar header: ${JSON.stringify(s)}`);
@@ -72,10 +72,10 @@ export function readTar(tar: Buffer, limits: TarLimits = {}): TarEntry[] {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break; // end of archive
     let sum = 0;
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
+    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] ?? 0);
     if (sum !== octal(h, 148, 8)) throw new TarError("invalid tar header checksum (not a tar archive, or corrupted)");
     const size = octal(h, 124, 12);
-    const type = String.fromCharCode(h[156]! || 0x30);
+    const type = String.fromCharCode(h[156] || 0x30);
     const dataStart = off + 512;
     const dataEnd = dataStart + size;
     if (dataEnd > tar.length) throw new TarError("truncated tar archive");
