@@ -43,6 +43,7 @@ import { assessDeployments } from "../install/cluster.js";
 import { kubeErrorMessage } from "../kube/client.js";
 import { createIfAbsent, getIfExists, NAMESPACES, SECRETS } from "../kube/objects.js";
 import { kustomizeBuild } from "../install/kustomize.js";
+import { must } from "../util/must.js";
 
 export type SshKeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
 export type EcdsaCurve = "p256" | "p384" | "p521";
@@ -198,8 +199,8 @@ export type BootstrapStepName = (typeof BOOTSTRAP_STEPS)[number];
 
 export interface BootstrapStep {
   name: BootstrapStepName;
-  /** "stop": the bootstrap ends here (a pull request that is not waited for). */
-  run: () => Promise<void | "stop">;
+  /** The pull-request step may end the bootstrap early (a request not waited for): Bootstrapper.stopped. */
+  run: () => Promise<void>;
 }
 
 export class Bootstrapper {
@@ -325,7 +326,7 @@ export class Bootstrapper {
     await this.commit(
       "component manifests",
       withAppendix(`Add Flux ${this.opts.components.version} component manifests`, this.opts.commitMessageAppendix),
-      async () => ({ [path.join(this.dir, COMPONENTS_FILE)]: manifest }),
+      () => Promise.resolve({ [path.join(this.dir, COMPONENTS_FILE)]: manifest }),
     );
   }
 
@@ -351,7 +352,7 @@ export class Bootstrapper {
       });
       if (results.some((r) => r.action !== "unchanged")) this.changed = true;
     } catch (err) {
-      throw new CliError(`install failed: ${await this.kubeMessage(err)}`);
+      throw new CliError(`install failed: ${this.kubeMessage(err)}`);
     }
     this.log.success("installed components");
   }
@@ -365,7 +366,7 @@ export class Bootstrapper {
       const r = await applyObject(this.deps.kube, secret, { fieldManager: "flux", force: true });
       if (r.action !== "unchanged") this.changed = true;
     } catch (err) {
-      throw new CliError(`failed to apply the image pull secret: ${await this.kubeMessage(err)}`);
+      throw new CliError(`failed to apply the image pull secret: ${this.kubeMessage(err)}`);
     }
   }
 
@@ -469,7 +470,7 @@ export class Bootstrapper {
     const current = await this.getObject(KUSTOMIZATION, this.opts.namespace, this.opts.namespace);
     if (current) {
       const norm = (p: string) => `./${(p.length > 2 ? p.replace(/\/$/, "") : p).replace(/^\.\//, "")}`;
-      const curPath = String((current.spec as { path?: string } | undefined)?.path ?? "");
+      const curPath = (current.spec as { path?: string } | undefined)?.path ?? "";
       if (norm(curPath) !== norm(this.opts.targetPath)) {
         throw new CliError(
           `sync path configuration (${quote(this.opts.targetPath)}) would overwrite path (${quote(curPath)}) of existing Kustomization`,
@@ -503,7 +504,7 @@ export class Bootstrapper {
       });
       if (results.some((r) => r.action !== "unchanged")) this.changed = true;
     } catch (err) {
-      throw new CliError(`failed to apply sync manifests: ${await this.kubeMessage(err)}`);
+      throw new CliError(`failed to apply sync manifests: ${this.kubeMessage(err)}`);
     }
     this.log.success("reconciled sync configuration");
   }
@@ -512,9 +513,8 @@ export class Bootstrapper {
 
   /** Pushes the local commits to the PR branch and opens (or finds) the request. */
   async openPullRequest(): Promise<{ url: string; number: number; merged: boolean } | undefined> {
-    const pr = this.opts.pullRequest!;
-    const hooks = this.deps.changeRequests;
-    if (!hooks) throw new CliError("--pr needs a Git provider (bootstrap github or gitlab)");
+    const pr = must(this.opts.pullRequest, "the --pr options");
+    const hooks = this.changeRequests();
     const existing = await hooks.find(pr.branch, this.opts.branch);
     if (!this.changed) {
       if (existing) {
@@ -527,7 +527,7 @@ export class Bootstrapper {
     try {
       // Retried as a direct push is: a failure on the way, or an answer lost after it landed.
       const head = await this.deps.git.head();
-      await pushCommit(this.deps.git, head!, {
+      await pushCommit(this.deps.git, must(head, "the commit to push"), {
         remoteBranch: pr.branch,
         logger: this.log,
         ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
@@ -596,7 +596,7 @@ export class Bootstrapper {
   }
 
   async waitForMerge(number: number): Promise<void> {
-    const hooks = this.deps.changeRequests!;
+    const hooks = this.changeRequests();
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const deadline = Date.now() + this.opts.timeoutMs;
     this.log.waiting(`waiting for ${hooks.noun} ${hooks.sigil}${number} to be merged`);
@@ -735,14 +735,18 @@ export class Bootstrapper {
   private revision?: string;
   private pullRequestUrl?: string;
 
-  /** Opens (or finds) the request; "stop" when it is not to be waited for. */
-  private async pullRequestStep(): Promise<void | "stop"> {
+  /** Set when the bootstrap ends after opening a request it does not wait for. */
+  private stopped = false;
+
+  /** Opens (or finds) the request; stops the bootstrap when it is not to be waited for. */
+  private async pullRequestStep(): Promise<void> {
     const pr = await this.openPullRequest();
     if (!pr) return;
     this.pullRequestUrl = pr.url;
-    if (!this.opts.pullRequest!.wait) {
+    if (!this.opts.pullRequest?.wait) {
       this.log.success(`run bootstrap again once the request is merged: ${pr.url}`);
-      return "stop";
+      this.stopped = true;
+      return;
     }
     await this.waitForMerge(pr.number);
     // Continue from what was merged.
@@ -762,7 +766,8 @@ export class Bootstrapper {
     }
     for (const step of this.steps()) {
       await this.deps.beforeStep?.(step.name);
-      if ((await step.run()) === "stop") return { unchanged: !this.changed, pullRequestUrl: this.pullRequestUrl };
+      await step.run();
+      if (this.stopped) return { unchanged: !this.changed, pullRequestUrl: this.pullRequestUrl };
     }
     this.log.success(
       this.changed ? "bootstrap finished" : "bootstrap is up to date: nothing changed in the repository or the cluster",
@@ -774,7 +779,13 @@ export class Bootstrapper {
 
   // ------------------------------------------------------------------ kube helpers
 
-  private async kubeMessage(err: unknown): Promise<string> {
+  private changeRequests(): ChangeRequestHooks {
+    const hooks = this.deps.changeRequests;
+    if (!hooks) throw new CliError("--pr needs a Git provider (bootstrap github or gitlab)");
+    return hooks;
+  }
+
+  private kubeMessage(err: unknown): string {
     if (err instanceof CliError) return err.message;
     return kubeErrorMessage(err);
   }
@@ -787,7 +798,7 @@ export class Bootstrapper {
     try {
       return await getIfExists(this.deps.kube, type, namespace, name);
     } catch (err) {
-      throw new CliError(`failed to get ${type.plural} ${namespace}/${name}: ${await this.kubeMessage(err)}`);
+      throw new CliError(`failed to get ${type.plural} ${namespace}/${name}: ${this.kubeMessage(err)}`);
     }
   }
 
@@ -800,7 +811,7 @@ export class Bootstrapper {
 
   /** Creates the secret (and its namespace) unless it exists; returns the Secret the cluster holds. */
   private async createSecret(secret: KubeObject): Promise<KubeObject & { data?: Record<string, string> }> {
-    const ns = secret.metadata.namespace!;
+    const ns = must(secret.metadata.namespace, "the source secret's namespace");
     if (!(await this.getObject(NAMESPACES, "", ns))) {
       try {
         await createIfAbsent(this.deps.kube, NAMESPACES, {
@@ -809,16 +820,14 @@ export class Bootstrapper {
           metadata: { name: ns },
         });
       } catch (err) {
-        throw new CliError(`failed to create namespace ${ns}: ${await this.kubeMessage(err)}`);
+        throw new CliError(`failed to create namespace ${ns}: ${this.kubeMessage(err)}`);
       }
     }
     try {
       if (await createIfAbsent(this.deps.kube, SECRETS, secret)) return secret;
     } catch (err) {
       // Never include the object (it holds the key) in the message.
-      throw new CliError(
-        `failed to create source secret ${ns}/${secret.metadata.name}: ${await this.kubeMessage(err)}`,
-      );
+      throw new CliError(`failed to create source secret ${ns}/${secret.metadata.name}: ${this.kubeMessage(err)}`);
     }
     // Created concurrently, or by an attempt whose answer was lost: the stored one counts.
     return (await this.getSecret(ns, secret.metadata.name)) ?? secret;

@@ -172,13 +172,15 @@ export function deployTokenIssuer(provider: GitProvider, repo: Repository, n: De
 
 /** The provider's pull/merge requests for --pr; undefined when it has none (Gitea, Bitbucket Server). */
 export function changeRequestHooks(provider: GitProvider, repo: Repository): ChangeRequestHooks | undefined {
-  const { findChangeRequest, createChangeRequest, getChangeRequest } = provider;
+  const findChangeRequest = provider.findChangeRequest?.bind(provider);
+  const createChangeRequest = provider.createChangeRequest?.bind(provider);
+  const getChangeRequest = provider.getChangeRequest?.bind(provider);
   if (!findChangeRequest || !createChangeRequest || !getChangeRequest) return undefined;
   return {
     noun: provider.kind === "gitlab" ? "merge request" : "pull request",
     sigil: provider.kind === "gitlab" ? "!" : "#",
-    find: (head, base) => findChangeRequest.call(provider, repo, head, base),
-    create: (o) => createChangeRequest.call(provider, repo, o),
-    get: (n) => getChangeRequest.call(provider, repo, n),
+    find: (head, base) => findChangeRequest(repo, head, base),
+    create: (o) => createChangeRequest(repo, o),
+    get: (n) => getChangeRequest(repo, n),
   };
 }

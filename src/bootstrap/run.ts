@@ -114,9 +114,16 @@ export interface BootstrapProviderOptions extends BootstrapCommonOptions {
   username: string;
 }
 
+/** What promptSecret uses of a terminal's stdin (a tty.ReadStream, or a stream that is none). */
+interface TerminalInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+}
+
 /** Reads a secret from the terminal without echo. */
 export async function promptSecret(ctx: Deps, label: string): Promise<string> {
-  const stdin = ctx.io.stdin as NodeJS.ReadStream;
+  const stdin: TerminalInput = ctx.io.stdin;
   if (!stdin.isTTY) throw new CliError(`${label.replace(/: $/, "")}: no terminal to prompt on`);
   ctx.io.stderr.write(label);
   const wasRaw = stdin.isRaw;
@@ -286,7 +293,7 @@ function sshSpec(opts: BootstrapCommonOptions, hostPort: string, privateKey?: st
 }
 
 /** Key generation and the known_hosts scan (--ssh-hostkey-algos: the algorithms, in order of preference). */
-async function keyTools(hostKeyAlgorithms: string[]) {
+function keyTools(hostKeyAlgorithms: string[]) {
   return {
     generateKeyPair: (o: { algorithm: SshKeyAlgorithm; rsaBits: number; ecdsaCurve: EcdsaCurve }) =>
       keys.generateKeyPair({ algorithm: o.algorithm, rsaBits: o.rsaBits, ecdsaCurve: o.ecdsaCurve }),
@@ -335,8 +342,9 @@ export function sshUrl(url: string): string {
   if (/^ssh:\/\//i.test(url)) return url;
   const m = /^([^@/:\s]+@)?([^/:\s]+):(.*)$/.exec(url);
   if (!m) return url;
-  const rest = m[3]!.startsWith("/") ? m[3]! : `/${m[3]!}`;
-  return `ssh://${m[1] ?? ""}${m[2]}${rest}`;
+  const [, user = "", host = "", repoPath = ""] = m;
+  const rest = repoPath.startsWith("/") ? repoPath : `/${repoPath}`;
+  return `ssh://${user}${host}${rest}`;
 }
 
 export async function runBootstrapGit(opts: BootstrapGitOptions, ctx: Deps): Promise<void> {
@@ -410,7 +418,7 @@ export async function bootstrapGit(
     }
     source = sshSpec(opts, u.port ? `${u.hostname}:${u.port}` : u.hostname, privateKey);
   }
-  const tools = await keyTools(opts.sshHostkeyAlgos);
+  const tools = keyTools(opts.sshHostkeyAlgos);
   const silent = opts.silent;
   const deps: BootstrapDeps = {
     git,
@@ -523,7 +531,7 @@ export async function bootstrapWithProvider(
     kube,
     logger: ctx.logger,
     renderComponents: c.renderComponents,
-    ...(await keyTools(opts.sshHostkeyAlgos)),
+    ...keyTools(opts.sshHostkeyAlgos),
     registerDeployKey,
     changeRequests: changeRequestHooks(setup.provider, repo),
     ...overrides,
