@@ -38,22 +38,22 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
 } else if (argv[0] === "create") {
   // Packages resolve from dist/cli, the bundles' directory, as they would for the bundles themselves.
   const importer = (specifier: string) => import(specifier);
-  const { runCreateHot } = requireWithCodeCache<typeof import("./create-hot.js")>(
+  const { runCreateHot } = requireWithCodeCache(
     join(__dirname, "hot.cjs"),
     { id: __HOT_BUNDLE_ID__, importFunction: __IMPORT_FUNCTION__, importer },
     compileCacheDir(),
-  );
+  ) as typeof import("./create-hot.js");
   const hot = runCreateHot(argv);
   if (hot) {
     void hot.then((code) => {
       process.exitCode = code;
     });
   } else {
-    const { runCreate } = requireWithCodeCache<typeof import("./create-cli.js")>(
+    const { runCreate } = requireWithCodeCache(
       join(__dirname, "create.cjs"),
       { id: __CREATE_BUNDLE_ID__, importFunction: __IMPORT_FUNCTION__, importer },
       compileCacheDir(),
-    );
+    ) as typeof import("./create-cli.js");
     void runCreate(argv).then((code) => {
       if (code === undefined) return runMain();
       process.exitCode = code;

@@ -75,7 +75,7 @@ export function bind<O, I extends Invocation = Invocation>(cmd: Command, binding
 
 export function commandPath(cmd: Command): string {
   const names: string[] = [];
-  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  for (let c = cmd; c.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
 }
 

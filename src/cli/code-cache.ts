@@ -26,13 +26,13 @@ export type Importer = (specifier: string) => Promise<unknown>;
  * Runs the CommonJS bundle `file` (built by scripts/build.mjs, which names it by
  * `bundleId`) and returns its exports. With a `cacheDir`, compiled code is read from
  * and, when missing or rejected, written at exit to `<cacheDir>/<name>-<node>-<arch>.bin`;
- * any failure to read or write it only costs the compile.
+ * any failure to read or write it only costs the compile. The caller names the exports' type.
  */
-export function requireWithCodeCache<T>(
+export function requireWithCodeCache(
   file: string,
   bundle: { id: string; importFunction: string; importer: Importer },
   cacheDir: string | undefined,
-): T {
+): unknown {
   const source = readFileSync(file, "utf8");
   const cacheFile =
     cacheDir &&
@@ -68,11 +68,11 @@ export function requireWithCodeCache<T>(
       }
     });
   }
-  const module = { exports: {} as T };
+  const module: { exports: unknown } = { exports: {} };
   const run = script.runInThisContext() as (
-    exports: T,
+    exports: unknown,
     require: (id: string) => never,
-    module: { exports: T },
+    module: { exports: unknown },
     filename: string,
     dirname: string,
     importer: Importer,

@@ -25,8 +25,9 @@ export interface CompletionOptions {
   shell: string;
 }
 
-export async function runCompletion(options: CompletionOptions, deps: Deps): Promise<void> {
+export function runCompletion(options: CompletionOptions, deps: Deps): Promise<void> {
   deps.io.stdout.write(completionScript(options.shell));
+  return Promise.resolve();
 }
 
 function flagNames(cmd: Command): string[] {
@@ -66,8 +67,9 @@ export interface CompleteOptions {
   tree: CommandTree;
 }
 
-export async function runComplete(options: CompleteOptions, deps: Deps): Promise<void> {
+export function runComplete(options: CompleteOptions, deps: Deps): Promise<void> {
   const words = options.words.length === 0 ? [""] : options.words;
   for (const c of completeWords(buildProgram(options.tree, undefined, undefined, { plugins: true }), words))
     deps.io.stdout.write(c + "\n");
+  return Promise.resolve();
 }

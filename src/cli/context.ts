@@ -19,8 +19,10 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * is the webhook token, not the API server's).
  */
 export function globalsFrom(cmd: Command, opts: { preRun?: boolean | undefined } = {}): GlobalOptions {
-  const o: Record<string, unknown> = { ...cmd.optsWithGlobals() };
-  for (const opt of cmd.options) if (cmd.parent) delete o[opt.attributeName()];
+  const own = new Set(cmd.parent ? cmd.options.map((opt) => opt.attributeName()) : []);
+  const o: Record<string, unknown> = Object.fromEntries(
+    Object.entries(cmd.optsWithGlobals()).filter(([name]) => !own.has(name)),
+  );
   const root = rootOf(cmd);
   const namespaceSet =
     root.getOptionValueSource("namespace") === "cli" || root.getOptionValueSource("namespace") === "env";

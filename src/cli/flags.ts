@@ -36,9 +36,9 @@ export function durationArg(value: string): string {
 }
 
 function splitLongName(flags: string): string {
-  const m = /--([a-z0-9-]+)/.exec(flags);
-  if (!m) throw new Error(`flag without a long name: ${flags}`);
-  return m[1]!;
+  const name = /--([a-z0-9-]+)/.exec(flags)?.[1];
+  if (!name) throw new Error(`flag without a long name: ${flags}`);
+  return name;
 }
 
 /** A boolean flag that also accepts `--name=true|false` (pflag style). */
@@ -228,19 +228,19 @@ export class FlagError extends Error {}
 export function normalizeBoolArgs(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i] ?? "";
     if (arg === "--") {
       out.push(...args.slice(i));
       break;
     }
     const m = /^--([a-z0-9-]+)=(.*)$/s.exec(arg);
-    if (m && booleanFlags.has(m[1]!)) {
-      const [, name, value] = m;
-      if (TRUE_WORDS.has(value!)) out.push(`--${name}`);
-      else if (FALSE_WORDS.has(value!)) out.push(`--no-${name}`);
+    const [, name = "", value = ""] = m ?? [];
+    if (m && booleanFlags.has(name)) {
+      if (TRUE_WORDS.has(value)) out.push(`--${name}`);
+      else if (FALSE_WORDS.has(value)) out.push(`--no-${name}`);
       else
         throw new FlagError(
-          `invalid argument ${goQuote(value!)} for "--${name}" flag: strconv.ParseBool: parsing ${goQuote(value!)}: invalid syntax`,
+          `invalid argument ${goQuote(value)} for "--${name}" flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`,
         );
       continue;
     }
@@ -259,7 +259,7 @@ export function routeSubcommandVersion(program: Command, args: string[]): string
   let cmd = program;
   let start = -1;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i] ?? "";
     if (a === "--") return args;
     if (a.startsWith("-")) {
       const opt =
@@ -275,15 +275,15 @@ export function routeSubcommandVersion(program: Command, args: string[]): string
   }
   if (cmd === program) return args;
   // The flag may be the command's own or a parent's (bootstrap declares it for its sub-commands).
-  let own: Option | undefined;
-  for (let c: Command | null = cmd; c && c !== program && !own; c = c.parent)
-    own = c.options.find((o) => o.long === "--version" && o.short);
-  if (!own) return args;
+  let short: string | undefined;
+  for (let c: Command | null = cmd; c && c !== program && !short; c = c.parent)
+    short = c.options.find((o) => o.long === "--version" && o.short)?.short;
+  if (!short) return args;
   const end = args.includes("--") ? args.indexOf("--") : args.length;
   return args.map((a, idx) => {
     if (idx <= start || idx >= end) return a;
-    if (a === "--version") return own.short!;
-    if (a.startsWith("--version=")) return `${own.short}${a.slice("--version=".length)}`;
+    if (a === "--version") return short;
+    if (a.startsWith("--version=")) return `${short}${a.slice("--version=".length)}`;
     return a;
   });
 }
@@ -316,37 +316,38 @@ export function normalizeShorthands(program: Command, args: string[]): string[] 
   const out: string[] = [];
   let cmd = program;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i] ?? "";
     if (arg === "--") {
       out.push(...args.slice(i));
       break;
     }
     if (arg.startsWith("--")) {
       out.push(arg);
-      const opt = findLong(cmd, arg.split("=")[0]!);
-      if (opt && (opt.required || opt.optional) && !arg.includes("=") && i + 1 < args.length) out.push(args[++i]!);
+      const opt = findLong(cmd, arg.split("=")[0] ?? "");
+      if (opt && (opt.required || opt.optional) && !arg.includes("=") && i + 1 < args.length) out.push(args[++i] ?? "");
       continue;
     }
     if (arg.startsWith("-") && arg.length > 1) {
       let j = 1;
       for (; j < arg.length; j++) {
-        const opt = findShort(cmd, `-${arg[j]}`);
+        const short = `-${arg.charAt(j)}`;
+        const opt = findShort(cmd, short);
         if (!opt) {
           out.push(`-${arg.slice(j)}`);
           break;
         }
         const rest = arg.slice(j + 1);
         if (opt.required || opt.optional) {
-          out.push(opt.short!);
+          out.push(short);
           if (rest !== "") out.push(rest.startsWith("=") ? rest.slice(1) : rest);
-          else if (i + 1 < args.length) out.push(args[++i]!);
+          else if (i + 1 < args.length) out.push(args[++i] ?? "");
           break;
         }
         if (rest.startsWith("=")) {
           out.push(`${opt.long}${rest}`);
           break;
         }
-        out.push(opt.short!);
+        out.push(short);
       }
       continue;
     }
@@ -361,10 +362,10 @@ export function normalizeShorthands(program: Command, args: string[]): string[] 
 function commandOf(program: Command, args: string[]): Command | undefined {
   let cmd = program;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i] ?? "";
     if (arg === "--") break;
     if (arg.startsWith("-") && arg !== "-") {
-      const name = arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
+      const name = arg.startsWith("--") ? (arg.split("=")[0] ?? "") : arg.slice(0, 2);
       const opt = name.startsWith("--") ? findLong(cmd, name) : findShort(cmd, name);
       const inline = arg.startsWith("--") ? arg.includes("=") : arg.length > 2;
       if (opt && (opt.required || opt.optional) && !inline) i++;
@@ -379,7 +380,7 @@ function commandOf(program: Command, args: string[]): Command | undefined {
 
 /** pflag's name of a flag in its errors: "-A, --all-namespaces" or "--timeout". */
 function pflagName(opt: Option): string {
-  return opt.short ? `${opt.short}, ${opt.long}` : opt.long!;
+  return opt.short ? `${opt.short}, ${opt.long}` : (opt.long ?? "");
 }
 
 /**
@@ -400,7 +401,7 @@ export function checkFlagsInOrder(program: Command, args: string[]): void {
     if ((c as unknown as { _allowUnknownOption?: boolean })._allowUnknownOption) return;
   }
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i] ?? "";
     if (arg === "--") return;
     if (!arg.startsWith("-") || arg === "-") continue;
     const long = arg.startsWith("--");
@@ -416,7 +417,7 @@ export function checkFlagsInOrder(program: Command, args: string[]): void {
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (!long && arg.length > 2) value = arg.slice(2);
     else if (!takesValue) continue;
-    else if (i + 1 < args.length) value = args[++i]!;
+    else if (i + 1 < args.length) value = args[++i] ?? "";
     else
       throw new FlagError(long ? `flag needs an argument: ${name}` : `flag needs an argument: '${arg[1]}' in ${arg}`);
     if (!takesValue) {

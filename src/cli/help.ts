@@ -51,7 +51,7 @@ export function commandGroup(cmd: Command, title: string): Command {
 /** The command's path below the root: "get kustomizations"; "" for the root. */
 export function pathOf(cmd: Command): string {
   const names: string[] = [];
-  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  for (let c = cmd; c.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
 }
 
@@ -100,8 +100,7 @@ export interface FlagLine {
 
 /** The pflag type a flag declares (commander's value placeholder: `<duration>`); "" for booleans. */
 export function flagType(opt: Option): string {
-  const m = /[<[]([^>\]]+)[>\]]/.exec(opt.flags);
-  return m ? m[1]! : "";
+  return /[<[]([^>\]]+)[>\]]/.exec(opt.flags)?.[1] ?? "";
 }
 
 /** pflag's " (default …)" text: none for zero values; strings quoted, slices bracketed. */
@@ -111,12 +110,13 @@ export function defaultText(opt: Option): string {
   if (Array.isArray(value)) return value.length === 0 ? "" : ` (default [${value.join(",")}])`;
   if (flagType(opt) === "string" && typeof value === "string") return ` (default ${JSON.stringify(value)})`;
   if (flagType(opt) === "duration" && (value === "0s" || value === "0")) return "";
-  return ` (default ${String(value)})`;
+  const scalar = typeof value === "number" || typeof value === "boolean" || typeof value === "string";
+  return ` (default ${scalar ? String(value) : JSON.stringify(value)})`;
 }
 
 /** The usage of a flag: upstream's text from the command that declares it (or an ancestor), else tsflux's. */
 function usageOf(opt: Option, declaredOn: Command, texts: HelpTexts): string {
-  const name = opt.long!.slice(2);
+  const name = (opt.long ?? "").slice(2);
   for (let c: Command | null = declaredOn; c; c = c.parent) {
     const usage = texts[pathOf(c)]?.flags[name];
     if (usage !== undefined) return usage;
@@ -128,13 +128,13 @@ function flagLine(opt: Option, declaredOn: Command, texts: HelpTexts): FlagLine 
   let usage = usageOf(opt, declaredOn, texts);
   let varname = flagType(opt);
   // pflag's UnquoteUsage: a `quoted` word in the usage names the value.
-  const q = /`([^`]*)`/.exec(usage);
-  if (q) {
-    varname = q[1]!;
-    usage = usage.replace(`\`${q[1]}\``, q[1]!);
+  const quoted = /`([^`]*)`/.exec(usage)?.[1];
+  if (quoted !== undefined) {
+    varname = quoted;
+    usage = usage.replace(`\`${quoted}\``, quoted);
   }
   return {
-    name: opt.long!.slice(2),
+    name: (opt.long ?? "").slice(2),
     shorthand: opt.short ? opt.short.slice(1) : "",
     varname,
     usage,
@@ -155,7 +155,7 @@ export function flagUsages(lines: FlagLine[]): string {
   const width = Math.max(0, ...heads.map((h) => h.length + 1));
   return sorted
     .map((f, i) => {
-      const head = heads[i]!;
+      const head = heads[i] ?? "";
       const usage = (f.usage + f.defaultText).replace(/\n/g, `\n${" ".repeat(width + 2)}`);
       return `${head} ${" ".repeat(width - head.length)} ${usage}\n`;
     })
@@ -287,9 +287,12 @@ export function installCobraHelp(program: Command): void {
     long: "Help provides help for any command in the application.\nSimply type flux help [path to command] for full details.",
   });
   const visit = (cmd: Command) => {
-    cmd.outputHelp = () => {
-      throw new HelpRequest(cmd);
-    };
+    // Replaces the method as a whole (commander's typings list a deprecated overload of it).
+    Object.assign(cmd, {
+      outputHelp: () => {
+        throw new HelpRequest(cmd);
+      },
+    });
     for (const sub of cmd.commands) visit(sub);
   };
   visit(program);

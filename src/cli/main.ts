@@ -31,7 +31,7 @@ export function cobraMessage(err: CommanderError): string {
     case "commander.invalidArgument":
       if ((m = /option '((?:-\w, )?--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(msg)))
         return `invalid argument "${m[2]}" for "${m[1]}" flag: ${m[3]}`;
-      if ((m = /command-argument value '(.*)' is invalid for argument '[^']*'\. (.*)$/s.exec(msg))) return m[2]!;
+      if ((m = /command-argument value '(.*)' is invalid for argument '[^']*'\. (.*)$/s.exec(msg))) return m[2] ?? msg;
       return msg;
     case "commander.unknownCommand":
       if ((m = /unknown command '([^']*)'/.exec(msg))) return `unknown command "${m[1]}" for "flux"`;
@@ -53,7 +53,7 @@ function noArgsMessage(program: Command, args: string[]): string | undefined {
   let cmd = program;
   const path = ["flux"];
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i] ?? "";
     if (a === "--") return undefined;
     if (a.startsWith("-")) {
       const opt = [cmd, ...ancestors(cmd)].flatMap((c) => c.options).find((o) => o.long === a || o.short === a);

@@ -178,15 +178,15 @@ export function subcommandIndex(group: Command, argv: readonly string[]): number
   for (let c: Command | null = group; c; c = c.parent) path.unshift(c);
   let depth = 1; // path[depth] is the next command word the line must name
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i] ?? "";
     if (arg === "--" || arg === "-h" || arg === "--help") return undefined;
     if (arg.startsWith("-")) {
       if (!arg.includes("=") && takesValue(path.slice(0, depth), arg)) i++;
       continue;
     }
     if (depth === path.length) return i;
-    const next = path[depth]!;
-    if (arg !== next.name() && !next.aliases().includes(arg)) return undefined;
+    const next = path[depth];
+    if (!next || (arg !== next.name() && !next.aliases().includes(arg))) return undefined;
     depth++;
   }
   return undefined;
