@@ -18,39 +18,6 @@ const NOT_CLI = {
   message: "engines never import the CLI toolkit (src/cli): take typed options and Deps (src/deps.ts).",
 };
 
-// strictTypeChecked holds everywhere except in the directories listed below, whose
-// findings are being mended directory by directory; each block goes when its
-// directories lint clean with every rule on.
-const PENDING_OFF = Object.fromEntries(
-  [
-    "@typescript-eslint/no-non-null-assertion",
-    "@typescript-eslint/restrict-template-expressions",
-    "@typescript-eslint/no-unnecessary-condition",
-    "@typescript-eslint/no-confusing-void-expression",
-    "@typescript-eslint/no-unsafe-member-access",
-    "@typescript-eslint/no-unnecessary-type-conversion",
-    "@typescript-eslint/no-base-to-string",
-    "@typescript-eslint/require-await",
-    "@typescript-eslint/use-unknown-in-catch-callback-variable",
-    "@typescript-eslint/no-unnecessary-type-parameters",
-    "@typescript-eslint/restrict-plus-operands",
-    "@typescript-eslint/no-misused-spread",
-    "@typescript-eslint/no-unsafe-argument",
-    "@typescript-eslint/no-redundant-type-constituents",
-    "@typescript-eslint/no-invalid-void-type",
-    "@typescript-eslint/no-unsafe-class-instance-assignment",
-    "@typescript-eslint/no-deprecated",
-    "@typescript-eslint/only-throw-error",
-    "@typescript-eslint/prefer-promise-reject-errors",
-    "@typescript-eslint/no-meaningless-void-operator",
-    "@typescript-eslint/no-unsafe-assignment",
-    "@typescript-eslint/no-unsafe-call",
-    "@typescript-eslint/unbound-method",
-    "@typescript-eslint/no-unsafe-return",
-    "@typescript-eslint/no-dynamic-delete",
-  ].map((rule) => [rule, "off"]),
-);
-
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/**", "**/*.mjs", "bin/**", "eslint.config.js"] },
   js.configs.recommended,
@@ -77,12 +44,6 @@ export default tseslint.config(
       "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
     },
   },
-  // Directories still being mended (see PENDING_OFF). One block per lane.
-  {
-    files: ["src/providers/**", "src/create/**"],
-    rules: PENDING_OFF,
-  },
-
   // One API client: @kubernetes/client-node is imported only inside src/kube.
   {
     files: ["src/**/*.ts", "commands/**/*.ts"],

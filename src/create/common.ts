@@ -29,10 +29,11 @@ export function qualifiedNameErrors(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split("/");
   let name: string;
-  if (parts.length === 1) name = parts[0]!;
+  const [first = "", second = ""] = parts;
+  if (parts.length === 1) name = first;
   else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
+    const prefix = first;
+    name = second;
     if (prefix.length === 0) errs.push("prefix part must be non-empty");
     else {
       if (prefix.length > 253) errs.push("prefix part must be no more than 253 characters");
@@ -84,7 +85,8 @@ export function parseLabels(labels: string[] | undefined): Record<string, string
 /** `<kind>/<name>` (kind empty when there is no single slash). */
 export function parseKindName(input: string): { kind: string; name: string } {
   const parts = input.split("/");
-  if (parts.length === 2) return { kind: parts[0]!, name: parts[1]! };
+  const [kind = "", name = ""] = parts;
+  if (parts.length === 2) return { kind, name };
   return { kind: "", name: input };
 }
 
@@ -136,14 +138,14 @@ export function readUserFile(path: string, what: string): string {
 export function parseUrl(raw: string): { scheme: string; host: string } | undefined {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(raw);
   if (!m) return { scheme: "", host: "" };
-  const rest = m[2]!;
+  const [, scheme = "", rest = ""] = m;
   if (/[\x00-\x1f\x7f ]/.test(raw) && /[\x00-\x1f\x7f]/.test(raw)) return undefined;
   let host = "";
   if (rest.startsWith("//")) {
-    const auth = rest.slice(2).split(/[/?#]/)[0]!;
+    const auth = rest.slice(2).split(/[/?#]/)[0] ?? "";
     host = auth.includes("@") ? auth.slice(auth.lastIndexOf("@") + 1) : auth;
   }
-  return { scheme: m[1]!.toLowerCase(), host };
+  return { scheme: scheme.toLowerCase(), host };
 }
 
 /** Prints objects as upstream's --export: `---` then the YAML of each. */

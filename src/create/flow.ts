@@ -56,7 +56,10 @@ export function exportOrApply<O extends CreateOptions>(
 ): (options: O, deps: Deps) => Promise<void> {
   return async (options, deps) => {
     const obj = await build(options, deps);
-    if (options.export) return printExport(deps, [obj]);
+    if (options.export) {
+      printExport(deps, [obj]);
+      return;
+    }
     deps.logger.generate(`generating ${plan.what}`);
     await applyAndWait(deps, obj, plan);
   };

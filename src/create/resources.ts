@@ -68,20 +68,21 @@ export function buildKustomization(opts: CreateKustomizationOptions, deps: Deps)
           `invalid health check '${w}' must be in the format 'kind/name.namespace' [${kindObj.join(" ")}]`,
         );
       }
-      const hkind = kindObj[0]!;
+      const [hkind = "", nameAndNamespace = ""] = kindObj;
       if (!["Deployment", "DaemonSet", "StatefulSet", "HelmRelease"].includes(hkind)) {
         throw new CliError(
           `invalid health check kind '${hkind}' can be HelmRelease, Deployment, DaemonSet or StatefulSet`,
         );
       }
-      const nameNs = kindObj[1]!.split(".");
+      const nameNs = nameAndNamespace.split(".");
       if (nameNs.length !== 2)
         throw new CliError(`invalid health check '${w}' must be in the format 'kind/name.namespace'`);
+      const [checkName = "", checkNamespace = ""] = nameNs;
       healthChecks.push({
         apiVersion: hkind === "HelmRelease" ? "helm.toolkit.fluxcd.io/v2" : undefined,
         kind: hkind,
-        name: nameNs[0]!,
-        namespace: nameNs[1]!,
+        name: checkName,
+        namespace: checkNamespace,
       });
     }
   }
@@ -241,8 +242,9 @@ export function buildImageRepository(opts: CreateImageRepositoryOptions, deps: D
   if (!image) throw new CliError("an image repository (--image) is required");
   if (!IMAGE_REF.test(image)) {
     const parts = image.split("/");
+    const [first = ""] = parts;
     const repo =
-      parts.length > 1 && (parts[0]!.includes(".") || parts[0]!.includes(":") || parts[0] === "localhost")
+      parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")
         ? parts.slice(1).join("/")
         : image;
     throw new CliError(
@@ -272,7 +274,7 @@ export const REFLECT_DIGEST = ["Always", "IfNotPresent", "Never"] as const;
 /** Go regexp capture group names: (?P<name>...) and (?<name>...). */
 function captureNames(pattern: string): Set<string> {
   const names = new Set<string>();
-  for (const m of pattern.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) names.add(m[1]!);
+  for (const [, name] of pattern.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (name) names.add(name);
   return names;
 }
 
@@ -290,7 +292,7 @@ function validateExtract(template: string, pattern: string): void {
     }
     const m = /^\$(?:\{([\p{L}\p{N}_]+)\}|([\p{L}\p{N}_]+))/u.exec(t);
     if (!m) throw new CliError("--filter-extract is malformed");
-    const name = m[1] ?? m[2]!;
+    const name = m[1] ?? m[2] ?? "";
     t = t.slice(m[0].length);
     const numeric = /^\d+$/.test(name) && !(name.length > 1 && name.startsWith("0")) && name.length <= 8;
     if (numeric) continue;
@@ -557,7 +559,10 @@ export function buildTenant(opts: CreateTenantOptions): KubeObject[] {
 
 export async function runCreateTenant(opts: CreateTenantOptions, deps: Deps): Promise<void> {
   const objects = buildTenant(opts);
-  if (opts.export) return printExport(deps, objects);
+  if (opts.export) {
+    printExport(deps, objects);
+    return;
+  }
   const target = await restTarget(deps);
   const what: Record<string, string> = {
     Namespace: "namespace",

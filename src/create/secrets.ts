@@ -33,6 +33,7 @@ import type {
 } from "./options.js";
 import { receiverType } from "./resources.js";
 import { checkSshFlags, gitCredentials, type SourceDeps } from "./sources.js";
+import { must } from "../util/must.js";
 
 async function finish(
   deps: SourceDeps & { target?: RestTarget },
@@ -42,7 +43,10 @@ async function finish(
   blankLine = true,
 ): Promise<void> {
   // upstream prints secrets with Println (a blank line after the document), except tls.
-  if (opts.export) return printExport(deps, [s], blankLine);
+  if (opts.export) {
+    printExport(deps, [s], blankLine);
+    return;
+  }
   const target = deps.target ?? (await restTarget(deps));
   await upsert(target, s);
   deps.logger.action(`${what} secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
@@ -61,7 +65,7 @@ export async function buildGitSecret(opts: CreateSecretGitOptions, deps: SourceD
   switch (u.scheme) {
     case "ssh": {
       checkSshFlags(opts);
-      return (await gitCredentials(name, namespace, labels, url, opts, deps))!;
+      return must(await gitCredentials(name, namespace, labels, url, opts, deps), "the SSH git credentials");
     }
     case "http":
     case "https": {
@@ -350,7 +354,10 @@ export function buildReceiverSecret(opts: CreateSecretReceiverOptions, deps: Dep
 
 export async function runCreateSecretReceiver(opts: CreateSecretReceiverOptions, deps: Deps): Promise<void> {
   const s = buildReceiverSecret(opts, deps);
-  if (opts.export) return printExport(deps, [s], true);
+  if (opts.export) {
+    printExport(deps, [s], true);
+    return;
+  }
   await upsert(await restTarget(deps), s);
   deps.logger.action(`receiver secret '${s.metadata.name}' created in '${s.metadata.namespace}' namespace`);
 }

@@ -125,7 +125,8 @@ export async function gitCredentials(
   opts: GitCredentialOptions,
   deps: SourceDeps,
 ): Promise<KubeObject | undefined> {
-  const u = parseUrl(url)!;
+  const u = parseUrl(url);
+  if (!u) throw new CliError(`git URL parse failed: parse "${redactUrls(url)}": invalid URL`);
   if (u.scheme === "ssh") {
     const keyFile = opts.privateKeyFile;
     const password = opts.password;
@@ -156,7 +157,10 @@ export async function gitCredentials(
 
 export async function runCreateSourceGit(opts: CreateSourceGitOptions, deps: SourceDeps): Promise<void> {
   const repo = buildGitRepository(opts, deps);
-  if (opts.export) return printExport(deps, [repo]);
+  if (opts.export) {
+    printExport(deps, [repo]);
+    return;
+  }
   const log = deps.logger;
   const target = deps.target ?? (await restTarget(deps));
   log.generate("generating GitRepository source");
@@ -217,7 +221,10 @@ export function buildHelmRepository(opts: CreateSourceHelmOptions, deps: Deps): 
 
 export async function runCreateSourceHelm(opts: CreateSourceHelmOptions, deps: SourceDeps): Promise<void> {
   const repo = buildHelmRepository(opts, deps);
-  if (opts.export) return printExport(deps, [repo]);
+  if (opts.export) {
+    printExport(deps, [repo]);
+    return;
+  }
   const target = deps.target ?? (await restTarget(deps));
   const log = deps.logger;
   log.generate("generating HelmRepository source");
@@ -323,7 +330,10 @@ function parseLayerSelector(selector: string): OCIRepositoryOptions["layerSelect
 
 export async function runCreateSourceOCI(opts: CreateSourceOCIOptions, deps: Deps): Promise<void> {
   const repo = buildOCIRepository(opts, deps);
-  if (opts.export) return printExport(deps, [repo]);
+  if (opts.export) {
+    printExport(deps, [repo]);
+    return;
+  }
   await applyAndWait(deps, repo, {
     what: "OCIRepository",
     readyStyle: "completed",
@@ -361,7 +371,10 @@ export function buildBucket(opts: CreateSourceBucketOptions, deps: Deps): KubeOb
 
 export async function runCreateSourceBucket(opts: CreateSourceBucketOptions, deps: SourceDeps): Promise<void> {
   const b = buildBucket(opts, deps);
-  if (opts.export) return printExport(deps, [b]);
+  if (opts.export) {
+    printExport(deps, [b]);
+    return;
+  }
   const target = deps.target ?? (await restTarget(deps));
   deps.logger.generate("generating Bucket source");
   if (!opts.secretRef && opts.accessKey && opts.secretKey) {
@@ -409,7 +422,10 @@ export function buildHelmChart(opts: CreateSourceChartOptions, deps: Deps): Kube
 export async function runCreateSourceChart(opts: CreateSourceChartOptions, deps: Deps): Promise<void> {
   const chart = buildHelmChart(opts, deps);
   deps.logger.generate("generating HelmChart source");
-  if (opts.export) return printExport(deps, [chart]);
+  if (opts.export) {
+    printExport(deps, [chart]);
+    return;
+  }
   await applyAndWait(deps, chart, {
     what: "HelmChart source",
     createdAs: "source",

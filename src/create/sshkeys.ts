@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { CliError } from "../errors.js";
 import { loadPemPrivateKey, PemKeyError } from "../util/pem-key.js";
+import { must } from "../util/must.js";
 
 export type KeyAlgorithm = "rsa" | "ecdsa" | "ed25519";
 export type EcdsaCurve = "p256" | "p384" | "p521";
@@ -32,7 +33,7 @@ function sshMpint(unsigned: Buffer): Buffer {
   let i = 0;
   while (i < unsigned.length - 1 && unsigned[i] === 0) i++;
   let b = unsigned.subarray(i);
-  if (b.length > 0 && (b[0]! & 0x80) !== 0) b = Buffer.concat([Buffer.from([0]), b]);
+  if (((b[0] ?? 0) & 0x80) !== 0) b = Buffer.concat([Buffer.from([0]), b]);
   if (b.length === 1 && b[0] === 0) b = Buffer.alloc(0);
   return sshString(b);
 }
@@ -43,8 +44,9 @@ const CURVES: Record<string, { ssh: string; name: string; size: number }> = {
   "P-521": { ssh: "ecdsa-sha2-nistp521", name: "nistp521", size: 66 },
 };
 
-function b64u(s: string): Buffer {
-  return Buffer.from(s, "base64url");
+/** A JWK member's bytes; node:crypto exports every member a key type has, so a missing one is a bug. */
+function b64u(s: string | undefined): Buffer {
+  return Buffer.from(must(s, "a JWK member of the key"), "base64url");
 }
 
 function leftPad(b: Buffer, size: number): Buffer {
@@ -65,15 +67,15 @@ export function publicKeyBlob(key: KeyObject): { type: string; blob: Buffer } {
   if (jwk.kty === "RSA") {
     return {
       type: "ssh-rsa",
-      blob: Buffer.concat([sshString("ssh-rsa"), sshMpint(b64u(jwk.e!)), sshMpint(b64u(jwk.n!))]),
+      blob: Buffer.concat([sshString("ssh-rsa"), sshMpint(b64u(jwk.e)), sshMpint(b64u(jwk.n))]),
     };
   }
   if (jwk.kty === "OKP" && jwk.crv === "Ed25519") {
-    return { type: "ssh-ed25519", blob: Buffer.concat([sshString("ssh-ed25519"), sshString(b64u(jwk.x!))]) };
+    return { type: "ssh-ed25519", blob: Buffer.concat([sshString("ssh-ed25519"), sshString(b64u(jwk.x))]) };
   }
-  if (jwk.kty === "EC" && jwk.crv && CURVES[jwk.crv]) {
-    const c = CURVES[jwk.crv]!;
-    const point = Buffer.concat([Buffer.from([4]), leftPad(b64u(jwk.x!), c.size), leftPad(b64u(jwk.y!), c.size)]);
+  const c = jwk.crv ? CURVES[jwk.crv] : undefined;
+  if (jwk.kty === "EC" && c) {
+    const point = Buffer.concat([Buffer.from([4]), leftPad(b64u(jwk.x), c.size), leftPad(b64u(jwk.y), c.size)]);
     return { type: c.ssh, blob: Buffer.concat([sshString(c.ssh), sshString(c.name), sshString(point)]) };
   }
   throw new CliError(`unsupported key type '${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ""}'`);
@@ -96,21 +98,21 @@ export function openSSHPrivateKey(key: KeyObject, comment = ""): string {
   const jwk = key.export({ format: "jwk" }) as Record<string, string>;
   let keyFields: Buffer;
   if (type === "ssh-ed25519") {
-    const pub = b64u(jwk.x!);
-    keyFields = Buffer.concat([sshString(pub), sshString(Buffer.concat([b64u(jwk.d!), pub]))]);
+    const pub = b64u(jwk.x);
+    keyFields = Buffer.concat([sshString(pub), sshString(Buffer.concat([b64u(jwk.d), pub]))]);
   } else if (type === "ssh-rsa") {
     keyFields = Buffer.concat([
-      sshMpint(b64u(jwk.n!)),
-      sshMpint(b64u(jwk.e!)),
-      sshMpint(b64u(jwk.d!)),
-      sshMpint(b64u(jwk.qi!)),
-      sshMpint(b64u(jwk.p!)),
-      sshMpint(b64u(jwk.q!)),
+      sshMpint(b64u(jwk.n)),
+      sshMpint(b64u(jwk.e)),
+      sshMpint(b64u(jwk.d)),
+      sshMpint(b64u(jwk.qi)),
+      sshMpint(b64u(jwk.p)),
+      sshMpint(b64u(jwk.q)),
     ]);
   } else {
-    const c = CURVES[jwk.crv!]!;
-    const point = Buffer.concat([Buffer.from([4]), leftPad(b64u(jwk.x!), c.size), leftPad(b64u(jwk.y!), c.size)]);
-    keyFields = Buffer.concat([sshString(c.name), sshString(point), sshMpint(b64u(jwk.d!))]);
+    const c = must(CURVES[jwk.crv ?? ""], "the key's curve");
+    const point = Buffer.concat([Buffer.from([4]), leftPad(b64u(jwk.x), c.size), leftPad(b64u(jwk.y), c.size)]);
+    keyFields = Buffer.concat([sshString(c.name), sshString(point), sshMpint(b64u(jwk.d))]);
   }
   const check = randomBytes(4);
   let priv = Buffer.concat([check, check, sshString(type), keyFields, sshString(comment)]);
@@ -218,8 +220,8 @@ export function knownHostsAddress(hostport: string): { host: string; port: strin
   let port = "22";
   const m = /^\[(.*)\]:(\d+)$/.exec(hostport) ?? /^([^:]+):(\d+)$/.exec(hostport);
   if (m) {
-    host = m[1]!;
-    port = m[2]!;
+    host = m[1] ?? host;
+    port = m[2] ?? port;
   }
   return { host, port, address: port === "22" ? host : `[${host}]:${port}` };
 }
@@ -239,9 +241,9 @@ export function pickHostKey(keyscanOutput: string, address: string, algorithms: 
   for (const line of keyscanOutput.split("\n")) {
     const t = line.trim();
     if (t === "" || t.startsWith("#")) continue;
-    const parts = t.split(/\s+/);
-    if (parts.length < 3) continue;
-    if (!keys.has(parts[1]!)) keys.set(parts[1]!, parts[2]!);
+    const [, type, key] = t.split(/\s+/);
+    if (type === undefined || key === undefined) continue;
+    if (!keys.has(type)) keys.set(type, key);
   }
   // With --ssh-hostkey-algos, only those algorithms, in the order given (Go's HostKeyAlgorithms);
   // the RSA signature algorithms all verify an ssh-rsa key.
@@ -278,7 +280,7 @@ export const scanHostKey: HostKeyScanner = async (hostport, timeoutMs, algorithm
           );
           return;
         }
-        resolve(stdout ?? "");
+        resolve(stdout);
       },
     );
   });

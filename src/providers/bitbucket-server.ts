@@ -85,8 +85,8 @@ export class BitbucketServerProvider implements GitProvider {
   }
 
   private static repoPath(fullPath: string, api = "api"): string {
-    const [key, slug] = fullPath.split("/");
-    return `/rest/${api}/1.0/projects/${encodeURIComponent(key!)}/repos/${encodeURIComponent(slug!)}`;
+    const [key = "", slug = ""] = fullPath.split("/");
+    return `/rest/${api}/1.0/projects/${encodeURIComponent(key)}/repos/${encodeURIComponent(slug)}`;
   }
 
   private failed(what: string, err: unknown): ProviderError {
@@ -105,14 +105,15 @@ export class BitbucketServerProvider implements GitProvider {
     return new ProviderError(`${what}: ${message} (HTTP ${e.status})${hint}`, e.status);
   }
 
-  private async call<T>(
+  /** One request; the caller says which shape of Bitbucket's JSON it reads from body. */
+  private async call(
     what: string,
     method: string,
     path: string,
     opts?: { query?: Record<string, string | number | undefined>; body?: unknown },
-  ): Promise<{ body: T; headers: Headers }> {
+  ): Promise<{ body: unknown; headers: Headers }> {
     try {
-      return await this.rest.request<T>(method, path, opts);
+      return await this.rest.request<unknown>(method, path, opts);
     } catch (err) {
       throw this.failed(what, err);
     }
@@ -123,7 +124,8 @@ export class BitbucketServerProvider implements GitProvider {
     const out: T[] = [];
     let start = 0;
     for (;;) {
-      const { body } = await this.call<BbPage<T>>(what, "GET", path, { query: { ...query, start, limit: PAGE_LIMIT } });
+      const page = await this.call(what, "GET", path, { query: { ...query, start, limit: PAGE_LIMIT } });
+      const body = page.body as BbPage<T>;
       out.push(...body.values);
       if (body.isLastPage || body.nextPageStart === undefined) return out;
       start = body.nextPageStart;
@@ -166,12 +168,14 @@ export class BitbucketServerProvider implements GitProvider {
 
   async createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository> {
     const key = BitbucketServerProvider.projectKey(ref);
-    const { body } = await this.call<BbRepository>(
-      `failed to create new Git repository "${key}/${ref.name}"`,
-      "POST",
-      `/rest/api/1.0/projects/${encodeURIComponent(key)}/repos`,
-      { body: { name: ref.name, scmId: "git", forkable: true, public: opts.visibility === "public" } },
-    );
+    const body = (
+      await this.call(
+        `failed to create new Git repository "${key}/${ref.name}"`,
+        "POST",
+        `/rest/api/1.0/projects/${encodeURIComponent(key)}/repos`,
+        { body: { name: ref.name, scmId: "git", forkable: true, public: opts.visibility === "public" } },
+      )
+    ).body as BbRepository;
     return this.toRepo(body);
   }
 
@@ -179,14 +183,19 @@ export class BitbucketServerProvider implements GitProvider {
     repo: Repository,
     opts: { visibility: Visibility; description?: string },
   ): Promise<Repository> {
-    const { body } = await this.call<BbRepository>(
-      `failed to reconcile Git repository "${repo.fullPath}"`,
-      "PUT",
-      BitbucketServerProvider.repoPath(repo.fullPath),
-      {
-        body: { public: opts.visibility === "public", ...(opts.description ? { description: opts.description } : {}) },
-      },
-    );
+    const body = (
+      await this.call(
+        `failed to reconcile Git repository "${repo.fullPath}"`,
+        "PUT",
+        BitbucketServerProvider.repoPath(repo.fullPath),
+        {
+          body: {
+            public: opts.visibility === "public",
+            ...(opts.description ? { description: opts.description } : {}),
+          },
+        },
+      )
+    ).body as BbRepository;
     return this.toRepo(body);
   }
 
@@ -226,12 +235,14 @@ export class BitbucketServerProvider implements GitProvider {
   }
 
   async addDeployKey(repo: Repository, key: { title: string; key: string; readOnly: boolean }): Promise<DeployKey> {
-    const { body } = await this.call<BbAccessKey>(
-      `failed to add access key "${key.title}" to "${repo.fullPath}"`,
-      "POST",
-      `${BitbucketServerProvider.repoPath(repo.fullPath, "keys")}/ssh`,
-      { body: { key: { text: key.key, label: key.title }, permission: key.readOnly ? "REPO_READ" : "REPO_WRITE" } },
-    );
+    const body = (
+      await this.call(
+        `failed to add access key "${key.title}" to "${repo.fullPath}"`,
+        "POST",
+        `${BitbucketServerProvider.repoPath(repo.fullPath, "keys")}/ssh`,
+        { body: { key: { text: key.key, label: key.title }, permission: key.readOnly ? "REPO_READ" : "REPO_WRITE" } },
+      )
+    ).body as BbAccessKey;
     return {
       id: body.key.id,
       title: body.key.label ?? key.title,

@@ -102,7 +102,8 @@ export class GiteaProvider implements GitProvider {
     const out: T[] = [];
     for (let page = 1; ; page++) {
       try {
-        const res = await this.rest.request<T[]>("GET", path, { query: { page, limit: PAGE_LIMIT } });
+        // an empty answer's body is null
+        const res = await this.rest.request<T[] | null>("GET", path, { query: { page, limit: PAGE_LIMIT } });
         out.push(...(res.body ?? []));
         if (!nextPage(res.headers.get("link"))) return out;
       } catch (err) {
@@ -112,8 +113,8 @@ export class GiteaProvider implements GitProvider {
   }
 
   private static path(fullPath: string): string {
-    const [owner, name] = fullPath.split("/");
-    return `/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(name!)}`;
+    const [owner = "", name = ""] = fullPath.split("/");
+    return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
   }
 
   private toRepo(r: GtRepository): Repository {

@@ -68,13 +68,18 @@ interface OctoError {
   };
 }
 
+/** What was thrown, read as Octokit's error shape: anything may have been thrown, null too. */
+function octoErrorOf(err: unknown): OctoError | null | undefined {
+  return (err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError | null | undefined;
+}
+
 function statusOf(err: unknown): number | undefined {
-  const e = (err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError;
+  const e = octoErrorOf(err);
   return typeof e?.status === "number" ? e.status : undefined;
 }
 
 function headersOf(err: unknown): Record<string, string | undefined> {
-  return ((err instanceof RateLimitWaitTooLong ? err.original : err) as OctoError)?.response?.headers ?? {};
+  return octoErrorOf(err)?.response?.headers ?? {};
 }
 
 /**
@@ -102,7 +107,7 @@ function failureOf(err: unknown): Failure {
   const status = statusOf(err);
   if (status !== 403 && status !== 429) return { status };
   const h = headersOf(err);
-  const message = (err as OctoError)?.response?.data?.message ?? "";
+  const message = (err as OctoError | null | undefined)?.response?.data?.message ?? "";
   let retryAfterMs = parseRetryAfter(h["retry-after"]);
   const exhausted = h["x-ratelimit-remaining"] === "0" && /^\d+$/.test(h["x-ratelimit-reset"] ?? "");
   if (retryAfterMs === undefined && exhausted)

@@ -1,7 +1,7 @@
 // GitLab (gitlab.com and self-managed) through @gitbeaker/rest: projects in the user's
 // namespace or in (nested) groups, deploy keys, deploy tokens and merge requests.
-// gitbeaker types its answers wider than what is read here: the assertions narrow them.
-/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
+// Api below names the calls made here with their answers as unknown: the assertions say
+// which fields of GitLab's JSON are read.
 import { redactUrls } from "../errors.js";
 import { parseRetryAfter, RateLimitWaitTooLong, withRetry, type Failure, type RetryOptions } from "./retry.js";
 import {
@@ -40,7 +40,49 @@ interface GlProject {
   description?: string | null;
 }
 
-type Api = any;
+/** The part of gitbeaker's client this provider calls (its own types are far wider). */
+interface Api {
+  Users: { showCurrentUser(): Promise<unknown> };
+  Projects: {
+    show(projectId: string | number): Promise<unknown>;
+    create(options: {
+      name: string;
+      path: string;
+      namespaceId?: number;
+      visibility: Visibility;
+      description?: string;
+      initializeWithReadme: boolean;
+    }): Promise<unknown>;
+    edit(projectId: number, options: { visibility: Visibility; description?: string }): Promise<unknown>;
+    share(projectId: number, groupId: number, groupAccess: number): Promise<unknown>;
+  };
+  Groups: { show(groupId: string): Promise<unknown> };
+  DeployKeys: {
+    all(options: { projectId: number; perPage: number }): Promise<unknown>;
+    create(projectId: number, title: string, key: string, options: { canPush: boolean }): Promise<unknown>;
+  };
+  DeployTokens: {
+    all(options: { projectId: number; perPage: number }): Promise<unknown>;
+    create(name: string, scopes: string[], options: { projectId: number }): Promise<unknown>;
+  };
+  MergeRequests: {
+    all(options: {
+      projectId: number;
+      sourceBranch: string;
+      targetBranch: string;
+      state: "opened";
+      perPage: number;
+    }): Promise<unknown>;
+    create(
+      projectId: number,
+      sourceBranch: string,
+      targetBranch: string,
+      title: string,
+      options: { description: string },
+    ): Promise<unknown>;
+    show(projectId: number, mergerequestIId: number): Promise<unknown>;
+  };
+}
 
 interface GlError {
   cause?: { description?: unknown; body?: unknown; response?: { status?: number; headers?: Headers } };
@@ -48,7 +90,9 @@ interface GlError {
   message?: string;
 }
 
-const unwrap = (err: unknown) => (err instanceof RateLimitWaitTooLong ? err.original : err) as GlError;
+// anything may have been thrown: read it as a possibly absent GlError
+const unwrap = (err: unknown) =>
+  (err instanceof RateLimitWaitTooLong ? err.original : err) as GlError | null | undefined;
 
 function statusOf(err: unknown): number | undefined {
   const e = unwrap(err);
@@ -59,7 +103,7 @@ function statusOf(err: unknown): number | undefined {
 function failureOf(err: unknown): Failure {
   const status = statusOf(err);
   if (status !== 429) return { status };
-  const h = unwrap(err).cause?.response?.headers;
+  const h = unwrap(err)?.cause?.response?.headers;
   let retryAfterMs = parseRetryAfter(h?.get("retry-after"));
   const reset = h?.get("ratelimit-reset");
   if (retryAfterMs === undefined && reset && /^\d+$/.test(reset))
@@ -86,8 +130,8 @@ function hintOf(err: unknown): string {
   }
   if (status !== 403) return "";
   const e = unwrap(err);
-  const body = e.cause?.body as { error?: unknown; scope?: unknown } | undefined;
-  const challenge = e.cause?.response?.headers?.get("www-authenticate") ?? "";
+  const body = e?.cause?.body as { error?: unknown; scope?: unknown } | undefined;
+  const challenge = e?.cause?.response?.headers?.get("www-authenticate") ?? "";
   if (body?.error === "insufficient_scope" || /error="insufficient_scope"/.test(challenge)) {
     const scope = typeof body?.scope === "string" ? body.scope : /scope="([^"]+)"/.exec(challenge)?.[1];
     const scopes = (scope ?? "api").split(/\s+/).filter(Boolean);
@@ -116,7 +160,7 @@ async function requestOnce(endpoint: string, options: Record<string, unknown> = 
       throw Object.assign(new Error("Query timeout was reached"), { name: "GitbeakerTimeoutError" });
     throw err;
   }
-  const contentType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  const contentType = ((response.headers.get("content-type") ?? "").split(";")[0] ?? "").trim();
   if (response.ok) {
     const headers = Object.fromEntries(response.headers.entries());
     let body: unknown;
@@ -133,7 +177,7 @@ async function requestOnce(endpoint: string, options: Record<string, unknown> = 
   if (contentType === "application/json") {
     try {
       body = JSON.parse(text);
-      const b = body as { error?: unknown; message?: unknown };
+      const b = body as { error?: unknown; message?: unknown } | null;
       const d = b?.error || b?.message || "";
       description = typeof d === "string" ? d : JSON.stringify(d);
     } catch {
@@ -186,7 +230,7 @@ export class GitLabProvider implements GitProvider {
   }
 
   private failed(what: string, err: unknown): ProviderError {
-    if ((err as Error)?.name === "GitbeakerTimeoutError") {
+    if ((err as { name?: unknown } | null | undefined)?.name === "GitbeakerTimeoutError") {
       const wait = this.opts.timeoutMs ? ` within ${Math.round(this.opts.timeoutMs / 100) / 10}s` : "";
       return new ProviderError(`${what}: the GitLab API at ${this.domain} did not answer${wait}`);
     }
@@ -233,7 +277,7 @@ export class GitLabProvider implements GitProvider {
   async createRepository(ref: RepositoryRef, opts: CreateRepositoryOptions): Promise<Repository> {
     const full = GitLabProvider.fullPath(ref);
     const parts = full.split("/");
-    const name = parts.pop()!;
+    const name = parts.pop() ?? "";
     const namespacePath = parts.join("/");
     const what = `failed to create new Git repository "${full}"`;
     let namespaceId: number | undefined;
@@ -247,9 +291,9 @@ export class GitLabProvider implements GitProvider {
       api.Projects.create({
         name,
         path: name,
-        namespaceId,
+        ...(namespaceId === undefined ? {} : { namespaceId }),
         visibility: opts.visibility,
-        description: opts.description || undefined,
+        ...(opts.description ? { description: opts.description } : {}),
         initializeWithReadme: opts.autoInit ?? true,
       }),
     );
@@ -261,7 +305,10 @@ export class GitLabProvider implements GitProvider {
     opts: { visibility: Visibility; description?: string },
   ): Promise<Repository> {
     const p = await this.call(`failed to reconcile Git repository "${repo.fullPath}"`, (api) =>
-      api.Projects.edit(repo.id, { visibility: opts.visibility, description: opts.description }),
+      api.Projects.edit(repo.id, {
+        visibility: opts.visibility,
+        ...(opts.description === undefined ? {} : { description: opts.description }),
+      }),
     );
     return this.toRepo(p as GlProject);
   }

@@ -33,7 +33,7 @@ const CONNECTION_ERRORS = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "
 
 export function isRetryable(status: number | undefined, err: unknown): boolean {
   if (status !== undefined) return status >= 500 || status === 429;
-  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } };
+  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } } | null | undefined;
   const code = e?.cause?.code ?? e?.cause?.cause?.code ?? e?.code;
   return CONNECTION_ERRORS.includes(String(code));
 }
