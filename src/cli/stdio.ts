@@ -32,9 +32,8 @@ export function fdWriter(fd: 1 | 2): Writable & { readonly fd: number } {
     get isTTY() {
       // Only a character device can be a terminal; asking fstat first spares loading
       // node:tty (and net) for pipes and files.
-      // isTTY is typed boolean but is undefined on pipes and files.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare
-      tty ??= stream ? stream.isTTY === true : isCharacterDevice(fd) && isatty(fd);
+      // isTTY is typed boolean but is undefined on pipes and files: read it as optional.
+      tty ??= stream ? (stream as { isTTY?: boolean }).isTTY === true : isCharacterDevice(fd) && isatty(fd);
       return tty;
     },
     write(chunk: string) {
