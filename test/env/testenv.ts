@@ -247,6 +247,7 @@ async function waitFor(
     try {
       if (await probe()) return;
     } catch (err) {
+      if (err instanceof ProcessExitedError) throw err;
       lastErr = (err as Error).message;
     }
     await sleep(100);
@@ -264,6 +265,28 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
     req.setTimeout(2000, () => req.destroy(new Error("timeout")));
     req.on("error", reject);
   });
+}
+
+function httpPost(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.setTimeout(2000, () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Whether the etcd at url is healthy and is the member named name ("other": someone else's). */
+export async function etcdAnswering(url: string, name: string): Promise<"ours" | "other" | "not ready"> {
+  const health = await httpGet(`${url}/health`);
+  if (health.status !== 200 || !health.body.includes("true")) return "not ready";
+  const members = await httpPost(`${url}/v3/cluster/member/list`, "{}");
+  if (members.status !== 200) return "not ready";
+  return members.body.includes(`"name":"${name}"`) ? "ours" : "other";
 }
 
 function writeKubeconfig(file: string, server: string, ca: string, cert: string, key: string): void {
@@ -445,21 +468,30 @@ async function startOnce(
 
     const [etcdClient, etcdPeer, securePort] = await Promise.all([getFreePort(), getFreePort(), getFreePort()]);
     const etcdURL = `http://127.0.0.1:${etcdClient}`;
+    // A name of this environment's own: a free port is picked, released and bound later, so
+    // another suite's etcd can hold it by then; its /health would answer this probe, and this
+    // API server would share that cluster's storage (its CRDs and objects). Ready means that
+    // the etcd on the port is this one.
+    const etcdName = `testenv-${path.basename(dir)}`;
     const etcd = startProcess(dir, "etcd", path.join(assets.binDir, "etcd"), [
-      "--name=testenv",
+      `--name=${etcdName}`,
+      `--initial-cluster-token=${etcdName}`,
       `--data-dir=${path.join(dir, "etcd-data")}`,
       `--listen-client-urls=${etcdURL}`,
       `--advertise-client-urls=${etcdURL}`,
       `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
       `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-      `--initial-cluster=testenv=http://127.0.0.1:${etcdPeer}`,
+      `--initial-cluster=${etcdName}=http://127.0.0.1:${etcdPeer}`,
       "--unsafe-no-fsync=true",
       "--log-level=warn",
     ]);
     r.procs.push(etcd);
     await waitFor("etcd", etcd, path.join(dir, "etcd.log"), deadline, async () => {
-      const res = await httpGet(`${etcdURL}/health`);
-      return res.status === 200 && res.body.includes("true");
+      const who = await etcdAnswering(etcdURL, etcdName);
+      if (who === "other") {
+        throw new ProcessExitedError(`etcd: address already in use: ${etcdURL} is another environment's etcd`);
+      }
+      return who === "ours";
     });
     const tEtcd = Date.now();
 

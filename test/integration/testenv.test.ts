@@ -1,13 +1,19 @@
 // Proves the integration test environment: a real kube-apiserver reachable
 // through @kubernetes/client-node with the generated kubeconfig, the real Flux
 // CRDs Established, and status written by the controller stand-ins readable.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi } from "@kubernetes/client-node";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { resolveAssets } from "../env/assets.js";
+import { etcdAnswering, getFreePort } from "../env/testenv.js";
 import {
   applyYaml,
   createNamespace,
+  eventually,
   fluxRef,
   getObject,
   inventoryId,
@@ -213,5 +219,37 @@ spec:
         conditions: [{ type: "Ready", status: "Maybe", reason: "X", message: "", lastTransitionTime: "now" }],
       }),
     ).rejects.toThrow(/HTTP 422/);
+  });
+});
+
+describe("test environment isolation", () => {
+  it("tells its own etcd from another environment's on the port it picked", async () => {
+    // A port is picked free, released, and bound by etcd later: another suite's etcd can
+    // hold it by then, and answering its /health would make two API servers share storage.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tsflux-etcd-"));
+    const [client, peer] = await Promise.all([getFreePort(), getFreePort()]);
+    const url = `http://127.0.0.1:${client}`;
+    const bin = path.join((await resolveAssets(() => {})).binDir, "etcd");
+    const foreign = spawn(
+      bin,
+      [
+        "--name=someone-else",
+        `--data-dir=${path.join(dir, "data")}`,
+        `--listen-client-urls=${url}`,
+        `--advertise-client-urls=${url}`,
+        `--listen-peer-urls=http://127.0.0.1:${peer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
+        `--initial-cluster=someone-else=http://127.0.0.1:${peer}`,
+        "--unsafe-no-fsync=true",
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      await eventually(async () => (await etcdAnswering(url, "someone-else").catch(() => "not ready")) === "ours");
+      expect(await etcdAnswering(url, "testenv-mine")).toBe("other");
+    } finally {
+      foreign.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
