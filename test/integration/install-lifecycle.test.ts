@@ -37,12 +37,18 @@ const deploymentSpec = async (ns: string, name: string) =>
   must(await deployment(ns, name), `Deployment ${ns}/${name}`).spec as PodTemplateSpec;
 const crd = (name: string) =>
   tryGetObject(kc, { group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions", name });
-const fluxCRDs = async () =>
+/** Each Flux CRD still there, with what keeps it: deletion time, finalizers, conditions. */
+const fluxCRDState = async () =>
   (
     await kubeRequest<{ items: KubeObject[] }>(kc, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
       query: { labelSelector: "app.kubernetes.io/part-of=flux" },
     })
-  ).items.map((c) => c.metadata.name);
+  ).items.map((c) => ({
+    name: c.metadata.name,
+    deletionTimestamp: c.metadata.deletionTimestamp,
+    finalizers: c.metadata.finalizers,
+    conditions: (c.status as { conditions?: unknown } | undefined)?.conditions,
+  }));
 
 async function installWithRollout(args: string[], ns = "flux-system", components = DEFAULTS) {
   const stop = new AbortController();
@@ -366,7 +372,13 @@ data:
     // still Terminating (externalartifacts, say) would be listed and deleted again.
     // On a loaded 2-core box (two suites and builds beside it) that took over a minute
     // once, so the wait has its own bound and the test leaves room after it for the run.
-    await eventually(async () => (await fluxCRDs()).length === 0, 150_000);
+    // If one stays, the failure names it with its deletion state (the cause of a rare
+    // timeout here, seen only with a second suite running beside this one, is still open).
+    await eventually(async () => {
+      const left = await fluxCRDState();
+      if (left.length) throw new Error(`Flux CRDs left: ${JSON.stringify(left)}`);
+      return true;
+    }, 150_000);
     const res = await flux("uninstall", "--silent", "-n", "flux-gone");
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toBe(
