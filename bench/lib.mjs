@@ -7,7 +7,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const fluxJs = path.join(root, "bin", "flux.js");
+// What an installed `flux` runs: the package's bin (dist/cli/entry.cjs), not the clone's
+// bin/flux.js launcher, which loads it as a second file.
+export const fluxJs = path.join(root, JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).bin.flux);
 
 export function requireBuild() {
   if (!existsSync(path.join(root, "dist", "cli", "entry.cjs"))) {

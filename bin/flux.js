@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// tsflux: the Flux CD command line in TypeScript. The bundle is built by `npm run build`
-// (run automatically by `npm ci` / `npm install` through the prepare script).
-// CommonJS (bin/package.json), like dist/cli/entry.cjs: Node then starts no ES module
-// loader on the way to `flux --version` or `create … --export` (issue 17: start-up).
+// tsflux from a clone: `node bin/flux.js <command>`. The bundle is built by `npm run build`
+// (run automatically by `npm ci` / `npm install` through the prepare script). The
+// package's own `flux` and `tsflux` run dist/cli/entry.cjs directly (package.json "bin"):
+// one CommonJS file fewer on the way to `flux --version` or `create … --export` (issue 17).
+// CommonJS (bin/package.json), like entry.cjs: Node then starts no ES module loader.
 "use strict";
 
 // The bundle reaches Node's built-ins through process.getBuiltinModule (Node >= 20.16).

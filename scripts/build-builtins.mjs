@@ -52,7 +52,13 @@ export function builtinFacade(name) {
       `export default new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });`,
     ].join("\n");
   }
-  return [`const m = ${get};`, ...exported.map(([k]) => `export const ${k} = m.${k};`), `export default m;`].join("\n");
+  // Each export is read in a call esbuild may drop: a bundle reads only what it uses
+  // (reading fs.Dir or fs.opendir loads internal/fs/dir on Node 24, where they are getters).
+  return [
+    `const m = ${get};`,
+    ...exported.map(([k]) => `export const ${k} = /* @__PURE__ */ (() => m.${k})();`),
+    `export default m;`,
+  ].join("\n");
 }
 
 const BARE_BUILTIN = new RegExp(

@@ -5,7 +5,7 @@
 // load (see the builtins plugin) and the entry keeps compiled code between runs.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { builtins } from "./build-builtins.mjs";
 
@@ -175,6 +175,20 @@ await build({
   outdir: "dist/cli",
   outExtension: { ".js": ".cjs" },
   splitting: false,
+  // entry.cjs is the package's bin (package.json): the installed `flux` runs it
+  // directly, one CommonJS file fewer than through bin/flux.js (about 1 ms of CPU and
+  // 2 ms of wall time on Node 24). The facades at its top call process.getBuiltinModule,
+  // so the Node check comes first (ASCII: the bundles are checked to be).
+  banner: {
+    js: [
+      "#!/usr/bin/env node",
+      '"use strict";',
+      'if (typeof process.getBuiltinModule !== "function") {',
+      '  process.stderr.write("\\u2717 tsflux needs Node.js 22 or later; this is Node.js " + process.version + "\\n");',
+      "  process.exit(1);",
+      "}",
+    ].join("\n"),
+  },
   define: {
     __IMPORT_FUNCTION__: JSON.stringify(IMPORT_FUNCTION),
     __CREATE_BUNDLE_ID__: JSON.stringify(bundleId("dist/cli/create.cjs")),
@@ -182,6 +196,7 @@ await build({
   },
   plugins: [builtins],
 });
+chmodSync("dist/cli/entry.cjs", 0o755);
 await build({
   ...common,
   entryPoints: { index: "src/index.ts" },

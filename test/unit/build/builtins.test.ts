@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { must } from "../../support/must.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tsflux-facades-"));
@@ -52,6 +53,32 @@ describe("built-in facades", () => {
     expect(fs.constants).toBe((await import("node:fs")).constants);
     expect("promises" in fs).toBe(false);
     expect((fs.default as typeof import("node:fs")).promises).toBe((await import("node:fs")).promises);
+  });
+
+  it("lets the bundler drop every export a bundle does not use", async () => {
+    const plugin = await buildBuiltins();
+    const { build } = await import("esbuild");
+    const out = await build({
+      stdin: { contents: 'import { readFileSync } from "node:fs"; readFileSync("x");', loader: "js" },
+      bundle: true,
+      write: false,
+      format: "cjs",
+      platform: "node",
+      minify: true,
+      plugins: [
+        {
+          name: "facade",
+          setup(b) {
+            b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: "facade" }));
+            b.onLoad({ filter: /.*/, namespace: "facade" }, (a) => ({ contents: plugin.builtinFacade(a.path) }));
+          },
+        },
+      ],
+    });
+    const text = must(out.outputFiles[0], "the bundle").text;
+    expect(text).toContain(".readFileSync");
+    // On Node 24 fs.Dir and fs.opendir are getters that load internal/fs/dir when read.
+    for (const unused of ["opendir", "Dir", "writeFileSync", "constants"]) expect(text).not.toContain(`.${unused}`);
   });
 
   // Node 24 turned fs.F_OK, R_OK, W_OK and X_OK into getters that print DEP0176 on
