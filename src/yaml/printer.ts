@@ -139,19 +139,62 @@ function isTimestamp(s: string): boolean {
   return h < 24 && mi < 60 && se < 60;
 }
 
+/** Whether every character of s can appear in a Go int or a YAML float (digits, hex, signs, dots, underscores, exponent). */
+function onlyNumberCharacters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const numeric =
+      (c >= 0x30 && c <= 0x39) || // 0-9
+      (c >= 0x61 && c <= 0x66) || // a-f (hex digits, the exponent's e, 0b)
+      (c >= 0x41 && c <= 0x46) || // A-F
+      c === 0x78 ||
+      c === 0x58 ||
+      c === 0x6f ||
+      c === 0x4f || // x X o O
+      c === 0x2b ||
+      c === 0x2d ||
+      c === 0x2e ||
+      c === 0x5f; // + - . _
+    if (!numeric) return false;
+  }
+  return true;
+}
+
 /** True when go-yaml would read the plain scalar back as something other than a string. */
 export function resolvesToNonString(s: string): boolean {
   if (NON_STRING_WORDS.has(s)) return true;
-  if (BASE60_FLOAT.test(s)) return true;
   const c = s.charAt(0);
   if (c === ".") return GO_FLOAT.test(s);
   if (c === "+" || c === "-" || isDigit(c)) {
+    // V8 compiles a regular expression on its first use in every run: the cheap checks
+    // come first, so a word like "1m0s" or "5m" never reaches them.
+    if (s.includes(":") && BASE60_FLOAT.test(s)) return true;
     if (isTimestamp(s)) return true;
-    const plain = s.replace(/_/g, "");
+    if (!onlyNumberCharacters(s)) return false;
+    const plain = s.includes("_") ? s.replaceAll("_", "") : s;
     if (GO_INT.test(plain)) return true;
     if (YAML_FLOAT.test(plain)) return true;
   }
   return false;
+}
+
+// The first character of a plain scalar that analyze() would look at more closely.
+const PLAIN_WORD_FIRST_EXCLUDED = "#,[]{}&*!|>'\"%@`?:-";
+
+/**
+ * Whether s is one printable ASCII word that go-yaml prints plain: no spaces (nothing to
+ * fold), no indicator first, not ending in ":", not a word read back as another type.
+ * Most scalars (names, kinds, URLs, durations) are; the emitter writes them whole
+ * instead of analysing and writing them one character at a time.
+ */
+export function isPlainWord(s: string): boolean {
+  if (s.length === 0 || PLAIN_WORD_FIRST_EXCLUDED.includes(s.charAt(0))) return false;
+  if (s.startsWith("...") || s.endsWith(":")) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return !resolvesToNonString(s);
 }
 
 // ---------------------------------------------------------------- analysis
@@ -290,9 +333,9 @@ function analyze(value: string): Analysis {
   return a;
 }
 
-type Style = "plain" | "single" | "double" | "literal";
+export type Style = "plain" | "single" | "double" | "literal";
 
-function selectStyle(value: string, simpleKey: boolean): Style {
+export function selectStyle(value: string, simpleKey: boolean): Style {
   const a = analyze(value);
   let style: Style;
   if (value.includes("\n")) style = "literal";
@@ -365,6 +408,12 @@ class Emitter {
   }
 
   scalar(value: string, indent: number, simpleKey: boolean): void {
+    if (isPlainWord(value)) {
+      // What plain() writes for a word without spaces, in one piece.
+      if (!this.whitespace) this.space();
+      this.put(value);
+      return;
+    }
     const style = selectStyle(value, simpleKey);
     const allowBreaks = !simpleKey;
     switch (style) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { goYamlKeyCompare, toYaml, toYamlDocuments } from "../../../src/yaml/printer.js";
+import {
+  goYamlKeyCompare,
+  isPlainWord,
+  resolvesToNonString,
+  selectStyle,
+  toYaml,
+  toYamlDocuments,
+} from "../../../src/yaml/printer.js";
 
 describe("toYaml (go-yaml v2 compatible)", () => {
   it("prints the upstream GitRepository export byte for byte", () => {
@@ -78,5 +85,57 @@ describe("toYaml (go-yaml v2 compatible)", () => {
     expect(toYaml({ i: 3, f: 0.5, big: 1.5e22, t: true, n: null })).toBe(
       'big: 1.5e+22\nf: 0.5\ni: 3\n"n": null\nt: true\n',
     );
+  });
+});
+
+describe("the printer's shortcuts agree with its analysis", () => {
+  // Deterministic: the same strings every run.
+  let seed = 17;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const alphabet = "aZ09_.-+:#,[]{}&*!|>'\"%@`?/= xXoObBeE~\t\n\u00e9";
+  const words = [
+    "1m0s",
+    "5m",
+    "0x1F",
+    "1_000",
+    "1:30",
+    "2024-01-02",
+    ".5",
+    ".inf",
+    "-1e3",
+    "https://a:b@c/d",
+    "a:",
+    "...x",
+    "y",
+  ];
+  for (let i = 0; i < 30_000; i++) {
+    const len = 1 + (next() % 9);
+    let w = "";
+    for (let j = 0; j < len; j++) w += alphabet.charAt(next() % alphabet.length);
+    words.push(w);
+  }
+
+  it("a word written whole is one the analysis prints plain, as a value and as a key", () => {
+    let whole = 0;
+    for (const w of words) {
+      if (!isPlainWord(w)) continue;
+      whole++;
+      expect([w, selectStyle(w, false), selectStyle(w, true)]).toEqual([w, "plain", "plain"]);
+    }
+    expect(whole).toBeGreaterThan(1000);
+  });
+
+  it("reads numbers, timestamps and base-60 floats back as go-yaml does, with or without the cheap checks", () => {
+    // The expressions alone, as go-yaml's resolver applies them.
+    const GO_INT = /^[+-]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+    const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+    const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+    for (const w of [...words, "1:20", "+1:2:3.5", "0b101", "0o17", "-0x_1", "1__0", "1e5", "-.5"]) {
+      const c = w.charAt(0);
+      const numeric =
+        (c === "+" || c === "-" || (c >= "0" && c <= "9")) &&
+        (BASE60_FLOAT.test(w) || GO_INT.test(w.replace(/_/g, "")) || YAML_FLOAT.test(w.replace(/_/g, "")));
+      if (numeric) expect([w, resolvesToNonString(w)]).toEqual([w, true]);
+    }
   });
 });
