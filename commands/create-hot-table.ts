@@ -1,6 +1,7 @@
 // Build time only (scripts/build.mjs): the hot path's table of every `create` leaf,
-// read off commander's tree (src/cli/hot-table.ts), for dist/cli/create.cjs.
+// read off commander's tree (src/cli/hot-table.ts), for dist/cli/hot.cjs, cut per leaf.
 import { hotTable } from "../src/cli/hot-table.js";
+export { hotTableTexts } from "../src/cli/hot-table.js";
 import type { HotTable } from "../src/cli/hot-line.js";
 import { buildProgram } from "./index.js";
 

@@ -5,7 +5,14 @@
 // the create group's commander program (dist/cli/create.cjs).
 import type { Binding } from "../src/cli/action.js";
 import { processIO, type IO } from "../src/cli/context.js";
-import { hotInvocation, readHotLine, runHotLine, type HotLine, type HotTable } from "../src/cli/hot-line.js";
+import {
+  hotInvocation,
+  leafTable,
+  readHotLine,
+  runHotLine,
+  type HotLine,
+  type HotTableTexts,
+} from "../src/cli/hot-line.js";
 import { binding as alert } from "./create/alert.js";
 import { binding as alertProvider } from "./create/alert-provider.js";
 import { binding as helmrelease } from "./create/helmrelease.js";
@@ -29,8 +36,8 @@ import { binding as sourceHelm } from "./create/source/helm.js";
 import { binding as sourceOci } from "./create/source/oci.js";
 import { binding as tenant } from "./create/tenant.js";
 
-/** The table (src/cli/hot-table.ts), set by scripts/build.mjs; absent when run from source. */
-declare const __CREATE_HOT_TABLE__: string | undefined;
+/** The table's texts (src/cli/hot-table.ts hotTableTexts), set by scripts/build.mjs; absent when run from source. */
+declare const __CREATE_HOT_TABLES__: HotTableTexts | undefined;
 
 /** A leaf on the hot path: its mapper (tested against commander's path) and the whole run. */
 interface HotRun {
@@ -70,8 +77,7 @@ export const hotLeaves: Readonly<Record<string, HotRun>> = {
 
 /** Runs a `flux create …` command line the hot path reads; undefined (nothing done) for any other. */
 export function runCreateHot(argv: string[]): Promise<number> | undefined {
-  const table =
-    typeof __CREATE_HOT_TABLE__ === "undefined" ? undefined : (JSON.parse(__CREATE_HOT_TABLE__) as HotTable);
+  const table = typeof __CREATE_HOT_TABLES__ === "undefined" ? undefined : leafTable(__CREATE_HOT_TABLES__, argv);
   const line = table && readHotLine(table, argv);
   const leaf = line && hotLeaves[line.path];
   return line && leaf ? leaf.run(line, processIO()) : undefined;

@@ -76,13 +76,13 @@ async function createHotTable() {
   const out = "dist/.hot-table/hot-table.mjs";
   await build({ ...common, splitting: false, entryPoints: ["commands/create-hot-table.ts"], outfile: out });
   try {
-    const { createHotTable } = await import(pathToFileURL(out).href);
-    return createHotTable();
+    const { createHotTable, hotTableTexts } = await import(pathToFileURL(out).href);
+    return hotTableTexts(createHotTable());
   } finally {
     rmSync("dist/.hot-table", { recursive: true, force: true });
   }
 }
-const hotTable = await createHotTable();
+const hotTables = await createHotTable();
 
 /** An esbuild plugin: `pkg` has no side effects, so an import of it that nothing uses is dropped. */
 function noSideEffects(pkg) {
@@ -114,8 +114,9 @@ const cliBundles = [
     entry: "commands/create-hot.ts",
     format: "cjs",
     bundled: [],
-    // JSON text: JSON.parse reads it faster than V8 builds the same object literal.
-    define: { __CREATE_HOT_TABLE__: JSON.stringify(JSON.stringify(hotTable)) },
+    // JSON texts, one per level and leaf: JSON.parse reads them faster than V8 builds the
+    // same object literals, and a command line parses only its own leaf's.
+    define: { __CREATE_HOT_TABLES__: JSON.stringify(hotTables) },
     // The create commands' files also declare their flags with commander; the hot path
     // uses only their mappers, so commander (a CommonJS package esbuild would otherwise
     // keep for its side effects) is left out unless something uses it (checked below).

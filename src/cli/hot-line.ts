@@ -87,6 +87,30 @@ function levelsOf(table: HotTable, words: string[]): { level: HotLevel; given: R
   return out;
 }
 
+/** The table as the built CLI carries it (src/cli/hot-table.ts hotTableTexts): JSON texts by level and by leaf. */
+export interface HotTableTexts {
+  levels: Readonly<Record<string, string>>;
+  leaves: Readonly<Record<string, string>>;
+  runtime: string[];
+}
+
+/** The part of the table the leaf `argv` names (its longest run of command words) needs: that leaf and its path's levels. */
+export function leafTable(texts: HotTableTexts, argv: readonly string[]): HotTable | undefined {
+  for (let n = argv.length; n > 0; n--) {
+    const leafText = texts.leaves[argv.slice(0, n).join(" ")];
+    if (leafText === undefined) continue;
+    const leaf = JSON.parse(leafText) as HotLeaf;
+    const levels: Record<string, HotLevel> = {};
+    for (let depth = 0; depth <= leaf.words.length; depth++) {
+      const name = leaf.words.slice(0, depth).join(" ");
+      const text = texts.levels[name];
+      if (text !== undefined) levels[name] = JSON.parse(text) as HotLevel;
+    }
+    return { levels, runtime: texts.runtime, leaves: [leaf] };
+  }
+  return undefined;
+}
+
 /** Reads `argv` against the table, or undefined when commander must read it. */
 export function readHotLine(
   table: HotTable,

@@ -10,6 +10,7 @@ import {
   type HotLeaf,
   type HotLevel,
   type HotTable,
+  type HotTableTexts,
 } from "./hot-line.js";
 
 /** Builds the program a command line gets (the whole tree when argv is undefined). */
@@ -120,6 +121,19 @@ export function hotTable(build: ProgramBuilder, verb: string, envs: [NodeJS.Proc
   }
   table.runtime = [...runtime];
   return table;
+}
+
+/**
+ * The table as JSON texts, one per level and one per leaf: a command line parses only
+ * its own leaf and the levels on its path (about a tenth of the whole table).
+ */
+export function hotTableTexts(table: HotTable): HotTableTexts {
+  const texts = (entries: [string, unknown][]) => Object.fromEntries(entries.map(([k, v]) => [k, JSON.stringify(v)]));
+  return {
+    levels: texts(Object.entries(table.levels)),
+    leaves: texts(table.leaves.map((leaf) => [leaf.words.join(" "), leaf])),
+    runtime: table.runtime,
+  };
 }
 
 /** A value the table can carry as JSON and hand over unchanged. */

@@ -9,7 +9,8 @@ import { buildProgram } from "../../../commands/index.js";
 import { captureOptions } from "../../../src/cli/action.js";
 import { globalsFrom } from "../../../src/cli/context.js";
 import { normalizeBoolArgs } from "../../../src/cli/flags.js";
-import { hotInvocation, readHotLine, type HotLine } from "../../../src/cli/hot-line.js";
+import { hotInvocation, leafTable, readHotLine, type HotLine } from "../../../src/cli/hot-line.js";
+import { hotTableTexts } from "../../../src/cli/hot-table.js";
 import { runCli } from "../../helpers/cli.js";
 
 const table = createHotTable();
@@ -167,6 +168,17 @@ describe("the hot path of create", () => {
 
   it("hands every other line back to commander", () => {
     for (const argv of HANDED_BACK) expect(readHotLine(table, argv, {}), argv.join(" ")).toBeUndefined();
+  });
+
+  it("reads every line the same from its own leaf's cut of the table, as the built CLI does", () => {
+    const tables = hotTableTexts(table);
+    expect(Object.keys(tables.leaves).sort()).toEqual(table.leaves.map((l) => l.words.join(" ")).sort());
+    for (const argv of [...HOT, ...HANDED_BACK]) {
+      const own = leafTable(tables, argv);
+      const whole = readHotLine(table, argv, {});
+      expect(own ? readHotLine(own, argv, {}) : undefined, argv.join(" ")).toEqual(whole);
+    }
+    expect(leafTable(tables, ["create", "nothing"])).toBeUndefined();
   });
 
   it("hands a line back when a variable sets one of its flags", () => {
