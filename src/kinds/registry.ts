@@ -3,6 +3,7 @@
 // per-kind twist reads it from the entry; nothing switches on the kind elsewhere.
 // Pure data and small pure functions: no commander, no I/O.
 import type { KubeObject } from "../kube/rest.js";
+import { FLUX_APIS } from "./api.js";
 
 export type KindSection = "source" | "image" | "notification" | "workload";
 
@@ -232,16 +233,13 @@ export function defineKind(spec: KindSpec): KindInfo {
   };
 }
 
-const SOURCE = "source.toolkit.fluxcd.io";
 const fetched = (o: KubeObject) => `fetched revision ${artifactRevision(o)}`;
 
 export const KINDS: readonly KindInfo[] = [
   defineKind({
     kind: "OCIRepository",
     exportsCredentials: true,
-    group: SOURCE,
-    version: "v1",
-    plural: "ocirepositories",
+    ...FLUX_APIS.OCIRepository,
     humanKind: "source oci",
     section: "source",
     cli: ["source", "oci"],
@@ -252,9 +250,7 @@ export const KINDS: readonly KindInfo[] = [
   defineKind({
     kind: "Bucket",
     exportsCredentials: true,
-    group: SOURCE,
-    version: "v1",
-    plural: "buckets",
+    ...FLUX_APIS.Bucket,
     humanKind: "source bucket",
     section: "source",
     cli: ["source", "bucket"],
@@ -265,9 +261,7 @@ export const KINDS: readonly KindInfo[] = [
   defineKind({
     kind: "GitRepository",
     exportsCredentials: true,
-    group: SOURCE,
-    version: "v1",
-    plural: "gitrepositories",
+    ...FLUX_APIS.GitRepository,
     humanKind: "source git",
     section: "source",
     cli: ["source", "git"],
@@ -278,9 +272,7 @@ export const KINDS: readonly KindInfo[] = [
   defineKind({
     kind: "HelmRepository",
     exportsCredentials: true,
-    group: SOURCE,
-    version: "v1",
-    plural: "helmrepositories",
+    ...FLUX_APIS.HelmRepository,
     humanKind: "source helm",
     section: "source",
     cli: ["source", "helm"],
@@ -299,9 +291,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "HelmChart",
-    group: SOURCE,
-    version: "v1",
-    plural: "helmcharts",
+    ...FLUX_APIS.HelmChart,
     humanKind: "source chart",
     section: "source",
     cli: ["source", "chart"],
@@ -316,9 +306,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "ImageRepository",
-    group: "image.toolkit.fluxcd.io",
-    version: "v1",
-    plural: "imagerepositories",
+    ...FLUX_APIS.ImageRepository,
     humanKind: "image repository",
     section: "image",
     cli: ["image", "repository"],
@@ -335,9 +323,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "ImagePolicy",
-    group: "image.toolkit.fluxcd.io",
-    version: "v1",
-    plural: "imagepolicies",
+    ...FLUX_APIS.ImagePolicy,
     humanKind: "image policy",
     section: "image",
     cli: ["image", "policy"],
@@ -355,9 +341,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "ImageUpdateAutomation",
-    group: "image.toolkit.fluxcd.io",
-    version: "v1",
-    plural: "imageupdateautomations",
+    ...FLUX_APIS.ImageUpdateAutomation,
     humanKind: "image update automation",
     section: "image",
     cli: ["image", "update"],
@@ -378,9 +362,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "HelmRelease",
-    group: "helm.toolkit.fluxcd.io",
-    version: "v2",
-    plural: "helmreleases",
+    ...FLUX_APIS.HelmRelease,
     humanKind: "helmrelease",
     section: "workload",
     cli: ["helmrelease"],
@@ -413,9 +395,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "Kustomization",
-    group: "kustomize.toolkit.fluxcd.io",
-    version: "v1",
-    plural: "kustomizations",
+    ...FLUX_APIS.Kustomization,
     humanKind: "kustomization",
     section: "workload",
     cli: ["kustomization"],
@@ -431,9 +411,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "Receiver",
-    group: "notification.toolkit.fluxcd.io",
-    version: "v1",
-    plural: "receivers",
+    ...FLUX_APIS.Receiver,
     humanKind: "receiver",
     section: "notification",
     cli: ["receiver"],
@@ -451,9 +429,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "Provider",
-    group: "notification.toolkit.fluxcd.io",
-    version: "v1beta3",
-    plural: "providers",
+    ...FLUX_APIS.Provider,
     humanKind: "alert provider",
     section: "notification",
     cli: ["alert-provider"],
@@ -468,9 +444,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "Alert",
-    group: "notification.toolkit.fluxcd.io",
-    version: "v1beta3",
-    plural: "alerts",
+    ...FLUX_APIS.Alert,
     humanKind: "alert",
     section: "notification",
     cli: ["alert"],
@@ -491,9 +465,7 @@ export const KINDS: readonly KindInfo[] = [
   // get and export for both, events and `tree artifact generator` for ArtifactGenerator.
   defineKind({
     kind: "ArtifactGenerator",
-    group: "source.extensions.fluxcd.io",
-    version: "v1beta1",
-    plural: "artifactgenerators",
+    ...FLUX_APIS.ArtifactGenerator,
     humanKind: "artifact generator",
     section: "source",
     verbs: ["get", "export", "events"],
@@ -515,9 +487,7 @@ export const KINDS: readonly KindInfo[] = [
   }),
   defineKind({
     kind: "ExternalArtifact",
-    group: SOURCE,
-    version: "v1",
-    plural: "externalartifacts",
+    ...FLUX_APIS.ExternalArtifact,
     humanKind: "source external",
     section: "source",
     verbs: ["get", "export"],

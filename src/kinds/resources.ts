@@ -2,7 +2,7 @@
 // server: the Flux kinds of the registry and the built-in kinds it creates, lists or
 // deletes itself. Pure data: loading it costs no kube module.
 import type { ResourceType } from "../kube/rest.js";
-import { kindInfo } from "./registry.js";
+import { fluxApi } from "./api.js";
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf("/");
@@ -33,9 +33,10 @@ export function knownResource(apiVersion: string, kind: string): ResourceType | 
   const { group, version } = splitApiVersion(apiVersion);
   const builtIn = BUILT_IN[`${apiVersion}/${kind}`];
   if (builtIn) return { group, version, kind, plural: builtIn.plural, namespaced: builtIn.namespaced };
-  const k = kindInfo(kind);
-  if (k && k.kind === kind && k.group === group && k.version === version)
-    return { group, version, kind, plural: k.plural, namespaced: k.namespaced };
+  // Every Flux kind is namespaced (test/unit/kinds checks the registry says so).
+  const k = fluxApi(kind);
+  if (k && k.group === group && k.version === version)
+    return { group, version, kind, plural: k.plural, namespaced: true };
   return undefined;
 }
 

@@ -1,12 +1,12 @@
 // Shared shapes and helpers of the generated Flux objects. Generators in this folder
 // are pure: options in, plain objects out (fields left undefined are omitted, as Go's
 // omitempty does), ready for src/yaml/printer.ts.
-import { apiVersionOf, mustKind } from "../kinds/registry.js";
+import { fluxApiVersion } from "../kinds/api.js";
 import { formatDurationNs, parseDurationNs } from "../util/duration.js";
 
-/** The apiVersion a generator writes for a Flux kind (the registry's served version). */
+/** The apiVersion a generator writes for a Flux kind (the served version, src/kinds/api.ts). */
 export function apiVersionFor(kind: string): string {
-  return apiVersionOf(mustKind(kind));
+  return fluxApiVersion(kind);
 }
 
 export interface ObjectMeta {

@@ -14,6 +14,7 @@ import {
   imageRefString,
   helmReleaseRevision,
 } from "../../../src/kinds/registry.js";
+import { FLUX_APIS, fluxApi, fluxApiVersion } from "../../../src/kinds/api.js";
 import type { KubeObject } from "../../../src/kube/rest.js";
 import { must } from "../../support/must.js";
 
@@ -157,5 +158,20 @@ describe("registry", () => {
         "HelmRelease's sourceRef",
       )(obj({ spec: { chartRef: { kind: "OCIRepository", name: "podinfo", namespace: "other" } } })),
     ).toEqual({ kind: "OCIRepository", name: "podinfo", namespace: "other" });
+  });
+});
+
+describe("the Flux APIs the registry builds on (src/kinds/api.ts)", () => {
+  it("names every registry kind once, with the registry's group, version and plural, and every one is namespaced", () => {
+    expect(Object.keys(FLUX_APIS).sort()).toEqual(KINDS.map((k) => k.kind).sort());
+    for (const k of KINDS) {
+      expect(fluxApi(k.kind)).toEqual({ group: k.group, version: k.version, plural: k.plural });
+      expect(fluxApiVersion(k.kind.toLowerCase())).toBe(`${k.group}/${k.version}`);
+      // src/kinds/resources.ts answers namespaced for every Flux kind without the registry.
+      expect(k.namespaced).toBe(true);
+    }
+    expect(fluxApi("Secret")).toBeUndefined();
+    expect(fluxApi("toString")).toBeUndefined();
+    expect(() => fluxApiVersion("Secret")).toThrow("unknown Flux kind Secret");
   });
 });
