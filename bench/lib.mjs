@@ -53,6 +53,12 @@ export function measure(cmd, args, { env, cwd, input } = {}) {
   return { wallMs, cpuMs, rssMb, status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
+/** The lower quartile: the bench's machine is noisy per process (bimodal), and this says how the fast runs compare. */
+export function lowerQuartile(xs) {
+  const s = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
+  return s.length === 0 ? undefined : s[Math.floor((s.length - 1) / 4)];
+}
+
 export function median(xs) {
   const s = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
   if (s.length === 0) return undefined;
@@ -79,6 +85,7 @@ export function interleave(cases, runs, warm = 2) {
     ...c,
     runs: samples[idx].length,
     wallMs: median(samples[idx].map((r) => r.wallMs)),
+    wallQ1Ms: lowerQuartile(samples[idx].map((r) => r.wallMs)),
     cpuMs: median(samples[idx].map((r) => r.cpuMs)),
     rssMb: Math.max(...samples[idx].map((r) => r.rssMb ?? 0)) || undefined,
   }));

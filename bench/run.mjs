@@ -7,7 +7,8 @@
 // `reconcile kustomization` returns after the controller's Ready transition
 // (bench/reconcile.mjs). Naming tables runs only those.
 //
-//   BENCH_RUNS=20            start-up runs per command
+//   BENCH_RUNS=40            start-up runs per command (the machine's noise is per process
+//                            and bimodal: 20 runs moved a median ratio by about ±0.05)
 //   BENCH_STARTUP_ONLY=1     skip the cluster benchmarks (they start a test API server)
 //   BENCH_NO_UPSTREAM=1      tsflux alone
 //   BENCH_NODES=a:b          node binaries for the start-up table (default: this one,
@@ -34,7 +35,7 @@ requireBuild();
 const upstream = upstreamFlux();
 console.log(`machine: ${machine()}`);
 console.log(`upstream: ${upstream ? "flux v2.9.5 (Go module build)" : "not available"}\n`);
-if (tables.includes("startup")) startupBench({ upstream, runs: Number(process.env.BENCH_RUNS ?? 20) });
+if (tables.includes("startup")) startupBench({ upstream, runs: Number(process.env.BENCH_RUNS ?? 40) });
 for (const [table, bench] of [
   ["cluster", clusterBench],
   ["reconcile", reconcileBench],
