@@ -370,10 +370,14 @@ data:
   it("a second uninstall finds nothing to delete and still succeeds", async () => {
     // Every Flux CRD, not just one: the API server finalizes them one by one, and one
     // still Terminating (externalartifacts, say) would be listed and deleted again.
-    // On a loaded 2-core box (two suites and builds beside it) that took over a minute
-    // once, so the wait has its own bound and the test leaves room after it for the run.
-    // If one stays, the failure names it with its deletion state (the cause of a rare
-    // timeout here, seen only with a second suite running beside this one, is still open).
+    // The wait has its own bound and the test leaves room after it for the run. If one
+    // stays, the failure names it with its deletion state.
+    // This wait used to time out, only with a second suite beside: an environment
+    // started by the other suite could find its etcd port taken by this file's etcd,
+    // whose /health answered its probe, and its API server then installed its Flux CRDs
+    // into this file's storage after the uninstall. An environment now checks that the
+    // etcd on its port is its own (test/env/testenv.ts etcdAnswering); four whole suites
+    // run two by two beside each other have passed since.
     await eventually(async () => {
       const left = await fluxCRDState();
       if (left.length) throw new Error(`Flux CRDs left: ${JSON.stringify(left)}`);
