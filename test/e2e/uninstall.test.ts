@@ -8,7 +8,7 @@
 // re-run finds nothing left to do.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { eventually, kubeRequest, tryGetObject, type KubeObject } from "../env/helpers.js";
+import { eventually, kubeRequest, tryGetObject, waitForCRDsGone, type KubeObject } from "../env/helpers.js";
 import { startGitServer, type GitServer } from "../env/git-server.js";
 import { startTestEnv, type TestEnv } from "../env/testenv.js";
 import { realBundle } from "../fixtures/install/bundle.js";
@@ -168,7 +168,7 @@ describe("uninstall after bootstrap, with the real controllers", () => {
     expect(await list(`/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?${PART_OF_FLUX}`)).toEqual([]);
     await eventually(async () => (await list("/api/v1/namespaces/flux-system/pods")).length === 0, 120_000, 500);
     // ... and the CRDs with every Flux object: no finalizer holds any of them back.
-    await eventually(async () => (await installedCRDs()).length === 0, 60_000, 250);
+    await waitForCRDsGone(kc, { labelSelector: "app.kubernetes.io/part-of=flux" }, 120_000);
     for (const crd of installedCRDsNow) expect(res.stderr).toContain(`✔ CustomResourceDefinition/${crd} deleted \n`);
 
     // Kept: CRDs install did not apply, the namespace (asked), what the controllers applied, the repository.

@@ -398,6 +398,80 @@ export async function setInventory(kc: KubeConfig, ref: ResourceRef, entries: In
 const describe = (err: unknown): string =>
   err instanceof Error ? String(err) : typeof err === "string" ? err : JSON.stringify(err);
 
+/** The parts of a CRD waitForCRDsGone reads (an API server's answer: each may be absent). */
+interface CRDItem {
+  metadata: { name: string; deletionTimestamp?: string; finalizers?: string[] };
+  status?: { conditions?: { type: string; reason?: string; message?: string }[] };
+}
+
+/** A CRD's state while it is being deleted: what keeps it, for a failure message. */
+export interface CRDLeft {
+  name: string;
+  deletionTimestamp: string | undefined;
+  finalizers: string[] | undefined;
+  terminating: { reason?: string; message?: string } | undefined;
+}
+
+/**
+ * Whether the API server's CRD finalizer failed on this CRD and is waiting to retry.
+ * It deletes a CRD's instances before the CRD; when it cannot list or delete them (a
+ * watch cache still initialising under load: "could not list instances: storage is
+ * (re)initializing") it sets Terminating with one of these reasons and retries after an
+ * exponential backoff that grows to minutes, so the CRD stays long after the cause is
+ * gone. Any change to the CRD requeues it at once.
+ */
+export function crdFinalizerBackingOff(crd: CRDLeft): boolean {
+  const reason = crd.terminating?.reason;
+  return (
+    crd.deletionTimestamp !== undefined && (reason === "InstanceDeletionFailed" || reason === "InstanceDeletionCheck")
+  );
+}
+
+/**
+ * Waits until no CRD matching `labelSelector` (or named in `names`) is left. A CRD whose
+ * deletion the API server's finalizer is backing off from (crdFinalizerBackingOff) is
+ * touched, an annotation, at most every 2 s, so the finalizer retries now rather than
+ * minutes later; nothing else about the CRD changes. On timeout the error names each
+ * CRD left with its deletion time, finalizers and Terminating condition.
+ */
+export async function waitForCRDsGone(
+  kc: KubeConfig,
+  which: { labelSelector?: string; names?: readonly string[] },
+  timeoutMs: number,
+): Promise<{ requeued: number }> {
+  const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+  const touched = new Map<string, number>();
+  let requeued = 0;
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { items } = await kubeRequest<{ items: CRDItem[] }>(kc, "GET", path, {
+      query: which.labelSelector ? { labelSelector: which.labelSelector } : {},
+    });
+    const left: CRDLeft[] = items
+      .filter((c) => !which.names || which.names.includes(c.metadata.name))
+      .map((c) => ({
+        name: c.metadata.name,
+        deletionTimestamp: c.metadata.deletionTimestamp,
+        finalizers: c.metadata.finalizers,
+        terminating: c.status?.conditions?.find((cond) => cond.type === "Terminating"),
+      }));
+    if (left.length === 0) return { requeued };
+    for (const crd of left.filter(crdFinalizerBackingOff)) {
+      if (Date.now() - (touched.get(crd.name) ?? 0) < 2000) continue;
+      touched.set(crd.name, Date.now());
+      await kubeRequest(kc, "PATCH", `${path}/${crd.name}`, {
+        body: { metadata: { annotations: { "test.tsflux.io/requeue": String(Date.now()) } } },
+        contentType: "application/merge-patch+json",
+      }).catch(() => undefined); // gone meanwhile
+      requeued++;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`CRDs left after ${timeoutMs}ms (${requeued} requeued): ${JSON.stringify(left)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Polls `fn` until it returns a truthy value (default 10s timeout). */
 export async function eventually<T>(
   fn: () => Promise<T | undefined | false | null>,
