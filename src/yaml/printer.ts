@@ -178,8 +178,12 @@ export function resolvesToNonString(s: string): boolean {
   return false;
 }
 
-// The first character of a plain scalar that analyze() would look at more closely.
-const PLAIN_WORD_FIRST_EXCLUDED = "#,[]{}&*!|>'\"%@`?:-";
+/** Characters that make a scalar starting with them unusable as a plain scalar (go-yaml's emitter). */
+const FIRST_CHARACTER_INDICATORS = "#,[]{}&*!|>'\"%@`";
+
+// A plain word may not start with an indicator, nor with one that is an indicator only
+// when followed by a space (analyze() looks at those more closely).
+const PLAIN_WORD_FIRST_EXCLUDED = `${FIRST_CHARACTER_INDICATORS}?:-`;
 
 /**
  * Whether s is one printable ASCII word that go-yaml prints plain: no spaces (nothing to
@@ -257,7 +261,7 @@ function analyze(value: string): Analysis {
   let followedByWhitespace = isBlankZ(chars[1]);
   for (const [i, ch] of chars.entries()) {
     if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(ch)) {
+      if (FIRST_CHARACTER_INDICATORS.includes(ch)) {
         flowIndicators = true;
         blockIndicators = true;
       }
